@@ -1,0 +1,190 @@
+// Public creation functions: constant/tensor/scalar from host values, fills, ranges, eye, random.
+import { type DType, DTYPE_INFO, checkDType, storageArray, type TypedArray } from '../core/dtype';
+import { DTypeError, ShapeError } from '../core/errors';
+import { nextKey, seedKey, setGlobalSeed } from '../core/random';
+import { checkInt, checkShape, describe, fmtShape, sizeOf } from '../core/shape';
+import type { NestedArray, Tensor } from '../core/tensor';
+import { castValue } from '../backend/cpu/prims';
+import { runGenerator, upload } from '../eager/dispatch';
+import { eyeGen, fillGen, linspaceGen, randomNormalGen, randomUniformGen, rangeGen } from '../ops/creation';
+
+export type TensorValues = NestedArray | TypedArray | Float64Array | Int8Array | Int16Array | Uint16Array | Uint8ClampedArray;
+
+function isTypedArray(v: unknown): v is ArrayBufferView & ArrayLike<number> {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView);
+}
+
+function typedArrayDType(v: ArrayBufferView): DType {
+  if (v instanceof Int32Array) return 'int32';
+  if (v instanceof Uint32Array) return 'uint32';
+  if (v instanceof Float32Array || v instanceof Float64Array) return 'float32';
+  return 'int32'; // Int8/Int16/Uint8/Uint16: integers
+}
+
+/** Infers the shape of nested arrays, rejecting ragged nesting and non-numeric leaves. */
+function inferShape(op: string, values: unknown): number[] {
+  const shape: number[] = [];
+  let v = values;
+  while (Array.isArray(v) || isTypedArray(v)) {
+    shape.push((v as ArrayLike<unknown>).length);
+    if ((v as ArrayLike<unknown>).length === 0 || isTypedArray(v)) break;
+    v = (v as unknown[])[0];
+  }
+  const check = (x: unknown, d: number, path: number[]) => {
+    if (d === shape.length) {
+      if (Array.isArray(x) || isTypedArray(x)) {
+        throw new ShapeError(`${op}: ragged nested array: element [${path.join('][')}] is an array where a value was expected`, { op });
+      }
+      if (typeof x !== 'number' && typeof x !== 'boolean') {
+        throw new DTypeError(`${op}: values must be numbers or booleans, got ${describe(x)} at [${path.join('][')}]`, { op });
+      }
+      return;
+    }
+    if (!(Array.isArray(x) || isTypedArray(x)) || (x as ArrayLike<unknown>).length !== shape[d]) {
+      const len = Array.isArray(x) || isTypedArray(x) ? `has length ${(x as ArrayLike<unknown>).length}` : 'is not an array';
+      throw new ShapeError(`${op}: ragged nested array: element [${path.join('][')}] ${len}, expected length ${shape[d]}`, { op });
+    }
+    if (isTypedArray(x)) return;
+    (x as unknown[]).forEach((y, i) => check(y, d + 1, [...path, i]));
+  };
+  check(values, 0, []);
+  return shape;
+}
+
+function flatten(values: unknown, out: (number | boolean)[]): void {
+  if (Array.isArray(values)) for (const v of values) flatten(v, out);
+  else if (isTypedArray(values)) for (let i = 0; i < values.length; i++) out.push(values[i]);
+  else out.push(values as number | boolean);
+}
+
+/**
+ * A tensor from host values, TensorFlow.js style: `tensor(values, shape?, dtype?)`.
+ * Numbers become float32 and booleans bool unless `dtype` says otherwise; typed arrays keep their type.
+ */
+export function tensor(values: TensorValues, shape?: number[] | null, dtype?: DType): Tensor {
+  return makeTensor('tensor', values, shape ?? undefined, dtype);
+}
+
+/** TensorFlow's `tf.constant(value, dtype?, shape?)`. A single value with a shape fills it. */
+export function constant(values: TensorValues, dtype?: DType, shape?: number[]): Tensor {
+  return makeTensor('constant', values, shape, dtype);
+}
+
+export function scalar(value: number | boolean, dtype?: DType): Tensor {
+  if (typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new DTypeError(`scalar: expected a number or boolean, got ${describe(value)}`, { op: 'scalar' });
+  }
+  return makeTensor('scalar', value, [], dtype);
+}
+
+function makeTensor(op: string, values: unknown, shape: number[] | undefined, dtype: DType | undefined): Tensor {
+  if (dtype !== undefined) checkDType(dtype, op);
+  const inferred = inferShape(op, values);
+  const flat: (number | boolean)[] = [];
+  flatten(values, flat);
+  const target = shape === undefined ? inferred : checkShape(shape, op);
+  const n = sizeOf(target);
+  if (flat.length !== n && !(flat.length === 1 && inferred.length === 0)) {
+    throw new ShapeError(`${op}: ${flat.length} values do not fill shape ${fmtShape(target)} (${n} elements)`, {
+      op,
+      shapes: [target],
+    });
+  }
+  const inferredType: DType = isTypedArray(values)
+    ? typedArrayDType(values)
+    : flat.some((v) => typeof v === 'boolean')
+      ? 'bool'
+      : 'float32';
+  const dt = dtype ?? inferredType;
+  const store = storageArray(dt, n);
+  const from: DType = typeof flat[0] === 'boolean' ? 'bool' : 'float32';
+  const round = DTYPE_INFO[dt].round;
+  // Host values convert like a cast: float → int truncates toward zero.
+  for (let i = 0; i < n; i++) {
+    const v = flat.length === 1 ? flat[0] : flat[i];
+    store[i] = round(castValue(Number(v), from, dt));
+  }
+  return upload(op, store, target, dt);
+}
+
+export function fill(shape: number[], value: number | boolean, dtype?: DType): Tensor {
+  const s = checkShape(shape, 'fill');
+  const dt = dtype !== undefined ? checkDType(dtype, 'fill') : typeof value === 'boolean' ? 'bool' : 'float32';
+  if (typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new DTypeError(`fill: value must be a number or boolean, got ${describe(value)}`, { op: 'fill' });
+  }
+  return runGenerator(fillGen(Number(value), dt), s);
+}
+
+export const zeros = (shape: number[], dtype: DType = 'float32') => fill(checkShape(shape, 'zeros'), 0, dtype);
+export const ones = (shape: number[], dtype: DType = 'float32') => fill(checkShape(shape, 'ones'), 1, dtype);
+export const zerosLike = (x: Tensor) => (x.assertUsable('zerosLike'), fill([...x.shape], 0, x.dtype));
+export const onesLike = (x: Tensor) => (x.assertUsable('onesLike'), fill([...x.shape], 1, x.dtype));
+
+function finite(op: string, what: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new ShapeError(`${op}: ${what} must be a finite number, got ${describe(v)}`, { op });
+  }
+  return v;
+}
+
+/** Numbers from start (inclusive) to stop (exclusive) by step; `range(n)` counts 0..n-1. */
+export function range(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
+  if (stop === undefined) [start, stop] = [0, start];
+  finite('range', 'start', start);
+  finite('range', 'stop', stop);
+  finite('range', 'step', step);
+  checkDType(dtype, 'range');
+  if (step === 0) throw new ShapeError('range: step must not be 0', { op: 'range' });
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  return runGenerator(rangeGen(start, step, dtype), [n]);
+}
+
+export function linspace(start: number, stop: number, num: number): Tensor {
+  finite('linspace', 'start', start);
+  finite('linspace', 'stop', stop);
+  checkInt(num, 'linspace', 'num', 0);
+  return runGenerator(linspaceGen(start, stop, num), [num]);
+}
+
+export function eye(numRows: number, numColumns?: number, batchShape: number[] = [], dtype: DType = 'float32'): Tensor {
+  checkInt(numRows, 'eye', 'numRows', 0);
+  const cols = numColumns ?? numRows;
+  checkInt(cols, 'eye', 'numColumns', 0);
+  const batch = checkShape(batchShape, 'eye', 'batchShape');
+  checkDType(dtype, 'eye');
+  return runGenerator(eyeGen(numRows, cols, dtype), [...batch, numRows, cols]);
+}
+
+function keyFor(op: string, seed: number | undefined): number {
+  if (seed === undefined) return nextKey();
+  return seedKey(finite(op, 'seed', seed));
+}
+
+/** Uniform random values in [minval, maxval). The same seed gives the same values on every backend. */
+export function randomUniform(shape: number[], minval = 0, maxval = 1, dtype: DType = 'float32', seed?: number): Tensor {
+  const s = checkShape(shape, 'randomUniform');
+  finite('randomUniform', 'minval', minval);
+  finite('randomUniform', 'maxval', maxval);
+  if (checkDType(dtype, 'randomUniform') === 'bool') {
+    throw new DTypeError('randomUniform: dtype must be float32, int32 or uint32', { op: 'randomUniform' });
+  }
+  if (maxval < minval) throw new ShapeError(`randomUniform: maxval ${maxval} is below minval ${minval}`, { op: 'randomUniform' });
+  return runGenerator(randomUniformGen(minval, maxval, dtype, keyFor('randomUniform', seed)), s);
+}
+
+/** Normally distributed values (Box–Muller). */
+export function randomNormal(shape: number[], mean = 0, stdDev = 1, dtype: DType = 'float32', seed?: number): Tensor {
+  const s = checkShape(shape, 'randomNormal');
+  finite('randomNormal', 'mean', mean);
+  finite('randomNormal', 'stdDev', stdDev);
+  if (checkDType(dtype, 'randomNormal') !== 'float32') {
+    throw new DTypeError(`randomNormal: dtype must be float32, got ${dtype}`, { op: 'randomNormal' });
+  }
+  return runGenerator(randomNormalGen(mean, stdDev, keyFor('randomNormal', seed)), s);
+}
+
+/** Resets the global generator that unseeded random ops draw from. */
+export function setSeed(seed: number): void {
+  setGlobalSeed(finite('setSeed', 'seed', seed));
+}

@@ -1,0 +1,155 @@
+// The CPU backend: typed-array storage and an evaluator for Kernel IR (the fallback device, and the
+// twin the property tests compare WebGPU against). No eval(): kernels compile to arrays of closures.
+import { DTYPE_INFO, storageArray, type DType } from '../../core/dtype';
+import { broadcastStrides } from '../../core/shape';
+import { linearize, type Expr } from '../../ir/expr';
+import { kernelToString, type ElementwiseKernel, type Launch } from '../../ir/kernel';
+import type { Backend, BackendLimits, MemoryStats, StorageArray } from '../backend';
+import { CPU_PRIMS, castValue } from './prims';
+
+export interface CpuStorage {
+  data: StorageArray;
+}
+
+type Step = (regs: Float64Array) => void;
+
+interface Program {
+  /** One step per non-leaf node; leaf registers are filled by the element loop. */
+  steps: Step[];
+  inputSlots: { slot: number; input: number }[];
+  paramSlots: { slot: number; param: number }[];
+  indexSlots: number[];
+  literals: { slot: number; value: number }[];
+  result: number;
+  size: number;
+}
+
+const MAX_CPU_BYTES = 2 ** 31 - 1; // typed arrays past 2 GiB are not portable across engines
+
+export class CpuBackend implements Backend<CpuStorage> {
+  readonly name = 'cpu' as const;
+  readonly limits: BackendLimits = { maxStorageBytes: MAX_CPU_BYTES, maxStorageLimitName: 'CPU typed-array size' };
+  private bytesInUse = 0;
+  private created = 0;
+  private programs = new Map<string, Program>();
+
+  alloc(bytes: number): CpuStorage {
+    this.created++;
+    this.bytesInUse += bytes;
+    return { data: new Uint32Array(bytes / 4) };
+  }
+
+  upload(data: StorageArray): CpuStorage {
+    const s = this.alloc(data.byteLength);
+    new Uint32Array(s.data.buffer).set(new Uint32Array(data.buffer, data.byteOffset, data.length));
+    return s;
+  }
+
+  release(h: CpuStorage): void {
+    this.bytesInUse -= h.data.byteLength;
+  }
+
+  flush(): void {}
+
+  memory(): MemoryStats {
+    return { bytesInUse: this.bytesInUse, bytesPooled: 0, buffersCreated: this.created };
+  }
+
+  async read(h: CpuStorage, dtype: DType, offset: number, count: number): Promise<StorageArray> {
+    const src = storageArray(dtype, h.data.buffer as ArrayBuffer);
+    return src.slice(offset, offset + count);
+  }
+
+  run(launch: Launch<CpuStorage>): void {
+    const k = launch.kernel;
+    switch (k.kind) {
+      case 'elementwise':
+        return this.elementwise(k, launch);
+      default:
+        return k.kind satisfies never;
+    }
+  }
+
+  private program(k: ElementwiseKernel): Program {
+    const key = kernelToString(k);
+    let p = this.programs.get(key);
+    if (!p) {
+      p = compile(k.expr);
+      this.programs.set(key, p);
+    }
+    return p;
+  }
+
+  private elementwise(k: ElementwiseKernel, launch: Launch<CpuStorage>): void {
+    const prog = this.program(k);
+    const outShape = launch.outShape;
+    const rank = outShape.length;
+    let size = 1;
+    for (const d of outShape) size *= d;
+    if (size === 0) return;
+    const out = storageArray(k.out, launch.out.data.buffer as ArrayBuffer);
+    const ins = launch.inputs.map((v) => storageArray(v.dtype, v.handle.data.buffer as ArrayBuffer));
+    const strides = launch.inputs.map((v) => broadcastStrides(v.shape, v.strides, outShape));
+    const pos = launch.inputs.map((v) => v.offset);
+    const regs = new Float64Array(prog.size);
+    for (const { slot, param } of prog.paramSlots) regs[slot] = launch.params[param];
+    for (const { slot, value } of prog.literals) regs[slot] = value;
+    const coord = new Array<number>(rank).fill(0);
+    const round = DTYPE_INFO[k.out].round;
+    const nIn = prog.inputSlots.length;
+    for (let i = 0; i < size; i++) {
+      for (let j = 0; j < nIn; j++) {
+        const { slot, input } = prog.inputSlots[j];
+        regs[slot] = ins[input][pos[input]];
+      }
+      for (const s of prog.indexSlots) regs[s] = i;
+      for (const step of prog.steps) step(regs);
+      out[i] = round(regs[prog.result]);
+      // Advance the coordinate counter and every input's position (no division per element).
+      for (let d = rank - 1; d >= 0; d--) {
+        coord[d]++;
+        for (let j = 0; j < pos.length; j++) pos[j] += strides[j][d];
+        if (coord[d] < outShape[d]) break;
+        for (let j = 0; j < pos.length; j++) pos[j] -= strides[j][d] * coord[d];
+        coord[d] = 0;
+      }
+    }
+  }
+}
+
+/** Compiles an expression DAG into register-machine steps; every step rounds to its node's dtype. */
+function compile(root: Expr): Program {
+  const { nodes, slotOf, roots } = linearize([root]);
+  const prog: Program = { steps: [], inputSlots: [], paramSlots: [], indexSlots: [], literals: [], result: roots[0], size: nodes.length };
+  nodes.forEach((n, slot) => {
+    const round = DTYPE_INFO[n.dtype].round;
+    const args = n.args.map((a) => slotOf.get(a)!);
+    switch (n.prim) {
+      case 'input':
+        prog.inputSlots.push({ slot, input: n.value });
+        return;
+      case 'param':
+        prog.paramSlots.push({ slot, param: n.value });
+        return;
+      case 'lit':
+        prog.literals.push({ slot, value: round(n.value) });
+        return;
+      case 'index':
+        prog.indexSlots.push(slot);
+        return;
+      case 'cast': {
+        const from = n.args[0].dtype;
+        const [a] = args;
+        prog.steps.push((r) => (r[slot] = round(castValue(r[a], from, n.dtype))));
+        return;
+      }
+      default: {
+        const f = CPU_PRIMS[n.prim];
+        const operand = n.args[n.prim === 'where' ? 1 : 0].dtype;
+        const [a, b = 0, c = 0] = args;
+        prog.steps.push((r) => (r[slot] = round(f(r[a], r[b], r[c], operand))));
+      }
+    }
+  });
+  return prog;
+}

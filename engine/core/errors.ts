@@ -1,0 +1,88 @@
+// Typed errors: one base class carrying the op, shapes/dtypes and the user's source location.
+
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface ErrorDetails {
+  op?: string;
+  shapes?: number[][];
+  dtypes?: string[];
+  location?: SourceLocation;
+}
+
+export class WgError extends Error {
+  readonly op?: string;
+  readonly shapes?: number[][];
+  readonly dtypes?: string[];
+  readonly location?: SourceLocation;
+
+  constructor(message: string, details: ErrorDetails = {}) {
+    const location = details.location ?? callerLocation();
+    super(location ? `${message} (at ${formatLocation(location)})` : message);
+    this.name = new.target.name;
+    this.op = details.op;
+    this.shapes = details.shapes;
+    this.dtypes = details.dtypes;
+    this.location = location;
+  }
+}
+
+/** Shapes that cannot work together: broadcasting, reshape sizes, bad shape arguments, ragged arrays. */
+export class ShapeError extends WgError {}
+/** A dtype an op does not accept, or an unknown dtype name. */
+export class DTypeError extends WgError {}
+/** A tensor used after dispose(), or scopes used in a way that would free the wrong tensors. */
+export class DisposedError extends WgError {}
+export class ScopeError extends WgError {}
+/** Reading a graph tensor directly instead of through Session.run (graph mode). */
+export class GraphModeError extends WgError {}
+/** A tensor or dispatch beyond the device's granted limits; the message names the limit. */
+export class LimitError extends WgError {}
+/** The WebGPU device was lost; tensors that lived on it are gone. */
+export class DeviceLostError extends WgError {}
+/** A generated shader failed to compile or validate (an engine bug: the message carries the WGSL). */
+export class ShaderError extends WgError {}
+export class SerializationError extends WgError {}
+
+export function formatLocation(l: SourceLocation): string {
+  return `${l.file}:${l.line}:${l.column}`;
+}
+
+// ---- Where did the user call us from? ---------------------------------------------------------------
+// A frame is "ours" if its URL starts with the engine's root: the engine/ folder when running from source
+// (dev server, tests), or the bundle file itself (dist/wgflow.js), where every module shares one URL.
+
+const ENGINE_ROOT = (() => {
+  const here = import.meta.url;
+  const m = /^(.*\/engine\/)core\/errors\.[tj]s(\?.*)?$/.exec(here);
+  return m ? m[1] : here.replace(/[?#].*$/, '');
+})();
+
+const FRAME_RE = /(?:at\s+(?:.*?\()?|@)(.*?):(\d+):(\d+)\)?\s*$/;
+
+/** Parses a stack trace and returns the first frame outside the engine and the test/bundler runtime. */
+export function userFrame(stack: string | undefined): SourceLocation | undefined {
+  if (!stack) return undefined;
+  for (const raw of stack.split('\n')) {
+    const m = FRAME_RE.exec(raw.trim());
+    if (!m) continue;
+    const file = m[1];
+    if (file.startsWith(ENGINE_ROOT)) continue;
+    if (/\/node_modules\/|^node:|^internal\//.test(file)) continue;
+    return { file: shortFile(file), line: Number(m[2]), column: Number(m[3]) };
+  }
+  return undefined;
+}
+
+function shortFile(file: string): string {
+  // Keep the path readable: drop origin and cache-busting queries from dev-server URLs.
+  return file.replace(/^https?:\/\/[^/]+\//, '').replace(/\?.*$/, '');
+}
+
+/** The user's call site right now (costs a stack capture: only used on error paths and when recording). */
+export function callerLocation(): SourceLocation | undefined {
+  return userFrame(new Error().stack);
+}

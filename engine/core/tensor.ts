@@ -1,0 +1,128 @@
+// The Tensor handle: shape, dtype, device, and a (possibly shared) storage seen through strides.
+// Op methods (`a.add(b)`) are attached by the API layer; readback is delegated to the runtime.
+import type { DType, TypedArray } from './dtype';
+import { DisposedError } from './errors';
+import { contiguousStrides, fmtShape, isContiguous, sizeOf } from './shape';
+
+export type DeviceName = 'webgpu' | 'cpu';
+
+/** Device memory behind one or more tensors (views share it); freed when the last tensor lets go. */
+export interface Storage {
+  readonly owner: { readonly name: DeviceName; release(handle: unknown): void };
+  readonly handle: unknown;
+  readonly bytes: number;
+  refs: number;
+}
+
+export type NestedArray = number | boolean | NestedArray[];
+
+/** What the runtime provides to tensors (installed by eager/, so core/ stays free of backends). */
+export interface TensorRuntime {
+  read(t: Tensor): Promise<TypedArray>;
+  created(t: Tensor): void;
+  disposed(t: Tensor): void;
+  /** Throws when the storage belongs to a lost device. */
+  checkAlive(t: Tensor, op: string): void;
+}
+
+let runtime: TensorRuntime | undefined;
+export function installTensorRuntime(r: TensorRuntime): void {
+  runtime = r;
+}
+
+let nextId = 1;
+const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
+
+export class Tensor {
+  readonly id = nextId++;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly size: number;
+  private disposedFlag = false;
+
+  constructor(
+    shape: readonly number[],
+    readonly dtype: DType,
+    /** null for tensors with no elements: nothing is allocated. */
+    readonly storage: Storage | null,
+    readonly device: DeviceName,
+    strides?: readonly number[],
+    readonly offset = 0,
+  ) {
+    this.shape = Object.freeze([...shape]);
+    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    this.size = sizeOf(shape);
+    if (storage) storage.refs++;
+    runtime?.created(this);
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposedFlag;
+  }
+
+  /** True when element i lives at offset + i (a plain row-major layout). */
+  get isContiguous(): boolean {
+    return isContiguous(this.shape, this.strides);
+  }
+
+  /** Throws a DisposedError naming `op` if this tensor was disposed (or its device lost). */
+  assertUsable(op: string): void {
+    if (this.disposedFlag) {
+      throw new DisposedError(`${op}: tensor #${this.id} (${this.dtype} ${fmtShape(this.shape)}) was disposed and cannot be used`, {
+        op,
+        shapes: [[...this.shape]],
+        dtypes: [this.dtype],
+      });
+    }
+    runtime?.checkAlive(this, op);
+  }
+
+  dispose(): void {
+    if (this.disposedFlag) return;
+    this.disposedFlag = true;
+    const s = this.storage;
+    if (s && --s.refs === 0) s.owner.release(s.handle);
+    runtime?.disposed(this);
+  }
+
+  [disposeSymbol](): void {
+    this.dispose();
+  }
+
+  /** The values as a typed array (Float32Array, Int32Array, Uint32Array, or Uint8Array for bool). */
+  async data(): Promise<TypedArray> {
+    this.assertUsable('data');
+    return runtime!.read(this);
+  }
+
+  /** The values as nested arrays (booleans for bool tensors); a scalar comes back as a number. */
+  async array(): Promise<NestedArray> {
+    const flat = await this.data();
+    return nest(flat, this.shape, this.dtype);
+  }
+
+  /** Like TensorFlow's numpy(): nested arrays, and a plain number (or boolean) for a scalar. */
+  async numpy(): Promise<NestedArray> {
+    return this.array();
+  }
+
+  toString(): string {
+    return `Tensor(${this.dtype}, ${fmtShape(this.shape)}, ${this.device}${this.disposedFlag ? ', disposed' : ''})`;
+  }
+}
+
+export function nest(flat: ArrayLike<number>, shape: readonly number[], dtype: DType): NestedArray {
+  const conv = dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;
+  if (shape.length === 0) return conv(flat[0]);
+  let i = 0;
+  const build = (d: number): NestedArray[] => {
+    const out: NestedArray[] = new Array(shape[d]);
+    for (let k = 0; k < shape[d]; k++) out[k] = d === shape.length - 1 ? conv(flat[i++]) : build(d + 1);
+    return out;
+  };
+  return build(0);
+}

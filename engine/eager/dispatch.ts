@@ -1,0 +1,193 @@
+// Eager dispatch: validate arguments, resolve dtypes and broadcasting, build (or reuse) the Kernel,
+// allocate the output and launch it now. Every check happens here, before anything reaches a device.
+import type { Backend } from '../backend/backend';
+import { type DType, weakScalarType, promoteTypes } from '../core/dtype';
+import { DTypeError, LimitError, ShapeError } from '../core/errors';
+import { broadcastShapes, fmtShape, shapesEqual, sizeOf } from '../core/shape';
+import { type DeviceName, type Storage, Tensor } from '../core/tensor';
+import { type Expr, cast, input, param } from '../ir/expr';
+import type { ElementwiseKernel, InputLayout, Launch } from '../ir/kernel';
+import type { Generator } from '../ops/creation';
+import { ELEMENTWISE, type ElementwiseOp, resolveTypes } from '../ops/elementwise';
+import { runtime } from './runtime';
+
+/** A bare JavaScript number or boolean standing in for a scalar operand. */
+export type Scalar = number | boolean;
+export type Operand = Tensor | Scalar;
+
+function describeArg(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array (wrap it in wg.tensor(...))';
+  if (typeof x === 'object') return x.constructor?.name ?? 'an object';
+  return typeof x;
+}
+
+export function checkOperand(x: unknown, op: string, i: number): Operand {
+  if (x instanceof Tensor) {
+    x.assertUsable(op);
+    return x;
+  }
+  if (typeof x === 'number' || typeof x === 'boolean') return x;
+  throw new DTypeError(`${op}: argument ${i + 1} must be a Tensor or a number, got ${describeArg(x)}`, { op });
+}
+
+/** Device an op runs on: its tensors' device (all must agree for now), else the default device. */
+function deviceOf(op: string, tensors: Tensor[]): DeviceName {
+  const d = tensors[0]?.device ?? runtime.defaultDevice;
+  const other = tensors.find((t) => t.device !== d);
+  if (other) {
+    throw new ShapeError(`${op}: operands live on different devices (${d} and ${other.device}); move one with t.to(device)`, {
+      op,
+    });
+  }
+  return d;
+}
+
+function allocate(backend: Backend, op: string, shape: readonly number[], dtype: DType): Storage | null {
+  const size = sizeOf(shape);
+  if (size === 0) return null;
+  const bytes = size * 4;
+  if (bytes > backend.limits.maxStorageBytes) {
+    throw new LimitError(
+      `${op}: a ${dtype} tensor of shape ${fmtShape(shape)} needs ${bytes} bytes, more than the device's ` +
+        `${backend.limits.maxStorageLimitName} of ${backend.limits.maxStorageBytes} bytes`,
+      { op, shapes: [[...shape]], dtypes: [dtype] },
+    );
+  }
+  return { owner: backend, handle: backend.alloc(bytes), bytes, refs: 0 };
+}
+
+const kernelCache = new Map<string, ElementwiseKernel>();
+
+function layoutOf(t: Tensor, outShape: readonly number[]): InputLayout {
+  if (t.size === 1) return 'scalar';
+  if (shapesEqual(t.shape, outShape) && t.isContiguous) return 'contiguous';
+  return 'strided';
+}
+
+/**
+ * Launches one elementwise kernel: `build` receives the tensor operands as typed input leaves (in
+ * `tensors` order) and returns the output expression; `params` are the uniform scalar values it used.
+ */
+function launch(
+  op: string,
+  device: DeviceName,
+  tensors: Tensor[],
+  outShape: readonly number[],
+  outDtype: DType,
+  key: string,
+  build: (leaves: Expr[], addParam: (v: number, d: DType) => Expr) => Expr,
+): Tensor {
+  const backend = runtime.backend(device, op);
+  const storage = allocate(backend, op, outShape, outDtype);
+  const layouts = tensors.map((t) => layoutOf(t, outShape));
+  const params: number[] = [];
+  const paramTypes: DType[] = [];
+  const expr = build(
+    tensors.map((t, i) => input(i, t.dtype)),
+    (v, d) => {
+      paramTypes.push(d);
+      return param(params.push(v) - 1, d);
+    },
+  );
+  const out = new Tensor(outShape, outDtype, storage, device);
+  if (!storage) return out;
+  const rank = layouts.includes('strided') ? outShape.length : 0;
+  const fullKey = `${key}|${tensors.map((t, i) => `${t.dtype}:${layouts[i]}`).join(',')}|${paramTypes.join(',')}|r${rank}`;
+  let kernel = kernelCache.get(fullKey);
+  if (!kernel) {
+    kernel = { kind: 'elementwise', name: op, rank, inputs: tensors.map((t, i) => ({ dtype: t.dtype, layout: layouts[i] })), params: paramTypes, out: outDtype, expr };
+    kernelCache.set(fullKey, kernel);
+  }
+  const l: Launch = {
+    kernel,
+    inputs: tensors.map((t) => ({ handle: t.storage!.handle, dtype: t.dtype, shape: t.shape, strides: t.strides, offset: t.offset })),
+    params,
+    outShape,
+    out: storage.handle,
+  };
+  backend.run(l);
+  return out;
+}
+
+/** Runs a user-level elementwise op (one kernel) on tensors and bare numbers. */
+export function runElementwise(op: ElementwiseOp, args: unknown[], attrs: Record<string, unknown> = {}): Tensor {
+  const def = ELEMENTWISE[op];
+  const operands = args.map((a, i) => checkOperand(a, op, i));
+  const tensors = operands.filter((x): x is Tensor => x instanceof Tensor);
+
+  // Dtypes: tensors are "strong"; bare numbers adopt the tensors' dtype where they fit (NumPy 2 rule).
+  const valueStart = def.rule === 'where' ? 1 : 0;
+  const strongTypes = operands.slice(valueStart).flatMap((x) => (x instanceof Tensor ? [x.dtype] : []));
+  let strong: DType | undefined = strongTypes[0];
+  for (const d of strongTypes.slice(1)) strong = strong && (promoteTypes(strong, d) ?? strong);
+  const dtypes = operands.map((x, i): DType => {
+    if (x instanceof Tensor) return x.dtype;
+    if (typeof x === 'boolean') return 'bool';
+    if (i < valueStart) return 'bool';
+    const w = weakScalarType(x, strong ?? 'float32');
+    if (w === 'error') {
+      throw new DTypeError(`${op}: the number ${x} does not fit the operand dtype ${strong}`, { op, dtypes: [strong!] });
+    }
+    return w;
+  });
+  const r = resolveTypes(def.rule, dtypes);
+  if (typeof r === 'string') {
+    throw new DTypeError(`${op} ${r} (got ${dtypes.join(', ')})`, {
+      op,
+      dtypes,
+      shapes: operands.map((x) => (x instanceof Tensor ? [...x.shape] : [])),
+    });
+  }
+  if (op === 'cast') checkCastTarget(attrs.dtype);
+  const outDtype = op === 'cast' ? (attrs.dtype as DType) : r.out;
+  const outShape = broadcastShapes(op, operands.map((x) => (x instanceof Tensor ? x.shape : [])));
+  const device = deviceOf(op, tensors);
+  // Structure key: which operands are tensors or scalars, in order (sub(2, x) is not sub(x, 2)).
+  const kinds = operands.map((x, i) => `${x instanceof Tensor ? 'T' : 'S'}${dtypes[i]}`).join(',');
+  const key = `${op}|${kinds}|${op === 'cast' ? attrs.dtype : ''}`;
+  return launch(op, device, tensors, outShape, outDtype, key, (leaves, addParam) => {
+    let t = 0;
+    const xs = operands.map((x, i) => {
+      const leaf = x instanceof Tensor ? leaves[t++] : addParam(Number(x), dtypes[i]);
+      return i < valueStart ? leaf : cast(leaf, r.operand);
+    });
+    return def.build(xs, { param: addParam, attrs });
+  });
+}
+
+function checkCastTarget(d: unknown): void {
+  if (d !== 'float32' && d !== 'int32' && d !== 'uint32' && d !== 'bool') {
+    throw new DTypeError(`cast: unknown dtype ${JSON.stringify(d)}; expected float32, int32, uint32 or bool`, { op: 'cast' });
+  }
+}
+
+/** Runs a generator (fill, range, eye, random…) into a new tensor of `shape`. */
+export function runGenerator(gen: Generator, shape: readonly number[], device = runtime.defaultDevice): Tensor {
+  const key = `gen:${gen.name}|${gen.dtype}`;
+  return launch(gen.name, device, [], shape, gen.dtype, key, (_leaves, addParam) => {
+    const ps = gen.params.map((p) => addParam(p.value, p.dtype));
+    return gen.build((i) => ps[i]);
+  });
+}
+
+/** A tensor from host values already laid out for storage (bool as uint32). */
+export function upload(op: string, values: Float32Array | Int32Array | Uint32Array, shape: readonly number[], dtype: DType): Tensor {
+  const device = runtime.defaultDevice;
+  const backend = runtime.backend(device, op);
+  if (values.length === 0) return new Tensor(shape, dtype, null, device);
+  // Reuses the size check of allocate() without allocating twice.
+  if (values.byteLength > backend.limits.maxStorageBytes) allocate(backend, op, shape, dtype);
+  const storage: Storage = { owner: backend, handle: backend.upload(values), bytes: values.byteLength, refs: 0 };
+  return new Tensor(shape, dtype, storage, device);
+}
+
+/** A view of `t` (no kernel): same storage, new shape/strides/offset. */
+export function view(t: Tensor, shape: readonly number[], strides: readonly number[], offset = t.offset): Tensor {
+  return new Tensor(shape, t.dtype, t.storage, t.device, strides, offset);
+}
+
+/** A contiguous copy of a (strided) tensor. */
+export function materialize(t: Tensor): Tensor {
+  return runElementwise('clone', [t]);
+}

@@ -1,0 +1,141 @@
+// The eager runtime: owns the backends (acquired at import), device loss and re-acquisition,
+// tensor accounting, and readback. Ops go through dispatch.ts; scopes live in scope.ts.
+import type { Backend, MemoryStats } from '../backend/backend';
+import { CpuBackend } from '../backend/cpu/cpu_backend';
+import { acquireDevice, limitsRecord } from '../backend/webgpu/device';
+import { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
+import { DTYPE_INFO, type TypedArray } from '../core/dtype';
+import { DeviceLostError } from '../core/errors';
+import { type DeviceName, type Tensor, installTensorRuntime } from '../core/tensor';
+import { materialize } from './dispatch';
+import { noteCreated, noteDisposed } from './scope';
+
+export interface BackendInfo {
+  backend: DeviceName;
+  adapter: { vendor: string; architecture: string; device: string; description: string; isFallbackAdapter: boolean } | null;
+  limits: Record<string, number>;
+  features: string[];
+  /** Why WebGPU is not in use, when it is not. */
+  reason?: string;
+}
+
+class Runtime {
+  readonly cpu = new CpuBackend();
+  gpu: WebGPUBackend | undefined;
+  gpuMissing: string | undefined;
+  defaultDevice: DeviceName = 'cpu';
+  liveTensors = 0;
+  private reacquiring: Promise<void> | undefined;
+
+  async init(): Promise<void> {
+    try {
+      const acquired = await acquireDevice();
+      if (acquired) {
+        this.gpu = new WebGPUBackend(acquired, (b) => this.onLost(b));
+        this.defaultDevice = 'webgpu';
+        return;
+      }
+      this.gpuMissing = 'navigator.gpu is missing or returned no adapter';
+    } catch (e) {
+      this.gpuMissing = `requesting a WebGPU device failed: ${(e as Error).message}`;
+    }
+    console.warn(`wgflow: WebGPU is not available (${this.gpuMissing}); running on the CPU backend, which is much slower.`);
+  }
+
+  private onLost(b: WebGPUBackend): void {
+    if (this.gpu !== b) return;
+    // Acquire a new device in the background; `wg.ready()` waits for it.
+    this.reacquiring = (async () => {
+      try {
+        const acquired = await acquireDevice();
+        this.gpu = acquired ? new WebGPUBackend(acquired, (nb) => this.onLost(nb)) : undefined;
+        if (!acquired) this.gpuMissing = 'the device was lost and no adapter is available any more';
+      } catch (e) {
+        this.gpu = undefined;
+        this.gpuMissing = `re-acquiring a WebGPU device failed: ${(e as Error).message}`;
+      } finally {
+        this.reacquiring = undefined;
+      }
+    })();
+  }
+
+  async ready(): Promise<void> {
+    await this.reacquiring;
+  }
+
+  backend(device: DeviceName, op: string): Backend {
+    if (device === 'cpu') return this.cpu;
+    const g = this.gpu;
+    if (!g || g.lostReason !== undefined) {
+      if (this.reacquiring || g) {
+        throw new DeviceLostError(`${op}: the WebGPU device was lost; await wg.ready() before running more ops`, { op });
+      }
+      throw new DeviceLostError(`${op}: WebGPU is not available (${this.gpuMissing})`, { op });
+    }
+    return g;
+  }
+
+  info(): BackendInfo {
+    const g = this.gpu;
+    if (this.defaultDevice === 'webgpu' && g) {
+      return { backend: 'webgpu', adapter: g.acquired.adapterInfo, limits: limitsRecord(g.device), features: g.acquired.features };
+    }
+    return { backend: 'cpu', adapter: null, limits: {}, features: [], reason: this.gpuMissing };
+  }
+
+  memory(): MemoryStats & { tensors: number } {
+    const c = this.cpu.memory();
+    const g = this.gpu?.memory() ?? { bytesInUse: 0, bytesPooled: 0, buffersCreated: 0 };
+    return {
+      tensors: this.liveTensors,
+      bytesInUse: c.bytesInUse + g.bytesInUse,
+      bytesPooled: c.bytesPooled + g.bytesPooled,
+      buffersCreated: c.buffersCreated + g.buffersCreated,
+    };
+  }
+
+  async read(t: Tensor): Promise<TypedArray> {
+    const userArray = (n: number | ArrayBufferLike) => new DTYPE_INFO[t.dtype].array(n);
+    if (t.size === 0 || !t.storage) return userArray(0);
+    const backend = t.storage.owner as Backend;
+    let raw;
+    if (t.isContiguous) {
+      raw = await backend.read(t.storage.handle, t.dtype, t.offset, t.size);
+    } else {
+      // A strided view is gathered into a contiguous copy first (one kernel), then read.
+      const copy = materialize(t);
+      try {
+        raw = await backend.read(copy.storage!.handle, t.dtype, 0, t.size);
+      } finally {
+        copy.dispose();
+      }
+    }
+    if (t.dtype !== 'bool') return raw as TypedArray;
+    const out = new Uint8Array(raw.length);
+    for (let i = 0; i < raw.length; i++) out[i] = raw[i] ? 1 : 0;
+    return out;
+  }
+}
+
+export const runtime = new Runtime();
+
+installTensorRuntime({
+  read: (t) => runtime.read(t),
+  created: (t) => {
+    runtime.liveTensors++;
+    noteCreated(t);
+  },
+  disposed: (t) => {
+    runtime.liveTensors--;
+    noteDisposed(t);
+  },
+  checkAlive: (t, op) => {
+    const owner = t.storage?.owner;
+    if (owner instanceof WebGPUBackend && owner.lostReason !== undefined) {
+      throw new DeviceLostError(
+        `${op}: tensor #${t.id} lived on a WebGPU device that was lost (${owner.lostReason}); its values are gone`,
+        { op, shapes: [[...t.shape]], dtypes: [t.dtype] },
+      );
+    }
+  },
+});

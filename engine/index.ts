@@ -1,0 +1,42 @@
+// wgflow's only public entry: everything a user may touch is exported here, nothing else is.
+import './api/methods';
+import { runtime, type BackendInfo } from './eager/runtime';
+
+// Acquire the adapter and device now (top-level await), so the backend and its limits are known
+// synchronously at the first op and `wg.add(wg.constant(5), wg.constant(3))` works as typed.
+await runtime.init();
+
+/** Resolves when the engine is ready (at once after import; after a device loss, when a new device is up). */
+export function ready(): Promise<void> {
+  return runtime.ready();
+}
+
+/** The backend in use, the adapter, and the limits and features the device was granted. */
+export function backendInfo(): BackendInfo {
+  return runtime.info();
+}
+
+/** Live tensors and device memory as the backends actually allocate it. */
+export function memory(): { tensors: number; bytesInUse: number; bytesPooled: number; buffersCreated: number } {
+  return runtime.memory();
+}
+
+export { Tensor } from './core/tensor';
+export type { DeviceName, NestedArray } from './core/tensor';
+export type { DType, TypedArray } from './core/dtype';
+export type { BackendInfo } from './eager/runtime';
+export {
+  WgError, ShapeError, DTypeError, DisposedError, ScopeError, GraphModeError, LimitError, DeviceLostError,
+  ShaderError, SerializationError,
+} from './core/errors';
+export type { SourceLocation } from './core/errors';
+export { tidy, scope, keep } from './eager/scope';
+export {
+  tensor, constant, scalar, fill, zeros, ones, zerosLike, onesLike, range, linspace, eye, randomUniform, randomNormal,
+  setSeed,
+} from './api/creation';
+export type { TensorValues } from './api/creation';
+export * from './api/ops';
+
+/** Disposes a tensor or every tensor in an array/object. */
+export { disposeAll as dispose } from './api/dispose';

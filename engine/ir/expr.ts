@@ -1,0 +1,105 @@
+// Kernel IR scalar expressions: an immutable DAG of primitives, each node typed with its dtype.
+// Every user-level elementwise op is a composition of these; codegen maps each primitive to one WGSL line.
+import type { DType } from '../core/dtype';
+
+export const UNARY_PRIMS = [
+  'neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'rsqrt', 'sin', 'cos', 'tan', 'tanh',
+  'floor', 'ceil', 'round', 'recip', 'log1p', 'expm1', 'erf', 'not', 'isnan', 'cast', 'u01',
+] as const;
+export const BINARY_PRIMS = [
+  'add', 'sub', 'mul', 'div', 'floordiv', 'mod', 'pow', 'max', 'min', 'atan2',
+  'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'xor', 'randbits',
+] as const;
+export const LEAF_PRIMS = ['input', 'param', 'lit', 'index'] as const;
+
+export type UnaryPrim = (typeof UNARY_PRIMS)[number];
+export type BinaryPrim = (typeof BINARY_PRIMS)[number];
+export type LeafPrim = (typeof LEAF_PRIMS)[number];
+/** `where(cond, a, b)` is the only ternary primitive. */
+export type Prim = LeafPrim | UnaryPrim | BinaryPrim | 'where';
+
+/**
+ * One node. Leaves: `input` (value = input slot, read at the element being computed), `param`
+ * (value = uniform scalar slot), `lit` (value = a literal number), `index` (the output element's linear
+ * index, uint32). Node dtype is the dtype of the value it produces; for `cast` it is the target dtype.
+ */
+export class Expr {
+  private static nextId = 0;
+  /** Identity for memo tables (codegen, evaluators); structure-equal nodes are merged by codegen's CSE. */
+  readonly id = Expr.nextId++;
+  constructor(
+    readonly prim: Prim,
+    readonly dtype: DType,
+    readonly args: readonly Expr[] = [],
+    readonly value = 0,
+  ) {}
+
+  toString(): string {
+    return exprToString(this);
+  }
+}
+
+export const input = (slot: number, dtype: DType) => new Expr('input', dtype, [], slot);
+export const param = (slot: number, dtype: DType) => new Expr('param', dtype, [], slot);
+export const lit = (value: number, dtype: DType) => new Expr('lit', dtype, [], value);
+export const index = () => new Expr('index', 'uint32');
+
+const COMPARISONS: ReadonlySet<Prim> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'isnan']);
+const LOGICAL: ReadonlySet<Prim> = new Set(['and', 'or', 'xor', 'not']);
+
+/** Builds a primitive node; the result dtype follows from the operands (comparisons give bool). */
+export function prim(p: UnaryPrim | BinaryPrim | 'where', ...args: Expr[]): Expr {
+  let dtype: DType;
+  if (COMPARISONS.has(p) || LOGICAL.has(p)) dtype = 'bool';
+  else if (p === 'where') dtype = args[1].dtype;
+  else if (p === 'randbits') dtype = 'uint32';
+  else if (p === 'u01') dtype = 'float32';
+  else dtype = args[0].dtype;
+  return new Expr(p, dtype, args);
+}
+
+export const cast = (x: Expr, dtype: DType) => (x.dtype === dtype ? x : new Expr('cast', dtype, [x]));
+
+/**
+ * Nodes in dependency order, each structurally distinct node once (common subexpressions merged).
+ * `key` gives each node's structural key built from its children's positions, so the cost is linear.
+ */
+export function linearize(roots: readonly Expr[]): { nodes: Expr[]; slotOf: Map<Expr, number>; roots: number[] } {
+  const nodes: Expr[] = [];
+  const slotOf = new Map<Expr, number>();
+  const byKey = new Map<string, number>();
+  const visit = (e: Expr): number => {
+    const seen = slotOf.get(e);
+    if (seen !== undefined) return seen;
+    const argSlots = e.args.map(visit);
+    const key = `${e.prim}:${e.dtype}:${Object.is(e.value, -0) ? '-0' : e.value}(${argSlots.join(',')})`;
+    let slot = byKey.get(key);
+    if (slot === undefined) {
+      slot = nodes.length;
+      nodes.push(e);
+      byKey.set(key, slot);
+    }
+    slotOf.set(e, slot);
+    return slot;
+  };
+  const rootSlots = roots.map(visit);
+  return { nodes, slotOf, roots: rootSlots };
+}
+
+/** `t0 = input0:float32; t1 = exp(t0); …` — readable, and the structural identity of the expression. */
+export function exprToString(root: Expr): string {
+  const { nodes, slotOf } = linearize([root]);
+  return nodes
+    .map((n, i) => {
+      const rhs =
+        n.prim === 'input' || n.prim === 'param'
+          ? `${n.prim}${n.value}`
+          : n.prim === 'lit'
+            ? String(Object.is(n.value, -0) ? '-0' : n.value)
+            : n.prim === 'index'
+              ? 'index'
+              : `${n.prim}(${n.args.map((a) => `t${slotOf.get(a)}`).join(', ')})`;
+      return `t${i}: ${n.dtype} = ${rhs}`;
+    })
+    .join('; ');
+}

@@ -1,0 +1,162 @@
+// Kernel → WGSL: pure code generation (no GPUDevice). One `let` per distinct subexpression (CSE).
+import { DTYPE_INFO } from '../core/dtype';
+import { linearize, type Expr } from '../ir/expr';
+import type { ElementwiseKernel, Kernel } from '../ir/kernel';
+import { HELPERS, HELPER_DEPS, WGSL_PRIMS, wgslCast, wgslLiteral, type Emitted, type Helper } from './prims';
+import { uniformLayout, wordRef } from './layout';
+
+export interface CodegenOptions {
+  /** Invocations per workgroup (1-D). */
+  workgroupSize: number;
+  /** Elements each invocation computes (grid-stride). CPU-emulated adapters like more, real GPUs fewer. */
+  elementsPerThread: number;
+}
+
+export const DEFAULT_CODEGEN: CodegenOptions = { workgroupSize: 64, elementsPerThread: 1 };
+
+export interface ShaderModuleSpec {
+  code: string;
+  /** Binding 0 is the uniform block; then one read-only storage buffer per input; last, the output. */
+  bindings: { uniform: 0; inputs: number[]; output: number };
+  workgroupSize: [number, number, number];
+  elementsPerThread: number;
+  /** Size of the uniform block in bytes. */
+  uniformBytes: number;
+}
+
+export function generateWGSL(kernel: Kernel, opts: CodegenOptions = DEFAULT_CODEGEN): ShaderModuleSpec {
+  switch (kernel.kind) {
+    case 'elementwise':
+      return elementwise(kernel, opts);
+    default:
+      return kernel.kind satisfies never;
+  }
+}
+
+function elementwise(k: ElementwiseKernel, opts: CodegenOptions): ShaderModuleSpec {
+  const layout = uniformLayout(k);
+  const wg = opts.workgroupSize;
+  const ept = opts.elementsPerThread;
+  const helpers = new Set<Helper>();
+  const use = (e: Emitted) => {
+    e.helpers?.forEach((h) => addHelper(h, helpers));
+    return e.code;
+  };
+
+  const decls: string[] = [`@group(0) @binding(0) var<uniform> u: array<vec4<u32>, ${layout.vec4s}>;`];
+  k.inputs.forEach((inp, i) => {
+    decls.push(`@group(0) @binding(${i + 1}) var<storage, read> in${i}: array<${DTYPE_INFO[inp.dtype].storage}>;`);
+  });
+  const outBinding = k.inputs.length + 1;
+  decls.push(`@group(0) @binding(${outBinding}) var<storage, read_write> out: array<${DTYPE_INFO[k.out].storage}>;`);
+
+  // Element addressing. Coordinates are only computed when some input is strided.
+  const body: string[] = [];
+  if (k.inputs.some((x) => x.layout === 'strided')) {
+    body.push('var rem = i;');
+    for (let d = k.rank - 1; d >= 1; d--) {
+      const dim = wordRef(layout.outShape[d]);
+      body.push(`let c${d} = rem % ${dim}; rem = rem / ${dim};`);
+    }
+    if (k.rank > 0) body.push('let c0 = rem;');
+  }
+  k.inputs.forEach((inp, i) => {
+    const off = wordRef(layout.inputs[i].offset);
+    if (inp.layout === 'contiguous') body.push(`let idx${i} = ${off} + i;`);
+    else if (inp.layout === 'scalar') body.push(`let idx${i} = ${off};`);
+    else {
+      const terms = layout.inputs[i].strides!.map((w, d) => `c${d} * ${wordRef(w)}`);
+      body.push(`let idx${i} = ${[off, ...terms].join(' + ')};`);
+    }
+  });
+
+  const { nodes, slotOf, roots } = linearize([k.expr]);
+  const name = (e: Expr) => `t${slotOf.get(e)}`;
+  for (let s = 0; s < nodes.length; s++) {
+    const n = nodes[s];
+    let rhs: string;
+    switch (n.prim) {
+      case 'input':
+        rhs = n.dtype === 'bool' ? `(in${n.value}[idx${n.value}] != 0u)` : `in${n.value}[idx${n.value}]`;
+        break;
+      case 'param': {
+        const w = wordRef(layout.params[n.value]);
+        rhs = n.dtype === 'bool' ? `(${w} != 0u)` : n.dtype === 'uint32' ? w : `bitcast<${DTYPE_INFO[n.dtype].wgsl}>(${w})`;
+        break;
+      }
+      case 'lit':
+        rhs = use(wgslLiteral(n.value, n.dtype));
+        break;
+      case 'index':
+        rhs = 'i';
+        break;
+      case 'cast':
+        rhs = use(wgslCast(name(n.args[0]), n.args[0].dtype, n.dtype));
+        break;
+      default:
+        rhs = use(WGSL_PRIMS[n.prim](n.args.map(name), n));
+    }
+    body.push(`let t${s} = ${rhs};`);
+  }
+  const result = `t${roots[0]}`;
+  body.push(`out[i] = ${k.out === 'bool' ? `select(0u, 1u, ${result})` : result};`);
+
+  const helperCode = orderHelpers(helpers).map((h) => HELPERS[h]);
+  const code = [
+    `// wgflow kernel: ${k.name} (elementwise, ${k.inputs.length} inputs -> ${k.out})`,
+    ...decls,
+    ...helperCode,
+    `@compute @workgroup_size(${wg})`,
+    'fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {',
+    `  let size = ${wordRef(0)};`,
+    // Large dispatches are folded into a 2-D grid (at most 65535 workgroups per dimension).
+    `  let threads = nwg.x * ${wg}u;`,
+    '  let tid = gid.x + gid.y * threads;',
+    '  let stride = threads * nwg.y;',
+    `  for (var k = 0u; k < ${ept}u; k = k + 1u) {`,
+    '    let i = tid + k * stride;',
+    '    if (i >= size) { return; }',
+    ...body.map((l) => `    ${l}`),
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  return {
+    code,
+    bindings: { uniform: 0, inputs: k.inputs.map((_, i) => i + 1), output: outBinding },
+    workgroupSize: [wg, 1, 1],
+    elementsPerThread: ept,
+    uniformBytes: layout.vec4s * 16,
+  };
+}
+
+function addHelper(h: Helper, into: Set<Helper>) {
+  if (into.has(h)) return;
+  HELPER_DEPS[h]?.forEach((d) => addHelper(d, into));
+  into.add(h);
+}
+
+/** Dependencies first (WGSL allows any order at module scope, but this reads better). */
+function orderHelpers(hs: Set<Helper>): Helper[] {
+  const out: Helper[] = [];
+  const visit = (h: Helper) => {
+    if (out.includes(h)) return;
+    HELPER_DEPS[h]?.forEach(visit);
+    out.push(h);
+  };
+  [...hs].sort().forEach(visit);
+  return out;
+}
+
+/** Workgroup grid for `size` elements, folding into 2-D when one dimension would pass the limit. */
+export function gridFor(
+  size: number,
+  spec: Pick<ShaderModuleSpec, 'workgroupSize' | 'elementsPerThread'>,
+  maxPerDim: number,
+): [number, number, number] {
+  const groups = Math.ceil(size / (spec.workgroupSize[0] * spec.elementsPerThread));
+  if (groups <= maxPerDim) return [Math.max(groups, 1), 1, 1];
+  const y = Math.ceil(groups / maxPerDim);
+  if (y > maxPerDim) throw new Error(`gridFor: ${size} elements need more than ${maxPerDim}² workgroups`);
+  return [Math.ceil(groups / y), y, 1];
+}
