@@ -28,7 +28,7 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
-          include: [quick ? 'tests/browser/**/*.quick.test.ts' : 'tests/browser/**/*.test.ts'],
+          include: ['tests/browser/**/*.test.ts'],
           setupFiles: ['tests/browser/setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,

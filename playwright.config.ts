@@ -1,0 +1,20 @@
+// e2e: Playwright against the built playground (vite build + vite preview), in Debian's Chromium.
+import { defineConfig } from '@playwright/test';
+import { chromiumArgs, findChromium } from './scripts/chromium.mjs';
+
+const port = 4179;
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 60_000,
+  reporter: [['list'], ['json', { outputFile: '.vitest/e2e.json' }]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    launchOptions: { executablePath: findChromium() ?? undefined, args: chromiumArgs },
+  },
+  webServer: {
+    command: `node node_modules/vite/bin/vite.js build && node node_modules/vite/bin/vite.js preview --port ${port} --strictPort --host 127.0.0.1`,
+    url: `http://127.0.0.1:${port}`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+  },
+});

@@ -1,0 +1,59 @@
+// `npm test`: every test — typecheck, Node tests, WebGPU tests in headless Chromium, and e2e.
+// `npm run test:quick` (--quick): Node + browser tests with fewer property runs, no typecheck/e2e.
+// Ends with one summary line "N passed, N failed" over all suites.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { ensureChromium, ensureDependencies } from './ensure.mjs';
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+ensureDependencies();
+const chrome = ensureChromium();
+const env = { ...process.env, CHROME_PATH: chrome, ...(quick ? { WGFLOW_QUICK: '1' } : {}) };
+const started = Date.now();
+let passed = 0;
+let failed = 0;
+let ok = true;
+
+function run(label, cmd, cmdArgs) {
+  console.log(`\n[wgflow] ${label}: ${cmd} ${cmdArgs.join(' ')}`);
+  const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', env });
+  if (r.status !== 0) ok = false;
+  return r.status === 0;
+}
+
+function countVitest(file) {
+  if (!existsSync(file)) return;
+  const j = JSON.parse(readFileSync(file, 'utf8'));
+  passed += j.numPassedTests;
+  failed += j.numFailedTests;
+}
+
+mkdirSync('.vitest', { recursive: true });
+if (args.has('--dispatch-bench')) {
+  run('dispatch overhead', process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'bench']);
+  process.exit(ok ? 0 : 1);
+}
+
+if (!quick && !run('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'])) failed++;
+
+rmSync('.vitest/results.json', { force: true });
+run('unit + WebGPU tests', process.execPath, [
+  'node_modules/vitest/vitest.mjs', 'run', '--project', 'node', '--project', 'browser',
+  '--reporter=default', '--reporter=json', '--outputFile.json=.vitest/results.json',
+]);
+countVitest('.vitest/results.json');
+
+if (!quick) {
+  rmSync('.vitest/e2e.json', { force: true });
+  const e2eOk = run('e2e (Playwright)', process.execPath, ['node_modules/@playwright/test/cli.js', 'test']);
+  if (existsSync('.vitest/e2e.json')) {
+    const s = JSON.parse(readFileSync('.vitest/e2e.json', 'utf8')).stats;
+    passed += s.expected;
+    failed += s.unexpected + (s.flaky ?? 0);
+  } else if (!e2eOk) failed++;
+}
+
+console.log(`\n[wgflow] ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(ok && failed === 0 ? 0 : 1);
