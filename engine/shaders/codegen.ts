@@ -65,8 +65,9 @@ function elementwise(k: ElementwiseKernel, opts: CodegenOptions): ShaderModuleSp
     if (inp.layout === 'contiguous') body.push(`let idx${i} = ${off} + i;`);
     else if (inp.layout === 'scalar') body.push(`let idx${i} = ${off};`);
     else {
-      const terms = layout.inputs[i].strides!.map((w, d) => `c${d} * ${wordRef(w)}`);
-      body.push(`let idx${i} = ${[off, ...terms].join(' + ')};`);
+      // Strides may be negative (reversed views), so the address is computed in i32.
+      const terms = layout.inputs[i].strides!.map((w, d) => `i32(c${d}) * bitcast<i32>(${wordRef(w)})`);
+      body.push(`let idx${i} = u32(${[`i32(${off})`, ...terms].join(' + ')});`);
     }
   });
 
