@@ -5,7 +5,7 @@ import { type DType, weakScalarType, promoteTypes } from '../core/dtype';
 import { DTypeError, LimitError, ShapeError } from '../core/errors';
 import { broadcastShapes, fmtShape, shapesEqual, sizeOf } from '../core/shape';
 import { type DeviceName, type Storage, Tensor } from '../core/tensor';
-import { type Expr, cast, input, param } from '../ir/expr';
+import { type Expr, cast, input, param, usesPrim } from '../ir/expr';
 import type { ElementwiseKernel, InputLayout, Launch } from '../ir/kernel';
 import type { Generator } from '../ops/creation';
 import { ELEMENTWISE, type ElementwiseOp, resolveTypes } from '../ops/elementwise';
@@ -65,38 +65,61 @@ function layoutOf(t: Tensor, outShape: readonly number[]): InputLayout {
   return 'strided';
 }
 
+export type AddParam = (value: number, dtype: DType) => Expr;
+
+export interface LaunchSpec {
+  op: string;
+  device: DeviceName;
+  /** Operands in binding order. Each is an `input` leaf for `build`, or only `load`ed when `loaded[i]`. */
+  tensors: Tensor[];
+  loaded?: boolean[];
+  outShape: readonly number[];
+  outDtype: DType;
+  /** Everything that changes the expression's structure (not the param values). */
+  key: string;
+  build: (leaves: Expr[], addParam: AddParam) => Expr;
+  /** Write into this existing tensor's storage through a view instead of allocating (concat's parts). */
+  into?: { tensor: Tensor; offset: number; strides: readonly number[] };
+}
+
 /**
  * Launches one elementwise kernel: `build` receives the tensor operands as typed input leaves (in
- * `tensors` order) and returns the output expression; `params` are the uniform scalar values it used.
+ * `tensors` order) and returns the output expression; params are uniform scalars (values vary per call
+ * without recompiling). Kernels are cached by structure so the backend reuses their pipelines.
  */
-function launch(
-  op: string,
-  device: DeviceName,
-  tensors: Tensor[],
-  outShape: readonly number[],
-  outDtype: DType,
-  key: string,
-  build: (leaves: Expr[], addParam: (v: number, d: DType) => Expr) => Expr,
-): Tensor {
+export function launch(spec: LaunchSpec): Tensor {
+  const { op, device, tensors, outShape, outDtype } = spec;
   const backend = runtime.backend(device, op);
-  const storage = allocate(backend, op, outShape, outDtype);
-  const layouts = tensors.map((t) => layoutOf(t, outShape));
+  const storage = spec.into ? spec.into.tensor.storage : allocate(backend, op, outShape, outDtype);
+  const layouts = tensors.map((t, i) => (spec.loaded?.[i] ? 'loaded' : layoutOf(t, outShape)));
   const params: number[] = [];
   const paramTypes: DType[] = [];
-  const expr = build(
+  const expr = spec.build(
     tensors.map((t, i) => input(i, t.dtype)),
     (v, d) => {
       paramTypes.push(d);
       return param(params.push(v) - 1, d);
     },
   );
-  const out = new Tensor(outShape, outDtype, storage, device);
-  if (!storage) return out;
-  const rank = layouts.includes('strided') ? outShape.length : 0;
-  const fullKey = `${key}|${tensors.map((t, i) => `${t.dtype}:${layouts[i]}`).join(',')}|${paramTypes.join(',')}|r${rank}`;
+  const out = spec.into ? spec.into.tensor : new Tensor(outShape, outDtype, storage, device);
+  if (!storage || sizeOf(outShape) === 0) return out;
+  const outLayout = spec.into ? 'strided' : 'contiguous';
+  // Rank matters only when coordinates are computed; it is part of the key only then.
+  const strided = layouts.includes('strided') || outLayout === 'strided';
+  const fullKey = `${spec.key}|${tensors.map((t, i) => `${t.dtype}:${layouts[i]}`).join(',')}|${paramTypes.join(',')}|${outLayout}|r${outShape.length}`;
   let kernel = kernelCache.get(fullKey);
   if (!kernel) {
-    kernel = { kind: 'elementwise', name: op, rank, inputs: tensors.map((t, i) => ({ dtype: t.dtype, layout: layouts[i] })), params: paramTypes, out: outDtype, expr };
+    const rank = strided || usesPrim(expr, 'coord') ? outShape.length : 0;
+    kernel = {
+      kind: 'elementwise',
+      name: op,
+      rank,
+      inputs: tensors.map((t, i) => ({ dtype: t.dtype, layout: layouts[i] })),
+      params: paramTypes,
+      out: outDtype,
+      outLayout,
+      expr,
+    };
     kernelCache.set(fullKey, kernel);
   }
   const l: Launch = {
@@ -105,6 +128,7 @@ function launch(
     params,
     outShape,
     out: storage.handle,
+    outView: spec.into ? { offset: spec.into.offset, strides: spec.into.strides } : undefined,
   };
   backend.run(l);
   return out;
@@ -146,13 +170,16 @@ export function runElementwise(op: ElementwiseOp, args: unknown[], attrs: Record
   // Structure key: which operands are tensors or scalars, in order (sub(2, x) is not sub(x, 2)).
   const kinds = operands.map((x, i) => `${x instanceof Tensor ? 'T' : 'S'}${dtypes[i]}`).join(',');
   const key = `${op}|${kinds}|${op === 'cast' ? attrs.dtype : ''}`;
-  return launch(op, device, tensors, outShape, outDtype, key, (leaves, addParam) => {
-    let t = 0;
-    const xs = operands.map((x, i) => {
-      const leaf = x instanceof Tensor ? leaves[t++] : addParam(Number(x), dtypes[i]);
-      return i < valueStart ? leaf : cast(leaf, r.operand);
-    });
-    return def.build(xs, { param: addParam, attrs });
+  return launch({
+    op, device, tensors, outShape, outDtype, key,
+    build: (leaves, addParam) => {
+      let t = 0;
+      const xs = operands.map((x, i) => {
+        const leaf = x instanceof Tensor ? leaves[t++] : addParam(Number(x), dtypes[i]);
+        return i < valueStart ? leaf : cast(leaf, r.operand);
+      });
+      return def.build(xs, { param: addParam, attrs });
+    },
   });
 }
 
@@ -165,9 +192,12 @@ function checkCastTarget(d: unknown): void {
 /** Runs a generator (fill, range, eye, random…) into a new tensor of `shape`. */
 export function runGenerator(gen: Generator, shape: readonly number[], device = runtime.defaultDevice): Tensor {
   const key = `gen:${gen.name}|${gen.dtype}`;
-  return launch(gen.name, device, [], shape, gen.dtype, key, (_leaves, addParam) => {
-    const ps = gen.params.map((p) => addParam(p.value, p.dtype));
-    return gen.build((i) => ps[i]);
+  return launch({
+    op: gen.name, device, tensors: [], outShape: shape, outDtype: gen.dtype, key,
+    build: (_leaves, addParam) => {
+      const ps = gen.params.map((p) => addParam(p.value, p.dtype));
+      return gen.build((i) => ps[i]);
+    },
   });
 }
 

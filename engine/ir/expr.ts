@@ -10,18 +10,24 @@ export const BINARY_PRIMS = [
   'add', 'sub', 'mul', 'div', 'floordiv', 'mod', 'pow', 'max', 'min', 'atan2',
   'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'xor', 'randbits',
 ] as const;
-export const LEAF_PRIMS = ['input', 'param', 'lit', 'index'] as const;
+export const LEAF_PRIMS = ['input', 'param', 'lit', 'index', 'coord'] as const;
 
 export type UnaryPrim = (typeof UNARY_PRIMS)[number];
 export type BinaryPrim = (typeof BINARY_PRIMS)[number];
 export type LeafPrim = (typeof LEAF_PRIMS)[number];
-/** `where(cond, a, b)` is the only ternary primitive. */
-export type Prim = LeafPrim | UnaryPrim | BinaryPrim | 'where';
+/**
+ * `where(cond, a, b)` is the only ternary primitive. `cast` converts to the node's dtype; `load` reads
+ * input `value` at a computed element index (args[0], int32) — gathers, pads and other data-dependent reads.
+ */
+export type Prim = LeafPrim | UnaryPrim | BinaryPrim | 'where' | 'cast' | 'load';
+/** Primitives codegen and the CPU evaluator handle themselves rather than through their prim tables. */
+export type SpecialPrim = LeafPrim | 'cast' | 'load';
 
 /**
  * One node. Leaves: `input` (value = input slot, read at the element being computed), `param`
  * (value = uniform scalar slot), `lit` (value = a literal number), `index` (the output element's linear
- * index, uint32). Node dtype is the dtype of the value it produces; for `cast` it is the target dtype.
+ * index, uint32), `coord` (the output element's coordinate along dimension `value`, int32).
+ * Node dtype is the dtype of the value it produces; for `cast` it is the target dtype.
  */
 export class Expr {
   private static nextId = 0;
@@ -43,12 +49,21 @@ export const input = (slot: number, dtype: DType) => new Expr('input', dtype, []
 export const param = (slot: number, dtype: DType) => new Expr('param', dtype, [], slot);
 export const lit = (value: number, dtype: DType) => new Expr('lit', dtype, [], value);
 export const index = () => new Expr('index', 'uint32');
+export const coord = (dim: number) => new Expr('coord', 'int32', [], dim);
+/** Reads input `slot` (of `dtype`) at element `at` (an int32 expression, already offset and in range). */
+export const load = (slot: number, dtype: DType, at: Expr) => new Expr('load', dtype, [at], slot);
+
+/** Does the expression use any of these leaf/special prims? (codegen: are coordinates needed…) */
+export function usesPrim(root: Expr, p: Prim): boolean {
+  return linearize([root]).nodes.some((n) => n.prim === p);
+}
 
 const COMPARISONS: ReadonlySet<Prim> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'isnan']);
 const LOGICAL: ReadonlySet<Prim> = new Set(['and', 'or', 'xor', 'not']);
 
 /** Builds a primitive node; the result dtype follows from the operands (comparisons give bool). */
 export function prim(p: UnaryPrim | BinaryPrim | 'where', ...args: Expr[]): Expr {
+  // (cast and load have their own constructors: their dtype does not follow from the operands)
   let dtype: DType;
   if (COMPARISONS.has(p) || LOGICAL.has(p)) dtype = 'bool';
   else if (p === 'where') dtype = args[1].dtype;
@@ -92,8 +107,10 @@ export function exprToString(root: Expr): string {
   return nodes
     .map((n, i) => {
       const rhs =
-        n.prim === 'input' || n.prim === 'param'
+        n.prim === 'input' || n.prim === 'param' || n.prim === 'coord'
           ? `${n.prim}${n.value}`
+          : n.prim === 'load'
+            ? `load${n.value}[t${slotOf.get(n.args[0])}]`
           : n.prim === 'lit'
             ? String(Object.is(n.value, -0) ? '-0' : n.value)
             : n.prim === 'index'

@@ -7,8 +7,10 @@ import { exprToString, type Expr } from './expr';
  * - `contiguous`: same shape as the output and row-major: element i is at offset + i.
  * - `scalar`: a single element (size 1, any rank), read at its offset for every output element.
  * - `strided`: anything else (broadcast, transposed or sliced views): offset + Σ coord[d] * stride[d].
+ * - `loaded`: never read at the element's own position; only through `load` nodes (gather, pad…),
+ *   whose index expressions include the view's offset.
  */
-export type InputLayout = 'contiguous' | 'scalar' | 'strided';
+export type InputLayout = 'contiguous' | 'scalar' | 'strided' | 'loaded';
 
 export interface KernelInput {
   dtype: DType;
@@ -25,6 +27,8 @@ export interface ElementwiseKernel {
   /** dtypes of the uniform scalar parameters (`param` leaves), e.g. a bare number in `add(x, 2)`. */
   params: DType[];
   out: DType;
+  /** `strided`: the output is a view (offset + strides) into a larger buffer, e.g. one part of a concat. */
+  outLayout: 'contiguous' | 'strided';
   expr: Expr;
 }
 
@@ -45,10 +49,13 @@ export interface Launch<H = unknown> {
   params: number[];
   outShape: readonly number[];
   out: H;
+  /** Where a strided output writes (outLayout 'strided'). */
+  outView?: { offset: number; strides: readonly number[] };
 }
 
 export function kernelToString(k: Kernel): string {
   const ins = k.inputs.map((x, i) => `in${i}: ${x.dtype} ${x.layout}`).join(', ');
   const ps = k.params.map((d, i) => `p${i}: ${d}`).join(', ');
-  return `${k.kind} ${k.name} rank=${k.rank} (${ins}${ps ? `; ${ps}` : ''}) -> ${k.out} { ${exprToString(k.expr)} }`;
+  const out = `${k.out}${k.outLayout === 'strided' ? ' strided' : ''}`;
+  return `${k.kind} ${k.name} rank=${k.rank} (${ins}${ps ? `; ${ps}` : ''}) -> ${out} { ${exprToString(k.expr)} }`;
 }

@@ -50,26 +50,26 @@ function elementwise(k: ElementwiseKernel, opts: CodegenOptions): ShaderModuleSp
   const outBinding = k.inputs.length + 1;
   decls.push(`@group(0) @binding(${outBinding}) var<storage, read_write> out: array<${DTYPE_INFO[k.out].storage}>;`);
 
-  // Element addressing. Coordinates are only computed when some input is strided.
+  // Element addressing. Coordinates are computed only when something needs them (k.rank > 0).
   const body: string[] = [];
-  if (k.inputs.some((x) => x.layout === 'strided')) {
+  if (k.rank > 0) {
     body.push('var rem = i;');
     for (let d = k.rank - 1; d >= 1; d--) {
       const dim = wordRef(layout.outShape[d]);
       body.push(`let c${d} = rem % ${dim}; rem = rem / ${dim};`);
     }
-    if (k.rank > 0) body.push('let c0 = rem;');
+    body.push('let c0 = rem;');
   }
+  // Strides may be negative (reversed views), so strided addresses are computed in i32.
+  const stridedAddress = (offset: number, strides: number[]) =>
+    `u32(${[`i32(${wordRef(offset)})`, ...strides.map((w, d) => `i32(c${d}) * bitcast<i32>(${wordRef(w)})`)].join(' + ')})`;
   k.inputs.forEach((inp, i) => {
     const off = wordRef(layout.inputs[i].offset);
     if (inp.layout === 'contiguous') body.push(`let idx${i} = ${off} + i;`);
     else if (inp.layout === 'scalar') body.push(`let idx${i} = ${off};`);
-    else {
-      // Strides may be negative (reversed views), so the address is computed in i32.
-      const terms = layout.inputs[i].strides!.map((w, d) => `i32(c${d}) * bitcast<i32>(${wordRef(w)})`);
-      body.push(`let idx${i} = u32(${[`i32(${off})`, ...terms].join(' + ')});`);
-    }
+    else if (inp.layout === 'strided') body.push(`let idx${i} = ${stridedAddress(layout.inputs[i].offset, layout.inputs[i].strides!)};`);
   });
+  const outIndex = layout.outView ? stridedAddress(layout.outView.offset, layout.outView.strides) : 'i';
 
   const { nodes, slotOf, roots } = linearize([k.expr]);
   const name = (e: Expr) => `t${slotOf.get(e)}`;
@@ -91,6 +91,14 @@ function elementwise(k: ElementwiseKernel, opts: CodegenOptions): ShaderModuleSp
       case 'index':
         rhs = 'i';
         break;
+      case 'coord':
+        rhs = `i32(c${n.value})`;
+        break;
+      case 'load': {
+        const read = `in${n.value}[u32(${name(n.args[0])})]`;
+        rhs = n.dtype === 'bool' ? `(${read} != 0u)` : read;
+        break;
+      }
       case 'cast':
         rhs = use(wgslCast(name(n.args[0]), n.args[0].dtype, n.dtype));
         break;
@@ -100,7 +108,7 @@ function elementwise(k: ElementwiseKernel, opts: CodegenOptions): ShaderModuleSp
     body.push(`let t${s} = ${rhs};`);
   }
   const result = `t${roots[0]}`;
-  body.push(`out[i] = ${k.out === 'bool' ? `select(0u, 1u, ${result})` : result};`);
+  body.push(`out[${outIndex}] = ${k.out === 'bool' ? `select(0u, 1u, ${result})` : result};`);
 
   const helperCode = orderHelpers(helpers).map((h) => HELPERS[h]);
   const code = [

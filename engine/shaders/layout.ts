@@ -7,6 +7,8 @@ import type { ElementwiseKernel, Launch } from '../ir/kernel';
 export interface UniformLayout {
   /** Word 0: element count; words 1..3: NaN, +Infinity, -Infinity bit patterns (see wg_nan). */
   outShape: number[];
+  /** Offset and strides of a strided output. */
+  outView?: { offset: number; strides: number[] };
   inputs: { offset: number; strides?: number[] }[];
   params: number[];
   words: number;
@@ -15,15 +17,15 @@ export interface UniformLayout {
 
 export function uniformLayout(k: ElementwiseKernel): UniformLayout {
   let w = 4;
-  const strided = k.inputs.some((x) => x.layout === 'strided');
-  const outShape = strided ? range(k.rank).map(() => w++) : [];
+  const outShape = range(k.rank).map(() => w++);
+  const outView = k.outLayout === 'strided' ? { offset: w++, strides: range(k.rank).map(() => w++) } : undefined;
   const inputs = k.inputs.map((x) => {
     const offset = w++;
     return x.layout === 'strided' ? { offset, strides: range(k.rank).map(() => w++) } : { offset };
   });
   const params = k.params.map(() => w++);
   const vec4s = Math.max(1, Math.ceil(w / 4));
-  return { outShape, inputs, params, words: w, vec4s };
+  return { outShape, outView, inputs, params, words: w, vec4s };
 }
 
 /** `u[2].z` for word 10. */
@@ -63,6 +65,11 @@ export function packUniforms(launch: Launch, layout: UniformLayout, into: Uint32
   into[at + 2] = 0x7f800000;
   into[at + 3] = 0xff800000;
   layout.outShape.forEach((w, d) => (into[at + w] = launch.outShape[d]));
+  if (layout.outView) {
+    const v = launch.outView!;
+    into[at + layout.outView.offset] = v.offset;
+    layout.outView.strides.forEach((w, d) => (into[at + w] = v.strides[d])); // negative strides wrap to their i32 bits
+  }
   launch.inputs.forEach((v, i) => {
     const l = layout.inputs[i];
     into[at + l.offset] = v.offset;

@@ -1,7 +1,7 @@
 // Expression → WGSL table: one template per primitive (by operand dtype), plus the helper functions
 // some templates call. Helpers are emitted into the same shader by codegen, so every shader is complete.
 import type { DType } from '../core/dtype';
-import type { Expr, Prim } from '../ir/expr';
+import type { Expr, Prim, SpecialPrim } from '../ir/expr';
 
 /** Named WGSL helper functions; a template lists the ones it calls. */
 export const HELPERS = {
@@ -166,7 +166,7 @@ const floatOnly = (f: (a: string[]) => Emitted): Template => (a, n) => {
   return f(a);
 };
 
-export const WGSL_PRIMS: { readonly [P in Exclude<Prim, 'input' | 'param' | 'lit' | 'index' | 'cast'>]: Template } = {
+export const WGSL_PRIMS: { readonly [P in Exclude<Prim, SpecialPrim>]: Template } = {
   neg: ([a], n) => S(n.dtype === 'uint32' ? `(0u - ${a})` : `(-${a})`),
   abs: ([a], n) => S(n.dtype === 'uint32' ? a : `abs(${a})`),
   sign: ([a], n) =>

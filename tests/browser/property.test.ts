@@ -84,7 +84,7 @@ function operandShape(out: number[], d: Deriv): number[] {
   return out.slice(drop).map((n, i) => (d.ones[i] ? 1 : n));
 }
 
-function makeSpec(dtype: DT, shape: number[], d: Deriv, domain: Domain): OperandSpec {
+function makeSpec(dtype: DT, shape: number[], d: Deriv, domain: Domain, noNegZero = false): OperandSpec {
   const r = shape.length;
   let perm: number[] | null = null;
   if (d.transposed && r >= 2) {
@@ -94,6 +94,8 @@ function makeSpec(dtype: DT, shape: number[], d: Deriv, domain: Domain): Operand
   const rng = mulberry32(d.valueSeed);
   const n = baseShape.reduce((a, b) => a * b, 1);
   const raw = Array.from({ length: n }, () => genValue(rng, dtype, domain));
+  // `v || 0` turns -0 into +0 (see NO_NEG_ZERO).
+  if (noNegZero) raw.forEach((v, i) => (raw[i] = v || 0));
   return { dtype, shape, perm, baseShape, raw };
 }
 
@@ -127,8 +129,10 @@ function valueAt(s: OperandSpec, outShape: readonly number[], c: number[]): numb
   return s.dtype === 'float32' ? Math.fround(v) : v;
 }
 
+/** Numbers as text, with -0 visible (several findings were about the sign of zero). */
+const fmt = (v: number | boolean) => (Object.is(v, -0) ? '-0' : String(v));
 const describeSpec = (s: OperandSpec | number | boolean) =>
-  typeof s === 'object' ? `${s.dtype}[${s.shape}]${s.perm ? ` (transpose of [${s.baseShape}] by [${s.perm}])` : ''}` : `bare ${s}`;
+  typeof s === 'object' ? `${s.dtype}[${s.shape}]${s.perm ? ` (transpose of [${s.baseShape}] by [${s.perm}])` : ''}` : `bare ${fmt(s)}`;
 
 // ---- comparison -------------------------------------------------------------------------------------
 
@@ -194,8 +198,8 @@ async function checkBothBackends(op: string, args: Arg[], call: (xs: (wg.Tensor 
       const coord = coordsOf(i, c.t.shape);
       const ins = args.map((a) => (typeof a === 'object' ? valueAt(a, c.t.shape, coord) : a));
       const msg =
-        `${what} -> ${c.t.dtype}[${c.t.shape}]: element ${i} (coords [${coord}], inputs ${ins.join(', ')}): ` +
-        `webgpu ${g.data[i]} vs cpu ${c.data[i]} (rtol ${tol.rtol}, atol ${tol.atol})`;
+        `${what} -> ${c.t.dtype}[${c.t.shape}]: element ${i} (coords [${coord}], inputs ${ins.map(fmt).join(', ')}): ` +
+        `webgpu ${fmt(g.data[i])} vs cpu ${fmt(c.data[i])} (rtol ${tol.rtol}, atol ${tol.atol})`;
       expect(i, msg).toBe(-1);
     }
   });
@@ -217,6 +221,11 @@ const BINARY_PAIRS: Partial<Record<TypeRule, [DT, DT][]>> = {
 };
 /** Ops whose inputs must stay in their domain (NaN handling is checked by the fixtures, not here). */
 const POSITIVE = new Set<string>(['log', 'sqrt', 'rsqrt', 'log1p']);
+/**
+ * -0 breaks these on WebGPU (SwiftShader): atan2(-0, 10) = π and pow(-0, -5) = +Infinity. The properties
+ * use +0 only, so they keep checking everything else; the signed-zero cases are `test.fails` below.
+ */
+const NO_NEG_ZERO = new Set<string>(['pow', 'atan2']);
 /** Tested by their own properties below (they take attributes or a third operand). */
 const SPECIAL = new Set<ElementwiseOp>(['where', 'cast', 'clipByValue', 'leakyRelu']);
 
@@ -253,8 +262,8 @@ describe('WebGPU ≈ CPU backend (fast-check)', () => {
     const pairs = BINARY_PAIRS[ELEMENTWISE[op].rule]!;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...pairs), outShapeArb, derivArb, derivArb, async ([da, db], shape, d1, d2) => {
-        const a = makeSpec(da, operandShape(shape, d1), d1, 'any');
-        const b = makeSpec(db, operandShape(shape, d2), d2, 'any');
+        const a = makeSpec(da, operandShape(shape, d1), d1, 'any', NO_NEG_ZERO.has(op));
+        const b = makeSpec(db, operandShape(shape, d2), d2, 'any', NO_NEG_ZERO.has(op));
         await checkBothBackends(op, [a, b], ([x, y]) => api[op](x, y));
       }),
       FC(),
@@ -273,16 +282,16 @@ describe('WebGPU ≈ CPU backend (fast-check)', () => {
         fc.oneof(fc.constant('int'), fc.constant('fraction'), fc.constant('fromTensor')),
         fc.integer(),
         async (dtype, shape, d, numberFirst, kind, seed) => {
-          const t = makeSpec(dtype, shape, d, 'any');
+          const t = makeSpec(dtype, shape, d, 'any', NO_NEG_ZERO.has(op));
           const rng = mulberry32(seed);
           let s: number | boolean;
           if (dtype === 'bool') s = rng() < 0.5;
-          else if (kind === 'fromTensor' && t.raw.length > 0) {
-            // The double the tensor's float32 value was rounded from: a weak scalar is converted to the
-            // tensor's dtype first (NumPy 2), so both backends must compare/compute with fround(s).
-            s = t.raw[Math.floor(rng() * t.raw.length)];
-          } else if (kind === 'fraction') s = dtype === 'uint32' ? rng() * 10 : rng() * 20 - 10;
+          else if (kind === 'fromTensor' && t.raw.length > 0) s = t.raw[Math.floor(rng() * t.raw.length)];
+          else if (kind === 'fraction') s = dtype === 'uint32' ? rng() * 10 : rng() * 20 - 10;
           else s = genValue(rng, dtype === 'float32' ? 'int32' : dtype, 'any');
+          // Fractions are float32-representable here: the CPU backend computes with the double itself
+          // (a known difference, see the test.fails 'bare numbers are rounded to float32' below).
+          if (typeof s === 'number') s = Math.fround(s);
           const args: Arg[] = numberFirst ? [s, t] : [t, s];
           await checkBothBackends(op, args, ([x, y]) => api[op](x, y));
         },
@@ -356,6 +365,47 @@ describe('WebGPU ≈ CPU backend (fast-check)', () => {
       }),
       FC(),
     );
+  });
+
+  // ENGINE FINDING (WebGPU/SwiftShader): atan2 mishandles y = -0. Observed:
+  //   wg.atan2(wg.tensor([-0, -0, 0]), wg.tensor([10, -10, -0])) → webgpu [3.1415927, 0, 0], cpu [-0, -3.1415927, 3.1415927]
+  // NumPy: [-0, -π, π]. The sign of a zero result may be lost on GPUs, but an error of π may not.
+  test.fails('atan2 with a signed-zero y matches NumPy on WebGPU', async () => {
+    await wg.scope(async () => {
+      const r = await wg.atan2(wg.tensor([-0, -0, 0], [3]), wg.tensor([10, -10, -0], [3])).data();
+      expect(Math.abs(r[0]), `atan2(-0, 10) = ${fmt(r[0])}`).toBe(0);
+      expect(r[1], `atan2(-0, -10) = ${fmt(r[1])}`).toBeCloseTo(-Math.PI, 5);
+      expect(r[2], `atan2(0, -0) = ${fmt(r[2])}`).toBeCloseTo(Math.PI, 5);
+    });
+  });
+
+  // ENGINE FINDING (WebGPU): wg_pow_f32 returns +Infinity for pow(-0, negative odd integer). Observed:
+  //   wg.pow(wg.tensor([-0, -0]), wg.tensor([-5, -4])) → webgpu [Infinity, Infinity], cpu [-Infinity, Infinity]
+  // NumPy (and Math.pow): [-inf, inf].
+  test.fails('pow(-0, odd negative integer) is -Infinity on WebGPU', async () => {
+    await wg.scope(async () => {
+      const r = await wg.pow(wg.tensor([-0, -0], [2]), wg.tensor([-5, -4], [2])).data();
+      expect(Array.from(r)).toEqual([-Infinity, Infinity]);
+    });
+  });
+
+  // ENGINE FINDING (CPU backend): a bare number is documented to take the tensor's dtype (NumPy 2 weak
+  // scalars), i.e. to be rounded to float32. WebGPU does that (the uniform holds float32 bits), but the CPU
+  // backend evaluates `param` leaves with the raw double (cpu_backend.ts: regs[slot] = launch.params[param],
+  // no DTYPE_INFO[dtype].round). Observed with x = wg.tensor([0.1]):
+  //   wg.equal(x, 0.1) → webgpu [1], cpu [0];  wg.floorDiv(-9.993405085988343, wg.tensor([-9.993405085988343]))
+  //   → webgpu [1], cpu [0]. Also affects clipByValue/leakyRelu params and randomUniform's minval (≤ 1 ulp).
+  test.fails('a bare number is rounded to float32 before the op on both backends', async () => {
+    for (const dev of ['webgpu', 'cpu'] as const) {
+      await wg.scope(async () => {
+        await onDevice(dev, async () => {
+          const x = wg.tensor([0.1, -9.993405085988343], [2]);
+          expect(Array.from(await wg.equal(x, 0.1).data()), `${dev} equal(fround(0.1), 0.1)`).toEqual([1, 0]);
+          expect(Array.from(await wg.lessEqual(x, 0.1).data()), `${dev} lessEqual`).toEqual([1, 1]);
+          expect(Array.from(await wg.floorDiv(-9.993405085988343, x).data())[1], `${dev} floorDiv`).toBe(1);
+        });
+      });
+    }
   });
 });
 
@@ -488,35 +538,36 @@ describe('random: WebGPU and CPU agree, and the numbers look random', () => {
     const n = 100_000;
     for (const dev of ['webgpu', 'cpu'] as const) {
       await wg.scope(async () => {
-        const u = stats(await onDevice(dev, () => wg.randomUniform([n], 0, 1, 'float32', 7)).data());
+        const u = stats(await (await onDevice(dev, () => wg.randomUniform([n], 0, 1, 'float32', 7))).data());
         // Standard errors: mean sqrt(1/12/n) ≈ 9.1e-4; variance sqrt((1/80 - 1/144)/n) ≈ 2.4e-4.
         expect(Math.abs(u.mean - 0.5), `${dev} uniform mean ${u.mean}`).toBeLessThan(5 * 9.2e-4);
         expect(Math.abs(u.variance - 1 / 12), `${dev} uniform variance ${u.variance}`).toBeLessThan(5 * 2.4e-4);
         expect(u.min).toBeGreaterThanOrEqual(0);
         expect(u.max).toBeLessThan(1);
 
-        const r = stats(await onDevice(dev, () => wg.randomUniform([n], -2, 3, 'float32', 8)).data());
+        const r = stats(await (await onDevice(dev, () => wg.randomUniform([n], -2, 3, 'float32', 8))).data());
         expect(Math.abs(r.mean - 0.5), `${dev} uniform[-2,3) mean ${r.mean}`).toBeLessThan(5 * 5 * 9.2e-4);
         expect(r.min).toBeGreaterThanOrEqual(-2);
         expect(r.max).toBeLessThan(3);
 
-        const iv = await onDevice(dev, () => wg.randomUniform([n], -3, 4, 'int32', 9)).data();
+        const iv = await (await onDevice(dev, () => wg.randomUniform([n], -3, 4, 'int32', 9))).data();
         const counts = new Map<number, number>();
         for (const v of iv) counts.set(v, (counts.get(v) ?? 0) + 1);
         expect([...counts.keys()].sort((x, y) => x - y)).toEqual([-3, -2, -1, 0, 1, 2, 3]);
         // Each of 7 values: n/7 ≈ 14286 with sd ≈ 111.
         for (const [v, c] of counts) expect(Math.abs(c - n / 7), `${dev} int value ${v}: ${c}`).toBeLessThan(5 * 111);
 
-        const z = stats(await onDevice(dev, () => wg.randomNormal([n], 0, 1, 'float32', 10)).data());
+        const z = stats(await (await onDevice(dev, () => wg.randomNormal([n], 0, 1, 'float32', 10))).data());
         // Standard errors: mean 1/sqrt(n) ≈ 3.2e-3; std ≈ 1/sqrt(2n) ≈ 2.2e-3.
         expect(Math.abs(z.mean), `${dev} normal mean ${z.mean}`).toBeLessThan(5 * 3.2e-3);
         expect(Math.abs(Math.sqrt(z.variance) - 1), `${dev} normal std ${Math.sqrt(z.variance)}`).toBeLessThan(5 * 2.3e-3);
         expect(Number.isFinite(z.min) && Number.isFinite(z.max)).toBe(true);
 
-        const m = stats(await onDevice(dev, () => wg.randomNormal([n], 3, 0.5, 'float32', 11)).data());
+        const m = stats(await (await onDevice(dev, () => wg.randomNormal([n], 3, 0.5, 'float32', 11))).data());
         expect(Math.abs(m.mean - 3), `${dev} normal(3, 0.5) mean ${m.mean}`).toBeLessThan(5 * 0.5 * 3.2e-3);
         expect(Math.abs(Math.sqrt(m.variance) - 0.5)).toBeLessThan(5 * 0.5 * 2.3e-3);
       });
     }
   });
 });
+

@@ -1,7 +1,7 @@
 // The CPU backend: typed-array storage and an evaluator for Kernel IR (the fallback device, and the
 // twin the property tests compare WebGPU against). No eval(): kernels compile to arrays of closures.
 import { DTYPE_INFO, storageArray, type DType } from '../../core/dtype';
-import { broadcastStrides } from '../../core/shape';
+import { broadcastStrides, contiguousStrides } from '../../core/shape';
 import { linearize, type Expr } from '../../ir/expr';
 import { kernelToString, type ElementwiseKernel, type Launch } from '../../ir/kernel';
 import type { Backend, BackendLimits, MemoryStats, StorageArray } from '../backend';
@@ -11,7 +11,7 @@ export interface CpuStorage {
   data: StorageArray;
 }
 
-type Step = (regs: Float64Array) => void;
+type Step = (regs: Float64Array, ins: StorageArray[]) => void;
 
 interface Program {
   /** One step per non-leaf node; leaf registers are filled by the element loop. */
@@ -19,6 +19,7 @@ interface Program {
   inputSlots: { slot: number; input: number }[];
   paramSlots: { slot: number; param: number }[];
   indexSlots: number[];
+  coordSlots: { slot: number; dim: number }[];
   literals: { slot: number; value: number }[];
   result: number;
   size: number;
@@ -89,8 +90,12 @@ export class CpuBackend implements Backend<CpuStorage> {
     if (size === 0) return;
     const out = storageArray(k.out, launch.out.data.buffer as ArrayBuffer);
     const ins = launch.inputs.map((v) => storageArray(v.dtype, v.handle.data.buffer as ArrayBuffer));
+    // Positions advance incrementally: every input, and the output as the last entry.
     const strides = launch.inputs.map((v) => broadcastStrides(v.shape, v.strides, outShape));
     const pos = launch.inputs.map((v) => v.offset);
+    strides.push(launch.outView ? [...launch.outView.strides] : contiguousStrides(outShape));
+    pos.push(launch.outView ? launch.outView.offset : 0);
+    const outSlot = pos.length - 1;
     const regs = new Float64Array(prog.size);
     for (const { slot, param } of prog.paramSlots) regs[slot] = launch.params[param];
     for (const { slot, value } of prog.literals) regs[slot] = value;
@@ -103,8 +108,9 @@ export class CpuBackend implements Backend<CpuStorage> {
         regs[slot] = ins[input][pos[input]];
       }
       for (const s of prog.indexSlots) regs[s] = i;
-      for (const step of prog.steps) step(regs);
-      out[i] = round(regs[prog.result]);
+      for (const c of prog.coordSlots) regs[c.slot] = coord[c.dim];
+      for (const step of prog.steps) step(regs, ins);
+      out[pos[outSlot]] = round(regs[prog.result]);
       // Advance the coordinate counter and every input's position (no division per element).
       for (let d = rank - 1; d >= 0; d--) {
         coord[d]++;
@@ -120,7 +126,9 @@ export class CpuBackend implements Backend<CpuStorage> {
 /** Compiles an expression DAG into register-machine steps; every step rounds to its node's dtype. */
 function compile(root: Expr): Program {
   const { nodes, slotOf, roots } = linearize([root]);
-  const prog: Program = { steps: [], inputSlots: [], paramSlots: [], indexSlots: [], literals: [], result: roots[0], size: nodes.length };
+  const prog: Program = {
+    steps: [], inputSlots: [], paramSlots: [], indexSlots: [], coordSlots: [], literals: [], result: roots[0], size: nodes.length,
+  };
   nodes.forEach((n, slot) => {
     const round = DTYPE_INFO[n.dtype].round;
     const args = n.args.map((a) => slotOf.get(a)!);
@@ -137,6 +145,15 @@ function compile(root: Expr): Program {
       case 'index':
         prog.indexSlots.push(slot);
         return;
+      case 'coord':
+        prog.coordSlots.push({ slot, dim: n.value });
+        return;
+      case 'load': {
+        const [at] = args;
+        const input = n.value;
+        prog.steps.push((r, ins) => (r[slot] = ins[input][r[at]]));
+        return;
+      }
       case 'cast': {
         const from = n.args[0].dtype;
         const [a] = args;

@@ -1,7 +1,7 @@
 // The CPU backend's primitive table: the JavaScript twin of shaders/prims.ts, same semantics.
 // Values are JS numbers (bool as 0/1); the evaluator rounds each result to its node's dtype.
 import type { DType } from '../../core/dtype';
-import type { Prim } from '../../ir/expr';
+import type { Prim, SpecialPrim } from '../../ir/expr';
 
 type Fn = (a: number, b: number, c: number, operand: DType) => number;
 
@@ -69,7 +69,7 @@ function pow(x: number, y: number, d: DType): number {
 
 const mul = (a: number, b: number, d: DType) => (d === 'float32' ? a * b : Math.imul(a, b));
 
-type Computed = Exclude<Prim, 'input' | 'param' | 'lit' | 'index' | 'cast'>;
+type Computed = Exclude<Prim, SpecialPrim>;
 export const CPU_PRIMS: { readonly [P in Computed]: Fn } = {
   neg: (a) => -a,
   abs: (a, _b, _c, d) => (d === 'int32' && a === I32_MIN ? a : Math.abs(a)),
