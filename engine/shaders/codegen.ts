@@ -1,8 +1,7 @@
 // Kernel → WGSL: pure code generation (no GPUDevice). One `let` per distinct subexpression (CSE).
 import { DTYPE_INFO } from '../core/dtype';
-import { linearize, type Expr } from '../ir/expr';
 import type { ElementwiseKernel, Kernel } from '../ir/kernel';
-import { HELPERS, HELPER_DEPS, WGSL_PRIMS, wgslCast, wgslLiteral, type Emitted, type Helper } from './prims';
+import { HelperSet, emitExpr, fromStorage, paramRef, toStorage } from './emit';
 import { uniformLayout, wordRef } from './layout';
 
 export interface CodegenOptions {
@@ -37,11 +36,7 @@ function elementwise(k: ElementwiseKernel, opts: CodegenOptions): ShaderModuleSp
   const layout = uniformLayout(k);
   const wg = opts.workgroupSize;
   const ept = opts.elementsPerThread;
-  const helpers = new Set<Helper>();
-  const use = (e: Emitted) => {
-    e.helpers?.forEach((h) => addHelper(h, helpers));
-    return e.code;
-  };
+  const helpers = new HelperSet();
 
   const decls: string[] = [`@group(0) @binding(0) var<uniform> u: array<vec4<u32>, ${layout.vec4s}>;`];
   k.inputs.forEach((inp, i) => {
@@ -71,46 +66,28 @@ function elementwise(k: ElementwiseKernel, opts: CodegenOptions): ShaderModuleSp
   });
   const outIndex = layout.outView ? stridedAddress(layout.outView.offset, layout.outView.strides) : 'i';
 
-  const { nodes, slotOf, roots } = linearize([k.expr]);
-  const name = (e: Expr) => `t${slotOf.get(e)}`;
-  for (let s = 0; s < nodes.length; s++) {
-    const n = nodes[s];
-    let rhs: string;
-    switch (n.prim) {
-      case 'input':
-        rhs = n.dtype === 'bool' ? `(in${n.value}[idx${n.value}] != 0u)` : `in${n.value}[idx${n.value}]`;
-        break;
-      case 'param': {
-        const w = wordRef(layout.params[n.value]);
-        rhs = n.dtype === 'bool' ? `(${w} != 0u)` : n.dtype === 'uint32' ? w : `bitcast<${DTYPE_INFO[n.dtype].wgsl}>(${w})`;
-        break;
+  const { lines, result } = emitExpr(
+    k.expr,
+    (n, at) => {
+      switch (n.prim) {
+        case 'input':
+          return fromStorage(`in${n.value}[idx${n.value}]`, n.dtype);
+        case 'param':
+          return paramRef(layout.params[n.value], n.dtype);
+        case 'index':
+          return 'i';
+        case 'coord':
+          return `i32(c${n.value})`;
+        default: // load
+          return fromStorage(`in${n.value}[u32(${at})]`, n.dtype);
       }
-      case 'lit':
-        rhs = use(wgslLiteral(n.value, n.dtype));
-        break;
-      case 'index':
-        rhs = 'i';
-        break;
-      case 'coord':
-        rhs = `i32(c${n.value})`;
-        break;
-      case 'load': {
-        const read = `in${n.value}[u32(${name(n.args[0])})]`;
-        rhs = n.dtype === 'bool' ? `(${read} != 0u)` : read;
-        break;
-      }
-      case 'cast':
-        rhs = use(wgslCast(name(n.args[0]), n.args[0].dtype, n.dtype));
-        break;
-      default:
-        rhs = use(WGSL_PRIMS[n.prim](n.args.map(name), n));
-    }
-    body.push(`let t${s} = ${rhs};`);
-  }
-  const result = `t${roots[0]}`;
-  body.push(`out[${outIndex}] = ${k.out === 'bool' ? `select(0u, 1u, ${result})` : result};`);
+    },
+    helpers,
+  );
+  body.push(...lines);
+  body.push(`out[${outIndex}] = ${toStorage(result, k.out)};`);
 
-  const helperCode = orderHelpers(helpers).map((h) => HELPERS[h]);
+  const helperCode = helpers.code();
   const code = [
     `// wgflow kernel: ${k.name} (elementwise, ${k.inputs.length} inputs -> ${k.out})`,
     ...decls,
@@ -137,24 +114,6 @@ function elementwise(k: ElementwiseKernel, opts: CodegenOptions): ShaderModuleSp
     elementsPerThread: ept,
     uniformBytes: layout.vec4s * 16,
   };
-}
-
-function addHelper(h: Helper, into: Set<Helper>) {
-  if (into.has(h)) return;
-  HELPER_DEPS[h]?.forEach((d) => addHelper(d, into));
-  into.add(h);
-}
-
-/** Dependencies first (WGSL allows any order at module scope, but this reads better). */
-function orderHelpers(hs: Set<Helper>): Helper[] {
-  const out: Helper[] = [];
-  const visit = (h: Helper) => {
-    if (out.includes(h)) return;
-    HELPER_DEPS[h]?.forEach(visit);
-    out.push(h);
-  };
-  [...hs].sort().forEach(visit);
-  return out;
 }
 
 /** Workgroup grid for `size` elements, folding into 2-D when one dimension would pass the limit. */

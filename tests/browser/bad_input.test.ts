@@ -321,34 +321,7 @@ describe('lifetime', () => {
   });
 
   test('two wg.scopes running concurrently under Promise.all', async () => {
-    const made: wg.Tensor[] = [];
-    let releaseA!: () => void;
-    let releaseB!: () => void;
-    const gateA = new Promise<void>((r) => (releaseA = r));
-    const gateB = new Promise<void>((r) => (releaseB = r));
-    // A starts first and ends first, while B (started inside A's lifetime) is still on top of the scope stack.
-    const a = wg.scope(async () => {
-      const t = wg.fill([2], 1);
-      made.push(t, wg.fill([2], 2));
-      await gateA;
-      return t;
-    });
-    const b = wg.scope(async () => {
-      const t = wg.fill([3], 3);
-      made.push(t, wg.fill([3], 4));
-      await gateB;
-      return t;
-    });
-    const all = Promise.all([a, b]);
-    releaseA();
-    let err: wg.WgError | undefined;
-    try {
-      await all;
-    } catch (e) {
-      err = e as wg.WgError;
-    }
-    releaseB();
-    const bResult = await b;
+    const { err, made, bResult } = await concurrentScopes();
     try {
       expect(err).toBeInstanceOf(wg.ScopeError);
       expect(err!.op).toBe('scope');
@@ -358,13 +331,53 @@ describe('lifetime', () => {
       // A's tensors were not freed (they might belong to B); B ended normally and freed its temporary.
       expect(made.map((t) => t.isDisposed)).toEqual([false, false, false, true]);
       expect(bResult).toBe(made[2]);
-      expect(Array.from(await bResult.data())).toEqual([3, 3, 3]);
+      expect(Array.from(await bResult!.data())).toEqual([3, 3, 3]);
     } finally {
       wg.dispose(made); // whatever remains
     }
     await expectEngineWorks();
   });
 });
+
+/**
+ * Scope A starts, then scope B; A ends first while B is still on top of the scope stack, so A raises a
+ * ScopeError. Returns that error, every tensor both made, and B's result; the caller disposes `made`.
+ */
+async function concurrentScopes(): Promise<{ err: wg.WgError | undefined; made: wg.Tensor[]; bResult: wg.Tensor | undefined }> {
+  const made: wg.Tensor[] = [];
+  let releaseA!: () => void;
+  let releaseB!: () => void;
+  const gateA = new Promise<void>((r) => (releaseA = r));
+  const gateB = new Promise<void>((r) => (releaseB = r));
+  const a = wg.scope(async () => {
+    const t = wg.fill([2], 1);
+    made.push(t, wg.fill([2], 2));
+    await gateA;
+    return t;
+  });
+  const b = wg.scope(async () => {
+    const t = wg.fill([3], 3);
+    made.push(t, wg.fill([3], 4));
+    await gateB;
+    return t;
+  });
+  const all = Promise.all([a, b]);
+  releaseA();
+  let err: wg.WgError | undefined;
+  try {
+    await all;
+  } catch (e) {
+    err = e as wg.WgError;
+  }
+  releaseB();
+  let bResult: wg.Tensor | undefined;
+  try {
+    bResult = await b;
+  } catch {
+    // reported through `made` / the caller's assertions
+  }
+  return { err, made, bResult };
+}
 
 describe('error locations', () => {
   // Engine issue: callerLocation() reads `new Error().stack`, which V8 cuts at Error.stackTraceLimit (10) frames.
@@ -379,6 +392,28 @@ describe('error locations', () => {
       [new Error(), () => x.exp()],
     ];
     for (const [marker, call] of cases) expectLocation(attempt(call) as wg.WgError, marker);
+  });
+
+  // Engine issue: when the user's frame is an awaiting one, V8 prints it as `at async <url>:line:col` and
+  // userFrame() keeps "async " in the file name: the scope error's location.file is
+  // "async http://localhost:…/tests/browser/bad_input.test.ts" (the origin is not stripped either).
+  test('an error raised after an await has a clean file name', async () => {
+    let releaseA!: () => void;
+    let releaseB!: () => void;
+    const a = wg.scope(() => new Promise<void>((r) => (releaseA = r)));
+    const b = wg.scope(() => new Promise<void>((r) => (releaseB = r)));
+    releaseA();
+    let err: wg.WgError | undefined;
+    try {
+      await a; // this anonymous test function is the only user frame, printed as `at async <url>:line:col`
+    } catch (e) {
+      err = e as wg.WgError;
+    }
+    releaseB();
+    await b;
+    expect(err).toBeInstanceOf(wg.ScopeError);
+    console.log('LOC', JSON.stringify(err!.location));
+    expect(err!.location?.file).toMatch(/^(?!async )[^:]*bad_input\.test\.ts$/);
   });
 });
 
