@@ -108,18 +108,23 @@ function makeTensor(op: string, values: unknown, shape: number[] | undefined, dt
 }
 
 export function fill(shape: number[], value: number | boolean, dtype?: DType): Tensor {
-  const s = checkShape(shape, 'fill');
-  const dt = dtype !== undefined ? checkDType(dtype, 'fill') : typeof value === 'boolean' ? 'bool' : 'float32';
-  if (typeof value !== 'number' && typeof value !== 'boolean') {
-    throw new DTypeError(`fill: value must be a number or boolean, got ${describe(value)}`, { op: 'fill' });
-  }
-  return runGenerator(fillGen(Number(value), dt), s);
+  return fillAs('fill', shape, value, dtype);
 }
 
-export const zeros = (shape: number[], dtype: DType = 'float32') => fill(checkShape(shape, 'zeros'), 0, dtype);
-export const ones = (shape: number[], dtype: DType = 'float32') => fill(checkShape(shape, 'ones'), 1, dtype);
-export const zerosLike = (x: Tensor) => (x.assertUsable('zerosLike'), fill([...x.shape], 0, x.dtype));
-export const onesLike = (x: Tensor) => (x.assertUsable('onesLike'), fill([...x.shape], 1, x.dtype));
+/** fill, with errors named after the user-facing op (zeros, ones…). */
+function fillAs(op: string, shape: number[], value: number | boolean, dtype?: DType): Tensor {
+  const s = checkShape(shape, op);
+  const dt = dtype !== undefined ? checkDType(dtype, op) : typeof value === 'boolean' ? 'bool' : 'float32';
+  if (typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new DTypeError(`${op}: value must be a number or boolean, got ${describe(value)}`, { op });
+  }
+  return runGenerator(fillGen(Number(value), dt), s, undefined, op);
+}
+
+export const zeros = (shape: number[], dtype: DType = 'float32') => fillAs('zeros', shape, 0, dtype);
+export const ones = (shape: number[], dtype: DType = 'float32') => fillAs('ones', shape, 1, dtype);
+export const zerosLike = (x: Tensor) => (x.assertUsable('zerosLike'), fillAs('zerosLike', [...x.shape], 0, x.dtype));
+export const onesLike = (x: Tensor) => (x.assertUsable('onesLike'), fillAs('onesLike', [...x.shape], 1, x.dtype));
 
 function finite(op: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {

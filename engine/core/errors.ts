@@ -55,13 +55,17 @@ export function formatLocation(l: SourceLocation): string {
 // A frame is "ours" if its URL starts with the engine's root: the engine/ folder when running from source
 // (dev server, tests), or the bundle file itself (dist/wgflow.js), where every module shares one URL.
 
+/** Stack frames print paths as URLs in browsers and as plain paths in Node: compare without `file://`. */
+const plainPath = (f: string) => f.replace(/^file:\/\//, '');
+
 const ENGINE_ROOT = (() => {
-  const here = import.meta.url;
+  const here = plainPath(import.meta.url);
   const m = /^(.*\/engine\/)core\/errors\.[tj]s(\?.*)?$/.exec(here);
   return m ? m[1] : here.replace(/[?#].*$/, '');
 })();
 
-const FRAME_RE = /(?:at\s+(?:.*?\()?|@)(.*?):(\d+):(\d+)\)?\s*$/;
+// Chrome/Node: "at fn (url:l:c)", "at url:l:c", "at async url:l:c"; Firefox/Safari: "fn@url:l:c".
+const FRAME_RE = /(?:at\s+(?:async\s+)?(?:.*?\()?|@)(.*?):(\d+):(\d+)\)?\s*$/;
 
 /** Parses a stack trace and returns the first frame outside the engine and the test/bundler runtime. */
 export function userFrame(stack: string | undefined): SourceLocation | undefined {
@@ -69,7 +73,7 @@ export function userFrame(stack: string | undefined): SourceLocation | undefined
   for (const raw of stack.split('\n')) {
     const m = FRAME_RE.exec(raw.trim());
     if (!m) continue;
-    const file = m[1];
+    const file = plainPath(m[1]);
     if (file.startsWith(ENGINE_ROOT)) continue;
     if (/\/node_modules\/|^node:|^internal\//.test(file)) continue;
     return { file: shortFile(file), line: Number(m[2]), column: Number(m[3]) };
@@ -84,5 +88,13 @@ function shortFile(file: string): string {
 
 /** The user's call site right now (costs a stack capture: only used on error paths and when recording). */
 export function callerLocation(): SourceLocation | undefined {
-  return userFrame(new Error().stack);
+  // V8 keeps 10 frames by default: a check a few calls deep inside the engine would lose the user's frame.
+  const E = Error as { stackTraceLimit?: number };
+  const limit = E.stackTraceLimit;
+  if (typeof limit === 'number') E.stackTraceLimit = Math.max(limit, 64);
+  try {
+    return userFrame(new Error().stack);
+  } finally {
+    if (typeof limit === 'number') E.stackTraceLimit = limit;
+  }
 }

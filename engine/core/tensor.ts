@@ -31,7 +31,8 @@ export function installTensorRuntime(r: TensorRuntime): void {
 }
 
 let nextId = 1;
-const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
+// `using t = …` needs Symbol.dispose; engines without explicit resource management get the registered symbol.
+(Symbol as { dispose?: symbol }).dispose ??= Symbol.for('Symbol.dispose');
 
 export class Tensor {
   readonly id = nextId++;
@@ -89,7 +90,7 @@ export class Tensor {
     runtime?.disposed(this);
   }
 
-  [disposeSymbol](): void {
+  [Symbol.dispose](): void {
     this.dispose();
   }
 

@@ -32,7 +32,7 @@ export function checkOperand(x: unknown, op: string, i: number): Operand {
 }
 
 /** Device an op runs on: its tensors' device (all must agree for now), else the default device. */
-function deviceOf(op: string, tensors: Tensor[]): DeviceName {
+export function deviceOf(op: string, tensors: Tensor[]): DeviceName {
   const d = tensors[0]?.device ?? runtime.defaultDevice;
   const other = tensors.find((t) => t.device !== d);
   if (other) {
@@ -43,7 +43,7 @@ function deviceOf(op: string, tensors: Tensor[]): DeviceName {
   return d;
 }
 
-function allocate(backend: Backend, op: string, shape: readonly number[], dtype: DType): Storage | null {
+export function allocate(backend: Backend, op: string, shape: readonly number[], dtype: DType): Storage | null {
   const size = sizeOf(shape);
   if (size === 0) return null;
   const bytes = size * 4;
@@ -148,7 +148,9 @@ export function runElementwise(op: ElementwiseOp, args: unknown[], attrs: Record
   const dtypes = operands.map((x, i): DType => {
     if (x instanceof Tensor) return x.dtype;
     if (typeof x === 'boolean') return 'bool';
-    if (i < valueStart) return 'bool';
+    if (i < valueStart) {
+      throw new DTypeError(`${op}: the condition must be a bool tensor or a boolean, got the number ${x}`, { op });
+    }
     const w = weakScalarType(x, strong ?? 'float32');
     if (w === 'error') {
       throw new DTypeError(`${op}: the number ${x} does not fit the operand dtype ${strong}`, { op, dtypes: [strong!] });
@@ -190,10 +192,10 @@ function checkCastTarget(d: unknown): void {
 }
 
 /** Runs a generator (fill, range, eye, random…) into a new tensor of `shape`. */
-export function runGenerator(gen: Generator, shape: readonly number[], device = runtime.defaultDevice): Tensor {
+export function runGenerator(gen: Generator, shape: readonly number[], device = runtime.defaultDevice, op = gen.name): Tensor {
   const key = `gen:${gen.name}|${gen.dtype}`;
   return launch({
-    op: gen.name, device, tensors: [], outShape: shape, outDtype: gen.dtype, key,
+    op, device, tensors: [], outShape: shape, outDtype: gen.dtype, key,
     build: (_leaves, addParam) => {
       const ps = gen.params.map((p) => addParam(p.value, p.dtype));
       return gen.build((i) => ps[i]);

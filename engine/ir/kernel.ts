@@ -32,7 +32,63 @@ export interface ElementwiseKernel {
   expr: Expr;
 }
 
-export type Kernel = ElementwiseKernel;
+/** Combining operation of a reduction (any/all are max/min over 0/1; mean is sum with an epilogue). */
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
+
+/**
+ * Reduces the `axes` of one input (given per launch). `prologue` maps each element (input(0), of dtype
+ * `input`) to the accumulator dtype `acc`; `epilogue` maps the reduced value (input(0), of dtype `acc`)
+ * to the output (for arg-reductions the reduced value is the int32 index). Both may use `params`.
+ * The backend picks a strategy (thread per output, workgroup tree, or two passes for long axes).
+ */
+export interface ReduceKernel {
+  kind: 'reduce';
+  name: string;
+  op: ReduceOp;
+  input: DType;
+  acc: DType;
+  out: DType;
+  prologue: Expr;
+  epilogue: Expr;
+  params: DType[];
+}
+
+/** Batched matrix product out[b] = A[b] · B[b] over strided views (transposes are stride swaps). */
+export interface MatmulKernel {
+  kind: 'matmul';
+  name: string;
+  dtype: DType;
+}
+
+/** Sizes and strides of one matmul launch. */
+export interface MatmulGeometry {
+  M: number;
+  N: number;
+  K: number;
+  batch: number;
+  batchShape: number[];
+  aBatchStrides: number[];
+  bBatchStrides: number[];
+  aOffset: number;
+  bOffset: number;
+  /** A[m, k] at aOffset + m·am + k·ak; B[k, n] at bOffset + k·bk + n·bn. */
+  am: number;
+  ak: number;
+  bk: number;
+  bn: number;
+}
+
+/** Inclusive/exclusive scan (cumsum, cumprod) along one axis, optionally from the end. */
+export interface ScanKernel {
+  kind: 'scan';
+  name: string;
+  op: 'sum' | 'prod';
+  dtype: DType;
+  exclusive: boolean;
+  reverse: boolean;
+}
+
+export type Kernel = ElementwiseKernel | ReduceKernel | MatmulKernel | ScanKernel;
 
 /** A tensor as a kernel reads it: a storage handle (backend specific) seen through shape/strides/offset. */
 export interface View<H = unknown> {
@@ -51,9 +107,28 @@ export interface Launch<H = unknown> {
   out: H;
   /** Where a strided output writes (outLayout 'strided'). */
   outView?: { offset: number; strides: readonly number[] };
+  /** reduce: the reduced axes of inputs[0] (outShape is the kept dims); scan: [axis]. */
+  axes?: readonly number[];
+  /** matmul: sizes and strides (inputs are [A, B]). */
+  matmul?: MatmulGeometry;
 }
 
 export function kernelToString(k: Kernel): string {
+  switch (k.kind) {
+    case 'elementwise':
+      return elementwiseToString(k);
+    case 'reduce':
+      return `reduce ${k.name} ${k.op} ${k.input} -> acc ${k.acc} -> ${k.out} { prologue: ${exprToString(k.prologue)}; epilogue: ${exprToString(k.epilogue)} }`;
+    case 'matmul':
+      return `matmul ${k.name} ${k.dtype}`;
+    case 'scan':
+      return `scan ${k.name} ${k.op} ${k.dtype}${k.exclusive ? ' exclusive' : ''}${k.reverse ? ' reverse' : ''}`;
+    default:
+      return k satisfies never;
+  }
+}
+
+function elementwiseToString(k: ElementwiseKernel): string {
   const ins = k.inputs.map((x, i) => `in${i}: ${x.dtype} ${x.layout}`).join(', ');
   const ps = k.params.map((d, i) => `p${i}: ${d}`).join(', ');
   const out = `${k.out}${k.outLayout === 'strided' ? ' strided' : ''}`;

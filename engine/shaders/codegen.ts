@@ -1,6 +1,6 @@
 // Kernel → WGSL: pure code generation (no GPUDevice). One `let` per distinct subexpression (CSE).
 import { DTYPE_INFO } from '../core/dtype';
-import type { ElementwiseKernel, Kernel } from '../ir/kernel';
+import type { ElementwiseKernel } from '../ir/kernel';
 import { HelperSet, emitExpr, fromStorage, paramRef, toStorage } from './emit';
 import { uniformLayout, wordRef } from './layout';
 
@@ -23,13 +23,9 @@ export interface ShaderModuleSpec {
   uniformBytes: number;
 }
 
-export function generateWGSL(kernel: Kernel, opts: CodegenOptions = DEFAULT_CODEGEN): ShaderModuleSpec {
-  switch (kernel.kind) {
-    case 'elementwise':
-      return elementwise(kernel, opts);
-    default:
-      return kernel.kind satisfies never;
-  }
+/** WGSL for an elementwise kernel (reduce/matmul/scan have their generators in reduce.ts, matmul.ts, scan.ts). */
+export function generateWGSL(kernel: ElementwiseKernel, opts: CodegenOptions = DEFAULT_CODEGEN): ShaderModuleSpec {
+  return elementwise(kernel, opts);
 }
 
 function elementwise(k: ElementwiseKernel, opts: CodegenOptions): ShaderModuleSpec {

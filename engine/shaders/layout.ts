@@ -56,7 +56,7 @@ export function paramBits(v: number, d: DType): number {
 }
 
 export function packUniforms(launch: Launch, layout: UniformLayout, into: Uint32Array, at: number): void {
-  const k = launch.kernel;
+  const k = launch.kernel as ElementwiseKernel;
   into.fill(0, at, at + layout.vec4s * 4);
   let size = 1;
   for (const d of launch.outShape) size *= d;

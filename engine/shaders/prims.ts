@@ -60,6 +60,7 @@ export const HELPERS = {
     default: { return vec2<f32>(-c, s); }
   }
 }`,
+  wg_tan: 'fn wg_tan(x: f32) -> f32 { let sc = wg_sincos(x); return sc.x / sc.y; }',
   // sign from the bits: GPUs may flush subnormals to zero in comparisons, but a subnormal is not zero.
   wg_sign_f32: `fn wg_sign_f32(x: f32) -> f32 {
   let b = bitcast<u32>(x);
@@ -137,6 +138,7 @@ export const HELPER_DEPS: Partial<Record<Helper, Helper[]>> = {
   wg_log: ['wg_isnan', 'wg_inf', 'wg_nan'],
   wg_log1p: ['wg_log'],
   wg_sign_f32: ['wg_isnan'],
+  wg_tan: ['wg_sincos'],
   wg_mod_f32: ['wg_nan'],
   wg_pow_f32: ['wg_isnan', 'wg_nan', 'wg_inf'],
   wg_max_f32: ['wg_isnan', 'wg_nan'],
@@ -182,7 +184,7 @@ export const WGSL_PRIMS: { readonly [P in Exclude<Prim, SpecialPrim>]: Template 
   rsqrt: floatOnly(([a]) => S(`(1.0f / sqrt(${a}))`)),
   sin: floatOnly(([a]) => S(`wg_sincos(${a}).x`, 'wg_sincos')),
   cos: floatOnly(([a]) => S(`wg_sincos(${a}).y`, 'wg_sincos')),
-  tan: floatOnly(([a]) => S(`(wg_sincos(${a}).x / wg_sincos(${a}).y)`, 'wg_sincos')),
+  tan: floatOnly(([a]) => S(`wg_tan(${a})`, 'wg_tan')),
   // SwiftShader's tanh(-100) is NaN; tanh is ±1 in float32 beyond |x| = 10, so clamp first.
   tanh: floatOnly(([a]) => S(`select(tanh(clamp(${a}, -10.0f, 10.0f)), ${a}, wg_isnan(${a}))`, 'wg_isnan')),
   floor: ([a], n) => S(n.dtype === 'float32' ? `floor(${a})` : a),

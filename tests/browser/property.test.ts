@@ -534,6 +534,22 @@ describe('random: WebGPU and CPU agree, and the numbers look random', () => {
     });
   });
 
+  // ENGINE FINDING (both backends): minval + u·(maxval - minval) is computed in float32, so when the range is
+  // small next to |minval| the sum rounds up to maxval. Observed (seed 5, 100 000 samples, same on both):
+  //   wg.randomUniform([100000], 1e6, 1e6 + 1, 'float32', 5) → 3181 values equal to 1000001
+  //   wg.randomUniform([100000], 16777000, 16777216, 'int32', 5) → 211 values equal to 16777216
+  // The documented range is [minval, maxval): the result should be clamped below maxval.
+  test.fails('randomUniform stays below maxval when the range is small next to minval', async () => {
+    for (const dev of ['webgpu', 'cpu'] as const) {
+      await wg.scope(async () => {
+        const f = await (await onDevice(dev, () => wg.randomUniform([100_000], 1e6, 1e6 + 1, 'float32', 5))).data();
+        const i = await (await onDevice(dev, () => wg.randomUniform([100_000], 16777000, 16777216, 'int32', 5))).data();
+        expect(Array.from(f).filter((v) => v >= 1e6 + 1).length, `${dev} float32 values >= maxval`).toBe(0);
+        expect(Array.from(i).filter((v) => v >= 16777216).length, `${dev} int32 values >= maxval`).toBe(0);
+      });
+    }
+  });
+
   test('statistics of 100k samples (uniform and normal, both backends)', async () => {
     const n = 100_000;
     for (const dev of ['webgpu', 'cpu'] as const) {
@@ -570,4 +586,5 @@ describe('random: WebGPU and CPU agree, and the numbers look random', () => {
     }
   });
 });
+
 

@@ -2,10 +2,11 @@
 // twin the property tests compare WebGPU against). No eval(): kernels compile to arrays of closures.
 import { DTYPE_INFO, storageArray, type DType } from '../../core/dtype';
 import { broadcastStrides, contiguousStrides } from '../../core/shape';
-import { linearize, type Expr } from '../../ir/expr';
+import { exprToString, linearize, type Expr } from '../../ir/expr';
 import { kernelToString, type ElementwiseKernel, type Launch } from '../../ir/kernel';
 import type { Backend, BackendLimits, MemoryStats, StorageArray } from '../backend';
 import { CPU_PRIMS, castValue } from './prims';
+import { cpuMatmul, cpuReduce, cpuScan, type Unary } from './kernels';
 
 export interface CpuStorage {
   data: StorageArray;
@@ -66,9 +67,33 @@ export class CpuBackend implements Backend<CpuStorage> {
     switch (k.kind) {
       case 'elementwise':
         return this.elementwise(k, launch);
+      case 'reduce':
+        return cpuReduce(k, launch, this.unary(k.prologue, launch.params), this.unary(k.epilogue, launch.params));
+      case 'matmul':
+        return cpuMatmul(k, launch);
+      case 'scan':
+        return cpuScan(k, launch);
       default:
-        return k.kind satisfies never;
+        return k satisfies never;
     }
+  }
+
+  /** A one-input expression (reduction prologue/epilogue) as a function, with params bound. */
+  private unary(e: Expr, params: number[]): Unary {
+    const key = exprToString(e);
+    let prog = this.programs.get(key);
+    if (!prog) this.programs.set(key, (prog = compile(e)));
+    const p = prog;
+    const regs = new Float64Array(p.size);
+    for (const { slot, param } of p.paramSlots) regs[slot] = params[param];
+    for (const { slot, value } of p.literals) regs[slot] = value;
+    const inSlots = p.inputSlots.map((s) => s.slot);
+    const round = DTYPE_INFO[e.dtype].round;
+    return (x) => {
+      for (const s of inSlots) regs[s] = x;
+      for (const step of p.steps) step(regs, []);
+      return round(regs[p.result]);
+    };
   }
 
   private program(k: ElementwiseKernel): Program {

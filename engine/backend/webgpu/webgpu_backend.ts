@@ -1,9 +1,15 @@
 // The WebGPU backend: batches eager dispatches into one command encoder, pools buffers, and reads back.
 import { type DType, storageArray } from '../../core/dtype';
-import { DeviceLostError, WgError } from '../../core/errors';
-import type { Kernel, Launch } from '../../ir/kernel';
-import { generateWGSL, gridFor, type CodegenOptions } from '../../shaders/codegen';
+import { DeviceLostError, LimitError, WgError } from '../../core/errors';
+import type { ElementwiseKernel, Kernel, Launch, MatmulKernel, ReduceKernel, ScanKernel } from '../../ir/kernel';
+import { generateWGSL, gridFor, type CodegenOptions, type ShaderModuleSpec } from '../../shaders/codegen';
 import { packUniforms, uniformLayout, type UniformLayout } from '../../shaders/layout';
+import { chooseMatmul, generateMatmulWGSL, matmulGrid, packMatmulUniforms, type MatmulVariant } from '../../shaders/matmul';
+import {
+  generateReduceWGSL, mergeDims, packReduceUniforms, planReduce, reduceGeometry, type ReduceGeometry, type ReducePlan,
+} from '../../shaders/reduce';
+import { generateScanWGSL, packScanUniforms, scanGeometry } from '../../shaders/scan';
+import { splitReduce } from '../../ir/reduce_split';
 import type { Backend, BackendLimits, MemoryStats, StorageArray } from '../backend';
 import type { AcquiredDevice } from './device';
 import { PipelineCache, type CachedPipeline } from './pipelines';
@@ -20,11 +26,9 @@ export interface WebGPUTuning extends CodegenOptions {
   maxWorkgroupsPerDim: number;
 }
 
-interface Prepared extends CachedPipeline {
-  ulayout: UniformLayout;
-}
-
 const ARENA_BYTES = 64 * 1024;
+/** Upper bound of one dispatch's uniform block (rank ≤ 32 keeps every family far below it). */
+const MAX_UNIFORM_BYTES = 4096;
 
 export class WebGPUBackend implements Backend<GpuStorage> {
   readonly name = 'webgpu' as const;
@@ -49,7 +53,11 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   private arenaUsed = 0;
   private flushScheduled = false;
   private uniformAlign: number;
-  private preparedKernels = new WeakMap<Kernel, Prepared>();
+  private preparedKernels = new WeakMap<Kernel, Map<string, CachedPipeline>>();
+  private uniformLayouts = new WeakMap<Kernel, UniformLayout>();
+  /** The variant the matmul selection point picked last (reported by the benchmark). */
+  lastMatmulVariant: MatmulVariant | undefined;
+  private readonly cpuLike: boolean;
 
   constructor(readonly acquired: AcquiredDevice, onLost: (b: WebGPUBackend, reason: string) => void) {
     const device = (this.device = acquired.device);
@@ -59,7 +67,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
         ? { maxStorageBytes: l.maxStorageBufferBindingSize, maxStorageLimitName: 'maxStorageBufferBindingSize' }
         : { maxStorageBytes: l.maxBufferSize, maxStorageLimitName: 'maxBufferSize' };
     // SwiftShader pays per invocation: several elements per thread win there; real GPUs prefer one.
-    const cpuLike = acquired.adapterInfo.isFallbackAdapter || acquired.adapterInfo.architecture === 'swiftshader';
+    const cpuLike = (this.cpuLike = acquired.adapterInfo.isFallbackAdapter || acquired.adapterInfo.architecture === 'swiftshader');
     this.tuning = {
       workgroupSize: 64,
       elementsPerThread: cpuLike ? 8 : 1,
@@ -119,37 +127,124 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     let size = 1;
     for (const d of launch.outShape) size *= d;
     if (size === 0) return;
-    const { spec, pipeline, layout, ulayout } = this.prepared(k);
-    const ubytes = ulayout.vec4s * 16;
-    if (this.arenaUsed + ubytes > ARENA_BYTES) this.flush();
+    switch (k.kind) {
+      case 'elementwise':
+        return this.runElementwise(k, launch, size);
+      case 'reduce':
+        return this.runReduce(k, launch);
+      case 'matmul':
+        return this.runMatmul(k, launch);
+      case 'scan':
+        return this.runScan(k, launch);
+      default:
+        return k satisfies never;
+    }
+  }
+
+  private runElementwise(k: ElementwiseKernel, launch: Launch<GpuStorage>, size: number): void {
+    const p = this.pipelineFor(k, '', () => generateWGSL(k, this.tuning));
+    const ulayout = this.uniformLayouts.get(k) ?? this.uniformLayouts.set(k, uniformLayout(k)).get(k)!;
+    this.encode(
+      p,
+      (arena, at) => (packUniforms(launch, ulayout, arena, at), ulayout.vec4s * 16),
+      launch.inputs.map((v) => v.handle.buffer),
+      launch.out.buffer,
+      gridFor(size, p.spec, this.tuning.maxWorkgroupsPerDim),
+    );
+  }
+
+  private runReduce(k: ReduceKernel, launch: Launch<GpuStorage>): void {
+    const v = launch.inputs[0];
+    const g = reduceGeometry(v.shape, v.strides, v.offset, launch.axes ?? []);
+    const plan = planReduce(k.op, g.R, this.cpuLike);
+    const passes: { kernel: ReduceKernel; geom: ReduceGeometry; plan: ReducePlan; input: GPUBuffer; out: GPUBuffer; params: number[] }[] = [];
+    let partials: GpuStorage | undefined;
+    if (plan.chunks > 1) {
+      // Two passes: chunk partials into a temporary buffer, then reduce the partials of each output.
+      const [first, second] = splitReduce(k);
+      partials = this.alloc(g.outputs * plan.chunks * 4);
+      const pg: ReduceGeometry = { outputs: g.outputs, R: plan.chunks, offset: 0, kept: mergeDims([g.outputs], [plan.chunks]), red: mergeDims([plan.chunks], [1]) };
+      passes.push({ kernel: first, geom: g, plan, input: v.handle.buffer, out: partials.buffer, params: launch.params });
+      passes.push({ kernel: second, geom: pg, plan: planReduce(k.op, plan.chunks, this.cpuLike), input: partials.buffer, out: launch.out.buffer, params: launch.params });
+    } else {
+      passes.push({ kernel: k, geom: g, plan, input: v.handle.buffer, out: launch.out.buffer, params: launch.params });
+    }
+    for (const ps of passes) {
+      const kr = ps.geom.kept.shape.length;
+      const rr = ps.geom.red.shape.length;
+      const key = `${ps.plan.strategy}:${ps.plan.workgroupSize}:${ps.plan.chunks > 1}:${kr}:${rr}`;
+      const p = this.pipelineFor(ps.kernel, key, () => generateReduceWGSL(ps.kernel, kr, rr, ps.plan));
+      const groups = ps.geom.outputs * ps.plan.chunks;
+      const grid =
+        ps.plan.strategy === 'thread'
+          ? gridFor(groups, p.spec, this.tuning.maxWorkgroupsPerDim)
+          : gridFor(groups, { workgroupSize: [1, 1, 1], elementsPerThread: 1 }, this.tuning.maxWorkgroupsPerDim);
+      this.encode(p, (arena, at) => packReduceUniforms(ps.kernel, ps.geom, ps.plan, ps.params, arena, at), [ps.input], ps.out, grid);
+    }
+    // Recorded commands keep their order, so the temporary can return to the pool right away.
+    if (partials) this.release(partials);
+  }
+
+  private runMatmul(k: MatmulKernel, launch: Launch<GpuStorage>): void {
+    const g = launch.matmul!;
+    const variant = chooseMatmul(g, this.cpuLike);
+    const key = `${variant.name}:${variant.TM}:${variant.WX}x${variant.WY}:${g.batchShape.length}`;
+    const p = this.pipelineFor(k, key, () => generateMatmulWGSL(k, g.batchShape.length, variant));
+    this.lastMatmulVariant = variant;
+    this.encode(
+      p,
+      (arena, at) => packMatmulUniforms(g, arena, at),
+      launch.inputs.map((x) => x.handle.buffer),
+      launch.out.buffer,
+      matmulGrid(g, variant),
+    );
+  }
+
+  private runScan(k: ScanKernel, launch: Launch<GpuStorage>): void {
+    const v = launch.inputs[0];
+    const g = scanGeometry(v.shape, v.strides, v.offset, launch.axes![0]);
+    const p = this.pipelineFor(k, String(g.other.shape.length), () => generateScanWGSL(k, g.other.shape.length));
+    this.encode(p, (arena, at) => packScanUniforms(g, arena, at), [v.handle.buffer], launch.out.buffer, gridFor(g.rows, p.spec, this.tuning.maxWorkgroupsPerDim));
+  }
+
+  /** Codegen + pipeline per Kernel object and variant (the eager runtime reuses Kernel objects). */
+  private pipelineFor(k: Kernel, variant: string, generate: () => ShaderModuleSpec): CachedPipeline {
+    let byVariant = this.preparedKernels.get(k);
+    if (!byVariant) this.preparedKernels.set(k, (byVariant = new Map()));
+    let p = byVariant.get(variant);
+    if (!p) {
+      p = this.pipelines.get(generate(), k.name);
+      byVariant.set(variant, p);
+    }
+    return p;
+  }
+
+  /** Records one dispatch: its uniforms go to the batch's arena, its bind group names the buffers. */
+  private encode(
+    p: CachedPipeline,
+    writeUniforms: (arena: Uint32Array, atWord: number) => number,
+    inputs: GPUBuffer[],
+    out: GPUBuffer,
+    grid: [number, number, number],
+  ): void {
+    if (grid[2] > this.tuning.maxWorkgroupsPerDim) {
+      throw new LimitError(`a dispatch needs ${grid[2]} workgroups along z, over maxComputeWorkgroupsPerDimension`);
+    }
+    if (this.arenaUsed + MAX_UNIFORM_BYTES > ARENA_BYTES) this.flush();
     const at = this.arenaUsed;
-    packUniforms(launch, ulayout, this.arenaCpu, at / 4);
+    const ubytes = writeUniforms(this.arenaCpu, at / 4);
     this.arenaUsed = Math.ceil((at + ubytes) / this.uniformAlign) * this.uniformAlign;
-
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.arena, offset: at, size: ubytes } }];
-    launch.inputs.forEach((v, i) => entries.push({ binding: i + 1, resource: { buffer: v.handle.buffer } }));
-    entries.push({ binding: launch.inputs.length + 1, resource: { buffer: launch.out.buffer } });
-    const bindGroup = this.device.createBindGroup({ layout, entries });
-
+    inputs.forEach((buffer, i) => entries.push({ binding: i + 1, resource: { buffer } }));
+    entries.push({ binding: inputs.length + 1, resource: { buffer: out } });
+    const bindGroup = this.device.createBindGroup({ layout: p.layout, entries });
     const pass = this.computePass();
-    pass.setPipeline(pipeline);
+    pass.setPipeline(p.pipeline);
     pass.setBindGroup(0, bindGroup);
-    const [x, y, z] = gridFor(size, spec, this.tuning.maxWorkgroupsPerDim);
-    pass.dispatchWorkgroups(x, y, z);
+    pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
     this.dispatches++;
     if (++this.batched >= this.tuning.maxBatch) this.flush();
     else this.scheduleFlush();
-  }
-
-  /** Codegen + pipeline per Kernel object (the eager runtime reuses Kernel objects for repeated ops). */
-  private prepared(k: Kernel): Prepared {
-    let p = this.preparedKernels.get(k);
-    if (!p) {
-      const spec = generateWGSL(k, this.tuning);
-      p = { ...this.pipelines.get(spec, k.name), ulayout: uniformLayout(k) };
-      this.preparedKernels.set(k, p);
-    }
-    return p;
   }
 
   private computePass(): GPUComputePassEncoder {

@@ -1,0 +1,207 @@
+// Eager dispatch of the non-elementwise kernel families (reduce, matmul, scan), and of hand-built
+// elementwise expressions used by composite ops (softmax, layerNorm, gather, pad…).
+import { type DType, promoteTypes } from '../core/dtype';
+import { DTypeError, ShapeError } from '../core/errors';
+import { broadcastShapes, broadcastStrides, fmtShape, sizeOf } from '../core/shape';
+import { Tensor } from '../core/tensor';
+import { type Expr, cast } from '../ir/expr';
+import type { Launch, MatmulGeometry, MatmulKernel, ReduceKernel, ScanKernel } from '../ir/kernel';
+import { REDUCE, type ReduceDef, type ReduceOpName, reduceEpilogueInput, reducePrologue } from '../ops/reduce';
+import { type AddParam, allocate, deviceOf, launch, runElementwise } from './dispatch';
+import { runtime } from './runtime';
+
+const reduceKernels = new Map<string, ReduceKernel>();
+
+/** Reduces `axes` (already normalised: sorted, unique, in range) of x; the result has the kept dims. */
+export function runReduce(op: ReduceOpName, x: Tensor, axes: number[]): Tensor {
+  x.assertUsable(op);
+  const def: ReduceDef = REDUCE[op];
+  const types = def.types(x.dtype);
+  if (typeof types === 'string') throw new DTypeError(`${op} ${types}, got ${x.dtype}`, { op, dtypes: [x.dtype], shapes: [[...x.shape]] });
+  const outShape = x.shape.filter((_, i) => !axes.includes(i));
+  const R = axes.reduce((p, a) => p * x.shape[a], 1);
+  const device = deviceOf(op, [x]);
+  const backend = runtime.backend(device, op);
+  const storage = allocate(backend, op, outShape, types.out);
+  const out = new Tensor(outShape, types.out, storage, device);
+  if (!storage) return out;
+  const params: number[] = [];
+  const paramTypes: DType[] = [];
+  const addParam: AddParam = (v, d) => {
+    paramTypes.push(d);
+    params.push(v);
+    return { prim: 'param', dtype: d, args: [], value: params.length - 1 } as unknown as Expr;
+  };
+  const accLeaf = reduceEpilogueInput(def, types.acc);
+  const epilogue = cast(def.epilogue ? def.epilogue(accLeaf, { param: paramOf(addParam), R }) : accLeaf, types.out);
+  const key = `${op}|${x.dtype}|${paramTypes.join(',')}`;
+  let kernel = reduceKernels.get(key);
+  if (!kernel) {
+    kernel = { kind: 'reduce', name: op, op: def.combine, input: x.dtype, acc: types.acc, out: types.out, prologue: reducePrologue(x.dtype, types.acc), epilogue, params: paramTypes };
+    reduceKernels.set(key, kernel);
+  }
+  // x may have no storage (size 0) while the output is non-empty (reducing a size-0 axis): read a dummy.
+  const input = x.storage ?? allocate(backend, op, [1], x.dtype)!;
+  const l: Launch = {
+    kernel,
+    inputs: [{ handle: input.handle, dtype: x.dtype, shape: x.shape, strides: x.strides, offset: x.offset }],
+    params,
+    outShape,
+    out: storage.handle,
+    axes,
+  };
+  backend.run(l);
+  if (!x.storage) backend.release(input.handle);
+  return out;
+}
+
+// Params are real `param` leaves: build them through the ir constructor.
+import { param as paramLeaf } from '../ir/expr';
+function paramOf(add: AddParam): (v: number, d: DType) => Expr {
+  return (v, d) => {
+    add(v, d);
+    return paramLeaf(countParams(add) - 1, d);
+  };
+}
+const counts = new WeakMap<AddParam, number>();
+function countParams(add: AddParam): number {
+  const n = (counts.get(add) ?? 0) + 1;
+  counts.set(add, n);
+  return n;
+}
+
+const matmulKernels = new Map<DType, MatmulKernel>();
+
+/** a·b over the last two dims, batch dims broadcast; transposes are stride swaps of the views. */
+export function runMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, op = 'matMul'): Tensor {
+  a.assertUsable(op);
+  b.assertUsable(op);
+  const shapes = [[...a.shape], [...b.shape]];
+  if (a.rank < 2 || b.rank < 2) {
+    throw new ShapeError(`${op}: both operands need rank ≥ 2, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)} (use wg.dot for vectors)`, { op, shapes });
+  }
+  let dtype = a.dtype;
+  if (a.dtype !== b.dtype) {
+    const p = promoteTypes(a.dtype, b.dtype);
+    if (!p) throw new DTypeError(`${op}: no common dtype for ${a.dtype} and ${b.dtype}`, { op, dtypes: [a.dtype, b.dtype], shapes });
+    dtype = p;
+  }
+  if (dtype === 'bool') throw new DTypeError(`${op} does not accept bool operands`, { op, dtypes: [a.dtype, b.dtype], shapes });
+  const last2 = (t: Tensor, tr: boolean) => {
+    const r = t.rank;
+    const [rows, cols] = tr ? [t.shape[r - 1], t.shape[r - 2]] : [t.shape[r - 2], t.shape[r - 1]];
+    const [rs, cs] = tr ? [t.strides[r - 1], t.strides[r - 2]] : [t.strides[r - 2], t.strides[r - 1]];
+    return { rows, cols, rs, cs };
+  };
+  const A = last2(a, transposeA);
+  const B = last2(b, transposeB);
+  if (A.cols !== B.rows) {
+    throw new ShapeError(
+      `${op}: inner dimensions differ: ${fmtShape(a.shape)}${transposeA ? ' (transposed)' : ''} · ${fmtShape(b.shape)}${transposeB ? ' (transposed)' : ''} ` +
+        `gives ${A.cols} vs ${B.rows} (transposeA=${transposeA}, transposeB=${transposeB})`,
+      { op, shapes, dtypes: [a.dtype, b.dtype] },
+    );
+  }
+  const aBatch = a.shape.slice(0, -2);
+  const bBatch = b.shape.slice(0, -2);
+  const batchShape = broadcastShapes(op, [aBatch, bBatch]);
+  const outShape = [...batchShape, A.rows, B.cols];
+  // Mixed dtypes: convert the other operand (one kernel), then multiply.
+  if (a.dtype !== dtype || b.dtype !== dtype) {
+    const ca = a.dtype === dtype ? a : runElementwise('cast', [a], { dtype });
+    const cb = b.dtype === dtype ? b : runElementwise('cast', [b], { dtype });
+    try {
+      return runMatmul(ca, cb, transposeA, transposeB, op);
+    } finally {
+      if (ca !== a) ca.dispose();
+      if (cb !== b) cb.dispose();
+    }
+  }
+  const device = deviceOf(op, [a, b]);
+  const backend = runtime.backend(device, op);
+  const storage = allocate(backend, op, outShape, dtype);
+  const out = new Tensor(outShape, dtype, storage, device);
+  if (!storage) return out;
+  if (!a.storage || !b.storage) {
+    // K = 0: the product is all zeros.
+    out.dispose();
+    return runElementwise('cast', [runZeros(outShape, dtype)], { dtype });
+  }
+  const g: MatmulGeometry = {
+    M: A.rows,
+    N: B.cols,
+    K: A.cols,
+    batch: sizeOf(batchShape),
+    batchShape,
+    aBatchStrides: broadcastStrides(aBatch, a.strides.slice(0, -2), batchShape),
+    bBatchStrides: broadcastStrides(bBatch, b.strides.slice(0, -2), batchShape),
+    aOffset: a.offset,
+    bOffset: b.offset,
+    am: A.rs,
+    ak: A.cs,
+    bk: B.rs,
+    bn: B.cs,
+  };
+  let kernel = matmulKernels.get(dtype);
+  if (!kernel) matmulKernels.set(dtype, (kernel = { kind: 'matmul', name: op, dtype }));
+  backend.run({
+    kernel,
+    inputs: [a, b].map((t) => ({ handle: t.storage!.handle, dtype, shape: t.shape, strides: t.strides, offset: t.offset })),
+    params: [],
+    outShape,
+    out: storage.handle,
+    matmul: g,
+  });
+  return out;
+}
+
+import { fillGen } from '../ops/creation';
+import { runGenerator } from './dispatch';
+function runZeros(shape: number[], dtype: DType): Tensor {
+  return runGenerator(fillGen(0, dtype), shape);
+}
+
+const scanKernels = new Map<string, ScanKernel>();
+
+export function runScan(op: 'cumsum' | 'cumprod', x: Tensor, axis: number, exclusive: boolean, reverse: boolean): Tensor {
+  x.assertUsable(op);
+  if (x.dtype === 'bool') throw new DTypeError(`${op} expects a numeric tensor, got bool`, { op, dtypes: ['bool'], shapes: [[...x.shape]] });
+  const device = deviceOf(op, [x]);
+  const backend = runtime.backend(device, op);
+  const storage = allocate(backend, op, x.shape, x.dtype);
+  const out = new Tensor(x.shape, x.dtype, storage, device);
+  if (!storage || !x.storage) return out;
+  const key = `${op}|${x.dtype}|${exclusive}|${reverse}`;
+  let kernel = scanKernels.get(key);
+  if (!kernel) {
+    kernel = { kind: 'scan', name: op, op: op === 'cumsum' ? 'sum' : 'prod', dtype: x.dtype, exclusive, reverse };
+    scanKernels.set(key, kernel);
+  }
+  backend.run({
+    kernel,
+    inputs: [{ handle: x.storage.handle, dtype: x.dtype, shape: x.shape, strides: x.strides, offset: x.offset }],
+    params: [],
+    outShape: x.shape,
+    out: storage.handle,
+    axes: [axis],
+  });
+  return out;
+}
+
+/**
+ * One elementwise kernel from a hand-built expression over broadcast tensors (composite ops use it to
+ * keep their kernel count low). `key` must identify the expression's structure.
+ */
+export function runExpr(
+  op: string,
+  key: string,
+  tensors: Tensor[],
+  outDtype: DType,
+  build: (xs: Expr[], addParam: AddParam) => Expr,
+  outShape?: readonly number[],
+  loaded?: boolean[],
+): Tensor {
+  tensors.forEach((t) => t.assertUsable(op));
+  const shape = outShape ?? broadcastShapes(op, tensors.map((t) => t.shape));
+  return launch({ op, device: deviceOf(op, tensors), tensors, loaded, outShape: shape, outDtype, key: `expr:${op}:${key}`, build });
+}

@@ -1,0 +1,110 @@
+// Batched matrix multiply out[b, m, n] = Σ_k A[b, m, k] · B[b, k, n] over strided views (transposes and
+// broadcast batch dims are strides), register-blocked: each invocation computes TM×4 outputs held in vec4
+// accumulators. Grid: x = ⌈N / (4·WX)⌉, y = ⌈M / (TM·WY)⌉, z = batch. Loads clamp indices into range
+// (no branches in the k loop); out-of-range results are simply not stored. Variant `vec4b` reads B four
+// columns at a time when B is row-contiguous and 16-byte aligned.
+import { DTYPE_INFO, type DType } from '../core/dtype';
+import type { MatmulGeometry, MatmulKernel } from '../ir/kernel';
+
+export type { MatmulGeometry };
+import type { ShaderModuleSpec } from './codegen';
+import { wordRef } from './layout';
+
+export interface MatmulVariant {
+  name: 'reg' | 'vec4b';
+  /** Rows per invocation (columns per invocation are 4). */
+  TM: number;
+  WX: number;
+  WY: number;
+}
+
+/**
+ * The matmul selection point: picks the variant by adapter and shape. Measured on SwiftShader (CPU):
+ * register blocking without shared memory wins, 4×4 per invocation in 8×8 workgroups. Real GPUs get larger
+ * workgroups; a shared-memory tiled variant would slot in here once measured on one.
+ */
+export function chooseMatmul(g: MatmulGeometry, cpuLike: boolean): MatmulVariant {
+  const aligned =
+    g.bn === 1 && g.N % 4 === 0 && g.bk % 4 === 0 && g.bOffset % 4 === 0 && g.bBatchStrides.every((s) => s % 4 === 0);
+  const name = aligned ? 'vec4b' : 'reg';
+  if (cpuLike) return { name, TM: 4, WX: 8, WY: 8 };
+  return { name, TM: 4, WX: 16, WY: 16 };
+}
+
+export function matmulGrid(g: MatmulGeometry, v: MatmulVariant): [number, number, number] {
+  return [Math.ceil(g.N / (4 * v.WX)), Math.ceil(g.M / (v.TM * v.WY)), g.batch];
+}
+
+// Uniform words: 0 M, 1 N, 2 K, 3 batch, 4 aOffset, 5 bOffset, 6 am, 7 ak, 8 bk, 9 bn, then per batch dim:
+// shape, A stride, B stride.
+function words(batchRank: number) {
+  const base = 10;
+  const dims = Array.from({ length: batchRank }, (_, d) => ({ shape: base + 3 * d, a: base + 3 * d + 1, b: base + 3 * d + 2 }));
+  return { dims, vec4s: Math.ceil((base + 3 * batchRank) / 4) };
+}
+
+export function packMatmulUniforms(g: MatmulGeometry, into: Uint32Array, at: number): number {
+  const w = words(g.batchShape.length);
+  into.fill(0, at, at + w.vec4s * 4);
+  into.set([g.M, g.N, g.K, g.batch, g.aOffset, g.bOffset, g.am, g.ak, g.bk, g.bn], at); // negative strides wrap to i32 bits
+  w.dims.forEach((d, i) => {
+    into[at + d.shape] = g.batchShape[i];
+    into[at + d.a] = g.aBatchStrides[i];
+    into[at + d.b] = g.bBatchStrides[i];
+  });
+  return w.vec4s * 16;
+}
+
+export function generateMatmulWGSL(k: MatmulKernel, batchRank: number, v: MatmulVariant): ShaderModuleSpec {
+  const w = words(batchRank);
+  const T = DTYPE_INFO[k.dtype].wgsl as 'f32' | 'i32' | 'u32';
+  const vecB = v.name === 'vec4b';
+  const I = (word: number) => `bitcast<i32>(${wordRef(word)})`;
+  const rows = Array.from({ length: v.TM }, (_, i) => i);
+  const cols = [0, 1, 2, 3];
+  const batchLines: string[] = ['var brem = wid.z;', 'var aBase = ' + I(4) + ';', 'var bBase = ' + I(5) + ';'];
+  for (let d = batchRank - 1; d >= 0; d--) {
+    const dim = w.dims[d];
+    batchLines.push(`{ let c = i32(brem % ${wordRef(dim.shape)}); brem = brem / ${wordRef(dim.shape)}; aBase = aBase + c * ${I(dim.a)}; bBase = bBase + c * ${I(dim.b)}; }`);
+  }
+  const zero = T === 'f32' ? '0.0f' : T === 'i32' ? '0i' : '0u';
+  const bLoad = vecB
+    ? [`let bv = inB4[u32(bBase + i32(kk) * ${I(8)} + i32(bc0)) / 4u];`]
+    : [`let bv = vec4<${T}>(${cols.map((j) => `inB[u32(bRow + i32(bc${j}) * ${I(9)})]`).join(', ')});`];
+  const code = [
+    `// wgflow kernel: ${k.name} (matmul ${v.name}, ${v.TM}x4 per invocation, workgroup ${v.WX}x${v.WY})`,
+    `@group(0) @binding(0) var<uniform> u: array<vec4<u32>, ${w.vec4s}>;`,
+    `@group(0) @binding(1) var<storage, read> inA: array<${T}>;`,
+    vecB
+      ? `@group(0) @binding(2) var<storage, read> inB4: array<vec4<${T}>>;`
+      : `@group(0) @binding(2) var<storage, read> inB: array<${T}>;`,
+    `@group(0) @binding(3) var<storage, read_write> out: array<${T}>;`,
+    `@compute @workgroup_size(${v.WX}, ${v.WY})`,
+    'fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {',
+    `  let M = ${wordRef(0)}; let N = ${wordRef(1)}; let K = ${wordRef(2)};`,
+    ...batchLines.map((l) => `  ${l}`),
+    `  let row = (wid.y * ${v.WY}u + lid.y) * ${v.TM}u;`,
+    `  let col = (wid.x * ${v.WX}u + lid.x) * 4u;`,
+    ...rows.map((i) => `  let aRow${i} = aBase + i32(min(row + ${i}u, M - 1u)) * ${I(6)};`),
+    ...(vecB
+      ? ['  let bc0 = min(col, N - 4u);']
+      : cols.map((j) => `  let bc${j} = min(col + ${j}u, N - 1u);`)),
+    ...rows.map((i) => `  var acc${i} = vec4<${T}>(${zero});`),
+    '  for (var kk = 0u; kk < K; kk = kk + 1u) {',
+    ...(vecB ? [] : [`    let bRow = bBase + i32(kk) * ${I(8)};`]),
+    ...bLoad.map((l) => `    ${l}`),
+    ...rows.map((i) => `    acc${i} = acc${i} + inA[u32(aRow${i} + i32(kk) * ${I(7)})] * bv;`),
+    '  }',
+    '  let outBase = wid.z * M * N;',
+    ...rows.flatMap((i) => [
+      `  if (row + ${i}u < M) {`,
+      ...cols.map((j) => `    if (col + ${j}u < N) { out[outBase + (row + ${i}u) * N + col + ${j}u] = acc${i}[${j}]; }`),
+      '  }',
+    ]),
+    '}',
+    '',
+  ].join('\n');
+  return { code, bindings: { uniform: 0, inputs: [1, 2], output: 3 }, workgroupSize: [v.WX, v.WY, 1], elementsPerThread: v.TM * 4, uniformBytes: w.vec4s * 16 };
+}
+
+export type MatmulDType = Extract<DType, 'float32' | 'int32' | 'uint32'>;

@@ -1,0 +1,270 @@
+// Reductions: geometry (kept/reduced dims with mergeable dims merged), the strategy selection point, and
+// WGSL generation. Computes out[o] = epilogue(⊕_{r<R} prologue(x[o, r])) for every kept position o.
+// Grid: `thread` — one invocation per output (1-D, folded to 2-D); `workgroup` — one workgroup per
+// (output, chunk), each invocation accumulating a strided slice of the chunk, then a shared-memory tree.
+// Long axes run in two passes (chunks of partial results, then a reduction of the partials), which keeps
+// float32 sums close to a pairwise sum's accuracy.
+import { DTYPE_INFO, type DType } from '../core/dtype';
+import type { ReduceKernel, ReduceOp } from '../ir/kernel';
+import type { ShaderModuleSpec } from './codegen';
+import { HelperSet, emitExpr, fromStorage, paramRef, toStorage } from './emit';
+import { paramBits, wordRef } from './layout';
+
+export interface Dims {
+  shape: number[];
+  strides: number[];
+}
+
+export interface ReduceGeometry {
+  outputs: number;
+  /** Number of reduced elements per output. */
+  R: number;
+  offset: number;
+  kept: Dims;
+  red: Dims;
+}
+
+/** Merges consecutive dims whose strides allow addressing them as one (size-1 dims are dropped). */
+export function mergeDims(shape: number[], strides: number[]): Dims {
+  const out: Dims = { shape: [], strides: [] };
+  shape.forEach((s, i) => {
+    if (s === 1) return;
+    const n = out.shape.length;
+    if (n > 0 && out.strides[n - 1] === strides[i] * s) {
+      out.shape[n - 1] *= s;
+      out.strides[n - 1] = strides[i];
+    } else {
+      out.shape.push(s);
+      out.strides.push(strides[i]);
+    }
+  });
+  return out;
+}
+
+export function reduceGeometry(shape: readonly number[], strides: readonly number[], offset: number, axes: readonly number[]): ReduceGeometry {
+  const ax = new Set(axes);
+  const pick = (keep: boolean) => {
+    const idx = shape.map((_, i) => i).filter((i) => ax.has(i) !== keep);
+    return mergeDims(idx.map((i) => shape[i]), idx.map((i) => strides[i]));
+  };
+  const kept = pick(true);
+  const red = pick(false);
+  const outputs = shape.reduce((p, s, i) => (ax.has(i) ? p : p * s), 1);
+  const R = shape.reduce((p, s, i) => (ax.has(i) ? p * s : p), 1);
+  return { outputs, R, offset, kept, red };
+}
+
+export interface ReducePlan {
+  strategy: 'thread' | 'workgroup';
+  workgroupSize: number;
+  /** Chunks per output (> 1: a first pass writes partials, a second reduces them). */
+  chunks: number;
+  chunkSize: number;
+}
+
+/**
+ * The selection point for reductions. Short reductions: one invocation per output. Otherwise a workgroup
+ * per output; past `CHUNK` elements, split into chunks reduced in two passes (parallelism for few long
+ * rows, and accuracy: each partial sums at most CHUNK/workgroupSize values sequentially).
+ */
+export function planReduce(op: ReduceOp, R: number, cpuLike: boolean): ReducePlan {
+  const workgroupSize = cpuLike ? 64 : 256;
+  if (R <= 32) return { strategy: 'thread', workgroupSize: 64, chunks: 1, chunkSize: Math.max(R, 1) };
+  const CHUNK = 8192;
+  const arg = op === 'argmax' || op === 'argmin';
+  if (R <= CHUNK || arg) return { strategy: 'workgroup', workgroupSize, chunks: 1, chunkSize: R };
+  return { strategy: 'workgroup', workgroupSize, chunks: Math.ceil(R / CHUNK), chunkSize: CHUNK };
+}
+
+// ---- uniform block: fixed words first, then geometry, then params ----
+// 0 outputs, 1..3 NaN/+Inf/-Inf, 4 R, 5 chunks, 6 chunkSize, 7 offset, 8… kept shape, kept strides,
+// red shape, red strides, params.
+interface ReduceLayout {
+  keptShape: number[];
+  keptStrides: number[];
+  redShape: number[];
+  redStrides: number[];
+  params: number[];
+  vec4s: number;
+}
+
+function reduceLayout(keptRank: number, redRank: number, nParams: number): ReduceLayout {
+  let w = 8;
+  const take = (n: number) => Array.from({ length: n }, () => w++);
+  const l = { keptShape: take(keptRank), keptStrides: take(keptRank), redShape: take(redRank), redStrides: take(redRank), params: take(nParams) };
+  return { ...l, vec4s: Math.ceil(w / 4) };
+}
+
+export function packReduceUniforms(
+  k: ReduceKernel,
+  g: ReduceGeometry,
+  plan: ReducePlan,
+  params: number[],
+  into: Uint32Array,
+  at: number,
+): number {
+  const l = reduceLayout(g.kept.shape.length, g.red.shape.length, k.params.length);
+  into.fill(0, at, at + l.vec4s * 4);
+  into.set([g.outputs, 0x7fc00000, 0x7f800000, 0xff800000, g.R, plan.chunks, plan.chunkSize, g.offset], at);
+  const put = (words: number[], values: number[]) => words.forEach((w, i) => (into[at + w] = values[i]));
+  put(l.keptShape, g.kept.shape);
+  put(l.keptStrides, g.kept.strides);
+  put(l.redShape, g.red.shape);
+  put(l.redStrides, g.red.strides);
+  put(l.params, params.map((v, i) => paramBits(v, k.params[i])));
+  return l.vec4s * 16;
+}
+
+/** Identity of a combine op in the accumulator dtype, as WGSL. */
+function identity(op: ReduceOp, acc: DType, helpers: HelperSet): string {
+  const f = acc === 'float32';
+  switch (op) {
+    case 'sum':
+      return f ? '0.0f' : acc === 'int32' ? '0i' : '0u';
+    case 'prod':
+      return f ? '1.0f' : acc === 'int32' ? '1i' : '1u';
+    case 'max':
+    case 'argmax':
+      if (f) helpers.add('wg_inf');
+      return f ? '(-wg_inf())' : acc === 'int32' ? '(-2147483647i - 1i)' : '0u';
+    case 'min':
+    case 'argmin':
+      if (f) helpers.add('wg_inf');
+      return f ? 'wg_inf()' : acc === 'int32' ? '2147483647i' : '4294967295u';
+    default:
+      return op satisfies never;
+  }
+}
+
+function combine(op: ReduceOp, acc: DType, a: string, b: string, helpers: HelperSet): string {
+  switch (op) {
+    case 'sum':
+      return `(${a} + ${b})`;
+    case 'prod':
+      return `(${a} * ${b})`;
+    case 'max':
+    case 'min':
+      if (acc === 'float32') {
+        helpers.add(op === 'max' ? 'wg_max_f32' : 'wg_min_f32');
+        return `wg_${op}_f32(${a}, ${b})`;
+      }
+      return `${op}(${a}, ${b})`;
+    default:
+      throw new Error(`combine: ${op} is an arg-reduction`);
+  }
+}
+
+const addressOf = (offset: string, coords: string[], strides: number[]) =>
+  `u32(${[offset, ...coords.map((c, d) => `i32(${c}) * bitcast<i32>(${wordRef(strides[d])})`)].join(' + ')})`;
+
+/** Row-major decomposition of `v` over the dims whose sizes are in `shapeWords`. */
+function decompose(v: string, prefix: string, shapeWords: number[]): string[] {
+  const n = shapeWords.length;
+  if (n === 0) return [];
+  const lines = [`var ${prefix}rem = ${v};`];
+  for (let d = n - 1; d >= 1; d--) {
+    lines.push(`let ${prefix}${d} = ${prefix}rem % ${wordRef(shapeWords[d])}; ${prefix}rem = ${prefix}rem / ${wordRef(shapeWords[d])};`);
+  }
+  lines.push(`let ${prefix}0 = ${prefix}rem;`);
+  return lines;
+}
+
+export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: number, plan: ReducePlan): ShaderModuleSpec {
+  const l = reduceLayout(keptRank, redRank, k.params.length);
+  const helpers = new HelperSet();
+  const arg = k.op === 'argmax' || k.op === 'argmin';
+  const accT = DTYPE_INFO[k.acc].wgsl;
+  const leaf = (name: string) => (n: { prim: string; value: number; dtype: DType }) =>
+    n.prim === 'input' ? name : n.prim === 'param' ? paramRef(l.params[n.value], n.dtype) : (() => { throw new Error(`reduce: ${n.prim} leaf`); })();
+  const pro = emitExpr(k.prologue, leaf('x'), helpers, 'p');
+  const epi = emitExpr(k.epilogue, leaf(arg ? 'best' : 'acc'), helpers, 'e'); // arg: the epilogue sees the index
+  const id = identity(k.op, k.acc, helpers);
+  const better = k.op === 'argmax' ? '>' : '<';
+
+  // The loop body: load element r of this output's reduced range and fold it into (acc[, best]).
+  const keptCoords = Array.from({ length: keptRank }, (_, d) => `k${d}`);
+  const redCoords = Array.from({ length: redRank }, (_, d) => `r${d}`);
+  const fold = [
+    ...decompose('r', 'r', l.redShape),
+    `let x = ${fromStorage(`in0[${addressOf('base', redCoords, l.redStrides)}]`, k.input)};`,
+    ...pro.lines,
+    arg
+      ? `if (${pro.result} ${better} acc || best == 2147483647i) { acc = ${pro.result}; best = i32(r); }`
+      : `acc = ${combine(k.op, k.acc, 'acc', pro.result, helpers)};`,
+  ];
+  const head = [
+    `// wgflow kernel: ${k.name} (reduce ${k.op}, ${plan.strategy}${plan.chunks > 1 ? `, ${plan.chunks} chunks` : ''})`,
+    `@group(0) @binding(0) var<uniform> u: array<vec4<u32>, ${l.vec4s}>;`,
+    `@group(0) @binding(1) var<storage, read> in0: array<${DTYPE_INFO[k.input].storage}>;`,
+    `@group(0) @binding(2) var<storage, read_write> out: array<${DTYPE_INFO[k.out].storage}>;`,
+  ];
+  const store = (g: string) => [
+    ...epi.lines,
+    `out[${g}] = ${toStorage(epi.result, k.out)};`,
+  ];
+  const prelude = (g: string) => [
+    `let o = ${g} / ${wordRef(5)};`,
+    `let chunk = ${g} % ${wordRef(5)};`,
+    ...decompose('o', 'k', l.keptShape),
+    `let base = ${['i32(' + wordRef(7) + ')', ...keptCoords.map((c, d) => `i32(${c}) * bitcast<i32>(${wordRef(l.keptStrides[d])})`)].join(' + ')};`,
+    `let start = chunk * ${wordRef(6)};`,
+    `let end = min(start + ${wordRef(6)}, ${wordRef(4)});`,
+    `var acc: ${accT} = ${id};`,
+    ...(arg ? ['var best: i32 = 2147483647i;'] : []),
+  ];
+  const total = `(${wordRef(0)} * ${wordRef(5)})`;
+  let main: string[];
+  let wg: number;
+  if (plan.strategy === 'thread') {
+    wg = plan.workgroupSize;
+    main = [
+      `@compute @workgroup_size(${wg})`,
+      'fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {',
+      `  let g = gid.x + gid.y * nwg.x * ${wg}u;`,
+      `  if (g >= ${total}) { return; }`,
+      ...prelude('g').map((s) => `  ${s}`),
+      '  for (var r = start; r < end; r = r + 1u) {',
+      ...fold.map((s) => `    ${s}`),
+      '  }',
+      ...store('g').map((s) => `  ${s}`),
+      '}',
+    ];
+  } else {
+    wg = plan.workgroupSize;
+    const shared = [`var<workgroup> sv: array<${accT}, ${wg}>;`, ...(arg ? [`var<workgroup> si: array<i32, ${wg}>;`] : [])];
+    const treeStep = arg
+      ? [
+          `let v = sv[lid + s]; let vi = si[lid + s];`,
+          `if (v ${better} sv[lid] || (v == sv[lid] && vi < si[lid])) { sv[lid] = v; si[lid] = vi; }`,
+        ]
+      : [`sv[lid] = ${combine(k.op, k.acc, 'sv[lid]', 'sv[lid + s]', helpers)};`];
+    main = [
+      ...shared,
+      `@compute @workgroup_size(${wg})`,
+      'fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32, @builtin(num_workgroups) nwg: vec3<u32>) {',
+      // g is uniform across the workgroup, so this early return keeps the barriers below in uniform control flow.
+      '  let g = wid.x + wid.y * nwg.x;',
+      `  if (g >= ${total}) { return; }`,
+      ...prelude('g').map((s) => `  ${s}`),
+      `  for (var r = start + lid; r < end; r = r + ${wg}u) {`,
+      ...fold.map((s) => `    ${s}`),
+      '  }',
+      '  sv[lid] = acc;',
+      ...(arg ? ['  si[lid] = best;'] : []),
+      '  workgroupBarrier();',
+      `  for (var s = ${wg / 2}u; s > 0u; s = s >> 1u) {`,
+      '    if (lid < s) {',
+      ...treeStep.map((x) => `      ${x}`),
+      '    }',
+      '    workgroupBarrier();',
+      '  }',
+      '  if (lid == 0u) {',
+      arg ? '    let best = si[0];' : '    let acc = sv[0];',
+      ...store('g').map((s) => `    ${s}`),
+      '  }',
+      '}',
+    ];
+  }
+  const code = [...head, ...helpers.code(), ...main, ''].join('\n');
+  return { code, bindings: { uniform: 0, inputs: [1], output: 2 }, workgroupSize: [wg, 1, 1], elementsPerThread: 1, uniformBytes: l.vec4s * 16 };
+}
