@@ -37,6 +37,10 @@ export {
 } from './api/creation';
 export type { TensorValues } from './api/creation';
 export * from './api/ops';
+export * from './api/reduce';
+export * from './api/linalg';
+export * from './api/movement';
+export * from './api/nn';
 
 /** Disposes a tensor or every tensor in an array/object. */
 export { disposeAll as dispose } from './api/dispose';

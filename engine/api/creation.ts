@@ -104,7 +104,17 @@ function makeTensor(op: string, values: unknown, shape: number[] | undefined, dt
     const v = flat.length === 1 ? flat[0] : flat[i];
     store[i] = round(castValue(Number(v), from, dt));
   }
-  return upload(op, store, target, dt);
+  const t = upload(op, store, target, dt);
+  // Small integer tensors keep a host copy so index-taking ops can range-check them synchronously.
+  if ((dt === 'int32' || dt === 'uint32') && n <= HOST_COPY_MAX) t.hostValues = store as Int32Array | Uint32Array;
+  return t;
+}
+
+const HOST_COPY_MAX = 1 << 16;
+
+/** A tensor from host values for an op's own use (gather's index arrays…); errors name `op`. */
+export function constantFromHost(op: string, values: TensorValues, dtype: DType): Tensor {
+  return makeTensor(op, values, undefined, dtype);
 }
 
 export function fill(shape: number[], value: number | boolean, dtype?: DType): Tensor {

@@ -3,6 +3,11 @@ import type { DType } from '../core/dtype';
 import { Tensor } from '../core/tensor';
 import * as ops from './ops';
 import type { TensorLike } from './ops';
+import * as linalg from './linalg';
+import * as movement from './movement';
+import * as nn from './nn';
+import * as red from './reduce';
+import type { Axis } from './reduce';
 
 declare module '../core/tensor' {
   interface Tensor {
@@ -56,6 +61,32 @@ declare module '../core/tensor' {
     clipByValue(min: number, max: number): Tensor;
     reshape(shape: number[]): Tensor;
     transpose(perm?: number[]): Tensor;
+    sum(axis?: Axis, keepDims?: boolean): Tensor;
+    mean(axis?: Axis, keepDims?: boolean): Tensor;
+    prod(axis?: Axis, keepDims?: boolean): Tensor;
+    max(axis?: Axis, keepDims?: boolean): Tensor;
+    min(axis?: Axis, keepDims?: boolean): Tensor;
+    any(axis?: Axis, keepDims?: boolean): Tensor;
+    all(axis?: Axis, keepDims?: boolean): Tensor;
+    logSumExp(axis?: Axis, keepDims?: boolean): Tensor;
+    argMax(axis?: number): Tensor;
+    argMin(axis?: number): Tensor;
+    cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+    cumprod(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+    matMul(b: Tensor, transposeA?: boolean, transposeB?: boolean): Tensor;
+    dot(b: Tensor): Tensor;
+    expandDims(axis?: number): Tensor;
+    squeeze(axis?: number | number[]): Tensor;
+    slice(begin: number | number[], size?: number | number[]): Tensor;
+    gather(indices: Tensor | number[], axis?: number): Tensor;
+    pad(paddings: [number, number][], constantValue?: number): Tensor;
+    tile(reps: number[]): Tensor;
+    broadcastTo(shape: number[]): Tensor;
+    reverse(axis?: number | number[]): Tensor;
+    split(numOrSizeSplits: number | number[], axis?: number): Tensor[];
+    unstack(axis?: number): Tensor[];
+    softmax(dim?: number): Tensor;
+    logSoftmax(axis?: number): Tensor;
   }
 }
 
@@ -77,3 +108,18 @@ Tensor.prototype.cast = function (dtype: DType) { return ops.cast(this, dtype); 
 Tensor.prototype.clipByValue = function (min: number, max: number) { return ops.clipByValue(this, min, max); };
 Tensor.prototype.reshape = function (shape: number[]) { return ops.reshape(this, shape); };
 Tensor.prototype.transpose = function (perm?: number[]) { return ops.transpose(this, perm); };
+
+// Reductions, linear algebra, movement and nn: each method forwards `this` and its arguments.
+const FORWARDED = {
+  sum: red.sum, mean: red.mean, prod: red.prod, max: red.max, min: red.min, any: red.any, all: red.all,
+  logSumExp: red.logSumExp, argMax: red.argMax, argMin: red.argMin, cumsum: red.cumsum, cumprod: red.cumprod,
+  matMul: linalg.matMul, dot: linalg.dot, expandDims: movement.expandDims, squeeze: movement.squeeze,
+  slice: movement.slice, gather: movement.gather, pad: movement.pad, tile: movement.tile,
+  broadcastTo: movement.broadcastTo, reverse: movement.reverse, split: movement.split, unstack: movement.unstack,
+  softmax: nn.softmax, logSoftmax: nn.logSoftmax,
+} as const;
+for (const [name, fn] of Object.entries(FORWARDED)) {
+  (Tensor.prototype as unknown as Record<string, unknown>)[name] = function (this: Tensor, ...args: unknown[]) {
+    return (fn as (x: Tensor, ...a: unknown[]) => unknown)(this, ...args);
+  };
+}

@@ -100,3 +100,26 @@ export function broadcastStrides(shape: Shape, strides: readonly number[], outSh
   }
   return res;
 }
+
+/** One axis in [-rank, rank) → [0, rank); ShapeError naming the op otherwise. */
+export function normalizeAxis(axis: unknown, rank: number, op: string, shape?: Shape): number {
+  if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    throw new ShapeError(
+      `${op}: axis ${describe(axis)} is out of range for a tensor of rank ${rank}${shape ? ` (shape ${fmtShape(shape)})` : ''}; ` +
+        `expected an integer in [${-rank}, ${rank - 1}]`,
+      { op, shapes: shape ? [[...shape]] : undefined },
+    );
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** Axes (undefined/null = all) → sorted unique list; repeated axes are an error. */
+export function normalizeAxes(axis: unknown, rank: number, op: string, shape?: Shape): number[] {
+  if (axis === undefined || axis === null) return Array.from({ length: rank }, (_, i) => i);
+  const list = Array.isArray(axis) ? axis : [axis];
+  const out = list.map((a) => normalizeAxis(a, rank, op, shape));
+  if (new Set(out).size !== out.length) {
+    throw new ShapeError(`${op}: axis ${describe(list)} repeats an axis`, { op, shapes: shape ? [[...shape]] : undefined });
+  }
+  return out.sort((a, b) => a - b);
+}

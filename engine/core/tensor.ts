@@ -40,6 +40,11 @@ export class Tensor {
   readonly strides: readonly number[];
   readonly size: number;
   private disposedFlag = false;
+  /**
+   * The values, when the tensor was made from small integer host data (not for views): lets ops such as
+   * gather check indices synchronously without a readback.
+   */
+  hostValues?: Int32Array | Uint32Array;
 
   constructor(
     shape: readonly number[],

@@ -3,11 +3,12 @@
 import { type DType, promoteTypes } from '../core/dtype';
 import { DTypeError, ShapeError } from '../core/errors';
 import { broadcastShapes, broadcastStrides, fmtShape, sizeOf } from '../core/shape';
-import { Tensor } from '../core/tensor';
-import { type Expr, cast } from '../ir/expr';
+import { type DeviceName, Tensor } from '../core/tensor';
+import { type Expr, cast, param } from '../ir/expr';
+import { fillGen } from '../ops/creation';
 import type { Launch, MatmulGeometry, MatmulKernel, ReduceKernel, ScanKernel } from '../ir/kernel';
 import { REDUCE, type ReduceDef, type ReduceOpName, reduceEpilogueInput, reducePrologue } from '../ops/reduce';
-import { type AddParam, allocate, deviceOf, launch, runElementwise } from './dispatch';
+import { type AddParam, allocate, deviceOf, launch, runElementwise, runGenerator } from './dispatch';
 import { runtime } from './runtime';
 
 const reduceKernels = new Map<string, ReduceKernel>();
@@ -29,11 +30,10 @@ export function runReduce(op: ReduceOpName, x: Tensor, axes: number[]): Tensor {
   const paramTypes: DType[] = [];
   const addParam: AddParam = (v, d) => {
     paramTypes.push(d);
-    params.push(v);
-    return { prim: 'param', dtype: d, args: [], value: params.length - 1 } as unknown as Expr;
+    return param(params.push(v) - 1, d);
   };
   const accLeaf = reduceEpilogueInput(def, types.acc);
-  const epilogue = cast(def.epilogue ? def.epilogue(accLeaf, { param: paramOf(addParam), R }) : accLeaf, types.out);
+  const epilogue = cast(def.epilogue ? def.epilogue(accLeaf, { param: addParam, R }) : accLeaf, types.out);
   const key = `${op}|${x.dtype}|${paramTypes.join(',')}`;
   let kernel = reduceKernels.get(key);
   if (!kernel) {
@@ -53,21 +53,6 @@ export function runReduce(op: ReduceOpName, x: Tensor, axes: number[]): Tensor {
   backend.run(l);
   if (!x.storage) backend.release(input.handle);
   return out;
-}
-
-// Params are real `param` leaves: build them through the ir constructor.
-import { param as paramLeaf } from '../ir/expr';
-function paramOf(add: AddParam): (v: number, d: DType) => Expr {
-  return (v, d) => {
-    add(v, d);
-    return paramLeaf(countParams(add) - 1, d);
-  };
-}
-const counts = new WeakMap<AddParam, number>();
-function countParams(add: AddParam): number {
-  const n = (counts.get(add) ?? 0) + 1;
-  counts.set(add, n);
-  return n;
 }
 
 const matmulKernels = new Map<DType, MatmulKernel>();
@@ -125,7 +110,7 @@ export function runMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB:
   if (!a.storage || !b.storage) {
     // K = 0: the product is all zeros.
     out.dispose();
-    return runElementwise('cast', [runZeros(outShape, dtype)], { dtype });
+    return runZeros(outShape, dtype, device);
   }
   const g: MatmulGeometry = {
     M: A.rows,
@@ -155,10 +140,8 @@ export function runMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB:
   return out;
 }
 
-import { fillGen } from '../ops/creation';
-import { runGenerator } from './dispatch';
-function runZeros(shape: number[], dtype: DType): Tensor {
-  return runGenerator(fillGen(0, dtype), shape);
+function runZeros(shape: number[], dtype: DType, device: DeviceName): Tensor {
+  return runGenerator(fillGen(0, dtype), shape, device);
 }
 
 const scanKernels = new Map<string, ScanKernel>();

@@ -176,6 +176,51 @@ describe('tidy, scope, keep, using', () => {
     expect(live()).toEqual(before);
   });
 
+  /** Two wg.scope calls run concurrently (not nested); returns what each settled to and every tensor made. */
+  async function concurrentScopes(): Promise<{ settled: PromiseSettledResult<void>[]; made: wg.Tensor[] }> {
+    const made: wg.Tensor[] = [];
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const a = wg.scope(async () => {
+      made.push(wg.ones([2]));
+      await sleep(5);
+      made.push(wg.ones([2]));
+    });
+    const b = wg.scope(async () => {
+      made.push(wg.ones([3]));
+      await sleep(30);
+    });
+    return { settled: await Promise.allSettled([a, b]), made };
+  }
+
+  test('concurrent scopes inside an enclosing scope: ScopeError, and the enclosing scope frees everything', async () => {
+    const before = live();
+    let made: wg.Tensor[] = [];
+    await wg.scope(async () => {
+      const r = await concurrentScopes();
+      made = r.made;
+      expect(r.settled[0].status).toBe('rejected');
+      expect((r.settled[0] as PromiseRejectedResult).reason).toBeInstanceOf(wg.ScopeError);
+    });
+    expect(made.every((t) => t.isDisposed)).toBe(true);
+    expect(live()).toEqual(before);
+  });
+
+  // ENGINE FINDING: when two scopes interleave at top level, the one that ends while not on top hands its
+  // tensors to "the enclosing scope" (scope.ts: `outer?.tensors.push(...)`), but there is none, so they are
+  // never disposed. Observed: after the ScopeError, live() is { tensors: +1, bytesInUse: +256 } (the first
+  // wg.ones([2]) of the first scope); the test disposes it itself so the leak check still passes.
+  test.fails('concurrent top-level scopes raise ScopeError and leak nothing', async () => {
+    const before = live();
+    const { settled, made } = await concurrentScopes();
+    try {
+      expect(settled[0].status).toBe('rejected');
+      expect((settled[0] as PromiseRejectedResult).reason).toBeInstanceOf(wg.ScopeError);
+      expect(live()).toEqual(before);
+    } finally {
+      wg.dispose(made);
+    }
+  });
+
   test('using disposes at the end of the block (Symbol.dispose)', async () => {
     const before = live();
     let seen!: wg.Tensor;

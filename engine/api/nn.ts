@@ -1,0 +1,139 @@
+// Public nn ops, composed of reductions and single elementwise kernels: softmax, logSoftmax, layerNorm,
+// moments, oneHot. (Graph mode fuses these further; in eager mode each is a handful of kernels.)
+import { DTypeError, ShapeError } from '../core/errors';
+import { checkDType, type DType } from '../core/dtype';
+import { checkInt, contiguousStrides, describe, fmtShape, normalizeAxes, normalizeAxis } from '../core/shape';
+import type { Tensor } from '../core/tensor';
+import { view } from '../eager/dispatch';
+import { runExpr, runReduce } from '../eager/dispatch_kernels';
+import { type Expr, cast, coord, prim } from '../ir/expr';
+import { tensorArg } from './args';
+
+function floatArg(x: unknown, op: string, what = 'x'): Tensor {
+  const t = tensorArg(x, op, what);
+  if (t.dtype === 'bool') throw new DTypeError(`${op} expects a numeric tensor, got bool`, { op, dtypes: ['bool'], shapes: [[...t.shape]] });
+  return t;
+}
+
+const f32 = (e: Expr) => cast(e, 'float32');
+
+/** Reduction with the reduced dims kept as size 1 (a view of the contiguous result). */
+function reduceKeep(op: 'max' | 'sum' | 'mean', x: Tensor, axes: number[]): Tensor {
+  const out = runReduce(op, x, axes);
+  const shape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const v = view(out, shape, contiguousStrides(shape), 0);
+  out.dispose();
+  return v;
+}
+
+/** exp(x) / Σ exp(x) along `dim` (default: the last), computed with the maximum subtracted. */
+export function softmax(logits: Tensor, dim = -1): Tensor {
+  const x = floatArg(logits, 'softmax', 'logits');
+  if (x.rank === 0) throw new ShapeError('softmax: needs a tensor of rank ≥ 1', { op: 'softmax', shapes: [[]] });
+  const a = normalizeAxis(dim, x.rank, 'softmax', x.shape);
+  const m = reduceKeep('max', x, [a]);
+  const e = runExpr('softmax', 'exp', [x, m], 'float32', ([v, mx]) => prim('exp', prim('sub', f32(v), f32(mx))));
+  m.dispose();
+  const s = reduceKeep('sum', e, [a]);
+  const out = runExpr('softmax', 'div', [e, s], 'float32', ([v, d]) => prim('div', v, d));
+  e.dispose();
+  s.dispose();
+  return out;
+}
+
+/** x - logΣexp(x) along `axis` (default: the last). */
+export function logSoftmax(logits: Tensor, axis = -1): Tensor {
+  const x = floatArg(logits, 'logSoftmax', 'logits');
+  if (x.rank === 0) throw new ShapeError('logSoftmax: needs a tensor of rank ≥ 1', { op: 'logSoftmax', shapes: [[]] });
+  const a = normalizeAxis(axis, x.rank, 'logSoftmax', x.shape);
+  const m = reduceKeep('max', x, [a]);
+  const e = runExpr('logSoftmax', 'exp', [x, m], 'float32', ([v, mx]) => prim('exp', prim('sub', f32(v), f32(mx))));
+  const s = reduceKeep('sum', e, [a]);
+  e.dispose();
+  const out = runExpr('logSoftmax', 'out', [x, m, s], 'float32', ([v, mx, sm]) =>
+    prim('sub', prim('sub', f32(v), f32(mx)), prim('log', sm)),
+  );
+  m.dispose();
+  s.dispose();
+  return out;
+}
+
+/** Mean and (population) variance over `axes` (TensorFlow.js's moments). */
+export function moments(x: Tensor, axes?: number | number[], keepDims = false): { mean: Tensor; variance: Tensor } {
+  const t = floatArg(x, 'moments');
+  const ax = normalizeAxes(axes, t.rank, 'moments', t.shape);
+  const mean = reduceKeep('mean', t, ax);
+  const sq = runExpr('moments', 'sqdev', [t, mean], 'float32', ([v, m]) => {
+    const d = prim('sub', f32(v), m);
+    return prim('mul', d, d);
+  });
+  const variance = reduceKeep('mean', sq, ax);
+  sq.dispose();
+  if (keepDims) return { mean, variance };
+  const shape = t.shape.filter((_, i) => !ax.includes(i));
+  const drop = (v: Tensor) => {
+    const out = view(v, shape, contiguousStrides(shape), 0);
+    v.dispose();
+    return out;
+  };
+  return { mean: drop(mean), variance: drop(variance) };
+}
+
+/**
+ * Layer normalisation over the last axis: (x - mean) / √(variance + epsilon), then · gamma + beta when
+ * given (1-D tensors of the last dimension's size).
+ */
+export function layerNorm(x: Tensor, gamma?: Tensor | null, beta?: Tensor | null, epsilon = 1e-5): Tensor {
+  const op = 'layerNorm';
+  const t = floatArg(x, op);
+  if (t.rank === 0) throw new ShapeError(`${op}: needs a tensor of rank ≥ 1`, { op, shapes: [[]] });
+  if (typeof epsilon !== 'number' || !(epsilon >= 0)) throw new ShapeError(`${op}: epsilon must be a non-negative number, got ${describe(epsilon)}`, { op });
+  const last = t.shape[t.rank - 1];
+  const affine = [gamma, beta].map((p, i) => {
+    if (p === undefined || p === null) return undefined;
+    const v = floatArg(p, op, i === 0 ? 'gamma' : 'beta');
+    if (v.rank !== 1 || v.shape[0] !== last) {
+      throw new ShapeError(`${op}: ${i === 0 ? 'gamma' : 'beta'} must have shape [${last}] to match ${fmtShape(t.shape)}, got ${fmtShape(v.shape)}`, {
+        op,
+        shapes: [[...t.shape], [...v.shape]],
+      });
+    }
+    return v;
+  });
+  const { mean, variance } = moments(t, [t.rank - 1], true);
+  const [g, b] = affine;
+  const inputs = [t, mean, variance, ...(g ? [g] : []), ...(b ? [b] : [])];
+  const out = runExpr(op, `${g ? 'g' : ''}${b ? 'b' : ''}`, inputs, 'float32', (xs, p) => {
+    const [v, m, va] = xs;
+    let y = prim('mul', prim('sub', f32(v), m), prim('rsqrt', prim('add', va, p(epsilon, 'float32'))));
+    let k = 3;
+    if (g) y = prim('mul', y, f32(xs[k++]));
+    if (b) y = prim('add', y, f32(xs[k++]));
+    return y;
+  });
+  mean.dispose();
+  variance.dispose();
+  return out;
+}
+
+/**
+ * One-hot encoding: a new last dimension of size `depth`, onValue where it equals the index, offValue
+ * elsewhere (out-of-range indices give a row of offValue, as TensorFlow). One kernel.
+ */
+export function oneHot(indices: Tensor, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32'): Tensor {
+  const op = 'oneHot';
+  const idx = tensorArg(indices, op, 'indices');
+  if (idx.dtype !== 'int32' && idx.dtype !== 'uint32') {
+    throw new DTypeError(`${op}: indices must be int32, got ${idx.dtype}`, { op, dtypes: [idx.dtype] });
+  }
+  checkInt(depth, op, 'depth', 0);
+  checkDType(dtype, op);
+  const outShape = [...idx.shape, depth];
+  // The indices broadcast along the new last dimension (stride 0).
+  const v = view(idx, outShape, [...idx.strides, 0]);
+  try {
+    return runExpr(op, dtype, [v], dtype, ([i], p) => prim('where', prim('eq', cast(i, 'int32'), coord(idx.rank)), p(onValue, dtype), p(offValue, dtype)), outShape);
+  } finally {
+    v.dispose();
+  }
+}

@@ -1,0 +1,106 @@
+// Public reductions and scans (TensorFlow.js signatures): sum, mean, prod, max, min, any, all, argMax,
+// argMin, logSumExp, cumsum, cumprod.
+import { DTypeError, ShapeError } from '../core/errors';
+import { describe, fmtShape, normalizeAxes, normalizeAxis } from '../core/shape';
+import type { Tensor } from '../core/tensor';
+import { view } from '../eager/dispatch';
+import { runExpr, runReduce, runScan } from '../eager/dispatch_kernels';
+import { cast, lit, prim } from '../ir/expr';
+import type { ReduceOpName } from '../ops/reduce';
+import { tensorArg } from './args';
+
+export type Axis = number | number[] | null;
+
+/** Re-inserts reduced dims as size 1 (a view: the reduction's output is contiguous). */
+function keepDimsView(out: Tensor, inShape: readonly number[], axes: number[]): Tensor {
+  const shape = inShape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const v = view(out, shape, contiguous(shape), 0);
+  out.dispose();
+  return v;
+}
+
+function contiguous(shape: number[]): number[] {
+  const s: number[] = [];
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}
+
+function reduce(op: ReduceOpName, x: Tensor, axis: Axis | undefined, keepDims: boolean | undefined): Tensor {
+  const t = tensorArg(x, op);
+  const axes = normalizeAxes(axis, t.rank, op, t.shape);
+  const out = runReduce(op, t, axes);
+  return keepDims ? keepDimsView(out, t.shape, axes) : out;
+}
+
+/** Σ over `axis` (all axes by default). Integers keep their dtype; bools count as int32. */
+export const sum = (x: Tensor, axis?: Axis, keepDims = false) => reduce('sum', x, axis, keepDims);
+/** Arithmetic mean (float32). The mean of nothing is NaN. */
+export const mean = (x: Tensor, axis?: Axis, keepDims = false) => reduce('mean', x, axis, keepDims);
+export const prod = (x: Tensor, axis?: Axis, keepDims = false) => reduce('prod', x, axis, keepDims);
+/** Maximum (NaN propagates; -Infinity over nothing). */
+export const max = (x: Tensor, axis?: Axis, keepDims = false) => reduce('max', x, axis, keepDims);
+export const min = (x: Tensor, axis?: Axis, keepDims = false) => reduce('min', x, axis, keepDims);
+/** Logical OR over a bool tensor (false over nothing). */
+export const any = (x: Tensor, axis?: Axis, keepDims = false) => reduce('any', x, axis, keepDims);
+/** Logical AND over a bool tensor (true over nothing). */
+export const all = (x: Tensor, axis?: Axis, keepDims = false) => reduce('all', x, axis, keepDims);
+
+function argReduce(op: 'argMax' | 'argMin', x: Tensor, axis: number): Tensor {
+  const t = tensorArg(x, op);
+  if (t.rank === 0) throw new ShapeError(`${op}: needs a tensor of rank ≥ 1, got a scalar`, { op, shapes: [[]] });
+  const a = normalizeAxis(axis, t.rank, op, t.shape);
+  if (t.shape[a] === 0) {
+    throw new ShapeError(`${op}: axis ${axis} of shape ${fmtShape(t.shape)} is empty, so there is no ${op === 'argMax' ? 'maximum' : 'minimum'}`, {
+      op,
+      shapes: [[...t.shape]],
+    });
+  }
+  return runReduce(op, t, [a]);
+}
+
+/** Index (int32) of the largest value along `axis`; the first one on ties. */
+export const argMax = (x: Tensor, axis = 0) => argReduce('argMax', x, axis);
+export const argMin = (x: Tensor, axis = 0) => argReduce('argMin', x, axis);
+
+/** log(Σ exp(x)), computed stably (the maximum is subtracted first). */
+export function logSumExp(x: Tensor, axis?: Axis, keepDims = false): Tensor {
+  const t = tensorArg(x, 'logSumExp');
+  if (t.dtype === 'bool') throw new DTypeError('logSumExp expects a numeric tensor, got bool', { op: 'logSumExp', dtypes: ['bool'] });
+  const axes = normalizeAxes(axis, t.rank, 'logSumExp', t.shape);
+  const xf = t.dtype === 'float32' ? t : runExpr('logSumExp', 'tofloat', [t], 'float32', ([a]) => cast(a, 'float32'));
+  const m = keepDimsView(runReduce('max', xf, axes), t.shape, axes);
+  // A row whose maximum is ±Infinity or NaN is shifted by 0 instead (so -Infinity rows give -Infinity).
+  const shift = runExpr('logSumExp', 'shift', [m], 'float32', ([v]) =>
+    prim('where', prim('lt', prim('abs', v), lit(Infinity, 'float32')), v, lit(0, 'float32')),
+  );
+  m.dispose();
+  const e = runExpr('logSumExp', 'exp', [xf, shift], 'float32', ([a, s]) => prim('exp', prim('sub', a, s)));
+  const s = keepDimsView(runReduce('sum', e, axes), t.shape, axes);
+  e.dispose();
+  if (xf !== t) xf.dispose();
+  const out = runExpr('logSumExp', 'log', [s, shift], 'float32', ([a, b]) => prim('add', prim('log', a), b));
+  s.dispose();
+  shift.dispose();
+  if (keepDims) return out;
+  const shape = t.shape.filter((_, i) => !axes.includes(i));
+  const v = view(out, shape, contiguous(shape), 0);
+  out.dispose();
+  return v;
+}
+
+function scan(op: 'cumsum' | 'cumprod', x: Tensor, axis: number, exclusive: boolean, reverse: boolean): Tensor {
+  const t = tensorArg(x, op);
+  if (t.rank === 0) throw new ShapeError(`${op}: needs a tensor of rank ≥ 1, got a scalar`, { op, shapes: [[]] });
+  for (const [name, v] of [['exclusive', exclusive], ['reverse', reverse]] as const) {
+    if (typeof v !== 'boolean') throw new ShapeError(`${op}: ${name} must be a boolean, got ${describe(v)}`, { op });
+  }
+  return runScan(op, t, normalizeAxis(axis, t.rank, op, t.shape), exclusive, reverse);
+}
+
+/** Running sum along `axis`; `exclusive` starts from 0, `reverse` runs from the end (as TensorFlow). */
+export const cumsum = (x: Tensor, axis = 0, exclusive = false, reverse = false) => scan('cumsum', x, axis, exclusive, reverse);
+export const cumprod = (x: Tensor, axis = 0, exclusive = false, reverse = false) => scan('cumprod', x, axis, exclusive, reverse);
