@@ -130,8 +130,18 @@ export function launch(spec: LaunchSpec): Tensor {
     out: storage.handle,
     outView: spec.into ? { offset: spec.into.offset, strides: spec.into.strides } : undefined,
   };
-  backend.run(l);
+  runOrDispose(backend, l, spec.into ? undefined : out);
   return out;
+}
+
+/** Runs a launch; if the backend refuses it (a limit), the output tensor made for it is freed first. */
+export function runOrDispose(backend: Backend, l: Launch, out: Tensor | undefined): void {
+  try {
+    backend.run(l);
+  } catch (e) {
+    out?.dispose();
+    throw e;
+  }
 }
 
 /** Runs a user-level elementwise op (one kernel) on tensors and bare numbers. */

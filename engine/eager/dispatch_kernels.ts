@@ -8,7 +8,7 @@ import { type Expr, cast, param } from '../ir/expr';
 import { fillGen } from '../ops/creation';
 import type { Launch, MatmulGeometry, MatmulKernel, ReduceKernel, ScanKernel } from '../ir/kernel';
 import { REDUCE, type ReduceDef, type ReduceOpName, reduceEpilogueInput, reducePrologue } from '../ops/reduce';
-import { type AddParam, allocate, deviceOf, launch, runElementwise, runGenerator } from './dispatch';
+import { type AddParam, allocate, deviceOf, launch, runElementwise, runGenerator, runOrDispose } from './dispatch';
 import { runtime } from './runtime';
 
 const reduceKernels = new Map<string, ReduceKernel>();
@@ -50,8 +50,11 @@ export function runReduce(op: ReduceOpName, x: Tensor, axes: number[]): Tensor {
     out: storage.handle,
     axes,
   };
-  backend.run(l);
-  if (!x.storage) backend.release(input.handle);
+  try {
+    runOrDispose(backend, l, out);
+  } finally {
+    if (!x.storage) backend.release(input.handle);
+  }
   return out;
 }
 
@@ -129,14 +132,14 @@ export function runMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB:
   };
   let kernel = matmulKernels.get(dtype);
   if (!kernel) matmulKernels.set(dtype, (kernel = { kind: 'matmul', name: op, dtype }));
-  backend.run({
+  runOrDispose(backend, {
     kernel,
     inputs: [a, b].map((t) => ({ handle: t.storage!.handle, dtype, shape: t.shape, strides: t.strides, offset: t.offset })),
     params: [],
     outShape,
     out: storage.handle,
     matmul: g,
-  });
+  }, out);
   return out;
 }
 
@@ -160,14 +163,14 @@ export function runScan(op: 'cumsum' | 'cumprod', x: Tensor, axis: number, exclu
     kernel = { kind: 'scan', name: op, op: op === 'cumsum' ? 'sum' : 'prod', dtype: x.dtype, exclusive, reverse };
     scanKernels.set(key, kernel);
   }
-  backend.run({
+  runOrDispose(backend, {
     kernel,
     inputs: [{ handle: x.storage.handle, dtype: x.dtype, shape: x.shape, strides: x.strides, offset: x.offset }],
     params: [],
     outShape: x.shape,
     out: storage.handle,
     axes: [axis],
-  });
+  }, out);
   return out;
 }
 

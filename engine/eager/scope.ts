@@ -83,8 +83,10 @@ export async function scope<T>(fn: () => Promise<T> | T): Promise<T> {
     const onTop = at === stack.length - 1;
     stack.splice(at, 1);
     if (!onTop) {
-      const outer = stack[at - 1];
-      outer?.tensors.push(...frame.tensors);
+      // Hand the tensors to the enclosing scope, or else to the scope still running (it may own some).
+      const heir = stack[at - 1] ?? stack[stack.length - 1];
+      if (heir) heir.tensors.push(...frame.tensors);
+      else close(frame, result);
       // Only replace a successful result with the interleaving error; keep the user's own error otherwise.
       if (ok) {
         // eslint-disable-next-line no-unsafe-finally

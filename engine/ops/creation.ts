@@ -63,9 +63,25 @@ export function eyeGen(rows: number, cols: number, dtype: DType): Generator {
 
 const bits = (counter: Expr, key: Expr) => prim('randbits', counter, key);
 
-/** Uniform in [minval, maxval): 24 random bits per element, from a counter-based generator. */
+/** The largest float32 below v (v itself for ±0 handled by the caller). */
+function below32(v: number): number {
+  const f = new Float32Array([v]);
+  const u = new Int32Array(f.buffer);
+  if (f[0] > 0) u[0] -= 1;
+  else if (f[0] < 0) u[0] += 1;
+  else return -1.401298464324817e-45;
+  return f[0];
+}
+
+/**
+ * Uniform in [minval, maxval): 24 random bits per element, from a counter-based generator. The float32
+ * arithmetic can round up to maxval when the range is small next to minval, so results are clamped to
+ * the last value below it.
+ */
 export function randomUniformGen(minval: number, maxval: number, dtype: DType, key: number): Generator {
   const float = dtype === 'float32';
+  const empty = !(maxval > minval);
+  const hi = float ? (empty ? minval : Math.max(below32(maxval), Math.fround(minval))) : empty ? minval : maxval - 1;
   return {
     name: 'randomUniform',
     dtype,
@@ -73,10 +89,11 @@ export function randomUniformGen(minval: number, maxval: number, dtype: DType, k
       { value: minval, dtype: 'float32' },
       { value: Math.fround(maxval - minval), dtype: 'float32' },
       { value: key, dtype: 'uint32' },
+      { value: hi, dtype },
     ],
     build: (p) => {
       const v = prim('add', p(0), prim('mul', prim('u01', bits(index(), p(2))), p(1)));
-      return float ? v : cast(prim('floor', v), dtype);
+      return prim('min', float ? v : cast(prim('floor', v), dtype), p(3));
     },
   };
 }

@@ -1,5 +1,6 @@
 // Kernel → WGSL: pure code generation (no GPUDevice). One `let` per distinct subexpression (CSE).
 import { DTYPE_INFO } from '../core/dtype';
+import { LimitError } from '../core/errors';
 import type { ElementwiseKernel } from '../ir/kernel';
 import { HelperSet, emitExpr, fromStorage, paramRef, toStorage } from './emit';
 import { uniformLayout, wordRef } from './layout';
@@ -121,6 +122,8 @@ export function gridFor(
   const groups = Math.ceil(size / (spec.workgroupSize[0] * spec.elementsPerThread));
   if (groups <= maxPerDim) return [Math.max(groups, 1), 1, 1];
   const y = Math.ceil(groups / maxPerDim);
-  if (y > maxPerDim) throw new Error(`gridFor: ${size} elements need more than ${maxPerDim}² workgroups`);
+  if (y > maxPerDim) {
+    throw new LimitError(`a dispatch over ${size} elements needs more than ${maxPerDim}² workgroups (maxComputeWorkgroupsPerDimension)`);
+  }
   return [Math.ceil(groups / y), y, 1];
 }

@@ -101,11 +101,24 @@ export const HELPERS = {
   wg_pow_f32: `fn wg_pow_f32(x: f32, y: f32) -> f32 {
   if (y == 0.0f) { return 1.0f; }
   if (wg_isnan(x) || wg_isnan(y)) { return wg_nan(); }
-  if (x == 0.0f) { return select(0.0f, wg_inf(), y < 0.0f); }
+  let odd = floor(y) == y && abs(y) < 16777216.0f && (i32(abs(y)) & 1i) == 1i;
+  if (x == 0.0f) {
+    // ±0 to a power: 0 or Infinity, negative only for -0 and an odd integer exponent.
+    let r = select(0.0f, wg_inf(), y < 0.0f);
+    return select(r, -r, odd && (bitcast<u32>(x) >> 31u) == 1u);
+  }
   let r = pow(abs(x), y);
   if (x > 0.0f) { return r; }
   if (floor(y) != y) { return wg_nan(); }
-  return select(r, -r, abs(y) < 16777216.0f && (i32(abs(y)) & 1i) == 1i);
+  return select(r, -r, odd);
+}`,
+  // atan2 with a zero y follows IEEE/NumPy signed zeros (SwiftShader's atan2(-0, 10) is π).
+  wg_atan2: `fn wg_atan2(y: f32, x: f32) -> f32 {
+  if (y == 0.0f && !wg_isnan(x)) {
+    let r = select(0.0f, 3.14159265358979f, (bitcast<u32>(x) >> 31u) == 1u);
+    return select(r, -r, (bitcast<u32>(y) >> 31u) == 1u);
+  }
+  return atan2(y, x);
 }`,
   // Integer powers by repeated squaring (wrapping); a negative exponent gives 0 (documented).
   wg_pow_i32: `fn wg_pow_i32(x: i32, y: i32) -> i32 {
@@ -142,6 +155,7 @@ export const HELPER_DEPS: Partial<Record<Helper, Helper[]>> = {
   wg_mod_f32: ['wg_nan'],
   wg_pow_f32: ['wg_isnan', 'wg_nan', 'wg_inf'],
   wg_max_f32: ['wg_isnan', 'wg_nan'],
+  wg_atan2: ['wg_isnan'],
   wg_min_f32: ['wg_isnan', 'wg_nan'],
   wg_randbits: ['wg_mix32'],
 };
@@ -207,7 +221,7 @@ export const WGSL_PRIMS: { readonly [P in Exclude<Prim, SpecialPrim>]: Template 
   pow: ([a, b], n) => S(`wg_pow_${sfx(n.dtype)}(${a}, ${b})`, `wg_pow_${sfx(n.dtype)}`),
   max: ([a, b], n) => (n.dtype === 'float32' ? S(`wg_max_f32(${a}, ${b})`, 'wg_max_f32') : S(`max(${a}, ${b})`)),
   min: ([a, b], n) => (n.dtype === 'float32' ? S(`wg_min_f32(${a}, ${b})`, 'wg_min_f32') : S(`min(${a}, ${b})`)),
-  atan2: floatOnly(([a, b]) => S(`atan2(${a}, ${b})`)),
+  atan2: floatOnly(([a, b]) => S(`wg_atan2(${a}, ${b})`, 'wg_atan2')),
   eq: cmp('==', false),
   ne: cmp('!=', true),
   lt: cmp('<', false),

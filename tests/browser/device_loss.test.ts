@@ -153,7 +153,7 @@ describe('device loss', () => {
   });
 
   // A readback in flight when the device goes must reject (never hang or resolve with garbage). Which error
-  // it is depends on a race, see the test.fails below; this one records the mix.
+  // it is depends on a race, see the DeviceLostError test below; this one records the mix.
   test('a readback in flight when the device is destroyed rejects with a WgError', async () => {
     const base = live();
     const kinds: string[] = [];
@@ -176,16 +176,16 @@ describe('device loss', () => {
     expect(live()).toEqual(base);
   });
 
-  // ENGINE FINDING: a readback already in flight when the device is destroyed usually rejects with a plain
+  // Regression (fixed): a readback already in flight when the device is destroyed usually rejects with a plain
   // WgError instead of DeviceLostError. In webgpu_backend.ts read(), mapAsync rejects before `device.lost`
   // has resolved, and the single setTimeout(0) it waits is not long enough. It is a race: the first loss in
   // a page sometimes gives DeviceLostError, later ones gave WgError 14 times out of 15 here, so 10 tries
-  // make this test.fails reliable. Observed:
+  // make this test reliable. Observed before the fix:
   //   const b = wg.add(wg.tensor([1, 2, 3]), 1); const p = b.data(); gpuBackend().device.destroy(); await p
   //   → WgError: readback failed: Failed to execute 'mapAsync' on 'GPUBuffer': Buffer was unmapped before
   //     mapping was resolved.
   // Fix idea: on a mapAsync failure, race `device.lost` against a short timeout before deciding.
-  test.fails('a readback in flight when the device is destroyed rejects with DeviceLostError', async () => {
+  test('a readback in flight when the device is destroyed rejects with DeviceLostError', async () => {
     for (let k = 0; k < 10; k++) {
       const a = wg.tensor([1, 2, 3], [3]);
       const b = wg.add(a, 1);

@@ -205,11 +205,11 @@ describe('tidy, scope, keep, using', () => {
     expect(live()).toEqual(before);
   });
 
-  // ENGINE FINDING: when two scopes interleave at top level, the one that ends while not on top hands its
+  // Regression (fixed): when two scopes interleave at top level, the one that ends while not on top hands its
   // tensors to "the enclosing scope" (scope.ts: `outer?.tensors.push(...)`), but there is none, so they are
   // never disposed. Observed: after the ScopeError, live() is { tensors: +1, bytesInUse: +256 } (the first
   // wg.ones([2]) of the first scope); the test disposes it itself so the leak check still passes.
-  test.fails('concurrent top-level scopes raise ScopeError and leak nothing', async () => {
+  test('concurrent top-level scopes raise ScopeError and leak nothing', async () => {
     const before = live();
     const { settled, made } = await concurrentScopes();
     try {
@@ -372,12 +372,12 @@ describe('large and strided dispatches', () => {
     }
   });
 
-  // ENGINE FINDING: a dispatch that needs more than limit² workgroups fails in gridFor (called from
+  // Regression (fixed): a dispatch that needs more than limit² workgroups fails in gridFor (called from
   // WebGPUBackend.run) with a plain Error — "gridFor: 8704 elements need more than 4² workgroups" — not a
   // LimitError naming maxComputeWorkgroupsPerDimension; and since dispatch.ts's launch() creates the output
   // Tensor before backend.run(), that tensor is orphaned (tensors +1, bytesInUse +bucket) unless a scope
   // frees it. No 3-D folding either. Unreachable with real limits (65535² workgroups), so low priority.
-  test.fails('a dispatch past limit² workgroups raises a LimitError and orphans nothing', async () => {
+  test('a dispatch past limit² workgroups raises a LimitError and orphans nothing', async () => {
     const gpu = gpuBackend();
     const saved = gpu.tuning.maxWorkgroupsPerDim;
     const perGroup = gpu.tuning.workgroupSize * gpu.tuning.elementsPerThread;

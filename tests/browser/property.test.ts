@@ -221,11 +221,8 @@ const BINARY_PAIRS: Partial<Record<TypeRule, [DT, DT][]>> = {
 };
 /** Ops whose inputs must stay in their domain (NaN handling is checked by the fixtures, not here). */
 const POSITIVE = new Set<string>(['log', 'sqrt', 'rsqrt', 'log1p']);
-/**
- * -0 breaks these on WebGPU (SwiftShader): atan2(-0, 10) = π and pow(-0, -5) = +Infinity. The properties
- * use +0 only, so they keep checking everything else; the signed-zero cases are `test.fails` below.
- */
-const NO_NEG_ZERO = new Set<string>(['pow', 'atan2']);
+/** Ops whose properties avoid -0 (none since wg_atan2/wg_pow_f32 handle signed zeros; see the regressions below). */
+const NO_NEG_ZERO = new Set<string>([]);
 /** Tested by their own properties below (they take attributes or a third operand). */
 const SPECIAL = new Set<ElementwiseOp>(['where', 'cast', 'clipByValue', 'leakyRelu']);
 
@@ -289,9 +286,6 @@ describe('WebGPU ≈ CPU backend (fast-check)', () => {
           else if (kind === 'fromTensor' && t.raw.length > 0) s = t.raw[Math.floor(rng() * t.raw.length)];
           else if (kind === 'fraction') s = dtype === 'uint32' ? rng() * 10 : rng() * 20 - 10;
           else s = genValue(rng, dtype === 'float32' ? 'int32' : dtype, 'any');
-          // Fractions are float32-representable here: the CPU backend computes with the double itself
-          // (a known difference, see the test.fails 'bare numbers are rounded to float32' below).
-          if (typeof s === 'number') s = Math.fround(s);
           const args: Arg[] = numberFirst ? [s, t] : [t, s];
           await checkBothBackends(op, args, ([x, y]) => api[op](x, y));
         },
@@ -367,10 +361,10 @@ describe('WebGPU ≈ CPU backend (fast-check)', () => {
     );
   });
 
-  // ENGINE FINDING (WebGPU/SwiftShader): atan2 mishandles y = -0. Observed:
+  // Regression (fixed) (WebGPU/SwiftShader): atan2 mishandles y = -0. Observed:
   //   wg.atan2(wg.tensor([-0, -0, 0]), wg.tensor([10, -10, -0])) → webgpu [3.1415927, 0, 0], cpu [-0, -3.1415927, 3.1415927]
   // NumPy: [-0, -π, π]. The sign of a zero result may be lost on GPUs, but an error of π may not.
-  test.fails('atan2 with a signed-zero y matches NumPy on WebGPU', async () => {
+  test('atan2 with a signed-zero y matches NumPy on WebGPU', async () => {
     await wg.scope(async () => {
       const r = await wg.atan2(wg.tensor([-0, -0, 0], [3]), wg.tensor([10, -10, -0], [3])).data();
       expect(Math.abs(r[0]), `atan2(-0, 10) = ${fmt(r[0])}`).toBe(0);
@@ -379,23 +373,23 @@ describe('WebGPU ≈ CPU backend (fast-check)', () => {
     });
   });
 
-  // ENGINE FINDING (WebGPU): wg_pow_f32 returns +Infinity for pow(-0, negative odd integer). Observed:
+  // Regression (fixed) (WebGPU): wg_pow_f32 returns +Infinity for pow(-0, negative odd integer). Observed:
   //   wg.pow(wg.tensor([-0, -0]), wg.tensor([-5, -4])) → webgpu [Infinity, Infinity], cpu [-Infinity, Infinity]
   // NumPy (and Math.pow): [-inf, inf].
-  test.fails('pow(-0, odd negative integer) is -Infinity on WebGPU', async () => {
+  test('pow(-0, odd negative integer) is -Infinity on WebGPU', async () => {
     await wg.scope(async () => {
       const r = await wg.pow(wg.tensor([-0, -0], [2]), wg.tensor([-5, -4], [2])).data();
       expect(Array.from(r)).toEqual([-Infinity, Infinity]);
     });
   });
 
-  // ENGINE FINDING (CPU backend): a bare number is documented to take the tensor's dtype (NumPy 2 weak
+  // Regression (fixed) (CPU backend): a bare number is documented to take the tensor's dtype (NumPy 2 weak
   // scalars), i.e. to be rounded to float32. WebGPU does that (the uniform holds float32 bits), but the CPU
   // backend evaluates `param` leaves with the raw double (cpu_backend.ts: regs[slot] = launch.params[param],
   // no DTYPE_INFO[dtype].round). Observed with x = wg.tensor([0.1]):
   //   wg.equal(x, 0.1) → webgpu [1], cpu [0];  wg.floorDiv(-9.993405085988343, wg.tensor([-9.993405085988343]))
   //   → webgpu [1], cpu [0]. Also affects clipByValue/leakyRelu params and randomUniform's minval (≤ 1 ulp).
-  test.fails('a bare number is rounded to float32 before the op on both backends', async () => {
+  test('a bare number is rounded to float32 before the op on both backends', async () => {
     for (const dev of ['webgpu', 'cpu'] as const) {
       await wg.scope(async () => {
         await onDevice(dev, async () => {
@@ -535,12 +529,12 @@ describe('random: WebGPU and CPU agree, and the numbers look random', () => {
     });
   });
 
-  // ENGINE FINDING (both backends): minval + u·(maxval - minval) is computed in float32, so when the range is
+  // Regression (fixed) (both backends): minval + u·(maxval - minval) is computed in float32, so when the range is
   // small next to |minval| the sum rounds up to maxval. Observed (seed 5, 100 000 samples, same on both):
   //   wg.randomUniform([100000], 1e6, 1e6 + 1, 'float32', 5) → 3181 values equal to 1000001
   //   wg.randomUniform([100000], 16777000, 16777216, 'int32', 5) → 211 values equal to 16777216
   // The documented range is [minval, maxval): the result should be clamped below maxval.
-  test.fails('randomUniform stays below maxval when the range is small next to minval', async () => {
+  test('randomUniform stays below maxval when the range is small next to minval', async () => {
     for (const dev of ['webgpu', 'cpu'] as const) {
       await wg.scope(async () => {
         const f = await (await onDevice(dev, () => wg.randomUniform([100_000], 1e6, 1e6 + 1, 'float32', 5))).data();

@@ -18,7 +18,7 @@ interface Program {
   /** One step per non-leaf node; leaf registers are filled by the element loop. */
   steps: Step[];
   inputSlots: { slot: number; input: number }[];
-  paramSlots: { slot: number; param: number }[];
+  paramSlots: { slot: number; param: number; round: (x: number) => number }[];
   indexSlots: number[];
   coordSlots: { slot: number; dim: number }[];
   literals: { slot: number; value: number }[];
@@ -85,7 +85,7 @@ export class CpuBackend implements Backend<CpuStorage> {
     if (!prog) this.programs.set(key, (prog = compile(e)));
     const p = prog;
     const regs = new Float64Array(p.size);
-    for (const { slot, param } of p.paramSlots) regs[slot] = params[param];
+    for (const { slot, param, round: r } of p.paramSlots) regs[slot] = r(params[param]);
     for (const { slot, value } of p.literals) regs[slot] = value;
     const inSlots = p.inputSlots.map((s) => s.slot);
     const round = DTYPE_INFO[e.dtype].round;
@@ -122,7 +122,7 @@ export class CpuBackend implements Backend<CpuStorage> {
     pos.push(launch.outView ? launch.outView.offset : 0);
     const outSlot = pos.length - 1;
     const regs = new Float64Array(prog.size);
-    for (const { slot, param } of prog.paramSlots) regs[slot] = launch.params[param];
+    for (const { slot, param, round: r } of prog.paramSlots) regs[slot] = r(launch.params[param]);
     for (const { slot, value } of prog.literals) regs[slot] = value;
     const coord = new Array<number>(rank).fill(0);
     const round = DTYPE_INFO[k.out].round;
@@ -162,7 +162,7 @@ function compile(root: Expr): Program {
         prog.inputSlots.push({ slot, input: n.value });
         return;
       case 'param':
-        prog.paramSlots.push({ slot, param: n.value });
+        prog.paramSlots.push({ slot, param: n.value, round }); // the GPU sees params as float32/int32 bits too
         return;
       case 'lit':
         prog.literals.push({ slot, value: round(n.value) });

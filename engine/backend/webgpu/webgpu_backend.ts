@@ -291,8 +291,8 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     try {
       await staging.buffer.mapAsync(GPUMapMode.READ, 0, bytes);
     } catch (e) {
-      this.checkAlive();
-      if (this.lostReason === undefined) await new Promise((r) => setTimeout(r, 0));
+      // A mapping cancelled by a device loss rejects before `device.lost` settles: give it a moment.
+      await Promise.race([this.device.lost, new Promise((r) => setTimeout(r, 200))]);
       this.checkAlive();
       throw new WgError(`readback failed: ${(e as Error).message}`);
     }
