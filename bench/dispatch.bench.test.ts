@@ -1,5 +1,5 @@
 // Eager dispatch overhead: µs per tiny op on the WebGPU backend (and the CPU backend for scale).
-// Run with `npm run bench:dispatch`; prints a table, asserts nothing about speed.
+// Run with `npm run bench`; prints a table, asserts nothing about speed.
 import { test } from 'vitest';
 import * as wg from '../engine/index';
 import { onDevice } from '../tests/helpers/devices';

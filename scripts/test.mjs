@@ -30,8 +30,8 @@ function countVitest(file) {
 }
 
 mkdirSync('.vitest', { recursive: true });
-if (args.has('--dispatch-bench')) {
-  run('dispatch overhead', process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'bench']);
+if (args.has('--bench')) {
+  run('benchmarks', process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'bench']);
   process.exit(ok ? 0 : 1);
 }
 

@@ -2,7 +2,8 @@
 // broadcast batch dims are strides), register-blocked: each invocation computes TM×4 outputs held in vec4
 // accumulators. Grid: x = ⌈N / (4·WX)⌉, y = ⌈M / (TM·WY)⌉, z = batch. Loads clamp indices into range
 // (no branches in the k loop); out-of-range results are simply not stored. Variant `vec4b` reads B four
-// columns at a time when B is row-contiguous and 16-byte aligned.
+// columns at a time when B is row-contiguous and 16-byte aligned; `vec4ab` also reads A four k at a time
+// when A is k-contiguous, aligned, and K is a multiple of 4.
 import { DTYPE_INFO, type DType } from '../core/dtype';
 import type { MatmulGeometry, MatmulKernel } from '../ir/kernel';
 
@@ -11,7 +12,8 @@ import type { ShaderModuleSpec } from './codegen';
 import { wordRef } from './layout';
 
 export interface MatmulVariant {
-  name: 'reg' | 'vec4b';
+  /** reg: scalar loads; vec4b: B read as vec4 along n; vec4ab: also A as vec4 along k (k unrolled by 4). */
+  name: 'reg' | 'vec4b' | 'vec4ab';
   /** Rows per invocation (columns per invocation are 4). */
   TM: number;
   WX: number;
@@ -24,10 +26,14 @@ export interface MatmulVariant {
  * workgroups; a shared-memory tiled variant would slot in here once measured on one.
  */
 export function chooseMatmul(g: MatmulGeometry, cpuLike: boolean): MatmulVariant {
-  const aligned =
+  const bAligned =
     g.bn === 1 && g.N % 4 === 0 && g.bk % 4 === 0 && g.bOffset % 4 === 0 && g.bBatchStrides.every((s) => s % 4 === 0);
-  const name = aligned ? 'vec4b' : 'reg';
-  if (cpuLike) return { name, TM: 4, WX: 8, WY: 8 };
+  const aAligned =
+    g.ak === 1 && g.K % 4 === 0 && g.am % 4 === 0 && g.aOffset % 4 === 0 && g.aBatchStrides.every((s) => s % 4 === 0);
+  const name = bAligned ? (aAligned ? 'vec4ab' : 'vec4b') : 'reg';
+  // SwiftShader, measured with bench/matmul.bench.test.ts: 8 rows × 4 columns per invocation in 8×4
+  // workgroups beat 4×4 in 8×8 by ~30%; vec4 loads add ~5-10% (noisy).
+  if (cpuLike) return { name, TM: 8, WX: 8, WY: 4 };
   return { name, TM: 4, WX: 16, WY: 16 };
 }
 
@@ -58,7 +64,8 @@ export function packMatmulUniforms(g: MatmulGeometry, into: Uint32Array, at: num
 export function generateMatmulWGSL(k: MatmulKernel, batchRank: number, v: MatmulVariant): ShaderModuleSpec {
   const w = words(batchRank);
   const T = DTYPE_INFO[k.dtype].wgsl as 'f32' | 'i32' | 'u32';
-  const vecB = v.name === 'vec4b';
+  const vecB = v.name !== 'reg';
+  const vecA = v.name === 'vec4ab';
   const I = (word: number) => `bitcast<i32>(${wordRef(word)})`;
   const rows = Array.from({ length: v.TM }, (_, i) => i);
   const cols = [0, 1, 2, 3];
@@ -74,7 +81,7 @@ export function generateMatmulWGSL(k: MatmulKernel, batchRank: number, v: Matmul
   const code = [
     `// wgflow kernel: ${k.name} (matmul ${v.name}, ${v.TM}x4 per invocation, workgroup ${v.WX}x${v.WY})`,
     `@group(0) @binding(0) var<uniform> u: array<vec4<u32>, ${w.vec4s}>;`,
-    `@group(0) @binding(1) var<storage, read> inA: array<${T}>;`,
+    vecA ? `@group(0) @binding(1) var<storage, read> inA4: array<vec4<${T}>>;` : `@group(0) @binding(1) var<storage, read> inA: array<${T}>;`,
     vecB
       ? `@group(0) @binding(2) var<storage, read> inB4: array<vec4<${T}>>;`
       : `@group(0) @binding(2) var<storage, read> inB: array<${T}>;`,
@@ -90,11 +97,24 @@ export function generateMatmulWGSL(k: MatmulKernel, batchRank: number, v: Matmul
       ? ['  let bc0 = min(col, N - 4u);']
       : cols.map((j) => `  let bc${j} = min(col + ${j}u, N - 1u);`)),
     ...rows.map((i) => `  var acc${i} = vec4<${T}>(${zero});`),
-    '  for (var kk = 0u; kk < K; kk = kk + 1u) {',
-    ...(vecB ? [] : [`    let bRow = bBase + i32(kk) * ${I(8)};`]),
-    ...bLoad.map((l) => `    ${l}`),
-    ...rows.map((i) => `    acc${i} = acc${i} + inA[u32(aRow${i} + i32(kk) * ${I(7)})] * bv;`),
-    '  }',
+    ...(vecA
+      ? [
+          // Four k at a time: one vec4 of A per row, four vec4 rows of B.
+          '  for (var kk = 0u; kk < K; kk = kk + 4u) {',
+          ...[0, 1, 2, 3].map((q) => `    let b${q} = inB4[u32(bBase + i32(kk + ${q}u) * ${I(8)} + i32(bc0)) / 4u];`),
+          ...rows.flatMap((i) => [
+            `    let a${i} = inA4[u32(aRow${i} + i32(kk)) / 4u];`,
+            `    acc${i} = acc${i} + a${i}.x * b0 + a${i}.y * b1 + a${i}.z * b2 + a${i}.w * b3;`,
+          ]),
+          '  }',
+        ]
+      : [
+          '  for (var kk = 0u; kk < K; kk = kk + 1u) {',
+          ...(vecB ? [] : [`    let bRow = bBase + i32(kk) * ${I(8)};`]),
+          ...bLoad.map((l) => `    ${l}`),
+          ...rows.map((i) => `    acc${i} = acc${i} + inA[u32(aRow${i} + i32(kk) * ${I(7)})] * bv;`),
+          '  }',
+        ]),
     '  let outBase = wid.z * M * N;',
     ...rows.flatMap((i) => [
       `  if (row + ${i}u < M) {`,

@@ -24,6 +24,8 @@ export interface WebGPUTuning extends CodegenOptions {
   maxBatch: number;
   /** Override of maxComputeWorkgroupsPerDimension (tests use a small one to exercise 2-D grids). */
   maxWorkgroupsPerDim: number;
+  /** Forces a matmul variant (benchmarks compare variants with it); the selection point decides otherwise. */
+  matmulVariant?: MatmulVariant;
 }
 
 const ARENA_BYTES = 64 * 1024;
@@ -187,7 +189,11 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   private runMatmul(k: MatmulKernel, launch: Launch<GpuStorage>): void {
     const g = launch.matmul!;
-    const variant = chooseMatmul(g, this.cpuLike);
+    const forced = this.tuning.matmulVariant;
+    const chosen = chooseMatmul(g, this.cpuLike);
+    // A forced variant applies only where its alignment needs hold (vec4ab ⊂ vec4b ⊂ reg).
+    const rank = { reg: 0, vec4b: 1, vec4ab: 2 } as const;
+    const variant = forced && rank[forced.name] <= rank[chosen.name] ? forced : chosen;
     const key = `${variant.name}:${variant.TM}:${variant.WX}x${variant.WY}:${g.batchShape.length}`;
     const p = this.pipelineFor(k, key, () => generateMatmulWGSL(k, g.batchShape.length, variant));
     this.lastMatmulVariant = variant;
