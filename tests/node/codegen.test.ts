@@ -459,7 +459,7 @@ describe('gridFor', () => {
   });
 
   test('throws when even a 2-D grid is not enough', () => {
-    expect(() => gridFor(17 * 64, spec(64, 1), 4)).toThrow(/gridFor/);
+    expect(() => gridFor(17 * 64, spec(64, 1), 4)).toThrow(/needs more than 4² workgroups/);
   });
 });
 
