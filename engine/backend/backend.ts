@@ -23,7 +23,14 @@ export interface BackendLimits {
   maxStorageLimitName: string;
 }
 
-export interface Backend<H = unknown> {
+export interface ReadRequest<H = unknown> {
+  handle: H;
+  dtype: DType;
+  offset: number;
+  count: number;
+}
+
+export interface Backend<H = unknown, P = unknown> {
   readonly name: DeviceName;
   readonly limits: BackendLimits;
   /** Storage for `bytes` bytes (> 0), contents undefined. */
@@ -35,6 +42,16 @@ export interface Backend<H = unknown> {
   run(launch: Launch<H>): void;
   /** Reads `count` elements of `dtype` starting at element `offset`, contiguous. */
   read(h: H, dtype: DType, offset: number, count: number): Promise<StorageArray>;
+  /** Reads several ranges with one submission. */
+  readMany(reads: ReadRequest<H>[]): Promise<StorageArray[]>;
+  /** Overwrites a storage's contents, ordered after all work enqueued so far. */
+  write(h: H, data: StorageArray): void;
+  /** Copies `count` elements from one storage to another, in order with kernels. */
+  copy(src: H, srcOffset: number, dst: H, dstOffset: number, count: number): void;
+  /** Prepares launches over fixed storages once; `enqueue` then only records them (graph plans). */
+  prepare(launches: Launch<H>[]): P;
+  enqueue(program: P): void;
+  releaseProgram(program: P): void;
   /** Submits pending work without waiting. */
   flush(): void;
   memory(): MemoryStats;

@@ -4,7 +4,7 @@ import { DTYPE_INFO, storageArray, type DType } from '../../core/dtype';
 import { broadcastStrides, contiguousStrides } from '../../core/shape';
 import { exprToString, linearize, type Expr } from '../../ir/expr';
 import { kernelToString, type ElementwiseKernel, type Launch } from '../../ir/kernel';
-import type { Backend, BackendLimits, MemoryStats, StorageArray } from '../backend';
+import type { Backend, BackendLimits, MemoryStats, ReadRequest, StorageArray } from '../backend';
 import { CPU_PRIMS, castValue } from './prims';
 import { cpuMatmul, cpuReduce, cpuScan, type Unary } from './kernels';
 
@@ -28,7 +28,7 @@ interface Program {
 
 const MAX_CPU_BYTES = 2 ** 31 - 1; // typed arrays past 2 GiB are not portable across engines
 
-export class CpuBackend implements Backend<CpuStorage> {
+export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
   readonly name = 'cpu' as const;
   readonly limits: BackendLimits = { maxStorageBytes: MAX_CPU_BYTES, maxStorageLimitName: 'CPU typed-array size' };
   private bytesInUse = 0;
@@ -61,6 +61,30 @@ export class CpuBackend implements Backend<CpuStorage> {
     const src = storageArray(dtype, h.data.buffer as ArrayBuffer);
     return src.slice(offset, offset + count);
   }
+
+  async readMany(reads: ReadRequest<CpuStorage>[]): Promise<StorageArray[]> {
+    return Promise.all(reads.map((r) => this.read(r.handle, r.dtype, r.offset, r.count)));
+  }
+
+  write(h: CpuStorage, data: StorageArray): void {
+    new Uint32Array(h.data.buffer).set(new Uint32Array(data.buffer, data.byteOffset, data.length));
+  }
+
+  copy(src: CpuStorage, srcOffset: number, dst: CpuStorage, dstOffset: number, count: number): void {
+    const s = new Uint32Array(src.data.buffer);
+    new Uint32Array(dst.data.buffer).set(s.subarray(srcOffset, srcOffset + count), dstOffset);
+  }
+
+  /** A CPU program is its launch list: nothing to precompute beyond the compiled expressions. */
+  prepare(launches: Launch<CpuStorage>[]): Launch<CpuStorage>[] {
+    return launches;
+  }
+
+  enqueue(program: Launch<CpuStorage>[]): void {
+    for (const l of program) this.run(l);
+  }
+
+  releaseProgram(): void {}
 
   run(launch: Launch<CpuStorage>): void {
     const k = launch.kernel;

@@ -10,7 +10,7 @@ import {
 } from '../../shaders/reduce';
 import { generateScanWGSL, packScanUniforms, scanGeometry } from '../../shaders/scan';
 import { splitReduce } from '../../ir/reduce_split';
-import type { Backend, BackendLimits, MemoryStats, StorageArray } from '../backend';
+import type { Backend, BackendLimits, MemoryStats, ReadRequest, StorageArray } from '../backend';
 import type { AcquiredDevice } from './device';
 import { PipelineCache, type CachedPipeline } from './pipelines';
 import { BufferPool, type PooledBuffer } from './pool';
@@ -26,6 +26,21 @@ export interface WebGPUTuning extends CodegenOptions {
   maxWorkgroupsPerDim: number;
   /** Forces a matmul variant (benchmarks compare variants with it); the selection point decides otherwise. */
   matmulVariant?: MatmulVariant;
+}
+
+interface CapturedDispatch {
+  p: CachedPipeline;
+  uniforms: Uint32Array;
+  inputs: GPUBuffer[];
+  out: GPUBuffer;
+  grid: [number, number, number];
+}
+
+export interface GpuProgram {
+  backend: WebGPUBackend;
+  dispatches: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; grid: [number, number, number] }[];
+  uniform: GPUBuffer;
+  temps: GpuStorage[];
 }
 
 const ARENA_BYTES = 64 * 1024;
@@ -183,8 +198,12 @@ export class WebGPUBackend implements Backend<GpuStorage> {
           : gridFor(groups, { workgroupSize: [1, 1, 1], elementsPerThread: 1 }, this.tuning.maxWorkgroupsPerDim);
       this.encode(p, (arena, at) => packReduceUniforms(ps.kernel, ps.geom, ps.plan, ps.params, arena, at), [ps.input], ps.out, grid);
     }
-    // Recorded commands keep their order, so the temporary can return to the pool right away.
-    if (partials) this.release(partials);
+    // Recorded commands keep their order, so the temporary can return to the pool right away; a prepared
+    // program keeps it instead (it runs again later).
+    if (partials) {
+      if (this.captureTemps) this.captureTemps.push(partials);
+      else this.release(partials);
+    }
   }
 
   private runMatmul(k: MatmulKernel, launch: Launch<GpuStorage>): void {
@@ -236,6 +255,13 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     if (grid[2] > this.tuning.maxWorkgroupsPerDim) {
       throw new LimitError(`a dispatch needs ${grid[2]} workgroups along z, over maxComputeWorkgroupsPerDimension`);
     }
+    if (this.capture) {
+      // Preparing a program: keep the dispatch (uniforms copied out) instead of recording it.
+      const tmp = new Uint32Array(MAX_UNIFORM_BYTES / 4);
+      const bytes = writeUniforms(tmp, 0);
+      this.capture.push({ p, uniforms: tmp.slice(0, bytes / 4), inputs, out, grid });
+      return;
+    }
     if (this.arenaUsed + MAX_UNIFORM_BYTES > ARENA_BYTES) this.flush();
     const at = this.arenaUsed;
     const ubytes = writeUniforms(this.arenaCpu, at / 4);
@@ -251,6 +277,87 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     this.dispatches++;
     if (++this.batched >= this.tuning.maxBatch) this.flush();
     else this.scheduleFlush();
+  }
+
+  // ---- programs: launches prepared once (pipelines, bind groups, uniforms), then only encoded ----
+
+  private capture: CapturedDispatch[] | undefined;
+  private captureTemps: GpuStorage[] | undefined;
+
+  /**
+   * Prepares launches whose buffers are fixed (a graph plan): every bind group and the uniforms of every
+   * dispatch are made once, so running the program again creates nothing on the device.
+   */
+  prepare(launches: Launch<GpuStorage>[]): GpuProgram {
+    this.checkAlive();
+    this.capture = [];
+    this.captureTemps = [];
+    try {
+      for (const l of launches) this.run(l);
+      const steps = this.capture;
+      const temps = this.captureTemps;
+      const offsets: number[] = [];
+      let size = 0;
+      for (const st of steps) {
+        offsets.push(size);
+        size = Math.ceil((size + st.uniforms.byteLength) / this.uniformAlign) * this.uniformAlign;
+      }
+      const uniform = this.device.createBuffer({ size: Math.max(size, 16), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+      const data = new Uint8Array(Math.max(size, 16));
+      steps.forEach((st, i) => data.set(new Uint8Array(st.uniforms.buffer, 0, st.uniforms.byteLength), offsets[i]));
+      if (this.batched > 0) this.flush();
+      this.device.queue.writeBuffer(uniform, 0, data);
+      const dispatches = steps.map((st, i) => {
+        const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform, offset: offsets[i], size: st.uniforms.byteLength } }];
+        st.inputs.forEach((buffer, k) => entries.push({ binding: k + 1, resource: { buffer } }));
+        entries.push({ binding: st.inputs.length + 1, resource: { buffer: st.out } });
+        return { pipeline: st.p.pipeline, bindGroup: this.device.createBindGroup({ layout: st.p.layout, entries }), grid: st.grid };
+      });
+      return { backend: this, dispatches, uniform, temps };
+    } finally {
+      this.capture = undefined;
+      this.captureTemps = undefined;
+    }
+  }
+
+  /** Records a prepared program into the current command encoder (no submission by itself). */
+  enqueue(p: GpuProgram): void {
+    this.checkAlive();
+    if (p.dispatches.length === 0) return;
+    const pass = this.computePass();
+    for (const d of p.dispatches) {
+      pass.setPipeline(d.pipeline);
+      pass.setBindGroup(0, d.bindGroup);
+      pass.dispatchWorkgroups(d.grid[0], d.grid[1], d.grid[2]);
+    }
+    this.dispatches += p.dispatches.length;
+    this.batched++;
+    this.scheduleFlush();
+  }
+
+  /** Frees a program's own buffers (its uniforms and two-pass temporaries). */
+  releaseProgram(p: GpuProgram): void {
+    p.uniform.destroy();
+    p.temps.forEach((t) => this.release(t));
+  }
+
+  /** Overwrites a storage's contents (ordered after every command recorded so far). */
+  write(h: GpuStorage, data: StorageArray): void {
+    this.checkAlive();
+    if (this.batched > 0) this.flush();
+    this.device.queue.writeBuffer(h.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** Copies `count` elements between storages, in order with the kernels around it. */
+  copy(src: GpuStorage, srcOffset: number, dst: GpuStorage, dstOffset: number, count: number): void {
+    this.checkAlive();
+    if (count === 0) return;
+    this.pass?.end();
+    this.pass = undefined;
+    if (!this.encoder) this.encoder = this.device.createCommandEncoder();
+    this.encoder.copyBufferToBuffer(src.buffer, srcOffset * 4, dst.buffer, dstOffset * 4, count * 4);
+    this.batched++;
+    this.scheduleFlush();
   }
 
   private computePass(): GPUComputePassEncoder {
@@ -285,30 +392,41 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   }
 
   async read(h: GpuStorage, dtype: DType, offset: number, count: number): Promise<StorageArray> {
+    return (await this.readMany([{ handle: h, dtype, offset, count }]))[0];
+  }
+
+  /** Reads several ranges with one submission (a graph run's fetches). */
+  async readMany(reads: ReadRequest<GpuStorage>[]): Promise<StorageArray[]> {
     this.checkAlive();
-    const bytes = count * 4;
-    const staging = this.staging.acquire(bytes);
     this.pass?.end();
     this.pass = undefined;
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();
-    this.encoder.copyBufferToBuffer(h.buffer, offset * 4, staging.buffer, 0, bytes);
+    const stagings = reads.map((r) => {
+      const bytes = Math.max(r.count * 4, 4);
+      const staging = this.staging.acquire(bytes);
+      if (r.count > 0) this.encoder!.copyBufferToBuffer(r.handle.buffer, r.offset * 4, staging.buffer, 0, r.count * 4);
+      return staging;
+    });
     this.batched++;
     this.flush();
     try {
-      await staging.buffer.mapAsync(GPUMapMode.READ, 0, bytes);
+      await Promise.all(stagings.map((st, i) => st.buffer.mapAsync(GPUMapMode.READ, 0, Math.max(reads[i].count * 4, 4))));
     } catch (e) {
       // A mapping cancelled by a device loss rejects before `device.lost` settles: give it a moment.
       await Promise.race([this.device.lost, new Promise((r) => setTimeout(r, 200))]);
       this.checkAlive();
       throw new WgError(`readback failed: ${(e as Error).message}`);
     }
-    const out = storageArray(dtype, count);
-    out.set(storageArray(dtype, staging.buffer.getMappedRange(0, bytes)));
-    staging.buffer.unmap();
-    this.staging.release(staging);
+    const outs = reads.map((r, i) => {
+      const out = storageArray(r.dtype, r.count);
+      if (r.count > 0) out.set(storageArray(r.dtype, stagings[i].buffer.getMappedRange(0, r.count * 4)));
+      stagings[i].buffer.unmap();
+      this.staging.release(stagings[i]);
+      return out;
+    });
     await this.pipelines.settle();
     const err = this.uncapturedErrors[0];
     if (err !== undefined) throw new WgError(`WebGPU reported an error (an engine bug, please report it): ${err}`);
-    return out;
+    return outs;
   }
 }
