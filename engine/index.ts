@@ -41,6 +41,11 @@ export * from './api/reduce';
 export * from './api/linalg';
 export * from './api/movement';
 export * from './api/nn';
+export * from './api/state';
+export { Graph } from './graph/graph';
+export { Session } from './graph/session';
+export type { Fetches, Feeds, RunOptions } from './graph/session';
+export type { GraphOptions, Optimizations } from './graph/mode';
 
 /** Disposes a tensor or every tensor in an array/object. */
 export { disposeAll as dispose } from './api/dispose';

@@ -1,9 +1,10 @@
 // Public creation functions: constant/tensor/scalar from host values, fills, ranges, eye, random.
+import { recordable } from '../graph/record';
 import { type DType, DTYPE_INFO, checkDType, storageArray, type TypedArray } from '../core/dtype';
 import { DTypeError, ShapeError } from '../core/errors';
 import { nextKey, seedKey, setGlobalSeed } from '../core/random';
 import { checkInt, checkShape, describe, fmtShape, sizeOf } from '../core/shape';
-import type { NestedArray, Tensor } from '../core/tensor';
+import type { DeviceName, NestedArray, Tensor } from '../core/tensor';
 import { castValue } from '../backend/cpu/prims';
 import { runGenerator, upload } from '../eager/dispatch';
 import { eyeGen, fillGen, linspaceGen, randomNormalGen, randomUniformGen, rangeGen } from '../ops/creation';
@@ -61,23 +62,23 @@ function flatten(values: unknown, out: (number | boolean)[]): void {
  * A tensor from host values, TensorFlow.js style: `tensor(values, shape?, dtype?)`.
  * Numbers become float32 and booleans bool unless `dtype` says otherwise; typed arrays keep their type.
  */
-export function tensor(values: TensorValues, shape?: number[] | null, dtype?: DType): Tensor {
+function tensor$impl(values: TensorValues, shape?: number[] | null, dtype?: DType): Tensor {
   return makeTensor('tensor', values, shape ?? undefined, dtype);
 }
 
 /** TensorFlow's `tf.constant(value, dtype?, shape?)`. A single value with a shape fills it. */
-export function constant(values: TensorValues, dtype?: DType, shape?: number[]): Tensor {
+function constant$impl(values: TensorValues, dtype?: DType, shape?: number[]): Tensor {
   return makeTensor('constant', values, shape, dtype);
 }
 
-export function scalar(value: number | boolean, dtype?: DType): Tensor {
+function scalar$impl(value: number | boolean, dtype?: DType): Tensor {
   if (typeof value !== 'number' && typeof value !== 'boolean') {
     throw new DTypeError(`scalar: expected a number or boolean, got ${describe(value)}`, { op: 'scalar' });
   }
   return makeTensor('scalar', value, [], dtype);
 }
 
-function makeTensor(op: string, values: unknown, shape: number[] | undefined, dtype: DType | undefined): Tensor {
+function makeTensor(op: string, values: unknown, shape: number[] | undefined, dtype: DType | undefined, device?: DeviceName): Tensor {
   if (dtype !== undefined) checkDType(dtype, op);
   const inferred = inferShape(op, values);
   const flat: (number | boolean)[] = [];
@@ -104,20 +105,20 @@ function makeTensor(op: string, values: unknown, shape: number[] | undefined, dt
     const v = flat.length === 1 ? flat[0] : flat[i];
     store[i] = round(castValue(Number(v), from, dt));
   }
-  const t = upload(op, store, target, dt);
+  const t = upload(op, store, target, dt, device);
   // Small integer tensors keep a host copy so index-taking ops can range-check them synchronously.
   if ((dt === 'int32' || dt === 'uint32') && n <= HOST_COPY_MAX) t.hostValues = store as Int32Array | Uint32Array;
   return t;
 }
 
-const HOST_COPY_MAX = 1 << 16;
+const HOST_COPY_MAX = 1 << 20;
 
 /** A tensor from host values for an op's own use (gather's index arrays…); errors name `op`. */
-export function constantFromHost(op: string, values: TensorValues, dtype: DType): Tensor {
-  return makeTensor(op, values, undefined, dtype);
+export function constantFromHost(op: string, values: TensorValues, dtype: DType, device?: DeviceName): Tensor {
+  return makeTensor(op, values, undefined, dtype, device);
 }
 
-export function fill(shape: number[], value: number | boolean, dtype?: DType): Tensor {
+function fill$impl(shape: number[], value: number | boolean, dtype?: DType): Tensor {
   return fillAs('fill', shape, value, dtype);
 }
 
@@ -131,10 +132,10 @@ function fillAs(op: string, shape: number[], value: number | boolean, dtype?: DT
   return runGenerator(fillGen(Number(value), dt), s, undefined, op);
 }
 
-export const zeros = (shape: number[], dtype: DType = 'float32') => fillAs('zeros', shape, 0, dtype);
-export const ones = (shape: number[], dtype: DType = 'float32') => fillAs('ones', shape, 1, dtype);
-export const zerosLike = (x: Tensor) => (x.assertUsable('zerosLike'), fillAs('zerosLike', [...x.shape], 0, x.dtype));
-export const onesLike = (x: Tensor) => (x.assertUsable('onesLike'), fillAs('onesLike', [...x.shape], 1, x.dtype));
+const zeros$impl = (shape: number[], dtype: DType = 'float32') => fillAs('zeros', shape, 0, dtype);
+const ones$impl = (shape: number[], dtype: DType = 'float32') => fillAs('ones', shape, 1, dtype);
+const zerosLike$impl = (x: Tensor) => (x.assertUsable('zerosLike'), fillAs('zerosLike', [...x.shape], 0, x.dtype));
+const onesLike$impl = (x: Tensor) => (x.assertUsable('onesLike'), fillAs('onesLike', [...x.shape], 1, x.dtype));
 
 function finite(op: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -144,7 +145,7 @@ function finite(op: string, what: string, v: unknown): number {
 }
 
 /** Numbers from start (inclusive) to stop (exclusive) by step; `range(n)` counts 0..n-1. */
-export function range(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
+function range$impl(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
   finite('range', 'start', start);
   finite('range', 'stop', stop);
@@ -155,14 +156,14 @@ export function range(start: number, stop?: number, step = 1, dtype: DType = 'fl
   return runGenerator(rangeGen(start, step, dtype), [n]);
 }
 
-export function linspace(start: number, stop: number, num: number): Tensor {
+function linspace$impl(start: number, stop: number, num: number): Tensor {
   finite('linspace', 'start', start);
   finite('linspace', 'stop', stop);
   checkInt(num, 'linspace', 'num', 0);
   return runGenerator(linspaceGen(start, stop, num), [num]);
 }
 
-export function eye(numRows: number, numColumns?: number, batchShape: number[] = [], dtype: DType = 'float32'): Tensor {
+function eye$impl(numRows: number, numColumns?: number, batchShape: number[] = [], dtype: DType = 'float32'): Tensor {
   checkInt(numRows, 'eye', 'numRows', 0);
   const cols = numColumns ?? numRows;
   checkInt(cols, 'eye', 'numColumns', 0);
@@ -177,7 +178,7 @@ function keyFor(op: string, seed: number | undefined): number {
 }
 
 /** Uniform random values in [minval, maxval). The same seed gives the same values on every backend. */
-export function randomUniform(shape: number[], minval = 0, maxval = 1, dtype: DType = 'float32', seed?: number): Tensor {
+function randomUniform$impl(shape: number[], minval = 0, maxval = 1, dtype: DType = 'float32', seed?: number): Tensor {
   const s = checkShape(shape, 'randomUniform');
   finite('randomUniform', 'minval', minval);
   finite('randomUniform', 'maxval', maxval);
@@ -189,7 +190,7 @@ export function randomUniform(shape: number[], minval = 0, maxval = 1, dtype: DT
 }
 
 /** Normally distributed values (Box–Muller). */
-export function randomNormal(shape: number[], mean = 0, stdDev = 1, dtype: DType = 'float32', seed?: number): Tensor {
+function randomNormal$impl(shape: number[], mean = 0, stdDev = 1, dtype: DType = 'float32', seed?: number): Tensor {
   const s = checkShape(shape, 'randomNormal');
   finite('randomNormal', 'mean', mean);
   finite('randomNormal', 'stdDev', stdDev);
@@ -203,3 +204,18 @@ export function randomNormal(shape: number[], mean = 0, stdDev = 1, dtype: DType
 export function setSeed(seed: number): void {
   setGlobalSeed(finite('setSeed', 'seed', seed));
 }
+
+// ---- public, recordable versions (graph builders record these calls as nodes) ----
+export const tensor = recordable('tensor', tensor$impl);
+export const constant = recordable('constant', constant$impl);
+export const scalar = recordable('scalar', scalar$impl);
+export const fill = recordable('fill', fill$impl);
+export const range = recordable('range', range$impl);
+export const linspace = recordable('linspace', linspace$impl);
+export const eye = recordable('eye', eye$impl);
+export const randomUniform = recordable('randomUniform', randomUniform$impl);
+export const randomNormal = recordable('randomNormal', randomNormal$impl);
+export const zeros = recordable('zeros', zeros$impl);
+export const ones = recordable('ones', ones$impl);
+export const zerosLike = recordable('zerosLike', zerosLike$impl);
+export const onesLike = recordable('onesLike', onesLike$impl);

@@ -1,5 +1,6 @@
 // Public linear algebra: matMul (batched, broadcasting, transposes), dot, outerProduct.
-import { ShapeError } from '../core/errors';
+import { recordable } from '../graph/record';
+import { DTypeError, ShapeError } from '../core/errors';
 import { fmtShape } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { view } from '../eager/dispatch';
@@ -11,14 +12,14 @@ import { mul } from './ops';
  * Matrix product over the last two dimensions; leading (batch) dimensions broadcast. Transposes are
  * free (they only swap strides), and a batched product is one dispatch.
  */
-export function matMul(a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
+function matMul$impl(a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
   return runMatmul(tensorArg(a, 'matMul', 'a'), tensorArg(b, 'matMul', 'b'), transposeA, transposeB);
 }
 /** Alias of matMul. */
-export const matmul = matMul;
+
 
 /** Dot product of vectors, or matrix–vector / vector–matrix / matrix–matrix products (rank ≤ 2). */
-export function dot(t1: Tensor, t2: Tensor): Tensor {
+function dot$impl(t1: Tensor, t2: Tensor): Tensor {
   const a = tensorArg(t1, 'dot', 't1');
   const b = tensorArg(t2, 'dot', 't2');
   if (a.rank < 1 || a.rank > 2 || b.rank < 1 || b.rank > 2) {
@@ -37,9 +38,13 @@ export function dot(t1: Tensor, t2: Tensor): Tensor {
   }
   const A = a.rank === 1 ? view(a, [1, ka], [0, a.strides[0]]) : a;
   const B = b.rank === 1 ? view(b, [kb, 1], [b.strides[0], 0]) : b;
-  const out = runMatmul(A, B, false, false, 'dot');
-  if (A !== a) A.dispose();
-  if (B !== b) B.dispose();
+  let out: Tensor;
+  try {
+    out = runMatmul(A, B, false, false, 'dot');
+  } finally {
+    if (A !== a) A.dispose();
+    if (B !== b) B.dispose();
+  }
   const shape = [...(a.rank === 2 ? [a.shape[0]] : []), ...(b.rank === 2 ? [b.shape[1]] : [])];
   if (shape.length === 2) return out;
   const v = view(out, shape, shape.length ? [1] : [], 0);
@@ -48,7 +53,7 @@ export function dot(t1: Tensor, t2: Tensor): Tensor {
 }
 
 /** v1[i] · v2[j] for two vectors (one elementwise kernel over broadcast views). */
-export function outerProduct(v1: Tensor, v2: Tensor): Tensor {
+function outerProduct$impl(v1: Tensor, v2: Tensor): Tensor {
   const a = tensorArg(v1, 'outerProduct', 'v1');
   const b = tensorArg(v2, 'outerProduct', 'v2');
   if (a.rank !== 1 || b.rank !== 1) {
@@ -56,6 +61,9 @@ export function outerProduct(v1: Tensor, v2: Tensor): Tensor {
       op: 'outerProduct',
       shapes: [[...a.shape], [...b.shape]],
     });
+  }
+  if (a.dtype === 'bool' || b.dtype === 'bool') {
+    throw new DTypeError(`outerProduct does not accept bool operands (got ${a.dtype}, ${b.dtype})`, { op: 'outerProduct', dtypes: [a.dtype, b.dtype] });
   }
   const col = view(a, [a.shape[0], 1], [a.strides[0], 0]);
   const row = view(b, [1, b.shape[0]], [0, b.strides[0]]);
@@ -66,3 +74,9 @@ export function outerProduct(v1: Tensor, v2: Tensor): Tensor {
     row.dispose();
   }
 }
+
+// ---- public, recordable versions (graph builders record these calls as nodes) ----
+export const matMul = recordable('matMul', matMul$impl);
+export const dot = recordable('dot', dot$impl);
+export const outerProduct = recordable('outerProduct', outerProduct$impl);
+export const matmul = matMul;

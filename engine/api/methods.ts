@@ -7,6 +7,7 @@ import * as linalg from './linalg';
 import * as movement from './movement';
 import * as nn from './nn';
 import * as red from './reduce';
+import * as state from './state';
 import type { Axis } from './reduce';
 
 declare module '../core/tensor' {
@@ -86,6 +87,8 @@ declare module '../core/tensor' {
     split(numOrSizeSplits: number | number[], axis?: number): Tensor[];
     unstack(axis?: number): Tensor[];
     softmax(dim?: number): Tensor;
+    assign(value: Tensor | number | boolean): Tensor;
+    assignAdd(value: Tensor | number): Tensor;
     logSoftmax(axis?: number): Tensor;
   }
 }
@@ -116,7 +119,7 @@ const FORWARDED = {
   matMul: linalg.matMul, dot: linalg.dot, expandDims: movement.expandDims, squeeze: movement.squeeze,
   slice: movement.slice, gather: movement.gather, pad: movement.pad, tile: movement.tile,
   broadcastTo: movement.broadcastTo, reverse: movement.reverse, split: movement.split, unstack: movement.unstack,
-  softmax: nn.softmax, logSoftmax: nn.logSoftmax,
+  softmax: nn.softmax, logSoftmax: nn.logSoftmax, assign: state.assign, assignAdd: state.assignAdd,
 } as const;
 for (const [name, fn] of Object.entries(FORWARDED)) {
   (Tensor.prototype as unknown as Record<string, unknown>)[name] = function (this: Tensor, ...args: unknown[]) {

@@ -1,10 +1,11 @@
 // Public shape and movement ops. Views (no kernel, shared buffer): expandDims, squeeze, slice,
 // stridedSlice, unstack, split, broadcastTo, reverse. Kernels: concat/stack (one copy per input into its
 // slot of the output), gather and pad (one kernel with data-dependent loads), tile (one copy).
+import { recordable } from '../graph/record';
 import { DTypeError, ShapeError } from '../core/errors';
 import { checkInt, contiguousStrides, describe, fmtShape, normalizeAxes, normalizeAxis, sizeOf } from '../core/shape';
 import { Tensor } from '../core/tensor';
-import { allocate, deviceOf, launch, materialize, view } from '../eager/dispatch';
+import { allocate, checkFits, deviceOf, launch, materialize, view } from '../eager/dispatch';
 import { runtime } from '../eager/runtime';
 import { runGenerator } from '../eager/dispatch';
 import { type Expr, cast, coord, lit, load, prim } from '../ir/expr';
@@ -16,9 +17,12 @@ const shapeErr = (op: string, msg: string, shapes: (readonly number[])[] = []) =
   new ShapeError(`${op}: ${msg}`, { op, shapes: shapes.map((s) => [...s]) });
 
 /** Inserts a size-1 dimension at `axis` (negative counts from the end: -1 appends). */
-export function expandDims(x: Tensor, axis = 0): Tensor {
+function expandDims$impl(x: Tensor, axis = 0): Tensor {
   const t = tensorArg(x, 'expandDims');
-  const a = normalizeAxis(axis, t.rank + 1, 'expandDims', t.shape);
+  if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -(t.rank + 1) || axis > t.rank) {
+    throw shapeErr('expandDims', `axis ${describe(axis)} is out of range for a tensor of rank ${t.rank} (shape ${fmtShape(t.shape)}); expected an integer in [${-(t.rank + 1)}, ${t.rank}]`, [t.shape]);
+  }
+  const a = axis < 0 ? axis + t.rank + 1 : axis;
   const shape = [...t.shape];
   const strides = [...t.strides];
   shape.splice(a, 0, 1);
@@ -27,7 +31,7 @@ export function expandDims(x: Tensor, axis = 0): Tensor {
 }
 
 /** Removes size-1 dimensions (all of them, or those in `axis`, which must have size 1). */
-export function squeeze(x: Tensor, axis?: number[] | number): Tensor {
+function squeeze$impl(x: Tensor, axis?: number[] | number): Tensor {
   const t = tensorArg(x, 'squeeze');
   const axes = axis === undefined || axis === null ? t.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes(axis, t.rank, 'squeeze', t.shape);
   for (const a of axes) {
@@ -41,7 +45,7 @@ export function squeeze(x: Tensor, axis?: number[] | number): Tensor {
  * A box of `size` elements starting at `begin` (a view). Negative `begin` counts from the end; a size of
  * -1 (or a missing size) takes the rest of that dimension. A number applies to the first dimension.
  */
-export function slice(x: Tensor, begin: number | number[], size?: number | number[]): Tensor {
+function slice$impl(x: Tensor, begin: number | number[], size?: number | number[]): Tensor {
   const t = tensorArg(x, 'slice');
   const r = t.rank;
   const b = typeof begin === 'number' ? [begin, ...new Array(Math.max(r - 1, 0)).fill(0)] : begin;
@@ -55,7 +59,10 @@ export function slice(x: Tensor, begin: number | number[], size?: number | numbe
     const n = t.shape[d];
     const b0 = checkInt(b[d], 'slice', `begin[${d}]`);
     const st = b0 < 0 ? b0 + n : b0;
-    const sz = checkInt(s[d], 'slice', `size[${d}]`, -1);
+    if (typeof s[d] !== 'number' || !Number.isInteger(s[d]) || s[d] < -1) {
+      throw shapeErr('slice', `size[${d}] must be an integer >= -1 (−1: to the end), got ${describe(s[d])} for shape ${fmtShape(t.shape)}`, [t.shape]);
+    }
+    const sz = s[d];
     const c = sz === -1 ? n - st : sz;
     if (st < 0 || st > n || c < 0 || st + c > n) {
       throw shapeErr('slice', `begin ${fmtShape(b)} with size ${fmtShape(s)} is outside shape ${fmtShape(t.shape)} (dimension ${d}: [${st}, ${st + c}) of ${n})`, [t.shape]);
@@ -72,7 +79,7 @@ export function slice(x: Tensor, begin: number | number[], size?: number | numbe
  * beginMask/endMask (ignore begin/end for those bits) and shrinkAxisMask (drop the dimension, taking
  * element `begin`). A view. (ellipsisMask and newAxisMask are not supported yet.)
  */
-export function stridedSlice(
+function stridedSlice$impl(
   x: Tensor,
   begin: number[],
   end: number[],
@@ -125,13 +132,13 @@ export function stridedSlice(
 }
 
 /** Same-rank tensors joined along `axis`: one copy kernel per non-empty input, into its slot. */
-export function concat(tensors: Tensor[], axis = 0): Tensor {
+function concat$impl(tensors: Tensor[], axis = 0): Tensor {
   const op = 'concat';
   if (!Array.isArray(tensors) || tensors.length === 0) throw shapeErr(op, 'expects a non-empty array of tensors');
   const ts = tensors.map((t, i) => tensorArg(t, op, `tensors[${i}]`));
   const first = ts[0];
-  const a = normalizeAxis(axis, Math.max(first.rank, 1), op, first.shape);
   if (first.rank === 0) throw shapeErr(op, 'cannot concatenate scalars; use wg.stack', [first.shape]);
+  const a = normalizeAxis(axis, first.rank, op, first.shape);
   ts.forEach((t, i) => {
     if (t.dtype !== first.dtype) {
       throw new DTypeError(`${op}: tensors[${i}] has dtype ${t.dtype} but tensors[0] has ${first.dtype}`, { op, dtypes: [first.dtype, t.dtype] });
@@ -161,11 +168,14 @@ export function concat(tensors: Tensor[], axis = 0): Tensor {
 }
 
 /** Tensors of equal shape stacked along a new `axis`. */
-export function stack(tensors: Tensor[], axis = 0): Tensor {
+function stack$impl(tensors: Tensor[], axis = 0): Tensor {
   const op = 'stack';
   if (!Array.isArray(tensors) || tensors.length === 0) throw shapeErr(op, 'expects a non-empty array of tensors');
   const ts = tensors.map((t, i) => tensorArg(t, op, `tensors[${i}]`));
   ts.forEach((t, i) => {
+    if (t.dtype !== ts[0].dtype) {
+      throw new DTypeError(`${op}: tensors[${i}] has dtype ${t.dtype} but tensors[0] has ${ts[0].dtype}`, { op, dtypes: [ts[0].dtype, t.dtype] });
+    }
     if (t.rank !== ts[0].rank || t.shape.some((d, k) => d !== ts[0].shape[k])) {
       throw shapeErr(op, `tensors[${i}] has shape ${fmtShape(t.shape)} but tensors[0] has ${fmtShape(ts[0].shape)}`, [ts[0].shape, t.shape]);
     }
@@ -180,7 +190,7 @@ export function stack(tensors: Tensor[], axis = 0): Tensor {
 }
 
 /** Views of the slices along `axis`, that dimension removed. */
-export function unstack(x: Tensor, axis = 0): Tensor[] {
+function unstack$impl(x: Tensor, axis = 0): Tensor[] {
   const t = tensorArg(x, 'unstack');
   if (t.rank === 0) throw shapeErr('unstack', 'cannot unstack a scalar', [t.shape]);
   const a = normalizeAxis(axis, t.rank, 'unstack', t.shape);
@@ -193,7 +203,7 @@ export function unstack(x: Tensor, axis = 0): Tensor[] {
  * Views splitting `axis` into `numOrSizeSplits` equal parts, or into parts of the given sizes (one may be
  * -1: the rest). Sizes must add up to the dimension.
  */
-export function split(x: Tensor, numOrSizeSplits: number | number[], axis = 0): Tensor[] {
+function split$impl(x: Tensor, numOrSizeSplits: number | number[], axis = 0): Tensor[] {
   const op = 'split';
   const t = tensorArg(x, op);
   const a = normalizeAxis(axis, t.rank, op, t.shape);
@@ -228,7 +238,7 @@ export function split(x: Tensor, numOrSizeSplits: number | number[], axis = 0): 
 }
 
 /** Broadcasts to `shape` (a view with stride 0 on the broadcast dimensions). */
-export function broadcastTo(x: Tensor, shape: number[]): Tensor {
+function broadcastTo$impl(x: Tensor, shape: number[]): Tensor {
   const op = 'broadcastTo';
   const t = tensorArg(x, op);
   if (!Array.isArray(shape) || shape.length < t.rank) {
@@ -247,7 +257,7 @@ export function broadcastTo(x: Tensor, shape: number[]): Tensor {
 }
 
 /** Reverses the order along `axis` (all axes by default): a view with negative strides. */
-export function reverse(x: Tensor, axis?: number | number[]): Tensor {
+function reverse$impl(x: Tensor, axis?: number | number[]): Tensor {
   const t = tensorArg(x, 'reverse');
   const axes = normalizeAxes(axis, t.rank, 'reverse', t.shape);
   let offset = t.offset;
@@ -260,22 +270,27 @@ export function reverse(x: Tensor, axis?: number | number[]): Tensor {
   return view(t, t.shape, strides, offset);
 }
 /** NumPy's name for reverse. */
-export const flip = reverse;
+
 
 /** Repeats the tensor reps[d] times along each dimension (one copy kernel through a broadcast view). */
-export function tile(x: Tensor, reps: number[]): Tensor {
+function tile$impl(x: Tensor, reps: number[]): Tensor {
   const op = 'tile';
   const t = tensorArg(x, op);
   if (!Array.isArray(reps) || reps.length !== t.rank) {
     throw shapeErr(op, `reps ${describe(reps)} must have one entry per dimension of ${fmtShape(t.shape)}`, [t.shape]);
   }
   reps.forEach((r, i) => checkInt(r, op, `reps[${i}]`, 0));
+  checkFits(runtime.backend(t.device, op), op, t.shape.map((d, i) => d * reps[i]), t.dtype);
   // View [r0, d0, r1, d1, …] with stride 0 on the repeat dims, copied, then reshaped to [r0·d0, r1·d1, …].
   const shape = t.shape.flatMap((d, i) => [reps[i], d]);
   const strides = t.strides.flatMap((s) => [0, s]);
   const v = view(t, shape, strides);
-  const copy = materialize(v);
-  v.dispose();
+  let copy: Tensor;
+  try {
+    copy = materialize(v, op);
+  } finally {
+    v.dispose();
+  }
   const outShape = t.shape.map((d, i) => d * reps[i]);
   const out = view(copy, outShape, contiguousStrides(outShape), 0);
   copy.dispose();
@@ -283,7 +298,7 @@ export function tile(x: Tensor, reps: number[]): Tensor {
 }
 
 /** Pads with `constantValue`: paddings[d] = [before, after] elements. One kernel. */
-export function pad(x: Tensor, paddings: [number, number][], constantValue = 0): Tensor {
+function pad$impl(x: Tensor, paddings: [number, number][], constantValue = 0): Tensor {
   const op = 'pad';
   const t = tensorArg(x, op);
   if (!Array.isArray(paddings) || paddings.length !== t.rank || paddings.some((p) => !Array.isArray(p) || p.length !== 2)) {
@@ -322,17 +337,28 @@ export function pad(x: Tensor, paddings: [number, number][], constantValue = 0):
  * shape is x.shape[:axis] + indices.shape + x.shape[axis+1:]. Indices known on the host are range-checked
  * (a ShapeError); indices computed on the device are clamped into range.
  */
-export function gather(x: Tensor, indices: Tensor | number[], axis = 0): Tensor {
+function gather$impl(x: Tensor, indices: Tensor | number[], axis = 0): Tensor {
   const op = 'gather';
   const t = tensorArg(x, op);
   const ownIdx = Array.isArray(indices);
-  const idx = ownIdx ? constantFromHost(op, indices, 'int32') : tensorArg(indices, op, 'indices');
+  if (ownIdx) {
+    // Check host indices before uploading anything.
+    if (t.rank === 0) throw shapeErr(op, 'cannot gather from a scalar', [t.shape]);
+    const n = t.shape[normalizeAxis(axis, t.rank, op, t.shape)];
+    const flat = (indices as unknown[]).flat(Infinity as 1) as unknown[];
+    flat.forEach((v, i) => {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= n) {
+        throw shapeErr(op, `index ${describe(v)} (at flat position ${i}) is out of range for axis ${axis} of shape ${fmtShape(t.shape)} (size ${n})`, [t.shape]);
+      }
+    });
+  }
+  const idx = ownIdx ? constantFromHost(op, indices, 'int32', t.device) : tensorArg(indices, op, 'indices');
   try {
     if (idx.dtype !== 'int32' && idx.dtype !== 'uint32') {
       throw new DTypeError(`${op}: indices must be int32, got ${idx.dtype}`, { op, dtypes: [t.dtype, idx.dtype] });
     }
-    const a = normalizeAxis(axis, Math.max(t.rank, 1), op, t.shape);
     if (t.rank === 0) throw shapeErr(op, 'cannot gather from a scalar', [t.shape]);
+    const a = normalizeAxis(axis, t.rank, op, t.shape);
     const n = t.shape[a];
     const host = idx.hostValues;
     if (host) {
@@ -371,3 +397,18 @@ export function gather(x: Tensor, indices: Tensor | number[], axis = 0): Tensor 
   }
 }
 
+// ---- public, recordable versions (graph builders record these calls as nodes) ----
+export const expandDims = recordable('expandDims', expandDims$impl);
+export const squeeze = recordable('squeeze', squeeze$impl);
+export const slice = recordable('slice', slice$impl);
+export const stridedSlice = recordable('stridedSlice', stridedSlice$impl);
+export const concat = recordable('concat', concat$impl);
+export const stack = recordable('stack', stack$impl);
+export const unstack = recordable('unstack', unstack$impl);
+export const split = recordable('split', split$impl);
+export const broadcastTo = recordable('broadcastTo', broadcastTo$impl);
+export const reverse = recordable('reverse', reverse$impl);
+export const tile = recordable('tile', tile$impl);
+export const pad = recordable('pad', pad$impl);
+export const gather = recordable('gather', gather$impl);
+export const flip = reverse;

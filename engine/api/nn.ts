@@ -1,5 +1,6 @@
 // Public nn ops, composed of reductions and single elementwise kernels: softmax, logSoftmax, layerNorm,
 // moments, oneHot. (Graph mode fuses these further; in eager mode each is a handful of kernels.)
+import { recordable } from '../graph/record';
 import { DTypeError, ShapeError } from '../core/errors';
 import { checkDType, type DType } from '../core/dtype';
 import { checkInt, contiguousStrides, describe, fmtShape, normalizeAxes, normalizeAxis } from '../core/shape';
@@ -27,7 +28,7 @@ function reduceKeep(op: 'max' | 'sum' | 'mean', x: Tensor, axes: number[]): Tens
 }
 
 /** exp(x) / Σ exp(x) along `dim` (default: the last), computed with the maximum subtracted. */
-export function softmax(logits: Tensor, dim = -1): Tensor {
+function softmax$impl(logits: Tensor, dim = -1): Tensor {
   const x = floatArg(logits, 'softmax', 'logits');
   if (x.rank === 0) throw new ShapeError('softmax: needs a tensor of rank ≥ 1', { op: 'softmax', shapes: [[]] });
   const a = normalizeAxis(dim, x.rank, 'softmax', x.shape);
@@ -42,7 +43,7 @@ export function softmax(logits: Tensor, dim = -1): Tensor {
 }
 
 /** x - logΣexp(x) along `axis` (default: the last). */
-export function logSoftmax(logits: Tensor, axis = -1): Tensor {
+function logSoftmax$impl(logits: Tensor, axis = -1): Tensor {
   const x = floatArg(logits, 'logSoftmax', 'logits');
   if (x.rank === 0) throw new ShapeError('logSoftmax: needs a tensor of rank ≥ 1', { op: 'logSoftmax', shapes: [[]] });
   const a = normalizeAxis(axis, x.rank, 'logSoftmax', x.shape);
@@ -59,7 +60,7 @@ export function logSoftmax(logits: Tensor, axis = -1): Tensor {
 }
 
 /** Mean and (population) variance over `axes` (TensorFlow.js's moments). */
-export function moments(x: Tensor, axes?: number | number[], keepDims = false): { mean: Tensor; variance: Tensor } {
+function moments$impl(x: Tensor, axes?: number | number[], keepDims = false): { mean: Tensor; variance: Tensor } {
   const t = floatArg(x, 'moments');
   const ax = normalizeAxes(axes, t.rank, 'moments', t.shape);
   const mean = reduceKeep('mean', t, ax);
@@ -83,7 +84,7 @@ export function moments(x: Tensor, axes?: number | number[], keepDims = false): 
  * Layer normalisation over the last axis: (x - mean) / √(variance + epsilon), then · gamma + beta when
  * given (1-D tensors of the last dimension's size).
  */
-export function layerNorm(x: Tensor, gamma?: Tensor | null, beta?: Tensor | null, epsilon = 1e-5): Tensor {
+function layerNorm$impl(x: Tensor, gamma?: Tensor | null, beta?: Tensor | null, epsilon = 1e-5): Tensor {
   const op = 'layerNorm';
   const t = floatArg(x, op);
   if (t.rank === 0) throw new ShapeError(`${op}: needs a tensor of rank ≥ 1`, { op, shapes: [[]] });
@@ -120,7 +121,7 @@ export function layerNorm(x: Tensor, gamma?: Tensor | null, beta?: Tensor | null
  * One-hot encoding: a new last dimension of size `depth`, onValue where it equals the index, offValue
  * elsewhere (out-of-range indices give a row of offValue, as TensorFlow). One kernel.
  */
-export function oneHot(indices: Tensor, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32'): Tensor {
+function oneHot$impl(indices: Tensor, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32'): Tensor {
   const op = 'oneHot';
   const idx = tensorArg(indices, op, 'indices');
   if (idx.dtype !== 'int32' && idx.dtype !== 'uint32') {
@@ -137,3 +138,10 @@ export function oneHot(indices: Tensor, depth: number, onValue = 1, offValue = 0
     v.dispose();
   }
 }
+
+// ---- public, recordable versions (graph builders record these calls as nodes) ----
+export const softmax = recordable('softmax', softmax$impl);
+export const logSoftmax = recordable('logSoftmax', logSoftmax$impl);
+export const moments = recordable('moments', moments$impl);
+export const layerNorm = recordable('layerNorm', layerNorm$impl);
+export const oneHot = recordable('oneHot', oneHot$impl);

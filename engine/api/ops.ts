@@ -1,4 +1,5 @@
 // Public op functions (TensorFlow.js names and signatures). Each elementwise op is one kernel in eager mode.
+import { recordable } from '../graph/record';
 import type { DType } from '../core/dtype';
 import { ShapeError } from '../core/errors';
 import { checkInt, contiguousStrides, describe, fmtShape, sizeOf } from '../core/shape';
@@ -13,62 +14,62 @@ const u = (op: ElementwiseOp) => (x: TensorLike): Tensor => runElementwise(op, [
 const b = (op: ElementwiseOp) => (a: TensorLike, c: TensorLike): Tensor => runElementwise(op, [a, c]);
 
 // ---- unary ----
-/** -x */ export const neg = u('neg');
-/** |x| */ export const abs = u('abs');
-/** -1, 0 or 1 (NaN stays NaN). */ export const sign = u('sign');
-/** eˣ (integers give float32). */ export const exp = u('exp');
-/** Natural logarithm; log(0) = -Infinity, negative → NaN. */ export const log = u('log');
-/** log(1 + x), accurate near 0. */ export const log1p = u('log1p');
-/** eˣ - 1, accurate near 0. */ export const expm1 = u('expm1');
-export const sqrt = u('sqrt');
-/** 1 / √x */ export const rsqrt = u('rsqrt');
-/** x² (keeps the dtype). */ export const square = u('square');
-/** 1 / x */ export const reciprocal = u('reciprocal');
-export const sin = u('sin');
-export const cos = u('cos');
-export const tan = u('tan');
-export const tanh = u('tanh');
-/** 1 / (1 + e⁻ˣ) */ export const sigmoid = u('sigmoid');
-/** max(x, 0); NaN stays NaN. */ export const relu = u('relu');
+/** -x */ const neg$impl = u('neg');
+/** |x| */ const abs$impl = u('abs');
+/** -1, 0 or 1 (NaN stays NaN). */ const sign$impl = u('sign');
+/** eˣ (integers give float32). */ const exp$impl = u('exp');
+/** Natural logarithm; log(0) = -Infinity, negative → NaN. */ const log$impl = u('log');
+/** log(1 + x), accurate near 0. */ const log1p$impl = u('log1p');
+/** eˣ - 1, accurate near 0. */ const expm1$impl = u('expm1');
+const sqrt$impl = u('sqrt');
+/** 1 / √x */ const rsqrt$impl = u('rsqrt');
+/** x² (keeps the dtype). */ const square$impl = u('square');
+/** 1 / x */ const reciprocal$impl = u('reciprocal');
+const sin$impl = u('sin');
+const cos$impl = u('cos');
+const tan$impl = u('tan');
+const tanh$impl = u('tanh');
+/** 1 / (1 + e⁻ˣ) */ const sigmoid$impl = u('sigmoid');
+/** max(x, 0); NaN stays NaN. */ const relu$impl = u('relu');
 /** x ≥ 0 ? x : alpha·x (alpha defaults to 0.2, as in TensorFlow.js). */
-export const leakyRelu = (x: TensorLike, alpha = 0.2): Tensor => runElementwise('leakyRelu', [x], { alpha });
-/** x > 0 ? x : eˣ - 1 */ export const elu = u('elu');
-/** Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */ export const gelu = u('gelu');
-/** log(1 + eˣ), computed without overflow. */ export const softplus = u('softplus');
-export const floor = u('floor');
-export const ceil = u('ceil');
-/** Rounds half to even, as TensorFlow and NumPy do. */ export const round = u('round');
-/** The error function. */ export const erf = u('erf');
-export const logicalNot = u('logicalNot');
-/** A copy of x in new, contiguous memory. */ export const clone = u('clone');
+const leakyRelu$impl = (x: TensorLike, alpha = 0.2): Tensor => runElementwise('leakyRelu', [x], { alpha });
+/** x > 0 ? x : eˣ - 1 */ const elu$impl = u('elu');
+/** Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */ const gelu$impl = u('gelu');
+/** log(1 + eˣ), computed without overflow. */ const softplus$impl = u('softplus');
+const floor$impl = u('floor');
+const ceil$impl = u('ceil');
+/** Rounds half to even, as TensorFlow and NumPy do. */ const round$impl = u('round');
+/** The error function. */ const erf$impl = u('erf');
+const logicalNot$impl = u('logicalNot');
+/** A copy of x in new, contiguous memory. */ const clone$impl = u('clone');
 
 // ---- binary (NumPy broadcasting) ----
-export const add = b('add');
-export const sub = b('sub');
-export const mul = b('mul');
-/** a / b; for two integer tensors this is floor division (as TensorFlow.js). */ export const div = b('div');
-/** ⌊a / b⌋ (NumPy semantics; integer division by 0 gives 0). */ export const floorDiv = b('floorDiv');
-/** Remainder with the divisor's sign (NumPy/Python %). */ export const mod = b('mod');
-export const pow = b('pow');
-export const maximum = b('maximum');
-export const minimum = b('minimum');
-export const atan2 = b('atan2');
-export const equal = b('equal');
-export const notEqual = b('notEqual');
-export const less = b('less');
-export const lessEqual = b('lessEqual');
-export const greater = b('greater');
-export const greaterEqual = b('greaterEqual');
-export const logicalAnd = b('logicalAnd');
-export const logicalOr = b('logicalOr');
-export const logicalXor = b('logicalXor');
+const add$impl = b('add');
+const sub$impl = b('sub');
+const mul$impl = b('mul');
+/** a / b; for two integer tensors this is floor division (as TensorFlow.js). */ const div$impl = b('div');
+/** ⌊a / b⌋ (NumPy semantics; integer division by 0 gives 0). */ const floorDiv$impl = b('floorDiv');
+/** Remainder with the divisor's sign (NumPy/Python %). */ const mod$impl = b('mod');
+const pow$impl = b('pow');
+const maximum$impl = b('maximum');
+const minimum$impl = b('minimum');
+const atan2$impl = b('atan2');
+const equal$impl = b('equal');
+const notEqual$impl = b('notEqual');
+const less$impl = b('less');
+const lessEqual$impl = b('lessEqual');
+const greater$impl = b('greater');
+const greaterEqual$impl = b('greaterEqual');
+const logicalAnd$impl = b('logicalAnd');
+const logicalOr$impl = b('logicalOr');
+const logicalXor$impl = b('logicalXor');
 
 /** condition ? a : b, elementwise, broadcasting all three. */
-export const where = (condition: TensorLike, a: TensorLike, b: TensorLike): Tensor => runElementwise('where', [condition, a, b]);
+const where$impl = (condition: TensorLike, a: TensorLike, b: TensorLike): Tensor => runElementwise('where', [condition, a, b]);
 /** Converts to `dtype` (float → int truncates toward zero; int32 ↔ uint32 keep the bits). */
-export const cast = (x: TensorLike, dtype: DType): Tensor => runElementwise('cast', [x], { dtype });
+const cast$impl = (x: TensorLike, dtype: DType): Tensor => runElementwise('cast', [x], { dtype });
 /** Clamps to [min, max]. */
-export function clipByValue(x: TensorLike, clipValueMin: number, clipValueMax: number): Tensor {
+function clipByValue$impl(x: TensorLike, clipValueMin: number, clipValueMax: number): Tensor {
   for (const [what, v] of [['clipValueMin', clipValueMin], ['clipValueMax', clipValueMax]] as const) {
     if (typeof v !== 'number' || Number.isNaN(v)) {
       throw new ShapeError(`clipByValue: ${what} must be a number, got ${describe(v)}`, { op: 'clipByValue' });
@@ -91,7 +92,7 @@ function tensorArg(x: unknown, op: string): Tensor {
 // ---- views (no kernel when the input is contiguous) ----
 
 /** New shape with the same elements; one dimension may be -1 (inferred). A view when x is contiguous. */
-export function reshape(x: Tensor, shape: number[]): Tensor {
+function reshape$impl(x: Tensor, shape: number[]): Tensor {
   const t = tensorArg(x, 'reshape');
   if (!Array.isArray(shape)) throw new ShapeError(`reshape: shape must be an array, got ${describe(shape)}`, { op: 'reshape' });
   let inferAt = -1;
@@ -128,7 +129,7 @@ export function reshape(x: Tensor, shape: number[]): Tensor {
 }
 
 /** Permutes dimensions (default: reverse them). Always a view. */
-export function transpose(x: Tensor, perm?: number[]): Tensor {
+function transpose$impl(x: Tensor, perm?: number[]): Tensor {
   const t = tensorArg(x, 'transpose');
   const r = t.rank;
   const p = perm ?? Array.from({ length: r }, (_, i) => r - 1 - i);
@@ -146,3 +147,56 @@ export function transpose(x: Tensor, perm?: number[]): Tensor {
   const q = p.map((d) => (d + r) % r);
   return view(t, q.map((d) => t.shape[d]), q.map((d) => t.strides[d]));
 }
+
+// ---- public, recordable versions (graph builders record these calls as nodes) ----
+export const clipByValue = recordable('clipByValue', clipByValue$impl);
+export const reshape = recordable('reshape', reshape$impl);
+export const transpose = recordable('transpose', transpose$impl);
+export const sqrt = recordable('sqrt', sqrt$impl);
+export const sin = recordable('sin', sin$impl);
+export const cos = recordable('cos', cos$impl);
+export const tan = recordable('tan', tan$impl);
+export const tanh = recordable('tanh', tanh$impl);
+export const leakyRelu = recordable('leakyRelu', leakyRelu$impl);
+export const floor = recordable('floor', floor$impl);
+export const ceil = recordable('ceil', ceil$impl);
+export const logicalNot = recordable('logicalNot', logicalNot$impl);
+export const add = recordable('add', add$impl);
+export const sub = recordable('sub', sub$impl);
+export const mul = recordable('mul', mul$impl);
+export const pow = recordable('pow', pow$impl);
+export const maximum = recordable('maximum', maximum$impl);
+export const minimum = recordable('minimum', minimum$impl);
+export const atan2 = recordable('atan2', atan2$impl);
+export const equal = recordable('equal', equal$impl);
+export const notEqual = recordable('notEqual', notEqual$impl);
+export const less = recordable('less', less$impl);
+export const lessEqual = recordable('lessEqual', lessEqual$impl);
+export const greater = recordable('greater', greater$impl);
+export const greaterEqual = recordable('greaterEqual', greaterEqual$impl);
+export const logicalAnd = recordable('logicalAnd', logicalAnd$impl);
+export const logicalOr = recordable('logicalOr', logicalOr$impl);
+export const logicalXor = recordable('logicalXor', logicalXor$impl);
+export const where = recordable('where', where$impl);
+export const cast = recordable('cast', cast$impl);
+export const neg = recordable('neg', neg$impl);
+export const abs = recordable('abs', abs$impl);
+export const sign = recordable('sign', sign$impl);
+export const exp = recordable('exp', exp$impl);
+export const log = recordable('log', log$impl);
+export const log1p = recordable('log1p', log1p$impl);
+export const expm1 = recordable('expm1', expm1$impl);
+export const rsqrt = recordable('rsqrt', rsqrt$impl);
+export const square = recordable('square', square$impl);
+export const reciprocal = recordable('reciprocal', reciprocal$impl);
+export const sigmoid = recordable('sigmoid', sigmoid$impl);
+export const relu = recordable('relu', relu$impl);
+export const elu = recordable('elu', elu$impl);
+export const gelu = recordable('gelu', gelu$impl);
+export const softplus = recordable('softplus', softplus$impl);
+export const round = recordable('round', round$impl);
+export const erf = recordable('erf', erf$impl);
+export const clone = recordable('clone', clone$impl);
+export const div = recordable('div', div$impl);
+export const floorDiv = recordable('floorDiv', floorDiv$impl);
+export const mod = recordable('mod', mod$impl);

@@ -1,5 +1,6 @@
 // Public reductions and scans (TensorFlow.js signatures): sum, mean, prod, max, min, any, all, argMax,
 // argMin, logSumExp, cumsum, cumprod.
+import { recordable } from '../graph/record';
 import { DTypeError, ShapeError } from '../core/errors';
 import { describe, fmtShape, normalizeAxes, normalizeAxis } from '../core/shape';
 import type { Tensor } from '../core/tensor';
@@ -37,17 +38,17 @@ function reduce(op: ReduceOpName, x: Tensor, axis: Axis | undefined, keepDims: b
 }
 
 /** Σ over `axis` (all axes by default). Integers keep their dtype; bools count as int32. */
-export const sum = (x: Tensor, axis?: Axis, keepDims = false) => reduce('sum', x, axis, keepDims);
+const sum$impl = (x: Tensor, axis?: Axis, keepDims = false) => reduce('sum', x, axis, keepDims);
 /** Arithmetic mean (float32). The mean of nothing is NaN. */
-export const mean = (x: Tensor, axis?: Axis, keepDims = false) => reduce('mean', x, axis, keepDims);
-export const prod = (x: Tensor, axis?: Axis, keepDims = false) => reduce('prod', x, axis, keepDims);
+const mean$impl = (x: Tensor, axis?: Axis, keepDims = false) => reduce('mean', x, axis, keepDims);
+const prod$impl = (x: Tensor, axis?: Axis, keepDims = false) => reduce('prod', x, axis, keepDims);
 /** Maximum (NaN propagates; -Infinity over nothing). */
-export const max = (x: Tensor, axis?: Axis, keepDims = false) => reduce('max', x, axis, keepDims);
-export const min = (x: Tensor, axis?: Axis, keepDims = false) => reduce('min', x, axis, keepDims);
+const max$impl = (x: Tensor, axis?: Axis, keepDims = false) => reduce('max', x, axis, keepDims);
+const min$impl = (x: Tensor, axis?: Axis, keepDims = false) => reduce('min', x, axis, keepDims);
 /** Logical OR over a bool tensor (false over nothing). */
-export const any = (x: Tensor, axis?: Axis, keepDims = false) => reduce('any', x, axis, keepDims);
+const any$impl = (x: Tensor, axis?: Axis, keepDims = false) => reduce('any', x, axis, keepDims);
 /** Logical AND over a bool tensor (true over nothing). */
-export const all = (x: Tensor, axis?: Axis, keepDims = false) => reduce('all', x, axis, keepDims);
+const all$impl = (x: Tensor, axis?: Axis, keepDims = false) => reduce('all', x, axis, keepDims);
 
 function argReduce(op: 'argMax' | 'argMin', x: Tensor, axis: number): Tensor {
   const t = tensorArg(x, op);
@@ -63,11 +64,11 @@ function argReduce(op: 'argMax' | 'argMin', x: Tensor, axis: number): Tensor {
 }
 
 /** Index (int32) of the largest value along `axis`; the first one on ties. */
-export const argMax = (x: Tensor, axis = 0) => argReduce('argMax', x, axis);
-export const argMin = (x: Tensor, axis = 0) => argReduce('argMin', x, axis);
+const argMax$impl = (x: Tensor, axis = 0) => argReduce('argMax', x, axis);
+const argMin$impl = (x: Tensor, axis = 0) => argReduce('argMin', x, axis);
 
 /** log(Σ exp(x)), computed stably (the maximum is subtracted first). */
-export function logSumExp(x: Tensor, axis?: Axis, keepDims = false): Tensor {
+function logSumExp$impl(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   const t = tensorArg(x, 'logSumExp');
   if (t.dtype === 'bool') throw new DTypeError('logSumExp expects a numeric tensor, got bool', { op: 'logSumExp', dtypes: ['bool'] });
   const axes = normalizeAxes(axis, t.rank, 'logSumExp', t.shape);
@@ -102,5 +103,19 @@ function scan(op: 'cumsum' | 'cumprod', x: Tensor, axis: number, exclusive: bool
 }
 
 /** Running sum along `axis`; `exclusive` starts from 0, `reverse` runs from the end (as TensorFlow). */
-export const cumsum = (x: Tensor, axis = 0, exclusive = false, reverse = false) => scan('cumsum', x, axis, exclusive, reverse);
-export const cumprod = (x: Tensor, axis = 0, exclusive = false, reverse = false) => scan('cumprod', x, axis, exclusive, reverse);
+const cumsum$impl = (x: Tensor, axis = 0, exclusive = false, reverse = false) => scan('cumsum', x, axis, exclusive, reverse);
+const cumprod$impl = (x: Tensor, axis = 0, exclusive = false, reverse = false) => scan('cumprod', x, axis, exclusive, reverse);
+
+// ---- public, recordable versions (graph builders record these calls as nodes) ----
+export const logSumExp = recordable('logSumExp', logSumExp$impl);
+export const sum = recordable('sum', sum$impl);
+export const mean = recordable('mean', mean$impl);
+export const prod = recordable('prod', prod$impl);
+export const max = recordable('max', max$impl);
+export const min = recordable('min', min$impl);
+export const any = recordable('any', any$impl);
+export const all = recordable('all', all$impl);
+export const argMax = recordable('argMax', argMax$impl);
+export const argMin = recordable('argMin', argMin$impl);
+export const cumsum = recordable('cumsum', cumsum$impl);
+export const cumprod = recordable('cumprod', cumprod$impl);

@@ -16,6 +16,16 @@ export interface Storage {
 
 export type NestedArray = number | boolean | NestedArray[];
 
+/**
+ * A tensor of a graph (recorded, not computed): which node output it is. `graph` is opaque here.
+ * Lazy tensors of `withMode('graph')` are graph tensors until a readback computes them.
+ */
+export interface GraphRef {
+  graph: { readonly kind: 'graph' | 'lazy' };
+  node: number;
+  output: number;
+}
+
 /** What the runtime provides to tensors (installed by eager/, so core/ stays free of backends). */
 export interface TensorRuntime {
   read(t: Tensor): Promise<TypedArray>;
@@ -23,6 +33,8 @@ export interface TensorRuntime {
   disposed(t: Tensor): void;
   /** Throws when the storage belongs to a lost device. */
   checkAlive(t: Tensor, op: string): void;
+  /** A lazy tensor was computed (now counted like an eager tensor). */
+  bound?(t: Tensor): void;
 }
 
 let runtime: TensorRuntime | undefined;
@@ -45,21 +57,46 @@ export class Tensor {
    * gather check indices synchronously without a readback.
    */
   hostValues?: Int32Array | Uint32Array;
+  /** A variable (wg.variable): its value changes with assign/assignAdd. */
+  variable = false;
+  /** Counted in wg.memory().tensors (eager tensors, and lazy ones once computed). Runtime bookkeeping. */
+  accounted = false;
+
+  private storageRef: Storage | null;
 
   constructor(
     shape: readonly number[],
     readonly dtype: DType,
-    /** null for tensors with no elements: nothing is allocated. */
-    readonly storage: Storage | null,
+    /** null for tensors with no elements (nothing is allocated) and for graph tensors. */
+    storage: Storage | null,
     readonly device: DeviceName,
     strides?: readonly number[],
     readonly offset = 0,
+    /** Set for graph tensors: the node output this tensor stands for (shape dims may be -1: unknown). */
+    public graph?: GraphRef,
   ) {
     this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
-    this.size = sizeOf(shape);
+    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape.map((d) => Math.max(d, 0))));
+    this.size = shape.some((d) => d < 0) ? -1 : sizeOf(shape);
+    this.storageRef = storage;
     if (storage) storage.refs++;
     runtime?.created(this);
+  }
+
+  /** The device memory behind the tensor (null: empty, or a graph tensor not computed yet). */
+  get storage(): Storage | null {
+    return this.storageRef;
+  }
+
+  /**
+   * Gives a lazy graph tensor the contiguous storage its value was computed into (withMode('graph')).
+   * Internal: called by the graph executor only.
+   */
+  bindStorage(storage: Storage | null): void {
+    this.storageRef = storage;
+    if (storage) storage.refs++;
+    this.graph = undefined;
+    runtime?.bound?.(this);
   }
 
   get rank(): number {

@@ -47,6 +47,13 @@ export function allocate(backend: Backend, op: string, shape: readonly number[],
   const size = sizeOf(shape);
   if (size === 0) return null;
   const bytes = size * 4;
+  checkFits(backend, op, shape, dtype);
+  return { owner: backend, handle: backend.alloc(bytes), bytes, refs: 0 };
+}
+
+/** LimitError when a tensor of this shape would not fit one storage buffer of the device. */
+export function checkFits(backend: Backend, op: string, shape: readonly number[], dtype: DType): void {
+  const bytes = sizeOf(shape) * 4;
   if (bytes > backend.limits.maxStorageBytes) {
     throw new LimitError(
       `${op}: a ${dtype} tensor of shape ${fmtShape(shape)} needs ${bytes} bytes, more than the device's ` +
@@ -54,7 +61,6 @@ export function allocate(backend: Backend, op: string, shape: readonly number[],
       { op, shapes: [[...shape]], dtypes: [dtype] },
     );
   }
-  return { owner: backend, handle: backend.alloc(bytes), bytes, refs: 0 };
 }
 
 const kernelCache = new Map<string, ElementwiseKernel>();
@@ -214,8 +220,13 @@ export function runGenerator(gen: Generator, shape: readonly number[], device = 
 }
 
 /** A tensor from host values already laid out for storage (bool as uint32). */
-export function upload(op: string, values: Float32Array | Int32Array | Uint32Array, shape: readonly number[], dtype: DType): Tensor {
-  const device = runtime.defaultDevice;
+export function upload(
+  op: string,
+  values: Float32Array | Int32Array | Uint32Array,
+  shape: readonly number[],
+  dtype: DType,
+  device: DeviceName = runtime.defaultDevice,
+): Tensor {
   const backend = runtime.backend(device, op);
   if (values.length === 0) return new Tensor(shape, dtype, null, device);
   // Reuses the size check of allocate() without allocating twice.
@@ -229,7 +240,8 @@ export function view(t: Tensor, shape: readonly number[], strides: readonly numb
   return new Tensor(shape, t.dtype, t.storage, t.device, strides, offset);
 }
 
-/** A contiguous copy of a (strided) tensor. */
-export function materialize(t: Tensor): Tensor {
-  return runElementwise('clone', [t]);
+/** A contiguous copy of a (strided) tensor; errors name `op` (the user-facing op that needed the copy). */
+export function materialize(t: Tensor, op = 'clone'): Tensor {
+  t.assertUsable(op);
+  return launch({ op, device: t.device, tensors: [t], outShape: t.shape, outDtype: t.dtype, key: 'clone', build: ([v]) => v });
 }

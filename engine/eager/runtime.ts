@@ -5,7 +5,7 @@ import { CpuBackend } from '../backend/cpu/cpu_backend';
 import { acquireDevice, limitsRecord } from '../backend/webgpu/device';
 import { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
 import { DTYPE_INFO, type TypedArray } from '../core/dtype';
-import { DeviceLostError } from '../core/errors';
+import { DeviceLostError, GraphModeError } from '../core/errors';
 import { type DeviceName, type Tensor, installTensorRuntime } from '../core/tensor';
 import { materialize } from './dispatch';
 import { noteCreated, noteDisposed } from './scope';
@@ -63,7 +63,16 @@ class Runtime {
     await this.reacquiring;
   }
 
+  /**
+   * While a graph is planned, ops run against a recording backend: their launches are kept, not run
+   * (see graph/recorder.ts). Everything above the backend — validation, dtypes, views — is the same code.
+   */
+  recorder: Backend | undefined;
+  /** Reads a graph tensor: computes a lazy one (withMode('graph')), or explains how to fetch it. */
+  graphRead: ((t: Tensor) => Promise<TypedArray>) | undefined;
+
   backend(device: DeviceName, op: string): Backend {
+    if (this.recorder) return this.recorder;
     if (device === 'cpu') return this.cpu;
     const g = this.gpu;
     if (!g || g.lostReason !== undefined) {
@@ -95,6 +104,10 @@ class Runtime {
   }
 
   async read(t: Tensor): Promise<TypedArray> {
+    if (t.graph) {
+      if (this.graphRead) return this.graphRead(t);
+      throw new GraphModeError('data: this is a graph tensor; fetch its value with `await sess.run(t)`');
+    }
     const userArray = (n: number | ArrayBufferLike) => new DTYPE_INFO[t.dtype].array(n);
     if (t.size === 0 || !t.storage) return userArray(0);
     const backend = t.storage.owner as Backend;
@@ -121,13 +134,25 @@ export const runtime = new Runtime();
 
 installTensorRuntime({
   read: (t) => runtime.read(t),
+  // Graph tensors are symbols, not memory: not counted, not in scopes. Lazy tensors (withMode('graph'))
+  // belong to scopes like eager ones and are counted once computed (see graph/lazy.ts).
   created: (t) => {
-    runtime.liveTensors++;
+    if (t.graph?.graph.kind === 'graph') return;
+    if (!t.graph) {
+      runtime.liveTensors++;
+      t.accounted = true;
+    }
     noteCreated(t);
   },
   disposed: (t) => {
-    runtime.liveTensors--;
+    if (t.accounted) runtime.liveTensors--;
     noteDisposed(t);
+  },
+  bound: (t) => {
+    if (!t.accounted && !t.isDisposed) {
+      runtime.liveTensors++;
+      t.accounted = true;
+    }
   },
   checkAlive: (t, op) => {
     const owner = t.storage?.owner;

@@ -2,7 +2,7 @@
 // shapes and scalar values, and shader compile errors reported with line/column and the WGSL.
 import { describe, expect, test } from 'vitest';
 import * as wg from '../../engine/index';
-import { ELEMENTWISE_OPS } from '../../engine/ops/elementwise';
+import { ELEMENTWISE, ELEMENTWISE_OPS, type ElementwiseOp } from '../../engine/ops/elementwise';
 import { gpuBackend } from '../helpers/devices';
 
 const dispatchesOf = (fn: () => void) => {
@@ -18,7 +18,7 @@ describe('one kernel per eager op', () => {
     if (op === 'cast') return wg.cast(x, 'int32');
     if (op === 'clipByValue') return wg.clipByValue(x, -1, 1);
     if (op.startsWith('logical')) return op === 'logicalNot' ? wg.logicalNot(wg.greater(x, 0)) : f(wg.greater(x, 0), wg.less(b, 0));
-    return f.length >= 2 ? f(x, b) : f(x);
+    return ELEMENTWISE[op as ElementwiseOp].arity >= 2 ? f(x, b) : f(x);
   };
   test.each(ELEMENTWISE_OPS)('%s is one dispatch', (op) => {
     wg.tidy(() => {

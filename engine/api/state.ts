@@ -1,0 +1,77 @@
+// Public stateful and side-effect ops: variable, assign, assignAdd, print.
+import { DTypeError, GraphModeError, ShapeError } from '../core/errors';
+import { broadcastShapes, fmtShape, shapesEqual } from '../core/shape';
+import { Tensor } from '../core/tensor';
+import { launch, materialize } from '../eager/dispatch';
+import { recordable } from '../graph/record';
+import { printEager } from '../graph/print';
+import { cast } from '../ir/expr';
+import { tensorArg } from './args';
+import { add } from './ops';
+import { tensor, type TensorValues } from './creation';
+
+export interface VariableOptions {
+  name?: string;
+}
+
+/**
+ * A variable: a tensor whose value `assign`/`assignAdd` change. Eagerly it is a tensor holding a copy of
+ * `initial`; in a graph its state lives in the Session (initialised on the first run).
+ */
+function variableImpl(initial: Tensor | TensorValues, options: VariableOptions = {}): Tensor {
+  if (options !== null && typeof options !== 'object') throw new GraphModeError('variable: options must be an object like { name }');
+  const init = initial instanceof Tensor ? tensorArg(initial, 'variable', 'initial') : tensor(initial as TensorValues);
+  const v = materialize(init);
+  if (init !== initial) init.dispose();
+  v.variable = true;
+  return v;
+}
+
+function assignImpl(v: Tensor, value: Tensor | number | boolean): Tensor {
+  const op = 'assign';
+  const target = tensorArg(v, op, 'variable');
+  if (!target.variable) throw new GraphModeError(`${op}: the target is not a variable; create it with wg.variable(initial)`, { op });
+  let x = value instanceof Tensor ? tensorArg(value, op, 'value') : value;
+  if (x instanceof Tensor) {
+    if (!shapesEqual(broadcastShapes(op, [target.shape, x.shape]), target.shape)) {
+      throw new ShapeError(`${op}: a value of shape ${fmtShape(x.shape)} does not fit the variable's shape ${fmtShape(target.shape)}`, {
+        op,
+        shapes: [[...target.shape], [...x.shape]],
+      });
+    }
+    if (x.dtype === 'bool' && target.dtype !== 'bool') throw new DTypeError(`${op}: cannot assign bool to a ${target.dtype} variable`, { op });
+  }
+  // Reading and writing one buffer in the same dispatch is not allowed: copy such a value first.
+  const copy = x instanceof Tensor && x.storage && x.storage === target.storage ? materialize(x) : undefined;
+  if (copy) x = copy;
+  try {
+    const tensors = x instanceof Tensor ? [x] : [];
+    return launch({
+      op, device: target.device, tensors, outShape: target.shape, outDtype: target.dtype, key: `assign:${target.dtype}:${x instanceof Tensor ? 'T' : 'S'}`,
+      build: (leaves, p) => cast(x instanceof Tensor ? leaves[0] : p(Number(x), target.dtype), target.dtype),
+      into: { tensor: target, offset: target.offset, strides: target.strides },
+    });
+  } finally {
+    copy?.dispose();
+  }
+}
+
+function assignAddImpl(v: Tensor, value: Tensor | number): Tensor {
+  const sum = add(v, value);
+  try {
+    return assignImpl(v, sum);
+  } finally {
+    sum.dispose();
+  }
+}
+
+export const variable = recordable('variable', variableImpl);
+/** Sets a variable's value (broadcast to its shape); returns the variable, holding the new value. */
+export const assign = recordable('assign', assignImpl, { sideEffect: true });
+/** Adds to a variable's value; returns the variable. */
+export const assignAdd = recordable('assignAdd', assignAddImpl, { sideEffect: true });
+/**
+ * Prints strings, numbers and tensors (NumPy-style). Returns a Promise: eagerly the values are read back
+ * first; in a graph the line prints when the graph runs. Prints keep their order among themselves.
+ */
+export const print = recordable('print', printEager, { sideEffect: true });

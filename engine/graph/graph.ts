@@ -1,0 +1,293 @@
+// The Graph IR: nodes are calls of public ops (name, arguments with references to other nodes' outputs,
+// output shapes/dtypes, device, source location, side-effect flag). Recording happens in `recordable`
+// (record.ts); planning replays the nodes through the same op code against a recording backend (plan.ts).
+import type { DType } from '../core/dtype';
+import { GraphModeError, type SourceLocation, formatLocation } from '../core/errors';
+import { type DeviceName, type Storage, Tensor } from '../core/tensor';
+
+/** A reference to output `o` of node `n`. */
+export interface RefSpec {
+  $ref: [number, number];
+}
+/** Numbers JSON cannot hold. */
+export interface NumSpec {
+  $num: 'NaN' | 'Infinity' | '-Infinity' | '-0';
+}
+export interface TypedSpec {
+  $typed: 'Float32Array' | 'Int32Array' | 'Uint32Array' | 'Uint8Array' | 'Float64Array' | 'Int8Array' | 'Int16Array' | 'Uint16Array' | 'Uint8ClampedArray';
+  base64: string;
+}
+export interface UndefinedSpec {
+  $undefined: true;
+}
+/** A node's output position inside its result structure. */
+export interface OutSpec {
+  $out: number;
+}
+export type ArgSpec =
+  | null
+  | boolean
+  | number
+  | string
+  | RefSpec
+  | NumSpec
+  | TypedSpec
+  | UndefinedSpec
+  | OutSpec
+  | ArgSpec[]
+  | { [key: string]: ArgSpec };
+
+export interface NodeOutput {
+  /** -1 for a dimension only known when the graph runs (placeholders with null dims). */
+  shape: number[];
+  dtype: DType;
+}
+
+export interface GraphNode {
+  id: number;
+  name: string;
+  /** A recordable op's name, or one of the structural kinds: placeholder, variable, capture. */
+  op: string;
+  args: ArgSpec[];
+  outputs: NodeOutput[];
+  /** How the outputs are returned: one tensor ({$out: 0}), an array, a record… */
+  structure: ArgSpec;
+  device: DeviceName;
+  location?: SourceLocation;
+  /** Effects (print, assign): never removed by pruning or optimisation. */
+  sideEffect: boolean;
+  /** capture: the eager storage the graph keeps a reference to (not serialisable without save()). */
+  capture?: { storage: Storage; shape: number[]; strides: number[]; offset: number };
+}
+
+const STRUCTURAL = new Set(['placeholder', 'variable', 'capture']);
+
+export class Graph {
+  readonly kind = 'graph' as const;
+  readonly nodes: GraphNode[] = [];
+  /** Named outputs (the signature), from a record returned by build() or from output(). */
+  readonly outputs = new Map<string, Tensor>();
+  /** Graph tensors handed out, by node/output, so references resolve to the same object. */
+  private tensors = new Map<string, Tensor>();
+  private names = new Set<string>();
+  private disposed = false;
+
+  uniqueName(base: string): string {
+    let name = base;
+    for (let i = 1; this.names.has(name); i++) name = `${base}_${i}`;
+    this.names.add(name);
+    return name;
+  }
+
+  /** Adds a node; `name` must already be reserved with uniqueName (else the op name is made unique). */
+  addNode(n: Omit<GraphNode, 'id' | 'name'> & { name?: string }): GraphNode {
+    if (this.disposed) throw new GraphModeError('this Graph was disposed');
+    const node: GraphNode = { ...n, id: this.nodes.length, name: n.name ?? this.uniqueName(n.op) };
+    this.nodes.push(node);
+    return node;
+  }
+
+  /** The graph tensor standing for output `o` of node `n` (one object per output). */
+  tensorOf(n: number, o = 0): Tensor {
+    const key = `${n}:${o}`;
+    let t = this.tensors.get(key);
+    if (!t) {
+      const node = this.nodes[n];
+      const out = node.outputs[o];
+      t = new Tensor(out.shape, out.dtype, null, node.device, undefined, 0, { graph: this, node: n, output: o });
+      this.tensors.set(key, t);
+    }
+    return t;
+  }
+
+  /** Replaces {$out: i} leaves of a node's structure with its graph tensors. */
+  resultOf(node: GraphNode): unknown {
+    const build = (s: ArgSpec): unknown => {
+      if (s && typeof s === 'object') {
+        if ('$out' in s) return this.tensorOf(node.id, (s as OutSpec).$out);
+        if (Array.isArray(s)) return s.map(build);
+        return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, build(v as ArgSpec)]));
+      }
+      return s;
+    };
+    return build(node.structure);
+  }
+
+  /** The node an output name or a node name refers to. */
+  lookup(name: string): Tensor | undefined {
+    const out = this.outputs.get(name);
+    if (out) return out;
+    const node = this.nodes.find((n) => n.name === name);
+    return node && node.outputs.length > 0 ? this.tensorOf(node.id, 0) : undefined;
+  }
+
+  /** Names a graph tensor as an output of the graph (its signature). */
+  output(name: string, t: Tensor): Tensor {
+    if (typeof name !== 'string' || !name) throw new GraphModeError(`output: the name must be a non-empty string, got ${String(name)}`);
+    if (!(t instanceof Tensor) || t.graph?.graph !== this) throw new GraphModeError(`output ${name}: expected a tensor of this graph`);
+    this.outputs.set(name, t);
+    return t;
+  }
+
+  /** Placeholders in creation order (the graph's named inputs). */
+  get placeholders(): GraphNode[] {
+    return this.nodes.filter((n) => n.op === 'placeholder');
+  }
+
+  isStructural(n: GraphNode): boolean {
+    return STRUCTURAL.has(n.op);
+  }
+
+  /** One node a line: `%2 add(%0, %1) -> float32[2,3]  @ file:line`. */
+  toString(): string {
+    const fmt = (s: ArgSpec): string => {
+      if (s === null) return 'null';
+      if (typeof s !== 'object') return JSON.stringify(s);
+      if ('$ref' in s) {
+        const [n, o] = (s as RefSpec).$ref;
+        return `%${this.nodes[n]?.name ?? n}${o ? `:${o}` : ''}`;
+      }
+      if ('$num' in s) return (s as NumSpec).$num;
+      if ('$typed' in s) return `${(s as TypedSpec).$typed}(…)`;
+      if ('$undefined' in s) return 'undefined';
+      if (Array.isArray(s)) return `[${s.map(fmt).join(', ')}]`;
+      return `{${Object.entries(s).map(([k, v]) => `${k}: ${fmt(v as ArgSpec)}`).join(', ')}}`;
+    };
+    const shape = (o: NodeOutput) => `${o.dtype}[${o.shape.map((d) => (d < 0 ? '?' : d)).join(',')}]`;
+    const lines = this.nodes.map((n) => {
+      const outs = n.outputs.map(shape).join(', ') || 'nothing';
+      const loc = n.location ? `  @ ${formatLocation(n.location)}` : '';
+      const args = n.op === 'placeholder' ? '' : n.args.map(fmt).join(', ');
+      return `%${n.name} = ${n.op}(${args}) -> ${outs}${n.sideEffect ? '  [effect]' : ''}${loc}`;
+    });
+    const outs = [...this.outputs].map(([k, t]) => `${k} = %${this.nodes[t.graph!.node].name}`);
+    return [`Graph (${this.nodes.length} nodes)`, ...lines, ...(outs.length ? [`outputs: ${outs.join(', ')}`] : [])].join('\n');
+  }
+
+  /** Releases the eager storages the graph captured. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const n of this.nodes) {
+      const s = n.capture?.storage;
+      if (s && --s.refs === 0) s.owner.release(s.handle);
+    }
+  }
+}
+
+// ---- building: Graph.prototype.build / placeholder (kept here so the class reads as one unit) ----
+import { checkDType } from '../core/dtype';
+import { ShapeError } from '../core/errors';
+import { describe } from '../core/shape';
+import { runtime } from '../eager/runtime';
+import { type Builder, type OpEntry, encodeArgs, inferNode, nodeLocation, withBuilder } from './record';
+
+declare module './graph' {
+  interface Graph {
+    /** Records the ops `fn` calls (synchronously) as nodes; returns what fn returns (graph tensors). */
+    build<T>(fn: () => T): T;
+    /** An input of the graph: dims may be null (known when fed). */
+    placeholder(dtype: DType, shape: (number | null)[], name?: string): Tensor;
+  }
+}
+
+/** Records op calls into a Graph. */
+export class GraphBuilder implements Builder {
+  private captured = new Map<number, number>();
+  constructor(readonly graph: Graph) {}
+
+  owns(t: Tensor): boolean {
+    return t.graph?.graph === this.graph;
+  }
+
+  refFor(t: Tensor, op: string): ArgSpec {
+    if (t.graph) {
+      if (t.graph.graph !== this.graph) {
+        throw new GraphModeError(`${op}: a tensor of another graph was used while building this one`, { op });
+      }
+      return { $ref: [t.graph.node, t.graph.output] };
+    }
+    // An eager tensor: captured by reference (the graph keeps its storage alive until g.dispose()).
+    t.assertUsable(op);
+    let id = this.captured.get(t.id);
+    if (id === undefined) {
+      if (t.storage) t.storage.refs++;
+      const node = this.graph.addNode({
+        op: 'capture',
+        args: [],
+        outputs: [{ shape: [...t.shape], dtype: t.dtype }],
+        structure: { $out: 0 },
+        device: t.device,
+        sideEffect: false,
+        capture: t.storage ? { storage: t.storage, shape: [...t.shape], strides: [...t.strides], offset: t.offset } : undefined,
+      });
+      id = node.id;
+      this.captured.set(t.id, id);
+    }
+    return { $ref: [id, 0] };
+  }
+
+  record(op: string, entry: OpEntry, args: unknown[]): unknown {
+    const location = nodeLocation();
+    const spec = encodeArgs(args, (t) => this.refFor(t, op), op);
+    const device = runtime.defaultDevice;
+    const given = op === 'variable' ? (args[1] as { name?: unknown } | undefined)?.name : undefined;
+    const name = this.graph.uniqueName(typeof given === 'string' && given ? given : op);
+    let inferred: { outputs: NodeOutput[]; structure: ArgSpec };
+    if (op === 'print') inferred = { outputs: [], structure: null };
+    else {
+      try {
+        const isVar = (n: number) => ['variable', 'assign', 'assignAdd'].includes(this.graph.nodes[n].op);
+        inferred = inferNode(entry, spec, (n, o) => ({ ...this.graph.nodes[n].outputs[o], variable: isVar(n) }), device);
+      } catch (e) {
+        if (e instanceof Error) e.message += ` (building graph node "${name}")`;
+        throw e;
+      }
+    }
+    const node = this.graph.addNode({ op, name, args: spec, ...inferred, device, location, sideEffect: entry.sideEffect });
+    return op === 'print' ? Promise.resolve() : this.graph.resultOf(node);
+  }
+}
+
+const builderOf = new WeakMap<Graph, GraphBuilder>();
+export function builderFor(g: Graph): GraphBuilder {
+  let b = builderOf.get(g);
+  if (!b) builderOf.set(g, (b = new GraphBuilder(g)));
+  return b;
+}
+
+Graph.prototype.build = function <T>(this: Graph, fn: () => T): T {
+  if (typeof fn !== 'function') throw new GraphModeError('build: expected a function that calls ops');
+  const result = withBuilder(builderFor(this), fn);
+  if (result instanceof Promise) {
+    throw new GraphModeError(
+      'build: the function returned a Promise; build records ops synchronously, so it cannot await values ' +
+        '(remove async/await, and fetch values afterwards with sess.run)',
+    );
+  }
+  if (result && typeof result === 'object' && !Array.isArray(result) && !(result instanceof Tensor)) {
+    for (const [k, v] of Object.entries(result)) if (v instanceof Tensor && v.graph?.graph === this) this.outputs.set(k, v);
+  }
+  return result;
+};
+
+Graph.prototype.placeholder = function (this: Graph, dtype: DType, shape: (number | null)[], name?: string): Tensor {
+  checkDType(dtype, 'placeholder');
+  if (!Array.isArray(shape) || shape.some((d) => d !== null && (typeof d !== 'number' || !Number.isInteger(d) || d < 0))) {
+    throw new ShapeError(`placeholder: shape must be an array of non-negative integers or null, got ${describe(shape)}`, { op: 'placeholder' });
+  }
+  if (name !== undefined && (typeof name !== 'string' || this.nodes.some((n) => n.name === name))) {
+    throw new GraphModeError(`placeholder: name ${JSON.stringify(name)} is not a fresh name in this graph`, { op: 'placeholder' });
+  }
+  const node = this.addNode({
+    op: 'placeholder',
+    name: this.uniqueName(name ?? 'placeholder'),
+    args: [dtype, shape.map((d) => d ?? null), name ?? null],
+    outputs: [{ shape: shape.map((d) => d ?? -1), dtype }],
+    structure: { $out: 0 },
+    device: runtime.defaultDevice,
+    location: nodeLocation(),
+    sideEffect: false,
+  });
+  return this.tensorOf(node.id, 0);
+};

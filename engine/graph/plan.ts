@@ -1,0 +1,243 @@
+// Plans: a graph replayed for concrete feed shapes through the real op code against a recording backend,
+// giving a fixed list of launches over virtual slots; compiled once per (graph, fetches, feed shapes) into
+// a backend program with its own buffers, then run any number of times: feeds written, one submission.
+import type { Backend, StorageArray } from '../backend/backend';
+import type { DType } from '../core/dtype';
+import { GraphModeError, ShapeError } from '../core/errors';
+import { fmtShape } from '../core/shape';
+import { type DeviceName, Tensor } from '../core/tensor';
+import { materialize, view } from '../eager/dispatch';
+import { tidy } from '../eager/scope';
+import type { Launch } from '../ir/kernel';
+import type { Graph, GraphNode } from './graph';
+import { OPS, decodeArgs, describeResult, newRecorder, refsOf, virtualTensor, withRecorder } from './record';
+import type { RecordingBackend, Slot } from './recorder';
+
+export interface SlotRead {
+  slot: Slot;
+  offset: number;
+  count: number;
+  dtype: DType;
+  shape: number[];
+}
+
+export interface Plan {
+  device: DeviceName;
+  rec: RecordingBackend;
+  fetches: SlotRead[];
+  /** print nodes in program order: strings and tensors to format after the run. */
+  prints: { node: GraphNode; items: (string | number | boolean | SlotRead)[] }[];
+  feeds: { node: number; slot: Slot }[];
+  variables: { node: number; slot: Slot }[];
+}
+
+/** Nodes needed for the fetches, plus every side effect (print, assign) whose inputs can be computed. */
+export function neededNodes(g: Graph, fetches: [number, number][], fed: Set<number>): Set<number> {
+  const need = new Set<number>();
+  const visit = (n: number) => {
+    if (need.has(n)) return;
+    need.add(n);
+    for (const [m] of refsOf(g.nodes[n].args)) visit(m);
+  };
+  fetches.forEach(([n]) => visit(n));
+  // Side effects run whenever every placeholder they depend on is fed.
+  const deps = (n: number, seen = new Set<number>()): boolean => {
+    if (seen.has(n)) return true;
+    seen.add(n);
+    const node = g.nodes[n];
+    if (node.op === 'placeholder') return fed.has(n);
+    return refsOf(node.args).every(([m]) => deps(m, seen));
+  };
+  g.nodes.forEach((node) => {
+    if (node.sideEffect && !need.has(node.id) && deps(node.id)) visit(node.id);
+  });
+  return need;
+}
+
+/**
+ * Replays the needed nodes with concrete shapes (feeds and variables as given) and records the launches.
+ * `external(node)` gives real tensors for captures.
+ */
+export function buildPlan(
+  g: Graph,
+  fetches: [number, number][],
+  feedShapes: Map<number, number[]>,
+  variableShapes: Map<number, { shape: number[]; dtype: DType }>,
+  device: DeviceName,
+): Plan {
+  const need = neededNodes(g, fetches, new Set(feedShapes.keys()));
+  const rec = newRecorder(device);
+  const plan: Plan = { device, rec, fetches: [], prints: [], feeds: [], variables: [] };
+  withRecorder(rec, () =>
+    tidy(() => {
+      const env = new Map<number, Tensor[]>();
+      const get = (n: number, o: number) => {
+        const outs = env.get(n);
+        if (!outs || !outs[o]) throw new GraphModeError(`graph node %${g.nodes[n]?.name ?? n} has no output ${o}`);
+        return outs[o];
+      };
+      for (const node of g.nodes) {
+        if (!need.has(node.id)) continue;
+        env.set(node.id, replayNode(g, node, get, rec, plan, feedShapes, variableShapes, device));
+      }
+      plan.fetches = fetches.map(([n, o]) => readOf(get(n, o)));
+    }),
+  );
+  return plan;
+}
+
+/** A contiguous slot range holding the tensor's value (a copy kernel for strided views). */
+function readOf(t: Tensor): SlotRead {
+  const c = t.isContiguous ? t : materialize(t);
+  const slot = c.storage?.handle as Slot | undefined;
+  return { slot: slot!, offset: c.offset, count: Math.max(c.size, 0), dtype: c.dtype, shape: [...c.shape] };
+}
+
+function replayNode(
+  g: Graph,
+  node: GraphNode,
+  get: (n: number, o: number) => Tensor,
+  rec: RecordingBackend,
+  plan: Plan,
+  feedShapes: Map<number, number[]>,
+  variableShapes: Map<number, { shape: number[]; dtype: DType }>,
+  device: DeviceName,
+): Tensor[] {
+  switch (node.op) {
+    case 'placeholder': {
+      const shape = feedShapes.get(node.id);
+      if (!shape) throw new GraphModeError(`placeholder "${node.name}" must be fed (it is needed by the fetches)`);
+      const t = virtualTensor(rec, shape, node.outputs[0].dtype, device);
+      if (t.storage) {
+        (t.storage.handle as Slot).kind = 'feed';
+        (t.storage.handle as Slot).node = node.id;
+        plan.feeds.push({ node: node.id, slot: t.storage.handle as Slot });
+      }
+      return [t];
+    }
+    case 'variable': {
+      const v = variableShapes.get(node.id);
+      if (!v) throw new GraphModeError(`variable "${node.name}" has no value in this session`);
+      const t = virtualTensor(rec, v.shape, v.dtype, device);
+      if (t.storage) {
+        (t.storage.handle as Slot).kind = 'variable';
+        (t.storage.handle as Slot).node = node.id;
+        plan.variables.push({ node: node.id, slot: t.storage.handle as Slot });
+      }
+      t.variable = true;
+      return [t];
+    }
+    case 'capture': {
+      const c = node.capture;
+      if (!c) return [virtualTensor(rec, node.outputs[0].shape, node.outputs[0].dtype, device)];
+      const slot = rec.slot(c.storage.bytes, 'external', { external: c.storage.handle });
+      const base = new Tensor([c.storage.bytes / 4], node.outputs[0].dtype, { owner: rec, handle: slot, bytes: c.storage.bytes, refs: 0 }, device);
+      return [view(base, c.shape, c.strides, c.offset)];
+    }
+    case 'print': {
+      const args = decodeArgs(node.args, get);
+      plan.prints.push({
+        node,
+        items: args.map((a) => (a instanceof Tensor ? readOf(a) : typeof a === 'object' ? JSON.stringify(a) : (a as string | number | boolean))),
+      });
+      return [];
+    }
+    default: {
+      const entry = OPS.get(node.op);
+      if (!entry) throw new GraphModeError(`graph node "${node.name}": unknown op "${node.op}"`);
+      const result = entry.impl(...decodeArgs(node.args, get));
+      const outs = describeResult(result).tensors;
+      if (node.op === 'assign' || node.op === 'assignAdd') outs.forEach((t) => (t.variable = true));
+      outs.forEach((t, i) => {
+        const want = node.outputs[i];
+        const bad = !want || want.dtype !== t.dtype || want.shape.length !== t.rank || want.shape.some((d, k) => d >= 0 && d !== t.shape[k]);
+        if (bad) {
+          throw new ShapeError(
+            `graph node "${node.name}" (${node.op}) produced ${t.dtype} ${fmtShape(t.shape)} but the graph says ` +
+              `${want ? `${want.dtype} [${want.shape.map((d) => (d < 0 ? '?' : d)).join(',')}]` : 'no such output'}`,
+            { op: node.op, location: node.location },
+          );
+        }
+      });
+      return outs;
+    }
+  }
+}
+
+/** A plan bound to real buffers on a backend, ready to run repeatedly. */
+export interface CompiledPlan {
+  plan: Plan;
+  backend: Backend;
+  program: unknown;
+  handles: unknown[];
+  owned: unknown[];
+}
+
+/** Allocates the plan's own buffers (temporaries, constants, feed buffers) and prepares the program. */
+export function compilePlan(plan: Plan, backend: Backend, bindVariable: (node: number) => unknown): CompiledPlan {
+  const owned: unknown[] = [];
+  const handles = plan.rec.slots.map((s) => {
+    switch (s.kind) {
+      case 'temp':
+      case 'feed': {
+        const h = backend.alloc(s.bytes);
+        owned.push(h);
+        return h;
+      }
+      case 'const': {
+        const h = backend.upload(s.data!);
+        owned.push(h);
+        return h;
+      }
+      case 'variable':
+        return bindVariable(s.node!);
+      case 'external':
+        return s.external;
+      default:
+        return s.kind satisfies never;
+    }
+  });
+  const real = (h: unknown) => handles[(h as Slot).id];
+  const launches: Launch[] = plan.rec.launches.map((l) => ({
+    ...l,
+    inputs: l.inputs.map((v) => ({ ...v, handle: real(v.handle) })),
+    out: real(l.out),
+  }));
+  return { plan, backend, program: backend.prepare(launches), handles, owned };
+}
+
+export function releasePlan(c: CompiledPlan): void {
+  c.backend.releaseProgram(c.program);
+  for (const h of c.owned) c.backend.release(h);
+}
+
+/** Puts feed values into the plan's feed buffers: host data written, eager tensors copied on the device. */
+export function bindFeeds(c: CompiledPlan, feeds: Map<number, { data?: StorageArray; tensor?: Tensor }>): void {
+  for (const f of c.plan.feeds) {
+    const v = feeds.get(f.node);
+    if (!v) continue;
+    if (v.data) c.backend.write(c.handles[f.slot.id], v.data);
+    else if (v.tensor) {
+      const t = v.tensor.isContiguous ? v.tensor : materialize(v.tensor);
+      if (t.storage) c.backend.copy(t.storage.handle, t.offset, c.handles[f.slot.id], 0, t.size);
+      if (t !== v.tensor) t.dispose();
+    }
+  }
+}
+
+/** Writes feeds, runs the program, reads fetches and print values: one submission on WebGPU. */
+export async function executePlan(
+  c: CompiledPlan,
+  feeds: Map<number, { data?: StorageArray; tensor?: Tensor }>,
+): Promise<{ fetches: StorageArray[]; prints: StorageArray[][] }> {
+  const { plan, backend } = c;
+  bindFeeds(c, feeds);
+  backend.enqueue(c.program);
+  const printReads = plan.prints.flatMap((p) => p.items.filter((x): x is SlotRead => typeof x === 'object'));
+  const reads = [...plan.fetches, ...printReads].map((r) => ({ handle: c.handles[r.slot?.id ?? 0], dtype: r.dtype, offset: r.offset, count: r.slot ? r.count : 0 }));
+  const values = await backend.readMany(reads);
+  const fetches = values.slice(0, plan.fetches.length);
+  let k = plan.fetches.length;
+  const prints = plan.prints.map((p) => p.items.filter((x) => typeof x === 'object').map(() => values[k++]));
+  return { fetches, prints };
+}

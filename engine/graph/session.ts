@@ -1,0 +1,320 @@
+// Session: runs a Graph. Plans are made once per (fetches, feed shapes) and reused: each run writes the
+// feeds, encodes every kernel and the fetch copies into one submission, and reads back only the fetches.
+// Variables' state lives here, initialised on first use.
+import type { StorageArray } from '../backend/backend';
+import { type DType, DTYPE_INFO, storageArray } from '../core/dtype';
+import { DTypeError, GraphModeError, ShapeError } from '../core/errors';
+import { fmtShape } from '../core/shape';
+import { type NestedArray, type Storage, Tensor, nest } from '../core/tensor';
+import { runtime } from '../eager/runtime';
+import { scope } from '../eager/scope';
+import type { Graph, GraphNode } from './graph';
+import { currentMode, type GraphOptions } from './mode';
+import { type CompiledPlan, buildPlan, compilePlan, executePlan, neededNodes, releasePlan } from './plan';
+import { enqueuePrint, formatPlain, formatRead } from './print';
+import { decodeArgs, OPS, unrecorded } from './record';
+
+export type Fetch = Tensor | string;
+export type Fetches = Fetch | Fetch[] | { [key: string]: Fetch };
+export type FeedValue = Tensor | number | boolean | ArrayLike<number> | NestedArrayLike;
+type NestedArrayLike = (number | boolean | NestedArrayLike)[];
+export type Feeds = Map<Tensor | string, FeedValue> | { [name: string]: FeedValue };
+
+export interface RunOptions {
+  /** Return typed arrays instead of nested arrays (bool: Uint8Array). */
+  typedArrays?: boolean;
+}
+
+interface VariableState {
+  storage: Storage;
+  shape: number[];
+  dtype: DType;
+}
+
+export class Session {
+  private plans = new Map<string, CompiledPlan>();
+  private vars = new Map<number, VariableState>();
+  private closed = false;
+
+  constructor(
+    readonly graph: Graph,
+    readonly options: GraphOptions = {},
+  ) {
+    if (!graph || graph.kind !== 'graph') throw new GraphModeError('Session: expected a wg.Graph');
+  }
+
+  /** Fetches values: a graph tensor, an output or node name, or an array/record of them (same structure back). */
+  async run(fetches: Fetches, feeds: Feeds = {}, options: RunOptions = {}): Promise<any> {
+    if (this.closed) throw new GraphModeError('Session.run: this session was closed');
+    const { list, rebuild } = this.normalizeFetches(fetches);
+    const feedMap = this.normalizeFeeds(feeds);
+    await this.initVariables();
+    if (currentMode()?.mode === 'eager') return rebuild(await this.runEagerly(list, feedMap, options));
+    const device = runtime.defaultDevice;
+    const key = `${device}|${list.map(([n, o]) => `${n}:${o}`).join(',')}|${[...feedMap].map(([n, f]) => `${n}=${f.shape}`).join(';')}`;
+    let compiled = this.plans.get(key);
+    if (!compiled) {
+      const shapes = new Map([...feedMap].map(([n, f]) => [n, f.shape]));
+      const varShapes = new Map([...this.vars].map(([n, v]) => [n, { shape: v.shape, dtype: v.dtype }]));
+      const plan = buildPlan(this.graph, list, shapes, varShapes, device);
+      compiled = compilePlan(plan, runtime.backend(device, 'Session.run'), (n) => this.vars.get(n)!.storage.handle);
+      this.plans.set(key, compiled);
+    }
+    const { fetches: values, prints } = await executePlan(compiled, feedMap);
+    this.emitPrints(compiled, prints);
+    return rebuild(values.map((v, i) => this.convert(v, compiled!.plan.fetches[i].shape, compiled!.plan.fetches[i].dtype, options)));
+  }
+
+  private emitPrints(c: CompiledPlan, prints: StorageArray[][]): void {
+    c.plan.prints.forEach((p, i) => {
+      let k = 0;
+      const parts = p.items.map((item) => {
+        if (typeof item !== 'object') return Promise.resolve(formatPlain(item));
+        return Promise.resolve(formatRead(prints[i][k++], item.shape, item.dtype));
+      });
+      void enqueuePrint(parts);
+    });
+  }
+
+  private convert(v: StorageArray, shape: number[], dtype: DType, o: RunOptions): unknown {
+    const user = dtype === 'bool' ? Uint8Array.from(v, (x) => (x ? 1 : 0)) : v;
+    if (o.typedArrays) return user;
+    return nest(user, shape, dtype);
+  }
+
+  private normalizeFetches(fetches: Fetches): { list: [number, number][]; rebuild: (values: unknown[]) => unknown } {
+    const resolve = (f: Fetch): [number, number] => {
+      const t = typeof f === 'string' ? this.graph.lookup(f) : f;
+      if (!(t instanceof Tensor)) {
+        throw new GraphModeError(`Session.run: unknown fetch ${JSON.stringify(f)}; fetch a graph tensor, an output name or a node name`);
+      }
+      if (t.graph?.graph !== this.graph) throw new GraphModeError('Session.run: the fetched tensor does not belong to this session\'s graph');
+      return [t.graph.node, t.graph.output];
+    };
+    if (fetches instanceof Tensor || typeof fetches === 'string') {
+      return { list: [resolve(fetches)], rebuild: (v) => v[0] };
+    }
+    if (Array.isArray(fetches)) return { list: fetches.map(resolve), rebuild: (v) => v };
+    if (fetches && typeof fetches === 'object') {
+      const keys = Object.keys(fetches);
+      return { list: keys.map((k) => resolve(fetches[k])), rebuild: (v) => Object.fromEntries(keys.map((k, i) => [k, v[i]])) };
+    }
+    throw new GraphModeError(`Session.run: fetches must be a tensor, a name, or an array/record of them, got ${typeof fetches}`);
+  }
+
+  /** Validates feeds before any GPU work: known placeholders, dtypes, shapes. */
+  private normalizeFeeds(feeds: Feeds): Map<number, FeedEntry> {
+    const out = new Map<number, FeedEntry>();
+    const entries: [Tensor | string, FeedValue][] = feeds instanceof Map ? [...feeds] : Object.entries(feeds ?? {});
+    for (const [k, v] of entries) {
+      const t = typeof k === 'string' ? this.graph.lookup(k) : k;
+      const node = t instanceof Tensor && t.graph?.graph === this.graph ? this.graph.nodes[t.graph.node] : undefined;
+      if (!node) throw new GraphModeError(`Session.run: feed ${JSON.stringify(typeof k === 'string' ? k : '<tensor>')} is not a placeholder of this graph`);
+      if (node.op !== 'placeholder') throw new GraphModeError(`Session.run: "${node.name}" is a ${node.op} node, not a placeholder; only placeholders can be fed`);
+      out.set(node.id, feedData(node, v));
+    }
+    return out;
+  }
+
+  private async initVariables(): Promise<void> {
+    for (const node of this.graph.nodes) {
+      if (node.op !== 'variable' || this.vars.has(node.id)) continue;
+      // The initial value is evaluated eagerly once (a constant or a captured tensor).
+      const initArg = unrecorded(() => decodeArgs(node.args, (n) => evalConstant(this.graph, n)))[0];
+      const init = initArg instanceof Tensor ? initArg : (unrecorded(() => OPS.get('tensor')!.impl(initArg)) as Tensor);
+      const value = init.isContiguous && init.offset === 0 && init.storage ? init : unrecorded(() => OPS.get('clone')!.impl(init) as Tensor);
+      const storage = value.storage!;
+      storage.refs++;
+      this.vars.set(node.id, { storage, shape: [...value.shape], dtype: value.dtype });
+      value.dispose();
+      if (init !== value) init.dispose();
+    }
+  }
+
+  /** withMode('eager'): every node dispatched as an eager op, in order, no plan. */
+  private async runEagerly(list: [number, number][], feeds: Map<number, FeedEntry>, o: RunOptions): Promise<unknown[]> {
+    return scope(async () => {
+      const env = new Map<number, unknown[]>();
+      const get = (n: number, k: number) => (env.get(n) as Tensor[])[k];
+      const need = neededNodes(this.graph, list, new Set(feeds.keys()));
+      for (const node of this.graph.nodes) if (need.has(node.id)) env.set(node.id, await this.evalNode(node, get, feeds));
+      const values = await Promise.all(list.map(([n, k]) => get(n, k).data()));
+      return values.map((v, i) => {
+        const t = get(list[i][0], list[i][1]);
+        return o.typedArrays ? v : nest(v, t.shape, t.dtype);
+      });
+    });
+  }
+
+  private async evalNode(node: GraphNode, get: (n: number, k: number) => Tensor, feeds: Map<number, FeedEntry>): Promise<unknown[]> {
+    switch (node.op) {
+      case 'placeholder': {
+        const f = feeds.get(node.id);
+        if (!f) throw new GraphModeError(`placeholder "${node.name}" must be fed (it is needed by the fetches)`);
+        if (f.tensor) return [unrecorded(() => OPS.get('clone')!.impl(f.tensor) as Tensor)];
+        return [new Tensor(f.shape, node.outputs[0].dtype, uploadStorage(f.data!), runtime.defaultDevice)];
+      }
+      case 'variable': {
+        const v = this.vars.get(node.id)!;
+        const t = new Tensor(v.shape, v.dtype, v.storage, runtime.defaultDevice);
+        t.variable = true;
+        return [t];
+      }
+      case 'capture':
+        return [captureTensor(node)];
+      case 'print':
+        await unrecorded(() => OPS.get('print')!.impl(...decodeArgs(node.args, get)));
+        return [];
+      default:
+        return collectTensors(unrecorded(() => OPS.get(node.op)!.impl(...decodeArgs(node.args, get))));
+    }
+  }
+
+  /** Current values of every variable, by name. */
+  async saveVariables(): Promise<Record<string, { dtype: DType; shape: number[]; data: number[] }>> {
+    await this.initVariables();
+    const out: Record<string, { dtype: DType; shape: number[]; data: number[] }> = {};
+    for (const [id, v] of this.vars) {
+      const t = new Tensor(v.shape, v.dtype, v.storage, runtime.defaultDevice);
+      try {
+        out[this.graph.nodes[id].name] = { dtype: v.dtype, shape: v.shape, data: Array.from(await t.data()) };
+      } finally {
+        t.dispose();
+      }
+    }
+    return out;
+  }
+
+  /** Sets variables from the result of saveVariables (shapes and dtypes must match). */
+  loadVariables(values: Record<string, { dtype: DType; shape: number[]; data: ArrayLike<number> }>): void {
+    for (const [name, v] of Object.entries(values ?? {})) {
+      const node = this.graph.nodes.find((n) => n.op === 'variable' && n.name === name);
+      if (!node) throw new GraphModeError(`loadVariables: no variable named ${JSON.stringify(name)} in this graph`);
+      const want = node.outputs[0];
+      if (v.dtype !== want.dtype || v.shape.join() !== want.shape.join()) {
+        throw new ShapeError(`loadVariables: ${name} is ${want.dtype} ${fmtShape(want.shape)}, got ${v.dtype} ${fmtShape(v.shape)}`);
+      }
+      const data = storageArray(v.dtype, v.data.length);
+      const round = DTYPE_INFO[v.dtype].round;
+      for (let i = 0; i < data.length; i++) data[i] = round(Number(v.data[i]));
+      const existing = this.vars.get(node.id);
+      if (existing) runtime.backend(runtime.defaultDevice, 'loadVariables').write(existing.storage.handle, data);
+      else this.vars.set(node.id, { storage: { ...uploadStorage(data)!, refs: 1 }, shape: [...v.shape], dtype: v.dtype });
+    }
+  }
+
+  /** Frees the session's plans and variables. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const c of this.plans.values()) releasePlan(c);
+    this.plans.clear();
+    for (const v of this.vars.values()) if (--v.storage.refs === 0) v.storage.owner.release(v.storage.handle);
+    this.vars.clear();
+  }
+
+  dispose(): void {
+    this.close();
+  }
+}
+
+function uploadStorage(data: StorageArray): Storage | null {
+  if (data.length === 0) return null;
+  const backend = runtime.backend(runtime.defaultDevice, 'feed');
+  return { owner: backend, handle: backend.upload(data), bytes: data.byteLength, refs: 0 };
+}
+
+function captureTensor(node: GraphNode): Tensor {
+  const c = node.capture;
+  if (!c) return new Tensor(node.outputs[0].shape, node.outputs[0].dtype, null, node.device);
+  return new Tensor(c.shape, node.outputs[0].dtype, c.storage, node.device, c.strides, c.offset);
+}
+
+function collectTensors(r: unknown): Tensor[] {
+  const out: Tensor[] = [];
+  const walk = (v: unknown) => {
+    if (v instanceof Tensor) out.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) Object.values(v).forEach(walk);
+  };
+  walk(r);
+  return out;
+}
+
+/** Evaluates a constant node (tensor(...) or a capture) eagerly, for variables' initial values. */
+function evalConstant(g: Graph, n: number): Tensor {
+  const node = g.nodes[n];
+  if (node.op === 'capture') return captureTensor(node);
+  const entry = OPS.get(node.op);
+  if (!entry || node.args.some((a) => a && typeof a === 'object' && '$ref' in (a as object))) {
+    throw new GraphModeError(`variable initial values must be constants or eager tensors; node "${node.name}" (${node.op}) depends on other nodes`);
+  }
+  return entry.impl(...decodeArgs(node.args, () => undefined)) as Tensor;
+}
+
+/** Converts a feed value to storage data, checking dtype and shape against the placeholder. */
+export interface FeedEntry {
+  shape: number[];
+  data?: StorageArray;
+  tensor?: Tensor;
+}
+
+function feedData(node: GraphNode, v: FeedValue): FeedEntry {
+  const want = node.outputs[0];
+  if (v instanceof Tensor) {
+    v.assertUsable(`feed "${node.name}"`);
+    if (v.graph) throw new GraphModeError(`feed "${node.name}": a graph tensor cannot be fed; feed values or eager tensors`);
+    if (v.dtype !== want.dtype) throw new DTypeError(`feed "${node.name}": got a ${v.dtype} tensor, but the placeholder is ${want.dtype}`);
+    checkFeedShape(node, [...v.shape]);
+    return { shape: [...v.shape], tensor: v };
+  }
+  let shape: number[];
+  let flat: number[];
+  if (typeof v === 'number' || typeof v === 'boolean') {
+    shape = [];
+    flat = [Number(v)];
+  } else if (ArrayBuffer.isView(v)) {
+    flat = Array.from(v as ArrayLike<number>);
+    shape = want.shape.length === 1 ? [flat.length] : inferFlatShape(want.shape, flat.length, node);
+  } else if (Array.isArray(v)) {
+    shape = [];
+    let x: unknown = v;
+    while (Array.isArray(x)) {
+      shape.push(x.length);
+      x = x[0];
+    }
+    flat = (v as unknown[]).flat(Infinity as 1).map(Number);
+    if (flat.length !== shape.reduce((p, d) => p * d, 1)) throw new ShapeError(`feed "${node.name}": ragged nested array`);
+  } else {
+    throw new DTypeError(`feed "${node.name}": expected numbers, nested arrays or a typed array, got ${typeof v}`);
+  }
+  checkFeedShape(node, shape);
+  const data = storageArray(want.dtype, flat.length);
+  const round = DTYPE_INFO[want.dtype].round;
+  for (let i = 0; i < flat.length; i++) {
+    const x = flat[i];
+    if (typeof x !== 'number' || (want.dtype !== 'float32' && !Number.isInteger(x) && !Number.isNaN(x))) {
+      throw new DTypeError(`feed "${node.name}": value ${x} at position ${i} is not a valid ${want.dtype}`);
+    }
+    data[i] = round(want.dtype === 'bool' ? (x ? 1 : 0) : x);
+  }
+  return { data, shape };
+}
+
+function checkFeedShape(node: GraphNode, shape: number[]): void {
+  const want = node.outputs[0];
+  if (shape.length !== want.shape.length || shape.some((d, i) => want.shape[i] >= 0 && want.shape[i] !== d)) {
+    throw new ShapeError(
+      `feed "${node.name}": got shape ${fmtShape(shape)}, but the placeholder is ${want.dtype} [${want.shape.map((d) => (d < 0 ? 'null' : d)).join(',')}]`,
+    );
+  }
+}
+
+function inferFlatShape(shape: number[], n: number, node: GraphNode): number[] {
+  const unknown = shape.filter((d) => d < 0).length;
+  const known = shape.reduce((p, d) => (d < 0 ? p : p * d), 1);
+  if (unknown > 1 || (unknown === 1 && (known === 0 || n % known !== 0)) || (unknown === 0 && known !== n)) {
+    throw new ShapeError(`feed "${node.name}": ${n} values do not fit the placeholder shape [${shape.map((d) => (d < 0 ? 'null' : d)).join(',')}]; pass nested arrays`);
+  }
+  return shape.map((d) => (d < 0 ? n / known : d));
+}
