@@ -44,6 +44,10 @@ export * from './api/nn';
 export * from './api/state';
 export { Graph } from './graph/graph';
 export { Session } from './graph/session';
+export { tfFunction as function } from './graph/function';
+export type { WgFunction } from './graph/function';
+export { withMode, executingEagerly } from './graph/lazy';
+export { config } from './graph/mode';
 export type { Fetches, Feeds, RunOptions } from './graph/session';
 export type { GraphOptions, Optimizations } from './graph/mode';
 

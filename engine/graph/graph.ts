@@ -63,7 +63,9 @@ export interface GraphNode {
 const STRUCTURAL = new Set(['placeholder', 'variable', 'capture']);
 
 export class Graph {
-  readonly kind = 'graph' as const;
+  /** 'lazy': the implicit graph of a withMode('graph') block (its tensors compute on readback). */
+  constructor(readonly kind: 'graph' | 'lazy' = 'graph') {}
+
   readonly nodes: GraphNode[] = [];
   /** Named outputs (the signature), from a record returned by build() or from output(). */
   readonly outputs = new Map<string, Tensor>();

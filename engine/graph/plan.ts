@@ -241,3 +241,8 @@ export async function executePlan(
   const prints = plan.prints.map((p) => p.items.filter((x) => typeof x === 'object').map(() => values[k++]));
   return { fetches, prints };
 }
+
+/** Runs the program without reading anything back (wg.function calls and lazy flushes read later). */
+export function executePlanNoRead(c: CompiledPlan): void {
+  c.backend.enqueue(c.program);
+}

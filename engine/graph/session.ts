@@ -40,7 +40,7 @@ export class Session {
     readonly graph: Graph,
     readonly options: GraphOptions = {},
   ) {
-    if (!graph || graph.kind !== 'graph') throw new GraphModeError('Session: expected a wg.Graph');
+    if (!graph || !(graph.nodes && Array.isArray(graph.nodes))) throw new GraphModeError('Session: expected a wg.Graph');
   }
 
   /** Fetches values: a graph tensor, an output or node name, or an array/record of them (same structure back). */
@@ -48,24 +48,35 @@ export class Session {
     if (this.closed) throw new GraphModeError('Session.run: this session was closed');
     const { list, rebuild } = this.normalizeFetches(fetches);
     const feedMap = this.normalizeFeeds(feeds);
-    await this.initVariables();
+    this.initVariables();
     if (currentMode()?.mode === 'eager') return rebuild(await this.runEagerly(list, feedMap, options));
-    const device = runtime.defaultDevice;
-    const key = `${device}|${list.map(([n, o]) => `${n}:${o}`).join(',')}|${[...feedMap].map(([n, f]) => `${n}=${f.shape}`).join(';')}`;
-    let compiled = this.plans.get(key);
-    if (!compiled) {
-      const shapes = new Map([...feedMap].map(([n, f]) => [n, f.shape]));
-      const varShapes = new Map([...this.vars].map(([n, v]) => [n, { shape: v.shape, dtype: v.dtype }]));
-      const plan = buildPlan(this.graph, list, shapes, varShapes, device);
-      compiled = compilePlan(plan, runtime.backend(device, 'Session.run'), (n) => this.vars.get(n)!.storage.handle);
-      this.plans.set(key, compiled);
-    }
+    const compiled = this.compiledFor(list, new Map([...feedMap].map(([n, f]) => [n, f.shape])));
     const { fetches: values, prints } = await executePlan(compiled, feedMap);
     this.emitPrints(compiled, prints);
     return rebuild(values.map((v, i) => this.convert(v, compiled!.plan.fetches[i].shape, compiled!.plan.fetches[i].dtype, options)));
   }
 
-  private emitPrints(c: CompiledPlan, prints: StorageArray[][]): void {
+  /** The compiled plan for these fetches and feed shapes (made on first use, then reused). */
+  compiledFor(list: [number, number][], feedShapes: Map<number, number[]>): CompiledPlan {
+    this.initVariables();
+    const device = runtime.defaultDevice;
+    const key = `${device}|${list.map(([n, o]) => `${n}:${o}`).join(',')}|${[...feedShapes].map(([n, sh]) => `${n}=${sh}`).join(';')}`;
+    let compiled = this.plans.get(key);
+    if (!compiled) {
+      const varShapes = new Map([...this.vars].map(([n, v]) => [n, { shape: v.shape, dtype: v.dtype }]));
+      const plan = buildPlan(this.graph, list, feedShapes, varShapes, device);
+      compiled = compilePlan(plan, runtime.backend(device, 'Session.run'), (n) => this.vars.get(n)!.storage.handle);
+      this.plans.set(key, compiled);
+    }
+    return compiled;
+  }
+
+  /** Number of distinct plans compiled so far (a plan-cache statistic). */
+  get planCount(): number {
+    return this.plans.size;
+  }
+
+  emitPrints(c: CompiledPlan, prints: StorageArray[][]): void {
     c.plan.prints.forEach((p, i) => {
       let k = 0;
       const parts = p.items.map((item) => {
@@ -116,7 +127,7 @@ export class Session {
     return out;
   }
 
-  private async initVariables(): Promise<void> {
+  private initVariables(): void {
     for (const node of this.graph.nodes) {
       if (node.op !== 'variable' || this.vars.has(node.id)) continue;
       // The initial value is evaluated eagerly once (a constant or a captured tensor).
@@ -172,7 +183,7 @@ export class Session {
 
   /** Current values of every variable, by name. */
   async saveVariables(): Promise<Record<string, { dtype: DType; shape: number[]; data: number[] }>> {
-    await this.initVariables();
+    this.initVariables();
     const out: Record<string, { dtype: DType; shape: number[]; data: number[] }> = {};
     for (const [id, v] of this.vars) {
       const t = new Tensor(v.shape, v.dtype, v.storage, runtime.defaultDevice);

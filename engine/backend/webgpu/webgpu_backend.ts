@@ -337,6 +337,8 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   /** Frees a program's own buffers (its uniforms and two-pass temporaries). */
   releaseProgram(p: GpuProgram): void {
+    // Recorded commands may still use the uniforms: submit them first (destroy waits for submitted work).
+    if (this.encoder) this.flush();
     p.uniform.destroy();
     p.temps.forEach((t) => this.release(t));
   }

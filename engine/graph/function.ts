@@ -1,0 +1,163 @@
+// wg.function: TensorFlow 2's traced functions. The first call for an input signature (shapes, dtypes,
+// non-tensor arguments) traces the body into a Graph; later calls run its compiled plan. A call returns
+// eager tensors synchronously: the plan is encoded into the eager command stream and read back lazily.
+import { GraphModeError } from '../core/errors';
+import { type Storage, Tensor } from '../core/tensor';
+import { runtime } from '../eager/runtime';
+import { Graph, builderFor } from './graph';
+import { config, currentMode, type GraphOptions } from './mode';
+import { bindFeeds } from './plan';
+import { enqueuePrint, formatPlain, formatRead } from './print';
+import { activeBuilder, encodeArgs } from './record';
+import { Session } from './session';
+
+interface Trace {
+  graph: Graph;
+  session: Session;
+  /** Paths of the tensor arguments, in placeholder order. */
+  inputs: number[];
+  outputs: [number, number][];
+  structure: unknown;
+}
+
+export interface WgFunction<F extends (...args: any[]) => any> {
+  (...args: Parameters<F>): ReturnType<F>;
+  /** The graph traced for these arguments (traced now if needed). */
+  getGraph(...args: Parameters<F>): Graph;
+  /** How many times the body was traced. */
+  readonly traceCount: number;
+  /** Frees every traced plan's buffers. */
+  dispose(): void;
+}
+
+const RETRACE_WARNING = 3;
+
+/** Tensors in the arguments (depth-first), and a signature key of everything else. */
+function signature(args: unknown[]): { key: string; tensors: Tensor[]; parts: string[] } {
+  const tensors: Tensor[] = [];
+  const spec = encodeArgs(
+    args,
+    (t) => {
+      tensors.push(t);
+      return `tensor:${t.dtype}[${t.shape.join(',')}]@${t.device}`;
+    },
+    'function',
+  );
+  const parts = spec.map((s) => JSON.stringify(s));
+  return { key: parts.join('|'), tensors, parts };
+}
+
+export function tfFunction<F extends (...args: any[]) => any>(body: F, options: GraphOptions = {}): WgFunction<F> {
+  if (typeof body !== 'function') throw new GraphModeError('function: expected a function to trace');
+  const traces = new Map<string, Trace>();
+  let traceCount = 0;
+  let lastParts: string[] | undefined;
+
+  const trace = (args: unknown[], sig: ReturnType<typeof signature>): Trace => {
+    const graph = new Graph();
+    let k = 0;
+    const placeholders = sig.tensors.map((t, i) => graph.placeholder(t.dtype, [...t.shape], `arg${i}`));
+    const mapArg = (v: unknown): unknown => {
+      if (v instanceof Tensor) return placeholders[k++];
+      if (Array.isArray(v)) return v.map(mapArg);
+      if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+        return Object.fromEntries(Object.entries(v).map(([key, x]) => [key, mapArg(x)]));
+      }
+      return v;
+    };
+    const mapped = args.map(mapArg);
+    const result = graph.build(() => body(...mapped));
+    // Outputs: every tensor in the result (an eager tensor returned as-is is captured).
+    const outputs: [number, number][] = [];
+    const toStructure = (v: unknown): unknown => {
+      if (v instanceof Tensor) {
+        const t = v.graph?.graph === graph ? v : graph.tensorOf((builderFor(graph).refFor(v, 'function') as { $ref: [number, number] }).$ref[0], 0);
+        outputs.push([t.graph!.node, t.graph!.output]);
+        return { $out: outputs.length - 1 };
+      }
+      if (Array.isArray(v)) return v.map(toStructure);
+      if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+        return Object.fromEntries(Object.entries(v).map(([key, x]) => [key, toStructure(x)]));
+      }
+      return v;
+    };
+    const structure = toStructure(result);
+    traceCount++;
+    if (traceCount > RETRACE_WARNING && lastParts) {
+      const changed = sig.parts.map((p, i) => (p !== lastParts![i] ? `argument ${i}: ${lastParts![i] ?? 'absent'} → ${p}` : '')).filter(Boolean);
+      console.warn(
+        `wg.function: traced ${traceCount} times; retracing is slow. This call changed ${changed.join('; ') || 'the number of arguments'}. ` +
+          'Keep shapes, dtypes and non-tensor arguments stable, or pass changing numbers as tensors.',
+      );
+    }
+    lastParts = sig.parts;
+    return { graph, session: new Session(graph, options), inputs: placeholders.map((p) => p.graph!.node), outputs, structure };
+  };
+
+  const traceFor = (args: unknown[]) => {
+    const sig = signature(args);
+    let t = traces.get(sig.key);
+    if (!t) traces.set(sig.key, (t = trace(args, sig)));
+    return { t, sig };
+  };
+
+  const call = (...args: Parameters<F>): ReturnType<F> => {
+    // Eager: withMode('eager'), runFunctionsEagerly, or called while another graph records (inlined).
+    if (config.functionsRunEagerly() || currentMode()?.mode === 'eager' || activeBuilder()) return body(...args);
+    const { t, sig } = traceFor(args);
+    return run(t, sig.tensors) as ReturnType<F>;
+  };
+
+  const f = call as WgFunction<F>;
+  f.getGraph = (...args: Parameters<F>) => traceFor(args).t.graph;
+  Object.defineProperty(f, 'traceCount', { get: () => traceCount });
+  f.dispose = () => {
+    for (const t of traces.values()) {
+      t.session.close();
+      t.graph.dispose();
+    }
+    traces.clear();
+  };
+  return f;
+}
+
+/** Runs a trace's plan on eager tensors: feeds copied in, outputs copied into new eager tensors. */
+function run(t: Trace, inputs: Tensor[]): unknown {
+  inputs.forEach((x) => x.assertUsable('function'));
+  const shapes = new Map(t.inputs.map((node, i) => [node, [...inputs[i].shape]]));
+  const c = t.session.compiledFor(t.outputs, shapes);
+  const backend = c.backend;
+  bindFeeds(c, new Map(t.inputs.map((node, i) => [node, { tensor: inputs[i] }])));
+  backend.enqueue(c.program);
+  const device = c.plan.device;
+  // Outputs get their own storage (the plan's buffers are reused by the next call).
+  const copyOut = (r: (typeof c.plan.fetches)[number]): Tensor => {
+    let storage: Storage | null = null;
+    if (r.count > 0) {
+      storage = { owner: backend, handle: backend.alloc(r.count * 4), bytes: r.count * 4, refs: 0 };
+      backend.copy(c.handles[r.slot.id], r.offset, storage.handle, 0, r.count);
+    }
+    return new Tensor(r.shape, r.dtype, storage, device);
+  };
+  const outs = c.plan.fetches.map(copyOut);
+  // Prints: their values are copied now and printed, in order, when read back.
+  for (const p of c.plan.prints) {
+    const parts = p.items.map((item) => {
+      if (typeof item !== 'object') return Promise.resolve(formatPlain(item));
+      const tmp = copyOut(item);
+      return tmp.data().then((d) => formatRead(d, item.shape, item.dtype)).finally(() => tmp.dispose());
+    });
+    void enqueuePrint(parts);
+  }
+  const build = (s: unknown): unknown => {
+    if (s && typeof s === 'object') {
+      if ('$out' in (s as object)) return outs[(s as { $out: number }).$out];
+      if (Array.isArray(s)) return s.map(build);
+      return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, build(v)]));
+    }
+    return s;
+  };
+  return build(t.structure);
+}
+
+void runtime;

@@ -1,0 +1,213 @@
+// withMode('graph'): ordinary eager-style code runs lazily. Ops are recorded into a lazy graph; a readback
+// (data/array/numpy, wg.print, the end of the block) computes what is needed as one planned graph in one
+// submission. Tensors made from data, and values computed earlier, enter the plan as inputs copied in at
+// run time, so a structure seen before (a loop over new data) reuses its compiled plan.
+import type { TypedArray } from '../core/dtype';
+import { GraphModeError } from '../core/errors';
+import { type Storage, Tensor } from '../core/tensor';
+import { runtime } from '../eager/runtime';
+import { Graph, type GraphNode } from './graph';
+import { currentMode, type GraphOptions, popMode, pushMode, type Mode } from './mode';
+import { bindFeeds, type CompiledPlan, executePlanNoRead } from './plan';
+import { type Builder, type OpEntry, encodeArgs, inferNode, nodeLocation, OPS, popBuilder, pushBuilder, unrecorded } from './record';
+import type { ArgSpec, RefSpec } from './graph';
+import { Session } from './session';
+
+/** Ops that must run eagerly even in lazy mode (state), after their inputs are computed. */
+const EAGER_OPS = new Set(['variable', 'assign', 'assignAdd', 'print']);
+/** Creation from host data: computed at once (an upload), then used as a plan input. */
+const DATA_OPS = new Set(['tensor', 'constant', 'scalar']);
+
+interface PlanEntry {
+  graph: Graph;
+  session: Session;
+  inputs: number[];
+  outputs: [number, number][];
+}
+
+/** Compiled plans per block (bounded); released when the block ends, with their buffers. */
+const PLAN_CACHE_MAX = 64;
+export const lazyStats = { flushes: 0, planHits: 0, planMisses: 0 };
+
+export class LazyGraph implements Builder {
+  readonly graph = new Graph('lazy');
+  /** Node outputs computed by an earlier flush: their tensors are bound to real storage. */
+  private computed = new Set<number>();
+  /** Compiled plans by structure (a loop body seen again reuses its plan). */
+  private planCache = new Map<string, PlanEntry>();
+
+  constructor(readonly options: GraphOptions) {}
+
+  owns(t: Tensor): boolean {
+    return t.graph?.graph === this.graph;
+  }
+
+  private ref(t: Tensor, op: string): ArgSpec {
+    if (t.graph?.graph === this.graph) return { $ref: [t.graph.node, t.graph.output] };
+    if (t.graph) throw new GraphModeError(`${op}: a tensor of a Graph was used in withMode('graph') code; fetch it with sess.run`, { op });
+    t.assertUsable(op);
+    const node = this.graph.addNode({
+      op: 'capture',
+      args: [],
+      outputs: [{ shape: [...t.shape], dtype: t.dtype }],
+      structure: { $out: 0 },
+      device: t.device,
+      sideEffect: false,
+      capture: t.storage ? { storage: t.storage, shape: [...t.shape], strides: [...t.strides], offset: t.offset } : undefined,
+    });
+    if (t.storage) t.storage.refs++;
+    (node as GraphNode & { source?: Tensor }).source = t;
+    return { $ref: [node.id, 0] };
+  }
+
+  record(op: string, entry: OpEntry, args: unknown[]): unknown {
+    if (DATA_OPS.has(op) || EAGER_OPS.has(op)) {
+      // Inputs first (they may be lazy), then the op itself, eagerly.
+      const ready = args.map((a) => (a instanceof Tensor && this.owns(a) ? this.flushSync([a])[0] : a));
+      return unrecorded(() => entry.impl(...ready));
+    }
+    const spec = encodeArgs(args, (t) => this.ref(t, op), op);
+    const inferred = inferNode(entry, spec, (n, o) => this.graph.nodes[n].outputs[o], runtime.defaultDevice);
+    const node = this.graph.addNode({ op, args: spec, ...inferred, device: runtime.defaultDevice, location: nodeLocation(), sideEffect: entry.sideEffect });
+    return this.graph.resultOf(node);
+  }
+
+  /**
+   * Computes the live, not yet computed node outputs that `wanted` needs (and every other live pending
+   * output: one submission for all of them), binding their tensors to new storage.
+   */
+  flushSync(wanted: Tensor[]): Tensor[] {
+    const g = this.graph;
+    const live = [...g.nodes].flatMap((n) =>
+      n.op === 'capture' || this.computed.has(n.id) ? [] : n.outputs.map((_, o) => g.tensorOf(n.id, o)).filter((t) => !t.isDisposed && t.graph),
+    );
+    const targets = [...new Set([...wanted.filter((t) => t.graph?.graph === g), ...live])];
+    if (targets.length === 0) return wanted;
+    lazyStats.flushes++;
+    // A standalone graph of the pending nodes: captures become placeholders fed by copying on the device.
+    const sub = new Graph();
+    const map = new Map<number, number>();
+    const feeds: { node: number; tensor: Tensor }[] = [];
+    const need = new Set<number>();
+    const visit = (n: number) => {
+      if (need.has(n)) return;
+      need.add(n);
+      if (g.nodes[n].op === 'capture') return;
+      const refs = JSON.stringify(g.nodes[n].args).matchAll(/"\$ref":\[(\d+),\d+\]/g);
+      for (const m of refs) visit(Number(m[1]));
+    };
+    targets.forEach((t) => visit(t.graph!.node));
+    for (const node of g.nodes) {
+      if (!need.has(node.id)) continue;
+      const remap = (s: ArgSpec): ArgSpec =>
+        s && typeof s === 'object'
+          ? Array.isArray(s)
+            ? s.map(remap)
+            : '$ref' in s
+              ? { $ref: [map.get((s as RefSpec).$ref[0])!, (s as RefSpec).$ref[1]] }
+              : Object.fromEntries(Object.entries(s).map(([k, v]) => [k, remap(v as ArgSpec)]))
+          : s;
+      if (node.op === 'capture') {
+        const src = (node as GraphNode & { source?: Tensor }).source!;
+        const p = sub.placeholder(node.outputs[0].dtype, node.outputs[0].shape);
+        map.set(node.id, p.graph!.node);
+        feeds.push({ node: p.graph!.node, tensor: src });
+      } else {
+        const added = sub.addNode({ ...node, args: node.args.map(remap), capture: undefined, name: undefined });
+        map.set(node.id, added.id);
+      }
+    }
+    const outputs = targets.map((t) => [map.get(t.graph!.node)!, t.graph!.output] as [number, number]);
+    // Structure key: the sub-graph's ops, arguments and shapes (not the data).
+    const key = JSON.stringify(sub.nodes.map((n) => [n.op, n.args, n.outputs])) + JSON.stringify(outputs);
+    let entry = this.planCache.get(key);
+    if (entry) lazyStats.planHits++;
+    else {
+      lazyStats.planMisses++;
+      entry = { graph: sub, session: new Session(sub, this.options), inputs: feeds.map((f) => f.node), outputs };
+      this.planCache.set(key, entry);
+      if (this.planCache.size > PLAN_CACHE_MAX) {
+        const [oldKey, old] = this.planCache.entries().next().value as [string, PlanEntry];
+        old.session.close();
+        this.planCache.delete(oldKey);
+      }
+    }
+    const shapes = new Map(entry.inputs.map((n, i) => [n, [...feeds[i].tensor.shape]]));
+    const c: CompiledPlan = entry.session.compiledFor(entry.outputs, shapes);
+    bindFeeds(c, new Map(entry.inputs.map((n, i) => [n, { tensor: feeds[i].tensor }])));
+    executePlanNoRead(c);
+    // Bind each computed lazy tensor to its own copy of the value.
+    c.plan.fetches.forEach((r, i) => {
+      const t = targets[i];
+      let storage: Storage | null = null;
+      if (r.count > 0) {
+        storage = { owner: c.backend, handle: c.backend.alloc(r.count * 4), bytes: r.count * 4, refs: 0 };
+        c.backend.copy(c.handles[r.slot.id], r.offset, storage.handle, 0, r.count);
+      }
+      this.computed.add(t.graph!.node);
+      t.bindStorage(storage);
+    });
+    return wanted;
+  }
+
+  /** Releases the captured storages and the block's plans (the block is over). */
+  dispose(): void {
+    for (const e of this.planCache.values()) e.session.close();
+    this.planCache.clear();
+    this.graph.dispose();
+  }
+}
+
+let current: LazyGraph | undefined;
+
+/** The readback hook: computes a lazy tensor, or explains that a graph tensor must be fetched. */
+runtime.graphRead = async (t: Tensor): Promise<TypedArray> => {
+  if (t.graph?.graph.kind === 'lazy') {
+    const lg = current;
+    if (!lg || !lg.owns(t)) throw new GraphModeError('data: this lazy tensor belongs to a withMode(\'graph\') block that has ended without computing it');
+    lg.flushSync([t]);
+    return t.data();
+  }
+  throw new GraphModeError(
+    'data: this is a graph tensor (made inside g.build or while a wg.function traces); its value exists only when ' +
+      'the graph runs: fetch it with `await sess.run(t)`, return it from the function, or print it with wg.print',
+  );
+};
+
+/**
+ * Runs `fn` in a mode. 'graph': ops are recorded and computed lazily, one optimised plan per readback.
+ * 'eager': everything op by op (Sessions unoptimised, wg.functions eager), so a snippet can be timed both ways.
+ */
+export async function withMode<T>(mode: Mode, fn: () => Promise<T> | T, options: GraphOptions = {}): Promise<T> {
+  const frame = pushMode(mode, options);
+  const outer = current;
+  const lazy = mode === 'graph' ? new LazyGraph(options) : undefined;
+  if (lazy) {
+    current = lazy;
+    pushBuilder(lazy);
+  }
+  try {
+    const result = await fn();
+    // The end of the block is a readback: every live lazy tensor is computed.
+    lazy?.flushSync([]);
+    return result;
+  } finally {
+    if (lazy) {
+      popBuilder(lazy);
+      lazy.dispose();
+      current = outer;
+    }
+    popMode(frame);
+  }
+}
+
+/** True unless ops are being recorded (graph building, tracing, or withMode('graph')). */
+export function executingEagerly(): boolean {
+  const m = currentMode();
+  return !(m?.mode === 'graph') && !isRecording();
+}
+
+import { activeBuilder } from './record';
+const isRecording = () => activeBuilder() !== undefined;
+
+void OPS;
