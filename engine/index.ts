@@ -43,6 +43,8 @@ export * from './api/movement';
 export * from './api/nn';
 export * from './api/state';
 export { Graph } from './graph/graph';
+import './graph/serialize';
+export type { GraphJSON } from './graph/serialize';
 export { Session } from './graph/session';
 export { tfFunction as function } from './graph/function';
 export type { WgFunction } from './graph/function';

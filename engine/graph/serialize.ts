@@ -1,0 +1,213 @@
+// Graph ⇄ JSON: a versioned format of nodes (op, arguments with references, outputs), named outputs, and
+// constant data (base64). Loading validates every field and re-records the nodes, so shapes are checked
+// again: a tampered file fails with a SerializationError naming the problem, never deep inside.
+import { DTYPES, type DType, storageArray } from '../core/dtype';
+import { SerializationError, WgError } from '../core/errors';
+import { Tensor } from '../core/tensor';
+import { Graph, builderFor, type ArgSpec, type GraphNode, type NodeOutput } from './graph';
+import { OPS, decodeArgs, toBase64, withBuilder } from './record';
+
+export const FORMAT = 'wgflow.graph';
+export const VERSION = 1;
+
+export interface GraphJSON {
+  format: typeof FORMAT;
+  version: number;
+  nodes: {
+    id: number;
+    name: string;
+    op: string;
+    args: ArgSpec[];
+    outputs: NodeOutput[];
+    device: string;
+    sideEffect: boolean;
+    location?: { file: string; line: number; column: number };
+  }[];
+  outputs: Record<string, [number, number]>;
+}
+
+/** JSON of a graph whose captured tensors' data is given (from host copies, or read back by save()). */
+export function graphToJSON(g: Graph, captured: Map<number, { data: ArrayLike<number>; dtype: DType; shape: number[] }>): GraphJSON {
+  const nodes = g.nodes.map((n) => {
+    let op = n.op;
+    let args = n.args;
+    if (n.op === 'capture') {
+      const c = captured.get(n.id);
+      if (!c) {
+        throw new SerializationError(
+          `toJSON: node "${n.name}" captured a tensor whose data lives only on the device; use \`await g.save()\`, ` +
+            'which reads it back and returns the same JSON',
+        );
+      }
+      const data = storageArray(c.dtype, c.data.length);
+      data.set(Array.from(c.data));
+      op = 'tensor';
+      const ctor = data.constructor.name as 'Float32Array' | 'Int32Array' | 'Uint32Array';
+      args = [{ $typed: ctor, base64: toBase64(new Uint8Array(data.buffer)) }, c.shape, c.dtype];
+    }
+    return {
+      id: n.id,
+      name: n.name,
+      op,
+      args,
+      outputs: n.outputs.map((o) => ({ shape: [...o.shape], dtype: o.dtype })),
+      device: n.device,
+      sideEffect: n.sideEffect,
+      ...(n.location ? { location: { ...n.location } } : {}),
+    };
+  });
+  const outputs = Object.fromEntries([...g.outputs].map(([k, t]) => [k, [t.graph!.node, t.graph!.output] as [number, number]]));
+  return { format: FORMAT, version: VERSION, nodes, outputs };
+}
+
+/** Reads captured data back from the device (for save()). */
+export async function readCaptures(g: Graph): Promise<Map<number, { data: ArrayLike<number>; dtype: DType; shape: number[] }>> {
+  const out = new Map<number, { data: ArrayLike<number>; dtype: DType; shape: number[] }>();
+  for (const n of g.nodes) {
+    if (n.op !== 'capture') continue;
+    const c = n.capture;
+    const shape = [...n.outputs[0].shape];
+    if (!c) {
+      out.set(n.id, { data: [], dtype: n.outputs[0].dtype, shape });
+      continue;
+    }
+    const t = new Tensor(c.shape, n.outputs[0].dtype, c.storage, n.device, c.strides, c.offset);
+    try {
+      out.set(n.id, { data: await t.data(), dtype: t.dtype, shape });
+    } finally {
+      t.dispose();
+    }
+  }
+  return out;
+}
+
+// ---- loading ----
+
+const fail = (msg: string): never => {
+  throw new SerializationError(`Graph.fromJSON: ${msg}`);
+};
+
+function checkArg(s: unknown, where: string, nodeId: number, nodes: GraphJSON['nodes']): void {
+  if (s === null || typeof s === 'boolean' || typeof s === 'string') return;
+  if (typeof s === 'number') {
+    if (!Number.isFinite(s)) fail(`${where}: invalid number`);
+    return;
+  }
+  if (Array.isArray(s)) return s.forEach((x, i) => checkArg(x, `${where}[${i}]`, nodeId, nodes));
+  if (typeof s !== 'object') return fail(`${where}: unexpected ${typeof s}`);
+  const o = s as Record<string, unknown>;
+  if ('$ref' in o) {
+    const r = o.$ref;
+    if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => Number.isInteger(x) && (x as number) >= 0)) fail(`${where}: malformed reference`);
+    const [n, k] = r as [number, number];
+    if (n >= nodeId) fail(`${where}: reference to node ${n} from node ${nodeId} (dangling, or a cycle: nodes may only use earlier nodes)`);
+    if (k >= nodes[n].outputs.length) fail(`${where}: node ${n} has no output ${k}`);
+    return;
+  }
+  if ('$num' in o) {
+    if (!['NaN', 'Infinity', '-Infinity', '-0'].includes(o.$num as string)) fail(`${where}: bad $num`);
+    return;
+  }
+  if ('$undefined' in o) return;
+  if ('$typed' in o) {
+    const ok = ['Float32Array', 'Int32Array', 'Uint32Array', 'Uint8Array', 'Float64Array', 'Int8Array', 'Int16Array', 'Uint16Array', 'Uint8ClampedArray'];
+    if (!ok.includes(o.$typed as string) || typeof o.base64 !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(o.base64)) {
+      fail(`${where}: malformed binary data`);
+    }
+    return;
+  }
+  for (const [k, v] of Object.entries(o)) {
+    if (k.startsWith('$')) fail(`${where}: unknown tag ${k}`);
+    checkArg(v, `${where}.${k}`, nodeId, nodes);
+  }
+}
+
+export function graphFromJSON(input: unknown): Graph {
+  let json: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      json = JSON.parse(input);
+    } catch (e) {
+      fail(`not valid JSON (${(e as Error).message}); the file may be truncated`);
+    }
+  }
+  if (!json || typeof json !== 'object') return fail('expected an object');
+  const j = json as Partial<GraphJSON>;
+  if (j.format !== FORMAT) fail(`not a wgflow graph (format ${JSON.stringify(j.format)})`);
+  if (j.version !== VERSION) fail(`unsupported version ${JSON.stringify(j.version)}; this wgflow reads version ${VERSION}`);
+  if (!Array.isArray(j.nodes)) return fail('"nodes" must be an array');
+  const nodes = j.nodes;
+  nodes.forEach((n, i) => {
+    const at = `node ${i}`;
+    if (!n || typeof n !== 'object') fail(`${at}: not an object`);
+    if (n.id !== i) fail(`${at}: id ${JSON.stringify(n.id)} out of order (nodes must be listed by id)`);
+    if (typeof n.name !== 'string' || !n.name) fail(`${at}: missing name`);
+    if (typeof n.op !== 'string') fail(`${at}: missing op`);
+    if (n.op !== 'placeholder' && !OPS.has(n.op)) fail(`${at} ("${n.name}"): unknown op "${n.op}"`);
+    if (!Array.isArray(n.args)) fail(`${at}: args must be an array`);
+    if (!Array.isArray(n.outputs)) fail(`${at}: outputs must be an array`);
+    n.outputs.forEach((o, k) => {
+      if (!o || !Array.isArray(o.shape) || !o.shape.every((d) => Number.isInteger(d) && d >= -1) || !DTYPES.includes(o.dtype)) {
+        fail(`${at}: output ${k} has a bad shape or dtype`);
+      }
+    });
+    checkArg(n.args, `${at} args`, i, nodes);
+  });
+  if (!j.outputs || typeof j.outputs !== 'object') fail('"outputs" must be an object of name → [node, output]');
+  for (const [k, r] of Object.entries(j.outputs!)) {
+    if (!Array.isArray(r) || r.length !== 2 || !Number.isInteger(r[0]) || r[0] < 0 || r[0] >= nodes.length || !Number.isInteger(r[1]) || r[1] < 0 || r[1] >= nodes[r[0]].outputs.length) {
+      fail(`output "${k}" refers to a missing node output`);
+    }
+  }
+
+  // Re-record every node through the same code that built it: shapes and dtypes are checked again.
+  const g = new Graph();
+  const b = builderFor(g);
+  for (const n of nodes) {
+    try {
+      let node: GraphNode;
+      if (n.op === 'placeholder') {
+        const [dtype, shape, name] = n.args as [DType, (number | null)[], string | null];
+        g.placeholder(dtype, shape, name ?? undefined);
+        node = g.nodes[g.nodes.length - 1];
+      } else {
+        const args = decodeArgs(n.args, (m, k) => g.tensorOf(m, k));
+        withBuilder(b, () => b.record(n.op, OPS.get(n.op)!, args));
+        node = g.nodes[g.nodes.length - 1];
+      }
+      if (node.id !== n.id) fail(`node ${n.id} ("${n.name}") was recorded as ${node.id}`);
+      const same = node.outputs.length === n.outputs.length && node.outputs.every((o, k) => o.dtype === n.outputs[k].dtype && o.shape.join() === n.outputs[k].shape.join());
+      if (!same) fail(`node ${n.id} ("${n.name}", ${n.op}): the file says its outputs are ${JSON.stringify(n.outputs)}, but the op gives ${JSON.stringify(node.outputs)}`);
+      node.name = n.name;
+      node.location = n.location;
+    } catch (e) {
+      if (e instanceof SerializationError) throw e;
+      if (e instanceof WgError || e instanceof Error) fail(`node ${n.id} ("${n.name}", ${n.op}) does not load: ${e.message}`);
+      throw e;
+    }
+  }
+  for (const [k, [n, o]] of Object.entries(j.outputs!)) g.outputs.set(k, g.tensorOf(n, o));
+  return g;
+}
+
+declare module './graph' {
+  interface Graph {
+    /** The graph as versioned JSON (synchronous; throws if it captured data that lives only on the device). */
+    toJSON(): GraphJSON;
+    /** Like toJSON, reading captured tensors back from the device first. */
+    save(): Promise<GraphJSON>;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Graph {
+    /** Loads a graph saved with toJSON/save (an object or a JSON string), validating every field. */
+    function fromJSON(json: unknown): Graph;
+  }
+}
+
+Graph.prototype.toJSON = function (this: Graph) {
+  return graphToJSON(this, new Map());
+};
+Graph.prototype.save = async function (this: Graph) {
+  return graphToJSON(this, await readCaptures(this));
+};
+(Graph as unknown as { fromJSON: typeof graphFromJSON }).fromJSON = graphFromJSON;
