@@ -3,7 +3,7 @@
 // a backend program with its own buffers, then run any number of times: feeds written, one submission.
 import type { Backend, StorageArray } from '../backend/backend';
 import type { DType } from '../core/dtype';
-import { GraphModeError, ShapeError } from '../core/errors';
+import { GraphModeError, ShapeError, formatLocation } from '../core/errors';
 import { fmtShape } from '../core/shape';
 import { type DeviceName, Tensor } from '../core/tensor';
 import { materialize, view } from '../eager/dispatch';
@@ -78,7 +78,15 @@ export function buildPlan(
       };
       for (const node of g.nodes) {
         if (!need.has(node.id)) continue;
-        env.set(node.id, replayNode(g, node, get, rec, plan, feedShapes, variableShapes, device));
+        try {
+          env.set(node.id, replayNode(g, node, get, rec, plan, feedShapes, variableShapes, device));
+        } catch (e) {
+          // Name the node and where it was built: the error surfaces at sess.run, far from that line.
+          if (e instanceof Error && !e.message.includes('graph node')) {
+            e.message += ` (graph node "${node.name}"${node.location ? ` built at ${formatLocation(node.location)}` : ''})`;
+          }
+          throw e;
+        }
       }
       plan.fetches = fetches.map(([n, o]) => readOf(get(n, o)));
     }),
