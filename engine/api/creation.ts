@@ -58,15 +58,10 @@ function flatten(values: unknown, out: (number | boolean)[]): void {
   else out.push(values as number | boolean);
 }
 
-/**
- * A tensor from host values, TensorFlow.js style: `tensor(values, shape?, dtype?)`.
- * Numbers become float32 and booleans bool unless `dtype` says otherwise; typed arrays keep their type.
- */
 function tensor$impl(values: TensorValues, shape?: number[] | null, dtype?: DType): Tensor {
   return makeTensor('tensor', values, shape ?? undefined, dtype);
 }
 
-/** TensorFlow's `tf.constant(value, dtype?, shape?)`. A single value with a shape fills it. */
 function constant$impl(values: TensorValues, dtype?: DType, shape?: number[]): Tensor {
   return makeTensor('constant', values, shape, dtype);
 }
@@ -144,7 +139,6 @@ function finite(op: string, what: string, v: unknown): number {
   return v;
 }
 
-/** Numbers from start (inclusive) to stop (exclusive) by step; `range(n)` counts 0..n-1. */
 function range$impl(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
   finite('range', 'start', start);
@@ -177,7 +171,6 @@ function keyFor(op: string, seed: number | undefined): number {
   return seedKey(finite(op, 'seed', seed));
 }
 
-/** Uniform random values in [minval, maxval). The same seed gives the same values on every backend. */
 function randomUniform$impl(shape: number[], minval = 0, maxval = 1, dtype: DType = 'float32', seed?: number): Tensor {
   const s = checkShape(shape, 'randomUniform');
   finite('randomUniform', 'minval', minval);
@@ -189,7 +182,6 @@ function randomUniform$impl(shape: number[], minval = 0, maxval = 1, dtype: DTyp
   return runGenerator(randomUniformGen(minval, maxval, dtype, keyFor('randomUniform', seed)), s);
 }
 
-/** Normally distributed values (Box–Muller). */
 function randomNormal$impl(shape: number[], mean = 0, stdDev = 1, dtype: DType = 'float32', seed?: number): Tensor {
   const s = checkShape(shape, 'randomNormal');
   finite('randomNormal', 'mean', mean);
@@ -206,14 +198,22 @@ export function setSeed(seed: number): void {
 }
 
 // ---- public, recordable versions (graph builders record these calls as nodes) ----
+/**
+ * A tensor from host values, TensorFlow.js style: `tensor(values, shape?, dtype?)`.
+ * Numbers become float32 and booleans bool unless `dtype` says otherwise; typed arrays keep their type.
+ */
 export const tensor = recordable('tensor', tensor$impl);
+/** TensorFlow's `tf.constant(value, dtype?, shape?)`. A single value with a shape fills it. */
 export const constant = recordable('constant', constant$impl);
 export const scalar = recordable('scalar', scalar$impl);
 export const fill = recordable('fill', fill$impl);
+/** Numbers from start (inclusive) to stop (exclusive) by step; `range(n)` counts 0..n-1. */
 export const range = recordable('range', range$impl);
 export const linspace = recordable('linspace', linspace$impl);
 export const eye = recordable('eye', eye$impl);
+/** Uniform random values in [minval, maxval). The same seed gives the same values on every backend. */
 export const randomUniform = recordable('randomUniform', randomUniform$impl);
+/** Normally distributed values (Box–Muller). */
 export const randomNormal = recordable('randomNormal', randomNormal$impl);
 export const zeros = recordable('zeros', zeros$impl);
 export const ones = recordable('ones', ones$impl);

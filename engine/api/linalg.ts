@@ -8,17 +8,12 @@ import { runMatmul } from '../eager/dispatch_kernels';
 import { tensorArg } from './args';
 import { mul } from './ops';
 
-/**
- * Matrix product over the last two dimensions; leading (batch) dimensions broadcast. Transposes are
- * free (they only swap strides), and a batched product is one dispatch.
- */
 function matMul$impl(a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
   return runMatmul(tensorArg(a, 'matMul', 'a'), tensorArg(b, 'matMul', 'b'), transposeA, transposeB);
 }
 /** Alias of matMul. */
 
 
-/** Dot product of vectors, or matrix–vector / vector–matrix / matrix–matrix products (rank ≤ 2). */
 function dot$impl(t1: Tensor, t2: Tensor): Tensor {
   const a = tensorArg(t1, 'dot', 't1');
   const b = tensorArg(t2, 'dot', 't2');
@@ -52,7 +47,6 @@ function dot$impl(t1: Tensor, t2: Tensor): Tensor {
   return v;
 }
 
-/** v1[i] · v2[j] for two vectors (one elementwise kernel over broadcast views). */
 function outerProduct$impl(v1: Tensor, v2: Tensor): Tensor {
   const a = tensorArg(v1, 'outerProduct', 'v1');
   const b = tensorArg(v2, 'outerProduct', 'v2');
@@ -76,7 +70,13 @@ function outerProduct$impl(v1: Tensor, v2: Tensor): Tensor {
 }
 
 // ---- public, recordable versions (graph builders record these calls as nodes) ----
+/**
+ * Matrix product over the last two dimensions; leading (batch) dimensions broadcast. Transposes are
+ * free (they only swap strides), and a batched product is one dispatch.
+ */
 export const matMul = recordable('matMul', matMul$impl);
+/** Dot product of vectors, or matrix–vector / vector–matrix / matrix–matrix products (rank ≤ 2). */
 export const dot = recordable('dot', dot$impl);
+/** v1[i] · v2[j] for two vectors (one elementwise kernel over broadcast views). */
 export const outerProduct = recordable('outerProduct', outerProduct$impl);
 export const matmul = matMul;

@@ -16,7 +16,6 @@ import { constantFromHost } from './creation';
 const shapeErr = (op: string, msg: string, shapes: (readonly number[])[] = []) =>
   new ShapeError(`${op}: ${msg}`, { op, shapes: shapes.map((s) => [...s]) });
 
-/** Inserts a size-1 dimension at `axis` (negative counts from the end: -1 appends). */
 function expandDims$impl(x: Tensor, axis = 0): Tensor {
   const t = tensorArg(x, 'expandDims');
   if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -(t.rank + 1) || axis > t.rank) {
@@ -30,7 +29,6 @@ function expandDims$impl(x: Tensor, axis = 0): Tensor {
   return view(t, shape, strides);
 }
 
-/** Removes size-1 dimensions (all of them, or those in `axis`, which must have size 1). */
 function squeeze$impl(x: Tensor, axis?: number[] | number): Tensor {
   const t = tensorArg(x, 'squeeze');
   const axes = axis === undefined || axis === null ? t.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes(axis, t.rank, 'squeeze', t.shape);
@@ -41,10 +39,6 @@ function squeeze$impl(x: Tensor, axis?: number[] | number): Tensor {
   return view(t, keep.map((i) => t.shape[i]), keep.map((i) => t.strides[i]));
 }
 
-/**
- * A box of `size` elements starting at `begin` (a view). Negative `begin` counts from the end; a size of
- * -1 (or a missing size) takes the rest of that dimension. A number applies to the first dimension.
- */
 function slice$impl(x: Tensor, begin: number | number[], size?: number | number[]): Tensor {
   const t = tensorArg(x, 'slice');
   const r = t.rank;
@@ -74,11 +68,6 @@ function slice$impl(x: Tensor, begin: number | number[], size?: number | number[
   return view(t, count, t.strides, offset);
 }
 
-/**
- * TensorFlow's strided slice: begin/end/strides per dimension (negative strides walk backwards), with
- * beginMask/endMask (ignore begin/end for those bits) and shrinkAxisMask (drop the dimension, taking
- * element `begin`). A view. (ellipsisMask and newAxisMask are not supported yet.)
- */
 function stridedSlice$impl(
   x: Tensor,
   begin: number[],
@@ -131,7 +120,6 @@ function stridedSlice$impl(
   return view(t, shape, outStrides, offset);
 }
 
-/** Same-rank tensors joined along `axis`: one copy kernel per non-empty input, into its slot. */
 function concat$impl(tensors: Tensor[], axis = 0): Tensor {
   const op = 'concat';
   if (!Array.isArray(tensors) || tensors.length === 0) throw shapeErr(op, 'expects a non-empty array of tensors');
@@ -167,7 +155,6 @@ function concat$impl(tensors: Tensor[], axis = 0): Tensor {
   return out;
 }
 
-/** Tensors of equal shape stacked along a new `axis`. */
 function stack$impl(tensors: Tensor[], axis = 0): Tensor {
   const op = 'stack';
   if (!Array.isArray(tensors) || tensors.length === 0) throw shapeErr(op, 'expects a non-empty array of tensors');
@@ -189,7 +176,6 @@ function stack$impl(tensors: Tensor[], axis = 0): Tensor {
   }
 }
 
-/** Views of the slices along `axis`, that dimension removed. */
 function unstack$impl(x: Tensor, axis = 0): Tensor[] {
   const t = tensorArg(x, 'unstack');
   if (t.rank === 0) throw shapeErr('unstack', 'cannot unstack a scalar', [t.shape]);
@@ -199,10 +185,6 @@ function unstack$impl(x: Tensor, axis = 0): Tensor[] {
   return Array.from({ length: t.shape[a] }, (_, i) => view(t, shape, strides, t.offset + i * t.strides[a]));
 }
 
-/**
- * Views splitting `axis` into `numOrSizeSplits` equal parts, or into parts of the given sizes (one may be
- * -1: the rest). Sizes must add up to the dimension.
- */
 function split$impl(x: Tensor, numOrSizeSplits: number | number[], axis = 0): Tensor[] {
   const op = 'split';
   const t = tensorArg(x, op);
@@ -237,7 +219,6 @@ function split$impl(x: Tensor, numOrSizeSplits: number | number[], axis = 0): Te
   });
 }
 
-/** Broadcasts to `shape` (a view with stride 0 on the broadcast dimensions). */
 function broadcastTo$impl(x: Tensor, shape: number[]): Tensor {
   const op = 'broadcastTo';
   const t = tensorArg(x, op);
@@ -256,7 +237,6 @@ function broadcastTo$impl(x: Tensor, shape: number[]): Tensor {
   return view(t, shape, strides);
 }
 
-/** Reverses the order along `axis` (all axes by default): a view with negative strides. */
 function reverse$impl(x: Tensor, axis?: number | number[]): Tensor {
   const t = tensorArg(x, 'reverse');
   const axes = normalizeAxes(axis, t.rank, 'reverse', t.shape);
@@ -272,7 +252,6 @@ function reverse$impl(x: Tensor, axis?: number | number[]): Tensor {
 /** NumPy's name for reverse. */
 
 
-/** Repeats the tensor reps[d] times along each dimension (one copy kernel through a broadcast view). */
 function tile$impl(x: Tensor, reps: number[]): Tensor {
   const op = 'tile';
   const t = tensorArg(x, op);
@@ -297,7 +276,6 @@ function tile$impl(x: Tensor, reps: number[]): Tensor {
   return out;
 }
 
-/** Pads with `constantValue`: paddings[d] = [before, after] elements. One kernel. */
 function pad$impl(x: Tensor, paddings: [number, number][], constantValue = 0): Tensor {
   const op = 'pad';
   const t = tensorArg(x, op);
@@ -332,11 +310,6 @@ function pad$impl(x: Tensor, paddings: [number, number][], constantValue = 0): T
   });
 }
 
-/**
- * Gathers slices of x along `axis` at `indices` (int32; a Tensor or an array of numbers). The result's
- * shape is x.shape[:axis] + indices.shape + x.shape[axis+1:]. Indices known on the host are range-checked
- * (a ShapeError); indices computed on the device are clamped into range.
- */
 function gather$impl(x: Tensor, indices: Tensor | number[], axis = 0): Tensor {
   const op = 'gather';
   const t = tensorArg(x, op);
@@ -398,17 +371,44 @@ function gather$impl(x: Tensor, indices: Tensor | number[], axis = 0): Tensor {
 }
 
 // ---- public, recordable versions (graph builders record these calls as nodes) ----
+/** Inserts a size-1 dimension at `axis` (negative counts from the end: -1 appends). */
 export const expandDims = recordable('expandDims', expandDims$impl);
+/** Removes size-1 dimensions (all of them, or those in `axis`, which must have size 1). */
 export const squeeze = recordable('squeeze', squeeze$impl);
+/**
+ * A box of `size` elements starting at `begin` (a view). Negative `begin` counts from the end; a size of
+ * -1 (or a missing size) takes the rest of that dimension. A number applies to the first dimension.
+ */
 export const slice = recordable('slice', slice$impl);
+/**
+ * TensorFlow's strided slice: begin/end/strides per dimension (negative strides walk backwards), with
+ * beginMask/endMask (ignore begin/end for those bits) and shrinkAxisMask (drop the dimension, taking
+ * element `begin`). A view. (ellipsisMask and newAxisMask are not supported yet.)
+ */
 export const stridedSlice = recordable('stridedSlice', stridedSlice$impl);
+/** Same-rank tensors joined along `axis`: one copy kernel per non-empty input, into its slot. */
 export const concat = recordable('concat', concat$impl);
+/** Tensors of equal shape stacked along a new `axis`. */
 export const stack = recordable('stack', stack$impl);
+/** Views of the slices along `axis`, that dimension removed. */
 export const unstack = recordable('unstack', unstack$impl);
+/**
+ * Views splitting `axis` into `numOrSizeSplits` equal parts, or into parts of the given sizes (one may be
+ * -1: the rest). Sizes must add up to the dimension.
+ */
 export const split = recordable('split', split$impl);
+/** Broadcasts to `shape` (a view with stride 0 on the broadcast dimensions). */
 export const broadcastTo = recordable('broadcastTo', broadcastTo$impl);
+/** Reverses the order along `axis` (all axes by default): a view with negative strides. */
 export const reverse = recordable('reverse', reverse$impl);
+/** Repeats the tensor reps[d] times along each dimension (one copy kernel through a broadcast view). */
 export const tile = recordable('tile', tile$impl);
+/** Pads with `constantValue`: paddings[d] = [before, after] elements. One kernel. */
 export const pad = recordable('pad', pad$impl);
+/**
+ * Gathers slices of x along `axis` at `indices` (int32; a Tensor or an array of numbers). The result's
+ * shape is x.shape[:axis] + indices.shape + x.shape[axis+1:]. Indices known on the host are range-checked
+ * (a ShapeError); indices computed on the device are clamped into range.
+ */
 export const gather = recordable('gather', gather$impl);
 export const flip = reverse;

@@ -27,7 +27,6 @@ function reduceKeep(op: 'max' | 'sum' | 'mean', x: Tensor, axes: number[]): Tens
   return v;
 }
 
-/** exp(x) / Σ exp(x) along `dim` (default: the last), computed with the maximum subtracted. */
 function softmax$impl(logits: Tensor, dim = -1): Tensor {
   const x = floatArg(logits, 'softmax', 'logits');
   if (x.rank === 0) throw new ShapeError('softmax: needs a tensor of rank ≥ 1', { op: 'softmax', shapes: [[]] });
@@ -42,7 +41,6 @@ function softmax$impl(logits: Tensor, dim = -1): Tensor {
   return out;
 }
 
-/** x - logΣexp(x) along `axis` (default: the last). */
 function logSoftmax$impl(logits: Tensor, axis = -1): Tensor {
   const x = floatArg(logits, 'logSoftmax', 'logits');
   if (x.rank === 0) throw new ShapeError('logSoftmax: needs a tensor of rank ≥ 1', { op: 'logSoftmax', shapes: [[]] });
@@ -59,7 +57,6 @@ function logSoftmax$impl(logits: Tensor, axis = -1): Tensor {
   return out;
 }
 
-/** Mean and (population) variance over `axes` (TensorFlow.js's moments). */
 function moments$impl(x: Tensor, axes?: number | number[], keepDims = false): { mean: Tensor; variance: Tensor } {
   const t = floatArg(x, 'moments');
   const ax = normalizeAxes(axes, t.rank, 'moments', t.shape);
@@ -80,10 +77,6 @@ function moments$impl(x: Tensor, axes?: number | number[], keepDims = false): { 
   return { mean: drop(mean), variance: drop(variance) };
 }
 
-/**
- * Layer normalisation over the last axis: (x - mean) / √(variance + epsilon), then · gamma + beta when
- * given (1-D tensors of the last dimension's size).
- */
 function layerNorm$impl(x: Tensor, gamma?: Tensor | null, beta?: Tensor | null, epsilon = 1e-5): Tensor {
   const op = 'layerNorm';
   const t = floatArg(x, op);
@@ -117,10 +110,6 @@ function layerNorm$impl(x: Tensor, gamma?: Tensor | null, beta?: Tensor | null, 
   return out;
 }
 
-/**
- * One-hot encoding: a new last dimension of size `depth`, onValue where it equals the index, offValue
- * elsewhere (out-of-range indices give a row of offValue, as TensorFlow). One kernel.
- */
 function oneHot$impl(indices: Tensor, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32'): Tensor {
   const op = 'oneHot';
   const idx = tensorArg(indices, op, 'indices');
@@ -140,8 +129,19 @@ function oneHot$impl(indices: Tensor, depth: number, onValue = 1, offValue = 0, 
 }
 
 // ---- public, recordable versions (graph builders record these calls as nodes) ----
+/** exp(x) / Σ exp(x) along `dim` (default: the last), computed with the maximum subtracted. */
 export const softmax = recordable('softmax', softmax$impl);
+/** x - logΣexp(x) along `axis` (default: the last). */
 export const logSoftmax = recordable('logSoftmax', logSoftmax$impl);
+/** Mean and (population) variance over `axes` (TensorFlow.js's moments). */
 export const moments = recordable('moments', moments$impl);
+/**
+ * Layer normalisation over the last axis: (x - mean) / √(variance + epsilon), then · gamma + beta when
+ * given (1-D tensors of the last dimension's size).
+ */
 export const layerNorm = recordable('layerNorm', layerNorm$impl);
+/**
+ * One-hot encoding: a new last dimension of size `depth`, onValue where it equals the index, offValue
+ * elsewhere (out-of-range indices give a row of offValue, as TensorFlow). One kernel.
+ */
 export const oneHot = recordable('oneHot', oneHot$impl);

@@ -14,42 +14,41 @@ const u = (op: ElementwiseOp) => (x: TensorLike): Tensor => runElementwise(op, [
 const b = (op: ElementwiseOp) => (a: TensorLike, c: TensorLike): Tensor => runElementwise(op, [a, c]);
 
 // ---- unary ----
-/** -x */ const neg$impl = u('neg');
-/** |x| */ const abs$impl = u('abs');
-/** -1, 0 or 1 (NaN stays NaN). */ const sign$impl = u('sign');
-/** eˣ (integers give float32). */ const exp$impl = u('exp');
-/** Natural logarithm; log(0) = -Infinity, negative → NaN. */ const log$impl = u('log');
-/** log(1 + x), accurate near 0. */ const log1p$impl = u('log1p');
-/** eˣ - 1, accurate near 0. */ const expm1$impl = u('expm1');
+const neg$impl = u('neg');
+const abs$impl = u('abs');
+const sign$impl = u('sign');
+const exp$impl = u('exp');
+const log$impl = u('log');
+const log1p$impl = u('log1p');
+const expm1$impl = u('expm1');
 const sqrt$impl = u('sqrt');
-/** 1 / √x */ const rsqrt$impl = u('rsqrt');
-/** x² (keeps the dtype). */ const square$impl = u('square');
-/** 1 / x */ const reciprocal$impl = u('reciprocal');
+const rsqrt$impl = u('rsqrt');
+const square$impl = u('square');
+const reciprocal$impl = u('reciprocal');
 const sin$impl = u('sin');
 const cos$impl = u('cos');
 const tan$impl = u('tan');
 const tanh$impl = u('tanh');
-/** 1 / (1 + e⁻ˣ) */ const sigmoid$impl = u('sigmoid');
-/** max(x, 0); NaN stays NaN. */ const relu$impl = u('relu');
-/** x ≥ 0 ? x : alpha·x (alpha defaults to 0.2, as in TensorFlow.js). */
+const sigmoid$impl = u('sigmoid');
+const relu$impl = u('relu');
 const leakyRelu$impl = (x: TensorLike, alpha = 0.2): Tensor => runElementwise('leakyRelu', [x], { alpha });
-/** x > 0 ? x : eˣ - 1 */ const elu$impl = u('elu');
-/** Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */ const gelu$impl = u('gelu');
-/** log(1 + eˣ), computed without overflow. */ const softplus$impl = u('softplus');
+const elu$impl = u('elu');
+const gelu$impl = u('gelu');
+const softplus$impl = u('softplus');
 const floor$impl = u('floor');
 const ceil$impl = u('ceil');
-/** Rounds half to even, as TensorFlow and NumPy do. */ const round$impl = u('round');
-/** The error function. */ const erf$impl = u('erf');
+const round$impl = u('round');
+const erf$impl = u('erf');
 const logicalNot$impl = u('logicalNot');
-/** A copy of x in new, contiguous memory. */ const clone$impl = u('clone');
+const clone$impl = u('clone');
 
 // ---- binary (NumPy broadcasting) ----
 const add$impl = b('add');
 const sub$impl = b('sub');
 const mul$impl = b('mul');
-/** a / b; for two integer tensors this is floor division (as TensorFlow.js). */ const div$impl = b('div');
-/** ⌊a / b⌋ (NumPy semantics; integer division by 0 gives 0). */ const floorDiv$impl = b('floorDiv');
-/** Remainder with the divisor's sign (NumPy/Python %). */ const mod$impl = b('mod');
+const div$impl = b('div');
+const floorDiv$impl = b('floorDiv');
+const mod$impl = b('mod');
 const pow$impl = b('pow');
 const maximum$impl = b('maximum');
 const minimum$impl = b('minimum');
@@ -64,11 +63,8 @@ const logicalAnd$impl = b('logicalAnd');
 const logicalOr$impl = b('logicalOr');
 const logicalXor$impl = b('logicalXor');
 
-/** condition ? a : b, elementwise, broadcasting all three. */
 const where$impl = (condition: TensorLike, a: TensorLike, b: TensorLike): Tensor => runElementwise('where', [condition, a, b]);
-/** Converts to `dtype` (float → int truncates toward zero; int32 ↔ uint32 keep the bits). */
 const cast$impl = (x: TensorLike, dtype: DType): Tensor => runElementwise('cast', [x], { dtype });
-/** Clamps to [min, max]. */
 function clipByValue$impl(x: TensorLike, clipValueMin: number, clipValueMax: number): Tensor {
   for (const [what, v] of [['clipValueMin', clipValueMin], ['clipValueMax', clipValueMax]] as const) {
     if (typeof v !== 'number' || Number.isNaN(v)) {
@@ -91,7 +87,6 @@ function tensorArg(x: unknown, op: string): Tensor {
 
 // ---- views (no kernel when the input is contiguous) ----
 
-/** New shape with the same elements; one dimension may be -1 (inferred). A view when x is contiguous. */
 function reshape$impl(x: Tensor, shape: number[]): Tensor {
   const t = tensorArg(x, 'reshape');
   if (!Array.isArray(shape)) throw new ShapeError(`reshape: shape must be an array, got ${describe(shape)}`, { op: 'reshape' });
@@ -128,7 +123,6 @@ function reshape$impl(x: Tensor, shape: number[]): Tensor {
   return v;
 }
 
-/** Permutes dimensions (default: reverse them). Always a view. */
 function transpose$impl(x: Tensor, perm?: number[]): Tensor {
   const t = tensorArg(x, 'transpose');
   const r = t.rank;
@@ -149,14 +143,18 @@ function transpose$impl(x: Tensor, perm?: number[]): Tensor {
 }
 
 // ---- public, recordable versions (graph builders record these calls as nodes) ----
+/** Clamps to [min, max]. */
 export const clipByValue = recordable('clipByValue', clipByValue$impl);
+/** New shape with the same elements; one dimension may be -1 (inferred). A view when x is contiguous. */
 export const reshape = recordable('reshape', reshape$impl);
+/** Permutes dimensions (default: reverse them). Always a view. */
 export const transpose = recordable('transpose', transpose$impl);
 export const sqrt = recordable('sqrt', sqrt$impl);
 export const sin = recordable('sin', sin$impl);
 export const cos = recordable('cos', cos$impl);
 export const tan = recordable('tan', tan$impl);
 export const tanh = recordable('tanh', tanh$impl);
+/** x ≥ 0 ? x : alpha·x (alpha defaults to 0.2, as in TensorFlow.js). */
 export const leakyRelu = recordable('leakyRelu', leakyRelu$impl);
 export const floor = recordable('floor', floor$impl);
 export const ceil = recordable('ceil', ceil$impl);
@@ -177,26 +175,49 @@ export const greaterEqual = recordable('greaterEqual', greaterEqual$impl);
 export const logicalAnd = recordable('logicalAnd', logicalAnd$impl);
 export const logicalOr = recordable('logicalOr', logicalOr$impl);
 export const logicalXor = recordable('logicalXor', logicalXor$impl);
+/** condition ? a : b, elementwise, broadcasting all three. */
 export const where = recordable('where', where$impl);
+/** Converts to `dtype` (float → int truncates toward zero; int32 ↔ uint32 keep the bits). */
 export const cast = recordable('cast', cast$impl);
+/** -x */
 export const neg = recordable('neg', neg$impl);
+/** |x| */
 export const abs = recordable('abs', abs$impl);
+/** -1, 0 or 1 (NaN stays NaN). */
 export const sign = recordable('sign', sign$impl);
+/** eˣ (integers give float32). */
 export const exp = recordable('exp', exp$impl);
+/** Natural logarithm; log(0) = -Infinity, negative → NaN. */
 export const log = recordable('log', log$impl);
+/** log(1 + x), accurate near 0. */
 export const log1p = recordable('log1p', log1p$impl);
+/** eˣ - 1, accurate near 0. */
 export const expm1 = recordable('expm1', expm1$impl);
+/** 1 / √x */
 export const rsqrt = recordable('rsqrt', rsqrt$impl);
+/** x² (keeps the dtype). */
 export const square = recordable('square', square$impl);
+/** 1 / x */
 export const reciprocal = recordable('reciprocal', reciprocal$impl);
+/** 1 / (1 + e⁻ˣ) */
 export const sigmoid = recordable('sigmoid', sigmoid$impl);
+/** max(x, 0); NaN stays NaN. */
 export const relu = recordable('relu', relu$impl);
+/** x > 0 ? x : eˣ - 1 */
 export const elu = recordable('elu', elu$impl);
+/** Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */
 export const gelu = recordable('gelu', gelu$impl);
+/** log(1 + eˣ), computed without overflow. */
 export const softplus = recordable('softplus', softplus$impl);
+/** Rounds half to even, as TensorFlow and NumPy do. */
 export const round = recordable('round', round$impl);
+/** The error function. */
 export const erf = recordable('erf', erf$impl);
+/** A copy of x in new, contiguous memory. */
 export const clone = recordable('clone', clone$impl);
+/** a / b; for two integer tensors this is floor division (as TensorFlow.js). */
 export const div = recordable('div', div$impl);
+/** ⌊a / b⌋ (NumPy semantics; integer division by 0 gives 0). */
 export const floorDiv = recordable('floorDiv', floorDiv$impl);
+/** Remainder with the divisor's sign (NumPy/Python %). */
 export const mod = recordable('mod', mod$impl);

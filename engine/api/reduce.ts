@@ -37,17 +37,12 @@ function reduce(op: ReduceOpName, x: Tensor, axis: Axis | undefined, keepDims: b
   return keepDims ? keepDimsView(out, t.shape, axes) : out;
 }
 
-/** Σ over `axis` (all axes by default). Integers keep their dtype; bools count as int32. */
 const sum$impl = (x: Tensor, axis?: Axis, keepDims = false) => reduce('sum', x, axis, keepDims);
-/** Arithmetic mean (float32). The mean of nothing is NaN. */
 const mean$impl = (x: Tensor, axis?: Axis, keepDims = false) => reduce('mean', x, axis, keepDims);
 const prod$impl = (x: Tensor, axis?: Axis, keepDims = false) => reduce('prod', x, axis, keepDims);
-/** Maximum (NaN propagates; -Infinity over nothing). */
 const max$impl = (x: Tensor, axis?: Axis, keepDims = false) => reduce('max', x, axis, keepDims);
 const min$impl = (x: Tensor, axis?: Axis, keepDims = false) => reduce('min', x, axis, keepDims);
-/** Logical OR over a bool tensor (false over nothing). */
 const any$impl = (x: Tensor, axis?: Axis, keepDims = false) => reduce('any', x, axis, keepDims);
-/** Logical AND over a bool tensor (true over nothing). */
 const all$impl = (x: Tensor, axis?: Axis, keepDims = false) => reduce('all', x, axis, keepDims);
 
 function argReduce(op: 'argMax' | 'argMin', x: Tensor, axis: number): Tensor {
@@ -63,11 +58,9 @@ function argReduce(op: 'argMax' | 'argMin', x: Tensor, axis: number): Tensor {
   return runReduce(op, t, [a]);
 }
 
-/** Index (int32) of the largest value along `axis`; the first one on ties. */
 const argMax$impl = (x: Tensor, axis = 0) => argReduce('argMax', x, axis);
 const argMin$impl = (x: Tensor, axis = 0) => argReduce('argMin', x, axis);
 
-/** log(Σ exp(x)), computed stably (the maximum is subtracted first). */
 function logSumExp$impl(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   const t = tensorArg(x, 'logSumExp');
   if (t.dtype === 'bool') throw new DTypeError('logSumExp expects a numeric tensor, got bool', { op: 'logSumExp', dtypes: ['bool'] });
@@ -102,20 +95,27 @@ function scan(op: 'cumsum' | 'cumprod', x: Tensor, axis: number, exclusive: bool
   return runScan(op, t, normalizeAxis(axis, t.rank, op, t.shape), exclusive, reverse);
 }
 
-/** Running sum along `axis`; `exclusive` starts from 0, `reverse` runs from the end (as TensorFlow). */
 const cumsum$impl = (x: Tensor, axis = 0, exclusive = false, reverse = false) => scan('cumsum', x, axis, exclusive, reverse);
 const cumprod$impl = (x: Tensor, axis = 0, exclusive = false, reverse = false) => scan('cumprod', x, axis, exclusive, reverse);
 
 // ---- public, recordable versions (graph builders record these calls as nodes) ----
+/** log(Σ exp(x)), computed stably (the maximum is subtracted first). */
 export const logSumExp = recordable('logSumExp', logSumExp$impl);
+/** Σ over `axis` (all axes by default). Integers keep their dtype; bools count as int32. */
 export const sum = recordable('sum', sum$impl);
+/** Arithmetic mean (float32). The mean of nothing is NaN. */
 export const mean = recordable('mean', mean$impl);
 export const prod = recordable('prod', prod$impl);
+/** Maximum (NaN propagates; -Infinity over nothing). */
 export const max = recordable('max', max$impl);
 export const min = recordable('min', min$impl);
+/** Logical OR over a bool tensor (false over nothing). */
 export const any = recordable('any', any$impl);
+/** Logical AND over a bool tensor (true over nothing). */
 export const all = recordable('all', all$impl);
+/** Index (int32) of the largest value along `axis`; the first one on ties. */
 export const argMax = recordable('argMax', argMax$impl);
 export const argMin = recordable('argMin', argMin$impl);
+/** Running sum along `axis`; `exclusive` starts from 0, `reverse` runs from the end (as TensorFlow). */
 export const cumsum = recordable('cumsum', cumsum$impl);
 export const cumprod = recordable('cumprod', cumprod$impl);
