@@ -32,6 +32,14 @@ await show('eager-result', async () => {
   c.dispose();
   return v;
 });
+await show('graph-result', async () => {
+  const g = new wg.Graph();
+  const c = g.build(() => wg.add(wg.constant(5), wg.constant(3)));
+  const sess = new wg.Session(g);
+  const v = await sess.run(c);
+  sess.close();
+  return v;
+});
 await show('chain-result', () =>
   wg.scope(async () => {
     const x = wg.linspace(-2, 2, 5);
