@@ -30,7 +30,8 @@ const PLAN_CACHE_MAX = 64;
 export const lazyStats = { flushes: 0, planHits: 0, planMisses: 0 };
 
 export class LazyGraph implements Builder {
-  readonly graph = new Graph('lazy');
+  /** Replaced by a fresh graph after each flush (everything live was computed), releasing captures. */
+  graph = new Graph('lazy');
   /** Node outputs computed by an earlier flush: their tensors are bound to real storage. */
   private computed = new Set<number>();
   /** Compiled plans by structure (a loop body seen again reuses its plan). */
@@ -147,6 +148,11 @@ export class LazyGraph implements Builder {
       this.computed.add(t.graph!.node);
       t.bindStorage(storage);
     });
+    // Every live lazy tensor is now computed: start a fresh graph, releasing the captured inputs, so a
+    // long block neither holds old inputs nor walks old nodes.
+    this.graph.dispose();
+    this.graph = new Graph('lazy');
+    this.computed.clear();
     return wanted;
   }
 
@@ -182,18 +188,17 @@ export async function withMode<T>(mode: Mode, fn: () => Promise<T> | T, options:
   const frame = pushMode(mode, options);
   const outer = current;
   const lazy = mode === 'graph' ? new LazyGraph(options) : undefined;
-  if (lazy) {
-    current = lazy;
-    pushBuilder(lazy);
-  }
+  if (lazy) current = lazy;
+  // An eager block inside a recording one is a barrier: its ops run for real.
+  pushBuilder(lazy ?? null);
   try {
     const result = await fn();
     // The end of the block is a readback: every live lazy tensor is computed.
     lazy?.flushSync([]);
     return result;
   } finally {
+    popBuilder(lazy ?? null);
     if (lazy) {
-      popBuilder(lazy);
       lazy.dispose();
       current = outer;
     }

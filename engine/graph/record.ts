@@ -26,12 +26,13 @@ export interface Builder {
   owns(t: Tensor): boolean;
 }
 
-const builders: Builder[] = [];
+/** null entries are barriers: withMode('eager') inside a recording context runs ops for real. */
+const builders: (Builder | null)[] = [];
 /** > 0 while op implementations run for inference or planning: nested op calls must not record. */
 let suspended = 0;
 
 export function activeBuilder(): Builder | undefined {
-  return suspended > 0 ? undefined : builders[builders.length - 1];
+  return suspended > 0 ? undefined : (builders[builders.length - 1] ?? undefined);
 }
 
 export function withBuilder<T>(b: Builder, fn: () => T): T {
@@ -43,10 +44,10 @@ export function withBuilder<T>(b: Builder, fn: () => T): T {
   }
 }
 
-export function pushBuilder(b: Builder): void {
+export function pushBuilder(b: Builder | null): void {
   builders.push(b);
 }
-export function popBuilder(b: Builder): void {
+export function popBuilder(b: Builder | null): void {
   const i = builders.lastIndexOf(b);
   if (i >= 0) builders.splice(i, 1);
 }

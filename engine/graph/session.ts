@@ -52,7 +52,8 @@ export class Session {
     if (currentMode()?.mode === 'eager') return rebuild(await this.runEagerly(list, feedMap, options));
     const compiled = this.compiledFor(list, new Map([...feedMap].map(([n, f]) => [n, f.shape])));
     const { fetches: values, prints } = await executePlan(compiled, feedMap);
-    this.emitPrints(compiled, prints);
+    // The run's prints have been logged by the time run() resolves.
+    await this.emitPrints(compiled, prints);
     return rebuild(values.map((v, i) => this.convert(v, compiled!.plan.fetches[i].shape, compiled!.plan.fetches[i].dtype, options)));
   }
 
@@ -76,15 +77,17 @@ export class Session {
     return this.plans.size;
   }
 
-  emitPrints(c: CompiledPlan, prints: StorageArray[][]): void {
-    c.plan.prints.forEach((p, i) => {
-      let k = 0;
-      const parts = p.items.map((item) => {
-        if (typeof item !== 'object') return Promise.resolve(formatPlain(item));
-        return Promise.resolve(formatRead(prints[i][k++], item.shape, item.dtype));
-      });
-      void enqueuePrint(parts);
-    });
+  emitPrints(c: CompiledPlan, prints: StorageArray[][]): Promise<unknown> {
+    return Promise.all(
+      c.plan.prints.map((p, i) => {
+        let k = 0;
+        const parts = p.items.map((item) => {
+          if (typeof item !== 'object') return Promise.resolve(formatPlain(item));
+          return Promise.resolve(formatRead(prints[i][k++], item.shape, item.dtype));
+        });
+        return enqueuePrint(parts);
+      }),
+    );
   }
 
   private convert(v: StorageArray, shape: number[], dtype: DType, o: RunOptions): unknown {
@@ -118,10 +121,11 @@ export class Session {
     const out = new Map<number, FeedEntry>();
     const entries: [Tensor | string, FeedValue][] = feeds instanceof Map ? [...feeds] : Object.entries(feeds ?? {});
     for (const [k, v] of entries) {
-      const t = typeof k === 'string' ? this.graph.lookup(k) : k;
+      const byName = typeof k === 'string' ? this.graph.placeholders.find((p) => p.name === k) : undefined;
+      const t = byName ? this.graph.tensorOf(byName.id, 0) : typeof k === 'string' ? this.graph.lookup(k) : k;
       const node = t instanceof Tensor && t.graph?.graph === this.graph ? this.graph.nodes[t.graph.node] : undefined;
       if (!node) throw new GraphModeError(`Session.run: feed ${JSON.stringify(typeof k === 'string' ? k : '<tensor>')} is not a placeholder of this graph`);
-      if (node.op !== 'placeholder') throw new GraphModeError(`Session.run: "${node.name}" is a ${node.op} node, not a placeholder; only placeholders can be fed`);
+      if (node.op !== 'placeholder') throw new GraphModeError(`Session.run: "${node.name}" is not a placeholder (its op is ${node.op}); only placeholders can be fed`);
       out.set(node.id, feedData(node, v));
     }
     return out;
@@ -133,8 +137,9 @@ export class Session {
       // The initial value is evaluated eagerly once (a constant or a captured tensor).
       const initArg = unrecorded(() => decodeArgs(node.args, (n) => evalConstant(this.graph, n)))[0];
       const init = initArg instanceof Tensor ? initArg : (unrecorded(() => OPS.get('tensor')!.impl(initArg)) as Tensor);
-      const value = init.isContiguous && init.offset === 0 && init.storage ? init : unrecorded(() => OPS.get('clone')!.impl(init) as Tensor);
-      const storage = value.storage!;
+      // Always a copy: the variable must not write into the tensor it was initialised from.
+      const value = unrecorded(() => OPS.get('clone')!.impl(init) as Tensor);
+      const storage = value.storage ?? { ...uploadStorage(storageArray(value.dtype, 0))!, refs: 0 };
       storage.refs++;
       this.vars.set(node.id, { storage, shape: [...value.shape], dtype: value.dtype });
       value.dispose();
@@ -148,6 +153,11 @@ export class Session {
       const env = new Map<number, unknown[]>();
       const get = (n: number, k: number) => (env.get(n) as Tensor[])[k];
       const need = neededNodes(this.graph, list, new Set(feeds.keys()));
+      // Every needed placeholder must be fed before anything is dispatched.
+      for (const id of need) {
+        const node = this.graph.nodes[id];
+        if (node.op === 'placeholder' && !feeds.has(id)) throw new GraphModeError(`placeholder "${node.name}" must be fed (it is needed by the fetches)`);
+      }
       for (const node of this.graph.nodes) if (need.has(node.id)) env.set(node.id, await this.evalNode(node, get, feeds));
       const values = await Promise.all(list.map(([n, k]) => get(n, k).data()));
       return values.map((v, i) => {
@@ -304,7 +314,8 @@ function feedData(node: GraphNode, v: FeedValue): FeedEntry {
   const round = DTYPE_INFO[want.dtype].round;
   for (let i = 0; i < flat.length; i++) {
     const x = flat[i];
-    if (typeof x !== 'number' || (want.dtype !== 'float32' && !Number.isInteger(x) && !Number.isNaN(x))) {
+    const intRange = want.dtype === 'int32' ? [-2147483648, 2147483647] : want.dtype === 'uint32' ? [0, 4294967295] : undefined;
+    if (typeof x !== 'number' || (intRange && (!Number.isInteger(x) || x < intRange[0] || x > intRange[1]))) {
       throw new DTypeError(`feed "${node.name}": value ${x} at position ${i} is not a valid ${want.dtype}`);
     }
     data[i] = round(want.dtype === 'bool' ? (x ? 1 : 0) : x);
