@@ -10,6 +10,8 @@ import { materialize, view } from '../eager/dispatch';
 import { tidy } from '../eager/scope';
 import type { Launch } from '../ir/kernel';
 import type { Graph, GraphNode } from './graph';
+import type { Optimizations } from './mode';
+import { enabled, optimizeLaunches, type PassContext, type PassReport } from './passes/index';
 import { OPS, decodeArgs, describeResult, newRecorder, refsOf, virtualTensor, withRecorder } from './record';
 import type { RecordingBackend, Slot } from './recorder';
 
@@ -79,7 +81,9 @@ export function buildPlan(
       for (const node of g.nodes) {
         if (!need.has(node.id)) continue;
         try {
+          const first = rec.launches.length;
           env.set(node.id, replayNode(g, node, get, rec, plan, feedShapes, variableShapes, device));
+          for (let i = first; i < rec.launches.length; i++) rec.launches[i].nodes = [node.id];
         } catch (e) {
           // Name the node and where it was built: the error surfaces at sess.run, far from that line.
           if (e instanceof Error && !e.message.includes('graph node')) {
@@ -179,39 +183,94 @@ export interface CompiledPlan {
   program: unknown;
   handles: unknown[];
   owned: unknown[];
+  /** The launches after optimisation (what the program runs), and what each pass did. */
+  launches: Launch<Slot>[];
+  reports: PassReport[];
 }
 
-/** Allocates the plan's own buffers (temporaries, constants, feed buffers) and prepares the program. */
-export function compilePlan(plan: Plan, backend: Backend, bindVariable: (node: number) => unknown): CompiledPlan {
+/** Folded results larger than this stay computed at run time (constant folding's size cap). */
+const FOLD_MAX_BYTES = 1 << 20;
+
+/**
+ * Optimises the plan's launches, allocates its buffers (temporaries shared by liveness when memory
+ * planning is on), folds constant launches on the device once, and prepares the program.
+ */
+export function compilePlan(
+  plan: Plan,
+  backend: Backend,
+  bindVariable: (node: number) => unknown,
+  options: Optimizations = {},
+  foldable: (l: Launch<Slot>) => boolean = () => true,
+): CompiledPlan {
+  const keep = new Set<Slot>([...plan.fetches, ...plan.prints.flatMap((p) => p.items.filter((x): x is SlotRead => typeof x === 'object'))].map((r) => r.slot).filter(Boolean));
+  const ctx: PassContext = { launches: [...plan.rec.launches], keep };
+  const reports = optimizeLaunches(ctx, options);
   const owned: unknown[] = [];
-  const handles = plan.rec.slots.map((s) => {
-    switch (s.kind) {
-      case 'temp':
-      case 'feed': {
-        const h = backend.alloc(s.bytes);
-        owned.push(h);
-        return h;
+  const handles: unknown[] = new Array(plan.rec.slots.length);
+  const own = (h: unknown) => (owned.push(h), h);
+  for (const s of plan.rec.slots) {
+    if (s.kind === 'const') handles[s.id] = own(backend.upload(s.data!));
+    else if (s.kind === 'feed') handles[s.id] = own(backend.alloc(s.bytes));
+    else if (s.kind === 'variable') handles[s.id] = bindVariable(s.node!);
+    else if (s.kind === 'external') handles[s.id] = s.external;
+  }
+  const real = (l: Launch<Slot>): Launch => ({ ...l, inputs: l.inputs.map((v) => ({ ...v, handle: handles[v.handle.id] })), out: handles[l.out.id] });
+
+  // Constant folding: launches whose inputs are all constants run once now; their results become constants.
+  if (enabled(options, 'constantFolding')) {
+    const constant = new Set(plan.rec.slots.filter((s) => s.kind === 'const'));
+    const kept: Launch<Slot>[] = [];
+    let folded = 0;
+    for (const l of ctx.launches) {
+      const ok = !l.outView && l.out.kind === 'temp' && l.out.bytes <= FOLD_MAX_BYTES && l.inputs.every((v) => constant.has(v.handle)) && foldable(l);
+      if (!ok) {
+        kept.push(l);
+        continue;
       }
-      case 'const': {
-        const h = backend.upload(s.data!);
-        owned.push(h);
-        return h;
-      }
-      case 'variable':
-        return bindVariable(s.node!);
-      case 'external':
-        return s.external;
-      default:
-        return s.kind satisfies never;
+      if (handles[l.out.id] === undefined) handles[l.out.id] = own(backend.alloc(l.out.bytes));
+      backend.run(real(l));
+      constant.add(l.out);
+      folded++;
     }
-  });
-  const real = (h: unknown) => handles[(h as Slot).id];
-  const launches: Launch[] = plan.rec.launches.map((l) => ({
-    ...l,
-    inputs: l.inputs.map((v) => ({ ...v, handle: real(v.handle) })),
-    out: real(l.out),
-  }));
-  return { plan, backend, program: backend.prepare(launches), handles, owned };
+    ctx.launches = kept;
+    reports.push({ pass: 'constantFolding', removed: folded, detail: `${folded} launches computed once at compile time` });
+  }
+
+  // Temporaries: one buffer each, or shared by liveness (a buffer is reused once its last reader ran).
+  const temps = plan.rec.slots.filter((s) => s.kind === 'temp' && handles[s.id] === undefined);
+  const naive = temps.reduce((p, s) => p + s.bytes, 0);
+  let planned = 0;
+  if (enabled(options, 'memoryPlanning')) {
+    const lastUse = new Map<Slot, number>();
+    ctx.launches.forEach((l, i) => l.inputs.forEach((v) => lastUse.set(v.handle, i)));
+    keep.forEach((s) => lastUse.set(s, Infinity));
+    const free: { h: unknown; bytes: number }[] = [];
+    const assigned = new Map<Slot, { h: unknown; bytes: number }>();
+    ctx.launches.forEach((l, i) => {
+      const s = l.out;
+      if (s.kind === 'temp' && handles[s.id] === undefined && !assigned.has(s)) {
+        // Best fit among free buffers, else a new one.
+        let best = -1;
+        free.forEach((f, k) => {
+          if (f.bytes >= s.bytes && (best < 0 || f.bytes < free[best].bytes)) best = k;
+        });
+        const buf = best >= 0 ? free.splice(best, 1)[0] : { h: own(backend.alloc(s.bytes)), bytes: s.bytes };
+        if (best < 0) planned += s.bytes;
+        assigned.set(s, buf);
+        handles[s.id] = buf.h;
+      }
+      for (const v of new Set(l.inputs.map((x) => x.handle))) {
+        const b = assigned.get(v);
+        if (b && lastUse.get(v) === i && v !== l.out) {
+          assigned.delete(v);
+          free.push(b);
+        }
+      }
+    });
+    reports.push({ pass: 'memoryPlanning', removed: 0, detail: `temporaries: ${planned} bytes instead of ${naive}`, peakBytes: { naive, planned } });
+  }
+  for (const s of temps) if (handles[s.id] === undefined) handles[s.id] = own(backend.alloc(s.bytes));
+  return { plan, backend, program: backend.prepare(ctx.launches.map(real)), handles, owned, launches: ctx.launches, reports };
 }
 
 export function releasePlan(c: CompiledPlan): void {

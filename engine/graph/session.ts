@@ -66,7 +66,13 @@ export class Session {
     if (!compiled) {
       const varShapes = new Map([...this.vars].map(([n, v]) => [n, { shape: v.shape, dtype: v.dtype }]));
       const plan = buildPlan(this.graph, list, feedShapes, varShapes, device);
-      compiled = compilePlan(plan, runtime.backend(device, 'Session.run'), (n) => this.vars.get(n)!.storage.handle);
+      compiled = compilePlan(
+        plan,
+        runtime.backend(device, 'Session.run'),
+        (n) => this.vars.get(n)!.storage.handle,
+        { ...this.options.optimizations, ...currentMode()?.options.optimizations },
+        (l) => (l.nodes ?? []).every((id) => !isUnseededRandom(this.graph.nodes[id])),
+      );
       this.plans.set(key, compiled);
     }
     return compiled;
@@ -339,4 +345,11 @@ function inferFlatShape(shape: number[], n: number, node: GraphNode): number[] {
     throw new ShapeError(`feed "${node.name}": ${n} values do not fit the placeholder shape [${shape.map((d) => (d < 0 ? 'null' : d)).join(',')}]; pass nested arrays`);
   }
   return shape.map((d) => (d < 0 ? n / known : d));
+}
+
+/** Unseeded random ops are effects: folding them would freeze one draw (their seed is the 5th argument). */
+function isUnseededRandom(n: GraphNode | undefined): boolean {
+  if (!n || (n.op !== 'randomUniform' && n.op !== 'randomNormal')) return false;
+  const seed = n.args[4];
+  return seed === undefined || seed === null || (typeof seed === 'object' && '$undefined' in seed);
 }

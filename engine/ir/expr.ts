@@ -120,3 +120,20 @@ export function exprToString(root: Expr): string {
     })
     .join('; ');
 }
+
+/**
+ * Rebuilds an expression bottom-up, letting `leaf` replace leaves (and `load` nodes) — used by fusion to
+ * inline a producer's expression and renumber inputs and params. Shared subexpressions stay shared.
+ */
+export function rewrite(root: Expr, leaf: (e: Expr, args: Expr[]) => Expr | undefined): Expr {
+  const memo = new Map<Expr, Expr>();
+  const visit = (e: Expr): Expr => {
+    const seen = memo.get(e);
+    if (seen) return seen;
+    const args = e.args.map(visit);
+    const r = leaf(e, args) ?? (args.every((a, i) => a === e.args[i]) ? e : new Expr(e.prim, e.dtype, args, e.value));
+    memo.set(e, r);
+    return r;
+  };
+  return visit(root);
+}

@@ -111,6 +111,8 @@ export interface Launch<H = unknown> {
   axes?: readonly number[];
   /** matmul: sizes and strides (inputs are [A, B]). */
   matmul?: MatmulGeometry;
+  /** Graph nodes this launch computes (set by graph planning; a fused launch lists all of them). */
+  nodes?: number[];
 }
 
 export function kernelToString(k: Kernel): string {

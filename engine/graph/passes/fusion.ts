@@ -1,0 +1,133 @@
+// Fusion pass (on a plan's launches): an elementwise launch whose only reader is a later elementwise
+// launch that reads it element for element is inlined into that reader. Chains collapse into ONE
+// generated kernel (same Kernel IR, same code generator as eager); the intermediate is never written.
+import { shapesEqual, isContiguous, sizeOf } from '../../core/shape';
+import { type Expr, input, load, param, rewrite, usesPrim } from '../../ir/expr';
+import type { ElementwiseKernel, InputLayout, Launch, View } from '../../ir/kernel';
+import type { Slot } from '../recorder';
+import type { PassContext, PassReport } from './index';
+
+/** Storage buffers one kernel may bind besides its output (WebGPU's default limit is 8 per stage). */
+const MAX_INPUTS = 7;
+
+const isElementwise = (l: Launch<Slot>): l is Launch<Slot> & { kernel: ElementwiseKernel } => l.kernel.kind === 'elementwise';
+
+function layoutOf(v: View<Slot>, outShape: readonly number[], loaded: boolean): InputLayout {
+  if (loaded) return 'loaded';
+  if (sizeOf(v.shape) === 1) return 'scalar';
+  if (shapesEqual(v.shape, outShape) && isContiguous(v.shape, v.strides)) return 'contiguous';
+  return 'strided';
+}
+
+const sameView = (a: View<Slot>, b: View<Slot>) =>
+  a.handle === b.handle && a.offset === b.offset && shapesEqual(a.shape, b.shape) && a.strides.every((s, i) => s === b.strides[i]) && a.dtype === b.dtype;
+
+/** Reads slot s element for element at the reader's output positions (no broadcast, no offset). */
+function readsAligned(v: View<Slot>, outShape: readonly number[]): boolean {
+  return v.offset === 0 && shapesEqual(v.shape, outShape) && isContiguous(v.shape, v.strides);
+}
+
+/** Inlines producer P (writing slot s) into consumer C, which reads s through its input `k`. */
+function fuse(P: Launch<Slot> & { kernel: ElementwiseKernel }, C: Launch<Slot> & { kernel: ElementwiseKernel }, s: Slot): Launch<Slot> | undefined {
+  const inputs: View<Slot>[] = [];
+  const loadedFlags: boolean[] = [];
+  const indexOf = (v: View<Slot>, loaded: boolean) => {
+    const i = inputs.findIndex((w, j) => loadedFlags[j] === loaded && sameView(w, v));
+    if (i >= 0) return i;
+    inputs.push(v);
+    loadedFlags.push(loaded);
+    return inputs.length - 1;
+  };
+  const cMap = C.inputs.map((v, i) => (v.handle === s ? -1 : indexOf(v, C.kernel.inputs[i].layout === 'loaded')));
+  const pMap = P.inputs.map((v, i) => indexOf(v, P.kernel.inputs[i].layout === 'loaded'));
+  if (inputs.length > MAX_INPUTS) return undefined;
+  const pOffset = C.params.length;
+  const pExpr = rewrite(P.kernel.expr, (e, args) => {
+    if (e.prim === 'input') return input(pMap[e.value], e.dtype);
+    if (e.prim === 'param') return param(e.value + pOffset, e.dtype);
+    if (e.prim === 'load') return load(pMap[e.value], e.dtype, args[0]);
+    return undefined;
+  });
+  const expr: Expr = rewrite(C.kernel.expr, (e, args) => {
+    if (e.prim === 'input') return cMap[e.value] < 0 ? pExpr : input(cMap[e.value], e.dtype);
+    if (e.prim === 'load') return load(cMap[e.value], e.dtype, args[0]);
+    return undefined;
+  });
+  const layouts = inputs.map((v, i) => layoutOf(v, C.outShape, loadedFlags[i]));
+  const needCoords = layouts.includes('strided') || C.kernel.outLayout === 'strided' || usesPrim(expr, 'coord');
+  const kernel: ElementwiseKernel = {
+    kind: 'elementwise',
+    name: `${P.kernel.name}+${C.kernel.name}`,
+    rank: needCoords ? C.outShape.length : 0,
+    inputs: inputs.map((v, i) => ({ dtype: v.dtype, layout: layouts[i] })),
+    params: [...C.kernel.params, ...P.kernel.params],
+    out: C.kernel.out,
+    outLayout: C.kernel.outLayout,
+    expr,
+  };
+  return {
+    ...C,
+    kernel,
+    inputs,
+    params: [...C.params, ...P.params],
+    nodes: [...(P.nodes ?? []), ...(C.nodes ?? [])],
+  };
+}
+
+export function fusionPass(ctx: PassContext): PassReport {
+  const launches = ctx.launches;
+  const groups = new Map<Launch<Slot>, number>(); // fused launch → number of ops in it
+  let fused = 0;
+  // Uses of every slot: reads by launches, plus fetches/prints (kept) — a slot read elsewhere stays.
+  const uses = new Map<Slot, number>();
+  const use = (s: Slot | undefined) => s && uses.set(s, (uses.get(s) ?? 0) + 1);
+  launches.forEach((l) => l.inputs.forEach((v) => use(v.handle)));
+  ctx.keep.forEach((s) => uses.set(s, (uses.get(s) ?? 0) + 1000));
+  const producer = new Map<Slot, number>();
+  for (let ci = 0; ci < launches.length; ci++) {
+    let C = launches[ci];
+    if (!C || !isElementwise(C)) {
+      if (C && !C.outView) producer.set(C.out, ci);
+      continue;
+    }
+    // Inline producers while one qualifies (the fused kernel may qualify again for the next input).
+    for (let again = true; again; ) {
+      again = false;
+      for (const v of C.inputs) {
+        const s = v.handle;
+        const pi = producer.get(s);
+        if (pi === undefined || s.kind !== 'temp' || uses.get(s) !== 1) continue;
+        const P = launches[pi];
+        if (!P || !isElementwise(P) || P.outView || !shapesEqual(P.outShape, C.outShape)) continue;
+        if (!readsAligned(v, C.outShape) || C.inputs.filter((w) => w.handle === s).length !== 1) continue;
+        // A kernel may not read the buffer it writes (assign into a variable that P reads).
+        if (P.inputs.some((w) => w.handle === C.out)) continue;
+        // Nothing between P and C may write a slot P reads (variables written by assign, concat parts…).
+        const written = new Set(launches.slice(pi + 1, ci).flatMap((l) => (l ? [l.out] : [])));
+        if (P.inputs.some((w) => written.has(w.handle))) continue;
+        const merged = fuse(P, C as Launch<Slot> & { kernel: ElementwiseKernel }, s);
+        if (!merged) continue;
+        groups.set(merged, (groups.get(C) ?? 1) + (groups.get(P) ?? 1));
+        groups.delete(C);
+        groups.delete(P);
+        launches[pi] = undefined as unknown as Launch<Slot>;
+        uses.delete(s);
+        // Bindings merged by the dedupe are one read fewer.
+        const count = (ls: View<Slot>[], x: Slot) => ls.filter((w) => w.handle === x).length;
+        for (const x of new Set([...P.inputs, ...C.inputs].map((w) => w.handle))) {
+          if (x === s) continue;
+          uses.set(x, (uses.get(x) ?? 0) - count(P.inputs, x) - count(C.inputs, x) + count(merged.inputs, x));
+        }
+        C = merged;
+        launches[ci] = merged;
+        fused++;
+        again = true;
+        break;
+      }
+    }
+    if (!C.outView) producer.set(C.out, ci);
+  }
+  ctx.launches = launches.filter(Boolean);
+  const fusedGroups = [...groups.entries()].map(([l, n]) => ({ kernel: l.kernel.name, ops: n, nodes: l.nodes ?? [] }));
+  return { pass: 'fusion', removed: fused, detail: `${fused} kernels inlined into ${fusedGroups.length} fused kernels`, fusedGroups };
+}
