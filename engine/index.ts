@@ -52,6 +52,8 @@ export { withMode, executingEagerly } from './graph/lazy';
 export { config } from './graph/mode';
 export type { Fetches, Feeds, RunOptions } from './graph/session';
 export type { GraphOptions, Optimizations } from './graph/mode';
+export type { PlanInfo, PlanKernel } from './graph/explain';
+export type { PassReport } from './graph/passes/index';
 
 /** Disposes a tensor or every tensor in an array/object. */
 export { disposeAll as dispose } from './api/dispose';

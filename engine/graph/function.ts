@@ -10,6 +10,7 @@ import { bindFeeds } from './plan';
 import { enqueuePrint, formatPlain, formatRead } from './print';
 import { activeBuilder, encodeArgs } from './record';
 import { Session } from './session';
+import type { PlanInfo } from './explain';
 
 interface Trace {
   graph: Graph;
@@ -28,6 +29,8 @@ export interface WgFunction<F extends (...args: any[]) => any> {
   readonly traceCount: number;
   /** Frees every traced plan's buffers. */
   dispose(): void;
+  /** The kernels and pass reports of the plan these arguments run (after at least one call). */
+  explain(...args: Parameters<F>): PlanInfo;
 }
 
 const RETRACE_WARNING = 3;
@@ -110,6 +113,7 @@ export function tfFunction<F extends (...args: any[]) => any>(body: F, options: 
 
   const f = call as WgFunction<F>;
   f.getGraph = (...args: Parameters<F>) => traceFor(args).t.graph;
+  f.explain = (...args: Parameters<F>) => traceFor(args).t.session.explain();
   Object.defineProperty(f, 'traceCount', { get: () => traceCount });
   f.dispose = () => {
     for (const t of traces.values()) {

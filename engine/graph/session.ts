@@ -9,6 +9,7 @@ import { type NestedArray, type Storage, Tensor, nest } from '../core/tensor';
 import { runtime } from '../eager/runtime';
 import { scope } from '../eager/scope';
 import type { Graph, GraphNode } from './graph';
+import { explainPlan, type PlanInfo } from './explain';
 import { currentMode, type GraphOptions } from './mode';
 import { type CompiledPlan, buildPlan, compilePlan, executePlan, neededNodes, releasePlan } from './plan';
 import { enqueuePrint, formatPlain, formatRead } from './print';
@@ -75,8 +76,17 @@ export class Session {
       );
       this.plans.set(key, compiled);
     }
+    this.lastCompiled = compiled;
     return compiled;
   }
+
+  /** The kernels and pass reports of the most recently used plan (what the last run executed). */
+  explain(): PlanInfo {
+    if (!this.lastCompiled) throw new GraphModeError('explain: run the session first');
+    return explainPlan(this.graph, this.lastCompiled);
+  }
+
+  private lastCompiled: CompiledPlan | undefined;
 
   /** Number of distinct plans compiled so far (a plan-cache statistic). */
   get planCount(): number {
