@@ -37,7 +37,7 @@ export function runReduce(op: ReduceOpName, x: Tensor, axes: number[]): Tensor {
   const key = `${op}|${x.dtype}|${paramTypes.join(',')}`;
   let kernel = reduceKernels.get(key);
   if (!kernel) {
-    kernel = { kind: 'reduce', name: op, op: def.combine, input: x.dtype, acc: types.acc, out: types.out, prologue: reducePrologue(x.dtype, types.acc), epilogue, params: paramTypes };
+    kernel = { kind: 'reduce', name: op, op: def.combine, inputs: [x.dtype], acc: types.acc, out: types.out, prologue: reducePrologue(x.dtype, types.acc), epilogue, params: paramTypes };
     reduceKernels.set(key, kernel);
   }
   // x may have no storage (size 0) while the output is non-empty (reducing a size-0 axis): read a dummy.

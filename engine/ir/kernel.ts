@@ -36,8 +36,8 @@ export interface ElementwiseKernel {
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
 
 /**
- * Reduces the `axes` of one input (given per launch). `prologue` maps each element (input(0), of dtype
- * `input`) to the accumulator dtype `acc`; `epilogue` maps the reduced value (input(0), of dtype `acc`)
+ * Reduces the `axes` (given per launch) of the tensor `prologue` computes from the inputs at each element;
+ * `prologue` gives the accumulator dtype `acc`; `epilogue` maps the reduced value (input(0), of dtype `acc`)
  * to the output (for arg-reductions the reduced value is the int32 index). Both may use `params`.
  * The backend picks a strategy (thread per output, workgroup tree, or two passes for long axes).
  */
@@ -45,7 +45,8 @@ export interface ReduceKernel {
   kind: 'reduce';
   name: string;
   op: ReduceOp;
-  input: DType;
+  /** dtypes of the inputs, all seen with the reduced tensor's shape (fusion adds inputs to the prologue). */
+  inputs: DType[];
   acc: DType;
   out: DType;
   prologue: Expr;
@@ -107,8 +108,10 @@ export interface Launch<H = unknown> {
   out: H;
   /** Where a strided output writes (outLayout 'strided'). */
   outView?: { offset: number; strides: readonly number[] };
-  /** reduce: the reduced axes of inputs[0] (outShape is the kept dims); scan: [axis]. */
+  /** reduce: the reduced axes (outShape is the kept dims); scan: [axis]. */
   axes?: readonly number[];
+  /** reduce: the shape of the tensor being reduced (inputs broadcast to it); default inputs[0].shape. */
+  inShape?: readonly number[];
   /** matmul: sizes and strides (inputs are [A, B]). */
   matmul?: MatmulGeometry;
   /** Graph nodes this launch computes (set by graph planning; a fused launch lists all of them). */
@@ -120,7 +123,7 @@ export function kernelToString(k: Kernel): string {
     case 'elementwise':
       return elementwiseToString(k);
     case 'reduce':
-      return `reduce ${k.name} ${k.op} ${k.input} -> acc ${k.acc} -> ${k.out} { prologue: ${exprToString(k.prologue)}; epilogue: ${exprToString(k.epilogue)} }`;
+      return `reduce ${k.name} ${k.op} (${k.inputs.join(', ')}) -> acc ${k.acc} -> ${k.out} { prologue: ${exprToString(k.prologue)}; epilogue: ${exprToString(k.epilogue)} }`;
     case 'matmul':
       return `matmul ${k.name} ${k.dtype}`;
     case 'scan':

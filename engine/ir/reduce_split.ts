@@ -11,7 +11,7 @@ export function splitReduce(k: ReduceKernel): [ReduceKernel, ReduceKernel] {
     const identity = input(0, k.acc);
     pair = [
       { ...k, name: `${k.name}.partial`, out: k.acc, epilogue: identity },
-      { ...k, name: `${k.name}.final`, input: k.acc, prologue: identity },
+      { ...k, name: `${k.name}.final`, inputs: [k.acc], prologue: identity },
     ];
     cache.set(k, pair);
   }

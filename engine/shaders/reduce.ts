@@ -5,7 +5,8 @@
 // Long axes run in two passes (chunks of partial results, then a reduction of the partials), which keeps
 // float32 sums close to a pairwise sum's accuracy.
 import { DTYPE_INFO, type DType } from '../core/dtype';
-import type { ReduceKernel, ReduceOp } from '../ir/kernel';
+import type { Launch, ReduceKernel, ReduceOp } from '../ir/kernel';
+import { broadcastStrides } from '../core/shape';
 import type { ShaderModuleSpec } from './codegen';
 import { HelperSet, emitExpr, fromStorage, paramRef, toStorage } from './emit';
 import { paramBits, wordRef } from './layout';
@@ -15,43 +16,72 @@ export interface Dims {
   strides: number[];
 }
 
+/** Geometry of one reduction: kept dims (one output each) × reduced dims, with per-input strides. */
 export interface ReduceGeometry {
   outputs: number;
   /** Number of reduced elements per output. */
   R: number;
-  offset: number;
-  kept: Dims;
-  red: Dims;
+  keptShape: number[];
+  redShape: number[];
+  /** Per input (all inputs are seen with the reduced tensor's shape; broadcast dims have stride 0). */
+  inputs: { offset: number; kept: number[]; red: number[] }[];
 }
 
 /** Merges consecutive dims whose strides allow addressing them as one (size-1 dims are dropped). */
 export function mergeDims(shape: number[], strides: number[]): Dims {
-  const out: Dims = { shape: [], strides: [] };
+  const m = mergeMulti(shape, [strides]);
+  return { shape: m.shape, strides: m.strides[0] };
+}
+
+/** mergeDims over several inputs at once: dims merge only when they merge for every input. */
+export function mergeMulti(shape: number[], strides: number[][]): { shape: number[]; strides: number[][] } {
+  const out = { shape: [] as number[], strides: strides.map(() => [] as number[]) };
   shape.forEach((s, i) => {
     if (s === 1) return;
     const n = out.shape.length;
-    if (n > 0 && out.strides[n - 1] === strides[i] * s) {
+    if (n > 0 && strides.every((st, k) => out.strides[k][n - 1] === st[i] * s)) {
       out.shape[n - 1] *= s;
-      out.strides[n - 1] = strides[i];
+      strides.forEach((st, k) => (out.strides[k][n - 1] = st[i]));
     } else {
       out.shape.push(s);
-      out.strides.push(strides[i]);
+      strides.forEach((st, k) => out.strides[k].push(st[i]));
     }
   });
   return out;
 }
 
-export function reduceGeometry(shape: readonly number[], strides: readonly number[], offset: number, axes: readonly number[]): ReduceGeometry {
+/** Geometry for reducing `axes` of a tensor of `shape`, read through one view per input. */
+export function reduceGeometry(
+  shape: readonly number[],
+  views: { strides: readonly number[]; offset: number }[],
+  axes: readonly number[],
+): ReduceGeometry {
   const ax = new Set(axes);
   const pick = (keep: boolean) => {
     const idx = shape.map((_, i) => i).filter((i) => ax.has(i) !== keep);
-    return mergeDims(idx.map((i) => shape[i]), idx.map((i) => strides[i]));
+    return mergeMulti(idx.map((i) => shape[i]), views.map((v) => idx.map((i) => v.strides[i])));
   };
   const kept = pick(true);
   const red = pick(false);
   const outputs = shape.reduce((p, s, i) => (ax.has(i) ? p : p * s), 1);
   const R = shape.reduce((p, s, i) => (ax.has(i) ? p * s : p), 1);
-  return { outputs, R, offset, kept, red };
+  return {
+    outputs,
+    R,
+    keptShape: kept.shape,
+    redShape: red.shape,
+    inputs: views.map((v, k) => ({ offset: v.offset, kept: kept.strides[k], red: red.strides[k] })),
+  };
+}
+
+/** The geometry of a reduce launch: every input seen with the reduced tensor's shape (`inShape`). */
+export function reduceGeometryOf(launch: Launch): ReduceGeometry {
+  const shape = launch.inShape ?? launch.inputs[0].shape;
+  return reduceGeometry(
+    shape,
+    launch.inputs.map((v) => ({ strides: broadcastStrides(v.shape, v.strides, shape), offset: v.offset })),
+    launch.axes ?? [],
+  );
 }
 
 export interface ReducePlan {
@@ -77,22 +107,24 @@ export function planReduce(op: ReduceOp, R: number, cpuLike: boolean): ReducePla
 }
 
 // ---- uniform block: fixed words first, then geometry, then params ----
-// 0 outputs, 1..3 NaN/+Inf/-Inf, 4 R, 5 chunks, 6 chunkSize, 7 offset, 8… kept shape, kept strides,
-// red shape, red strides, params.
+// 0 outputs, 1..3 NaN/+Inf/-Inf, 4 R, 5 chunks, 6 chunkSize, 7 unused, 8… kept shape, red shape, then per
+// input: offset, kept strides, red strides; then params.
 interface ReduceLayout {
   keptShape: number[];
-  keptStrides: number[];
   redShape: number[];
-  redStrides: number[];
+  inputs: { offset: number; kept: number[]; red: number[] }[];
   params: number[];
   vec4s: number;
 }
 
-function reduceLayout(keptRank: number, redRank: number, nParams: number): ReduceLayout {
+function reduceLayout(keptRank: number, redRank: number, nInputs: number, nParams: number): ReduceLayout {
   let w = 8;
   const take = (n: number) => Array.from({ length: n }, () => w++);
-  const l = { keptShape: take(keptRank), keptStrides: take(keptRank), redShape: take(redRank), redStrides: take(redRank), params: take(nParams) };
-  return { ...l, vec4s: Math.ceil(w / 4) };
+  const keptShape = take(keptRank);
+  const redShape = take(redRank);
+  const inputs = Array.from({ length: nInputs }, () => ({ offset: take(1)[0], kept: take(keptRank), red: take(redRank) }));
+  const params = take(nParams);
+  return { keptShape, redShape, inputs, params, vec4s: Math.ceil(w / 4) };
 }
 
 export function packReduceUniforms(
@@ -103,14 +135,17 @@ export function packReduceUniforms(
   into: Uint32Array,
   at: number,
 ): number {
-  const l = reduceLayout(g.kept.shape.length, g.red.shape.length, k.params.length);
+  const l = reduceLayout(g.keptShape.length, g.redShape.length, g.inputs.length, k.params.length);
   into.fill(0, at, at + l.vec4s * 4);
-  into.set([g.outputs, 0x7fc00000, 0x7f800000, 0xff800000, g.R, plan.chunks, plan.chunkSize, g.offset], at);
+  into.set([g.outputs, 0x7fc00000, 0x7f800000, 0xff800000, g.R, plan.chunks, plan.chunkSize, 0], at);
   const put = (words: number[], values: number[]) => words.forEach((w, i) => (into[at + w] = values[i]));
-  put(l.keptShape, g.kept.shape);
-  put(l.keptStrides, g.kept.strides);
-  put(l.redShape, g.red.shape);
-  put(l.redStrides, g.red.strides);
+  put(l.keptShape, g.keptShape);
+  put(l.redShape, g.redShape);
+  g.inputs.forEach((gi, i) => {
+    into[at + l.inputs[i].offset] = gi.offset;
+    put(l.inputs[i].kept, gi.kept); // negative strides wrap to their i32 bits
+    put(l.inputs[i].red, gi.red);
+  });
   put(l.params, params.map((v, i) => paramBits(v, k.params[i])));
   return l.vec4s * 16;
 }
@@ -170,23 +205,30 @@ function decompose(v: string, prefix: string, shapeWords: number[]): string[] {
 }
 
 export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: number, plan: ReducePlan): ShaderModuleSpec {
-  const l = reduceLayout(keptRank, redRank, k.params.length);
+  const n = k.inputs.length;
+  const l = reduceLayout(keptRank, redRank, n, k.params.length);
   const helpers = new HelperSet();
   const arg = k.op === 'argmax' || k.op === 'argmin';
   const accT = DTYPE_INFO[k.acc].wgsl;
-  const leaf = (name: string) => (n: { prim: string; value: number; dtype: DType }) =>
-    n.prim === 'input' ? name : n.prim === 'param' ? paramRef(l.params[n.value], n.dtype) : (() => { throw new Error(`reduce: ${n.prim} leaf`); })();
-  const pro = emitExpr(k.prologue, leaf('x'), helpers, 'p');
-  const epi = emitExpr(k.epilogue, leaf(arg ? 'best' : 'acc'), helpers, 'e'); // arg: the epilogue sees the index
+  const leaf = (inputName: (i: number) => string) => (e: { prim: string; value: number; dtype: DType }) => {
+    if (e.prim === 'input') return inputName(e.value);
+    if (e.prim === 'param') return paramRef(l.params[e.value], e.dtype);
+    throw new Error(`reduce: ${e.prim} leaf`);
+  };
+  const pro = emitExpr(k.prologue, leaf((i) => `x${i}`), helpers, 'p');
+  // arg-reductions: the epilogue sees the index
+  const epi = emitExpr(k.epilogue, leaf(() => (arg ? 'best' : 'acc')), helpers, 'e');
   const id = identity(k.op, k.acc, helpers);
   const better = k.op === 'argmax' ? '>' : '<';
-
-  // The loop body: load element r of this output's reduced range and fold it into (acc[, best]).
   const keptCoords = Array.from({ length: keptRank }, (_, d) => `k${d}`);
   const redCoords = Array.from({ length: redRank }, (_, d) => `r${d}`);
+  const used = new Set<number>();
+  linearizeInputs(k.prologue, used);
+
+  // The loop body: element r of this output's reduced range, from every input, folded into (acc[, best]).
   const fold = [
     ...decompose('r', 'r', l.redShape),
-    `let x = ${fromStorage(`in0[${addressOf('base', redCoords, l.redStrides)}]`, k.input)};`,
+    ...[...used].map((i) => `let x${i} = ${fromStorage(`in${i}[${addressOf(`base${i}`, redCoords, l.inputs[i].red)}]`, k.inputs[i])};`),
     ...pro.lines,
     arg
       ? `if (${pro.result} ${better} acc || best == 2147483647i) { acc = ${pro.result}; best = i32(r); }`
@@ -195,18 +237,18 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
   const head = [
     `// wgflow kernel: ${k.name} (reduce ${k.op}, ${plan.strategy}${plan.chunks > 1 ? `, ${plan.chunks} chunks` : ''})`,
     `@group(0) @binding(0) var<uniform> u: array<vec4<u32>, ${l.vec4s}>;`,
-    `@group(0) @binding(1) var<storage, read> in0: array<${DTYPE_INFO[k.input].storage}>;`,
-    `@group(0) @binding(2) var<storage, read_write> out: array<${DTYPE_INFO[k.out].storage}>;`,
+    ...k.inputs.map((d, i) => `@group(0) @binding(${i + 1}) var<storage, read> in${i}: array<${DTYPE_INFO[d].storage}>;`),
+    `@group(0) @binding(${n + 1}) var<storage, read_write> out: array<${DTYPE_INFO[k.out].storage}>;`,
   ];
-  const store = (g: string) => [
-    ...epi.lines,
-    `out[${g}] = ${toStorage(epi.result, k.out)};`,
-  ];
+  const store = (g: string) => [...epi.lines, `out[${g}] = ${toStorage(epi.result, k.out)};`];
   const prelude = (g: string) => [
     `let o = ${g} / ${wordRef(5)};`,
     `let chunk = ${g} % ${wordRef(5)};`,
     ...decompose('o', 'k', l.keptShape),
-    `let base = ${['i32(' + wordRef(7) + ')', ...keptCoords.map((c, d) => `i32(${c}) * bitcast<i32>(${wordRef(l.keptStrides[d])})`)].join(' + ')};`,
+    ...[...used].map(
+      (i) =>
+        `let base${i} = ${[`i32(${wordRef(l.inputs[i].offset)})`, ...keptCoords.map((c, d) => `i32(${c}) * bitcast<i32>(${wordRef(l.inputs[i].kept[d])})`)].join(' + ')};`,
+    ),
     `let start = chunk * ${wordRef(6)};`,
     `let end = min(start + ${wordRef(6)}, ${wordRef(4)});`,
     `var acc: ${accT} = ${id};`,
@@ -214,23 +256,21 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
   ];
   const total = `(${wordRef(0)} * ${wordRef(5)})`;
   let main: string[];
-  let wg: number;
+  const wg = plan.workgroupSize;
   if (plan.strategy === 'thread') {
-    wg = plan.workgroupSize;
     main = [
       `@compute @workgroup_size(${wg})`,
       'fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {',
       `  let g = gid.x + gid.y * nwg.x * ${wg}u;`,
       `  if (g >= ${total}) { return; }`,
-      ...prelude('g').map((s) => `  ${s}`),
+      ...prelude('g').map((x) => `  ${x}`),
       '  for (var r = start; r < end; r = r + 1u) {',
-      ...fold.map((s) => `    ${s}`),
+      ...fold.map((x) => `    ${x}`),
       '  }',
-      ...store('g').map((s) => `  ${s}`),
+      ...store('g').map((x) => `  ${x}`),
       '}',
     ];
   } else {
-    wg = plan.workgroupSize;
     const shared = [`var<workgroup> sv: array<${accT}, ${wg}>;`, ...(arg ? [`var<workgroup> si: array<i32, ${wg}>;`] : [])];
     const treeStep = arg
       ? [
@@ -245,9 +285,9 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
       // g is uniform across the workgroup, so this early return keeps the barriers below in uniform control flow.
       '  let g = wid.x + wid.y * nwg.x;',
       `  if (g >= ${total}) { return; }`,
-      ...prelude('g').map((s) => `  ${s}`),
+      ...prelude('g').map((x) => `  ${x}`),
       `  for (var r = start + lid; r < end; r = r + ${wg}u) {`,
-      ...fold.map((s) => `    ${s}`),
+      ...fold.map((x) => `    ${x}`),
       '  }',
       '  sv[lid] = acc;',
       ...(arg ? ['  si[lid] = best;'] : []),
@@ -260,11 +300,25 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
       '  }',
       '  if (lid == 0u) {',
       arg ? '    let best = si[0];' : '    let acc = sv[0];',
-      ...store('g').map((s) => `    ${s}`),
+      ...store('g').map((x) => `    ${x}`),
       '  }',
       '}',
     ];
   }
   const code = [...head, ...helpers.code(), ...main, ''].join('\n');
-  return { code, bindings: { uniform: 0, inputs: [1], output: 2 }, workgroupSize: [wg, 1, 1], elementsPerThread: 1, uniformBytes: l.vec4s * 16 };
+  return {
+    code,
+    bindings: { uniform: 0, inputs: k.inputs.map((_, i) => i + 1), output: n + 1 },
+    workgroupSize: [wg, 1, 1],
+    elementsPerThread: 1,
+    uniformBytes: l.vec4s * 16,
+  };
+}
+
+/** The input slots an expression reads. */
+function linearizeInputs(e: { prim: string; value: number; args: readonly unknown[] }, into: Set<number>, seen = new Set<unknown>()): void {
+  if (seen.has(e)) return;
+  seen.add(e);
+  if (e.prim === 'input') into.add(e.value);
+  for (const a of e.args) linearizeInputs(a as typeof e, into, seen);
 }

@@ -74,6 +74,43 @@ describe('fusion', () => {
   });
 });
 
+describe('fusion into reductions', () => {
+  const rows = [[1, 2, 3, 4], [-1, 0, 1, 8]];
+  test('sum(exp(x)) is 1 kernel (the exp is the reduction prologue)', async () => {
+    const g = new wg.Graph();
+    const y = g.build(() => wg.sum(wg.exp(g.placeholder('float32', [2, 4], 'x')), 1));
+    const { kernels, value } = await kernelsPerRun(g, y, { x: rows });
+    expect(kernels).toBe(1);
+    (value as number[]).forEach((v, i) => expect(v).toBeCloseTo(rows[i].reduce((s, x) => s + Math.exp(x), 0), 3));
+  });
+
+  test('softmax is at most 3 kernels (4 in eager)', async () => {
+    const g = new wg.Graph();
+    const y = g.build(() => wg.softmax(g.placeholder('float32', [2, 4], 'x')));
+    const { kernels, value } = await kernelsPerRun(g, y, { x: rows });
+    expect(kernels).toBeLessThanOrEqual(3);
+    const x = wg.tensor(rows);
+    expect(eagerKernels(() => wg.softmax(x))).toBe(4);
+    x.dispose();
+    (value as number[][]).forEach((r, i) => {
+      const e = rows[i].map((v) => Math.exp(v - Math.max(...rows[i])));
+      r.forEach((v, j) => expect(v).toBeCloseTo(e[j] / e.reduce((a, b) => a + b, 0), 5));
+    });
+  });
+
+  test('layerNorm is at most 3 kernels', async () => {
+    const g = new wg.Graph();
+    const y = g.build(() => wg.layerNorm(g.placeholder('float32', [2, 4], 'x'), wg.ones([4]), wg.zeros([4])));
+    const { kernels, value } = await kernelsPerRun(g, y, { x: rows });
+    expect(kernels).toBeLessThanOrEqual(3);
+    (value as number[][]).forEach((r, i) => {
+      const m = rows[i].reduce((a, b) => a + b, 0) / 4;
+      const v = rows[i].reduce((a, b) => a + (b - m) ** 2, 0) / 4;
+      r.forEach((got, j) => expect(got).toBeCloseTo((rows[i][j] - m) / Math.sqrt(v + 1e-5), 4));
+    });
+  });
+});
+
 describe('other passes', () => {
   test('constant folding computes constant subgraphs once: the seed program runs no kernel', async () => {
     const g = new wg.Graph();

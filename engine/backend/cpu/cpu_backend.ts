@@ -6,7 +6,7 @@ import { exprToString, linearize, type Expr } from '../../ir/expr';
 import { kernelToString, type ElementwiseKernel, type Launch } from '../../ir/kernel';
 import type { Backend, BackendLimits, MemoryStats, ReadRequest, StorageArray } from '../backend';
 import { CPU_PRIMS, castValue } from './prims';
-import { cpuMatmul, cpuReduce, cpuScan, type Unary } from './kernels';
+import { cpuMatmul, cpuReduce, cpuScan, type Prologue, type Unary } from './kernels';
 
 export interface CpuStorage {
   data: StorageArray;
@@ -92,7 +92,7 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
       case 'elementwise':
         return this.elementwise(k, launch);
       case 'reduce':
-        return cpuReduce(k, launch, this.unary(k.prologue, launch.params), this.unary(k.epilogue, launch.params));
+        return cpuReduce(k, launch, this.multi(k.prologue, launch.params), this.unary(k.epilogue, launch.params));
       case 'matmul':
         return cpuMatmul(k, launch);
       case 'scan':
@@ -115,6 +115,23 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
     const round = DTYPE_INFO[e.dtype].round;
     return (x) => {
       for (const s of inSlots) regs[s] = x;
+      for (const step of p.steps) step(regs, []);
+      return round(regs[p.result]);
+    };
+  }
+
+  /** A several-input expression (a fused reduction prologue) as a function of the inputs' values. */
+  private multi(e: Expr, params: number[]): Prologue {
+    const key = exprToString(e);
+    let prog = this.programs.get(key);
+    if (!prog) this.programs.set(key, (prog = compile(e)));
+    const p = prog;
+    const regs = new Float64Array(p.size);
+    for (const { slot, param, round: r } of p.paramSlots) regs[slot] = r(params[param]);
+    for (const { slot, value } of p.literals) regs[slot] = value;
+    const round = DTYPE_INFO[e.dtype].round;
+    return (xs) => {
+      for (const { slot, input } of p.inputSlots) regs[slot] = xs[input];
       for (const step of p.steps) step(regs, []);
       return round(regs[p.result]);
     };

@@ -2,91 +2,77 @@
 // shaders/reduce.ts, matmul.ts, scan.ts; accumulation in float64, rounded once at the end).
 import { DTYPE_INFO, storageArray } from '../../core/dtype';
 import type { Launch, MatmulKernel, ReduceKernel, ScanKernel } from '../../ir/kernel';
-import { reduceGeometry } from '../../shaders/reduce';
+import { reduceGeometryOf } from '../../shaders/reduce';
 import { scanGeometry } from '../../shaders/scan';
 import type { StorageArray } from '../backend';
 import type { CpuStorage } from './cpu_backend';
 
 /** A compiled one-input expression: value → value (params bound per launch). */
 export type Unary = (x: number) => number;
+/** A compiled prologue: the inputs' values at one element → the value to fold. */
+export type Prologue = (xs: Float64Array) => number;
 
-/** Visits every (kept, reduced) address pair of a geometry: for each output, `each(o, addresses)`. */
-function forEachRow(dims: { shape: number[]; strides: number[] }, base: number, visit: (addr: number) => void): void {
-  const n = dims.shape.length;
-  if (n === 0) {
-    visit(base);
-    return;
-  }
-  const c = new Array<number>(n).fill(0);
-  let addr = base;
-  for (;;) {
-    visit(addr);
-    let d = n - 1;
-    for (; d >= 0; d--) {
-      c[d]++;
-      addr += dims.strides[d];
-      if (c[d] < dims.shape[d]) break;
-      addr -= dims.strides[d] * c[d];
-      c[d] = 0;
-    }
-    if (d < 0) return;
-  }
-}
-
-export function cpuReduce(k: ReduceKernel, launch: Launch<CpuStorage>, prologue: Unary, epilogue: Unary): void {
-  const v = launch.inputs[0];
-  const g = reduceGeometry(v.shape, v.strides, v.offset, launch.axes ?? []);
-  const x = storageArray(k.input, v.handle.data.buffer as ArrayBuffer);
+export function cpuReduce(k: ReduceKernel, launch: Launch<CpuStorage>, prologue: Prologue, epilogue: Unary): void {
+  const g = reduceGeometryOf(launch);
+  const xs = launch.inputs.map((v, i) => storageArray(k.inputs[i], v.handle.data.buffer as ArrayBuffer));
   const out = storageArray(k.out, launch.out.data.buffer as ArrayBuffer);
   const roundOut = DTYPE_INFO[k.out].round;
   const roundAcc = DTYPE_INFO[k.acc].round;
   const f = k.acc === 'float32';
-  let o = 0;
-  forEachRow(g.kept, g.offset, (base) => {
-    if (o >= g.outputs) return;
-    let acc: number;
-    switch (k.op) {
-      case 'sum':
-      case 'prod': {
-        const sum = k.op === 'sum';
-        acc = sum ? 0 : 1;
-        // Sums accumulate exactly enough in float64 (integer sums stay exact below 2^53, then wrap when
-        // rounded); integer products wrap at every step like the GPU's.
-        if (g.R > 0) forEachRow(g.red, base, (a) => (acc = sum ? acc + prologue(x[a]) : f ? acc * prologue(x[a]) : Math.imul(acc, prologue(x[a]))));
-        acc = roundAcc(acc);
-        break;
-      }
-      case 'max':
-      case 'min': {
-        const max = k.op === 'max';
-        acc = max ? (f ? -Infinity : k.acc === 'int32' ? -2147483648 : 0) : f ? Infinity : k.acc === 'int32' ? 2147483647 : 4294967295;
-        if (g.R > 0) forEachRow(g.red, base, (a) => {
-          const y = prologue(x[a]);
-          acc = Number.isNaN(acc) || Number.isNaN(y) ? NaN : max ? Math.max(acc, y) : Math.min(acc, y);
-        });
-        break;
-      }
-      case 'argmax':
-      case 'argmin': {
-        let best = -1;
-        let bestV = 0;
-        let r = 0;
-        forEachRow(g.red, base, (a) => {
-          const y = prologue(x[a]);
-          if (best < 0 || (k.op === 'argmax' ? y > bestV : y < bestV)) {
-            best = r;
-            bestV = y;
-          }
-          r++;
-        });
-        acc = best;
-        break;
-      }
-      default:
-        return k.op satisfies never;
+  const n = xs.length;
+  const vals = new Float64Array(n);
+  const kr = g.keptShape.length;
+  const rr = g.redShape.length;
+  const kc = new Array<number>(kr).fill(0);
+  for (let o = 0; o < g.outputs; o++) {
+    // Kept coordinates of output o (row-major), then each input's base address.
+    let rem = o;
+    for (let d = kr - 1; d >= 0; d--) {
+      kc[d] = rem % g.keptShape[d];
+      rem = Math.floor(rem / g.keptShape[d]);
     }
-    out[o++] = roundOut(epilogue(acc));
-  });
+    const addr = g.inputs.map((gi) => gi.offset + kc.reduce((p, c, d) => p + c * gi.kept[d], 0));
+    const rc = new Array<number>(rr).fill(0);
+    let acc: number;
+    const isArg = k.op === 'argmax' || k.op === 'argmin';
+    const max = k.op === 'max' || k.op === 'argmax';
+    acc = k.op === 'sum' ? 0 : k.op === 'prod' ? 1 : max ? (f ? -Infinity : k.acc === 'int32' ? -2147483648 : 0) : f ? Infinity : k.acc === 'int32' ? 2147483647 : 4294967295;
+    let best = -1;
+    for (let r = 0; r < g.R; r++) {
+      for (let i = 0; i < n; i++) vals[i] = xs[i][addr[i]];
+      const y = prologue(vals);
+      switch (k.op) {
+        case 'sum':
+          acc += y; // float64 accumulation (integer sums exact below 2^53), rounded once below
+          break;
+        case 'prod':
+          acc = f ? acc * y : Math.imul(acc, y);
+          break;
+        case 'max':
+        case 'min':
+          acc = Number.isNaN(acc) || Number.isNaN(y) ? NaN : max ? Math.max(acc, y) : Math.min(acc, y);
+          break;
+        case 'argmax':
+        case 'argmin':
+          if (best < 0 || (max ? y > acc : y < acc)) {
+            best = r;
+            acc = y;
+          }
+          break;
+        default:
+          return k.op satisfies never;
+      }
+      // Advance the reduced coordinates and every input's address.
+      for (let d = rr - 1; d >= 0; d--) {
+        rc[d]++;
+        for (let i = 0; i < n; i++) addr[i] += g.inputs[i].red[d];
+        if (rc[d] < g.redShape[d]) break;
+        for (let i = 0; i < n; i++) addr[i] -= g.inputs[i].red[d] * rc[d];
+        rc[d] = 0;
+      }
+    }
+    out[o] = roundOut(epilogue(isArg ? best : roundAcc(acc)));
+  }
 }
 
 export function cpuMatmul(k: MatmulKernel, launch: Launch<CpuStorage>): void {

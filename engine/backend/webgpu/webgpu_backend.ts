@@ -6,7 +6,7 @@ import { generateWGSL, gridFor, type CodegenOptions, type ShaderModuleSpec } fro
 import { packUniforms, uniformLayout, type UniformLayout } from '../../shaders/layout';
 import { chooseMatmul, generateMatmulWGSL, matmulGrid, packMatmulUniforms, type MatmulVariant } from '../../shaders/matmul';
 import {
-  generateReduceWGSL, mergeDims, packReduceUniforms, planReduce, reduceGeometry, type ReduceGeometry, type ReducePlan,
+  generateReduceWGSL, packReduceUniforms, planReduce, reduceGeometry, reduceGeometryOf, type ReduceGeometry, type ReducePlan,
 } from '../../shaders/reduce';
 import { generateScanWGSL, packScanUniforms, scanGeometry } from '../../shaders/scan';
 import { splitReduce } from '../../ir/reduce_split';
@@ -171,24 +171,24 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   }
 
   private runReduce(k: ReduceKernel, launch: Launch<GpuStorage>): void {
-    const v = launch.inputs[0];
-    const g = reduceGeometry(v.shape, v.strides, v.offset, launch.axes ?? []);
+    const g = reduceGeometryOf(launch);
     const plan = planReduce(k.op, g.R, this.cpuLike);
-    const passes: { kernel: ReduceKernel; geom: ReduceGeometry; plan: ReducePlan; input: GPUBuffer; out: GPUBuffer; params: number[] }[] = [];
+    const inputs = launch.inputs.map((v) => v.handle.buffer);
+    const passes: { kernel: ReduceKernel; geom: ReduceGeometry; plan: ReducePlan; inputs: GPUBuffer[]; out: GPUBuffer; params: number[] }[] = [];
     let partials: GpuStorage | undefined;
     if (plan.chunks > 1) {
       // Two passes: chunk partials into a temporary buffer, then reduce the partials of each output.
       const [first, second] = splitReduce(k);
       partials = this.alloc(g.outputs * plan.chunks * 4);
-      const pg: ReduceGeometry = { outputs: g.outputs, R: plan.chunks, offset: 0, kept: mergeDims([g.outputs], [plan.chunks]), red: mergeDims([plan.chunks], [1]) };
-      passes.push({ kernel: first, geom: g, plan, input: v.handle.buffer, out: partials.buffer, params: launch.params });
-      passes.push({ kernel: second, geom: pg, plan: planReduce(k.op, plan.chunks, this.cpuLike), input: partials.buffer, out: launch.out.buffer, params: launch.params });
+      const pg = reduceGeometry([g.outputs, plan.chunks], [{ strides: [plan.chunks, 1], offset: 0 }], [1]);
+      passes.push({ kernel: first, geom: g, plan, inputs, out: partials.buffer, params: launch.params });
+      passes.push({ kernel: second, geom: pg, plan: planReduce(k.op, plan.chunks, this.cpuLike), inputs: [partials.buffer], out: launch.out.buffer, params: launch.params });
     } else {
-      passes.push({ kernel: k, geom: g, plan, input: v.handle.buffer, out: launch.out.buffer, params: launch.params });
+      passes.push({ kernel: k, geom: g, plan, inputs, out: launch.out.buffer, params: launch.params });
     }
     for (const ps of passes) {
-      const kr = ps.geom.kept.shape.length;
-      const rr = ps.geom.red.shape.length;
+      const kr = ps.geom.keptShape.length;
+      const rr = ps.geom.redShape.length;
       const key = `${ps.plan.strategy}:${ps.plan.workgroupSize}:${ps.plan.chunks > 1}:${kr}:${rr}`;
       const p = this.pipelineFor(ps.kernel, key, () => generateReduceWGSL(ps.kernel, kr, rr, ps.plan));
       const groups = ps.geom.outputs * ps.plan.chunks;
@@ -196,7 +196,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
         ps.plan.strategy === 'thread'
           ? gridFor(groups, p.spec, this.tuning.maxWorkgroupsPerDim)
           : gridFor(groups, { workgroupSize: [1, 1, 1], elementsPerThread: 1 }, this.tuning.maxWorkgroupsPerDim);
-      this.encode(p, (arena, at) => packReduceUniforms(ps.kernel, ps.geom, ps.plan, ps.params, arena, at), [ps.input], ps.out, grid);
+      this.encode(p, (arena, at) => packReduceUniforms(ps.kernel, ps.geom, ps.plan, ps.params, arena, at), ps.inputs, ps.out, grid);
     }
     // Recorded commands keep their order, so the temporary can return to the pool right away; a prepared
     // program keeps it instead (it runs again later).

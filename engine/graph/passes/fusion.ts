@@ -1,9 +1,10 @@
 // Fusion pass (on a plan's launches): an elementwise launch whose only reader is a later elementwise
-// launch that reads it element for element is inlined into that reader. Chains collapse into ONE
-// generated kernel (same Kernel IR, same code generator as eager); the intermediate is never written.
+// launch or reduction that reads it element for element is inlined into that reader (a reduction takes it
+// as its prologue). Chains collapse into ONE generated kernel (same Kernel IR, same code generator as
+// eager); the intermediate is never written.
 import { shapesEqual, isContiguous, sizeOf } from '../../core/shape';
 import { type Expr, input, load, param, rewrite, usesPrim } from '../../ir/expr';
-import type { ElementwiseKernel, InputLayout, Launch, View } from '../../ir/kernel';
+import type { ElementwiseKernel, InputLayout, Launch, ReduceKernel, View } from '../../ir/kernel';
 import type { Slot } from '../recorder';
 import type { PassContext, PassReport } from './index';
 
@@ -74,10 +75,42 @@ function fuse(P: Launch<Slot> & { kernel: ElementwiseKernel }, C: Launch<Slot> &
   };
 }
 
+/** Inlines elementwise producer P into reduction C's prologue (C reads P's output element for element). */
+function fuseIntoReduce(P: Launch<Slot> & { kernel: ElementwiseKernel }, C: Launch<Slot> & { kernel: ReduceKernel }, s: Slot): Launch<Slot> | undefined {
+  const pe = P.kernel.expr;
+  if (usesPrim(pe, 'coord') || usesPrim(pe, 'index') || usesPrim(pe, 'load')) return undefined;
+  const inputs: View<Slot>[] = [];
+  const indexOf = (v: View<Slot>) => {
+    const i = inputs.findIndex((w) => sameView(w, v));
+    if (i >= 0) return i;
+    inputs.push(v);
+    return inputs.length - 1;
+  };
+  const cMap = C.inputs.map((v) => (v.handle === s ? -1 : indexOf(v)));
+  const pMap = P.inputs.map((v) => indexOf(v));
+  if (inputs.length > MAX_INPUTS) return undefined;
+  const pOffset = C.params.length;
+  const pExpr = rewrite(pe, (e) => {
+    if (e.prim === 'input') return input(pMap[e.value], e.dtype);
+    if (e.prim === 'param') return param(e.value + pOffset, e.dtype);
+    return undefined;
+  });
+  const prologue = rewrite(C.kernel.prologue, (e) => (e.prim === 'input' ? (cMap[e.value] < 0 ? pExpr : input(cMap[e.value], e.dtype)) : undefined));
+  const kernel: ReduceKernel = {
+    ...C.kernel,
+    name: `${P.kernel.name}+${C.kernel.name}`,
+    inputs: inputs.map((v) => v.dtype),
+    prologue,
+    params: [...C.kernel.params, ...P.kernel.params],
+  };
+  return { ...C, kernel, inputs, inShape: P.outShape, params: [...C.params, ...P.params], nodes: [...(P.nodes ?? []), ...(C.nodes ?? [])] };
+}
+
 export function fusionPass(ctx: PassContext): PassReport {
   const launches = ctx.launches;
   const groups = new Map<Launch<Slot>, number>(); // fused launch → number of ops in it
   let fused = 0;
+  let recomputed = 0;
   // Uses of every slot: reads by launches, plus fetches/prints (kept) — a slot read elsewhere stays.
   const uses = new Map<Slot, number>();
   const use = (s: Slot | undefined) => s && uses.set(s, (uses.get(s) ?? 0) + 1);
@@ -86,41 +119,53 @@ export function fusionPass(ctx: PassContext): PassReport {
   const producer = new Map<Slot, number>();
   for (let ci = 0; ci < launches.length; ci++) {
     let C = launches[ci];
-    if (!C || !isElementwise(C)) {
+    const reduce = C && C.kernel.kind === 'reduce';
+    if (!C || (!isElementwise(C) && !reduce)) {
       if (C && !C.outView) producer.set(C.out, ci);
       continue;
     }
+    // The shape the consumer reads its inputs at: its output (elementwise) or the reduced tensor (reduce).
+    const readShape = reduce ? (C.inShape ?? C.inputs[0].shape) : C.outShape;
     // Inline producers while one qualifies (the fused kernel may qualify again for the next input).
     for (let again = true; again; ) {
       again = false;
       for (const v of C.inputs) {
         const s = v.handle;
         const pi = producer.get(s);
-        if (pi === undefined || s.kind !== 'temp' || uses.get(s) !== 1) continue;
+        // A reduction may take a copy of a producer other launches also read (recomputing an elementwise
+        // expression is cheaper than a pass over memory); elsewhere the producer must have one reader.
+        const shared = (uses.get(s) ?? 0) > 1;
+        if (pi === undefined || s.kind !== 'temp' || (shared && (!reduce || ctx.keep.has(s)))) continue;
         const P = launches[pi];
-        if (!P || !isElementwise(P) || P.outView || !shapesEqual(P.outShape, C.outShape)) continue;
-        if (!readsAligned(v, C.outShape) || C.inputs.filter((w) => w.handle === s).length !== 1) continue;
+        if (!P || !isElementwise(P) || P.outView || !shapesEqual(P.outShape, readShape)) continue;
+        if (!readsAligned(v, readShape) || C.inputs.filter((w) => w.handle === s).length !== 1) continue;
         // A kernel may not read the buffer it writes (assign into a variable that P reads).
         if (P.inputs.some((w) => w.handle === C.out)) continue;
         // Nothing between P and C may write a slot P reads (variables written by assign, concat parts…).
         const written = new Set(launches.slice(pi + 1, ci).flatMap((l) => (l ? [l.out] : [])));
         if (P.inputs.some((w) => written.has(w.handle))) continue;
-        const merged = fuse(P, C as Launch<Slot> & { kernel: ElementwiseKernel }, s);
+        const merged = reduce
+          ? fuseIntoReduce(P, C as Launch<Slot> & { kernel: ReduceKernel }, s)
+          : fuse(P, C as Launch<Slot> & { kernel: ElementwiseKernel }, s);
         if (!merged) continue;
-        groups.set(merged, (groups.get(C) ?? 1) + (groups.get(P) ?? 1));
-        groups.delete(C);
-        groups.delete(P);
-        launches[pi] = undefined as unknown as Launch<Slot>;
-        uses.delete(s);
-        // Bindings merged by the dedupe are one read fewer.
         const count = (ls: View<Slot>[], x: Slot) => ls.filter((w) => w.handle === x).length;
         for (const x of new Set([...P.inputs, ...C.inputs].map((w) => w.handle))) {
           if (x === s) continue;
-          uses.set(x, (uses.get(x) ?? 0) - count(P.inputs, x) - count(C.inputs, x) + count(merged.inputs, x));
+          // The merged kernel's reads replace C's (and P's, unless P stays for its other readers).
+          uses.set(x, (uses.get(x) ?? 0) - (shared ? 0 : count(P.inputs, x)) - count(C.inputs, x) + count(merged.inputs, x));
+        }
+        groups.set(merged, (groups.get(C) ?? 1) + (groups.get(P) ?? 1));
+        groups.delete(C);
+        if (shared) uses.set(s, (uses.get(s) ?? 0) - 1);
+        else {
+          groups.delete(P);
+          launches[pi] = undefined as unknown as Launch<Slot>;
+          uses.delete(s);
         }
         C = merged;
         launches[ci] = merged;
-        fused++;
+        if (shared) recomputed++;
+        else fused++;
         again = true;
         break;
       }
@@ -129,5 +174,6 @@ export function fusionPass(ctx: PassContext): PassReport {
   }
   ctx.launches = launches.filter(Boolean);
   const fusedGroups = [...groups.entries()].map(([l, n]) => ({ kernel: l.kernel.name, ops: n, nodes: l.nodes ?? [] }));
-  return { pass: 'fusion', removed: fused, detail: `${fused} kernels inlined into ${fusedGroups.length} fused kernels`, fusedGroups };
+  const again = recomputed ? `; ${recomputed} also recomputed inside a reduction` : '';
+  return { pass: 'fusion', removed: fused, detail: `${fused} kernels inlined into ${fusedGroups.length} fused kernels${again}`, fusedGroups };
 }
