@@ -59,6 +59,13 @@ export interface MatmulKernel {
   kind: 'matmul';
   name: string;
   dtype: DType;
+  /**
+   * Fused elementwise epilogue (graph fusion): input(0) is the product's value, input(k ≥ 1) the extra
+   * inputs (launch inputs 2…) read at the same output position; its dtype is the output's.
+   */
+  epilogue?: Expr;
+  extras?: DType[];
+  params?: DType[];
 }
 
 /** Sizes and strides of one matmul launch. */
@@ -125,7 +132,7 @@ export function kernelToString(k: Kernel): string {
     case 'reduce':
       return `reduce ${k.name} ${k.op} (${k.inputs.join(', ')}) -> acc ${k.acc} -> ${k.out} { prologue: ${exprToString(k.prologue)}; epilogue: ${exprToString(k.epilogue)} }`;
     case 'matmul':
-      return `matmul ${k.name} ${k.dtype}`;
+      return `matmul ${k.name} ${k.dtype}${k.epilogue ? ` { epilogue: ${exprToString(k.epilogue)} }` : ''}`;
     case 'scan':
       return `scan ${k.name} ${k.op} ${k.dtype}${k.exclusive ? ' exclusive' : ''}${k.reverse ? ' reverse' : ''}`;
     default:

@@ -9,7 +9,8 @@ import type { MatmulGeometry, MatmulKernel } from '../ir/kernel';
 
 export type { MatmulGeometry };
 import type { ShaderModuleSpec } from './codegen';
-import { wordRef } from './layout';
+import { paramBits, wordRef } from './layout';
+import { HelperSet, emitExpr, fromStorage, paramRef, toStorage } from './emit';
 
 export interface MatmulVariant {
   /** reg: scalar loads; vec4b: B read as vec4 along n; vec4ab: also A as vec4 along k (k unrolled by 4). */
@@ -42,15 +43,35 @@ export function matmulGrid(g: MatmulGeometry, v: MatmulVariant): [number, number
 }
 
 // Uniform words: 0 M, 1 N, 2 K, 3 batch, 4 aOffset, 5 bOffset, 6 am, 7 ak, 8 bk, 9 bn, then per batch dim:
-// shape, A stride, B stride.
-function words(batchRank: number) {
+// shape, A stride, B stride; then per epilogue extra input: offset, m stride, n stride, batch strides; params.
+function words(batchRank: number, extras = 0, params = 0) {
   const base = 10;
   const dims = Array.from({ length: batchRank }, (_, d) => ({ shape: base + 3 * d, a: base + 3 * d + 1, b: base + 3 * d + 2 }));
-  return { dims, vec4s: Math.ceil((base + 3 * batchRank) / 4) };
+  let w = base + 3 * batchRank;
+  const ex = Array.from({ length: extras }, () => {
+    const e = { offset: w, m: w + 1, n: w + 2, batch: Array.from({ length: batchRank }, (_, d) => w + 3 + d) };
+    w += 3 + batchRank;
+    return e;
+  });
+  const ps = Array.from({ length: params }, () => w++);
+  return { dims, extras: ex, params: ps, vec4s: Math.ceil(w / 4) };
 }
 
-export function packMatmulUniforms(g: MatmulGeometry, into: Uint32Array, at: number): number {
-  const w = words(g.batchShape.length);
+/** An epilogue input's strides relative to the output [batch…, M, N] (0 on broadcast dims). */
+export interface ExtraGeometry {
+  offset: number;
+  strides: number[];
+}
+
+export function packMatmulUniforms(
+  g: MatmulGeometry,
+  into: Uint32Array,
+  at: number,
+  extras: ExtraGeometry[] = [],
+  params: { value: number; dtype: DType }[] = [],
+): number {
+  const r = g.batchShape.length;
+  const w = words(r, extras.length, params.length);
   into.fill(0, at, at + w.vec4s * 4);
   into.set([g.M, g.N, g.K, g.batch, g.aOffset, g.bOffset, g.am, g.ak, g.bk, g.bn], at); // negative strides wrap to i32 bits
   w.dims.forEach((d, i) => {
@@ -58,21 +79,49 @@ export function packMatmulUniforms(g: MatmulGeometry, into: Uint32Array, at: num
     into[at + d.a] = g.aBatchStrides[i];
     into[at + d.b] = g.bBatchStrides[i];
   });
+  extras.forEach((e, i) => {
+    const x = w.extras[i];
+    into[at + x.offset] = e.offset;
+    into[at + x.m] = e.strides[r];
+    into[at + x.n] = e.strides[r + 1];
+    x.batch.forEach((word, d) => (into[at + word] = e.strides[d]));
+  });
+  params.forEach((p, i) => (into[at + w.params[i]] = paramBits(p.value, p.dtype)));
   return w.vec4s * 16;
 }
 
 export function generateMatmulWGSL(k: MatmulKernel, batchRank: number, v: MatmulVariant): ShaderModuleSpec {
-  const w = words(batchRank);
+  const extras = k.extras ?? [];
+  const w = words(batchRank, extras.length, k.params?.length ?? 0);
   const T = DTYPE_INFO[k.dtype].wgsl as 'f32' | 'i32' | 'u32';
+  const outDtype = k.epilogue?.dtype ?? k.dtype;
+  const helpers = new HelperSet();
+  // The epilogue as a function of the product's value and the output position.
+  const epi = k.epilogue
+    ? emitExpr(
+        k.epilogue,
+        (e) => {
+          if (e.prim === 'param') return paramRef(w.params[e.value], e.dtype);
+          if (e.prim !== 'input') throw new Error(`matmul epilogue: ${e.prim} leaf`);
+          if (e.value === 0) return 'v';
+          const x = w.extras[e.value - 1];
+          return fromStorage(`ex${e.value - 1}[u32(eBase[${e.value - 1}] + i32(r) * bitcast<i32>(${wordRef(x.m)}) + i32(c) * bitcast<i32>(${wordRef(x.n)}))]`, e.dtype);
+        },
+        helpers,
+        'q',
+      )
+    : undefined;
   const vecB = v.name !== 'reg';
   const vecA = v.name === 'vec4ab';
   const I = (word: number) => `bitcast<i32>(${wordRef(word)})`;
   const rows = Array.from({ length: v.TM }, (_, i) => i);
   const cols = [0, 1, 2, 3];
   const batchLines: string[] = ['var brem = wid.z;', 'var aBase = ' + I(4) + ';', 'var bBase = ' + I(5) + ';'];
+  extras.forEach((_, e) => batchLines.push(`eBase[${e}] = ${I(w.extras[e].offset)};`));
   for (let d = batchRank - 1; d >= 0; d--) {
     const dim = w.dims[d];
-    batchLines.push(`{ let c = i32(brem % ${wordRef(dim.shape)}); brem = brem / ${wordRef(dim.shape)}; aBase = aBase + c * ${I(dim.a)}; bBase = bBase + c * ${I(dim.b)}; }`);
+    const ex = extras.map((_, e) => ` eBase[${e}] = eBase[${e}] + c * ${I(w.extras[e].batch[d])};`).join('');
+    batchLines.push(`{ let c = i32(brem % ${wordRef(dim.shape)}); brem = brem / ${wordRef(dim.shape)}; aBase = aBase + c * ${I(dim.a)}; bBase = bBase + c * ${I(dim.b)};${ex} }`);
   }
   const zero = T === 'f32' ? '0.0f' : T === 'i32' ? '0i' : '0u';
   const bLoad = vecB
@@ -85,7 +134,18 @@ export function generateMatmulWGSL(k: MatmulKernel, batchRank: number, v: Matmul
     vecB
       ? `@group(0) @binding(2) var<storage, read> inB4: array<vec4<${T}>>;`
       : `@group(0) @binding(2) var<storage, read> inB: array<${T}>;`,
-    `@group(0) @binding(3) var<storage, read_write> out: array<${T}>;`,
+    ...extras.map((d, e) => `@group(0) @binding(${3 + e}) var<storage, read> ex${e}: array<${DTYPE_INFO[d].storage}>;`),
+    `@group(0) @binding(${3 + extras.length}) var<storage, read_write> out: array<${DTYPE_INFO[outDtype].storage}>;`,
+    ...(extras.length ? [`var<private> eBase: array<i32, ${extras.length}>;`] : []),
+    ...helpers.code(),
+    ...(epi
+      ? [
+          `fn wg_epilogue(v: ${T}, r: u32, c: u32) -> ${DTYPE_INFO[outDtype].wgsl} {`,
+          ...epi.lines.map((l) => `  ${l}`),
+          `  return ${epi.result};`,
+          '}',
+        ]
+      : []),
     `@compute @workgroup_size(${v.WX}, ${v.WY})`,
     'fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {',
     `  let M = ${wordRef(0)}; let N = ${wordRef(1)}; let K = ${wordRef(2)};`,
@@ -118,13 +178,22 @@ export function generateMatmulWGSL(k: MatmulKernel, batchRank: number, v: Matmul
     '  let outBase = wid.z * M * N;',
     ...rows.flatMap((i) => [
       `  if (row + ${i}u < M) {`,
-      ...cols.map((j) => `    if (col + ${j}u < N) { out[outBase + (row + ${i}u) * N + col + ${j}u] = acc${i}[${j}]; }`),
+      ...cols.map((j) => {
+        const value = epi ? toStorage(`wg_epilogue(acc${i}[${j}], row + ${i}u, col + ${j}u)`, outDtype) : `acc${i}[${j}]`;
+        return `    if (col + ${j}u < N) { out[outBase + (row + ${i}u) * N + col + ${j}u] = ${value}; }`;
+      }),
       '  }',
     ]),
     '}',
     '',
   ].join('\n');
-  return { code, bindings: { uniform: 0, inputs: [1, 2], output: 3 }, workgroupSize: [v.WX, v.WY, 1], elementsPerThread: v.TM * 4, uniformBytes: w.vec4s * 16 };
+  return {
+    code,
+    bindings: { uniform: 0, inputs: [1, 2, ...extras.map((_, e) => 3 + e)], output: 3 + extras.length },
+    workgroupSize: [v.WX, v.WY, 1],
+    elementsPerThread: v.TM * 4,
+    uniformBytes: w.vec4s * 16,
+  };
 }
 
 export type MatmulDType = Extract<DType, 'float32' | 'int32' | 'uint32'>;

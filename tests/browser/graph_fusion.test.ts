@@ -111,6 +111,37 @@ describe('fusion into reductions', () => {
   });
 });
 
+describe('fusion into matmul', () => {
+  test('relu(matMul(x, w) + b) is 1 kernel (3 in eager)', async () => {
+    const g = new wg.Graph();
+    const xs = [[1, 2, 3], [4, 5, 6]];
+    const wv = [[0.5, -1], [0.25, 0.5], [-0.5, 1]];
+    const y = g.build(() => wg.relu(wg.matMul(g.placeholder('float32', [2, 3], 'x'), wg.tensor(wv)).add(wg.tensor([0.1, -2]))));
+    const { kernels, value, info } = await kernelsPerRun(g, y, { x: xs });
+    expect(kernels).toBe(1);
+    expect(info.kernels[0].kind).toBe('matmul');
+    const ref = xs.map((r) => [0, 1].map((j) => Math.max(0, r.reduce((s, v, k) => s + v * wv[k][j], 0) + [0.1, -2][j])));
+    (value as number[][]).forEach((r, i) => r.forEach((v, j) => expect(v).toBeCloseTo(ref[i][j], 5)));
+  });
+
+  test('an MLP 64×784→256→256→10 with relu and softmax runs in at most 6 kernels', async () => {
+    const g = new wg.Graph();
+    const y = g.build(() => {
+      let h = g.placeholder('float32', [64, 784], 'x');
+      for (const [i, o] of [[784, 256], [256, 256], [256, 10]]) {
+        const z = wg.matMul(h, wg.randomNormal([i, o], 0, 0.05, 'float32', i + o)).add(wg.zeros([o]));
+        h = o === 10 ? z : wg.relu(z);
+      }
+      return wg.softmax(h);
+    });
+    const x = wg.randomUniform([64, 784], 0, 1, 'float32', 3);
+    const { kernels, value } = await kernelsPerRun(g, y, { x });
+    x.dispose();
+    expect(kernels).toBeLessThanOrEqual(6);
+    (value as number[][]).forEach((row) => expect(row.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 4));
+  });
+});
+
 describe('other passes', () => {
   test('constant folding computes constant subgraphs once: the seed program runs no kernel', async () => {
     const g = new wg.Graph();

@@ -94,7 +94,7 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
       case 'reduce':
         return cpuReduce(k, launch, this.multi(k.prologue, launch.params), this.unary(k.epilogue, launch.params));
       case 'matmul':
-        return cpuMatmul(k, launch);
+        return cpuMatmul(k, launch, k.epilogue ? this.multi(k.epilogue, launch.params) : undefined);
       case 'scan':
         return cpuScan(k, launch);
       default:

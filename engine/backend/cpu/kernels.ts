@@ -3,6 +3,7 @@
 import { DTYPE_INFO, storageArray } from '../../core/dtype';
 import type { Launch, MatmulKernel, ReduceKernel, ScanKernel } from '../../ir/kernel';
 import { reduceGeometryOf } from '../../shaders/reduce';
+import { broadcastStrides } from '../../core/shape';
 import { scanGeometry } from '../../shaders/scan';
 import type { StorageArray } from '../backend';
 import type { CpuStorage } from './cpu_backend';
@@ -75,13 +76,24 @@ export function cpuReduce(k: ReduceKernel, launch: Launch<CpuStorage>, prologue:
   }
 }
 
-export function cpuMatmul(k: MatmulKernel, launch: Launch<CpuStorage>): void {
+export function cpuMatmul(k: MatmulKernel, launch: Launch<CpuStorage>, epilogue?: Prologue): void {
   const g = launch.matmul!;
   const a = storageArray(k.dtype, launch.inputs[0].handle.data.buffer as ArrayBuffer);
   const b = storageArray(k.dtype, launch.inputs[1].handle.data.buffer as ArrayBuffer);
-  const out = storageArray(k.dtype, launch.out.data.buffer as ArrayBuffer);
+  const outDtype = k.epilogue?.dtype ?? k.dtype;
+  const out = storageArray(outDtype, launch.out.data.buffer as ArrayBuffer);
   const f = k.dtype === 'float32';
   const round = DTYPE_INFO[k.dtype].round;
+  const roundOut = DTYPE_INFO[outDtype].round;
+  // Epilogue inputs, addressed at output positions [batch…, m, n].
+  const extras = launch.inputs.slice(2).map((v, i) => ({
+    data: storageArray(k.extras![i], v.handle.data.buffer as ArrayBuffer),
+    offset: v.offset,
+    strides: broadcastStrides(v.shape, v.strides, launch.outShape),
+  }));
+  const vals = new Float64Array(1 + extras.length);
+  const rank0 = g.batchShape.length;
+  const bcoords = new Array<number>(rank0).fill(0);
   const rank = g.batchShape.length;
   for (let bi = 0; bi < g.batch; bi++) {
     let rem = bi;
@@ -89,10 +101,12 @@ export function cpuMatmul(k: MatmulKernel, launch: Launch<CpuStorage>): void {
     let bBase = g.bOffset;
     for (let d = rank - 1; d >= 0; d--) {
       const c = rem % g.batchShape[d];
+      bcoords[d] = c;
       rem = Math.floor(rem / g.batchShape[d]);
       aBase += c * g.aBatchStrides[d];
       bBase += c * g.bBatchStrides[d];
     }
+    const eBase = extras.map((e) => e.offset + bcoords.reduce((p, c, d) => p + c * e.strides[d], 0));
     const oBase = bi * g.M * g.N;
     for (let m = 0; m < g.M; m++) {
       for (let n = 0; n < g.N; n++) {
@@ -102,7 +116,13 @@ export function cpuMatmul(k: MatmulKernel, launch: Launch<CpuStorage>): void {
           const q = b[bBase + kk * g.bk + n * g.bn];
           acc = f ? acc + p * q : (acc + Math.imul(p, q)) | 0;
         }
-        out[oBase + m * g.N + n] = round(acc);
+        if (!epilogue) {
+          out[oBase + m * g.N + n] = round(acc);
+          continue;
+        }
+        vals[0] = round(acc);
+        extras.forEach((e, i) => (vals[i + 1] = e.data[eBase[i] + m * e.strides[rank0] + n * e.strides[rank0 + 1]]));
+        out[oBase + m * g.N + n] = roundOut(epilogue(vals));
       }
     }
   }

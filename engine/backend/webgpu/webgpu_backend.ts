@@ -1,5 +1,6 @@
 // The WebGPU backend: batches eager dispatches into one command encoder, pools buffers, and reads back.
 import { type DType, storageArray } from '../../core/dtype';
+import { broadcastStrides } from '../../core/shape';
 import { DeviceLostError, LimitError, WgError } from '../../core/errors';
 import type { ElementwiseKernel, Kernel, Launch, MatmulKernel, ReduceKernel, ScanKernel } from '../../ir/kernel';
 import { generateWGSL, gridFor, type CodegenOptions, type ShaderModuleSpec } from '../../shaders/codegen';
@@ -216,9 +217,12 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     const key = `${variant.name}:${variant.TM}:${variant.WX}x${variant.WY}:${g.batchShape.length}`;
     const p = this.pipelineFor(k, key, () => generateMatmulWGSL(k, g.batchShape.length, variant));
     this.lastMatmulVariant = variant;
+    // Epilogue inputs are read at output positions: their strides relative to [batch…, M, N].
+    const extras = launch.inputs.slice(2).map((v) => ({ offset: v.offset, strides: broadcastStrides(v.shape, v.strides, launch.outShape) }));
+    const params = launch.params.map((value, i) => ({ value, dtype: k.params![i] }));
     this.encode(
       p,
-      (arena, at) => packMatmulUniforms(g, arena, at),
+      (arena, at) => packMatmulUniforms(g, arena, at, extras, params),
       launch.inputs.map((x) => x.handle.buffer),
       launch.out.buffer,
       matmulGrid(g, variant),

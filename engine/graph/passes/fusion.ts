@@ -4,7 +4,7 @@
 // eager); the intermediate is never written.
 import { shapesEqual, isContiguous, sizeOf } from '../../core/shape';
 import { type Expr, input, load, param, rewrite, usesPrim } from '../../ir/expr';
-import type { ElementwiseKernel, InputLayout, Launch, ReduceKernel, View } from '../../ir/kernel';
+import type { ElementwiseKernel, InputLayout, Launch, MatmulKernel, ReduceKernel, View } from '../../ir/kernel';
 import type { Slot } from '../recorder';
 import type { PassContext, PassReport } from './index';
 
@@ -106,6 +106,48 @@ function fuseIntoReduce(P: Launch<Slot> & { kernel: ElementwiseKernel }, C: Laun
   return { ...C, kernel, inputs, inShape: P.outShape, params: [...C.params, ...P.params], nodes: [...(P.nodes ?? []), ...(C.nodes ?? [])] };
 }
 
+/** Makes elementwise consumer C the epilogue of matmul P (C reads P's output element for element). */
+function fuseMatmulEpilogue(P: Launch<Slot> & { kernel: MatmulKernel }, C: Launch<Slot> & { kernel: ElementwiseKernel }, s: Slot): Launch<Slot> | undefined {
+  const ce = C.kernel.expr;
+  if (C.kernel.outLayout !== 'contiguous' || C.kernel.inputs.some((x) => x.layout === 'loaded')) return undefined;
+  if (usesPrim(ce, 'coord') || usesPrim(ce, 'index') || usesPrim(ce, 'load')) return undefined;
+  const extras: View<Slot>[] = [];
+  const indexOf = (v: View<Slot>) => {
+    const i = extras.findIndex((w) => sameView(w, v));
+    if (i >= 0) return i;
+    extras.push(v);
+    return extras.length - 1;
+  };
+  const pMap = P.inputs.slice(2).map((v) => indexOf(v));
+  const cMap = C.inputs.map((v) => (v.handle === s ? -1 : indexOf(v)));
+  if (extras.length > MAX_INPUTS - 2) return undefined;
+  const pParams = P.kernel.params ?? [];
+  const prev = P.kernel.epilogue
+    ? rewrite(P.kernel.epilogue, (e) => (e.prim === 'input' && e.value > 0 ? input(1 + pMap[e.value - 1], e.dtype) : undefined))
+    : input(0, P.kernel.dtype);
+  const epilogue = rewrite(ce, (e) => {
+    if (e.prim === 'input') return cMap[e.value] < 0 ? prev : input(1 + cMap[e.value], e.dtype);
+    if (e.prim === 'param') return param(e.value + pParams.length, e.dtype);
+    return undefined;
+  });
+  const kernel: MatmulKernel = {
+    ...P.kernel,
+    name: `${P.kernel.name}+${C.kernel.name}`,
+    epilogue,
+    extras: extras.map((v) => v.dtype),
+    params: [...pParams, ...C.kernel.params],
+  };
+  return {
+    ...P,
+    kernel,
+    inputs: [P.inputs[0], P.inputs[1], ...extras],
+    params: [...P.params, ...C.params],
+    out: C.out,
+    outShape: C.outShape,
+    nodes: [...(P.nodes ?? []), ...(C.nodes ?? [])],
+  };
+}
+
 export function fusionPass(ctx: PassContext): PassReport {
   const launches = ctx.launches;
   const groups = new Map<Launch<Slot>, number>(); // fused launch → number of ops in it
@@ -137,16 +179,19 @@ export function fusionPass(ctx: PassContext): PassReport {
         const shared = (uses.get(s) ?? 0) > 1;
         if (pi === undefined || s.kind !== 'temp' || (shared && (!reduce || ctx.keep.has(s)))) continue;
         const P = launches[pi];
-        if (!P || !isElementwise(P) || P.outView || !shapesEqual(P.outShape, readShape)) continue;
+        const mm = !reduce && P?.kernel.kind === 'matmul' && !shared;
+        if (!P || !(isElementwise(P) || mm) || P.outView || !shapesEqual(P.outShape, readShape)) continue;
         if (!readsAligned(v, readShape) || C.inputs.filter((w) => w.handle === s).length !== 1) continue;
         // A kernel may not read the buffer it writes (assign into a variable that P reads).
         if (P.inputs.some((w) => w.handle === C.out)) continue;
         // Nothing between P and C may write a slot P reads (variables written by assign, concat parts…).
         const written = new Set(launches.slice(pi + 1, ci).flatMap((l) => (l ? [l.out] : [])));
         if (P.inputs.some((w) => written.has(w.handle))) continue;
-        const merged = reduce
-          ? fuseIntoReduce(P, C as Launch<Slot> & { kernel: ReduceKernel }, s)
-          : fuse(P, C as Launch<Slot> & { kernel: ElementwiseKernel }, s);
+        const merged = mm
+          ? fuseMatmulEpilogue(P as Launch<Slot> & { kernel: MatmulKernel }, C as Launch<Slot> & { kernel: ElementwiseKernel }, s)
+          : reduce
+            ? fuseIntoReduce(P as Launch<Slot> & { kernel: ElementwiseKernel }, C as Launch<Slot> & { kernel: ReduceKernel }, s)
+            : fuse(P as Launch<Slot> & { kernel: ElementwiseKernel }, C as Launch<Slot> & { kernel: ElementwiseKernel }, s);
         if (!merged) continue;
         const count = (ls: View<Slot>[], x: Slot) => ls.filter((w) => w.handle === x).length;
         for (const x of new Set([...P.inputs, ...C.inputs].map((w) => w.handle))) {
@@ -166,7 +211,8 @@ export function fusionPass(ctx: PassContext): PassReport {
         launches[ci] = merged;
         if (shared) recomputed++;
         else fused++;
-        again = true;
+        // A matmul with its new epilogue takes no further producers here (its inputs are A and B).
+        again = merged.kernel.kind !== 'matmul';
         break;
       }
     }
