@@ -556,10 +556,10 @@ async function runFunction(prog: Program): Promise<Result[]> {
   }
 }
 
-async function runSession(prog: Program): Promise<Result[]> {
+async function runSession(prog: Program, optimizations?: wg.Optimizations): Promise<Result[]> {
   const g = new wg.Graph();
   const outs = g.build(() => interpret(prog, prog.inputs.map((x, i) => g.placeholder('float32', x.shape, `in${i}`))));
-  const sess = new wg.Session(g);
+  const sess = new wg.Session(g, { optimizations });
   try {
     const feeds = Object.fromEntries(prog.inputs.map((x, i) => [`in${i}`, nested(x.values, x.shape)])) as wg.Feeds;
     const values = (await sess.run(outs, feeds, { typedArrays: true })) as ArrayLike<number>[];
@@ -581,6 +581,8 @@ async function runLazy(prog: Program): Promise<Result[]> {
   );
 }
 
+const PASSES = ['prune', 'commonSubexpression', 'constantFolding', 'fusion', 'memoryPlanning'] as const;
+
 const RTOL = 1e-4;
 const ATOL = 1e-5;
 
@@ -601,11 +603,11 @@ function difference(want: Result, got: Result): string | undefined {
   return undefined;
 }
 
-// Each program runs four ways in a few ms (no fusion yet), so twice the default run count stays well under 60 s.
-const runs = Math.max(10, inject('propertyRuns') * 2);
+// Each program runs nine ways in a few ms, so the default run count stays well under 60 s.
+const runs = Math.max(10, inject('propertyRuns'));
 const seed = inject('propertySeed');
 
-describe('differential: eager vs wg.function vs Session vs withMode(graph)', () => {
+describe('differential: eager vs wg.function vs Session (each pass on/off) vs withMode(graph)', () => {
   test(`random programs agree (${runs} runs, seed ${seed})`, async () => {
     let programs = 0;
     await fc.assert(
@@ -621,9 +623,11 @@ describe('differential: eager vs wg.function vs Session vs withMode(graph)', () 
         }
         const ways: [string, (p: Program) => Promise<Result[]>][] = [
           ['wg.function', runFunction],
-          ['Graph + Session', runSession],
+          ['Graph + Session', (p) => runSession(p)],
           ["withMode('graph')", runLazy],
         ];
+        // With every optimisation pass on (the default) and with each pass off in turn.
+        for (const pass of PASSES) ways.push([`Graph + Session, ${pass} off`, (p) => runSession(p, { [pass]: false })]);
         for (const [name, run] of ways) {
           let got: Result[];
           try {
