@@ -102,6 +102,17 @@ export class Graph {
     return t;
   }
 
+  /** The tensor handed out for a node output, if any (does not create one). */
+  existingTensor(n: number, o: number): Tensor | undefined {
+    return this.tensors.get(`${n}:${o}`);
+  }
+
+  /** Makes an existing tensor stand for output `o` of node `n` of this graph (lazy-graph compaction). */
+  adoptTensor(t: Tensor, n: number, o: number): void {
+    t.graph = { graph: this, node: n, output: o };
+    this.tensors.set(`${n}:${o}`, t);
+  }
+
   /** Replaces {$out: i} leaves of a node's structure with its graph tensors. */
   resultOf(node: GraphNode): unknown {
     const build = (s: ArgSpec): unknown => {

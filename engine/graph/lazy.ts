@@ -79,10 +79,10 @@ export class LazyGraph implements Builder {
    */
   flushSync(wanted: Tensor[]): Tensor[] {
     const g = this.graph;
-    const live = [...g.nodes].flatMap((n) =>
-      n.op === 'capture' || this.computed.has(n.id) ? [] : n.outputs.map((_, o) => g.tensorOf(n.id, o)).filter((t) => !t.isDisposed && t.graph),
-    );
-    const targets = [...new Set([...wanted.filter((t) => t.graph?.graph === g), ...live])];
+    // What to compute: the tensors asked for, or (at the end of the block) every live pending tensor.
+    // Other pending tensors stay lazy, so their producers can fuse into what is computed now.
+    const pending = (t: Tensor) => !t.isDisposed && t.graph?.graph === g;
+    const targets = wanted.length > 0 ? [...new Set(wanted.filter(pending))] : this.livePending();
     if (targets.length === 0) return wanted;
     lazyStats.flushes++;
     // A standalone graph of the pending nodes: captures become placeholders fed by copying on the device.
@@ -148,12 +148,58 @@ export class LazyGraph implements Builder {
       this.computed.add(t.graph!.node);
       t.bindStorage(storage);
     });
-    // Every live lazy tensor is now computed: start a fresh graph, releasing the captured inputs, so a
-    // long block neither holds old inputs nor walks old nodes.
-    this.graph.dispose();
-    this.graph = new Graph('lazy');
-    this.computed.clear();
+    this.compact();
     return wanted;
+  }
+
+  /** Pending (not computed, not disposed) tensors of the current graph. */
+  private livePending(): Tensor[] {
+    const g = this.graph;
+    return g.nodes.flatMap((n) =>
+      n.op === 'capture' ? [] : n.outputs.flatMap((_, o) => {
+        const t = g.existingTensor(n.id, o);
+        return t && !t.isDisposed && t.graph?.graph === g ? [t] : [];
+      }),
+    );
+  }
+
+  /**
+   * Starts a new graph holding only what live pending tensors still need (they are re-pointed to it),
+   * releasing captured inputs nobody needs: a long block neither holds old inputs nor walks old nodes.
+   */
+  private compact(): void {
+    const old = this.graph;
+    const live = this.livePending();
+    const fresh = new Graph('lazy');
+    if (live.length > 0) {
+      const need = new Set<number>();
+      const visit = (n: number) => {
+        if (need.has(n)) return;
+        need.add(n);
+        for (const m of JSON.stringify(old.nodes[n].args).matchAll(/"\$ref":\[(\d+),\d+\]/g)) visit(Number(m[1]));
+      };
+      live.forEach((t) => visit(t.graph!.node));
+      const map = new Map<number, number>();
+      const remap = (x: ArgSpec): ArgSpec =>
+        x && typeof x === 'object'
+          ? Array.isArray(x)
+            ? x.map(remap)
+            : '$ref' in x
+              ? { $ref: [map.get((x as RefSpec).$ref[0])!, (x as RefSpec).$ref[1]] }
+              : Object.fromEntries(Object.entries(x).map(([k, v]) => [k, remap(v as ArgSpec)]))
+          : x;
+      for (const node of old.nodes) {
+        if (!need.has(node.id)) continue;
+        const added = fresh.addNode({ ...node, args: node.args.map(remap), name: undefined });
+        (added as GraphNode & { source?: Tensor }).source = (node as GraphNode & { source?: Tensor }).source;
+        if (node.capture) node.capture.storage.refs++; // the new graph holds its own reference
+        map.set(node.id, added.id);
+      }
+      live.forEach((t) => fresh.adoptTensor(t, map.get(t.graph!.node)!, t.graph!.output));
+    }
+    old.dispose();
+    this.graph = fresh;
+    this.computed.clear();
   }
 
   /** Releases the captured storages and the block's plans (the block is over). */
