@@ -219,6 +219,17 @@ describe('other passes', () => {
     expect(off.value).toEqual(value);
   });
 
+  test('arithmetic simplification: x*1, x-0, --x disappear from the fused kernel', async () => {
+    const g = new wg.Graph();
+    const y = g.build(() => wg.neg(wg.neg(g.placeholder('float32', [3], 'x').mul(1).sub(0))).add(1));
+    const on = await kernelsPerRun(g, y, { x: [1, -2, 3] });
+    expect(on.value).toEqual([2, -1, 4]);
+    expect(on.info.reports.find((r) => r.pass === 'arithmeticSimplification')?.removed).toBe(3);
+    expect(on.info.kernels[0].wgsl).not.toMatch(/\(-\(-/);
+    const off = await kernelsPerRun(g, y, { x: [1, -2, 3] }, { arithmeticSimplification: false });
+    expect(off.value).toEqual([2, -1, 4]);
+  });
+
   test('explain() prints the plan', async () => {
     const g = new wg.Graph();
     const y = g.build(() => wg.exp(g.placeholder('float32', [2], 'x')).add(1));

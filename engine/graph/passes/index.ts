@@ -1,11 +1,13 @@
 // The plan optimiser: passes over a plan's kernel launches, each switchable and reporting what it did.
-// Order: prune → commonSubexpression → constantFolding (at compile, needs a device) → fusion → memoryPlanning.
+// Order: prune → commonSubexpression → fusion → arithmeticSimplification, then (in compilePlan, with a
+// device) constantFolding and memoryPlanning.
 import type { Launch } from '../../ir/kernel';
 import type { Optimizations } from '../mode';
 import type { Slot } from '../recorder';
 import { cseLaunches } from './cse';
 import { fusionPass } from './fusion';
 import { prunePass } from './prune';
+import { simplifyPass } from './simplify';
 
 export interface PassReport {
   pass: string;
@@ -42,5 +44,6 @@ export function optimizeLaunches(ctx: PassContext, o: Optimizations | undefined)
   if (enabled(o, 'prune')) reports.push(prunePass(ctx));
   if (enabled(o, 'commonSubexpression')) reports.push(cseLaunches(ctx));
   if (enabled(o, 'fusion')) reports.push(fusionPass(ctx));
+  if (enabled(o, 'arithmeticSimplification')) reports.push(simplifyPass(ctx));
   return reports;
 }
