@@ -8,7 +8,7 @@ import { fmtShape } from '../core/shape';
 import { type NestedArray, type Storage, Tensor, nest } from '../core/tensor';
 import { runtime } from '../eager/runtime';
 import { scope } from '../eager/scope';
-import type { Graph, GraphNode } from './graph';
+import { Graph as GraphClass, type Graph, type GraphNode } from './graph';
 import { explainPlan, type PlanInfo } from './explain';
 import { currentMode, type GraphOptions } from './mode';
 import { type CompiledPlan, buildPlan, compilePlan, executePlan, neededNodes, releasePlan } from './plan';
@@ -363,3 +363,34 @@ function isUnseededRandom(n: GraphNode | undefined): boolean {
   const seed = n.args[4];
   return seed === undefined || seed === null || (typeof seed === 'object' && '$undefined' in seed);
 }
+
+declare module './graph' {
+  interface Graph {
+    /**
+     * The kernels a run would execute, with each pass's report, without running anything: for `fetches`
+     * (default: the named outputs) and feed shapes (placeholders by name; default: their declared shapes).
+     */
+    kernels(fetches?: Fetches, feedShapes?: Record<string, number[]>, options?: GraphOptions): PlanInfo;
+  }
+}
+
+GraphClass.prototype.kernels = function (this: Graph, fetches?: Fetches, feedShapes: Record<string, number[]> = {}, options: GraphOptions = {}): PlanInfo {
+  const sess = new Session(this, options);
+  try {
+    const f: Fetches = fetches ?? Object.fromEntries(this.outputs);
+    const { list } = (sess as unknown as { normalizeFetches(f: Fetches): { list: [number, number][] } }).normalizeFetches(f);
+    const shapes = new Map<number, number[]>();
+    for (const p of this.placeholders) {
+      const given = feedShapes[p.name];
+      const declared = p.outputs[0].shape;
+      if (!given && declared.some((d) => d < 0)) {
+        throw new GraphModeError(`kernels: placeholder "${p.name}" has unknown dims; give its shape in feedShapes`);
+      }
+      shapes.set(p.id, given ?? [...declared]);
+    }
+    sess.compiledFor(list, shapes);
+    return sess.explain();
+  } finally {
+    sess.close();
+  }
+};

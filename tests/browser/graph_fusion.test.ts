@@ -230,6 +230,18 @@ describe('other passes', () => {
     expect(off.value).toEqual([2, -1, 4]);
   });
 
+  test('g.kernels() lists the kernels and their WGSL without running', () => {
+    const g = new wg.Graph();
+    g.build(() => ({ y: wg.exp(g.placeholder('float32', [null], 'x')).mul(2).add(1) }));
+    const before = gpuBackend().dispatches;
+    const info = g.kernels(undefined, { x: [8] });
+    expect(gpuBackend().dispatches).toBe(before);
+    expect(info.kernels).toHaveLength(1);
+    expect(info.kernels[0].nodes).toEqual(['exp', 'mul', 'add']);
+    expect(info.kernels[0].wgsl).toMatch(/@compute/);
+    expect(() => g.kernels()).toThrow(/unknown dims/);
+  });
+
   test('explain() prints the plan', async () => {
     const g = new wg.Graph();
     const y = g.build(() => wg.exp(g.placeholder('float32', [2], 'x')).add(1));
