@@ -4,6 +4,7 @@ import { broadcastStrides } from '../../core/shape';
 import { DeviceLostError, LimitError, WgError } from '../../core/errors';
 import type { ElementwiseKernel, Kernel, Launch, MatmulKernel, ReduceKernel, ScanKernel } from '../../ir/kernel';
 import { generateWGSL, gridFor, type CodegenOptions, type ShaderModuleSpec } from '../../shaders/codegen';
+import { canVectorize, generateVec4WGSL } from '../../shaders/vec4';
 import { packUniforms, uniformLayout, type UniformLayout } from '../../shaders/layout';
 import { chooseMatmul, generateMatmulWGSL, matmulGrid, packMatmulUniforms, type MatmulVariant } from '../../shaders/matmul';
 import {
@@ -25,6 +26,8 @@ export interface WebGPUTuning extends CodegenOptions {
   maxBatch: number;
   /** Override of maxComputeWorkgroupsPerDimension (tests use a small one to exercise 2-D grids). */
   maxWorkgroupsPerDim: number;
+  /** vec4 elementwise kernels where the launch allows them (benchmarks and tests switch it off). */
+  vec4: boolean;
   /** Forces a matmul variant (benchmarks compare variants with it); the selection point decides otherwise. */
   matmulVariant?: MatmulVariant;
 }
@@ -90,6 +93,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       workgroupSize: 64,
       elementsPerThread: cpuLike ? 8 : 1,
       maxBatch: 64,
+      vec4: true,
       maxWorkgroupsPerDim: l.maxComputeWorkgroupsPerDimension,
     };
     this.uniformAlign = l.minUniformBufferOffsetAlignment;
@@ -160,7 +164,15 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   }
 
   private runElementwise(k: ElementwiseKernel, launch: Launch<GpuStorage>, size: number): void {
-    const p = this.pipelineFor(k, '', () => generateWGSL(k, this.tuning));
+    // Four elements per step when every read and the write are 16-byte aligned contiguous runs.
+    const vec4 =
+      this.tuning.vec4 &&
+      size % 4 === 0 &&
+      canVectorize(k) &&
+      launch.inputs.every((v, i) => k.inputs[i].layout === 'scalar' || v.offset % 4 === 0);
+    const p = vec4
+      ? this.pipelineFor(k, 'vec4', () => generateVec4WGSL(k, this.tuning))
+      : this.pipelineFor(k, '', () => generateWGSL(k, this.tuning));
     const ulayout = this.uniformLayouts.get(k) ?? this.uniformLayouts.set(k, uniformLayout(k)).get(k)!;
     this.encode(
       p,
