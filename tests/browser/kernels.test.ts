@@ -52,9 +52,12 @@ describe('pipeline cache', () => {
   test('one pipeline serves many contiguous shapes and scalar values', async () => {
     await wg.scope(async () => {
       const cache = gpuBackend().pipelines;
+      // Sizes that are not multiples of 4 (the scalar kernel), then multiples of 4 (the vec4 kernel).
       wg.add(wg.ones([5]), 1.5);
+      wg.add(wg.ones([8]), 1.5);
       const compiled = cache.compiled;
-      for (const n of [1, 7, 100, 1000]) wg.add(wg.ones([n, 2]), n * 0.25);
+      for (const n of [1, 7, 101, 1001]) wg.add(wg.ones([n, 2]), n * 0.25);
+      for (const n of [2, 8, 100, 1000]) wg.add(wg.ones([n, 2]), n * 0.25);
       expect(cache.compiled).toBe(compiled);
       expect(await wg.add(wg.ones([3]), 2.5).data()).toEqual(new Float32Array([3.5, 3.5, 3.5]));
     });

@@ -383,7 +383,8 @@ describe('large and strided dispatches', () => {
     const perGroup = gpu.tuning.workgroupSize * gpu.tuning.elementsPerThread;
     // The outer scope frees the orphan (if any), so the leak check in setup.ts still holds.
     await wg.scope(async () => {
-      const a = wg.ones([17 * perGroup]); // made with the normal limit (fill is a kernel too)
+      // 17 workgroups' worth plus 2 elements: not a multiple of 4, so the scalar kernel (not vec4) runs.
+      const a = wg.ones([17 * perGroup + 2]); // made with the normal limit (fill is a kernel too)
       gpu.tuning.maxWorkgroupsPerDim = 4;
       try {
         const before = live();
