@@ -1,0 +1,179 @@
+// Each optimisation pass alone, before (all passes off) and after (only that pass on): printed plans
+// snapshotted, with side-effect ops (print, assign) surviving every pass.
+import { describe, expect, test } from 'vitest';
+import * as wg from '../../engine/index';
+import type { Optimizations } from '../../engine/graph/mode';
+
+const OFF: Optimizations = { prune: false, commonSubexpression: false, constantFolding: false, fusion: false, arithmeticSimplification: false, memoryPlanning: false };
+
+/** The plan of `g` for its outputs with the given passes, printed (no run needed). */
+function planOf(g: wg.Graph, on: Optimizations, feeds: Record<string, number[]> = {}): string {
+  return g.kernels(undefined, feeds, { optimizations: { ...OFF, ...on } }).toString();
+}
+
+function graphWithEffects(): wg.Graph {
+  // x*1 - 0, exp twice (a duplicate), moments' unused variance, constants, a print and an assign.
+  const g = new wg.Graph();
+  g.build(() => {
+    const x = g.placeholder('float32', [4], 'x');
+    const v = wg.variable([0, 0, 0, 0], { name: 'v' });
+    void wg.print('effect');
+    const c = wg.add(wg.constant([1, 2, 3, 4]), wg.constant(1));
+    const e1 = wg.exp(x.mul(1).sub(0));
+    const e2 = wg.exp(x.mul(1).sub(0));
+    const m = wg.moments(x).mean; // the variance kernels are computed by moments but nothing reads them
+    const w = v.assignAdd(x);
+    return { y: e1.add(e2).add(c).add(m), w };
+  });
+  return g;
+}
+
+describe('each pass on its own', () => {
+  test('all passes off', () => {
+    expect(planOf(graphWithEffects(), {}, { x: [4] })).toMatchInlineSnapshot(`
+      "Plan: 15 kernels
+        #0 elementwise add  [add]
+        #1 elementwise mul  [mul]
+        #2 elementwise sub  [sub]
+        #3 elementwise exp  [exp]
+        #4 elementwise mul  [mul_1]
+        #5 elementwise sub  [sub_1]
+        #6 elementwise exp  [exp_1]
+        #7 reduce mean  [moments]
+        #8 elementwise moments  [moments]
+        #9 reduce mean  [moments]
+        #10 elementwise add  [assignAdd]
+        #11 elementwise assign  [assignAdd]
+        #12 elementwise add  [add_1]
+        #13 elementwise add  [add_2]
+        #14 elementwise add  [add_3]
+      Passes:"
+    `);
+  });
+  test('prune', () => {
+    expect(planOf(graphWithEffects(), { prune: true }, { x: [4] })).toMatchInlineSnapshot(`
+      "Plan: 13 kernels
+        #0 elementwise add  [add]
+        #1 elementwise mul  [mul]
+        #2 elementwise sub  [sub]
+        #3 elementwise exp  [exp]
+        #4 elementwise mul  [mul_1]
+        #5 elementwise sub  [sub_1]
+        #6 elementwise exp  [exp_1]
+        #7 reduce mean  [moments]
+        #8 elementwise add  [assignAdd]
+        #9 elementwise assign  [assignAdd]
+        #10 elementwise add  [add_1]
+        #11 elementwise add  [add_2]
+        #12 elementwise add  [add_3]
+      Passes:
+        prune: 2 launches nothing reads"
+    `);
+  });
+  test('commonSubexpression', () => {
+    expect(planOf(graphWithEffects(), { commonSubexpression: true }, { x: [4] })).toMatchInlineSnapshot(`
+      "Plan: 12 kernels
+        #0 elementwise add  [add]
+        #1 elementwise mul  [mul]
+        #2 elementwise sub  [sub]
+        #3 elementwise exp  [exp]
+        #4 reduce mean  [moments]
+        #5 elementwise moments  [moments]
+        #6 reduce mean  [moments]
+        #7 elementwise add  [assignAdd]
+        #8 elementwise assign  [assignAdd]
+        #9 elementwise add  [add_1]
+        #10 elementwise add  [add_2]
+        #11 elementwise add  [add_3]
+      Passes:
+        commonSubexpression: 3 duplicate launches merged"
+    `);
+  });
+  test('constantFolding', () => {
+    expect(planOf(graphWithEffects(), { constantFolding: true }, { x: [4] })).toMatchInlineSnapshot(`
+      "Plan: 14 kernels
+        #0 elementwise mul  [mul]
+        #1 elementwise sub  [sub]
+        #2 elementwise exp  [exp]
+        #3 elementwise mul  [mul_1]
+        #4 elementwise sub  [sub_1]
+        #5 elementwise exp  [exp_1]
+        #6 reduce mean  [moments]
+        #7 elementwise moments  [moments]
+        #8 reduce mean  [moments]
+        #9 elementwise add  [assignAdd]
+        #10 elementwise assign  [assignAdd]
+        #11 elementwise add  [add_1]
+        #12 elementwise add  [add_2]
+        #13 elementwise add  [add_3]
+      Passes:
+        constantFolding: 1 launches computed once at compile time"
+    `);
+  });
+  test('fusion', () => {
+    expect(planOf(graphWithEffects(), { fusion: true }, { x: [4] })).toMatchInlineSnapshot(`
+      "Plan: 5 kernels
+        #0 reduce mean  [moments]
+        #1 reduce moments+mean  [moments, moments]
+        #2 elementwise add  [assignAdd]
+        #3 elementwise assign  [assignAdd]
+        #4 elementwise add+mul+sub+exp+mul+sub+exp+add+add+add  [add, mul_1, sub_1, exp_1, mul, sub, exp, add_1, add_2, add_3]
+      Passes:
+        fusion: 10 kernels inlined into 2 fused kernels"
+    `);
+  });
+  test('arithmeticSimplification (after fusion)', () => {
+    expect(planOf(graphWithEffects(), { fusion: true, arithmeticSimplification: true }, { x: [4] })).toMatchInlineSnapshot(`
+      "Plan: 5 kernels
+        #0 reduce mean  [moments]
+        #1 reduce moments+mean  [moments, moments]
+        #2 elementwise add  [assignAdd]
+        #3 elementwise assign  [assignAdd]
+        #4 elementwise add+mul+sub+exp+mul+sub+exp+add+add+add  [add, mul_1, sub_1, exp_1, mul, sub, exp, add_1, add_2, add_3]
+      Passes:
+        fusion: 10 kernels inlined into 2 fused kernels
+        arithmeticSimplification: 4 identities simplified"
+    `);
+  });
+  test('memoryPlanning', () => {
+    expect(planOf(graphWithEffects(), { memoryPlanning: true }, { x: [4] })).toMatchInlineSnapshot(`
+      "Plan: 15 kernels
+        #0 elementwise add  [add]
+        #1 elementwise mul  [mul]
+        #2 elementwise sub  [sub]
+        #3 elementwise exp  [exp]
+        #4 elementwise mul  [mul_1]
+        #5 elementwise sub  [sub_1]
+        #6 elementwise exp  [exp_1]
+        #7 reduce mean  [moments]
+        #8 elementwise moments  [moments]
+        #9 reduce mean  [moments]
+        #10 elementwise add  [assignAdd]
+        #11 elementwise assign  [assignAdd]
+        #12 elementwise add  [add_1]
+        #13 elementwise add  [add_2]
+        #14 elementwise add  [add_3]
+      Passes:
+        memoryPlanning: temporaries: 84 bytes instead of 200"
+    `);
+  });
+  test('every pass keeps the assign and the print', async () => {
+    for (const pass of Object.keys(OFF) as (keyof Optimizations)[]) {
+      const g = graphWithEffects();
+      const plan = g.kernels(undefined, { x: [4] }, { optimizations: { ...OFF, [pass]: true } });
+      expect(plan.kernels.some((k) => k.nodes.includes('assignAdd')), pass).toBe(true);
+      const sess = new wg.Session(g, { optimizations: { ...OFF, [pass]: true } });
+      const log = console.log;
+      const lines: string[] = [];
+      console.log = (...a: unknown[]) => void lines.push(a.join(' '));
+      try {
+        await sess.run('w', { x: [1, 2, 3, 4] });
+        expect(await sess.run('w', { x: [1, 2, 3, 4] }), pass).toEqual([2, 4, 6, 8]);
+      } finally {
+        console.log = log;
+        sess.close();
+      }
+      expect(lines.filter((l) => l === 'effect'), pass).toHaveLength(2);
+    }
+  });
+});
