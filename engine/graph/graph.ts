@@ -142,6 +142,25 @@ export class Graph {
     return t;
   }
 
+  /**
+   * A node standing for an eager tensor used while recording: captured by reference (the graph keeps its
+   * storage alive until dispose()). `source` keeps the tensor itself for lazy graphs.
+   */
+  addCapture(t: Tensor): GraphNode & { source?: Tensor } {
+    if (t.storage) t.storage.refs++;
+    const node: GraphNode & { source?: Tensor } = this.addNode({
+      op: 'capture',
+      args: [],
+      outputs: [{ shape: [...t.shape], dtype: t.dtype }],
+      structure: { $out: 0 },
+      device: t.device,
+      sideEffect: false,
+      capture: t.storage ? { storage: t.storage, shape: [...t.shape], strides: [...t.strides], offset: t.offset } : undefined,
+    });
+    node.source = t;
+    return node;
+  }
+
   /** Placeholders in creation order (the graph's named inputs). */
   get placeholders(): GraphNode[] {
     return this.nodes.filter((n) => n.op === 'placeholder');
@@ -224,17 +243,7 @@ export class GraphBuilder implements Builder {
     t.assertUsable(op);
     let id = this.captured.get(t.id);
     if (id === undefined) {
-      if (t.storage) t.storage.refs++;
-      const node = this.graph.addNode({
-        op: 'capture',
-        args: [],
-        outputs: [{ shape: [...t.shape], dtype: t.dtype }],
-        structure: { $out: 0 },
-        device: t.device,
-        sideEffect: false,
-        capture: t.storage ? { storage: t.storage, shape: [...t.shape], strides: [...t.strides], offset: t.offset } : undefined,
-      });
-      id = node.id;
+      id = this.graph.addCapture(t).id;
       this.captured.set(t.id, id);
     }
     return { $ref: [id, 0] };

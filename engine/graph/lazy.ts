@@ -47,18 +47,7 @@ export class LazyGraph implements Builder {
     if (t.graph?.graph === this.graph) return { $ref: [t.graph.node, t.graph.output] };
     if (t.graph) throw new GraphModeError(`${op}: a tensor of a Graph was used in withMode('graph') code; fetch it with sess.run`, { op });
     t.assertUsable(op);
-    const node = this.graph.addNode({
-      op: 'capture',
-      args: [],
-      outputs: [{ shape: [...t.shape], dtype: t.dtype }],
-      structure: { $out: 0 },
-      device: t.device,
-      sideEffect: false,
-      capture: t.storage ? { storage: t.storage, shape: [...t.shape], strides: [...t.strides], offset: t.offset } : undefined,
-    });
-    if (t.storage) t.storage.refs++;
-    (node as GraphNode & { source?: Tensor }).source = t;
-    return { $ref: [node.id, 0] };
+    return { $ref: [this.graph.addCapture(t).id, 0] };
   }
 
   record(op: string, entry: OpEntry, args: unknown[]): unknown {

@@ -102,25 +102,17 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
     }
   }
 
-  /** A one-input expression (reduction prologue/epilogue) as a function, with params bound. */
+  /** A one-input expression (a reduction epilogue) as a function, with params bound. */
   private unary(e: Expr, params: number[]): Unary {
-    const key = exprToString(e);
-    let prog = this.programs.get(key);
-    if (!prog) this.programs.set(key, (prog = compile(e)));
-    const p = prog;
-    const regs = new Float64Array(p.size);
-    for (const { slot, param, round: r } of p.paramSlots) regs[slot] = r(params[param]);
-    for (const { slot, value } of p.literals) regs[slot] = value;
-    const inSlots = p.inputSlots.map((s) => s.slot);
-    const round = DTYPE_INFO[e.dtype].round;
+    const f = this.multi(e, params);
+    const xs = new Float64Array(1);
     return (x) => {
-      for (const s of inSlots) regs[s] = x;
-      for (const step of p.steps) step(regs, []);
-      return round(regs[p.result]);
+      xs[0] = x;
+      return f(xs);
     };
   }
 
-  /** A several-input expression (a fused reduction prologue) as a function of the inputs' values. */
+  /** An expression of several inputs (a reduction prologue, a matmul epilogue) as a function of their values. */
   private multi(e: Expr, params: number[]): Prologue {
     const key = exprToString(e);
     let prog = this.programs.get(key);
