@@ -1,12 +1,11 @@
 // Public reductions and scans (TensorFlow.js signatures): sum, mean, prod, max, min, any, all, argMax,
 // argMin, logSumExp, cumsum, cumprod.
 import { recordable } from '../graph/record';
-import { DTypeError, ShapeError } from '../core/errors';
+import { ShapeError } from '../core/errors';
 import { describe, fmtShape, normalizeAxes, normalizeAxis } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { view } from '../eager/dispatch';
-import { runExpr, runReduce, runScan } from '../eager/dispatch_kernels';
-import { cast, lit, prim } from '../ir/expr';
+import { runReduce, runScan } from '../eager/dispatch_kernels';
 import type { ReduceOpName } from '../ops/reduce';
 import { tensorArg } from './args';
 
@@ -62,28 +61,8 @@ const argMax$impl = (x: Tensor, axis = 0) => argReduce('argMax', x, axis);
 const argMin$impl = (x: Tensor, axis = 0) => argReduce('argMin', x, axis);
 
 function logSumExp$impl(x: Tensor, axis?: Axis, keepDims = false): Tensor {
-  const t = tensorArg(x, 'logSumExp');
-  if (t.dtype === 'bool') throw new DTypeError('logSumExp expects a numeric tensor, got bool', { op: 'logSumExp', dtypes: ['bool'] });
-  const axes = normalizeAxes(axis, t.rank, 'logSumExp', t.shape);
-  const xf = t.dtype === 'float32' ? t : runExpr('logSumExp', 'tofloat', [t], 'float32', ([a]) => cast(a, 'float32'));
-  const m = keepDimsView(runReduce('max', xf, axes), t.shape, axes);
-  // A row whose maximum is ±Infinity or NaN is shifted by 0 instead (so -Infinity rows give -Infinity).
-  const shift = runExpr('logSumExp', 'shift', [m], 'float32', ([v]) =>
-    prim('where', prim('lt', prim('abs', v), lit(Infinity, 'float32')), v, lit(0, 'float32')),
-  );
-  m.dispose();
-  const e = runExpr('logSumExp', 'exp', [xf, shift], 'float32', ([a, s]) => prim('exp', prim('sub', a, s)));
-  const s = keepDimsView(runReduce('sum', e, axes), t.shape, axes);
-  e.dispose();
-  if (xf !== t) xf.dispose();
-  const out = runExpr('logSumExp', 'log', [s, shift], 'float32', ([a, b]) => prim('add', prim('log', a), b));
-  s.dispose();
-  shift.dispose();
-  if (keepDims) return out;
-  const shape = t.shape.filter((_, i) => !axes.includes(i));
-  const v = view(out, shape, contiguous(shape), 0);
-  out.dispose();
-  return v;
+  // One reduction: a running maximum keeps it stable (empty rows give -Infinity).
+  return reduce('logSumExp', x, axis, keepDims);
 }
 
 function scan(op: 'cumsum' | 'cumprod', x: Tensor, axis: number, exclusive: boolean, reverse: boolean): Tensor {

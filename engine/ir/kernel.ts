@@ -33,7 +33,8 @@ export interface ElementwiseKernel {
 }
 
 /** Combining operation of a reduction (any/all are max/min over 0/1; mean is sum with an epilogue). */
-export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
+/** `logsumexp`: log Σ exp, one pass with a running maximum (softmax and logSumExp in one reduction). */
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin' | 'logsumexp';
 
 /**
  * Reduces the `axes` (given per launch) of the tensor `prologue` computes from the inputs at each element;

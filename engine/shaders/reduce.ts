@@ -101,8 +101,9 @@ export function planReduce(op: ReduceOp, R: number, cpuLike: boolean): ReducePla
   const workgroupSize = cpuLike ? 64 : 256;
   if (R <= 32) return { strategy: 'thread', workgroupSize: 64, chunks: 1, chunkSize: Math.max(R, 1) };
   const CHUNK = 8192;
-  const arg = op === 'argmax' || op === 'argmin';
-  if (R <= CHUNK || arg) return { strategy: 'workgroup', workgroupSize, chunks: 1, chunkSize: R };
+  // Pair accumulators (arg-reductions, log-sum-exp) reduce in one pass.
+  const pair = op === 'argmax' || op === 'argmin' || op === 'logsumexp';
+  if (R <= CHUNK || pair) return { strategy: 'workgroup', workgroupSize, chunks: 1, chunkSize: R };
   return { strategy: 'workgroup', workgroupSize, chunks: Math.ceil(R / CHUNK), chunkSize: CHUNK };
 }
 
@@ -166,6 +167,9 @@ function identity(op: ReduceOp, acc: DType, helpers: HelperSet): string {
     case 'argmin':
       if (f) helpers.add('wg_inf');
       return f ? 'wg_inf()' : acc === 'int32' ? '2147483647i' : '4294967295u';
+    case 'logsumexp':
+      helpers.add('wg_inf');
+      return '(-wg_inf())';
     default:
       return op satisfies never;
   }
@@ -209,6 +213,9 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
   const l = reduceLayout(keptRank, redRank, n, k.params.length);
   const helpers = new HelperSet();
   const arg = k.op === 'argmax' || k.op === 'argmin';
+  // log-sum-exp keeps (running maximum `acc`, Σ exp(x - acc) `se`) and ends with acc + log(se).
+  const lse = k.op === 'logsumexp';
+  if (lse) ['wg_isnan', 'wg_inf', 'wg_log'].forEach((h) => helpers.add(h as 'wg_isnan'));
   const accT = DTYPE_INFO[k.acc].wgsl;
   const leaf = (inputName: (i: number) => string) => (e: { prim: string; value: number; dtype: DType }) => {
     if (e.prim === 'input') return inputName(e.value);
@@ -217,7 +224,7 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
   };
   const pro = emitExpr(k.prologue, leaf((i) => `x${i}`), helpers, 'p');
   // arg-reductions: the epilogue sees the index
-  const epi = emitExpr(k.epilogue, leaf(() => (arg ? 'best' : 'acc')), helpers, 'e');
+  const epi = emitExpr(k.epilogue, leaf(() => (arg ? 'best' : k.op === 'logsumexp' ? 'lsev' : 'acc')), helpers, 'e');
   const id = identity(k.op, k.acc, helpers);
   const better = k.op === 'argmax' ? '>' : '<';
   const keptCoords = Array.from({ length: keptRank }, (_, d) => `k${d}`);
@@ -232,7 +239,9 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
     ...pro.lines,
     arg
       ? `if (${pro.result} ${better} acc || best == 2147483647i) { acc = ${pro.result}; best = i32(r); }`
-      : `acc = ${combine(k.op, k.acc, 'acc', pro.result, helpers)};`,
+      : lse
+        ? `{ let v = ${pro.result}; if (wg_isnan(v)) { se = v; } else if (v > acc) { se = se * exp(acc - v) + 1.0f; acc = v; } else if (v > -wg_inf() && acc < wg_inf()) { se = se + exp(v - acc); } }`
+        : `acc = ${combine(k.op, k.acc, 'acc', pro.result, helpers)};`,
   ];
   const head = [
     `// wgflow kernel: ${k.name} (reduce ${k.op}, ${plan.strategy}${plan.chunks > 1 ? `, ${plan.chunks} chunks` : ''})`,
@@ -240,7 +249,11 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
     ...k.inputs.map((d, i) => `@group(0) @binding(${i + 1}) var<storage, read> in${i}: array<${DTYPE_INFO[d].storage}>;`),
     `@group(0) @binding(${n + 1}) var<storage, read_write> out: array<${DTYPE_INFO[k.out].storage}>;`,
   ];
-  const store = (g: string) => [...epi.lines, `out[${g}] = ${toStorage(epi.result, k.out)};`];
+  const store = (g: string) => [
+    ...(lse ? ['let lsev = m0 + wg_log(se);'] : []),
+    ...epi.lines,
+    `out[${g}] = ${toStorage(epi.result, k.out)};`,
+  ];
   const prelude = (g: string) => [
     `let o = ${g} / ${wordRef(5)};`,
     `let chunk = ${g} % ${wordRef(5)};`,
@@ -253,6 +266,7 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
     `let end = min(start + ${wordRef(6)}, ${wordRef(4)});`,
     `var acc: ${accT} = ${id};`,
     ...(arg ? ['var best: i32 = 2147483647i;'] : []),
+    ...(lse ? ['var se: f32 = 0.0f;'] : []),
   ];
   const total = `(${wordRef(0)} * ${wordRef(5)})`;
   let main: string[];
@@ -267,17 +281,31 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
       '  for (var r = start; r < end; r = r + 1u) {',
       ...fold.map((x) => `    ${x}`),
       '  }',
+      ...(lse ? ['  let m0 = acc;'] : []),
       ...store('g').map((x) => `  ${x}`),
       '}',
     ];
   } else {
-    const shared = [`var<workgroup> sv: array<${accT}, ${wg}>;`, ...(arg ? [`var<workgroup> si: array<i32, ${wg}>;`] : [])];
+    const shared = [
+      `var<workgroup> sv: array<${accT}, ${wg}>;`,
+      ...(arg ? [`var<workgroup> si: array<i32, ${wg}>;`] : []),
+      ...(lse ? [`var<workgroup> ss: array<f32, ${wg}>;`] : []),
+    ];
     const treeStep = arg
       ? [
           `let v = sv[lid + s]; let vi = si[lid + s];`,
           `if (v ${better} sv[lid] || (v == sv[lid] && vi < si[lid])) { sv[lid] = v; si[lid] = vi; }`,
         ]
-      : [`sv[lid] = ${combine(k.op, k.acc, 'sv[lid]', 'sv[lid + s]', helpers)};`];
+      : lse
+        ? [
+            'let m1 = sv[lid]; let m2 = sv[lid + s]; let m = max(m1, m2);',
+            // Rescale both sums to the larger maximum; infinite maxima keep NaN-propagating sums ≥ 1 (or 0).
+            'if (m > -wg_inf() && m < wg_inf()) { ss[lid] = ss[lid] * exp(m1 - m) + ss[lid + s] * exp(m2 - m); }',
+            'else if (m == wg_inf()) { ss[lid] = ss[lid] + ss[lid + s] + 1.0f; }',
+            'else { ss[lid] = ss[lid] + ss[lid + s]; }',
+            'sv[lid] = m;',
+          ]
+        : [`sv[lid] = ${combine(k.op, k.acc, 'sv[lid]', 'sv[lid + s]', helpers)};`];
     main = [
       ...shared,
       `@compute @workgroup_size(${wg})`,
@@ -291,6 +319,7 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
       '  }',
       '  sv[lid] = acc;',
       ...(arg ? ['  si[lid] = best;'] : []),
+      ...(lse ? ['  ss[lid] = se;'] : []),
       '  workgroupBarrier();',
       `  for (var s = ${wg / 2}u; s > 0u; s = s >> 1u) {`,
       '    if (lid < s) {',
@@ -299,7 +328,7 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
       '    workgroupBarrier();',
       '  }',
       '  if (lid == 0u) {',
-      arg ? '    let best = si[0];' : '    let acc = sv[0];',
+      arg ? '    let best = si[0];' : lse ? '    let m0 = sv[0]; let se = ss[0];' : '    let acc = sv[0];',
       ...store('g').map((x) => `    ${x}`),
       '  }',
       '}',

@@ -37,8 +37,9 @@ export function cpuReduce(k: ReduceKernel, launch: Launch<CpuStorage>, prologue:
     let acc: number;
     const isArg = k.op === 'argmax' || k.op === 'argmin';
     const max = k.op === 'max' || k.op === 'argmax';
-    acc = k.op === 'sum' ? 0 : k.op === 'prod' ? 1 : max ? (f ? -Infinity : k.acc === 'int32' ? -2147483648 : 0) : f ? Infinity : k.acc === 'int32' ? 2147483647 : 4294967295;
+    acc = k.op === 'sum' ? 0 : k.op === 'prod' ? 1 : max || k.op === 'logsumexp' ? (f ? -Infinity : k.acc === 'int32' ? -2147483648 : 0) : f ? Infinity : k.acc === 'int32' ? 2147483647 : 4294967295;
     let best = -1;
+    let se = 0; // logsumexp: Σ exp(x - acc) with acc the running maximum
     for (let r = 0; r < g.R; r++) {
       for (let i = 0; i < n; i++) vals[i] = xs[i][addr[i]];
       const y = prologue(vals);
@@ -60,6 +61,13 @@ export function cpuReduce(k: ReduceKernel, launch: Launch<CpuStorage>, prologue:
             acc = y;
           }
           break;
+        case 'logsumexp':
+          if (Number.isNaN(y)) se = NaN;
+          else if (y > acc) {
+            se = se * Math.exp(acc - y) + 1;
+            acc = y;
+          } else if (y > -Infinity && acc < Infinity) se += Math.exp(y - acc);
+          break;
         default:
           return k.op satisfies never;
       }
@@ -72,7 +80,8 @@ export function cpuReduce(k: ReduceKernel, launch: Launch<CpuStorage>, prologue:
         rc[d] = 0;
       }
     }
-    out[o] = roundOut(epilogue(isArg ? best : roundAcc(acc)));
+    const reduced = isArg ? best : k.op === 'logsumexp' ? acc + Math.log(se) : acc;
+    out[o] = roundOut(epilogue(isArg ? reduced : roundAcc(reduced)));
   }
 }
 
