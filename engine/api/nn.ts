@@ -31,31 +31,41 @@ function softmax$impl(logits: Tensor, dim = -1): Tensor {
   const x = floatArg(logits, 'softmax', 'logits');
   if (x.rank === 0) throw new ShapeError('softmax: needs a tensor of rank ≥ 1', { op: 'softmax', shapes: [[]] });
   const a = normalizeAxis(dim, x.rank, 'softmax', x.shape);
-  const m = reduceKeep('max', x, [a]);
-  const e = runExpr('softmax', 'exp', [x, m], 'float32', ([v, mx]) => prim('exp', prim('sub', f32(v), f32(mx))));
-  m.dispose();
-  const s = reduceKeep('sum', e, [a]);
-  const out = runExpr('softmax', 'div', [e, s], 'float32', ([v, d]) => prim('div', v, d));
-  e.dispose();
-  s.dispose();
-  return out;
+  // Two kernels: per row, the maximum m and log Σ exp(x - m) in one pass; then exp((x - m) - log Σ).
+  const [m, ls, stats] = softmaxStats(x, a);
+  try {
+    return runExpr('softmax', 'exp', [x, m, ls], 'float32', ([v, mx, l]) => prim('exp', prim('sub', prim('sub', f32(v), mx), l)));
+  } finally {
+    wgDispose(m, ls, stats);
+  }
 }
 
 function logSoftmax$impl(logits: Tensor, axis = -1): Tensor {
   const x = floatArg(logits, 'logSoftmax', 'logits');
   if (x.rank === 0) throw new ShapeError('logSoftmax: needs a tensor of rank ≥ 1', { op: 'logSoftmax', shapes: [[]] });
   const a = normalizeAxis(axis, x.rank, 'logSoftmax', x.shape);
-  const m = reduceKeep('max', x, [a]);
-  const e = runExpr('logSoftmax', 'exp', [x, m], 'float32', ([v, mx]) => prim('exp', prim('sub', f32(v), f32(mx))));
-  const s = reduceKeep('sum', e, [a]);
-  e.dispose();
-  const out = runExpr('logSoftmax', 'out', [x, m, s], 'float32', ([v, mx, sm]) =>
-    prim('sub', prim('sub', f32(v), f32(mx)), prim('log', sm)),
-  );
-  m.dispose();
-  s.dispose();
-  return out;
+  const [m, ls, stats] = softmaxStats(x, a);
+  try {
+    return runExpr('logSoftmax', 'out', [x, m, ls], 'float32', ([v, mx, l]) => prim('sub', prim('sub', f32(v), mx), l));
+  } finally {
+    wgDispose(m, ls, stats);
+  }
 }
+
+/**
+ * One reduction over `axis` giving, per row, the maximum m and log Σ exp(x - m) (stored interleaved);
+ * returned as two views broadcastable against x (the reduced axis has size 1), plus the storage tensor.
+ */
+function softmaxStats(x: Tensor, axis: number): [Tensor, Tensor, Tensor] {
+  const stats = runReduce('softmaxStats', x, [axis]);
+  const shape = x.shape.map((d, i) => (i === axis ? 1 : d));
+  const kept = contiguousStrides([...x.shape.filter((_, i) => i !== axis), 2]);
+  let j = 0;
+  const strides = x.shape.map((_, i) => (i === axis ? 0 : kept[j++]));
+  return [view(stats, shape, strides, 0), view(stats, shape, strides, 1), stats];
+}
+
+const wgDispose = (...ts: Tensor[]) => ts.forEach((t) => t.dispose());
 
 function moments$impl(x: Tensor, axes?: number | number[], keepDims = false): { mean: Tensor; variance: Tensor } {
   const t = floatArg(x, 'moments');

@@ -19,7 +19,9 @@ export function runReduce(op: ReduceOpName, x: Tensor, axes: number[]): Tensor {
   const def: ReduceDef = REDUCE[op];
   const types = def.types(x.dtype);
   if (typeof types === 'string') throw new DTypeError(`${op} ${types}, got ${x.dtype}`, { op, dtypes: [x.dtype], shapes: [[...x.shape]] });
-  const outShape = x.shape.filter((_, i) => !axes.includes(i));
+  const kept = x.shape.filter((_, i) => !axes.includes(i));
+  // softmaxStats writes two values (maximum, log Σ exp) per output: a trailing dimension of 2.
+  const outShape = def.combine === 'softmaxstats' ? [...kept, 2] : kept;
   const R = axes.reduce((p, a) => p * x.shape[a], 1);
   const device = deviceOf(op, [x]);
   const backend = runtime.backend(device, op);

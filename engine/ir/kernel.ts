@@ -33,8 +33,11 @@ export interface ElementwiseKernel {
 }
 
 /** Combining operation of a reduction (any/all are max/min over 0/1; mean is sum with an epilogue). */
-/** `logsumexp`: log Σ exp, one pass with a running maximum (softmax and logSumExp in one reduction). */
-export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin' | 'logsumexp';
+/**
+ * `logsumexp`: log Σ exp in one pass with a running maximum. `softmaxstats`: the same pass, writing TWO
+ * values per output — the maximum m and log Σ exp(x - m) — so softmax needs one more kernel, exactly.
+ */
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin' | 'logsumexp' | 'softmaxstats';
 
 /**
  * Reduces the `axes` (given per launch) of the tensor `prologue` computes from the inputs at each element;

@@ -35,6 +35,8 @@ export const REDUCE = {
   all: { combine: 'min', types: boolOnly, epilogue: (acc) => cast(acc, 'bool') },
   argMax: { combine: 'argmax', types: numeric((x) => ({ acc: x, out: 'int32' })) },
   // log Σ exp in one pass (running maximum): logSumExp, and the shared statistic of softmax/logSoftmax.
+  // Internal (softmax, logSoftmax): per output row, the maximum m and log Σ exp(x - m).
+  softmaxStats: { combine: 'softmaxstats', types: (x) => (x === 'bool' ? 'expects a numeric tensor' : { acc: 'float32', out: 'float32' }) },
   logSumExp: { combine: 'logsumexp', types: (x) => (x === 'bool' ? 'expects a numeric tensor' : { acc: 'float32', out: 'float32' }) },
   argMin: { combine: 'argmin', types: numeric((x) => ({ acc: x, out: 'int32' })) },
 } satisfies Record<string, ReduceDef>;

@@ -102,7 +102,7 @@ export function planReduce(op: ReduceOp, R: number, cpuLike: boolean): ReducePla
   if (R <= 32) return { strategy: 'thread', workgroupSize: 64, chunks: 1, chunkSize: Math.max(R, 1) };
   const CHUNK = 8192;
   // Pair accumulators (arg-reductions, log-sum-exp) reduce in one pass.
-  const pair = op === 'argmax' || op === 'argmin' || op === 'logsumexp';
+  const pair = op === 'argmax' || op === 'argmin' || op === 'logsumexp' || op === 'softmaxstats';
   if (R <= CHUNK || pair) return { strategy: 'workgroup', workgroupSize, chunks: 1, chunkSize: R };
   return { strategy: 'workgroup', workgroupSize, chunks: Math.ceil(R / CHUNK), chunkSize: CHUNK };
 }
@@ -168,6 +168,7 @@ function identity(op: ReduceOp, acc: DType, helpers: HelperSet): string {
       if (f) helpers.add('wg_inf');
       return f ? 'wg_inf()' : acc === 'int32' ? '2147483647i' : '4294967295u';
     case 'logsumexp':
+    case 'softmaxstats':
       helpers.add('wg_inf');
       return '(-wg_inf())';
     default:
@@ -214,7 +215,8 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
   const helpers = new HelperSet();
   const arg = k.op === 'argmax' || k.op === 'argmin';
   // log-sum-exp keeps (running maximum `acc`, Σ exp(x - acc) `se`) and ends with acc + log(se).
-  const lse = k.op === 'logsumexp';
+  const lse = k.op === 'logsumexp' || k.op === 'softmaxstats';
+  const stats = k.op === 'softmaxstats';
   if (lse) ['wg_isnan', 'wg_inf', 'wg_log'].forEach((h) => helpers.add(h as 'wg_isnan'));
   const accT = DTYPE_INFO[k.acc].wgsl;
   const leaf = (inputName: (i: number) => string) => (e: { prim: string; value: number; dtype: DType }) => {
@@ -249,11 +251,10 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
     ...k.inputs.map((d, i) => `@group(0) @binding(${i + 1}) var<storage, read> in${i}: array<${DTYPE_INFO[d].storage}>;`),
     `@group(0) @binding(${n + 1}) var<storage, read_write> out: array<${DTYPE_INFO[k.out].storage}>;`,
   ];
-  const store = (g: string) => [
-    ...(lse ? ['let lsev = m0 + wg_log(se);'] : []),
-    ...epi.lines,
-    `out[${g}] = ${toStorage(epi.result, k.out)};`,
-  ];
+  const store = (g: string) =>
+    stats
+      ? [`out[2u * ${g}] = m0;`, `out[2u * ${g} + 1u] = wg_log(se);`]
+      : [...(lse ? ['let lsev = m0 + wg_log(se);'] : []), ...epi.lines, `out[${g}] = ${toStorage(epi.result, k.out)};`];
   const prelude = (g: string) => [
     `let o = ${g} / ${wordRef(5)};`,
     `let chunk = ${g} % ${wordRef(5)};`,

@@ -37,7 +37,7 @@ export function cpuReduce(k: ReduceKernel, launch: Launch<CpuStorage>, prologue:
     let acc: number;
     const isArg = k.op === 'argmax' || k.op === 'argmin';
     const max = k.op === 'max' || k.op === 'argmax';
-    acc = k.op === 'sum' ? 0 : k.op === 'prod' ? 1 : max || k.op === 'logsumexp' ? (f ? -Infinity : k.acc === 'int32' ? -2147483648 : 0) : f ? Infinity : k.acc === 'int32' ? 2147483647 : 4294967295;
+    acc = k.op === 'sum' ? 0 : k.op === 'prod' ? 1 : max || k.op === 'logsumexp' || k.op === 'softmaxstats' ? (f ? -Infinity : k.acc === 'int32' ? -2147483648 : 0) : f ? Infinity : k.acc === 'int32' ? 2147483647 : 4294967295;
     let best = -1;
     let se = 0; // logsumexp: Σ exp(x - acc) with acc the running maximum
     for (let r = 0; r < g.R; r++) {
@@ -62,6 +62,7 @@ export function cpuReduce(k: ReduceKernel, launch: Launch<CpuStorage>, prologue:
           }
           break;
         case 'logsumexp':
+        case 'softmaxstats':
           if (Number.isNaN(y)) se = NaN;
           else if (y > acc) {
             se = se * Math.exp(acc - y) + 1;
@@ -79,6 +80,11 @@ export function cpuReduce(k: ReduceKernel, launch: Launch<CpuStorage>, prologue:
         for (let i = 0; i < n; i++) addr[i] -= g.inputs[i].red[d] * rc[d];
         rc[d] = 0;
       }
+    }
+    if (k.op === 'softmaxstats') {
+      out[2 * o] = roundOut(acc);
+      out[2 * o + 1] = roundOut(Math.log(se));
+      continue;
     }
     const reduced = isArg ? best : k.op === 'logsumexp' ? acc + Math.log(se) : acc;
     out[o] = roundOut(epilogue(isArg ? reduced : roundAcc(reduced)));
