@@ -108,6 +108,7 @@ export class LazyGraph implements Builder {
       }
     }
     const outputs = targets.map((t) => [map.get(t.graph!.node)!, t.graph!.output] as [number, number]);
+    if (this.options.onGraph) this.options.onGraph(exportGraph(sub, feeds, outputs));
     // Structure key: the sub-graph's ops, arguments and shapes (not the data).
     const key = JSON.stringify(sub.nodes.map((n) => [n.op, n.args, n.outputs])) + JSON.stringify(outputs);
     let entry = this.planCache.get(key);
@@ -251,3 +252,27 @@ import { activeBuilder } from './record';
 const isRecording = () => activeBuilder() !== undefined;
 
 void OPS;
+
+/**
+ * A standalone copy of a flushed sub-graph for export: its fed inputs become captures of the data they
+ * were fed (save() reads them back as constants), its computed values named outputs out0, out1…
+ */
+function exportGraph(sub: Graph, feeds: { node: number; tensor: Tensor }[], outputs: [number, number][]): Graph {
+  const g = new Graph();
+  const map = new Map<number, number>();
+  const remap = (x: ArgSpec): ArgSpec =>
+    x && typeof x === 'object'
+      ? Array.isArray(x)
+        ? x.map(remap)
+        : '$ref' in x
+          ? { $ref: [map.get((x as RefSpec).$ref[0])!, (x as RefSpec).$ref[1]] }
+          : Object.fromEntries(Object.entries(x).map(([k, v]) => [k, remap(v as ArgSpec)]))
+      : x;
+  for (const node of sub.nodes) {
+    const fed = feeds.find((f) => f.node === node.id);
+    const added = fed ? g.addCapture(fed.tensor) : g.addNode({ ...node, args: node.args.map(remap), name: undefined });
+    map.set(node.id, added.id);
+  }
+  outputs.forEach(([n, o], i) => g.output(`out${i}`, g.tensorOf(map.get(n)!, o)));
+  return g;
+}

@@ -17,6 +17,12 @@ export interface Optimizations {
 export interface GraphOptions {
   optimizations?: Optimizations;
   softPlacement?: boolean;
+  /**
+   * withMode('graph') only: receives each graph a readback computes, with the data it was fed captured
+   * (so `await g.save()` bakes it in as constants) and its computed values as outputs `out0`, `out1`…
+   * The callee owns the graph: `g.dispose()` releases the captured data.
+   */
+  onGraph?: (g: import('./graph').Graph) => void;
 }
 
 interface ModeFrame {

@@ -115,3 +115,25 @@ describe('withMode', () => {
     }
   });
 });
+
+describe("exporting a withMode('graph') recording", () => {
+  test('onGraph receives each computed graph; save() bakes the fed data in as constants', async () => {
+    const graphs: wg.Graph[] = [];
+    const value = await wg.withMode(
+      'graph',
+      () =>
+        wg.scope(async () => {
+          const x = wg.tensor([1, 2, 3]);
+          return Array.from(await wg.exp(x).mul(2).sum().data());
+        }),
+      { onGraph: (g) => graphs.push(g) },
+    );
+    expect(graphs.length).toBeGreaterThanOrEqual(1);
+    const json = await graphs[0].save();
+    graphs.forEach((g) => g.dispose());
+    expect(json.nodes.some((n) => n.op === 'tensor')).toBe(true); // the fed data, as a constant
+    const sess = new wg.Session(wg.Graph.fromJSON(JSON.stringify(json)));
+    expect(await sess.run('out0')).toBeCloseTo(value[0], 4);
+    sess.close();
+  });
+});
