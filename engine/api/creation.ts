@@ -76,6 +76,20 @@ function scalar$impl(value: number | boolean, dtype?: DType): Tensor {
 function makeTensor(op: string, values: unknown, shape: number[] | undefined, dtype: DType | undefined, device?: DeviceName): Tensor {
   if (dtype !== undefined) checkDType(dtype, op);
   const inferred = inferShape(op, values);
+  // A typed array whose elements are already values of the target dtype is copied as it is (no per-element
+  // conversion): the common way to bring large data in.
+  if (isTypedArray(values) && !(values instanceof Uint8Array) && (shape === undefined || sizeOf(checkShape(shape, op)) === values.length)) {
+    const dt = dtype ?? typedArrayDType(values);
+    const same =
+      (dt === 'float32' && (values instanceof Float32Array || values instanceof Float64Array)) ||
+      (dt === 'int32' && values instanceof Int32Array) ||
+      (dt === 'uint32' && values instanceof Uint32Array);
+    if (same) {
+      const store = storageArray(dt, values.length);
+      store.set(values as ArrayLike<number>); // Float64Array → float32 rounds like Math.fround
+      return finish(op, store, shape ?? inferred, dt, device);
+    }
+  }
   const flat: (number | boolean)[] = [];
   flatten(values, flat);
   const target = shape === undefined ? inferred : checkShape(shape, op);
@@ -100,9 +114,13 @@ function makeTensor(op: string, values: unknown, shape: number[] | undefined, dt
     const v = flat.length === 1 ? flat[0] : flat[i];
     store[i] = round(castValue(Number(v), from, dt));
   }
-  const t = upload(op, store, target, dt, device);
-  // Small integer tensors keep a host copy so index-taking ops can range-check them synchronously.
-  if ((dt === 'int32' || dt === 'uint32') && n <= HOST_COPY_MAX) t.hostValues = store as Int32Array | Uint32Array;
+  return finish(op, store, target, dt, device);
+}
+
+/** Uploads storage-layout values; small integer tensors keep a host copy (synchronous index checks). */
+function finish(op: string, store: Float32Array | Int32Array | Uint32Array, shape: number[], dt: DType, device?: DeviceName): Tensor {
+  const t = upload(op, store, shape, dt, device);
+  if ((dt === 'int32' || dt === 'uint32') && store.length <= HOST_COPY_MAX) t.hostValues = store as Int32Array | Uint32Array;
   return t;
 }
 

@@ -2,7 +2,7 @@
 // argMin, logSumExp, cumsum, cumprod.
 import { recordable } from '../graph/record';
 import { ShapeError } from '../core/errors';
-import { describe, fmtShape, normalizeAxes, normalizeAxis } from '../core/shape';
+import { contiguousStrides, describe, fmtShape, normalizeAxes, normalizeAxis } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { view } from '../eager/dispatch';
 import { runReduce, runScan } from '../eager/dispatch_kernels';
@@ -14,19 +14,9 @@ export type Axis = number | number[] | null;
 /** Re-inserts reduced dims as size 1 (a view: the reduction's output is contiguous). */
 function keepDimsView(out: Tensor, inShape: readonly number[], axes: number[]): Tensor {
   const shape = inShape.map((d, i) => (axes.includes(i) ? 1 : d));
-  const v = view(out, shape, contiguous(shape), 0);
+  const v = view(out, shape, contiguousStrides(shape), 0);
   out.dispose();
   return v;
-}
-
-function contiguous(shape: number[]): number[] {
-  const s: number[] = [];
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
 }
 
 function reduce(op: ReduceOpName, x: Tensor, axis: Axis | undefined, keepDims: boolean | undefined): Tensor {

@@ -62,6 +62,40 @@ export interface GraphNode {
 
 const STRUCTURAL = new Set(['placeholder', 'variable', 'capture']);
 
+/** `roots` and every node they depend on. */
+export function ancestors(g: Graph, roots: Iterable<number>): Set<number> {
+  const seen = new Set<number>();
+  const visit = (n: number) => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    for (const [m] of refsOf(g.nodes[n].args)) visit(m);
+  };
+  for (const r of roots) visit(r);
+  return seen;
+}
+
+/** An argument spec with node references renumbered through `map` (copying nodes into another graph). */
+export function remapRefs(s: ArgSpec, map: Map<number, number>): ArgSpec {
+  if (s === null || typeof s !== 'object') return s;
+  if (Array.isArray(s)) return s.map((x) => remapRefs(x, map));
+  if ('$ref' in s) return { $ref: [map.get((s as RefSpec).$ref[0])!, (s as RefSpec).$ref[1]] };
+  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, remapRefs(v as ArgSpec, map)]));
+}
+
+/**
+ * Copies the nodes in `keep` (in order) from one graph into another; `replace` may add a node of its own
+ * instead (returning its id), e.g. a placeholder for a capture. Returns the old → new id map.
+ */
+export function copyNodes(from: Graph, to: Graph, keep: Set<number>, replace: (n: GraphNode) => number | undefined = () => undefined): Map<number, number> {
+  const map = new Map<number, number>();
+  for (const node of from.nodes) {
+    if (!keep.has(node.id)) continue;
+    const id = replace(node) ?? to.addNode({ ...node, args: node.args.map((a) => remapRefs(a, map)), name: undefined }).id;
+    map.set(node.id, id);
+  }
+  return map;
+}
+
 export class Graph {
   /** 'lazy': the implicit graph of a withMode('graph') block (its tensors compute on readback). */
   constructor(readonly kind: 'graph' | 'lazy' = 'graph') {}
@@ -212,7 +246,7 @@ import { checkDType } from '../core/dtype';
 import { ShapeError } from '../core/errors';
 import { describe } from '../core/shape';
 import { runtime } from '../eager/runtime';
-import { type Builder, type OpEntry, encodeArgs, inferNode, nodeLocation, withBuilder } from './record';
+import { type Builder, type OpEntry, encodeArgs, inferNode, nodeLocation, refsOf, withBuilder } from './record';
 
 declare module './graph' {
   interface Graph {

@@ -6,11 +6,11 @@ import type { TypedArray } from '../core/dtype';
 import { GraphModeError } from '../core/errors';
 import { type Storage, Tensor } from '../core/tensor';
 import { runtime } from '../eager/runtime';
-import { Graph, type GraphNode } from './graph';
+import { Graph, ancestors, copyNodes, type GraphNode } from './graph';
 import { currentMode, type GraphOptions, popMode, pushMode, type Mode } from './mode';
 import { bindFeeds, type CompiledPlan, executePlanNoRead } from './plan';
 import { type Builder, type OpEntry, encodeArgs, inferNode, nodeLocation, OPS, popBuilder, pushBuilder, unrecorded } from './record';
-import type { ArgSpec, RefSpec } from './graph';
+import type { ArgSpec } from './graph';
 import { Session } from './session';
 
 /** Ops that must run eagerly even in lazy mode (state), after their inputs are computed. */
@@ -32,8 +32,6 @@ export const lazyStats = { flushes: 0, planHits: 0, planMisses: 0 };
 export class LazyGraph implements Builder {
   /** Replaced by a fresh graph after each flush (everything live was computed), releasing captures. */
   graph = new Graph('lazy');
-  /** Node outputs computed by an earlier flush: their tensors are bound to real storage. */
-  private computed = new Set<number>();
   /** Compiled plans by structure (a loop body seen again reuses its plan). */
   private planCache = new Map<string, PlanEntry>();
 
@@ -76,37 +74,13 @@ export class LazyGraph implements Builder {
     lazyStats.flushes++;
     // A standalone graph of the pending nodes: captures become placeholders fed by copying on the device.
     const sub = new Graph();
-    const map = new Map<number, number>();
     const feeds: { node: number; tensor: Tensor }[] = [];
-    const need = new Set<number>();
-    const visit = (n: number) => {
-      if (need.has(n)) return;
-      need.add(n);
-      if (g.nodes[n].op === 'capture') return;
-      const refs = JSON.stringify(g.nodes[n].args).matchAll(/"\$ref":\[(\d+),\d+\]/g);
-      for (const m of refs) visit(Number(m[1]));
-    };
-    targets.forEach((t) => visit(t.graph!.node));
-    for (const node of g.nodes) {
-      if (!need.has(node.id)) continue;
-      const remap = (s: ArgSpec): ArgSpec =>
-        s && typeof s === 'object'
-          ? Array.isArray(s)
-            ? s.map(remap)
-            : '$ref' in s
-              ? { $ref: [map.get((s as RefSpec).$ref[0])!, (s as RefSpec).$ref[1]] }
-              : Object.fromEntries(Object.entries(s).map(([k, v]) => [k, remap(v as ArgSpec)]))
-          : s;
-      if (node.op === 'capture') {
-        const src = (node as GraphNode & { source?: Tensor }).source!;
-        const p = sub.placeholder(node.outputs[0].dtype, node.outputs[0].shape);
-        map.set(node.id, p.graph!.node);
-        feeds.push({ node: p.graph!.node, tensor: src });
-      } else {
-        const added = sub.addNode({ ...node, args: node.args.map(remap), capture: undefined, name: undefined });
-        map.set(node.id, added.id);
-      }
-    }
+    const map = copyNodes(g, sub, ancestors(g, targets.map((t) => t.graph!.node)), (node) => {
+      if (node.op !== 'capture') return undefined;
+      const p = sub.placeholder(node.outputs[0].dtype, node.outputs[0].shape);
+      feeds.push({ node: p.graph!.node, tensor: (node as GraphNode & { source?: Tensor }).source! });
+      return p.graph!.node;
+    });
     const outputs = targets.map((t) => [map.get(t.graph!.node)!, t.graph!.output] as [number, number]);
     if (this.options.onGraph) this.options.onGraph(exportGraph(sub, feeds, outputs));
     // Structure key: the sub-graph's ops, arguments and shapes (not the data).
@@ -135,7 +109,6 @@ export class LazyGraph implements Builder {
         storage = { owner: c.backend, handle: c.backend.alloc(r.count * 4), bytes: r.count * 4, refs: 0 };
         c.backend.copy(c.handles[r.slot.id], r.offset, storage.handle, 0, r.count);
       }
-      this.computed.add(t.graph!.node);
       t.bindStorage(storage);
     });
     this.compact();
@@ -162,34 +135,17 @@ export class LazyGraph implements Builder {
     const live = this.livePending();
     const fresh = new Graph('lazy');
     if (live.length > 0) {
-      const need = new Set<number>();
-      const visit = (n: number) => {
-        if (need.has(n)) return;
-        need.add(n);
-        for (const m of JSON.stringify(old.nodes[n].args).matchAll(/"\$ref":\[(\d+),\d+\]/g)) visit(Number(m[1]));
-      };
-      live.forEach((t) => visit(t.graph!.node));
-      const map = new Map<number, number>();
-      const remap = (x: ArgSpec): ArgSpec =>
-        x && typeof x === 'object'
-          ? Array.isArray(x)
-            ? x.map(remap)
-            : '$ref' in x
-              ? { $ref: [map.get((x as RefSpec).$ref[0])!, (x as RefSpec).$ref[1]] }
-              : Object.fromEntries(Object.entries(x).map(([k, v]) => [k, remap(v as ArgSpec)]))
-          : x;
-      for (const node of old.nodes) {
-        if (!need.has(node.id)) continue;
-        const added = fresh.addNode({ ...node, args: node.args.map(remap), name: undefined });
-        (added as GraphNode & { source?: Tensor }).source = (node as GraphNode & { source?: Tensor }).source;
+      const map = copyNodes(old, fresh, ancestors(old, live.map((t) => t.graph!.node)), (node) => {
+        if (node.op !== 'capture') return undefined;
         if (node.capture) node.capture.storage.refs++; // the new graph holds its own reference
-        map.set(node.id, added.id);
-      }
+        const added: GraphNode & { source?: Tensor } = fresh.addNode({ ...node, name: undefined });
+        added.source = (node as GraphNode & { source?: Tensor }).source;
+        return added.id;
+      });
       live.forEach((t) => fresh.adoptTensor(t, map.get(t.graph!.node)!, t.graph!.output));
     }
     old.dispose();
     this.graph = fresh;
-    this.computed.clear();
   }
 
   /** Releases the captured storages and the block's plans (the block is over). */
@@ -259,20 +215,11 @@ void OPS;
  */
 function exportGraph(sub: Graph, feeds: { node: number; tensor: Tensor }[], outputs: [number, number][]): Graph {
   const g = new Graph();
-  const map = new Map<number, number>();
-  const remap = (x: ArgSpec): ArgSpec =>
-    x && typeof x === 'object'
-      ? Array.isArray(x)
-        ? x.map(remap)
-        : '$ref' in x
-          ? { $ref: [map.get((x as RefSpec).$ref[0])!, (x as RefSpec).$ref[1]] }
-          : Object.fromEntries(Object.entries(x).map(([k, v]) => [k, remap(v as ArgSpec)]))
-      : x;
-  for (const node of sub.nodes) {
+  const all = new Set(sub.nodes.map((n) => n.id));
+  const map = copyNodes(sub, g, all, (node) => {
     const fed = feeds.find((f) => f.node === node.id);
-    const added = fed ? g.addCapture(fed.tensor) : g.addNode({ ...node, args: node.args.map(remap), name: undefined });
-    map.set(node.id, added.id);
-  }
+    return fed ? g.addCapture(fed.tensor).id : undefined;
+  });
   outputs.forEach(([n, o], i) => g.output(`out${i}`, g.tensorOf(map.get(n)!, o)));
   return g;
 }

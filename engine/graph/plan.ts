@@ -9,7 +9,7 @@ import { type DeviceName, Tensor } from '../core/tensor';
 import { materialize, view } from '../eager/dispatch';
 import { tidy } from '../eager/scope';
 import type { Launch } from '../ir/kernel';
-import type { Graph, GraphNode } from './graph';
+import { ancestors, type Graph, type GraphNode } from './graph';
 import type { Optimizations } from './mode';
 import { enabled, optimizeLaunches, type PassContext, type PassReport } from './passes/index';
 import { OPS, decodeArgs, describeResult, newRecorder, refsOf, virtualTensor, withRecorder } from './record';
@@ -35,13 +35,7 @@ export interface Plan {
 
 /** Nodes needed for the fetches, plus every side effect (print, assign) whose inputs can be computed. */
 export function neededNodes(g: Graph, fetches: [number, number][], fed: Set<number>): Set<number> {
-  const need = new Set<number>();
-  const visit = (n: number) => {
-    if (need.has(n)) return;
-    need.add(n);
-    for (const [m] of refsOf(g.nodes[n].args)) visit(m);
-  };
-  fetches.forEach(([n]) => visit(n));
+  const need = ancestors(g, fetches.map(([n]) => n));
   // Side effects run whenever every placeholder they depend on is fed.
   const deps = (n: number, seen = new Set<number>()): boolean => {
     if (seen.has(n)) return true;
@@ -51,7 +45,7 @@ export function neededNodes(g: Graph, fetches: [number, number][], fed: Set<numb
     return refsOf(node.args).every(([m]) => deps(m, seen));
   };
   g.nodes.forEach((node) => {
-    if (node.sideEffect && !need.has(node.id) && deps(node.id)) visit(node.id);
+    if (node.sideEffect && !need.has(node.id) && deps(node.id)) ancestors(g, [node.id]).forEach((n) => need.add(n));
   });
   return need;
 }

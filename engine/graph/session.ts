@@ -112,7 +112,8 @@ export class Session {
     return nest(user, shape, dtype);
   }
 
-  private normalizeFetches(fetches: Fetches): { list: [number, number][]; rebuild: (values: unknown[]) => unknown } {
+  /** Fetches as node outputs, and how to rebuild the caller's structure from their values. */
+  normalizeFetches(fetches: Fetches): { list: [number, number][]; rebuild: (values: unknown[]) => unknown } {
     const resolve = (f: Fetch): [number, number] => {
       const t = typeof f === 'string' ? this.graph.lookup(f) : f;
       if (!(t instanceof Tensor)) {
@@ -378,7 +379,7 @@ GraphClass.prototype.kernels = function (this: Graph, fetches?: Fetches, feedSha
   const sess = new Session(this, options);
   try {
     const f: Fetches = fetches ?? Object.fromEntries(this.outputs);
-    const { list } = (sess as unknown as { normalizeFetches(f: Fetches): { list: [number, number][] } }).normalizeFetches(f);
+    const { list } = sess.normalizeFetches(f);
     const shapes = new Map<number, number[]>();
     for (const p of this.placeholders) {
       const given = feedShapes[p.name];

@@ -2,7 +2,7 @@
 import { DTYPE_INFO } from '../core/dtype';
 import { LimitError } from '../core/errors';
 import type { ElementwiseKernel } from '../ir/kernel';
-import { HelperSet, emitExpr, fromStorage, paramRef, toStorage } from './emit';
+import { HelperSet, emitExpr, fromStorage, gridStrideMain, paramRef, toStorage } from './emit';
 import { uniformLayout, wordRef } from './layout';
 
 export interface CodegenOptions {
@@ -89,19 +89,7 @@ function elementwise(k: ElementwiseKernel, opts: CodegenOptions): ShaderModuleSp
     `// wgflow kernel: ${k.name} (elementwise, ${k.inputs.length} inputs -> ${k.out})`,
     ...decls,
     ...helperCode,
-    `@compute @workgroup_size(${wg})`,
-    'fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {',
-    `  let size = ${wordRef(0)};`,
-    // Large dispatches are folded into a 2-D grid (at most 65535 workgroups per dimension).
-    `  let threads = nwg.x * ${wg}u;`,
-    '  let tid = gid.x + gid.y * threads;',
-    '  let stride = threads * nwg.y;',
-    `  for (var k = 0u; k < ${ept}u; k = k + 1u) {`,
-    '    let i = tid + k * stride;',
-    '    if (i >= size) { return; }',
-    ...body.map((l) => `    ${l}`),
-    '  }',
-    '}',
+    ...gridStrideMain(wg, ept, wordRef(0), body),
     '',
   ].join('\n');
   return {

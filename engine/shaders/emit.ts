@@ -79,3 +79,25 @@ export function emitExpr(
 export const toStorage = (v: string, dtype: DType) => (dtype === 'bool' ? `select(0u, 1u, ${v})` : v);
 /** Reads a storage element as a value of `dtype` (u32 → bool). */
 export const fromStorage = (v: string, dtype: DType) => (dtype === 'bool' ? `(${v} != 0u)` : v);
+
+/**
+ * The entry point of an elementwise kernel: a grid-stride loop of `ept` steps per invocation over `count`
+ * steps (a WGSL expression), folded into a 2-D grid for large dispatches (at most 65535 workgroups per
+ * dimension). `body` runs with `i` the step index.
+ */
+export function gridStrideMain(wg: number, ept: number, count: string, body: string[]): string[] {
+  return [
+    `@compute @workgroup_size(${wg})`,
+    'fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {',
+    `  let size = ${count};`,
+    `  let threads = nwg.x * ${wg}u;`,
+    '  let tid = gid.x + gid.y * threads;',
+    '  let stride = threads * nwg.y;',
+    `  for (var k = 0u; k < ${ept}u; k = k + 1u) {`,
+    '    let i = tid + k * stride;',
+    '    if (i >= size) { return; }',
+    ...body.map((l) => `    ${l}`),
+    '  }',
+    '}',
+  ];
+}

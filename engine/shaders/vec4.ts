@@ -6,7 +6,7 @@ import { DTYPE_INFO, type DType } from '../core/dtype';
 import { linearize, usesPrim, type Expr } from '../ir/expr';
 import type { ElementwiseKernel } from '../ir/kernel';
 import type { CodegenOptions, ShaderModuleSpec } from './codegen';
-import { HelperSet, paramRef } from './emit';
+import { HelperSet, gridStrideMain, paramRef } from './emit';
 import { uniformLayout, wordRef } from './layout';
 import { WGSL_PRIMS, wgslCast, wgslLiteral, type Helper } from './prims';
 
@@ -164,18 +164,8 @@ export function generateVec4WGSL(k: ElementwiseKernel, opts: CodegenOptions): Sh
     ...decls,
     ...helpers.code(),
     ...(needIsnan4 ? [VEC4_ISNAN] : []),
-    `@compute @workgroup_size(${wg})`,
-    'fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {',
-    `  let size4 = ${wordRef(0)} / 4u;`,
-    `  let threads = nwg.x * ${wg}u;`,
-    '  let tid = gid.x + gid.y * threads;',
-    '  let stride = threads * nwg.y;',
-    `  for (var k = 0u; k < ${ept}u; k = k + 1u) {`,
-    '    let i = tid + k * stride;',
-    '    if (i >= size4) { return; }',
-    ...body.map((l) => `    ${l}`),
-    '  }',
-    '}',
+    // Steps of four elements: the element count over 4.
+    ...gridStrideMain(wg, ept, `${wordRef(0)} / 4u`, body),
     '',
   ].join('\n');
   return {

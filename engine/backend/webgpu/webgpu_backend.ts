@@ -168,7 +168,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     const vec4 =
       this.tuning.vec4 &&
       size % 4 === 0 &&
-      canVectorize(k) &&
+      this.vectorizable(k) &&
       launch.inputs.every((v, i) => k.inputs[i].layout === 'scalar' || v.offset % 4 === 0);
     const p = vec4
       ? this.pipelineFor(k, 'vec4', () => generateVec4WGSL(k, this.tuning))
@@ -247,6 +247,15 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     const p = this.pipelineFor(k, String(g.other.shape.length), () => generateScanWGSL(k, g.other.shape.length));
     this.encode(p, (arena, at) => packScanUniforms(g, arena, at), [v.handle.buffer], launch.out.buffer, gridFor(g.rows, p.spec, this.tuning.maxWorkgroupsPerDim));
   }
+
+  /** canVectorize walks the expression: once per Kernel object, not once per dispatch. */
+  private vectorizable(k: ElementwiseKernel): boolean {
+    let v = this.vec4Kernels.get(k);
+    if (v === undefined) this.vec4Kernels.set(k, (v = canVectorize(k)));
+    return v;
+  }
+
+  private vec4Kernels = new WeakMap<ElementwiseKernel, boolean>();
 
   /** Codegen + pipeline per Kernel object and variant (the eager runtime reuses Kernel objects). */
   private pipelineFor(k: Kernel, variant: string, generate: () => ShaderModuleSpec): CachedPipeline {
