@@ -1,20 +1,15 @@
 // Misuse of the public API on WebGPU: the right error class and message, thrown at the call, with the caller's location; the engine keeps working.
 import { describe, expect, test } from 'vitest';
 import * as wg from '../../engine/index';
+import { expectLocation, siteOf } from '../helpers/locations';
 import SOURCE from './bad_input.test.ts?raw';
 
 type ErrorClass = abstract new (...args: never[]) => wg.WgError;
 
-const THIS_FILE = /bad_input\.test\.ts$/;
 /** For calls whose location is a known engine issue (see 'the location survives deep engine call stacks'). */
 const NO_LOC = { checkLocation: false };
 
 /** Line and column of this file's first frame in a stack (in the coordinates the browser reports). */
-function siteOf(marker: Error): { line: number; column: number } {
-  const m = /bad_input\.test\.ts(?:\?[^:\s)]*)?:(\d+):(\d+)/.exec(marker.stack ?? '');
-  if (!m) throw new Error(`no frame of this file in the marker's stack:\n${marker.stack}`);
-  return { line: Number(m[1]), column: Number(m[2]) };
-}
 
 const counts = () => {
   const m = wg.memory();
@@ -57,20 +52,11 @@ function bad(
     else expect(e.message).toMatch(p);
   }
   expect(e.op).toBe(op);
-  if (checkLocation) expectLocation(e, marker);
+  if (checkLocation) expectLocation(e, marker, 'bad_input.test.ts');
   expect(counts(), 'the failed call allocated something').toEqual(before);
   return e;
 }
 
-function expectLocation(e: wg.WgError, marker: Error): void {
-  const site = siteOf(marker);
-  expect(e.location, 'error.location').toBeDefined();
-  const loc = e.location!;
-  expect(loc.file).toMatch(THIS_FILE);
-  expect(loc.line).toBe(site.line);
-  expect(loc.column).toBeGreaterThan(0);
-  expect(e.message).toContain(`${loc.file}:${loc.line}:${loc.column}`);
-}
 
 /** A follow-up op after an error: the engine still computes the right numbers. */
 async function expectEngineWorks(): Promise<void> {
@@ -170,7 +156,7 @@ describe('dtypes', () => {
     expect(err.message).toContain('unknown dtype "float64"');
     expect(err.message).toContain('float32, int32, uint32, bool');
     expect(err.op).toBeTruthy();
-    expectLocation(err, marker);
+    expectLocation(err, marker, 'bad_input.test.ts');
     expect(counts()).toEqual(before);
     await expectEngineWorks();
   });
@@ -289,7 +275,7 @@ describe('lifetime', () => {
     expect(err).toBeInstanceOf(wg.DisposedError);
     expect(err!.message).toContain(`data: tensor #${x.id} (float32 [2]) was disposed`);
     expect(err!.op).toBe('data');
-    expectLocation(err!, marker);
+    expectLocation(err!, marker, 'bad_input.test.ts');
     await expect(x.array()).rejects.toBeInstanceOf(wg.DisposedError);
     await expectEngineWorks();
   });
@@ -377,7 +363,7 @@ describe('error locations', () => {
       [new Error(), () => wg.tensor(['a'] as unknown as number[])],
       [new Error(), () => x.exp()],
     ];
-    for (const [marker, call] of cases) expectLocation(attempt(call) as wg.WgError, marker);
+    for (const [marker, call] of cases) expectLocation(attempt(call) as wg.WgError, marker, 'bad_input.test.ts');
   });
 
   // Regression (fixed): when the user's frame is an awaiting one, V8 prints it as `at async <url>:line:col` and
@@ -413,7 +399,7 @@ describe('device limits', () => {
     expect(err.op).toBeTruthy();
     expect(err.shapes).toEqual([[2 ** 30]]);
     expect(err.dtypes).toEqual(['float32']);
-    expectLocation(err, marker);
+    expectLocation(err, marker, 'bad_input.test.ts');
     expect(wg.memory()).toEqual(before);
     // Ops on existing tensors check their output size the same way.
     const big = wg.zeros([2 ** 15]);

@@ -1,17 +1,12 @@
 // Misuse of reductions, linalg, movement and nn ops on WebGPU: the right error class and message, thrown at the call with the caller's location, nothing allocated; the engine keeps working.
 import { describe, expect, test } from 'vitest';
 import * as wg from '../../engine/index';
+import { expectLocation, siteOf } from '../helpers/locations';
 
 type ErrorClass = abstract new (...args: never[]) => wg.WgError;
 
-const THIS_FILE = /bad_input_ops\.test\.ts$/;
 
 /** Line and column of this file's first frame in a stack (in the coordinates the browser reports). */
-function siteOf(marker: Error): { line: number; column: number } {
-  const m = /bad_input_ops\.test\.ts(?:\?[^:\s)]*)?:(\d+):(\d+)/.exec(marker.stack ?? '');
-  if (!m) throw new Error(`no frame of this file in the marker's stack:\n${marker.stack}`);
-  return { line: Number(m[1]), column: Number(m[2]) };
-}
 
 /** The error a call throws synchronously (fails the test when it returns instead). */
 function attempt(call: () => unknown): unknown {
@@ -44,20 +39,11 @@ function bad(marker: Error, call: () => unknown, cls: ErrorClass, op: string, pa
     else expect(e.message).toMatch(p);
   }
   expect(e.op).toBe(op);
-  expectLocation(e, marker);
+  expectLocation(e, marker, 'bad_input_ops.test.ts');
   expect(wg.memory(), `the failed ${op} allocated something`).toEqual(before);
   return e;
 }
 
-function expectLocation(e: wg.WgError, marker: Error): void {
-  const site = siteOf(marker);
-  expect(e.location, 'error.location').toBeDefined();
-  const loc = e.location!;
-  expect(loc.file).toMatch(THIS_FILE);
-  expect(loc.line).toBe(site.line);
-  expect(loc.column).toBeGreaterThan(0);
-  expect(e.message).toContain(`${loc.file}:${loc.line}:${loc.column}`);
-}
 
 /** A follow-up op after an error gives the right numbers (and a plain add still works). */
 async function expectWorks(make: () => wg.Tensor, shape: number[], values: number[]): Promise<void> {
