@@ -10,6 +10,8 @@ export interface Optimizations {
   arithmeticSimplification?: boolean;
   fusion?: boolean;
   memoryPlanning?: boolean;
+  /** Scalar params of the plan's kernels become WGSL literals (a pipeline per distinct value set). */
+  inlineConstants?: boolean;
   placement?: boolean;
 }
 

@@ -8,7 +8,7 @@ import { uniformLayout, wordRef } from './layout';
 export interface CodegenOptions {
   /** Invocations per workgroup (1-D). */
   workgroupSize: number;
-  /** Elements each invocation computes (grid-stride). CPU-emulated adapters like more, real GPUs fewer. */
+  /** Elements each invocation aims to compute (grid-stride). CPU-emulated adapters like more, real GPUs fewer. */
   elementsPerThread: number;
 }
 
@@ -44,6 +44,7 @@ function elementwise(k: ElementwiseKernel, opts: CodegenOptions): ShaderModuleSp
 
   // Element addressing. Coordinates are computed only when something needs them (k.rank > 0).
   const body: string[] = [];
+  const pre: string[] = [];
   if (k.rank > 0) {
     body.push('var rem = i;');
     for (let d = k.rank - 1; d >= 1; d--) {
@@ -57,8 +58,11 @@ function elementwise(k: ElementwiseKernel, opts: CodegenOptions): ShaderModuleSp
     `u32(${[`i32(${wordRef(offset)})`, ...strides.map((w, d) => `i32(c${d}) * bitcast<i32>(${wordRef(w)})`)].join(' + ')})`;
   k.inputs.forEach((inp, i) => {
     const off = wordRef(layout.inputs[i].offset);
-    if (inp.layout === 'contiguous') body.push(`let idx${i} = ${off} + i;`);
-    else if (inp.layout === 'scalar') body.push(`let idx${i} = ${off};`);
+    // Offsets of contiguous and scalar inputs are loop-invariant: read once per invocation.
+    if (inp.layout === 'contiguous') {
+      pre.push(`let base${i} = ${off};`);
+      body.push(`let idx${i} = base${i} + i;`);
+    } else if (inp.layout === 'scalar') pre.push(`let idx${i} = ${off};`);
     else if (inp.layout === 'strided') body.push(`let idx${i} = ${stridedAddress(layout.inputs[i].offset, layout.inputs[i].strides!)};`);
   });
   const outIndex = layout.outView ? stridedAddress(layout.outView.offset, layout.outView.strides) : 'i';
@@ -80,6 +84,8 @@ function elementwise(k: ElementwiseKernel, opts: CodegenOptions): ShaderModuleSp
       }
     },
     helpers,
+    't',
+    pre,
   );
   body.push(...lines);
   body.push(`out[${outIndex}] = ${toStorage(result, k.out)};`);
@@ -89,7 +95,7 @@ function elementwise(k: ElementwiseKernel, opts: CodegenOptions): ShaderModuleSp
     `// wgflow kernel: ${k.name} (elementwise, ${k.inputs.length} inputs -> ${k.out})`,
     ...decls,
     ...helperCode,
-    ...gridStrideMain(wg, ept, wordRef(0), body),
+    ...gridStrideMain(wg, wordRef(0), body, pre),
     '',
   ].join('\n');
   return {
@@ -101,13 +107,19 @@ function elementwise(k: ElementwiseKernel, opts: CodegenOptions): ShaderModuleSp
   };
 }
 
-/** Workgroup grid for `size` elements, folding into 2-D when one dimension would pass the limit. */
+/**
+ * Workgroup grid for `size` elements, folding into 2-D when one dimension would pass the limit. `minGroups`
+ * (grid-stride kernels only, whose loop is correct for any grid) keeps mid-sized launches spread over at
+ * least that many workgroups, so a CPU-emulated adapter still uses all its cores.
+ */
 export function gridFor(
   size: number,
   spec: Pick<ShaderModuleSpec, 'workgroupSize' | 'elementsPerThread'>,
   maxPerDim: number,
+  minGroups = 1,
 ): [number, number, number] {
-  const groups = Math.ceil(size / (spec.workgroupSize[0] * spec.elementsPerThread));
+  const wg = spec.workgroupSize[0];
+  const groups = Math.max(Math.ceil(size / (wg * spec.elementsPerThread)), Math.min(minGroups, Math.ceil(size / wg)));
   if (groups <= maxPerDim) return [Math.max(groups, 1), 1, 1];
   const y = Math.ceil(groups / maxPerDim);
   if (y > maxPerDim) {

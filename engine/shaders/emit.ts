@@ -46,10 +46,12 @@ export function emitExpr(
   leaf: (n: Expr, arg?: string) => string,
   helpers: HelperSet,
   prefix = 't',
+  hoisted?: string[],
 ): { lines: string[]; result: string } {
   const { nodes, slotOf, roots } = linearize([root]);
   const name = (e: Expr) => `${prefix}${slotOf.get(e)}`;
-  const lines = nodes.map((n, s) => {
+  const lines: string[] = [];
+  nodes.forEach((n, s) => {
     let rhs: string;
     switch (n.prim) {
       case 'input':
@@ -70,7 +72,8 @@ export function emitExpr(
       default:
         rhs = helpers.use(WGSL_PRIMS[n.prim](n.args.map(name), n));
     }
-    return `let ${prefix}${s} = ${rhs};`;
+    // Params and literals are loop-invariant: with `hoisted`, they are read once before the element loop.
+    (hoisted && (n.prim === 'param' || n.prim === 'lit') ? hoisted : lines).push(`let ${prefix}${s} = ${rhs};`);
   });
   return { lines, result: `${prefix}${roots[0]}` };
 }
@@ -81,21 +84,20 @@ export const toStorage = (v: string, dtype: DType) => (dtype === 'bool' ? `selec
 export const fromStorage = (v: string, dtype: DType) => (dtype === 'bool' ? `(${v} != 0u)` : v);
 
 /**
- * The entry point of an elementwise kernel: a grid-stride loop of `ept` steps per invocation over `count`
- * steps (a WGSL expression), folded into a 2-D grid for large dispatches (at most 65535 workgroups per
- * dimension). `body` runs with `i` the step index.
+ * The entry point of an elementwise kernel: a grid-stride loop over `count` elements running `body` for each
+ * element `i`. `pre` lines (loop-invariant values) run once per invocation, before the loop.
  */
-export function gridStrideMain(wg: number, ept: number, count: string, body: string[]): string[] {
+export function gridStrideMain(wg: number, count: string, body: string[], pre: string[] = []): string[] {
+  // A true grid-stride loop: correct for any grid, so the host picks the workgroup count per launch
+  // (elementsPerThread is the target it aims for, not a bound baked into the shader).
   return [
     `@compute @workgroup_size(${wg})`,
     'fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {',
     `  let size = ${count};`,
     `  let threads = nwg.x * ${wg}u;`,
-    '  let tid = gid.x + gid.y * threads;',
     '  let stride = threads * nwg.y;',
-    `  for (var k = 0u; k < ${ept}u; k = k + 1u) {`,
-    '    let i = tid + k * stride;',
-    '    if (i >= size) { return; }',
+    ...pre.map((l) => `  ${l}`),
+    '  for (var i = gid.x + gid.y * threads; i < size; i = i + stride) {',
     ...body.map((l) => `    ${l}`),
     '  }',
     '}',

@@ -169,13 +169,17 @@ type Template = (a: string[], node: Expr) => Emitted;
 
 const S = (code: string, ...helpers: Helper[]): Emitted => ({ code, helpers });
 const sfx = (d: DType) => (d === 'float32' ? 'f32' : d === 'int32' ? 'i32' : 'u32');
-/** A NaN-aware float comparison; integer and bool compare directly. */
-const cmp = (op: string, nanResult: boolean): Template => ([a, b], n) =>
-  n.args[0].dtype === 'float32'
-    ? nanResult
-      ? S(`((${a} ${op} ${b}) || wg_isnan(${a}) || wg_isnan(${b}))`, 'wg_isnan')
-      : S(`((${a} ${op} ${b}) && !(wg_isnan(${a}) || wg_isnan(${b})))`, 'wg_isnan')
-    : S(`(${a} ${op} ${b})`);
+/** False when an operand is known not to be NaN (a literal): its NaN test can be left out. */
+export const mayBeNaN = (e: Expr): boolean => e.dtype === 'float32' && !(e.prim === 'lit' && !Number.isNaN(e.value));
+
+/** A NaN-aware float comparison (tests only the operands that may be NaN); integer and bool compare directly. */
+const cmp = (op: string, nanResult: boolean): Template => ([a, b], n) => {
+  const nan = [a, b].filter((_, i) => mayBeNaN(n.args[i])).map((x) => `wg_isnan(${x})`);
+  if (nan.length === 0) return S(`(${a} ${op} ${b})`);
+  return nanResult
+    ? S(`((${a} ${op} ${b}) || ${nan.join(' || ')})`, 'wg_isnan')
+    : S(`((${a} ${op} ${b}) && !(${nan.join(' || ')}))`, 'wg_isnan');
+};
 
 const floatOnly = (f: (a: string[]) => Emitted): Template => (a, n) => {
   if (n.args[0].dtype !== 'float32') throw new Error(`codegen: ${n.prim} needs float32 operands`);

@@ -8,7 +8,7 @@ import type { ElementwiseKernel } from '../ir/kernel';
 import type { CodegenOptions, ShaderModuleSpec } from './codegen';
 import { HelperSet, gridStrideMain, paramRef } from './emit';
 import { uniformLayout, wordRef } from './layout';
-import { WGSL_PRIMS, wgslCast, wgslLiteral, type Helper } from './prims';
+import { WGSL_PRIMS, mayBeNaN, wgslCast, wgslLiteral, type Helper } from './prims';
 
 export const VEC4_ISNAN = 'fn wg_isnan4(x: vec4<f32>) -> vec4<bool> { return (bitcast<vec4<u32>>(x) & vec4<u32>(0x7fffffffu)) > vec4<u32>(0x7f800000u); }';
 
@@ -31,7 +31,11 @@ function vectorForm(n: Expr, a: string[], helpers: HelperSet, isnan: () => strin
   const d = n.args[0]?.dtype;
   const f = d === 'float32';
   const [x, y, z] = a;
-  const nanAny = () => `(${isnan()}(${x}) | ${isnan()}(${y}))`;
+  // NaN tests of the operands that may be NaN (undefined when neither can be).
+  const nanAny = () => {
+    const t = [x, y].filter((_, i) => mayBeNaN(n.args[i])).map((v) => `${isnan()}(${v})`);
+    return t.length === 0 ? undefined : `(${t.join(' | ')})`;
+  };
   switch (n.prim) {
     case 'add':
       return `(${x} + ${y})`;
@@ -62,6 +66,7 @@ function vectorForm(n: Expr, a: string[], helpers: HelperSet, isnan: () => strin
     case 'max':
     case 'min':
       if (!f) return `${n.prim}(${x}, ${y})`;
+      if (!nanAny()) return `${n.prim}(${x}, ${y})`;
       helpers.add('wg_nan');
       return `select(${n.prim}(${x}, ${y}), vec4<f32>(wg_nan()), ${nanAny()})`;
     case 'lt':
@@ -70,10 +75,13 @@ function vectorForm(n: Expr, a: string[], helpers: HelperSet, isnan: () => strin
     case 'ge':
     case 'eq': {
       const op = { lt: '<', le: '<=', gt: '>', ge: '>=', eq: '==' }[n.prim];
-      return f ? `((${x} ${op} ${y}) & !${nanAny()})` : `(${x} ${op} ${y})`;
+      const nan = f ? nanAny() : undefined;
+      return nan ? `((${x} ${op} ${y}) & !${nan})` : `(${x} ${op} ${y})`;
     }
-    case 'ne':
-      return f ? `((${x} != ${y}) | ${nanAny()})` : `(${x} != ${y})`;
+    case 'ne': {
+      const nan = f ? nanAny() : undefined;
+      return nan ? `((${x} != ${y}) | ${nan})` : `(${x} != ${y})`;
+    }
     case 'and':
       return `(${x} & ${y})`;
     case 'or':
@@ -110,9 +118,15 @@ export function generateVec4WGSL(k: ElementwiseKernel, opts: CodegenOptions): Sh
   decls.push(`@group(0) @binding(${outBinding}) var<storage, read_write> out: array<vec4<${DTYPE_INFO[k.out].storage}>>;`);
 
   const body: string[] = [];
+  const pre: string[] = [];
   k.inputs.forEach((inp, i) => {
     const off = wordRef(layout.inputs[i].offset);
-    body.push(inp.layout === 'scalar' ? `let idx${i} = ${off};` : `let idx${i} = ${off} / 4u + i;`);
+    // Offsets are loop-invariant: read once per invocation.
+    if (inp.layout === 'scalar') pre.push(`let idx${i} = ${off};`);
+    else {
+      pre.push(`let base${i} = ${off} / 4u;`);
+      body.push(`let idx${i} = base${i} + i;`);
+    }
   });
   const { nodes, slotOf, roots } = linearize([k.expr]);
   const name = (e: Expr) => `t${slotOf.get(e)}`;
@@ -154,7 +168,8 @@ export function generateVec4WGSL(k: ElementwiseKernel, opts: CodegenOptions): Sh
         }
       }
     }
-    body.push(`let t${s} = ${rhs};`);
+    // Params and literals are loop-invariant: read once before the element loop.
+    (n.prim === 'param' || n.prim === 'lit' ? pre : body).push(`let t${s} = ${rhs};`);
   });
   const result = `t${roots[0]}`;
   body.push(`out[i] = ${k.out === 'bool' ? `select(vec4<u32>(0u), vec4<u32>(1u), ${result})` : result};`);
@@ -165,7 +180,7 @@ export function generateVec4WGSL(k: ElementwiseKernel, opts: CodegenOptions): Sh
     ...helpers.code(),
     ...(needIsnan4 ? [VEC4_ISNAN] : []),
     // Steps of four elements: the element count over 4.
-    ...gridStrideMain(wg, ept, `${wordRef(0)} / 4u`, body),
+    ...gridStrideMain(wg, `${wordRef(0)} / 4u`, body, pre),
     '',
   ].join('\n');
   return {

@@ -581,7 +581,7 @@ async function runLazy(prog: Program): Promise<Result[]> {
   );
 }
 
-const PASSES = ['prune', 'commonSubexpression', 'constantFolding', 'fusion', 'arithmeticSimplification', 'memoryPlanning'] as const;
+const PASSES = ['prune', 'commonSubexpression', 'constantFolding', 'fusion', 'arithmeticSimplification', 'inlineConstants', 'memoryPlanning'] as const;
 
 const RTOL = 1e-4;
 const ATOL = 1e-5;

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import * as wg from '../../engine/index';
 import type { Optimizations } from '../../engine/graph/mode';
 
-const OFF: Optimizations = { prune: false, commonSubexpression: false, constantFolding: false, fusion: false, arithmeticSimplification: false, memoryPlanning: false };
+const OFF: Optimizations = { prune: false, commonSubexpression: false, constantFolding: false, fusion: false, arithmeticSimplification: false, memoryPlanning: false, inlineConstants: false };
 
 /** The plan of `g` for its outputs with the given passes, printed (no run needed). */
 function planOf(g: wg.Graph, on: Optimizations, feeds: Record<string, number[]> = {}): string {
@@ -156,6 +156,31 @@ describe('each pass on its own', () => {
       Passes:
         memoryPlanning: temporaries: 84 bytes instead of 200"
     `);
+  });
+  test('inlineConstants', async () => {
+    // x * 1.5 + 0.25: the plan fixes both scalars, so its kernels read literals instead of uniform params.
+    const g = new wg.Graph();
+    const y = g.build(() => g.placeholder('float32', [8], 'x').mul(1.5).add(0.25));
+    const off = g.kernels(y, { x: [8] }, { optimizations: OFF });
+    const on = g.kernels(y, { x: [8] }, { optimizations: { ...OFF, inlineConstants: true } });
+    expect(on.toString()).toMatchInlineSnapshot(`
+      "Plan: 2 kernels
+        #0 elementwise mul  [mul]
+        #1 elementwise add  [add]
+      Passes:
+        inlineConstants: 2 scalar params inlined as literals in 2 kernels"
+    `);
+    expect(off.kernels.map((k) => k.wgsl).join('\n')).toContain('bitcast<f32>(u[');
+    expect(on.kernels.map((k) => k.wgsl).join('\n')).not.toContain('bitcast<f32>(u[');
+    expect(on.kernels.map((k) => k.wgsl).join('\n')).toMatch(/1\.5f[\s\S]*0\.25f|0\.25f[\s\S]*1\.5f/);
+    // Same values with the pass on and off.
+    const x = [-2, -1, 0, 0.5, 1, 3, NaN, Infinity];
+    const want = x.map((v) => Math.fround(Math.fround(v * 1.5) + 0.25));
+    for (const o of [OFF, { ...OFF, inlineConstants: true }, {}]) {
+      const sess = new wg.Session(g, { optimizations: o });
+      expect(await sess.run(y, { x })).toEqual(want);
+      sess.close();
+    }
   });
   test('every pass keeps the assign and the print', async () => {
     for (const pass of Object.keys(OFF) as (keyof Optimizations)[]) {

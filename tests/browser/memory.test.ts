@@ -324,7 +324,7 @@ describe('large and strided dispatches', () => {
     const perGroup = gpu.tuning.workgroupSize * gpu.tuning.elementsPerThread;
     gpu.tuning.maxWorkgroupsPerDim = 4;
     try {
-      // 5, 9 and 16 workgroups: grids [4,2], [3,3], [4,4] (with idle invocations past the end).
+      // 5 (or tuning.minWorkgroups), 9 and 16 workgroups: grids [4,2], [3,3], [4,4] (idle invocations past the end).
       for (const groups of [5, 9, 16]) {
         const n = groups * perGroup - 3;
         await wg.scope(async () => {

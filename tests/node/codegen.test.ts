@@ -268,13 +268,12 @@ describe('WGSL snapshots', () => {
       fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
         let size = u[0].x;
         let threads = nwg.x * 64u;
-        let tid = gid.x + gid.y * threads;
         let stride = threads * nwg.y;
-        for (var k = 0u; k < 1u; k = k + 1u) {
-          let i = tid + k * stride;
-          if (i >= size) { return; }
-          let idx0 = u[1].x + i;
-          let idx1 = u[1].y + i;
+        let base0 = u[1].x;
+        let base1 = u[1].y;
+        for (var i = gid.x + gid.y * threads; i < size; i = i + stride) {
+          let idx0 = base0 + i;
+          let idx1 = base1 + i;
           let t0 = in0[idx0];
           let t1 = in1[idx1];
           let t2 = (t0 + t1);
@@ -297,11 +296,8 @@ describe('WGSL snapshots', () => {
       fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
         let size = u[0].x;
         let threads = nwg.x * 64u;
-        let tid = gid.x + gid.y * threads;
         let stride = threads * nwg.y;
-        for (var k = 0u; k < 1u; k = k + 1u) {
-          let i = tid + k * stride;
-          if (i >= size) { return; }
+        for (var i = gid.x + gid.y * threads; i < size; i = i + stride) {
           var rem = i;
           let c1 = rem % u[1].y; rem = rem / u[1].y;
           let c0 = rem;
@@ -332,16 +328,15 @@ describe('WGSL snapshots', () => {
       fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
         let size = u[0].x;
         let threads = nwg.x * 64u;
-        let tid = gid.x + gid.y * threads;
         let stride = threads * nwg.y;
-        for (var k = 0u; k < 8u; k = k + 1u) {
-          let i = tid + k * stride;
-          if (i >= size) { return; }
-          let idx0 = u[1].x + i;
-          let idx1 = u[1].y + i;
+        let base0 = u[1].x;
+        let base1 = u[1].y;
+        let t2 = bitcast<f32>(u[1].z);
+        for (var i = gid.x + gid.y * threads; i < size; i = i + stride) {
+          let idx0 = base0 + i;
+          let idx1 = base1 + i;
           let t0 = (in0[idx0] != 0u);
           let t1 = in1[idx1];
-          let t2 = bitcast<f32>(u[1].z);
           let t3 = select(t2, t1, t0);
           out[i] = t3;
         }
@@ -383,9 +378,9 @@ describe('common subexpressions', () => {
     // relu builds zero(x) twice as separate lit nodes; add(exp(x), exp(x)) builds exp(x) twice.
     const relu = lets(generateWGSL(elementwiseKernel('relu', [{ kind: 'contiguous', dtype: 'float32' }])).code);
     expect(relu).toEqual([
+      'let t1 = 0f;', // a literal: read once, before the element loop
       'let t0 = in0[idx0];',
-      'let t1 = 0f;',
-      'let t2 = ((t0 < t1) && !(wg_isnan(t0) || wg_isnan(t1)));',
+      'let t2 = ((t0 < t1) && !(wg_isnan(t0)));',
       'let t3 = select(t0, t1, t2);',
     ]);
 

@@ -28,6 +28,10 @@ export interface WebGPUTuning extends CodegenOptions {
   maxWorkgroupsPerDim: number;
   /** vec4 elementwise kernels where the launch allows them (benchmarks and tests switch it off). */
   vec4: boolean;
+  /** Geometry of vec4 elementwise kernels (elementsPerThread counts vec4 steps). */
+  vec4Codegen: CodegenOptions;
+  /** Fewest workgroups an elementwise launch is spread over (when it has that many workgroups of work). */
+  minWorkgroups: number;
   /** Forces a matmul variant (benchmarks compare variants with it); the selection point decides otherwise. */
   matmulVariant?: MatmulVariant;
 }
@@ -87,13 +91,17 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       l.maxStorageBufferBindingSize <= l.maxBufferSize
         ? { maxStorageBytes: l.maxStorageBufferBindingSize, maxStorageLimitName: 'maxStorageBufferBindingSize' }
         : { maxStorageBytes: l.maxBufferSize, maxStorageLimitName: 'maxBufferSize' };
-    // SwiftShader pays per invocation: several elements per thread win there; real GPUs prefer one.
+    // SwiftShader pays per invocation and per workgroup: several elements per thread and big workgroups win
+    // there (bench/fused_vs_handwritten swept 64–256 invocations × 4–32 vec4 steps); real GPUs prefer one
+    // element per invocation.
     const cpuLike = (this.cpuLike = acquired.adapterInfo.isFallbackAdapter || acquired.adapterInfo.architecture === 'swiftshader');
     this.tuning = {
       workgroupSize: 64,
       elementsPerThread: cpuLike ? 8 : 1,
       maxBatch: 64,
       vec4: true,
+      vec4Codegen: cpuLike ? { workgroupSize: 256, elementsPerThread: 16 } : { workgroupSize: 64, elementsPerThread: 1 },
+      minWorkgroups: cpuLike ? 8 : 1,
       maxWorkgroupsPerDim: l.maxComputeWorkgroupsPerDimension,
     };
     this.uniformAlign = l.minUniformBufferOffsetAlignment;
@@ -171,7 +179,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       this.vectorizable(k) &&
       launch.inputs.every((v, i) => k.inputs[i].layout === 'scalar' || v.offset % 4 === 0);
     const p = vec4
-      ? this.pipelineFor(k, 'vec4', () => generateVec4WGSL(k, this.tuning))
+      ? this.pipelineFor(k, 'vec4', () => generateVec4WGSL(k, this.tuning.vec4Codegen))
       : this.pipelineFor(k, '', () => generateWGSL(k, this.tuning));
     const ulayout = this.uniformLayouts.get(k) ?? this.uniformLayouts.set(k, uniformLayout(k)).get(k)!;
     this.encode(
@@ -179,7 +187,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       (arena, at) => (packUniforms(launch, ulayout, arena, at), ulayout.vec4s * 16),
       launch.inputs.map((v) => v.handle.buffer),
       launch.out.buffer,
-      gridFor(size, p.spec, this.tuning.maxWorkgroupsPerDim),
+      gridFor(size, p.spec, this.tuning.maxWorkgroupsPerDim, this.tuning.minWorkgroups),
     );
   }
 

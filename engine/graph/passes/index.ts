@@ -1,11 +1,12 @@
 // The plan optimiser: passes over a plan's kernel launches, each switchable and reporting what it did.
-// Order: prune → commonSubexpression → fusion → arithmeticSimplification, then (in compilePlan, with a
+// Order: prune → commonSubexpression → fusion → arithmeticSimplification → inlineConstants, then (in compilePlan, with a
 // device) constantFolding and memoryPlanning.
 import type { Launch } from '../../ir/kernel';
 import type { Optimizations } from '../mode';
 import type { Slot } from '../recorder';
 import { cseLaunches } from './cse';
 import { fusionPass } from './fusion';
+import { inlineConstantsPass } from './inline';
 import { prunePass } from './prune';
 import { simplifyPass } from './simplify';
 
@@ -31,6 +32,7 @@ export const ALL_ON: Required<Optimizations> = {
   arithmeticSimplification: true,
   fusion: true,
   memoryPlanning: true,
+  inlineConstants: true,
   placement: true,
 };
 
@@ -45,5 +47,6 @@ export function optimizeLaunches(ctx: PassContext, o: Optimizations | undefined)
   if (enabled(o, 'commonSubexpression')) reports.push(cseLaunches(ctx));
   if (enabled(o, 'fusion')) reports.push(fusionPass(ctx));
   if (enabled(o, 'arithmeticSimplification')) reports.push(simplifyPass(ctx));
+  if (enabled(o, 'inlineConstants')) reports.push(inlineConstantsPass(ctx));
   return reports;
 }
