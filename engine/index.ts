@@ -57,3 +57,10 @@ export type { PassReport } from './graph/passes/index';
 
 /** Disposes a tensor or every tensor in an array/object. */
 export { disposeAll as dispose } from './api/dispose';
+
+// Profiling and run records (plain JSON data).
+export { profile, record, compareProfiles, toChromeTrace } from './api/profile';
+export type { RunRecord, ProfileComparison, ComparisonRow, ComparisonSide } from './api/profile';
+export type { Profile, ProfileKernel, ProfileSource, ProfileTotals, ProfileTimer, TraceOp } from './core/profile';
+export type { GraphRun, GraphRunNode, GraphRunKernel, GraphEntry } from './graph/profile_graph';
+export type { LaunchSnapshot } from './graph/passes/index';

@@ -1,5 +1,6 @@
 // The eager runtime: owns the backends (acquired at import), device loss and re-acquisition,
 // tensor accounting, and readback. Ops go through dispatch.ts; scopes live in scope.ts.
+import type { ProfileCollector } from '../core/profile';
 import type { Backend, MemoryStats } from '../backend/backend';
 import { CpuBackend } from '../backend/cpu/cpu_backend';
 import { acquireDevice, limitsRecord } from '../backend/webgpu/device';
@@ -90,6 +91,18 @@ class Runtime {
       return { backend: 'webgpu', adapter: g.acquired.adapterInfo, limits: limitsRecord(g.device), features: g.acquired.features };
     }
     return { backend: 'cpu', adapter: null, limits: {}, features: [], reason: this.gpuMissing };
+  }
+
+  /** Options for core/profile.ts's collect(): every device's counters are taken when the profile starts. */
+  profileOptions<T extends object>(o: T): T & { bytesInUse: number; start: (c: ProfileCollector) => void } {
+    return {
+      ...o,
+      bytesInUse: this.memory().bytesInUse,
+      start: (c: ProfileCollector) => {
+        this.cpu.startProfile(c);
+        this.gpu?.startProfile(c);
+      },
+    };
   }
 
   memory(): MemoryStats & { tensors: number } {

@@ -6,7 +6,7 @@ import { type Storage, Tensor } from '../core/tensor';
 import { runtime } from '../eager/runtime';
 import { Graph, builderFor } from './graph';
 import { config, currentMode, type GraphOptions } from './mode';
-import { bindFeeds } from './plan';
+import { bindFeeds, withPlanSources } from './plan';
 import { enqueuePrint, formatPlain, formatRead } from './print';
 import { activeBuilder, encodeArgs } from './record';
 import { Session } from './session';
@@ -94,7 +94,9 @@ export function tfFunction<F extends (...args: any[]) => any>(body: F, options: 
       );
     }
     lastParts = sig.parts;
-    return { graph, session: new Session(graph, options), inputs: placeholders.map((p) => p.graph!.node), outputs, structure };
+    const session = new Session(graph, options);
+    session.entry = 'function';
+    return { graph, session, inputs: placeholders.map((p) => p.graph!.node), outputs, structure };
   };
 
   const traceFor = (args: unknown[]) => {
@@ -131,8 +133,10 @@ function run(t: Trace, inputs: Tensor[]): unknown {
   const shapes = new Map(t.inputs.map((node, i) => [node, [...inputs[i].shape]]));
   const c = t.session.compiledFor(t.outputs, shapes);
   const backend = c.backend;
-  bindFeeds(c, new Map(t.inputs.map((node, i) => [node, { tensor: inputs[i] }])));
-  backend.enqueue(c.program);
+  withPlanSources(c, () => {
+    bindFeeds(c, new Map(t.inputs.map((node, i) => [node, { tensor: inputs[i] }])));
+    backend.enqueue(c.program);
+  });
   const device = c.plan.device;
   // Outputs get their own storage (the plan's buffers are reused by the next call).
   const copyOut = (r: (typeof c.plan.fetches)[number]): Tensor => {

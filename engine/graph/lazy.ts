@@ -89,7 +89,9 @@ export class LazyGraph implements Builder {
     if (entry) lazyStats.planHits++;
     else {
       lazyStats.planMisses++;
-      entry = { graph: sub, session: new Session(sub, this.options), inputs: feeds.map((f) => f.node), outputs };
+      const session = new Session(sub, this.options);
+      session.entry = 'withMode';
+      entry = { graph: sub, session, inputs: feeds.map((f) => f.node), outputs };
       this.planCache.set(key, entry);
       if (this.planCache.size > PLAN_CACHE_MAX) {
         const [oldKey, old] = this.planCache.entries().next().value as [string, PlanEntry];

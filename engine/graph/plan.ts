@@ -4,6 +4,7 @@
 import type { Backend, StorageArray } from '../backend/backend';
 import type { DType } from '../core/dtype';
 import { GraphModeError, ShapeError, formatLocation } from '../core/errors';
+import { profiling, type NodeSources } from '../core/profile';
 import { fmtShape } from '../core/shape';
 import { type DeviceName, Tensor } from '../core/tensor';
 import { materialize, view } from '../eager/dispatch';
@@ -11,7 +12,7 @@ import { tidy } from '../eager/scope';
 import type { Launch } from '../ir/kernel';
 import { ancestors, type Graph, type GraphNode } from './graph';
 import type { Optimizations } from './mode';
-import { enabled, optimizeLaunches, type PassContext, type PassReport } from './passes/index';
+import { enabled, optimizeLaunches, snapshot, type LaunchSnapshot, type PassContext, type PassReport } from './passes/index';
 import { OPS, decodeArgs, describeResult, newRecorder, refsOf, virtualTensor, withRecorder } from './record';
 import type { RecordingBackend, Slot } from './recorder';
 
@@ -180,6 +181,11 @@ export interface CompiledPlan {
   /** The launches after optimisation (what the program runs), and what each pass did. */
   launches: Launch<Slot>[];
   reports: PassReport[];
+  /** The launches before any pass (one per op, as eager mode would run them). */
+  before: LaunchSnapshot[];
+  /** Set by the Session: graph node → source, and the plan as run-record data (profiles use both). */
+  sources?: NodeSources;
+  describe?: () => unknown;
 }
 
 /** Folded results larger than this stay computed at run time (constant folding's size cap). */
@@ -198,6 +204,7 @@ export function compilePlan(
 ): CompiledPlan {
   const keep = new Set<Slot>([...plan.fetches, ...plan.prints.flatMap((p) => p.items.filter((x): x is SlotRead => typeof x === 'object'))].map((r) => r.slot).filter(Boolean));
   const ctx: PassContext = { launches: [...plan.rec.launches], keep };
+  const before = snapshot(ctx.launches);
   const reports = optimizeLaunches(ctx, options);
   const owned: unknown[] = [];
   const handles: unknown[] = new Array(plan.rec.slots.length);
@@ -227,7 +234,7 @@ export function compilePlan(
       folded++;
     }
     ctx.launches = kept;
-    reports.push({ pass: 'constantFolding', removed: folded, detail: `${folded} launches computed once at compile time` });
+    reports.push({ pass: 'constantFolding', removed: folded, detail: `${folded} launches computed once at compile time`, launches: snapshot(kept) });
   }
 
   // Temporaries: one buffer each, or shared by liveness (a buffer is reused once its last reader ran).
@@ -261,10 +268,10 @@ export function compilePlan(
         }
       }
     });
-    reports.push({ pass: 'memoryPlanning', removed: 0, detail: `temporaries: ${planned} bytes instead of ${naive}`, peakBytes: { naive, planned } });
+    reports.push({ pass: 'memoryPlanning', removed: 0, detail: `temporaries: ${planned} bytes instead of ${naive}`, peakBytes: { naive, planned }, launches: snapshot(ctx.launches) });
   }
   for (const s of temps) if (handles[s.id] === undefined) handles[s.id] = own(backend.alloc(s.bytes));
-  return { plan, backend, program: backend.prepare(ctx.launches.map(real)), handles, owned, launches: ctx.launches, reports };
+  return { plan, backend, program: backend.prepare(ctx.launches.map(real)), handles, owned, launches: ctx.launches, reports, before };
 }
 
 export function releasePlan(c: CompiledPlan): void {
@@ -292,8 +299,10 @@ export async function executePlan(
   feeds: Map<number, { data?: StorageArray; tensor?: Tensor }>,
 ): Promise<{ fetches: StorageArray[]; prints: StorageArray[][] }> {
   const { plan, backend } = c;
-  bindFeeds(c, feeds);
-  backend.enqueue(c.program);
+  withPlanSources(c, () => {
+    bindFeeds(c, feeds);
+    backend.enqueue(c.program);
+  });
   const printReads = plan.prints.flatMap((p) => p.items.filter((x): x is SlotRead => typeof x === 'object'));
   const reads = [...plan.fetches, ...printReads].map((r) => ({ handle: c.handles[r.slot?.id ?? 0], dtype: r.dtype, offset: r.offset, count: r.slot ? r.count : 0 }));
   const values = await backend.readMany(reads);
@@ -305,5 +314,19 @@ export async function executePlan(
 
 /** Runs the program without reading anything back (wg.function calls and lazy flushes read later). */
 export function executePlanNoRead(c: CompiledPlan): void {
-  c.backend.enqueue(c.program);
+  withPlanSources(c, () => c.backend.enqueue(c.program));
+}
+
+/** While profiling: the plan's kernels are attributed to its graph nodes, and run records list the plan. */
+export function withPlanSources<T>(c: CompiledPlan, fn: () => T): T {
+  const p = profiling.current;
+  if (!p) return fn();
+  if (c.describe) p.noteGraph(c, c.describe);
+  const saved = p.nodeSources;
+  p.nodeSources = c.sources;
+  try {
+    return fn();
+  } finally {
+    p.nodeSources = saved;
+  }
 }

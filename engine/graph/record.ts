@@ -3,6 +3,7 @@
 // checking shapes and dtypes by running `impl` against a recording backend (nothing reaches a device).
 import type { DType } from '../core/dtype';
 import { GraphModeError, WgError, callerLocation } from '../core/errors';
+import { profiling, type ProfileCollector, type TraceOp } from '../core/profile';
 import { type DeviceName, Tensor } from '../core/tensor';
 import { runtime } from '../eager/runtime';
 import { tidy } from '../eager/scope';
@@ -70,10 +71,43 @@ export function recordable<F extends OpImpl>(name: string, impl: F, opts: { side
     const b = activeBuilder();
     if (b) return b.record(name, entry, args);
     if (suspended === 0) rejectGraphTensors(name, args);
+    const c = profiling.current;
+    if (c && suspended === 0 && c.ops.length === 0) return profiledCall(c, name, impl, args);
     return impl(...args);
   };
   Object.defineProperty(wrapped, 'name', { value: name });
   return wrapped as F;
+}
+
+const tensorsIn = (v: unknown): Tensor[] =>
+  v instanceof Tensor
+    ? [v]
+    : Array.isArray(v)
+      ? v.flatMap(tensorsIn)
+      : v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype
+        ? Object.values(v).flatMap(tensorsIn)
+        : [];
+const described = (ts: Tensor[]) => ts.map((t) => ({ shape: [...t.shape], dtype: t.dtype as string }));
+
+/**
+ * An eager op call while profiling: kernels it dispatches (its own and those of the ops it is built from)
+ * are attributed to it and to the user's line that called it; run records also trace it.
+ */
+function profiledCall(c: ProfileCollector, op: string, impl: OpImpl, args: unknown[]): unknown {
+  const loc = callerLocation();
+  const source = { op, ...(loc ?? {}) };
+  const trace: TraceOp | undefined = c.options.trace ? { ...source, inputs: described(tensorsIn(args)), outputs: [], kernels: [] } : undefined;
+  c.ops.push({ source, trace });
+  try {
+    const out = impl(...args);
+    if (trace) {
+      trace.outputs = described(tensorsIn(out));
+      c.trace.push(trace);
+    }
+    return out;
+  } finally {
+    c.ops.pop();
+  }
 }
 
 function rejectGraphTensors(op: string, args: unknown[]): void {

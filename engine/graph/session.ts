@@ -4,14 +4,16 @@
 import type { StorageArray } from '../backend/backend';
 import { type DType, DTYPE_INFO, storageArray } from '../core/dtype';
 import { DTypeError, GraphModeError, ShapeError } from '../core/errors';
+import { collect } from '../core/profile';
 import { fmtShape } from '../core/shape';
 import { type NestedArray, type Storage, Tensor, nest } from '../core/tensor';
 import { runtime } from '../eager/runtime';
 import { scope } from '../eager/scope';
 import { Graph as GraphClass, type Graph, type GraphNode } from './graph';
 import { explainPlan, type PlanInfo } from './explain';
+import { describePlan, nodeSourcesOf, type GraphEntry } from './profile_graph';
 import { currentMode, type GraphOptions } from './mode';
-import { type CompiledPlan, buildPlan, compilePlan, executePlan, neededNodes, releasePlan } from './plan';
+import { type CompiledPlan, buildPlan, compilePlan, executePlan, neededNodes, releasePlan, withPlanSources } from './plan';
 import { enqueuePrint, formatPlain, formatRead } from './print';
 import { decodeArgs, OPS, unrecorded } from './record';
 
@@ -24,6 +26,8 @@ export type Feeds = Map<Tensor | string, FeedValue> | { [name: string]: FeedValu
 export interface RunOptions {
   /** Return typed arrays instead of nested arrays (bool: Uint8Array). */
   typedArrays?: boolean;
+  /** Profile this run: run() then resolves to `{ values, profile }`. */
+  profile?: boolean;
 }
 
 interface VariableState {
@@ -36,6 +40,8 @@ export class Session {
   private plans = new Map<string, CompiledPlan>();
   private vars = new Map<number, VariableState>();
   private closed = false;
+  /** How the graph was entered (run records say so); wg.function and withMode set theirs. */
+  entry: GraphEntry = 'session';
 
   constructor(
     readonly graph: Graph,
@@ -46,6 +52,13 @@ export class Session {
 
   /** Fetches values: a graph tensor, an output or node name, or an array/record of them (same structure back). */
   async run(fetches: Fetches, feeds: Feeds = {}, options: RunOptions = {}): Promise<any> {
+    if (options.profile) {
+      const { result, profile } = await collect(
+        () => this.run(fetches, feeds, { ...options, profile: false }),
+        runtime.profileOptions({ wgsl: false, trace: false }),
+      );
+      return { values: result, profile };
+    }
     if (this.closed) throw new GraphModeError('Session.run: this session was closed');
     const { list, rebuild } = this.normalizeFetches(fetches);
     const feedMap = this.normalizeFeeds(feeds);
@@ -67,13 +80,20 @@ export class Session {
     if (!compiled) {
       const varShapes = new Map([...this.vars].map(([n, v]) => [n, { shape: v.shape, dtype: v.dtype }]));
       const plan = buildPlan(this.graph, list, feedShapes, varShapes, device);
-      compiled = compilePlan(
-        plan,
-        runtime.backend(device, 'Session.run'),
-        (n) => this.vars.get(n)!.storage.handle,
-        { ...this.options.optimizations, ...currentMode()?.options.optimizations },
-        (l) => (l.nodes ?? []).every((id) => !isUnseededRandom(this.graph.nodes[id])),
+      const sources = nodeSourcesOf(this.graph);
+      // Constant folding runs kernels now: a profile attributes them to their nodes too.
+      compiled = withPlanSources({ sources } as CompiledPlan, () =>
+        compilePlan(
+          plan,
+          runtime.backend(device, 'Session.run'),
+          (n) => this.vars.get(n)!.storage.handle,
+          { ...this.options.optimizations, ...currentMode()?.options.optimizations },
+          (l) => (l.nodes ?? []).every((id) => !isUnseededRandom(this.graph.nodes[id])),
+        ),
       );
+      const c = compiled;
+      c.sources = sources;
+      c.describe = () => describePlan(this.graph, c, this.entry);
       this.plans.set(key, compiled);
     }
     this.lastCompiled = compiled;

@@ -4,7 +4,9 @@ import { DTYPE_INFO, storageArray, type DType } from '../../core/dtype';
 import { broadcastStrides, contiguousStrides } from '../../core/shape';
 import { exprToString, linearize, type Expr } from '../../ir/expr';
 import { kernelToString, type ElementwiseKernel, type Launch } from '../../ir/kernel';
+import { profiling, type BackendCounters, type ProfileCollector, type ProfiledDevice } from '../../core/profile';
 import type { Backend, BackendLimits, MemoryStats, ReadRequest, StorageArray } from '../backend';
+import { DTYPE_OF_ARRAY, launchMeta, transferMeta } from '../meta';
 import { CPU_PRIMS, castValue } from './prims';
 import { cpuMatmul, cpuReduce, cpuScan, type Prologue, type Unary } from './kernels';
 
@@ -34,17 +36,39 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
   private bytesInUse = 0;
   private created = 0;
   private programs = new Map<string, Program>();
+  dispatches = 0;
+  private attached = new WeakSet<ProfileCollector>();
+  /** A profile's view of this device: CPU kernels are timed as they run, so there is nothing to resolve. */
+  private readonly profiled: ProfiledDevice = {
+    counters: (): BackendCounters => ({ dispatches: this.dispatches, submissions: 0, pipelinesCompiled: 0 }),
+    finish: async () => {},
+  };
 
   alloc(bytes: number): CpuStorage {
     this.created++;
     this.bytesInUse += bytes;
+    profiling.current?.notePeak(this.bytesInUse);
     return { data: new Uint32Array(bytes / 4) };
   }
 
   upload(data: StorageArray): CpuStorage {
     const s = this.alloc(data.byteLength);
     new Uint32Array(s.data.buffer).set(new Uint32Array(data.buffer, data.byteOffset, data.length));
+    if (profiling.current) this.collector()!.add(transferMeta('upload', data.length, DTYPE_OF_ARRAY(data), false), 'cpu', { kernelId: 'transfer:upload' });
     return s;
+  }
+
+  private collector(): ProfileCollector | undefined {
+    const c = profiling.current;
+    if (c) this.startProfile(c);
+    return c;
+  }
+
+  /** Joins a profile (its counters are the baseline of the totals). */
+  startProfile(c: ProfileCollector): void {
+    if (this.attached.has(c)) return;
+    this.attached.add(c);
+    c.attach(this.profiled);
   }
 
   release(h: CpuStorage): void {
@@ -87,6 +111,16 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
   releaseProgram(): void {}
 
   run(launch: Launch<CpuStorage>): void {
+    this.dispatches++;
+    const c = this.collector();
+    if (!c) return this.runKernel(launch);
+    const t0 = performance.now();
+    this.runKernel(launch);
+    const ms = performance.now() - t0;
+    c.add(launchMeta(launch), 'cpu', { kernelId: `cpu:${launch.kernel.kind}:${launch.kernel.name}`, cpuMs: ms, startMs: t0 - c.t0 });
+  }
+
+  private runKernel(launch: Launch<CpuStorage>): void {
     const k = launch.kernel;
     switch (k.kind) {
       case 'elementwise':

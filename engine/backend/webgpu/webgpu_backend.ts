@@ -3,6 +3,9 @@ import { type DType, storageArray } from '../../core/dtype';
 import { broadcastStrides } from '../../core/shape';
 import { DeviceLostError, LimitError, WgError } from '../../core/errors';
 import type { ElementwiseKernel, Kernel, Launch, MatmulKernel, ReduceKernel, ScanKernel } from '../../ir/kernel';
+import { kernelIdOf, profiling, type KernelMeta, type ProfileCollector } from '../../core/profile';
+import { DTYPE_OF_ARRAY, launchMeta, transferMeta } from '../meta';
+import { GpuProfiler } from './profiler';
 import { generateWGSL, gridFor, type CodegenOptions, type ShaderModuleSpec } from '../../shaders/codegen';
 import { canVectorize, generateVec4WGSL } from '../../shaders/vec4';
 import { packUniforms, uniformLayout, type UniformLayout } from '../../shaders/layout';
@@ -34,10 +37,14 @@ export interface WebGPUTuning extends CodegenOptions {
   minWorkgroups: number;
   /** Forces a matmul variant (benchmarks compare variants with it); the selection point decides otherwise. */
   matmulVariant?: MatmulVariant;
+  /** Profiles use timestamp queries when the device has them (tests switch this off for the CPU-timed path). */
+  profileTimestamps: boolean;
 }
 
 interface CapturedDispatch {
   p: CachedPipeline;
+  meta?: KernelMeta;
+  compile: { ms: number; compiled: boolean };
   uniforms: Uint32Array;
   inputs: GPUBuffer[];
   out: GPUBuffer;
@@ -46,7 +53,15 @@ interface CapturedDispatch {
 
 export interface GpuProgram {
   backend: WebGPUBackend;
-  dispatches: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; grid: [number, number, number] }[];
+  dispatches: {
+    pipeline: GPUComputePipeline;
+    bindGroup: GPUBindGroup;
+    grid: [number, number, number];
+    /** For profiles: the cached pipeline (WGSL), what the launch computes, and compile time not yet reported. */
+    p: CachedPipeline;
+    meta?: KernelMeta;
+    compile: { ms: number; compiled: boolean };
+  }[];
   uniform: GPUBuffer;
   temps: GpuStorage[];
 }
@@ -103,6 +118,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       vec4Codegen: cpuLike ? { workgroupSize: 256, elementsPerThread: 16 } : { workgroupSize: 64, elementsPerThread: 1 },
       minWorkgroups: cpuLike ? 8 : 1,
       maxWorkgroupsPerDim: l.maxComputeWorkgroupsPerDimension,
+      profileTimestamps: true,
     };
     this.uniformAlign = l.minUniformBufferOffsetAlignment;
     this.pipelines = new PipelineCache(device);
@@ -129,7 +145,9 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   alloc(bytes: number): GpuStorage {
     this.checkAlive();
-    return { ...this.pool.acquire(bytes), owner: this };
+    const s = { ...this.pool.acquire(bytes), owner: this };
+    profiling.current?.notePeak(this.pool.bytesInUse);
+    return s;
   }
 
   upload(data: StorageArray): GpuStorage {
@@ -139,6 +157,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     // (not yet submitted) commands still use must not be overwritten: submit those commands first.
     if (this.batched > 0) this.flush();
     this.device.queue.writeBuffer(s.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    if (profiling.current) this.profileTransfer('upload', data.length, DTYPE_OF_ARRAY(data), false);
     return s;
   }
 
@@ -153,6 +172,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   run(launch: Launch<GpuStorage>): void {
     this.checkAlive();
+    this.launchMeta = profiling.current || this.capture ? launchMeta(launch) : undefined;
     const k = launch.kernel;
     let size = 1;
     for (const d of launch.outShape) size *= d;
@@ -271,10 +291,88 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     if (!byVariant) this.preparedKernels.set(k, (byVariant = new Map()));
     let p = byVariant.get(variant);
     if (!p) {
+      const t0 = performance.now();
+      const before = this.pipelines.compiled;
       p = this.pipelines.get(generate(), k.name);
+      if (this.pipelines.compiled > before) {
+        this.compileMs += performance.now() - t0;
+        this.compiledNow = true;
+      }
       byVariant.set(variant, p);
     }
     return p;
+  }
+
+  // ---- profiling (see core/profile.ts and ./profiler.ts) ----
+
+  /** What the launch being run computes (set by run() while profiling or preparing a program). */
+  private launchMeta: KernelMeta | undefined;
+  /** Pipeline compile time (and whether anything compiled) not yet attributed to a dispatch. */
+  private compileMs = 0;
+  private compiledNow = false;
+  private profilers = new WeakMap<ProfileCollector, GpuProfiler>();
+  private kernelIds = new WeakMap<CachedPipeline, string>();
+
+  counters() {
+    return { dispatches: this.dispatches, submissions: this.submissions, pipelinesCompiled: this.pipelines.compiled };
+  }
+
+  /** Joins a profile as it starts (its counters are the baseline of the totals). */
+  startProfile(c: ProfileCollector): void {
+    this.profilerFor(c);
+  }
+
+  private profiler(): GpuProfiler | undefined {
+    const c = profiling.current;
+    return c ? this.profilerFor(c) : undefined;
+  }
+
+  private profilerFor(c: ProfileCollector): GpuProfiler {
+    let p = this.profilers.get(c);
+    if (!p) {
+      p = new GpuProfiler(this, c, this.tuning.profileTimestamps);
+      this.profilers.set(c, p);
+      c.attach(p);
+    }
+    return p;
+  }
+
+  private kernelId(p: CachedPipeline, c: ProfileCollector): string {
+    let id = this.kernelIds.get(p);
+    if (!id) this.kernelIds.set(p, (id = kernelIdOf(p.spec.code)));
+    if (c.options.wgsl && !c.wgsl.has(id)) c.wgsl.set(id, p.spec.code);
+    return id;
+  }
+
+  /** One kernel in its own compute pass (timestamped when possible), reported to the profile. */
+  private encodeProfiled(prof: GpuProfiler, p: CachedPipeline, bindGroup: GPUBindGroup, grid: [number, number, number], meta: KernelMeta | undefined, compile: { ms: number; compiled: boolean }, t0: number): void {
+    const c = profiling.current!;
+    const entry = c.add(meta ?? { name: 'kernel', kind: 'kernel', shape: [], dtype: '', bytesRead: 0, bytesWritten: 0 }, 'webgpu', {
+      kernelId: this.kernelId(p, c),
+      compileMs: compile.ms,
+      cacheHit: !compile.compiled,
+    });
+    this.pass?.end();
+    this.pass = undefined;
+    if (!this.encoder) this.encoder = this.device.createCommandEncoder();
+    const pass = this.encoder.beginComputePass(prof.passDescriptor(entry));
+    pass.setPipeline(p.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
+    pass.end();
+    this.dispatches++;
+    entry.encodeMs = performance.now() - t0;
+    if (!prof.timestamps) {
+      // CPU-observed timing: this kernel alone in a submission, timed by its completion.
+      this.flush();
+      prof.submitted(entry);
+    }
+  }
+
+  private profileTransfer(name: string, count: number, dtype: string, read: boolean, cpuMs?: number): void {
+    const c = profiling.current!;
+    this.profiler();
+    c.add(transferMeta(name, count, dtype, read), 'webgpu', { kernelId: `transfer:${name}`, cpuMs });
   }
 
   /** Records one dispatch: its uniforms go to the batch's arena, its bind group names the buffers. */
@@ -292,9 +390,13 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       // Preparing a program: keep the dispatch (uniforms copied out) instead of recording it.
       const tmp = new Uint32Array(MAX_UNIFORM_BYTES / 4);
       const bytes = writeUniforms(tmp, 0);
-      this.capture.push({ p, uniforms: tmp.slice(0, bytes / 4), inputs, out, grid });
+      this.capture.push({ p, uniforms: tmp.slice(0, bytes / 4), inputs, out, grid, meta: this.launchMeta, compile: { ms: this.compileMs, compiled: this.compiledNow } });
+      this.compileMs = 0;
+      this.compiledNow = false;
       return;
     }
+    const prof = this.profiler();
+    const t0 = prof ? performance.now() : 0;
     if (this.arenaUsed + MAX_UNIFORM_BYTES > ARENA_BYTES) this.flush();
     const at = this.arenaUsed;
     const ubytes = writeUniforms(this.arenaCpu, at / 4);
@@ -303,11 +405,18 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     inputs.forEach((buffer, i) => entries.push({ binding: i + 1, resource: { buffer } }));
     entries.push({ binding: inputs.length + 1, resource: { buffer: out } });
     const bindGroup = this.device.createBindGroup({ layout: p.layout, entries });
-    const pass = this.computePass();
-    pass.setPipeline(p.pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
-    this.dispatches++;
+    if (prof) {
+      const compile = { ms: this.compileMs, compiled: this.compiledNow };
+      this.compileMs = 0;
+      this.compiledNow = false;
+      this.encodeProfiled(prof, p, bindGroup, grid, this.launchMeta, compile, t0);
+    } else {
+      const pass = this.computePass();
+      pass.setPipeline(p.pipeline);
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
+      this.dispatches++;
+    }
     if (++this.batched >= this.tuning.maxBatch) this.flush();
     else this.scheduleFlush();
   }
@@ -344,7 +453,8 @@ export class WebGPUBackend implements Backend<GpuStorage> {
         const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform, offset: offsets[i], size: st.uniforms.byteLength } }];
         st.inputs.forEach((buffer, k) => entries.push({ binding: k + 1, resource: { buffer } }));
         entries.push({ binding: st.inputs.length + 1, resource: { buffer: st.out } });
-        return { pipeline: st.p.pipeline, bindGroup: this.device.createBindGroup({ layout: st.p.layout, entries }), grid: st.grid };
+        const bindGroup = this.device.createBindGroup({ layout: st.p.layout, entries });
+        return { pipeline: st.p.pipeline, bindGroup, grid: st.grid, p: st.p, meta: st.meta, compile: st.compile };
       });
       return { backend: this, dispatches, uniform, temps };
     } finally {
@@ -357,6 +467,17 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   enqueue(p: GpuProgram): void {
     this.checkAlive();
     if (p.dispatches.length === 0) return;
+    const prof = this.profiler();
+    if (prof) {
+      for (const d of p.dispatches) {
+        // A program's compile time is reported once, with its first profiled run.
+        this.encodeProfiled(prof, d.p, d.bindGroup, d.grid, d.meta, d.compile, performance.now());
+        d.compile = { ms: 0, compiled: false };
+      }
+      this.batched++;
+      this.scheduleFlush();
+      return;
+    }
     const pass = this.computePass();
     for (const d of p.dispatches) {
       pass.setPipeline(d.pipeline);
@@ -381,6 +502,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     this.checkAlive();
     if (this.batched > 0) this.flush();
     this.device.queue.writeBuffer(h.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    if (profiling.current) this.profileTransfer('upload', data.length, DTYPE_OF_ARRAY(data), false);
   }
 
   /** Copies `count` elements between storages, in order with the kernels around it. */
@@ -391,6 +513,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     this.pass = undefined;
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();
     this.encoder.copyBufferToBuffer(src.buffer, srcOffset * 4, dst.buffer, dstOffset * 4, count * 4);
+    if (profiling.current) this.profileTransfer('copy', count, 'float32', true);
     this.batched++;
     this.scheduleFlush();
   }
@@ -433,6 +556,8 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   /** Reads several ranges with one submission (a graph run's fetches). */
   async readMany(reads: ReadRequest<GpuStorage>[]): Promise<StorageArray[]> {
     this.checkAlive();
+    const t0 = profiling.current ? performance.now() : 0;
+    const profiled = profiling.current;
     this.pass?.end();
     this.pass = undefined;
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();
@@ -459,6 +584,10 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       this.staging.release(stagings[i]);
       return out;
     });
+    if (profiled && profiling.current === profiled) {
+      const ms = performance.now() - t0;
+      reads.forEach((r) => this.profileTransfer('readback', r.count, r.dtype, true, ms / reads.length));
+    }
     await this.pipelines.settle();
     const err = this.uncapturedErrors[0];
     if (err !== undefined) throw new WgError(`WebGPU reported an error (an engine bug, please report it): ${err}`);

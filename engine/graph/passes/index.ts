@@ -17,7 +17,19 @@ export interface PassReport {
   detail: string;
   fusedGroups?: { kernel: string; ops: number; nodes: number[] }[];
   peakBytes?: { naive: number; planned: number };
+  /** The plan's kernels after this pass (what the playground draws pass by pass). */
+  launches?: LaunchSnapshot[];
 }
+
+/** A launch as plain data: its kernel and the graph nodes it computes. */
+export interface LaunchSnapshot {
+  name: string;
+  kind: string;
+  nodes: number[];
+}
+
+export const snapshot = (launches: Launch<Slot>[]): LaunchSnapshot[] =>
+  launches.map((l) => ({ name: l.kernel.name, kind: l.kernel.kind, nodes: [...(l.nodes ?? [])] }));
 
 export interface PassContext {
   launches: Launch<Slot>[];
@@ -43,10 +55,16 @@ export function enabled(o: Optimizations | undefined, pass: keyof Optimizations)
 /** Passes that only rearrange launches (device-free). Folding and memory planning run in compilePlan. */
 export function optimizeLaunches(ctx: PassContext, o: Optimizations | undefined): PassReport[] {
   const reports: PassReport[] = [];
-  if (enabled(o, 'prune')) reports.push(prunePass(ctx));
-  if (enabled(o, 'commonSubexpression')) reports.push(cseLaunches(ctx));
-  if (enabled(o, 'fusion')) reports.push(fusionPass(ctx));
-  if (enabled(o, 'arithmeticSimplification')) reports.push(simplifyPass(ctx));
-  if (enabled(o, 'inlineConstants')) reports.push(inlineConstantsPass(ctx));
+  const run = (pass: keyof Optimizations, f: (ctx: PassContext) => PassReport) => {
+    if (!enabled(o, pass)) return;
+    const r = f(ctx);
+    r.launches = snapshot(ctx.launches);
+    reports.push(r);
+  };
+  run('prune', prunePass);
+  run('commonSubexpression', cseLaunches);
+  run('fusion', fusionPass);
+  run('arithmeticSimplification', simplifyPass);
+  run('inlineConstants', inlineConstantsPass);
   return reports;
 }

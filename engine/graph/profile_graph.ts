@@ -1,0 +1,86 @@
+// Graph plans as profiles and run records see them: which graph node (and so which user line) each kernel
+// computes, and the plan as plain data — the graph's nodes, the kernels before and after each pass.
+import type { NodeSources, ProfileSource } from '../core/profile';
+import type { Graph } from './graph';
+import type { LaunchSnapshot, PassReport } from './passes/index';
+import type { CompiledPlan } from './plan';
+import { refsOf } from './record';
+
+/** How a graph was entered: an explicit Session, a wg.function call, or a withMode('graph') readback. */
+export type GraphEntry = 'session' | 'function' | 'withMode';
+
+export interface GraphRunNode {
+  id: number;
+  name: string;
+  op: string;
+  /** Node ids this node reads. */
+  inputs: number[];
+  outputs: { shape: number[]; dtype: string }[];
+  device: string;
+  sideEffect: boolean;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** A kernel of the plan: its name and kind, and the graph nodes (by name) it computes. */
+export interface GraphRunKernel {
+  name: string;
+  kind: string;
+  nodes: string[];
+}
+
+export interface GraphRun {
+  entry: GraphEntry;
+  nodes: GraphRunNode[];
+  /** Kernels before optimisation (one per op), after every pass, and what each pass did. */
+  before: GraphRunKernel[];
+  passes: { pass: string; detail: string; removed: number; peakBytes?: { naive: number; planned: number }; kernels?: GraphRunKernel[] }[];
+  after: GraphRunKernel[];
+  /** How many times the plan ran inside the record (filled by the collector). */
+  runs?: number;
+}
+
+export function nodeSourcesOf(g: Graph): NodeSources {
+  return (id) => {
+    const n = g.nodes[id];
+    if (!n) return undefined;
+    const s: ProfileSource = { op: n.op, node: n.name };
+    if (n.location) Object.assign(s, n.location);
+    return s;
+  };
+}
+
+export function describePlan(g: Graph, c: CompiledPlan, entry: GraphEntry): GraphRun {
+  const kernels = (ls: LaunchSnapshot[]): GraphRunKernel[] =>
+    ls.map((l) => ({ name: l.name, kind: l.kind, nodes: l.nodes.map((id) => g.nodes[id]?.name ?? `%${id}`) }));
+  // Only the nodes the plan needs (a Session's graph may hold many unrelated ones).
+  const used = new Set<number>();
+  for (const l of c.before) for (const id of l.nodes) used.add(id);
+  for (const f of c.plan.feeds) used.add(f.node);
+  const nodes = g.nodes
+    .filter((n) => used.has(n.id) || n.op === 'placeholder' || n.op === 'variable')
+    .map((n): GraphRunNode => ({
+      id: n.id,
+      name: n.name,
+      op: n.op,
+      inputs: [...new Set([...refsOf(n.args)].map(([m]) => m))],
+      outputs: n.outputs.map((o) => ({ shape: [...o.shape], dtype: o.dtype })),
+      device: n.device,
+      sideEffect: n.sideEffect,
+      ...(n.location ?? {}),
+    }));
+  return {
+    entry,
+    nodes,
+    before: kernels(c.before),
+    passes: c.reports.map((r: PassReport) => ({
+      pass: r.pass,
+      detail: r.detail,
+      removed: r.removed,
+      ...(r.peakBytes ? { peakBytes: r.peakBytes } : {}),
+      ...(r.launches ? { kernels: kernels(r.launches) } : {}),
+    })),
+    after: kernels(c.launches.map((l) => ({ name: l.kernel.name, kind: l.kernel.kind, nodes: [...(l.nodes ?? [])] }))),
+  };
+}
