@@ -50,7 +50,8 @@ export interface Backend<H = unknown, P = unknown> {
   copy(src: H, srcOffset: number, dst: H, dstOffset: number, count: number): void;
   /** Prepares launches over fixed storages once; `enqueue` then only records them (graph plans). */
   prepare(launches: Launch<H>[]): P;
-  enqueue(program: P): void;
+  /** Runs a prepared program; `rebind` swaps storages for this run (each key's uses read/write its value). */
+  enqueue(program: P, rebind?: Map<H, H>): void;
   releaseProgram(program: P): void;
   /** Submits pending work without waiting. */
   flush(): void;

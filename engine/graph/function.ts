@@ -2,11 +2,11 @@
 // non-tensor arguments) traces the body into a Graph; later calls run its compiled plan. A call returns
 // eager tensors synchronously: the plan is encoded into the eager command stream and read back lazily.
 import { GraphModeError } from '../core/errors';
-import { type Storage, Tensor } from '../core/tensor';
+import { Tensor } from '../core/tensor';
 import { runtime } from '../eager/runtime';
 import { Graph, builderFor } from './graph';
 import { config, currentMode, type GraphOptions } from './mode';
-import { bindFeeds, withPlanSources } from './plan';
+import { executeInto } from './plan';
 import { enqueuePrint, formatPlain, formatRead } from './print';
 import { activeBuilder, encodeArgs } from './record';
 import { Session } from './session';
@@ -127,27 +127,16 @@ export function tfFunction<F extends (...args: any[]) => any>(body: F, options: 
   return f;
 }
 
-/** Runs a trace's plan on eager tensors: feeds copied in, outputs copied into new eager tensors. */
+/** Runs a trace's plan on eager tensors: the results are new eager tensors. */
 function run(t: Trace, inputs: Tensor[]): unknown {
   inputs.forEach((x) => x.assertUsable('function'));
   const shapes = new Map(t.inputs.map((node, i) => [node, [...inputs[i].shape]]));
   const c = t.session.compiledFor(t.outputs, shapes);
-  const backend = c.backend;
-  withPlanSources(c, () => {
-    bindFeeds(c, new Map(t.inputs.map((node, i) => [node, { tensor: inputs[i] }])));
-    backend.enqueue(c.program);
-  });
   const device = c.plan.device;
-  // Outputs get their own storage (the plan's buffers are reused by the next call).
-  const copyOut = (r: (typeof c.plan.fetches)[number]): Tensor => {
-    let storage: Storage | null = null;
-    if (r.count > 0) {
-      storage = { owner: backend, handle: backend.alloc(r.count * 4), bytes: r.count * 4, refs: 0 };
-      backend.copy(c.handles[r.slot.id], r.offset, storage.handle, 0, r.count);
-    }
-    return new Tensor(r.shape, r.dtype, storage, device);
-  };
-  const outs = c.plan.fetches.map(copyOut);
+  // Results get their own storage, written by the run itself where possible (see executeInto).
+  const run = executeInto(c, new Map(t.inputs.map((node, i) => [node, inputs[i]])));
+  const outs = run.fetches.map((storage, i) => new Tensor(c.plan.fetches[i].shape, c.plan.fetches[i].dtype, storage, device));
+  const copyOut = (r: (typeof c.plan.fetches)[number]): Tensor => new Tensor(r.shape, r.dtype, run.copyOut(r), device);
   // Prints: their values are copied now and printed, in order, when read back.
   for (const p of c.plan.prints) {
     const parts = p.items.map((item) => {

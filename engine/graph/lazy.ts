@@ -4,11 +4,11 @@
 // run time, so a structure seen before (a loop over new data) reuses its compiled plan.
 import type { TypedArray } from '../core/dtype';
 import { GraphModeError } from '../core/errors';
-import { type Storage, Tensor } from '../core/tensor';
+import { Tensor } from '../core/tensor';
 import { runtime } from '../eager/runtime';
 import { Graph, ancestors, copyNodes, type GraphNode } from './graph';
 import { currentMode, type GraphOptions, popMode, pushMode, type Mode } from './mode';
-import { bindFeeds, type CompiledPlan, executePlanNoRead } from './plan';
+import { type CompiledPlan, executeInto } from './plan';
 import { type Builder, type OpEntry, encodeArgs, inferNode, nodeLocation, OPS, popBuilder, pushBuilder, unrecorded } from './record';
 import type { ArgSpec } from './graph';
 import { Session } from './session';
@@ -101,18 +101,9 @@ export class LazyGraph implements Builder {
     }
     const shapes = new Map(entry.inputs.map((n, i) => [n, [...feeds[i].tensor.shape]]));
     const c: CompiledPlan = entry.session.compiledFor(entry.outputs, shapes);
-    bindFeeds(c, new Map(entry.inputs.map((n, i) => [n, { tensor: feeds[i].tensor }])));
-    executePlanNoRead(c);
-    // Bind each computed lazy tensor to its own copy of the value.
-    c.plan.fetches.forEach((r, i) => {
-      const t = targets[i];
-      let storage: Storage | null = null;
-      if (r.count > 0) {
-        storage = { owner: c.backend, handle: c.backend.alloc(r.count * 4), bytes: r.count * 4, refs: 0 };
-        c.backend.copy(c.handles[r.slot.id], r.offset, storage.handle, 0, r.count);
-      }
-      t.bindStorage(storage);
-    });
+    // Each computed lazy tensor gets its own storage, written by the run itself where possible.
+    const { fetches } = executeInto(c, new Map(entry.inputs.map((n, i) => [n, feeds[i].tensor])));
+    fetches.forEach((storage, i) => targets[i].bindStorage(storage));
     this.compact();
     return wanted;
   }

@@ -6,7 +6,7 @@ import type { DType } from '../core/dtype';
 import { GraphModeError, ShapeError, formatLocation } from '../core/errors';
 import { profiling, type NodeSources } from '../core/profile';
 import { fmtShape } from '../core/shape';
-import { type DeviceName, Tensor } from '../core/tensor';
+import { type DeviceName, type Storage, Tensor } from '../core/tensor';
 import { materialize, view } from '../eager/dispatch';
 import { tidy } from '../eager/scope';
 import type { Launch } from '../ir/kernel';
@@ -312,9 +312,74 @@ export async function executePlan(
   return { fetches, prints };
 }
 
-/** Runs the program without reading anything back (wg.function calls and lazy flushes read later). */
+/** Runs the program without reading anything back. */
 export function executePlanNoRead(c: CompiledPlan): void {
   withPlanSources(c, () => c.backend.enqueue(c.program));
+}
+
+/** Per plan: buffers the program writes, and the most bytes any slot needs of each temporary buffer. */
+const bufferFacts = new WeakMap<CompiledPlan, { written: Set<unknown>; bytes: Map<unknown, number> }>();
+function factsOf(c: CompiledPlan) {
+  let f = bufferFacts.get(c);
+  if (!f) {
+    const written = new Set(c.launches.map((l) => c.handles[l.out.id]));
+    const bytes = new Map<unknown, number>();
+    for (const s of c.plan.rec.slots) {
+      if (s.kind !== 'temp') continue;
+      const h = c.handles[s.id];
+      bytes.set(h, Math.max(bytes.get(h) ?? 0, s.bytes));
+    }
+    bufferFacts.set(c, (f = { written, bytes }));
+  }
+  return f;
+}
+
+/**
+ * Runs the program on eager tensors (wg.function calls, withMode readbacks) and returns a new storage per
+ * fetch. Without copies where possible: a contiguous feed is read in place (its buffer is bound instead of
+ * the plan's feed buffer), and a fetched temporary is written straight into the result's own new buffer
+ * (bound instead of the plan's, for this run). Everything else is copied on the device.
+ */
+export function executeInto(
+  c: CompiledPlan,
+  feeds: Map<number, Tensor>,
+): { fetches: (Storage | null)[]; copyOut: (r: SlotRead) => Storage | null } {
+  const { backend, plan } = c;
+  const rebind = new Map<unknown, unknown>();
+  const copied = new Map<number, { tensor: Tensor }>();
+  for (const f of plan.feeds) {
+    const t = feeds.get(f.node);
+    if (!t) continue;
+    const st = t.storage;
+    if (st && st.owner === backend && t.isContiguous && t.offset === 0 && t.size * 4 === f.slot.bytes) rebind.set(c.handles[f.slot.id], st.handle);
+    else copied.set(f.node, { tensor: t });
+  }
+  const facts = factsOf(c);
+  const direct = new Set<unknown>();
+  const outs: (Storage | null | 'copy')[] = plan.fetches.map((r) => {
+    if (r.count === 0 || !r.slot) return null;
+    const h = c.handles[r.slot.id];
+    // Only a whole temporary the program itself writes, fetched once (a folded constant is never written).
+    if (r.slot.kind !== 'temp' || r.offset !== 0 || !facts.written.has(h) || direct.has(h)) return 'copy';
+    direct.add(h);
+    const bytes = facts.bytes.get(h)!;
+    const storage: Storage = { owner: backend, handle: backend.alloc(bytes), bytes, refs: 0 };
+    rebind.set(h, storage.handle);
+    return storage;
+  });
+  withPlanSources(c, () => {
+    bindFeeds(c, copied);
+    backend.enqueue(c.program, rebind);
+  });
+  /** A copy of a value the run computed (from the buffer it was written to in this run). */
+  const copyOut = (r: SlotRead): Storage | null => {
+    if (r.count === 0 || !r.slot) return null;
+    const h = c.handles[r.slot.id];
+    const storage: Storage = { owner: backend, handle: backend.alloc(r.count * 4), bytes: r.count * 4, refs: 0 };
+    backend.copy(rebind.get(h) ?? h, r.offset, storage.handle, 0, r.count);
+    return storage;
+  };
+  return { fetches: outs.map((o, i) => (o === 'copy' ? copyOut(plan.fetches[i]) : o)), copyOut };
 }
 
 /** While profiling: the plan's kernels are attributed to its graph nodes, and run records list the plan. */

@@ -104,8 +104,13 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
     return launches;
   }
 
-  enqueue(program: Launch<CpuStorage>[]): void {
-    for (const l of program) this.run(l);
+  enqueue(program: Launch<CpuStorage>[], rebind?: Map<CpuStorage, CpuStorage>): void {
+    if (!rebind || rebind.size === 0) {
+      for (const l of program) this.run(l);
+      return;
+    }
+    const h = (x: CpuStorage) => rebind.get(x) ?? x;
+    for (const l of program) this.run({ ...l, inputs: l.inputs.map((v) => ({ ...v, handle: h(v.handle) })), out: h(l.out) });
   }
 
   releaseProgram(): void {}

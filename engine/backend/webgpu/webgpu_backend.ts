@@ -61,6 +61,11 @@ export interface GpuProgram {
     p: CachedPipeline;
     meta?: KernelMeta;
     compile: { ms: number; compiled: boolean };
+    /** What the bind group binds (inputs, then the output) and its uniform block, for rebinding. */
+    buffers: GPUBuffer[];
+    uniformAt: { offset: number; size: number };
+    /** Bind groups made for rebound buffers (pooled buffers come back, so a few cover most calls). */
+    rebound?: Map<string, GPUBindGroup>;
   }[];
   uniform: GPUBuffer;
   temps: GpuStorage[];
@@ -454,7 +459,16 @@ export class WebGPUBackend implements Backend<GpuStorage> {
         st.inputs.forEach((buffer, k) => entries.push({ binding: k + 1, resource: { buffer } }));
         entries.push({ binding: st.inputs.length + 1, resource: { buffer: st.out } });
         const bindGroup = this.device.createBindGroup({ layout: st.p.layout, entries });
-        return { pipeline: st.p.pipeline, bindGroup, grid: st.grid, p: st.p, meta: st.meta, compile: st.compile };
+        return {
+          pipeline: st.p.pipeline,
+          bindGroup,
+          grid: st.grid,
+          p: st.p,
+          meta: st.meta,
+          compile: st.compile,
+          buffers: [...st.inputs, st.out],
+          uniformAt: { offset: offsets[i], size: st.uniforms.byteLength },
+        };
       });
       return { backend: this, dispatches, uniform, temps };
     } finally {
@@ -463,15 +477,21 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     }
   }
 
-  /** Records a prepared program into the current command encoder (no submission by itself). */
-  enqueue(p: GpuProgram): void {
+  /**
+   * Records a prepared program into the current command encoder (no submission by itself). `rebind` swaps
+   * storages for this run: every dispatch that binds one of the keys binds its value instead (a graph run
+   * reads its caller's tensors and writes its results' own buffers without copies).
+   */
+  enqueue(p: GpuProgram, rebind?: Map<GpuStorage, GpuStorage>): void {
     this.checkAlive();
     if (p.dispatches.length === 0) return;
+    const swap = rebind && rebind.size > 0 ? new Map([...rebind].map(([a, b]) => [a.buffer, b.buffer])) : undefined;
+    const groupOf = (d: GpuProgram['dispatches'][number]) => (swap ? this.reboundGroup(p, d, swap) : d.bindGroup);
     const prof = this.profiler();
     if (prof) {
       for (const d of p.dispatches) {
         // A program's compile time is reported once, with its first profiled run.
-        this.encodeProfiled(prof, d.p, d.bindGroup, d.grid, d.meta, d.compile, performance.now());
+        this.encodeProfiled(prof, d.p, groupOf(d), d.grid, d.meta, d.compile, performance.now());
         d.compile = { ms: 0, compiled: false };
       }
       this.batched++;
@@ -481,12 +501,37 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     const pass = this.computePass();
     for (const d of p.dispatches) {
       pass.setPipeline(d.pipeline);
-      pass.setBindGroup(0, d.bindGroup);
+      pass.setBindGroup(0, groupOf(d));
       pass.dispatchWorkgroups(d.grid[0], d.grid[1], d.grid[2]);
     }
     this.dispatches += p.dispatches.length;
     this.batched++;
     this.scheduleFlush();
+  }
+
+  private bufferIds = new WeakMap<GPUBuffer, number>();
+  private nextBufferId = 0;
+  private bufferId(b: GPUBuffer): number {
+    let id = this.bufferIds.get(b);
+    if (id === undefined) this.bufferIds.set(b, (id = this.nextBufferId++));
+    return id;
+  }
+
+  /** The dispatch's bind group with `swap` applied (cached per dispatch by the buffers it ends up binding). */
+  private reboundGroup(p: GpuProgram, d: GpuProgram['dispatches'][number], swap: Map<GPUBuffer, GPUBuffer>): GPUBindGroup {
+    if (!d.buffers.some((b) => swap.has(b))) return d.bindGroup;
+    const buffers = d.buffers.map((b) => swap.get(b) ?? b);
+    const key = buffers.map((b) => this.bufferId(b)).join(',');
+    d.rebound ??= new Map();
+    let g = d.rebound.get(key);
+    if (!g) {
+      const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: p.uniform, offset: d.uniformAt.offset, size: d.uniformAt.size } }];
+      buffers.forEach((buffer, k) => entries.push({ binding: k + 1, resource: { buffer } }));
+      g = this.device.createBindGroup({ layout: d.p.layout, entries });
+      if (d.rebound.size >= 8) d.rebound.delete(d.rebound.keys().next().value!);
+      d.rebound.set(key, g);
+    }
+    return g;
   }
 
   /** Frees a program's own buffers (its uniforms and two-pass temporaries). */
