@@ -50,6 +50,7 @@ export { tfFunction as function } from './graph/function';
 export type { WgFunction } from './graph/function';
 export { withMode, executingEagerly } from './graph/lazy';
 export { config } from './graph/mode';
+export { flushPrints } from './graph/print';
 export type { Fetches, Feeds, RunOptions } from './graph/session';
 export type { GraphOptions, Optimizations } from './graph/mode';
 export type { PlanInfo, PlanKernel } from './graph/explain';

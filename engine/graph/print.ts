@@ -22,6 +22,11 @@ export function enqueuePrint(parts: Promise<string>[]): Promise<void> {
   return p;
 }
 
+/** Resolves once every print issued so far has printed (a runner waits for it before reporting a run done). */
+export function flushPrints(): Promise<void> {
+  return queue;
+}
+
 export function formatRead(values: ArrayLike<number>, shape: readonly number[], dtype: DType): string {
   return formatTensor(dtype === 'bool' ? Array.from(values, (v) => (v ? 1 : 0)) : values, shape, dtype);
 }
