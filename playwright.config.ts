@@ -1,4 +1,5 @@
-// e2e: Playwright against the built playground (vite build + vite preview), in Debian's Chromium.
+// e2e: Playwright against the built site (vite build: the playground, public/ with embed.html, and the library
+// dist/wgflow.js + .d.ts; then vite preview), in Debian's Chromium.
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, findChromium } from './scripts/chromium.mjs';
 

@@ -1,0 +1,191 @@
+// The embeddable library: engine/index.ts bundled into wgflow.js (one self-contained, minified ES module with a
+// source map) and wgflow.d.ts (one declaration file). `vite build -c vite.lib.config.ts` builds it alone into dist/;
+// the `wgflowLibrary()` plugin (used by vite.config.ts) builds it after the site, and serves the same files in dev.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { generateDtsBundle } from 'dts-bundle-generator';
+import { build, defineConfig, type Connect, type InlineConfig, type Plugin, type Rolldown, type UserConfig } from 'vite';
+
+const ROOT = fileURLToPath(new URL('.', import.meta.url));
+const ENTRY = resolve(ROOT, 'engine/index.ts');
+const ENGINE_DIR = resolve(ROOT, 'engine');
+const TSCONFIG = resolve(ROOT, 'tsconfig.json');
+
+/** The library's files and their types; served at the site's root in dev and preview, as in dist/. */
+const FILES = {
+  'wgflow.js': 'text/javascript; charset=utf-8',
+  'wgflow.js.map': 'application/json; charset=utf-8',
+  'wgflow.d.ts': 'text/plain; charset=utf-8',
+} as const;
+type LibraryFile = keyof typeof FILES;
+
+const { version } = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string };
+const JS_BANNER = `/*! wgflow ${version} | MIT */`;
+const DTS_BANNER = `// wgflow ${version}: the declarations of wgflow.js, bundled from engine/index.ts.\n`;
+
+// Error classes take their `name` from the class (ShapeError, …): minification must not rename classes.
+const KEEP_CLASS_NAMES = { function: false, class: true };
+
+/**
+ * The library build. `dev`: unminified and kept in memory (the dev server serves it); `outDir`: where the
+ * files go (the site's output folder, so both land side by side).
+ */
+function libraryConfig({ dev = false, outDir = resolve(ROOT, 'dist') } = {}): UserConfig {
+  return {
+    root: ROOT,
+    publicDir: false, // public/ belongs to the site build
+    logLevel: 'warn',
+    plugins: dev ? [] : [declarations(outDir)],
+    build: {
+      outDir,
+      emptyOutDir: false, // never wipe the site beside it (the site build empties dist/ before this runs)
+      copyPublicDir: false,
+      target: 'es2022', // the engine acquires the GPU with top-level await
+      sourcemap: true,
+      write: !dev,
+      reportCompressedSize: false, // e2e/library.spec.ts measures and bounds the gzipped size
+      lib: { entry: ENTRY, formats: ['es'], fileName: () => 'wgflow.js' },
+      rolldownOptions: {
+        output: {
+          codeSplitting: false, // one module, whatever the engine imports: no second chunk, ever
+          // Vite keeps whitespace in ES libraries; this file is loaded as is by browsers, so minify fully.
+          minify: dev ? false : { compress: { keepNames: KEEP_CLASS_NAMES }, mangle: { keepNames: KEEP_CLASS_NAMES }, codegen: true },
+          postBanner: JS_BANNER, // after minification, so it survives it
+        },
+        checks: { pluginTimings: false }, // the declaration bundling is slow by nature: no warning about it
+      },
+    },
+  };
+}
+
+/** Vite's `build()` argument: this file describes the whole build, so no config file is loaded. */
+function libraryBuild(options: { dev?: boolean; outDir?: string }): InlineConfig {
+  return { ...libraryConfig(options), configFile: false };
+}
+
+// ---- declarations ----
+// dts-bundle-generator with the repository's compiler options. Only what engine/index.ts exports is exported
+// (exportReferencedTypes: false): the declarations are exactly the public surface, nothing deeper.
+
+const DTS_ENTRIES = [{ filePath: ENTRY, output: { noBanner: true, exportReferencedTypes: false } }];
+const DTS_OPTIONS = { preferredConfigPath: TSCONFIG };
+
+/** Writes wgflow.d.ts next to wgflow.js once the bundle is written (a few seconds of TypeScript). */
+function declarations(outDir: string): Plugin {
+  return {
+    name: 'wgflow-declarations',
+    writeBundle() {
+      writeFileSync(resolve(outDir, 'wgflow.d.ts'), DTS_BANNER + generateDtsBundle(DTS_ENTRIES, DTS_OPTIONS)[0]);
+    },
+  };
+}
+
+/** The same in a worker thread, for the dev server: its event loop keeps serving while TypeScript works. */
+function declarationsInWorker(): Promise<string> {
+  const code = `
+    const { parentPort, workerData: w } = require('node:worker_threads');
+    parentPort.postMessage(require(w.bundler).generateDtsBundle(w.entries, w.options)[0]);`;
+  const bundler = fileURLToPath(import.meta.resolve('dts-bundle-generator'));
+  return new Promise((done, fail) => {
+    const w = new Worker(code, { eval: true, workerData: { bundler, entries: DTS_ENTRIES, options: DTS_OPTIONS } });
+    w.once('message', (dts: string) => done(DTS_BANNER + dts));
+    w.once('error', fail);
+    w.once('exit', (code) => fail(new Error(`declaration bundling exited with code ${code}`))); // no-op after done
+  });
+}
+
+/** The in-memory dev build: wgflow.js (with its sourceMappingURL comment) and wgflow.js.map. */
+async function bundleInMemory(): Promise<Record<'wgflow.js' | 'wgflow.js.map', string>> {
+  const results = [await build(libraryBuild({ dev: true }))].flat() as Rolldown.RolldownOutput[];
+  const files = new Map(results.flatMap((r) => r.output).map((o) => [o.fileName, o.type === 'chunk' ? o.code : String(o.source)]));
+  if (files.size !== 2 || !files.has('wgflow.js') || !files.has('wgflow.js.map')) {
+    throw new Error(`wgflow library: expected wgflow.js and its map, got ${[...files.keys()].join(', ')}`);
+  }
+  return { 'wgflow.js': files.get('wgflow.js')!, 'wgflow.js.map': files.get('wgflow.js.map')! };
+}
+
+// ---- serving ----
+
+/**
+ * Sends a library file with the headers a CDN would use: its MIME type (browsers refuse a module script of any
+ * other type), and CORS + CORP so pages on other origins, cross-origin isolated ones included, may import it.
+ */
+function send(res: ServerResponse, name: LibraryFile, body: string): void {
+  res.setHeader('Content-Type', FILES[name]);
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+  res.setHeader('Cache-Control', 'no-cache');
+  res.end(body);
+}
+
+/** A middleware serving the library files under `base` from `read` (undefined: not there, a 404). */
+function libraryMiddleware(base: string, read: (name: LibraryFile) => Promise<string | undefined>): Connect.NextHandleFunction {
+  return (req, res, next) => {
+    const path = (req.url ?? '').replace(/[?#].*$/, '');
+    const name = path.startsWith(base) ? path.slice(base.length) : '';
+    if (!(name in FILES)) return next();
+    read(name as LibraryFile).then(
+      (body) => (body === undefined ? next() : send(res, name as LibraryFile, body)),
+      (e: Error) => next(e),
+    );
+  };
+}
+
+/**
+ * The library beside the site. `vite build`: builds it into the site's output folder after the site (which
+ * emptied that folder first). `vite` (dev): serves wgflow.js, its map and wgflow.d.ts from memory, built on
+ * first request and again after an engine file changes; one bundled module, as in production (the playground
+ * fetches its text and imports it from a Blob URL). `vite preview`: serves the built files with the same headers.
+ */
+export function wgflowLibrary(): Plugin {
+  let outDir = '';
+  const js = cached(bundleInMemory);
+  const dts = cached(declarationsInWorker);
+  return {
+    name: 'wgflow-library',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    async writeBundle() {
+      await build(libraryBuild({ outDir }));
+    },
+    configureServer(server) {
+      server.watcher.add(ENGINE_DIR);
+      server.watcher.on('all', (_event, file) => {
+        if (!file.startsWith(ENGINE_DIR + sep)) return;
+        js.invalidate();
+        dts.invalidate();
+      });
+      const read = async (name: LibraryFile) => (name === 'wgflow.d.ts' ? dts.get() : (await js.get())[name]);
+      server.middlewares.use(libraryMiddleware(server.config.base, read));
+    },
+    configurePreviewServer(server) {
+      const read = async (name: LibraryFile) => {
+        const file = resolve(outDir, name);
+        return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+      };
+      server.middlewares.use(libraryMiddleware(server.config.base, read));
+    },
+  };
+}
+
+/** A value made on first use and kept until invalidated; a failure is not kept (the next use tries again). */
+function cached<T>(make: () => Promise<T>): { get(): Promise<T>; invalidate(): void } {
+  let value: Promise<T> | undefined;
+  return {
+    get() {
+      if (value) return value;
+      const made = make();
+      made.catch(() => value === made && (value = undefined));
+      return (value = made);
+    },
+    invalidate() {
+      value = undefined;
+    },
+  };
+}
+
+export default defineConfig(libraryConfig());
