@@ -2,7 +2,7 @@
 // `npm run test:quick` (--quick): Node + browser tests with fewer property runs, no typecheck/e2e.
 // Ends with one summary line "N passed, N failed" over all suites.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { ensureChromium, ensureDependencies } from './ensure.mjs';
 
 const args = new Set(process.argv.slice(2));
@@ -31,7 +31,26 @@ function countVitest(file) {
 
 mkdirSync('.vitest', { recursive: true });
 if (args.has('--bench')) {
-  run('benchmarks', process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'bench']);
+  // Suite options (`npm run bench -- --workloads chain,matmul --sizes 256,1024 --repeats 10`, or env
+  // WGFLOW_BENCH_WORKLOADS=… etc.) reach the browser as a JSON file the suite reads (bench/suite/options.ts).
+  // With options only the suite runs; without, it runs with its defaults beside the internal benches.
+  const options = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k.startsWith('WGFLOW_BENCH_') && v) options[k.slice(13).toLowerCase().replace(/_/g, '-')] = v;
+  }
+  const argv = process.argv.slice(2).filter((a) => a !== '--bench');
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([\w-]+)(?:=(.*))?$/.exec(argv[i]);
+    if (!m) throw new Error(`bench: unexpected argument "${argv[i]}"`);
+    options[m[1]] = m[2] ?? argv[++i] ?? '';
+  }
+  const optionsFile = 'bench/results/.options.json';
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(optionsFile, JSON.stringify(options));
+  const only = Object.keys(options).length ? ['bench/suite.bench.test.ts'] : [];
+  run('benchmarks', process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'bench', ...only]);
+  rmSync(optionsFile, { force: true });
+  console.log(`\n[wgflow] ${((Date.now() - started) / 1000).toFixed(0)} s`);
   process.exit(ok ? 0 : 1);
 }
 

@@ -1,0 +1,161 @@
+// The suite's report: plain-text tables (absolute figures, throughput, ratios of wgflow against each peer
+// and baseline, baseline strength) and the JSON record written under bench/results/.
+import type { BenchOptions } from './options';
+import type { Cell, Lib, LibId, Problem, WorkloadId } from './types';
+
+export interface Row {
+  workload: WorkloadId;
+  size: number;
+  label: string;
+  unit: Cell['unit'];
+  cells: Partial<Record<LibId, Cell>>;
+}
+
+export interface SuiteRecord {
+  suite: 'wgflow bench';
+  date: string;
+  env: Record<string, unknown>;
+  options: BenchOptions;
+  libs: { id: LibId; label: string; version: string }[];
+  totalMs: number;
+  rows: Row[];
+}
+
+const SUBJECTS: LibId[] = ['wgflow-graph', 'wgflow-eager'];
+
+/** Three significant digits, no exponent for the usual ranges. */
+export function fmt(v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return '—';
+  const a = Math.abs(v);
+  // Thresholds just below each power of ten, so that 99.97 prints as 100, not 100.0.
+  return a >= 99.95 ? v.toFixed(0) : a >= 9.995 ? v.toFixed(1) : a >= 0.9995 ? v.toFixed(2) : v.toPrecision(2);
+}
+
+const leaked = (c: Cell) => c.liveBefore !== undefined && c.liveAfter !== c.liveBefore;
+
+function cellText(c: Cell | undefined): string {
+  if (!c) return '';
+  switch (c.status) {
+    case 'ok':
+      return `${fmt(c.median)} [${fmt(c.min)}–${fmt(c.max)}]${leaked(c) ? ' LEAK' : ''}`;
+    case 'unsupported':
+      return '—';
+    case 'wrong':
+      return 'WRONG';
+    case 'error':
+      return 'ERROR';
+    case 'skipped':
+      return 'skipped';
+    default:
+      return c.status satisfies never;
+  }
+}
+
+/** A fixed-width table: first column left-aligned, the others right-aligned. */
+export function table(head: string[], body: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : (s ?? '').padStart(widths[i]))).join('  ');
+  return [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** One problem's row: its cells by library. */
+export function rowOf(p: Pick<Problem, 'workload' | 'size' | 'label' | 'unit'>, cells: Cell[]): Row {
+  return { workload: p.workload, size: p.size, label: p.label, unit: p.unit, cells: Object.fromEntries(cells.map((c) => [c.lib, c])) };
+}
+
+/** Peer median ÷ subject median: above 1 the subject (a wgflow mode) is faster, below 1 slower. */
+export function ratio(row: Row, subject: LibId, peer: LibId): number | undefined {
+  const s = row.cells[subject];
+  const p = row.cells[peer];
+  if (s?.status !== 'ok' || p?.status !== 'ok' || !s.median || !p.median) return undefined;
+  return p.median / s.median;
+}
+
+const times = (v: number | undefined) => (v === undefined ? '—' : `${v.toFixed(2)}×`);
+
+/** Every table of the report, as one string for stdout. */
+export function formatReport(rows: Row[], libs: Pick<Lib, 'id' | 'label'>[]): string {
+  const out: string[] = [];
+  const cols = libs.map((l) => l.label);
+  out.push(
+    'Absolute figures: median [min–max] over the timed runs after warm-up, readback included ' +
+      '(ms per run; dispatch: µs per op; cold start: ms from import to first result).',
+    table(['workload (unit)', ...cols], rows.map((r) => [`${r.label} (${r.unit})`, ...libs.map((l) => cellText(r.cells[l.id]))])),
+  );
+  const cold = rows.filter((r) => r.workload === 'cold');
+  if (cold.length) {
+    out.push(
+      '',
+      'Cold start split (medians, ms): import of the library (fetch, parse, evaluate; wgflow also acquires its device at ' +
+        'import) + first result (set-up, compilation, upload, run, readback).',
+      table(
+        ['workload', ...cols],
+        cold.map((r) => [r.label, ...libs.map((l) => {
+          const c = r.cells[l.id];
+          return c?.status === 'ok' ? `${fmt(c.importMs)} + ${fmt(c.firstMs)}` : '';
+        })]),
+      ),
+    );
+  }
+  const through = rows.filter((r) => Object.values(r.cells).some((c) => c?.gflops !== undefined || c?.gbps !== undefined));
+  if (through.length) {
+    out.push(
+      '',
+      'Throughput at the median (GFLOP/s for matmul and MLP, GB/s of kernel input+output for the rest):',
+      table(
+        ['workload', ...cols],
+        through.map((r) => [
+          r.label + (r.workload === 'matmul' || r.workload === 'mlp' ? ' (GFLOP/s)' : ' (GB/s)'),
+          ...libs.map((l) => {
+            const c = r.cells[l.id];
+            return c?.status === 'ok' ? fmt(c.gflops ?? c.gbps) : '';
+          }),
+        ]),
+      ),
+    );
+  }
+  for (const subject of SUBJECTS.filter((s) => libs.some((l) => l.id === s))) {
+    if (!rows.some((r) => r.cells[subject]?.status === 'ok')) continue;
+    const peers = libs.filter((l) => l.id !== subject);
+    const name = libs.find((l) => l.id === subject)!.label;
+    out.push(
+      '',
+      `Ratios for ${name}: peer median ÷ ${name} median (above 1: ${name} is faster; below 1: slower by that factor).`,
+      table(
+        ['workload', ...peers.map((l) => `vs ${l.label}`)],
+        rows.filter((r) => r.cells[subject]?.status === 'ok').map((r) => [r.label, ...peers.map((l) => times(ratio(r, subject, l.id)))]),
+      ),
+    );
+  }
+  out.push('', ...baselineLines(rows), ...problemLines(rows, libs));
+  return out.join('\n');
+}
+
+/** How strong the raw baselines are: they only mean something if they beat the best library clearly. */
+export function baselineLines(rows: Row[]): string[] {
+  const lines: string[] = ['Baseline strength (raw WGSL against jax-js; a baseline is meaningful only if it is clearly faster):'];
+  const check = (row: Row | undefined, peers: LibId[], target: number, what: string) => {
+    if (!row) return;
+    const vs = peers.map((p) => ({ p, r: ratio(row, 'raw', p) })).filter((x) => x.r !== undefined);
+    if (!vs.length) return lines.push(`  ${what}: not measured`);
+    const worst = vs.reduce((a, b) => (a.r! < b.r! ? a : b));
+    lines.push(`  ${what}: raw is ${worst.r!.toFixed(2)}× ${worst.p} (target ≥ ${target}×)${worst.r! < target ? '  BELOW TARGET' : ''}`);
+  };
+  check(rows.find((r) => r.workload === 'matmul' && r.size === 1024), ['jax-eager', 'jax-jit'], 1.36, 'matmul 1024');
+  check(rows.find((r) => r.workload === 'chain'), ['jax-jit'], 1.8, 'chain');
+  return lines.length > 1 ? lines : [];
+}
+
+/** Failed checks, errors and leaks, spelled out under the tables. */
+function problemLines(rows: Row[], libs: Pick<Lib, 'id' | 'label'>[]): string[] {
+  const lines: string[] = [];
+  for (const r of rows) {
+    for (const l of libs) {
+      const c = r.cells[l.id];
+      if (!c) continue;
+      if (c.status === 'wrong' || c.status === 'error') lines.push(`  ${r.label}, ${l.label}: ${c.status}: ${c.note}`);
+      if (c.status === 'ok' && leaked(c)) lines.push(`  ${r.label}, ${l.label}: live count ${c.liveBefore} before the timed runs, ${c.liveAfter} after (leak)`);
+    }
+  }
+  return lines.length ? ['', 'Problems:', ...lines] : [];
+}

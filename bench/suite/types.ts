@@ -1,0 +1,100 @@
+// Shared types of the benchmark suite: workloads, problems (host inputs + CPU check), library adapters,
+// and the measured results. Library-agnostic: nothing here imports a tensor library.
+
+/** The workloads of the suite. `cold` is the benchmark chain run once in a fresh page (see cold.ts). */
+export const WORKLOADS = ['matmul', 'chain', 'copy', 'sum-rows', 'sum-cols', 'softmax', 'mlp', 'dispatch', 'cold'] as const;
+export type WorkloadId = (typeof WORKLOADS)[number];
+/** Workloads timed by the warm runner (everything but cold start). */
+export type WarmWorkloadId = Exclude<WorkloadId, 'cold'>;
+
+/** The libraries (and modes) compared. `raw` is hand-written WGSL on plain WebGPU calls. */
+export const LIBS = ['wgflow-eager', 'wgflow-graph', 'tfjs', 'jax-eager', 'jax-jit', 'raw'] as const;
+export type LibId = (typeof LIBS)[number];
+
+/** A float32 input as every library receives it: the same host data, row-major. */
+export interface HostTensor {
+  data: Float32Array;
+  shape: number[];
+}
+
+export interface CheckResult {
+  ok: boolean;
+  /** Largest |out − expected| over the checked elements. */
+  maxAbsErr: number;
+  /** What went wrong, when !ok (first bad element, or a length mismatch). */
+  detail?: string;
+}
+
+/** One workload at one size: the host inputs every library uploads, and the CPU check of its output. */
+export interface Problem {
+  workload: WorkloadId;
+  size: number;
+  /** For tables: e.g. "matmul 1024³" or "chain 1M". */
+  label: string;
+  inputs: Record<string, HostTensor>;
+  /** Scalars baked into the computation (the chain's a, b, c). */
+  scalars: Record<string, number>;
+  /** Compares one output (as read back) with a float64 CPU reference. */
+  check(out: ArrayLike<number>): CheckResult;
+  /** Unit of the figures: milliseconds per run, or microseconds per op for the dispatch workload. */
+  unit: 'ms' | 'µs/op';
+  /** Ops per run (the dispatch workload divides by it). */
+  ops?: number;
+  /** Floating-point operations per run (matmul: 2n³), for GFLOP/s. */
+  flops?: number;
+  /** Bytes read + written per run by the kernels (copy: 8n), for GB/s. */
+  bytes?: number;
+}
+
+/** A problem prepared on a library: inputs uploaded, functions traced or pipelines built. */
+export interface Runnable {
+  /** Computes the output and reads it back to the host (awaited: readback included). */
+  run(): Promise<ArrayLike<number>>;
+  /** Frees what prepare() made (inputs, traced functions, buffers). */
+  dispose(): void;
+}
+
+/** One library (or one mode of a library) behind a common face. */
+export interface Lib {
+  id: LibId;
+  /** Column header, e.g. "jax-js jit". */
+  label: string;
+  /** Package version (pinned in package.json) or a short description. */
+  version: string;
+  /** Acquires the backend/device; called once before the first prepare. */
+  setup(): Promise<void>;
+  /** The problem prepared on this library, or undefined when the library has no such workload. */
+  prepare(p: Problem): Promise<Runnable | undefined>;
+  /**
+   * Live objects the library itself counts (tensors, buffers), for the leak check: it must read the same
+   * before and after the timed repeats. Undefined where the library exposes no count.
+   */
+  live?(): number;
+  /** Frees the device (cold-start frames call it after measuring). */
+  teardown?(): Promise<void> | void;
+}
+
+/** The measured figures of one library on one problem. */
+export interface Cell {
+  workload: WorkloadId;
+  size: number;
+  lib: LibId;
+  status: 'ok' | 'unsupported' | 'wrong' | 'error' | 'skipped';
+  /** Why a cell is not ok (error message, failed check). */
+  note?: string;
+  unit: Problem['unit'];
+  /** Timed samples in the problem's unit, in run order. */
+  samples: number[];
+  median?: number;
+  min?: number;
+  max?: number;
+  maxAbsErr?: number;
+  /** Library live-object count before and after the timed repeats (leak check). */
+  liveBefore?: number;
+  liveAfter?: number;
+  /** Cold start only: medians of the import part (fetch, parse, evaluate) and of the rest (first result). */
+  importMs?: number;
+  firstMs?: number;
+  gflops?: number;
+  gbps?: number;
+}
