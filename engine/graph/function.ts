@@ -8,7 +8,7 @@ import { Graph, builderFor } from './graph';
 import { config, currentMode, type GraphOptions } from './mode';
 import { executeInto } from './plan';
 import { enqueuePrint, formatPlain, formatRead } from './print';
-import { activeBuilder, encodeArgs } from './record';
+import { activeBuilder, encodeArgs, pushBuilder, popBuilder } from './record';
 import { Session } from './session';
 import type { PlanInfo } from './explain';
 
@@ -34,6 +34,16 @@ export interface WgFunction<F extends (...args: any[]) => any> {
 }
 
 const RETRACE_WARNING = 3;
+
+/** Traces outside the enclosing recording (a barrier, so the trace records into its own graph only). */
+function unrecordedTrace<T>(fn: () => T): T {
+  pushBuilder(null);
+  try {
+    return fn();
+  } finally {
+    popBuilder(null);
+  }
+}
 
 /** Tensors in the arguments (depth-first), and a signature key of everything else. */
 function signature(args: unknown[]): { key: string; tensors: Tensor[]; parts: string[] } {
@@ -107,8 +117,22 @@ export function tfFunction<F extends (...args: any[]) => any>(body: F, options: 
   };
 
   const call = (...args: Parameters<F>): ReturnType<F> => {
-    // Eager: withMode('eager'), runFunctionsEagerly, or called while another graph records (inlined).
-    if (config.functionsRunEagerly() || currentMode()?.mode === 'eager' || activeBuilder()) return body(...args);
+    // Eager: withMode('eager') or runFunctionsEagerly: the body runs op by op.
+    if (config.functionsRunEagerly() || currentMode()?.mode === 'eager') return body(...args);
+    // Called while another graph records (g.build, an outer trace, withMode('graph')): like TensorFlow, the
+    // function is traced for this signature (once; traceCount and getGraph see it) and its body becomes part
+    // of the enclosing graph, where the optimiser sees across the call.
+    if (activeBuilder()) {
+      if (!traces.has(signature(args).key)) {
+        try {
+          unrecordedTrace(() => traceFor(args));
+        } catch {
+          // The trace only counts signatures here; a body that cannot trace on its own (it closes over
+          // tensors of the enclosing graph) is still inlined below, where its errors surface.
+        }
+      }
+      return body(...args);
+    }
     const { t, sig } = traceFor(args);
     return run(t, sig.tensors) as ReturnType<F>;
   };
