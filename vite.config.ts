@@ -25,6 +25,9 @@ export default defineConfig({
   root: 'playground',
   publicDir: '../public',
   plugins: [wgflowLibrary()],
+  // The playground is React (TSX, automatic JSX runtime); Vite's built-in transform handles it.
+  oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
+  worker: { format: 'es' },
   build: {
     outDir: '../dist',
     emptyOutDir: true, // the site build runs first; the library is written after it (wgflowLibrary)

@@ -1,0 +1,311 @@
+// The playground: an editor, a Run/Stop/Compare toolbar with the eager ⇄ graph toggle, and the panels that
+// show what a run did. Runs happen in a fresh sandboxed frame each (runner/host.ts); this component owns the
+// state: the code (autosaved), the mode, and the last run of each mode.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Group, Panel, Separator } from 'react-resizable-panels';
+import { Editor, type EditorHandle } from './editor/Editor';
+import { DEFAULT_EXAMPLE, EXAMPLES } from './examples';
+import { mapEmitted, normalizeRecord } from './positions';
+import { Runner, type BackendSummary, type Mode, type RunError, type RunResult } from './runner/host';
+import { decodeShare, encodeShare, ShareError } from './share';
+import { ComparePanel } from './panels/Compare';
+import { OutputPanel, type OutputLine } from './panels/Output';
+
+const STORE_CODE = 'wgflow.playground.code';
+const STORE_MODE = 'wgflow.playground.mode';
+
+/** One run of the snippet in one mode, as the panels show it. */
+export interface RunView {
+  mode: Mode;
+  code: string;
+  lines: OutputLine[];
+  errors: (RunError & { line?: number; column?: number })[];
+  result?: RunResult;
+  state: 'running' | 'done' | 'failed' | 'stopped';
+  startedAt: number;
+}
+
+type Tab = 'output' | 'compare';
+
+function loadStored(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+function store(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    /* storage may be unavailable (private mode); autosave is best effort */
+  }
+}
+
+export function App() {
+  const editor = useRef<EditorHandle>(null);
+  const runner = useMemo(() => new Runner(), []);
+  const [initial] = useState(() => loadStored(STORE_CODE) ?? DEFAULT_EXAMPLE.code);
+  const [mode, setMode] = useState<Mode>(() => (loadStored(STORE_MODE) === 'graph' ? 'graph' : 'eager'));
+  const [runs, setRuns] = useState<{ eager?: RunView; graph?: RunView }>({});
+  const [current, setCurrent] = useState<RunView | undefined>();
+  const [tab, setTab] = useState<Tab>('output');
+  const [banner, setBanner] = useState<{ kind: 'info' | 'warn'; text: string } | undefined>();
+  const [backend, setBackend] = useState<BackendSummary | undefined>();
+  const [editorReady, setEditorReady] = useState(false);
+  const [now, setNow] = useState(() => performance.now());
+  const [shareUrl, setShareUrl] = useState<string | undefined>();
+  const [showKeys, setShowKeys] = useState(false);
+  const running = current?.state === 'running';
+
+  // Ticks the elapsed time while a run is going.
+  useEffect(() => {
+    if (!running) return;
+    const t = setInterval(() => setNow(performance.now()), 100);
+    return () => clearInterval(t);
+  }, [running]);
+
+  // A share link in the URL: restore its code and mode, but never run it until the user presses Run.
+  useEffect(() => {
+    decodeShare(location.hash)
+      .then((shared) => {
+        if (!shared) return;
+        editor.current?.setValue(shared.code);
+        setMode(shared.mode);
+        store(STORE_CODE, shared.code);
+        setBanner({ kind: 'info', text: 'This snippet came from a share link. It has not run: read it, then press Run.' });
+      })
+      .catch((e) => {
+        editor.current?.setValue(DEFAULT_EXAMPLE.code);
+        setBanner({ kind: 'warn', text: `This share link could not be opened: ${e instanceof ShareError ? e.message : 'it is damaged'}. Here is the default example instead.` });
+      });
+  }, []);
+
+  useEffect(() => store(STORE_MODE, mode), [mode]);
+
+  /** Runs the editor's snippet in one mode; resolves with the finished view. */
+  const runOnce = useCallback(
+    async (m: Mode): Promise<RunView> => {
+      const code = editor.current?.getValue() ?? '';
+      const view: RunView = { mode: m, code, lines: [], errors: [], state: 'running', startedAt: performance.now() };
+      const publish = () => {
+        const copy = { ...view, lines: [...view.lines], errors: [...view.errors] };
+        setCurrent(copy);
+        setRuns((r) => ({ ...r, [m]: copy }));
+      };
+      publish();
+      editor.current?.setRunMarker(undefined);
+      let emitted;
+      try {
+        emitted = await editor.current!.emit();
+      } catch (e) {
+        view.errors.push({ name: 'Error', message: String(e), stack: '', phase: 'compile' });
+        view.state = 'failed';
+        publish();
+        return view;
+      }
+      const result = await runner.run(
+        emitted.js,
+        m,
+        {
+          onConsole: (level, text) => {
+            view.lines.push({ level, text });
+            publish();
+          },
+          onError: (raw) => {
+            const p = raw.position ? mapEmitted(emitted.map, raw.position) : undefined;
+            // The engine appends the position it saw (in the emitted code); the link below gives the snippet's.
+            const err = p ? { ...raw, message: raw.message.replace(/ \(at [^()]*snippet\.js:\d+:\d+\)$/, '') } : raw;
+            const e = { ...err, line: p?.line, column: p?.column };
+            view.errors.push(e);
+            view.lines.push({ level: 'error', text: `${err.name}: ${err.message}`, line: p?.line, column: p?.column });
+            if (p) editor.current?.setRunMarker({ line: p.line, column: p.column, message: `${err.name}: ${err.message}` });
+            publish();
+          },
+          onBackend: setBackend,
+        },
+        {},
+      );
+      if (result.record) result.record = normalizeRecord(result.record, result.lineOffset, emitted.map);
+      view.result = result;
+      view.state = result.stopped ? 'stopped' : result.ok ? 'done' : 'failed';
+      if (result.stopped) view.lines.push({ level: 'system', text: 'Stopped.' });
+      publish();
+      return view;
+    },
+    [runner],
+  );
+
+  const run = useCallback(async () => {
+    if (!editorReady) return;
+    setBanner((b) => (b?.kind === 'info' ? undefined : b));
+    setTab((t) => (t === 'compare' ? 'output' : t));
+    await runOnce(mode);
+  }, [editorReady, mode, runOnce]);
+
+  const compare = useCallback(async () => {
+    if (!editorReady) return;
+    setBanner((b) => (b?.kind === 'info' ? undefined : b));
+    setTab('compare');
+    const e = await runOnce('eager');
+    if (e.state === 'stopped') return;
+    await runOnce('graph');
+  }, [editorReady, runOnce]);
+
+  const stop = useCallback(() => runner.stop(), [runner]);
+
+  const share = useCallback(async () => {
+    const code = editor.current?.getValue() ?? '';
+    const hash = await encodeShare({ code, mode });
+    const url = `${location.origin}${location.pathname}${hash}`;
+    history.replaceState(null, '', hash);
+    setShareUrl(url);
+    try {
+      await navigator.clipboard.writeText(url);
+    } catch {
+      /* the URL is shown for copying by hand */
+    }
+  }, [mode]);
+
+  const openExample = useCallback(
+    (id: string) => {
+      const ex = EXAMPLES.find((e) => e.id === id);
+      if (!ex) return;
+      editor.current?.setValue(ex.code);
+      store(STORE_CODE, ex.code);
+      setBanner(undefined);
+      history.replaceState(null, '', location.pathname);
+      // Built-in examples may run when opened.
+      void runOnce(mode);
+    },
+    [mode, runOnce],
+  );
+
+  // Ctrl/Cmd+Enter anywhere on the page (the editor has its own binding too); Escape stops.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+        e.preventDefault();
+        void run();
+      } else if (e.key === 'Escape' && running) stop();
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, [run, stop, running]);
+
+  const elapsed = current ? ((current.state === 'running' ? now : current.startedAt + (current.result?.ms ?? now - current.startedAt)) - current.startedAt) / 1000 : 0;
+  const adapter = backend
+    ? backend.backend === 'webgpu'
+      ? `WebGPU · ${[backend.adapter?.vendor, backend.adapter?.architecture].filter(Boolean).join(' ') || 'adapter'}${backend.adapter?.isFallbackAdapter ? ' (software)' : ''}`
+      : 'CPU backend (no WebGPU)'
+    : typeof navigator !== 'undefined' && 'gpu' in navigator
+      ? 'WebGPU'
+      : 'no WebGPU';
+
+  return (
+    <div className="app">
+      <header className="toolbar">
+        <span className="brand">
+          wg<b>flow</b> <span className="dim">playground</span>
+        </span>
+        <label className="examples">
+          <span className="sr-only">Examples</span>
+          <select aria-label="Examples" value="" onChange={(e) => openExample(e.target.value)}>
+            <option value="" disabled>
+              Examples…
+            </option>
+            {EXAMPLES.map((ex) => (
+              <option key={ex.id} value={ex.id}>
+                {ex.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="mode" role="radiogroup" aria-label="Execution mode">
+          {(['eager', 'graph'] as const).map((m) => (
+            <button key={m} role="radio" aria-checked={mode === m} className={mode === m ? 'on' : ''} onClick={() => setMode(m)} disabled={running}>
+              {m === 'eager' ? 'Eager' : 'Graph'}
+            </button>
+          ))}
+        </div>
+        <button className="primary" onClick={() => void run()} disabled={running || !editorReady} title="Run (Ctrl+Enter)">
+          ▶ Run
+        </button>
+        <button onClick={stop} disabled={!running} title="Stop (Escape)">
+          ■ Stop
+        </button>
+        <button onClick={() => void compare()} disabled={running || !editorReady} title="Run in both modes and compare">
+          ⇄ Compare
+        </button>
+        <button onClick={() => void share()} title="Copy a link to this snippet and mode">
+          Share
+        </button>
+        <span className="status" data-testid="status" data-state={current?.state ?? 'idle'}>
+          {current ? `${current.state === 'running' ? 'running' : current.state} · ${current.mode} · ${elapsed.toFixed(1)} s` : 'ready'}
+        </span>
+        <span className="spacer" />
+        <button className="ghost" onClick={() => setShowKeys((s) => !s)} aria-expanded={showKeys} title="Keyboard shortcuts">
+          ?
+        </button>
+        <span className="adapter" data-testid="adapter" title={backend?.adapter?.description ?? ''}>
+          {adapter}
+        </span>
+      </header>
+      {showKeys && (
+        <div className="keys" role="dialog" aria-label="Keyboard shortcuts">
+          <div><kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> run</div>
+          <div><kbd>Esc</kbd> stop a run</div>
+          <div><kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Space</kbd> completions</div>
+          <div><kbd>F1</kbd> editor commands</div>
+        </div>
+      )}
+      {banner && (
+        <div className={`banner ${banner.kind}`} role="status" data-testid="banner">
+          {banner.text}
+          <button className="ghost" onClick={() => setBanner(undefined)} aria-label="Dismiss">
+            ×
+          </button>
+        </div>
+      )}
+      {backend && backend.backend !== 'webgpu' && (
+        <div className="banner warn" role="status">
+          This browser has no WebGPU{backend.reason ? ` (${backend.reason})` : ''}: snippets run on wgflow's CPU backend, which is slower.
+        </div>
+      )}
+      {shareUrl && (
+        <div className="banner info" role="status">
+          Link copied (or copy it here): <input className="share-url" readOnly value={shareUrl} onFocus={(e) => e.currentTarget.select()} />
+          <button className="ghost" onClick={() => setShareUrl(undefined)} aria-label="Dismiss">
+            ×
+          </button>
+        </div>
+      )}
+      <Group orientation="horizontal" className="panes">
+        <Panel defaultSize="55" minSize="20">
+          <Editor ref={editor} initialCode={initial} onChange={(c) => store(STORE_CODE, c)} onRun={() => void run()} onReady={() => setEditorReady(true)} />
+        </Panel>
+        <Separator className="resize" />
+        <Panel defaultSize="45" minSize="20">
+          <div className="side">
+            <nav className="tabs" role="tablist">
+              {(
+                [
+                  ['output', 'Output'],
+                  ['compare', 'Compare'],
+                ] as const
+              ).map(([id, label]) => (
+                <button key={id} role="tab" aria-selected={tab === id} className={tab === id ? 'on' : ''} onClick={() => setTab(id)}>
+                  {label}
+                </button>
+              ))}
+            </nav>
+            <div className="panel-body">
+              {tab === 'output' && <OutputPanel run={current} onJump={(l, c) => editor.current?.revealLine(l, c)} />}
+              {tab === 'compare' && <ComparePanel eager={runs.eager} graph={runs.graph} />}
+            </div>
+          </div>
+        </Panel>
+      </Group>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+// Monaco, set up for wgflow snippets (loaded lazily: this module and its chunk only load with the editor).
+// - Only the editor core, the TypeScript language service and TypeScript highlighting are bundled.
+// - Workers come from Vite's `?worker` imports, so they are same-origin chunks of the built site.
+// - IntelliSense knows exactly the public API: the bundled dist/wgflow.d.ts (served beside the page) is
+//   added as the `wgflow` module and exposed as the global namespace `wg` (values and types: `wg.Tensor`).
+// - Snippets are emitted to JavaScript by the same TypeScript worker, with a source map (positions in the
+//   emitted code map back to the snippet's lines).
+import * as monaco from 'monaco-editor/editor/editor.api.js';
+import * as tsLang from 'monaco-editor/languages/features/typescript/register.js';
+import 'monaco-editor/languages/definitions/typescript/register.js';
+import EditorWorker from 'monaco-editor/editor/editor.worker.js?worker';
+import TsWorker from 'monaco-editor/languages/features/typescript/ts.worker.js?worker';
+import { parseSourceMap, type LineMap } from '../sourcemap';
+
+(self as unknown as { MonacoEnvironment: monaco.Environment }).MonacoEnvironment = {
+  getWorker: (_id: string, label: string) => (label === 'typescript' || label === 'javascript' ? new TsWorker() : new EditorWorker()),
+};
+
+export { monaco };
+
+const ts = tsLang.typescriptDefaults;
+ts.setCompilerOptions({
+  target: tsLang.ScriptTarget.ES2020 + 2, // ES2022 (the enum stops at ES2020 + ESNext)
+  module: tsLang.ModuleKind.ESNext,
+  moduleResolution: tsLang.ModuleResolutionKind.NodeJs,
+  strict: true,
+  noEmitOnError: false,
+  sourceMap: true,
+  allowUmdGlobalAccess: true,
+  // A snippet is a module (top-level await is allowed) even though it has no import or export.
+  moduleDetection: 3,
+} as Parameters<typeof ts.setCompilerOptions>[0]);
+// Errors (syntax and types) are underlined; TypeScript's suggestions (dotted hints) are left out.
+ts.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false, noSuggestionDiagnostics: true });
+ts.setEagerModelSync(true);
+
+let libsLoaded: Promise<void> | undefined;
+
+/** Adds the engine's declarations (fetched once from beside the page). */
+export function loadEngineTypes(url = new URL('wgflow.d.ts', document.baseURI).href): Promise<void> {
+  libsLoaded ??= fetch(url)
+    .then((r) => {
+      if (!r.ok) throw new Error(`could not load the engine's types (${url}: HTTP ${r.status})`);
+      return r.text();
+    })
+    .then((dts) => {
+      ts.addExtraLib(`${dts}\nexport as namespace wg;\n`, 'file:///node_modules/wgflow/index.d.ts');
+      ts.addExtraLib(
+        [
+          // An overload of the DOM's window.print() (function declarations merge), so `print(x)` is wg.print.
+          '/** Prints strings, numbers and tensors (NumPy style), in program order: wgflow\'s `wg.print`. */',
+          'declare function print(...values: unknown[]): Promise<void>;',
+        ].join('\n'),
+        'file:///node_modules/@types/wgflow-playground/index.d.ts',
+      );
+    });
+  libsLoaded.catch(() => (libsLoaded = undefined));
+  return libsLoaded;
+}
+
+export const SNIPPET_URI = monaco.Uri.parse('file:///snippet.ts');
+
+export interface Emitted {
+  js: string;
+  map: LineMap | undefined;
+  /** TypeScript's errors (syntax and types): shown as markers; a run goes ahead regardless (like `tsc --noEmitOnError false`). */
+  diagnostics: { line: number; column: number; message: string }[];
+}
+
+/** Emits the snippet model's JavaScript (and source map) with the TypeScript worker. */
+export async function emit(model: monaco.editor.ITextModel): Promise<Emitted> {
+  const getWorker = await tsLang.getTypeScriptWorker();
+  const worker = await getWorker(model.uri);
+  const out = await worker.getEmitOutput(model.uri.toString());
+  const jsFile = out.outputFiles.find((f) => f.name.endsWith('.js'));
+  const mapFile = out.outputFiles.find((f) => f.name.endsWith('.js.map'));
+  if (!jsFile) throw new Error('TypeScript produced no JavaScript for the snippet');
+  // A module without imports/exports gets an `export {};` line; the snippet runs as a function body.
+  const js = jsFile.text.replace(/^export \{\};\s*$/m, '').replace(/^\/\/# sourceMappingURL=.*$/m, '');
+  const syntactic = await worker.getSyntacticDiagnostics(model.uri.toString());
+  const diagnostics = syntactic.map((d) => {
+    const p = model.getPositionAt(d.start ?? 0);
+    return { line: p.lineNumber, column: p.column, message: typeof d.messageText === 'string' ? d.messageText : d.messageText.messageText };
+  });
+  return { js, map: mapFile ? parseSourceMap(mapFile.text) : undefined, diagnostics };
+}

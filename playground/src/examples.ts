@@ -1,0 +1,123 @@
+// Built-in examples. Each is a snippet as a user would type it: `wg` and `print` are in scope, top-level
+// await works. Every example must run in both modes with the same output (the e2e tests check it).
+
+export interface Example {
+  id: string;
+  title: string;
+  /** One line on what it shows. */
+  blurb: string;
+  code: string;
+}
+
+const seedGraph = `// TensorFlow 1 style: build a graph, then run it in a Session.
+const g = new wg.Graph();
+const c = g.build(() => wg.add(wg.constant(5), wg.constant(3)));
+print(await new wg.Session(g).run(c)); // 8
+`;
+
+const seedEager = `// TensorFlow 2 style: every op runs the moment it is called.
+const c = wg.add(wg.constant(5), wg.constant(3));
+print(await c.numpy()); // 8
+`;
+
+const chain = `// The benchmark chain: ten elementwise ops. Eagerly each is its own kernel;
+// in graph mode fusion makes them ONE generated WGSL kernel (see the kernel count below the output).
+const x = wg.linspace(-2, 2, 1 << 16);
+const y = wg.tanh(wg.relu(x.mul(1.5).add(0.25)).sub(x)).mul(2).add(wg.exp(x.mul(x).neg()));
+const values = await y.data();
+print('y[0..3] =', Array.from(values.slice(0, 4)).map((v) => v.toFixed(5)).join(', '));
+print('sum =', (await y.sum().data())[0].toFixed(3));
+`;
+
+const mlp = `// An MLP forward pass, 64×784 → 256 → 256 → 10, with relu and softmax.
+// Graph mode fuses each bias + relu into its matmul and runs the lot in one submission.
+const layer = (n: number, m: number, seed: number) => ({
+  w: wg.randomNormal([n, m], 0, Math.sqrt(2 / n), 'float32', seed),
+  b: wg.zeros([m]),
+});
+const [l1, l2, l3] = [layer(784, 256, 1), layer(256, 256, 2), layer(256, 10, 3)];
+const x = wg.randomUniform([64, 784], 0, 1, 'float32', 7);
+const h1 = wg.relu(wg.matMul(x, l1.w).add(l1.b));
+const h2 = wg.relu(wg.matMul(h1, l2.w).add(l2.b));
+const probs = wg.softmax(wg.matMul(h2, l3.w).add(l3.b));
+// One print reads both values: in graph mode each readback computes what it needs as one plan, so reading
+// them together computes the network once.
+print('first row:', probs.slice([0, 0], [1, 10]), 'row sums (all 1):', probs.sum(1).slice([0], [4]));
+`;
+
+const softmaxLayerNorm = `// softmax and layer normalisation over the last axis.
+const x = wg.tensor([[1, 2, 3, 4], [2, 2, 2, 2], [-1, 0, 1, 10]]);
+print('softmax:', wg.softmax(x));
+const gamma = wg.ones([4]);
+const beta = wg.zeros([4]);
+print('layerNorm:', wg.layerNorm(x, gamma, beta));
+`;
+
+const fn = `// wg.function traces its body once per input signature (dtype and shape) and reuses the graph.
+// (The Eager toggle sets wg.config.runFunctionsEagerly: then the body runs op by op instead.)
+const f = wg.function((x: wg.Tensor, y: wg.Tensor) => x.mul(y).add(1));
+print(f(wg.tensor([1, 2, 3]), wg.tensor([4, 5, 6])));       // traced for [3]
+print(f(wg.tensor([7, 8, 9]), wg.tensor([1, 1, 1])));       // same signature: no retrace
+print(f(wg.tensor([[1, 2], [3, 4]]), wg.tensor([10, 20])));  // new shape: retraced
+// The graph traced for the [2,2] signature (getGraph traces if needed): its nodes.
+const traced = f.getGraph(wg.tensor([[1, 2], [3, 4]]), wg.tensor([10, 20]));
+print(traced.nodes.map((n) => \`\${n.name} = \${n.op}\`).join(', '));
+
+// A placeholder graph fed at run time (TensorFlow 1's feed_dict).
+const g = new wg.Graph();
+const out = g.build(() => {
+  const a = g.placeholder('float32', [null], 'a');
+  return wg.sum(a.square());
+});
+const sess = new wg.Session(g);
+print(await sess.run(out, { a: [1, 2, 3] }), await sess.run(out, { a: [4, 5] }));
+`;
+
+const matmulBench = `// Matmul throughput: a 512×512 product, timed over a few runs (readback included).
+// The inputs come from host data: seeded random tensors would be constants, and graph mode would fold the
+// whole product at compile time (try it: the "GFLOP/s" becomes meaningless).
+const n = 512;
+const data = () => Float32Array.from({ length: n * n }, () => Math.random() * 2 - 1);
+const a = wg.tensor(data(), [n, n]);
+const b = wg.tensor(data(), [n, n]);
+await wg.matMul(a, b).data(); // warm-up: compiles the kernel
+const runs = 3;
+const t0 = performance.now();
+for (let i = 0; i < runs; i++) await wg.scope(() => wg.matMul(a, b).data());
+const ms = (performance.now() - t0) / runs;
+print(\`\${n}×\${n}×\${n}: \${ms.toFixed(1)} ms per product, \${((2 * n ** 3) / ms / 1e6).toFixed(2)} GFLOP/s\`);
+`;
+
+const saveLoad = `// Graph portability: save a graph to JSON, load it back, run it.
+const g = new wg.Graph();
+g.build(() => {
+  const x = g.placeholder('float32', [2, 2], 'x');
+  const w = wg.constant([[1, 2], [3, 4]]);
+  g.output('y', wg.relu(wg.matMul(x, w).sub(5)));
+});
+const json = JSON.stringify(g.toJSON());
+print('saved', json.length, 'characters of JSON');
+const loaded = wg.Graph.fromJSON(JSON.parse(json));
+print(await new wg.Session(loaded).run('y', { x: [[1, 1], [2, 0]] }));
+`;
+
+const shapeError = `// A deliberate mistake: [2, 3] and [4] do not broadcast.
+// The error names the op, the shapes, and this line (marked in the editor).
+const a = wg.ones([2, 3]);
+const b = wg.ones([4]);
+print(a.add(b));
+`;
+
+export const EXAMPLES: Example[] = [
+  { id: 'seed-graph', title: 'Graph + Session (TF1)', blurb: 'the seed graph program: prints 8', code: seedGraph },
+  { id: 'seed-eager', title: 'Eager (TF2)', blurb: 'the seed eager program: prints 8', code: seedEager },
+  { id: 'chain', title: 'Fusion: an elementwise chain', blurb: 'ten ops, one kernel in graph mode', code: chain },
+  { id: 'mlp', title: 'MLP forward pass', blurb: 'matmul + bias + relu fused; softmax in two kernels', code: mlp },
+  { id: 'softmax-layernorm', title: 'softmax and layerNorm', blurb: 'reductions with fused prologues', code: softmaxLayerNorm },
+  { id: 'function', title: 'wg.function, feeds and retracing', blurb: 'traced per signature; placeholders fed at run time', code: fn },
+  { id: 'matmul-bench', title: 'Matmul benchmark', blurb: 'GFLOP/s of a 512² product on this adapter', code: matmulBench },
+  { id: 'save-load', title: 'Save, load and run a graph', blurb: 'toJSON → fromJSON → Session', code: saveLoad },
+  { id: 'shape-error', title: 'A shape error', blurb: 'the error message and its marker on the line', code: shapeError },
+];
+
+export const DEFAULT_EXAMPLE = EXAMPLES[0];

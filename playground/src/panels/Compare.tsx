@@ -1,0 +1,51 @@
+// Compare: the same snippet run eagerly and as graphs, outputs side by side. The outputs must agree: lines
+// are compared number by number with a tolerance, and differing lines are highlighted.
+import type { RunView } from '../App';
+import { OutputLines, RunSummary } from './Output';
+
+const NUM = /-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|nan|-?inf/gi;
+
+/** Do two printed lines say the same thing (numbers equal within 1e-4 relative, 1e-5 absolute)? */
+export function sameLine(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.replace(NUM, '#') !== b.replace(NUM, '#')) return false;
+  const xs = a.match(NUM) ?? [];
+  const ys = b.match(NUM) ?? [];
+  return xs.every((x, i) => {
+    const u = Number(x.replace(/^(-?)inf$/i, '$1Infinity').replace(/^nan$/i, 'NaN'));
+    const v = Number(ys[i].replace(/^(-?)inf$/i, '$1Infinity').replace(/^nan$/i, 'NaN'));
+    if (Number.isNaN(u) || Number.isNaN(v)) return Number.isNaN(u) && Number.isNaN(v);
+    return u === v || Math.abs(u - v) <= 1e-5 + 1e-4 * Math.abs(v);
+  });
+}
+
+export function ComparePanel({ eager, graph }: { eager: RunView | undefined; graph: RunView | undefined }) {
+  if (!eager && !graph) return <p className="hint">Compare runs the snippet in both modes and shows the outputs side by side.</p>;
+  const e = eager?.lines.filter((l) => l.level !== 'system') ?? [];
+  const g = graph?.lines.filter((l) => l.level !== 'system') ?? [];
+  const n = Math.max(e.length, g.length);
+  const differs = Array.from({ length: n }, (_, i) => !(e[i] && g[i] && sameLine(e[i].text, g[i].text)));
+  const both = eager?.state === 'done' && graph?.state === 'done';
+  const mismatches = differs.filter(Boolean).length;
+  const te = eager?.result?.ms;
+  const tg = graph?.result?.ms;
+  return (
+    <div className="compare" data-testid="compare">
+      {both && (
+        <div className={`verdict ${mismatches ? 'bad' : 'good'}`} data-testid="verdict">
+          {mismatches ? `${mismatches} line${mismatches > 1 ? 's' : ''} differ` : 'Outputs agree'}
+          {te !== undefined && tg !== undefined && ` · graph ${(te / tg).toFixed(2)}× the speed of eager`}
+        </div>
+      )}
+      <div className="columns">
+        {([['eager', eager, e], ['graph', graph, g]] as const).map(([name, run, lines]) => (
+          <section key={name} data-testid={`compare-${name}`}>
+            <h3>{name === 'eager' ? 'Eager' : 'Graph'}</h3>
+            {run ? <RunSummary run={run} /> : <p className="hint">not run yet</p>}
+            <OutputLines lines={lines.map((l, i) => ({ ...l, level: differs[i] && both ? `${l.level} differs` : l.level }))} />
+          </section>
+        ))}
+      </div>
+    </div>
+  );
+}

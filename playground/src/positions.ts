@@ -1,0 +1,31 @@
+// Positions reported by a run (errors, profile sources, graph nodes, the eager trace) are in the emitted
+// JavaScript, inside the frame's function wrapper; these helpers bring them back to the snippet's lines.
+import { originalPosition, type LineMap } from './sourcemap';
+import type { RunRecord } from './runner/validate';
+
+export interface SnippetPosition {
+  line: number;
+  column: number;
+}
+
+export const SNIPPET_FILE = 'snippet.ts';
+
+/** A position in the emitted code (wrapper lines already removed) → the snippet's line and column. */
+export function mapEmitted(map: LineMap | undefined, p: SnippetPosition): SnippetPosition {
+  return originalPosition(map, p.line, p.column);
+}
+
+/** Rewrites every snippet position in a run record (engine positions still include the wrapper lines). */
+export function normalizeRecord(record: RunRecord, lineOffset: number, map: LineMap | undefined): RunRecord {
+  const fix = <T extends { file?: string; line?: number; column?: number }>(s: T): T => {
+    if (!s.file?.endsWith('snippet.js') || s.line === undefined) return s;
+    const p = mapEmitted(map, { line: s.line - lineOffset, column: s.column ?? 1 });
+    return { ...s, file: SNIPPET_FILE, line: p.line, column: p.column };
+  };
+  return {
+    ...record,
+    profile: { ...record.profile, kernels: record.profile.kernels.map((k) => ({ ...k, sources: k.sources.map(fix) })) },
+    graphs: record.graphs.map((g) => ({ ...g, nodes: g.nodes.map(fix) })),
+    trace: record.trace.map(fix),
+  };
+}

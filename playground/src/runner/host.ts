@@ -1,0 +1,199 @@
+// The parent side of a run: a fresh sandboxed frame per run (sandbox="allow-scripts", never
+// allow-same-origin), the engine module's text posted to it (an opaque-origin frame cannot import the
+// parent's module from a host that sends no CORS headers), and every message from it validated before use.
+import frameSource from './frame.js?raw';
+import { validateRecord, type RunRecord } from './validate';
+
+export type Mode = 'eager' | 'graph';
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface RunError {
+  name: string;
+  message: string;
+  stack: string;
+  /** In the emitted JavaScript (the caller maps it to the snippet). */
+  position?: Position;
+  op?: string;
+  phase: 'load' | 'compile' | 'run' | 'uncaught' | 'unhandled';
+}
+
+export interface BackendSummary {
+  backend: string;
+  adapter: { vendor: string; architecture: string; description: string; isFallbackAdapter: boolean } | null;
+  features: string[];
+  reason?: string;
+}
+
+export interface MemoryReadout {
+  tensors: number;
+  bytesInUse: number;
+}
+
+export interface RunResult {
+  ok: boolean;
+  ms: number;
+  mode: Mode;
+  /** Lines the frame's function wrapper adds before the snippet (engine-reported positions include them). */
+  lineOffset: number;
+  record?: RunRecord;
+  memory?: { atEnd?: MemoryReadout; after?: MemoryReadout };
+  stopped?: boolean;
+}
+
+export interface RunHandlers {
+  onConsole(level: string, text: string): void;
+  onError(e: RunError): void;
+  onBackend?(info: BackendSummary): void;
+}
+
+const MAX_TEXT = 100_000;
+const str = (v: unknown, max = MAX_TEXT): string | undefined => (typeof v === 'string' ? (v.length > max ? `${v.slice(0, max)}…` : v) : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const pos = (v: unknown): Position | undefined => {
+  if (!v || typeof v !== 'object') return undefined;
+  const { line, column } = v as Record<string, unknown>;
+  const l = num(line);
+  const c = num(column);
+  return l !== undefined && c !== undefined ? { line: l, column: c } : undefined;
+};
+const memory = (v: unknown): MemoryReadout | undefined => {
+  if (!v || typeof v !== 'object') return undefined;
+  const { tensors, bytesInUse } = v as Record<string, unknown>;
+  const t = num(tensors);
+  const b = num(bytesInUse);
+  return t !== undefined && b !== undefined ? { tensors: t, bytesInUse: b } : undefined;
+};
+
+let nextRun = 1;
+
+export class Runner {
+  private lib: Promise<string> | undefined;
+  private frame: HTMLIFrameElement | undefined;
+  private finish: ((r: RunResult) => void) | undefined;
+
+  /** `libUrl`: the engine bundle (dist/wgflow.js beside the page, or served by the dev server). */
+  constructor(private readonly libUrl: string = new URL('wgflow.js', document.baseURI).href) {}
+
+  /** The engine's source, fetched once and reused by every run. */
+  library(): Promise<string> {
+    this.lib ??= fetch(this.libUrl).then((r) => {
+      if (!r.ok) throw new Error(`could not load the engine (${this.libUrl}: HTTP ${r.status})`);
+      return r.text();
+    });
+    this.lib.catch(() => (this.lib = undefined));
+    return this.lib;
+  }
+
+  get running(): boolean {
+    return this.frame !== undefined;
+  }
+
+  /** Runs emitted JavaScript in a new frame; resolves when the run ends (or is stopped). */
+  async run(code: string, mode: Mode, h: RunHandlers, optimizations: Record<string, boolean> = {}): Promise<RunResult> {
+    this.stop();
+    const lib = await this.library();
+    const runId = nextRun++;
+    const frame = document.createElement('iframe');
+    frame.setAttribute('sandbox', 'allow-scripts');
+    frame.setAttribute('aria-hidden', 'true');
+    frame.style.display = 'none';
+    // The frame's own script, inline (a static host may send no CORS headers for a script URL either).
+    frame.srcdoc = `<!doctype html><meta charset="utf-8"><script type="module">${frameSource.replace(/<\/script/gi, '<\\/script')}</script>`;
+    this.frame = frame;
+    return new Promise<RunResult>((resolve) => {
+      const done = (r: RunResult) => {
+        removeEventListener('message', onMessage);
+        if (this.frame === frame) {
+          frame.remove();
+          this.frame = undefined;
+          this.finish = undefined;
+        }
+        resolve(r);
+      };
+      this.finish = done;
+      const onMessage = (e: MessageEvent) => {
+        if (e.source !== frame.contentWindow) return;
+        const m = e.data as Record<string, unknown> | null;
+        if (!m || typeof m !== 'object' || typeof m.type !== 'string') return;
+        if (m.type === 'ready') {
+          frame.contentWindow!.postMessage({ type: 'run', runId, lib, code, mode, optimizations }, '*');
+          return;
+        }
+        if (m.runId !== runId) return;
+        switch (m.type) {
+          case 'console':
+            h.onConsole(str(m.level, 10) ?? 'log', str(m.text) ?? '');
+            break;
+          case 'backend':
+            if (m.info && typeof m.info === 'object') h.onBackend?.(backendSummary(m.info as Record<string, unknown>));
+            break;
+          case 'error': {
+            const err = (m.error ?? {}) as Record<string, unknown>;
+            const phase = (['load', 'compile', 'run', 'uncaught', 'unhandled'] as const).find((p) => p === m.phase) ?? 'run';
+            h.onError({
+              name: str(err.name, 200) ?? 'Error',
+              message: str(err.message) ?? '',
+              stack: str(err.stack) ?? '',
+              position: pos(err.position),
+              op: str(err.op, 200),
+              phase,
+            });
+            break;
+          }
+          case 'done': {
+            let record: RunRecord | undefined;
+            try {
+              record = m.record === undefined ? undefined : validateRecord(m.record);
+            } catch (err) {
+              h.onError({ name: 'RecordError', message: `the run record was malformed: ${(err as Error).message}`, stack: '', phase: 'run' });
+            }
+            const mem = (m.memory ?? {}) as Record<string, unknown>;
+            done({
+              ok: m.ok === true,
+              ms: num(m.ms) ?? 0,
+              mode: m.mode === 'graph' ? 'graph' : 'eager',
+              lineOffset: num(m.lineOffset) ?? 0,
+              record,
+              memory: { atEnd: memory(mem.atEnd), after: memory(mem.after) },
+            });
+            break;
+          }
+        }
+      };
+      addEventListener('message', onMessage);
+      document.body.append(frame);
+    });
+  }
+
+  /** Stops a run by removing its frame (a runaway loop dies with it); the next run gets a new frame. */
+  stop(): void {
+    const f = this.finish;
+    if (this.frame) {
+      this.frame.remove();
+      this.frame = undefined;
+    }
+    this.finish = undefined;
+    f?.({ ok: false, ms: 0, mode: 'eager', lineOffset: 0, stopped: true });
+  }
+}
+
+function backendSummary(info: Record<string, unknown>): BackendSummary {
+  const a = info.adapter as Record<string, unknown> | null | undefined;
+  return {
+    backend: str(info.backend, 20) ?? 'unknown',
+    adapter: a
+      ? {
+          vendor: str(a.vendor, 200) ?? '',
+          architecture: str(a.architecture, 200) ?? '',
+          description: str(a.description, 500) ?? '',
+          isFallbackAdapter: a.isFallbackAdapter === true,
+        }
+      : null,
+    features: Array.isArray(info.features) ? info.features.filter((f): f is string => typeof f === 'string').slice(0, 64) : [],
+    reason: str(info.reason, 500),
+  };
+}

@@ -1,0 +1,172 @@
+// Validates a run record that arrived from the sandbox by postMessage: the frame runs untrusted code, so
+// the parent rebuilds the record field by field (right types, bounded sizes) and keeps nothing else.
+import type * as WG from '../../../engine/index';
+
+export type RunRecord = WG.RunRecord;
+export type Profile = WG.Profile;
+
+class Invalid extends Error {}
+
+const MAX_ITEMS = 50_000;
+const MAX_STR = 200_000;
+
+const obj = (v: unknown, what: string): Record<string, unknown> => {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Invalid(`${what} is not an object`);
+  return v as Record<string, unknown>;
+};
+const arr = (v: unknown, what: string, max = MAX_ITEMS): unknown[] => {
+  if (!Array.isArray(v)) throw new Invalid(`${what} is not an array`);
+  if (v.length > max) throw new Invalid(`${what} has more than ${max} items`);
+  return v;
+};
+const str = (v: unknown, what: string, max = MAX_STR): string => {
+  if (typeof v !== 'string') throw new Invalid(`${what} is not a string`);
+  if (v.length > max) throw new Invalid(`${what} is too long`);
+  return v;
+};
+const num = (v: unknown, what: string): number => {
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new Invalid(`${what} is not a number`);
+  return v;
+};
+const optNum = (v: unknown, what: string) => (v === undefined || v === null ? undefined : num(v, what));
+const optStr = (v: unknown, what: string, max = MAX_STR) => (v === undefined ? undefined : str(v, what, max));
+const bool = (v: unknown, what: string): boolean => {
+  if (typeof v !== 'boolean') throw new Invalid(`${what} is not a boolean`);
+  return v;
+};
+const shape = (v: unknown, what: string) => arr(v, what, 64).map((d, i) => num(d, `${what}[${i}]`));
+const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as T;
+
+function source(v: unknown, what: string): WG.ProfileSource {
+  const s = obj(v, what);
+  return defined({
+    op: str(s.op, `${what}.op`, 200),
+    node: optStr(s.node, `${what}.node`, 500),
+    file: optStr(s.file, `${what}.file`, 2000),
+    line: optNum(s.line, `${what}.line`),
+    column: optNum(s.column, `${what}.column`),
+  });
+}
+
+function kernel(v: unknown, i: number): WG.ProfileKernel {
+  const w = `profile.kernels[${i}]`;
+  const k = obj(v, w);
+  return defined({
+    name: str(k.name, `${w}.name`, 2000),
+    kind: str(k.kind, `${w}.kind`, 50),
+    kernelId: str(k.kernelId, `${w}.kernelId`, 200),
+    device: str(k.device, `${w}.device`, 50),
+    shape: shape(k.shape, `${w}.shape`),
+    dtype: str(k.dtype, `${w}.dtype`, 20),
+    sources: arr(k.sources, `${w}.sources`, 10_000).map((s, j) => source(s, `${w}.sources[${j}]`)),
+    startMs: num(k.startMs, `${w}.startMs`),
+    gpuMs: optNum(k.gpuMs, `${w}.gpuMs`),
+    cpuMs: optNum(k.cpuMs, `${w}.cpuMs`),
+    encodeMs: num(k.encodeMs, `${w}.encodeMs`),
+    compileMs: num(k.compileMs, `${w}.compileMs`),
+    cacheHit: bool(k.cacheHit, `${w}.cacheHit`),
+    bytesRead: num(k.bytesRead, `${w}.bytesRead`),
+    bytesWritten: num(k.bytesWritten, `${w}.bytesWritten`),
+  });
+}
+
+export function validateProfile(v: unknown): Profile {
+  const p = obj(v, 'profile');
+  const mode = p.mode;
+  if (mode !== 'eager' && mode !== 'graph' && mode !== 'mixed') throw new Invalid('profile.mode is unknown');
+  const t = obj(p.totals, 'profile.totals');
+  const timer = obj(p.timer, 'profile.timer');
+  if (timer.source !== 'timestamp-query' && timer.source !== 'cpu') throw new Invalid('profile.timer.source is unknown');
+  return {
+    mode,
+    kernels: arr(p.kernels, 'profile.kernels').map(kernel),
+    totals: defined({
+      wallMs: num(t.wallMs, 'totals.wallMs'),
+      gpuMs: optNum(t.gpuMs, 'totals.gpuMs'),
+      dispatches: num(t.dispatches, 'totals.dispatches'),
+      submissions: num(t.submissions, 'totals.submissions'),
+      pipelinesCompiled: num(t.pipelinesCompiled, 'totals.pipelinesCompiled'),
+      compileMs: num(t.compileMs, 'totals.compileMs'),
+      peakBytes: num(t.peakBytes, 'totals.peakBytes'),
+    }),
+    timer: defined({ source: timer.source, resolutionMs: num(timer.resolutionMs, 'timer.resolutionMs'), note: optStr(timer.note, 'timer.note', 1000) }),
+  };
+}
+
+function runKernels(v: unknown, what: string): WG.GraphRunKernel[] {
+  return arr(v, what).map((x, i) => {
+    const k = obj(x, `${what}[${i}]`);
+    return { name: str(k.name, `${what}[${i}].name`, 2000), kind: str(k.kind, `${what}[${i}].kind`, 50), nodes: arr(k.nodes, `${what}[${i}].nodes`).map((n, j) => str(n, `${what}[${i}].nodes[${j}]`, 500)) };
+  });
+}
+
+function graphRun(v: unknown, i: number): WG.GraphRun {
+  const w = `graphs[${i}]`;
+  const g = obj(v, w);
+  const entry = g.entry;
+  if (entry !== 'session' && entry !== 'function' && entry !== 'withMode') throw new Invalid(`${w}.entry is unknown`);
+  return defined({
+    entry,
+    runs: optNum(g.runs, `${w}.runs`),
+    nodes: arr(g.nodes, `${w}.nodes`).map((x, j) => {
+      const n = obj(x, `${w}.nodes[${j}]`);
+      return defined({
+        id: num(n.id, 'node.id'),
+        name: str(n.name, 'node.name', 500),
+        op: str(n.op, 'node.op', 200),
+        inputs: arr(n.inputs, 'node.inputs').map((m) => num(m, 'node.inputs[]')),
+        outputs: arr(n.outputs, 'node.outputs', 1000).map((o) => {
+          const oo = obj(o, 'node.outputs[]');
+          return { shape: shape(oo.shape, 'output.shape'), dtype: str(oo.dtype, 'output.dtype', 20) };
+        }),
+        device: str(n.device, 'node.device', 50),
+        sideEffect: bool(n.sideEffect, 'node.sideEffect'),
+        file: optStr(n.file, 'node.file', 2000),
+        line: optNum(n.line, 'node.line'),
+        column: optNum(n.column, 'node.column'),
+      });
+    }),
+    before: runKernels(g.before, `${w}.before`),
+    after: runKernels(g.after, `${w}.after`),
+    passes: arr(g.passes, `${w}.passes`, 100).map((x, j) => {
+      const p = obj(x, `${w}.passes[${j}]`);
+      const pb = p.peakBytes === undefined ? undefined : obj(p.peakBytes, 'peakBytes');
+      return defined({
+        pass: str(p.pass, 'pass.pass', 100),
+        detail: str(p.detail, 'pass.detail', 2000),
+        removed: num(p.removed, 'pass.removed'),
+        peakBytes: pb ? { naive: num(pb.naive, 'naive'), planned: num(pb.planned, 'planned') } : undefined,
+        kernels: p.kernels === undefined ? undefined : runKernels(p.kernels, `${w}.passes[${j}].kernels`),
+      });
+    }),
+  });
+}
+
+export function validateRecord(v: unknown): RunRecord {
+  const r = obj(v, 'record');
+  const wgsl = obj(r.wgsl, 'record.wgsl');
+  const ids = Object.keys(wgsl);
+  if (ids.length > MAX_ITEMS) throw new Invalid('record.wgsl has too many kernels');
+  return {
+    profile: validateProfile(r.profile),
+    wgsl: Object.fromEntries(ids.map((id) => [str(id, 'kernel id', 200), str(wgsl[id], `wgsl[${id}]`)])),
+    graphs: arr(r.graphs, 'record.graphs', 1000).map(graphRun),
+    trace: arr(r.trace, 'record.trace').map((x, i) => {
+      const t = obj(x, `trace[${i}]`);
+      const io = (v2: unknown, w: string) =>
+        arr(v2, w, 1000).map((o) => {
+          const oo = obj(o, w);
+          return { shape: shape(oo.shape, `${w}.shape`), dtype: str(oo.dtype, `${w}.dtype`, 20) };
+        });
+      return defined({
+        op: str(t.op, 'trace.op', 200),
+        file: optStr(t.file, 'trace.file', 2000),
+        line: optNum(t.line, 'trace.line'),
+        column: optNum(t.column, 'trace.column'),
+        inputs: io(t.inputs, `trace[${i}].inputs`),
+        outputs: io(t.outputs, `trace[${i}].outputs`),
+        kernels: arr(t.kernels, `trace[${i}].kernels`).map((k) => num(k, 'trace.kernels[]')),
+      });
+    }),
+  };
+}
