@@ -85,8 +85,9 @@ export interface TraceOp {
   file?: string;
   line?: number;
   column?: number;
-  inputs: { shape: number[]; dtype: string }[];
-  outputs: { shape: number[]; dtype: string }[];
+  /** Tensors read and made (ids link one op's outputs to later ops' inputs: the trace is a graph). */
+  inputs: { id: number; shape: number[]; dtype: string }[];
+  outputs: { id: number; shape: number[]; dtype: string }[];
   /** Indices into profile.kernels of the kernels the op dispatched. */
   kernels: number[];
 }

@@ -87,7 +87,7 @@ const tensorsIn = (v: unknown): Tensor[] =>
       : v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype
         ? Object.values(v).flatMap(tensorsIn)
         : [];
-const described = (ts: Tensor[]) => ts.map((t) => ({ shape: [...t.shape], dtype: t.dtype as string }));
+const described = (ts: Tensor[]) => ts.map((t) => ({ id: t.id, shape: [...t.shape], dtype: t.dtype as string }));
 
 /**
  * An eager op call while profiling: kernels it dispatches (its own and those of the ops it is built from)

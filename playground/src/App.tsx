@@ -5,11 +5,18 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
 import { Editor, type EditorHandle } from './editor/Editor';
 import { DEFAULT_EXAMPLE, EXAMPLES } from './examples';
-import { mapEmitted, normalizeRecord } from './positions';
+import { mapEmitted, normalizeComparison, normalizeRecord } from './positions';
 import { Runner, type BackendSummary, type Mode, type RunError, type RunResult } from './runner/host';
 import { decodeShare, encodeShare, ShareError } from './share';
 import { ComparePanel } from './panels/Compare';
+import { GraphPanel } from './panels/graph/GraphPanel';
+import { KernelsPanel } from './panels/Kernels';
+import { LearnPanel } from './panels/Learn';
+import { MemoryPanel } from './panels/Memory';
+import { OptimisationsPanel } from './panels/Optimisations';
 import { OutputPanel, type OutputLine } from './panels/Output';
+import { TimingsPanel } from './panels/Timings';
+import type { PanelProps } from './panels/types';
 
 const STORE_CODE = 'wgflow.playground.code';
 const STORE_MODE = 'wgflow.playground.mode';
@@ -25,7 +32,17 @@ export interface RunView {
   startedAt: number;
 }
 
-type Tab = 'output' | 'compare';
+const TABS = [
+  ['output', 'Output'],
+  ['compare', 'Compare'],
+  ['graph', 'Graph'],
+  ['timings', 'Timings'],
+  ['kernels', 'Kernels'],
+  ['memory', 'Memory'],
+  ['optimisations', 'Optimisations'],
+  ['learn', 'Learn'],
+] as const;
+type Tab = (typeof TABS)[number][0];
 
 function loadStored(key: string): string | null {
   try {
@@ -56,6 +73,8 @@ export function App() {
   const [now, setNow] = useState(() => performance.now());
   const [shareUrl, setShareUrl] = useState<string | undefined>();
   const [showKeys, setShowKeys] = useState(false);
+  /** Passes switched off in the Optimisations panel (graph mode); every other pass stays on. */
+  const [optimizations, setOptimizations] = useState<Record<string, boolean>>({});
   const running = current?.state === 'running';
 
   // Ticks the elapsed time while a run is going.
@@ -85,7 +104,7 @@ export function App() {
 
   /** Runs the editor's snippet in one mode; resolves with the finished view. */
   const runOnce = useCallback(
-    async (m: Mode): Promise<RunView> => {
+    async (m: Mode, compareWith?: RunView, passes: Record<string, boolean> = optimizations): Promise<RunView> => {
       const code = editor.current?.getValue() ?? '';
       const view: RunView = { mode: m, code, lines: [], errors: [], state: 'running', startedAt: performance.now() };
       const publish = () => {
@@ -124,16 +143,17 @@ export function App() {
           },
           onBackend: setBackend,
         },
-        {},
+        { optimizations: passes, compareWith: compareWith?.result?.record?.profile },
       );
       if (result.record) result.record = normalizeRecord(result.record, result.lineOffset, emitted.map);
+      if (result.comparison) result.comparison = normalizeComparison(result.comparison, result.lineOffset, emitted.map);
       view.result = result;
       view.state = result.stopped ? 'stopped' : result.ok ? 'done' : 'failed';
       if (result.stopped) view.lines.push({ level: 'system', text: 'Stopped.' });
       publish();
       return view;
     },
-    [runner],
+    [runner, optimizations],
   );
 
   const run = useCallback(async () => {
@@ -149,7 +169,7 @@ export function App() {
     setTab('compare');
     const e = await runOnce('eager');
     if (e.state === 'stopped') return;
-    await runOnce('graph');
+    await runOnce('graph', e);
   }, [editorReady, runOnce]);
 
   const stop = useCallback(() => runner.stop(), [runner]);
@@ -192,6 +212,21 @@ export function App() {
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
   }, [run, stop, running]);
+
+  /** Opens a snippet (from the Learn panel) in a mode, and runs it. */
+  const openSnippet = useCallback(
+    (code: string, m: Mode) => {
+      editor.current?.setValue(code);
+      store(STORE_CODE, code);
+      setMode(m);
+      setBanner(undefined);
+      setTab('output');
+      void runOnce(m);
+    },
+    [runOnce],
+  );
+
+  const panel: PanelProps = { run: current, runs, mode, onJump: (l, c) => editor.current?.revealLine(l, c) };
 
   const elapsed = current ? ((current.state === 'running' ? now : current.startedAt + (current.result?.ms ?? now - current.startedAt)) - current.startedAt) / 1000 : 0;
   const adapter = backend
@@ -288,20 +323,29 @@ export function App() {
         <Panel defaultSize="45" minSize="20">
           <div className="side">
             <nav className="tabs" role="tablist">
-              {(
-                [
-                  ['output', 'Output'],
-                  ['compare', 'Compare'],
-                ] as const
-              ).map(([id, label]) => (
+              {TABS.map(([id, label]) => (
                 <button key={id} role="tab" aria-selected={tab === id} className={tab === id ? 'on' : ''} onClick={() => setTab(id)}>
                   {label}
                 </button>
               ))}
             </nav>
             <div className="panel-body">
-              {tab === 'output' && <OutputPanel run={current} onJump={(l, c) => editor.current?.revealLine(l, c)} />}
+              {tab === 'output' && <OutputPanel run={current} onJump={panel.onJump} />}
               {tab === 'compare' && <ComparePanel eager={runs.eager} graph={runs.graph} />}
+              {tab === 'graph' && <GraphPanel {...panel} />}
+              {tab === 'timings' && <TimingsPanel {...panel} onCompare={() => void compare()} />}
+              {tab === 'kernels' && <KernelsPanel {...panel} />}
+              {tab === 'memory' && <MemoryPanel {...panel} />}
+              {tab === 'optimisations' && (
+                <OptimisationsPanel
+                  {...panel}
+                  optimizations={optimizations}
+                  onChange={setOptimizations}
+                  onRerun={(o) => void runOnce('graph', undefined, o)}
+                  running={running}
+                />
+              )}
+              {tab === 'learn' && <LearnPanel onOpen={openSnippet} />}
             </div>
           </div>
         </Panel>

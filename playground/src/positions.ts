@@ -1,7 +1,7 @@
 // Positions reported by a run (errors, profile sources, graph nodes, the eager trace) are in the emitted
 // JavaScript, inside the frame's function wrapper; these helpers bring them back to the snippet's lines.
 import { originalPosition, type LineMap } from './sourcemap';
-import type { RunRecord } from './runner/validate';
+import type { ProfileComparison, RunRecord } from './runner/validate';
 
 export interface SnippetPosition {
   line: number;
@@ -15,13 +15,30 @@ export function mapEmitted(map: LineMap | undefined, p: SnippetPosition): Snippe
   return originalPosition(map, p.line, p.column);
 }
 
-/** Rewrites every snippet position in a run record (engine positions still include the wrapper lines). */
-export function normalizeRecord(record: RunRecord, lineOffset: number, map: LineMap | undefined): RunRecord {
-  const fix = <T extends { file?: string; line?: number; column?: number }>(s: T): T => {
+/** A fixer of snippet positions reported by the engine (they still include the wrapper lines). */
+function fixer(lineOffset: number, map: LineMap | undefined) {
+  return <T extends { file?: string; line?: number; column?: number }>(s: T): T => {
     if (!s.file?.endsWith('snippet.js') || s.line === undefined) return s;
     const p = mapEmitted(map, { line: s.line - lineOffset, column: s.column ?? 1 });
     return { ...s, file: SNIPPET_FILE, line: p.line, column: p.column };
   };
+}
+
+/** Rewrites every snippet position in a comparison (its rows' sources and lines). */
+export function normalizeComparison(c: ProfileComparison, lineOffset: number, map: LineMap | undefined): ProfileComparison {
+  const fix = fixer(lineOffset, map);
+  return {
+    ...c,
+    rows: c.rows.map((r) => {
+      const sources = r.sources.map(fix);
+      return { ...r, sources, lines: [...new Set(sources.filter((s) => s.line !== undefined).map((s) => `${s.file}:${s.line}:${s.column}`))] };
+    }),
+  };
+}
+
+/** Rewrites every snippet position in a run record (engine positions still include the wrapper lines). */
+export function normalizeRecord(record: RunRecord, lineOffset: number, map: LineMap | undefined): RunRecord {
+  const fix = fixer(lineOffset, map);
   return {
     ...record,
     profile: { ...record.profile, kernels: record.profile.kernels.map((k) => ({ ...k, sources: k.sources.map(fix) })) },

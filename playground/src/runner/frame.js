@@ -113,7 +113,18 @@ addEventListener('message', async (event) => {
     );
     await wg.flushPrints();
     const ms = performance.now() - t0;
-    post({ type: 'done', runId, ok: true, ms, mode, lineOffset: offset, record, memory: { atEnd: memoryAtEnd, after: wg.memory() } });
+    // Derived views the parent cannot compute without the engine: the Chrome trace of this run, and its
+    // comparison with the other mode's profile when the parent sent one.
+    const chromeTrace = wg.toChromeTrace(record.profile);
+    let comparison;
+    if (msg.compareWith && typeof msg.compareWith === 'object') {
+      try {
+        comparison = mode === 'graph' ? wg.compareProfiles(msg.compareWith, record.profile) : wg.compareProfiles(record.profile, msg.compareWith);
+      } catch {
+        comparison = undefined;
+      }
+    }
+    post({ type: 'done', runId, ok: true, ms, mode, lineOffset: offset, record, chromeTrace, comparison, memory: { atEnd: memoryAtEnd, after: wg.memory() } });
   } catch (err) {
     await wg.flushPrints().catch(() => {});
     post({ type: 'error', runId, error: describeError(err, offset), phase: 'run' });

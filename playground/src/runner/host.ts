@@ -2,7 +2,7 @@
 // allow-same-origin), the engine module's text posted to it (an opaque-origin frame cannot import the
 // parent's module from a host that sends no CORS headers), and every message from it validated before use.
 import frameSource from './frame.js?raw';
-import { validateRecord, type RunRecord } from './validate';
+import { validateComparison, validateRecord, type Profile, type ProfileComparison, type RunRecord } from './validate';
 
 export type Mode = 'eager' | 'graph';
 
@@ -40,6 +40,10 @@ export interface RunResult {
   /** Lines the frame's function wrapper adds before the snippet (engine-reported positions include them). */
   lineOffset: number;
   record?: RunRecord;
+  /** wg.toChromeTrace of the run's profile (JSON for Perfetto). */
+  chromeTrace?: unknown;
+  /** wg.compareProfiles(eager, graph) when the run was given the other mode's profile. */
+  comparison?: ProfileComparison;
   memory?: { atEnd?: MemoryReadout; after?: MemoryReadout };
   stopped?: boolean;
 }
@@ -93,7 +97,13 @@ export class Runner {
   }
 
   /** Runs emitted JavaScript in a new frame; resolves when the run ends (or is stopped). */
-  async run(code: string, mode: Mode, h: RunHandlers, optimizations: Record<string, boolean> = {}): Promise<RunResult> {
+  async run(
+    code: string,
+    mode: Mode,
+    h: RunHandlers,
+    options: { optimizations?: Record<string, boolean>; compareWith?: Profile } = {},
+  ): Promise<RunResult> {
+    const { optimizations = {}, compareWith } = options;
     this.stop();
     const lib = await this.library();
     const runId = nextRun++;
@@ -120,7 +130,7 @@ export class Runner {
         const m = e.data as Record<string, unknown> | null;
         if (!m || typeof m !== 'object' || typeof m.type !== 'string') return;
         if (m.type === 'ready') {
-          frame.contentWindow!.postMessage({ type: 'run', runId, lib, code, mode, optimizations }, '*');
+          frame.contentWindow!.postMessage({ type: 'run', runId, lib, code, mode, optimizations, compareWith }, '*');
           return;
         }
         if (m.runId !== runId) return;
@@ -146,11 +156,15 @@ export class Runner {
           }
           case 'done': {
             let record: RunRecord | undefined;
+            let comparison: ProfileComparison | undefined;
             try {
               record = m.record === undefined ? undefined : validateRecord(m.record);
+              comparison = m.comparison === undefined ? undefined : validateComparison(m.comparison);
             } catch (err) {
               h.onError({ name: 'RecordError', message: `the run record was malformed: ${(err as Error).message}`, stack: '', phase: 'run' });
             }
+            // The Chrome trace is only ever downloaded as a file: kept as it came, if it is a plain object.
+            const chromeTrace = m.chromeTrace && typeof m.chromeTrace === 'object' && !Array.isArray(m.chromeTrace) ? m.chromeTrace : undefined;
             const mem = (m.memory ?? {}) as Record<string, unknown>;
             done({
               ok: m.ok === true,
@@ -158,6 +172,8 @@ export class Runner {
               mode: m.mode === 'graph' ? 'graph' : 'eager',
               lineOffset: num(m.lineOffset) ?? 0,
               record,
+              comparison,
+              chromeTrace,
               memory: { atEnd: memory(mem.atEnd), after: memory(mem.after) },
             });
             break;

@@ -4,6 +4,7 @@ import type * as WG from '../../../engine/index';
 
 export type RunRecord = WG.RunRecord;
 export type Profile = WG.Profile;
+export type ProfileComparison = WG.ProfileComparison;
 
 class Invalid extends Error {}
 
@@ -156,7 +157,7 @@ export function validateRecord(v: unknown): RunRecord {
       const io = (v2: unknown, w: string) =>
         arr(v2, w, 1000).map((o) => {
           const oo = obj(o, w);
-          return { shape: shape(oo.shape, `${w}.shape`), dtype: str(oo.dtype, `${w}.dtype`, 20) };
+          return { id: num(oo.id, `${w}.id`), shape: shape(oo.shape, `${w}.shape`), dtype: str(oo.dtype, `${w}.dtype`, 20) };
         });
       return defined({
         op: str(t.op, 'trace.op', 200),
@@ -168,5 +169,54 @@ export function validateRecord(v: unknown): RunRecord {
         kernels: arr(t.kernels, `trace[${i}].kernels`).map((k) => num(k, 'trace.kernels[]')),
       });
     }),
+  };
+}
+
+function totals(v: unknown, what: string): WG.ProfileTotals {
+  const t = obj(v, what);
+  return defined({
+    wallMs: num(t.wallMs, `${what}.wallMs`),
+    gpuMs: optNum(t.gpuMs, `${what}.gpuMs`),
+    dispatches: num(t.dispatches, `${what}.dispatches`),
+    submissions: num(t.submissions, `${what}.submissions`),
+    pipelinesCompiled: num(t.pipelinesCompiled, `${what}.pipelinesCompiled`),
+    compileMs: num(t.compileMs, `${what}.compileMs`),
+    peakBytes: num(t.peakBytes, `${what}.peakBytes`),
+  });
+}
+
+function timer(v: unknown, what: string): WG.ProfileTimer {
+  const t = obj(v, what);
+  if (t.source !== 'timestamp-query' && t.source !== 'cpu') throw new Invalid(`${what}.source is unknown`);
+  return defined({ source: t.source, resolutionMs: num(t.resolutionMs, `${what}.resolutionMs`), note: optStr(t.note, `${what}.note`, 1000) });
+}
+
+export function validateComparison(v: unknown): ProfileComparison {
+  const c = obj(v, 'comparison');
+  const t = obj(c.totals, 'comparison.totals');
+  const tm = obj(c.timers, 'comparison.timers');
+  const side = (x: unknown, w: string) => {
+    const s = obj(x, w);
+    return { kernels: num(s.kernels, `${w}.kernels`), ms: num(s.ms, `${w}.ms`) };
+  };
+  return {
+    rows: arr(c.rows, 'comparison.rows').map((x, i) => {
+      const r = obj(x, `rows[${i}]`);
+      return {
+        label: str(r.label, 'row.label', 2000),
+        kind: str(r.kind, 'row.kind', 50),
+        sources: arr(r.sources, 'row.sources', 10_000).map((s, j) => source(s, `rows[${i}].sources[${j}]`)),
+        lines: arr(r.lines, 'row.lines', 10_000).map((l) => str(l, 'row.lines[]', 2000)),
+        eager: side(r.eager, `rows[${i}].eager`),
+        graph: side(r.graph, `rows[${i}].graph`),
+      };
+    }),
+    totals: defined({
+      eager: totals(t.eager, 'totals.eager'),
+      graph: totals(t.graph, 'totals.graph'),
+      speedup: num(t.speedup, 'totals.speedup'),
+      gpuSpeedup: optNum(t.gpuSpeedup, 'totals.gpuSpeedup'),
+    }),
+    timers: { eager: timer(tm.eager, 'timers.eager'), graph: timer(tm.graph, 'timers.graph') },
   };
 }
