@@ -97,9 +97,12 @@ export interface ReducePlan {
  * per output; past `CHUNK` elements, split into chunks reduced in two passes (parallelism for few long
  * rows, and accuracy: each partial sums at most CHUNK/workgroupSize values sequentially).
  */
-export function planReduce(op: ReduceOp, R: number, cpuLike: boolean): ReducePlan {
+export function planReduce(op: ReduceOp, R: number, cpuLike: boolean, outputs = 1): ReducePlan {
   const workgroupSize = cpuLike ? 64 : 256;
   if (R <= 32) return { strategy: 'thread', workgroupSize: 64, chunks: 1, chunkSize: Math.max(R, 1) };
+  // A CPU-emulated adapter pays dearly for workgroup barriers: with outputs enough to keep its cores busy,
+  // one invocation per output summing its whole range is several times faster (bench: sum-rows/sum-cols).
+  if (cpuLike && outputs >= 64 && R <= 65536) return { strategy: 'thread', workgroupSize: 64, chunks: 1, chunkSize: R };
   const CHUNK = 8192;
   // Pair accumulators (arg-reductions, log-sum-exp) reduce in one pass.
   const pair = op === 'argmax' || op === 'argmin' || op === 'logsumexp' || op === 'softmaxstats';
@@ -194,16 +197,16 @@ function combine(op: ReduceOp, acc: DType, a: string, b: string, helpers: Helper
   }
 }
 
-const addressOf = (offset: string, coords: string[], strides: number[]) =>
-  `u32(${[offset, ...coords.map((c, d) => `i32(${c}) * bitcast<i32>(${wordRef(strides[d])})`)].join(' + ')})`;
+/** offset + Σ coord·stride, the strides read from `stride(d)` (hoisted `let`s: loop-invariant uniforms). */
+const addressOf = (offset: string, coords: string[], stride: (d: number) => string) =>
+  `u32(${[offset, ...coords.map((c, d) => `i32(${c}) * ${stride(d)}`)].join(' + ')})`;
 
-/** Row-major decomposition of `v` over the dims whose sizes are in `shapeWords`. */
-function decompose(v: string, prefix: string, shapeWords: number[]): string[] {
-  const n = shapeWords.length;
+/** Row-major decomposition of `v` over dims whose sizes are `size(d)` (a uniform word or a hoisted `let`). */
+function decompose(v: string, prefix: string, n: number, size: (d: number) => string): string[] {
   if (n === 0) return [];
   const lines = [`var ${prefix}rem = ${v};`];
   for (let d = n - 1; d >= 1; d--) {
-    lines.push(`let ${prefix}${d} = ${prefix}rem % ${wordRef(shapeWords[d])}; ${prefix}rem = ${prefix}rem / ${wordRef(shapeWords[d])};`);
+    lines.push(`let ${prefix}${d} = ${prefix}rem % ${size(d)}; ${prefix}rem = ${prefix}rem / ${size(d)};`);
   }
   lines.push(`let ${prefix}0 = ${prefix}rem;`);
   return lines;
@@ -236,8 +239,8 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
 
   // The loop body: element r of this output's reduced range, from every input, folded into (acc[, best]).
   const fold = [
-    ...decompose('r', 'r', l.redShape),
-    ...[...used].map((i) => `let x${i} = ${fromStorage(`in${i}[${addressOf(`base${i}`, redCoords, l.inputs[i].red)}]`, k.inputs[i])};`),
+    ...decompose('r', 'r', redRank, (d) => `rsize${d}`),
+    ...[...used].map((i) => `let x${i} = ${fromStorage(`in${i}[${addressOf(`base${i}`, redCoords, (d) => `rs${i}_${d}`)}]`, k.inputs[i])};`),
     ...pro.lines,
     arg
       ? `if (${pro.result} ${better} acc || best == 2147483647i) { acc = ${pro.result}; best = i32(r); }`
@@ -258,7 +261,10 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
   const prelude = (g: string) => [
     `let o = ${g} / ${wordRef(5)};`,
     `let chunk = ${g} % ${wordRef(5)};`,
-    ...decompose('o', 'k', l.keptShape),
+    ...decompose('o', 'k', keptRank, (d) => wordRef(l.keptShape[d])),
+    // The reduced dims' sizes and strides, read once (the element loop would otherwise reload them).
+    ...l.redShape.map((w, d) => `let rsize${d} = ${wordRef(w)};`),
+    ...[...used].flatMap((i) => l.inputs[i].red.map((w, d) => `let rs${i}_${d} = bitcast<i32>(${wordRef(w)});`)),
     ...[...used].map(
       (i) =>
         `let base${i} = ${[`i32(${wordRef(l.inputs[i].offset)})`, ...keptCoords.map((c, d) => `i32(${c}) * bitcast<i32>(${wordRef(l.inputs[i].kept[d])})`)].join(' + ')};`,

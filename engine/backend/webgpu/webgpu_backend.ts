@@ -218,7 +218,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   private runReduce(k: ReduceKernel, launch: Launch<GpuStorage>): void {
     const g = reduceGeometryOf(launch);
-    const plan = planReduce(k.op, g.R, this.cpuLike);
+    const plan = planReduce(k.op, g.R, this.cpuLike, g.outputs);
     const inputs = launch.inputs.map((v) => v.handle.buffer);
     const passes: { kernel: ReduceKernel; geom: ReduceGeometry; plan: ReducePlan; inputs: GPUBuffer[]; out: GPUBuffer; params: number[] }[] = [];
     let partials: GpuStorage | undefined;
@@ -228,7 +228,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       partials = this.alloc(g.outputs * plan.chunks * 4);
       const pg = reduceGeometry([g.outputs, plan.chunks], [{ strides: [plan.chunks, 1], offset: 0 }], [1]);
       passes.push({ kernel: first, geom: g, plan, inputs, out: partials.buffer, params: launch.params });
-      passes.push({ kernel: second, geom: pg, plan: planReduce(k.op, plan.chunks, this.cpuLike), inputs: [partials.buffer], out: launch.out.buffer, params: launch.params });
+      passes.push({ kernel: second, geom: pg, plan: planReduce(k.op, plan.chunks, this.cpuLike, g.outputs), inputs: [partials.buffer], out: launch.out.buffer, params: launch.params });
     } else {
       passes.push({ kernel: k, geom: g, plan, inputs, out: launch.out.buffer, params: launch.params });
     }
