@@ -15,8 +15,10 @@ import { HelperSet, emitExpr, fromStorage, paramRef, toStorage } from './emit';
 export interface MatmulVariant {
   /** reg: scalar loads; vec4b: B read as vec4 along n; vec4ab: also A as vec4 along k (k unrolled by 4). */
   name: 'reg' | 'vec4b' | 'vec4ab';
-  /** Rows per invocation (columns per invocation are 4). */
+  /** Rows per invocation. */
   TM: number;
+  /** vec4 column groups per invocation (vec4ab only; otherwise 1): an invocation computes TM × 4·VN outputs. */
+  VN?: number;
   WX: number;
   WY: number;
 }
@@ -32,14 +34,15 @@ export function chooseMatmul(g: MatmulGeometry, cpuLike: boolean): MatmulVariant
   const aAligned =
     g.ak === 1 && g.K % 4 === 0 && g.am % 4 === 0 && g.aOffset % 4 === 0 && g.aBatchStrides.every((s) => s % 4 === 0);
   const name = bAligned ? (aAligned ? 'vec4ab' : 'vec4b') : 'reg';
-  // SwiftShader, measured with bench/matmul.bench.test.ts: 8 rows × 4 columns per invocation in 8×4
-  // workgroups beat 4×4 in 8×8 by ~30%; vec4 loads add ~5-10% (noisy).
-  if (cpuLike) return { name, TM: 8, WX: 8, WY: 4 };
+  // SwiftShader, measured with bench/matmul.bench.test.ts and the bench suite's raw kernel sweep: with vec4
+  // A and B, 8 rows × 16 columns per invocation in 4×4 workgroups (A loads reused across 4 column groups)
+  // ~1.7× the 8 × 4 tile; otherwise 8 rows × 4 columns in 8×4 workgroups.
+  if (cpuLike) return name === 'vec4ab' ? { name, TM: 8, VN: 4, WX: 4, WY: 4 } : { name, TM: 8, WX: 8, WY: 4 };
   return { name, TM: 4, WX: 16, WY: 16 };
 }
 
 export function matmulGrid(g: MatmulGeometry, v: MatmulVariant): [number, number, number] {
-  return [Math.ceil(g.N / (4 * v.WX)), Math.ceil(g.M / (v.TM * v.WY)), g.batch];
+  return [Math.ceil(g.N / (4 * (v.VN ?? 1) * v.WX)), Math.ceil(g.M / (v.TM * v.WY)), g.batch];
 }
 
 // Uniform words: 0 M, 1 N, 2 K, 3 batch, 4 aOffset, 5 bOffset, 6 am, 7 ak, 8 bk, 9 bn, then per batch dim:
@@ -116,6 +119,10 @@ export function generateMatmulWGSL(k: MatmulKernel, batchRank: number, v: Matmul
   const I = (word: number) => `bitcast<i32>(${wordRef(word)})`;
   const rows = Array.from({ length: v.TM }, (_, i) => i);
   const cols = [0, 1, 2, 3];
+  const VN = vecA ? (v.VN ?? 1) : 1;
+  const groups = Array.from({ length: VN }, (_, j) => j);
+  /** Accumulator of row i, vec4 column group j (named registers: SwiftShader keeps private arrays in memory). */
+  const acc = (i: number, j: number) => (VN === 1 ? `acc${i}` : `acc${i}_${j}`);
   const batchLines: string[] = ['var brem = wid.z;', 'var aBase = ' + I(4) + ';', 'var bBase = ' + I(5) + ';'];
   extras.forEach((_, e) => batchLines.push(`eBase[${e}] = ${I(w.extras[e].offset)};`));
   for (let d = batchRank - 1; d >= 0; d--) {
@@ -125,10 +132,10 @@ export function generateMatmulWGSL(k: MatmulKernel, batchRank: number, v: Matmul
   }
   const zero = T === 'f32' ? '0.0f' : T === 'i32' ? '0i' : '0u';
   const bLoad = vecB
-    ? [`let bv = inB4[u32(bBase + i32(kk) * ${I(8)} + i32(bc0)) / 4u];`]
+    ? [`let bv = inB4[u32(bBase + i32(kk) * bk + i32(bc0)) / 4u];`]
     : [`let bv = vec4<${T}>(${cols.map((j) => `inB[u32(bRow + i32(bc${j}) * ${I(9)})]`).join(', ')});`];
   const code = [
-    `// wgflow kernel: ${k.name} (matmul ${v.name}, ${v.TM}x4 per invocation, workgroup ${v.WX}x${v.WY})`,
+    `// wgflow kernel: ${k.name} (matmul ${v.name}, ${v.TM}x${4 * VN} per invocation, workgroup ${v.WX}x${v.WY})`,
     `@group(0) @binding(0) var<uniform> u: array<vec4<u32>, ${w.vec4s}>;`,
     vecA ? `@group(0) @binding(1) var<storage, read> inA4: array<vec4<${T}>>;` : `@group(0) @binding(1) var<storage, read> inA: array<${T}>;`,
     vecB
@@ -151,26 +158,27 @@ export function generateMatmulWGSL(k: MatmulKernel, batchRank: number, v: Matmul
     `  let M = ${wordRef(0)}; let N = ${wordRef(1)}; let K = ${wordRef(2)};`,
     ...batchLines.map((l) => `  ${l}`),
     `  let row = (wid.y * ${v.WY}u + lid.y) * ${v.TM}u;`,
-    `  let col = (wid.x * ${v.WX}u + lid.x) * 4u;`,
+    `  let col = (wid.x * ${v.WX}u + lid.x) * ${4 * VN}u;`,
     ...rows.map((i) => `  let aRow${i} = aBase + i32(min(row + ${i}u, M - 1u)) * ${I(6)};`),
     ...(vecB
-      ? ['  let bc0 = min(col, N - 4u);']
+      ? groups.map((j) => `  let bc${j} = min(col + ${4 * j}u, N - 4u);`)
       : cols.map((j) => `  let bc${j} = min(col + ${j}u, N - 1u);`)),
-    ...rows.map((i) => `  var acc${i} = vec4<${T}>(${zero});`),
+    `  let bk = ${I(8)};`, // loop-invariant: read once
+    ...rows.flatMap((i) => groups.map((j) => `  var ${acc(i, j)} = vec4<${T}>(${zero});`)),
     ...(vecA
       ? [
-          // Four k at a time: one vec4 of A per row, four vec4 rows of B.
+          // Four k at a time: one vec4 of A per row, four vec4 rows of B per column group.
           '  for (var kk = 0u; kk < K; kk = kk + 4u) {',
-          ...[0, 1, 2, 3].map((q) => `    let b${q} = inB4[u32(bBase + i32(kk + ${q}u) * ${I(8)} + i32(bc0)) / 4u];`),
+          ...groups.flatMap((j) => [0, 1, 2, 3].map((q) => `    let b${q}_${j} = inB4[u32(bBase + i32(kk + ${q}u) * bk + i32(bc${j})) / 4u];`)),
           ...rows.flatMap((i) => [
             `    let a${i} = inA4[u32(aRow${i} + i32(kk)) / 4u];`,
-            `    acc${i} = acc${i} + a${i}.x * b0 + a${i}.y * b1 + a${i}.z * b2 + a${i}.w * b3;`,
+            ...groups.map((j) => `    ${acc(i, j)} = ${acc(i, j)} + a${i}.x * b0_${j} + a${i}.y * b1_${j} + a${i}.z * b2_${j} + a${i}.w * b3_${j};`),
           ]),
           '  }',
         ]
       : [
           '  for (var kk = 0u; kk < K; kk = kk + 1u) {',
-          ...(vecB ? [] : [`    let bRow = bBase + i32(kk) * ${I(8)};`]),
+          ...(vecB ? [] : [`    let bRow = bBase + i32(kk) * bk;`]),
           ...bLoad.map((l) => `    ${l}`),
           ...rows.map((i) => `    acc${i} = acc${i} + inA[u32(aRow${i} + i32(kk) * ${I(7)})] * bv;`),
           '  }',
@@ -178,10 +186,13 @@ export function generateMatmulWGSL(k: MatmulKernel, batchRank: number, v: Matmul
     '  let outBase = wid.z * M * N;',
     ...rows.flatMap((i) => [
       `  if (row + ${i}u < M) {`,
-      ...cols.map((j) => {
-        const value = epi ? toStorage(`wg_epilogue(acc${i}[${j}], row + ${i}u, col + ${j}u)`, outDtype) : `acc${i}[${j}]`;
-        return `    if (col + ${j}u < N) { out[outBase + (row + ${i}u) * N + col + ${j}u] = ${value}; }`;
-      }),
+      ...groups.flatMap((g) =>
+        cols.map((j) => {
+          const c = 4 * g + j;
+          const value = epi ? toStorage(`wg_epilogue(${acc(i, g)}[${j}], row + ${i}u, col + ${c}u)`, outDtype) : `${acc(i, g)}[${j}]`;
+          return `    if (col + ${c}u < N) { out[outBase + (row + ${i}u) * N + col + ${c}u] = ${value}; }`;
+        }),
+      ),
       '  }',
     ]),
     '}',
@@ -191,7 +202,7 @@ export function generateMatmulWGSL(k: MatmulKernel, batchRank: number, v: Matmul
     code,
     bindings: { uniform: 0, inputs: [1, 2, ...extras.map((_, e) => 3 + e)], output: 3 + extras.length },
     workgroupSize: [v.WX, v.WY, 1],
-    elementsPerThread: v.TM * 4,
+    elementsPerThread: v.TM * 4 * VN,
     uniformBytes: w.vec4s * 16,
   };
 }
