@@ -59,7 +59,8 @@ export class PipelineCache {
     let l = this.layouts.get(nInputs);
     if (!l) {
       const entries: GPUBindGroupLayoutEntry[] = [
-        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
+        // Dynamic offset: one bind group serves every dispatch over the same buffers, wherever its uniforms sit.
+        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true } },
       ];
       for (let i = 0; i < nInputs; i++) {
         entries.push({ binding: i + 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } });

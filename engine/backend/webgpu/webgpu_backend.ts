@@ -350,7 +350,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   }
 
   /** One kernel in its own compute pass (timestamped when possible), reported to the profile. */
-  private encodeProfiled(prof: GpuProfiler, p: CachedPipeline, bindGroup: GPUBindGroup, grid: [number, number, number], meta: KernelMeta | undefined, compile: { ms: number; compiled: boolean }, t0: number): void {
+  private encodeProfiled(prof: GpuProfiler, p: CachedPipeline, bindGroup: GPUBindGroup, uniformOffset: number, grid: [number, number, number], meta: KernelMeta | undefined, compile: { ms: number; compiled: boolean }, t0: number): void {
     const c = profiling.current!;
     const entry = c.add(meta ?? { name: 'kernel', kind: 'kernel', shape: [], dtype: '', bytesRead: 0, bytesWritten: 0 }, 'webgpu', {
       kernelId: this.kernelId(p, c),
@@ -362,7 +362,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();
     const pass = this.encoder.beginComputePass(prof.passDescriptor(entry));
     pass.setPipeline(p.pipeline);
-    pass.setBindGroup(0, bindGroup);
+    pass.setBindGroup(0, bindGroup, [uniformOffset]);
     pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
     pass.end();
     this.dispatches++;
@@ -406,19 +406,16 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     const at = this.arenaUsed;
     const ubytes = writeUniforms(this.arenaCpu, at / 4);
     this.arenaUsed = Math.ceil((at + ubytes) / this.uniformAlign) * this.uniformAlign;
-    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.arena, offset: at, size: ubytes } }];
-    inputs.forEach((buffer, i) => entries.push({ binding: i + 1, resource: { buffer } }));
-    entries.push({ binding: inputs.length + 1, resource: { buffer: out } });
-    const bindGroup = this.device.createBindGroup({ layout: p.layout, entries });
+    const bindGroup = this.bindGroupFor(p.layout, this.arena, ubytes, inputs, out);
     if (prof) {
       const compile = { ms: this.compileMs, compiled: this.compiledNow };
       this.compileMs = 0;
       this.compiledNow = false;
-      this.encodeProfiled(prof, p, bindGroup, grid, this.launchMeta, compile, t0);
+      this.encodeProfiled(prof, p, bindGroup, at, grid, this.launchMeta, compile, t0);
     } else {
       const pass = this.computePass();
       pass.setPipeline(p.pipeline);
-      pass.setBindGroup(0, bindGroup);
+      pass.setBindGroup(0, bindGroup, [at]);
       pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
       this.dispatches++;
     }
@@ -455,10 +452,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       if (this.batched > 0) this.flush();
       this.device.queue.writeBuffer(uniform, 0, data);
       const dispatches = steps.map((st, i) => {
-        const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform, offset: offsets[i], size: st.uniforms.byteLength } }];
-        st.inputs.forEach((buffer, k) => entries.push({ binding: k + 1, resource: { buffer } }));
-        entries.push({ binding: st.inputs.length + 1, resource: { buffer: st.out } });
-        const bindGroup = this.device.createBindGroup({ layout: st.p.layout, entries });
+        const bindGroup = this.makeBindGroup(st.p.layout, uniform, st.uniforms.byteLength, st.inputs, st.out);
         return {
           pipeline: st.p.pipeline,
           bindGroup,
@@ -491,7 +485,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     if (prof) {
       for (const d of p.dispatches) {
         // A program's compile time is reported once, with its first profiled run.
-        this.encodeProfiled(prof, d.p, groupOf(d), d.grid, d.meta, d.compile, performance.now());
+        this.encodeProfiled(prof, d.p, groupOf(d), d.uniformAt.offset, d.grid, d.meta, d.compile, performance.now());
         d.compile = { ms: 0, compiled: false };
       }
       this.batched++;
@@ -501,7 +495,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     const pass = this.computePass();
     for (const d of p.dispatches) {
       pass.setPipeline(d.pipeline);
-      pass.setBindGroup(0, groupOf(d));
+      pass.setBindGroup(0, groupOf(d), [d.uniformAt.offset]);
       pass.dispatchWorkgroups(d.grid[0], d.grid[1], d.grid[2]);
     }
     this.dispatches += p.dispatches.length;
@@ -517,6 +511,36 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     return id;
   }
 
+  /** A bind group over these buffers; its uniform block (`uniformBytes` at a dynamic offset) is chosen per dispatch. */
+  private makeBindGroup(layout: GPUBindGroupLayout, uniform: GPUBuffer, uniformBytes: number, inputs: GPUBuffer[], out: GPUBuffer): GPUBindGroup {
+    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform, offset: 0, size: uniformBytes } }];
+    inputs.forEach((buffer, k) => entries.push({ binding: k + 1, resource: { buffer } }));
+    entries.push({ binding: inputs.length + 1, resource: { buffer: out } });
+    return this.device.createBindGroup({ layout, entries });
+  }
+
+  /**
+   * Eager dispatches' bind groups, cached by layout, uniform size and buffers: pooled buffers come back, so a
+   * loop of ops mostly finds its bind groups made (creating one is a large share of a tiny op's cost).
+   */
+  private bindGroups = new Map<string, GPUBindGroup>();
+  private layoutIds = new WeakMap<GPUBindGroupLayout, number>();
+  private bindGroupFor(layout: GPUBindGroupLayout, uniform: GPUBuffer, uniformBytes: number, inputs: GPUBuffer[], out: GPUBuffer): GPUBindGroup {
+    let lid = this.layoutIds.get(layout);
+    if (lid === undefined) this.layoutIds.set(layout, (lid = this.nextBufferId++));
+    let key = `${lid}:${uniformBytes}`;
+    for (const b of inputs) key += `,${this.bufferId(b)}`;
+    key += `>${this.bufferId(out)}`;
+    let g = this.bindGroups.get(key);
+    if (!g) {
+      // Bounded: entries of buffers since destroyed are never looked up again; a full cache starts over.
+      if (this.bindGroups.size >= 4096) this.bindGroups.clear();
+      g = this.makeBindGroup(layout, uniform, uniformBytes, inputs, out);
+      this.bindGroups.set(key, g);
+    }
+    return g;
+  }
+
   /** The dispatch's bind group with `swap` applied (cached per dispatch by the buffers it ends up binding). */
   private reboundGroup(p: GpuProgram, d: GpuProgram['dispatches'][number], swap: Map<GPUBuffer, GPUBuffer>): GPUBindGroup {
     if (!d.buffers.some((b) => swap.has(b))) return d.bindGroup;
@@ -525,9 +549,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     d.rebound ??= new Map();
     let g = d.rebound.get(key);
     if (!g) {
-      const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: p.uniform, offset: d.uniformAt.offset, size: d.uniformAt.size } }];
-      buffers.forEach((buffer, k) => entries.push({ binding: k + 1, resource: { buffer } }));
-      g = this.device.createBindGroup({ layout: d.p.layout, entries });
+      g = this.makeBindGroup(d.p.layout, p.uniform, d.uniformAt.size, buffers.slice(0, -1), buffers[buffers.length - 1]);
       if (d.rebound.size >= 8) d.rebound.delete(d.rebound.keys().next().value!);
       d.rebound.set(key, g);
     }
