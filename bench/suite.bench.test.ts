@@ -25,12 +25,16 @@ const libs = options.libs.map((id) => all.find((l) => l.id === id)!);
 // in the modules it serves (jax-js loads its WebGPU backend that way) into calls of a runner object that
 // exists only in its own tester frame; the frame defines the same pass-through stand-in vitest itself
 // injects into web workers, so those imports run as plain import(). Served this way the peers come
-// pre-bundled (vite's dependency optimizer) but wgflow as its source modules, one request each: its import
-// part is inflated here. The bench page of the built site (npm run build, /bench.html) imports bundles for all.
+// pre-bundled (vite's dependency optimizer); wgflow is imported as its bundle, dist/wgflow.js, which
+// scripts/test.mjs builds first (without it, as its source modules, one request each: the import part would
+// be inflated, and the table says so).
 const here = (path: string) => new URL(path, import.meta.url).href;
+const bundled = await fetch('/dist/wgflow.js', { method: 'HEAD' }).then((r) => r.ok && /javascript/.test(r.headers.get('content-type') ?? ''), () => false);
+if (!bundled) console.log('cold start: dist/wgflow.js is missing; wgflow is imported as source modules (its import part is inflated)');
+const wgflowAdapter = here(bundled ? './suite/libs/wgflow_bundle.ts' : './suite/libs/wgflow.ts');
 const ADAPTERS: Record<LibId, string> = {
-  'wgflow-eager': here('./suite/libs/wgflow.ts'),
-  'wgflow-graph': here('./suite/libs/wgflow.ts'),
+  'wgflow-eager': wgflowAdapter,
+  'wgflow-graph': wgflowAdapter,
   tfjs: here('./suite/libs/tfjs.ts'),
   'jax-eager': here('./suite/libs/jax.ts'),
   'jax-jit': here('./suite/libs/jax.ts'),
