@@ -285,9 +285,26 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
       `  let g = gid.x + gid.y * nwg.x * ${wg}u;`,
       `  if (g >= ${total}) { return; }`,
       ...prelude('g').map((x) => `  ${x}`),
-      '  for (var r = start; r < end; r = r + 1u) {',
-      ...fold.map((x) => `    ${x}`),
-      '  }',
+      ...(arg || lse
+        ? ['  for (var r = start; r < end; r = r + 1u) {', ...fold.map((x) => `    ${x}`), '  }']
+        : [
+            // Four elements per step into four accumulators (independent chains: more work in flight per
+            // invocation), combined at the end; then the remainder.
+            ...[1, 2, 3].map((j) => `  var acc${j}: ${accT} = ${id};`),
+            '  var r0base = start;',
+            '  for (; r0base + 3u < end; r0base = r0base + 4u) {',
+            ...[0, 1, 2, 3].flatMap((j) => [
+              `    { let r = r0base + ${j}u;${j ? ` var acc = acc${j};` : ''}`,
+              ...fold.map((x) => `      ${x}`),
+              ...(j ? [`      acc${j} = acc;`] : []),
+              '    }',
+            ]),
+            '  }',
+            '  for (var r = r0base; r < end; r = r + 1u) {',
+            ...fold.map((x) => `    ${x}`),
+            '  }',
+            `  acc = ${combine(k.op, k.acc, combine(k.op, k.acc, 'acc', 'acc1', helpers), combine(k.op, k.acc, 'acc2', 'acc3', helpers), helpers)};`,
+          ]),
       ...(lse ? ['  let m0 = acc;'] : []),
       ...store('g').map((x) => `  ${x}`),
       '}',
