@@ -75,23 +75,7 @@ export function validateProfile(v: unknown): Profile {
   const p = obj(v, 'profile');
   const mode = p.mode;
   if (mode !== 'eager' && mode !== 'graph' && mode !== 'mixed') throw new Invalid('profile.mode is unknown');
-  const t = obj(p.totals, 'profile.totals');
-  const timer = obj(p.timer, 'profile.timer');
-  if (timer.source !== 'timestamp-query' && timer.source !== 'cpu') throw new Invalid('profile.timer.source is unknown');
-  return {
-    mode,
-    kernels: arr(p.kernels, 'profile.kernels').map(kernel),
-    totals: defined({
-      wallMs: num(t.wallMs, 'totals.wallMs'),
-      gpuMs: optNum(t.gpuMs, 'totals.gpuMs'),
-      dispatches: num(t.dispatches, 'totals.dispatches'),
-      submissions: num(t.submissions, 'totals.submissions'),
-      pipelinesCompiled: num(t.pipelinesCompiled, 'totals.pipelinesCompiled'),
-      compileMs: num(t.compileMs, 'totals.compileMs'),
-      peakBytes: num(t.peakBytes, 'totals.peakBytes'),
-    }),
-    timer: defined({ source: timer.source, resolutionMs: num(timer.resolutionMs, 'timer.resolutionMs'), note: optStr(timer.note, 'timer.note', 1000) }),
-  };
+  return { mode, kernels: arr(p.kernels, 'profile.kernels').map(kernel), totals: totals(p.totals, 'profile.totals'), timer: timer(p.timer, 'profile.timer') };
 }
 
 function runKernels(v: unknown, what: string): WG.GraphRunKernel[] {
