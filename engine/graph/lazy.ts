@@ -50,9 +50,11 @@ export class LazyGraph implements Builder {
 
   record(op: string, entry: OpEntry, args: unknown[]): unknown {
     if (DATA_OPS.has(op) || EAGER_OPS.has(op)) {
-      // Inputs first (they may be lazy), then the op itself, eagerly.
-      const ready = args.map((a) => (a instanceof Tensor && this.owns(a) ? this.flushSync([a])[0] : a));
-      return unrecorded(() => entry.impl(...ready));
+      // Inputs first (they may be lazy: all of them in one plan, so shared work is done once), then the op
+      // itself, eagerly.
+      const lazy = args.filter((a): a is Tensor => a instanceof Tensor && this.owns(a));
+      if (lazy.length > 0) this.flushSync(lazy);
+      return unrecorded(() => entry.impl(...args));
     }
     const spec = encodeArgs(args, (t) => this.ref(t, op), op);
     const inferred = inferNode(entry, spec, (n, o) => this.graph.nodes[n].outputs[o], runtime.defaultDevice);

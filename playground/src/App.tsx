@@ -8,6 +8,7 @@ import { DEFAULT_EXAMPLE, EXAMPLES } from './examples';
 import { mapEmitted, normalizeComparison, normalizeRecord } from './positions';
 import { Runner, type BackendSummary, type Mode, type RunError, type RunResult } from './runner/host';
 import { decodeShare, encodeShare, ShareError } from './share';
+import type { Profile } from './runner/validate';
 import { ComparePanel } from './panels/Compare';
 import { GraphPanel } from './panels/graph/GraphPanel';
 import { KernelsPanel } from './panels/Kernels';
@@ -28,6 +29,8 @@ export interface RunView {
   lines: OutputLine[];
   errors: (RunError & { line?: number; column?: number })[];
   result?: RunResult;
+  /** The run's profile as the engine reported it (positions not yet mapped): what compareProfiles pairs. */
+  rawProfile?: Profile;
   state: 'running' | 'done' | 'failed' | 'stopped';
   startedAt: number;
 }
@@ -143,8 +146,9 @@ export function App() {
           },
           onBackend: setBackend,
         },
-        { optimizations: passes, compareWith: compareWith?.result?.record?.profile },
+        { optimizations: passes, compareWith: compareWith?.rawProfile },
       );
+      view.rawProfile = result.record?.profile;
       if (result.record) result.record = normalizeRecord(result.record, result.lineOffset, emitted.map);
       if (result.comparison) result.comparison = normalizeComparison(result.comparison, result.lineOffset, emitted.map);
       view.result = result;
@@ -163,10 +167,11 @@ export function App() {
     await runOnce(mode);
   }, [editorReady, mode, runOnce]);
 
-  const compare = useCallback(async () => {
+  /** Runs both modes; the Compare tab shows them unless another tab (Timings) asked for the comparison. */
+  const compare = useCallback(async (stay = false) => {
     if (!editorReady) return;
     setBanner((b) => (b?.kind === 'info' ? undefined : b));
-    setTab('compare');
+    if (!stay) setTab('compare');
     const e = await runOnce('eager');
     if (e.state === 'stopped') return;
     await runOnce('graph', e);
@@ -333,7 +338,7 @@ export function App() {
               {tab === 'output' && <OutputPanel run={current} onJump={panel.onJump} />}
               {tab === 'compare' && <ComparePanel eager={runs.eager} graph={runs.graph} />}
               {tab === 'graph' && <GraphPanel {...panel} />}
-              {tab === 'timings' && <TimingsPanel {...panel} onCompare={() => void compare()} />}
+              {tab === 'timings' && <TimingsPanel {...panel} onCompare={() => void compare(true)} />}
               {tab === 'kernels' && <KernelsPanel {...panel} />}
               {tab === 'memory' && <MemoryPanel {...panel} />}
               {tab === 'optimisations' && (

@@ -36,7 +36,9 @@ const layer = (n: number, m: number, seed: number) => ({
   b: wg.zeros([m]),
 });
 const [l1, l2, l3] = [layer(784, 256, 1), layer(256, 256, 2), layer(256, 10, 3)];
-const x = wg.randomUniform([64, 784], 0, 1, 'float32', 7);
+// The input is data (a seeded random input would be a constant, and graph mode would fold the whole network
+// at compile time); the weights are constants, computed once when the graph is compiled.
+const x = wg.tensor(Float32Array.from({ length: 64 * 784 }, (_, i) => ((i * 7919) % 1000) / 1000), [64, 784]);
 const h1 = wg.relu(wg.matMul(x, l1.w).add(l1.b));
 const h2 = wg.relu(wg.matMul(h1, l2.w).add(l2.b));
 const probs = wg.softmax(wg.matMul(h2, l3.w).add(l3.b));

@@ -1,6 +1,200 @@
-// Placeholder while this panel is being written (replaced in the same change set; never shipped as is).
+// The Memory panel: after each run, the tensors and bytes still alive at the end of the snippet and after
+// the run's scope freed what it made (what survives is a leak), the peak during the run, and what graph
+// mode's memory planner saved. Both modes side by side, plus the recent runs so a growing leak shows.
+import type { RunView } from '../App';
+import type { MemoryReadout } from '../runner/host';
+import { Stat } from './common';
+import { fmtBytes } from './format';
 import type { PanelProps } from './types';
+import './panels.css';
 
-export function MemoryPanel(_props: PanelProps) {
-  return <p className="hint">This panel is being built.</p>;
+interface Readout {
+  key: string;
+  mode: string;
+  at: number;
+  state: string;
+  atEnd?: MemoryReadout;
+  after?: MemoryReadout;
+  peak?: number;
+  planned?: { naive: number; planned: number };
+}
+
+function readout(run: RunView): Readout {
+  const r = run.result;
+  let planned: Readout['planned'];
+  for (const g of r?.record?.graphs ?? []) {
+    for (const p of g.passes) {
+      if (!p.peakBytes) continue;
+      planned ??= { naive: 0, planned: 0 };
+      planned.naive += p.peakBytes.naive;
+      planned.planned += p.peakBytes.planned;
+    }
+  }
+  return { key: `${run.mode}@${run.startedAt}`, mode: run.mode, at: run.startedAt, state: run.state, atEnd: r?.memory?.atEnd, after: r?.memory?.after, peak: r?.record?.profile.totals.peakBytes, planned };
+}
+
+/** Runs this page has shown, newest first (kept across tab switches; a page reload starts afresh). */
+const history: Readout[] = [];
+function remember(run: RunView | undefined) {
+  if (!run || run.state === 'running' || !run.result) return;
+  const r = readout(run);
+  if (history.some((h) => h.key === r.key)) return;
+  history.unshift(r);
+  history.length = Math.min(history.length, 12);
+}
+
+const tensors = (n: number) => `${n} tensor${n === 1 ? '' : 's'}`;
+const leakOf = (r: Readout) => r.after && (r.after.tensors > 0 || r.after.bytesInUse > 0);
+
+export function MemoryPanel(props: PanelProps) {
+  remember(props.runs.eager);
+  remember(props.runs.graph);
+  remember(props.run);
+  const run = props.run;
+  const cur = run && run.state !== 'running' ? readout(run) : undefined;
+  if (!run) return <p className="hint">Run the snippet to see the tensors and device memory it leaves behind.</p>;
+  if (run.state === 'running') return <p className="hint">Running… the memory readout appears when the run ends.</p>;
+  const both = (['eager', 'graph'] as const).map((m) => props.runs[m]).filter((r): r is RunView => !!r && r.state !== 'running' && r.code === run.code).map(readout);
+  const leak = cur && leakOf(cur);
+
+  return (
+    <div className="pp-panel" data-testid="memory">
+      {!cur?.atEnd && !cur?.after ? (
+        <p className="hint">This run reported no memory readout{run.state === 'stopped' ? ' (it was stopped)' : ''}.</p>
+      ) : (
+        <>
+          <div className={`pp-verdict ${leak ? 'bad' : 'good'}`} data-testid="memory-verdict">
+            {leak ? `Leak: ${tensors(cur.after!.tensors)} (${fmtBytes(cur.after!.bytesInUse)}) outlived the run.` : 'No leak: everything the snippet made was freed when its scope ended.'}
+            {leak && (
+              <div className="pp-verdict-more">
+                Something kept it: <code>wg.keep</code>, or an object holding device memory that was never disposed (a Session not closed, a graph
+                holding captured tensors). In an app, this would pile up with every call; here the run's frame is thrown away after it ends.
+              </div>
+            )}
+          </div>
+          <div className="pp-stats" data-testid="memory-readout">
+            <Stat
+              label="Live at end"
+              value={cur.atEnd ? tensors(cur.atEnd.tensors) : '—'}
+              sub={fmtBytes(cur.atEnd?.bytesInUse)}
+              title="wg.memory() as the snippet's last line finished, before the run's scope freed what it made"
+              testId="mem-at-end"
+            />
+            <Stat
+              label="After the run"
+              value={cur.after ? tensors(cur.after.tensors) : '—'}
+              sub={fmtBytes(cur.after?.bytesInUse)}
+              tone={leak ? 'bad' : 'good'}
+              title="wg.memory() after the run's scope ended: anything here outlived the snippet"
+              testId="mem-after"
+            />
+            <Stat label="Peak" value={fmtBytes(cur.peak)} sub="most bytes in use on one device" title="The profile's peak bytes during the run" />
+            {cur.planned && (
+              <Stat
+                label="Memory planning"
+                value={fmtBytes(cur.planned.planned)}
+                sub={`temporaries, vs ${fmtBytes(cur.planned.naive)} one buffer each`}
+                tone={cur.planned.planned < cur.planned.naive ? 'good' : undefined}
+                title="Graph plans: bytes of temporaries after buffer sharing by liveness, against one buffer per temporary"
+              />
+            )}
+          </div>
+          <MemoryBars r={cur} />
+          <p className="hint small">
+            <b>Live at end</b>: tensors alive when the snippet's last line finished; the run then frees them (it runs the snippet in a{' '}
+            <code>wg.scope</code>). <b>After the run</b>: what survived that: a leak. <b>Peak</b>: the most device memory in use at once, live tensors and
+            graph plans' buffers together.
+          </p>
+        </>
+      )}
+      {both.length === 2 && (
+        <section className="pp-section">
+          <h3>Eager vs graph, same snippet</h3>
+          <table className="pp-table compact" data-testid="memory-modes">
+            <thead>
+              <tr>
+                <th />
+                <th className="num eager">eager</th>
+                <th className="num graph">graph</th>
+              </tr>
+            </thead>
+            <tbody>
+              <Row label="tensors live at end" get={(r) => r.atEnd?.tensors} rows={both} />
+              <Row label="bytes live at end" get={(r) => r.atEnd?.bytesInUse} rows={both} bytes />
+              <Row label="peak bytes" get={(r) => r.peak} rows={both} bytes />
+              <Row label="tensors after the run" get={(r) => r.after?.tensors} rows={both} />
+              <Row label="bytes after the run" get={(r) => r.after?.bytesInUse} rows={both} bytes />
+            </tbody>
+          </table>
+          <p className="hint small">
+            Graph mode computes only what is read back: intermediates that are fused away never get a buffer, and the plan's temporaries share
+            buffers. Its peak can still be higher when a plan keeps buffers for its next run.
+          </p>
+        </section>
+      )}
+      {history.length > 1 && (
+        <section className="pp-section">
+          <h3>Recent runs</h3>
+          <table className="pp-table compact" data-testid="memory-history">
+            <thead>
+              <tr>
+                <th>run</th>
+                <th>mode</th>
+                <th className="num">live at end</th>
+                <th className="num">after the run</th>
+                <th className="num">peak</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.map((h, i) => (
+                <tr key={h.key} className={leakOf(h) ? 'pp-leak' : undefined}>
+                  <td className="dim">{i === 0 ? 'latest' : `−${i}`}</td>
+                  <td className={h.mode}>{h.mode}</td>
+                  <td className="num">{h.atEnd ? `${h.atEnd.tensors} · ${fmtBytes(h.atEnd.bytesInUse)}` : '—'}</td>
+                  <td className="num">{h.after ? `${h.after.tensors} · ${fmtBytes(h.after.bytesInUse)}` : '—'}</td>
+                  <td className="num">{fmtBytes(h.peak)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function Row({ label, get, rows, bytes }: { label: string; get(r: Readout): number | undefined; rows: Readout[]; bytes?: boolean }) {
+  const fmt = (v: number | undefined) => (v === undefined ? '—' : bytes ? fmtBytes(v) : String(v));
+  const e = rows.find((r) => r.mode === 'eager');
+  const g = rows.find((r) => r.mode === 'graph');
+  return (
+    <tr>
+      <td>{label}</td>
+      <td className="num">{fmt(e && get(e))}</td>
+      <td className="num">{fmt(g && get(g))}</td>
+    </tr>
+  );
+}
+
+/** Live-at-end, after-the-run and peak bytes on one scale. */
+function MemoryBars({ r }: { r: Readout }) {
+  const items = [
+    { label: 'peak during the run', v: r.peak, cls: 'peak' },
+    { label: 'live at the end of the snippet', v: r.atEnd?.bytesInUse, cls: 'live' },
+    { label: 'left after the run', v: r.after?.bytesInUse, cls: leakOf(r) ? 'leak' : 'live' },
+  ].filter((x): x is { label: string; v: number; cls: string } => x.v !== undefined);
+  const max = Math.max(1, ...items.map((x) => x.v));
+  return (
+    <div className="pp-membars" aria-hidden="true">
+      {items.map((x) => (
+        <div key={x.label} className="pp-membar">
+          <span className="dim small">{x.label}</span>
+          <span className="track">
+            <i className={x.cls} style={{ width: `${(x.v / max) * 100}%` }} />
+          </span>
+          <span className="num small">{fmtBytes(x.v)}</span>
+        </div>
+      ))}
+    </div>
+  );
 }
