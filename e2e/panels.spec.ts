@@ -4,37 +4,13 @@
 // to test-results/panels-*.png.
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
+import { finished, open, setMode } from './helpers';
 import { LEARN } from '../playground/src/panels/learn_examples';
 
-// The static server of playwright.config.ts (WGFLOW_PANELS_SITE points the tests at another copy of the site).
-const SITE = process.env.WGFLOW_PANELS_SITE ?? 'http://127.0.0.1:4180/';
 const SHOTS = 'test-results/panels';
 
-/** Opens the playground (each test has a fresh browser context: empty storage) and waits for the editor. */
-async function open(page: Page, hash = ''): Promise<string[]> {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
-  });
-  await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto(`${SITE}${hash}`);
-  await expect(page.locator('.editor[data-status="ready"]')).toBeVisible({ timeout: 60_000 });
-  return problems;
-}
 
-async function setMode(page: Page, mode: 'Eager' | 'Graph') {
-  await page.locator('.mode button', { hasText: mode }).click();
-  await expect(page.locator('.mode button', { hasText: mode })).toHaveAttribute('aria-checked', 'true');
-}
 
-/** Waits until the run in progress ends; returns its final state. */
-async function finished(page: Page): Promise<string> {
-  const status = page.getByTestId('status');
-  await expect(status).not.toHaveAttribute('data-state', 'running', { timeout: 60_000 });
-  await expect(status).not.toHaveAttribute('data-state', 'idle');
-  return (await status.getAttribute('data-state'))!;
-}
 
 const tab = (page: Page, name: string) => page.getByRole('tab', { name, exact: true }).click();
 
@@ -133,9 +109,13 @@ test('Timings: per-op rows in both modes, sortable; Compare pairs the chain: 10+
   await expect(page.getByTestId('stat-speedup')).toContainText('×');
   await shot(page, 'timings-graph');
 
-  // The panel's own Compare button (props.onCompare) runs both modes; the comparison pairs them.
+  // The panel's own Compare button (props.onCompare) runs both modes, staying on this tab; the comparison
+  // pairs them (and the Compare tab finds the outputs agree).
   await page.getByRole('button', { name: '⇄ Eager vs graph' }).first().click();
-  await expect(page.getByTestId('verdict')).toContainText('Outputs agree', { timeout: 90_000 });
+  await expect(page.getByRole('tab', { name: 'Timings', exact: true })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('status')).toHaveText(/^done · graph/, { timeout: 90_000 });
+  await tab(page, 'Compare');
+  await expect(page.getByTestId('verdict')).toContainText('Outputs agree');
   await tab(page, 'Timings');
   const fused = page.getByTestId('comparison-table').locator('[data-testid="compare-row"][data-graph-kernels="1"][data-kind="elementwise"]');
   await expect(fused).toHaveCount(1);

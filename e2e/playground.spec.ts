@@ -1,35 +1,13 @@
 // The playground, built, served by a plain static server (no CORS headers), in headless Chromium with
 // WebGPU: examples in both modes, keyboard runs, share links, error markers, stopping a runaway loop.
 import { expect, test, type Page } from '@playwright/test';
+import { SITE, finished, open, setMode } from './helpers';
 import { EXAMPLES } from '../playground/src/examples';
 
-const SITE = 'http://127.0.0.1:4180/';
 const SHOTS = 'test-results/playground';
 
-/** Opens the playground (each test has a fresh browser context: empty storage) and waits for the editor. */
-async function open(page: Page, hash = ''): Promise<string[]> {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
-  });
-  await page.goto(`${SITE}${hash}`);
-  await expect(page.locator('.editor[data-status="ready"]')).toBeVisible({ timeout: 60_000 });
-  return problems;
-}
 
-async function setMode(page: Page, mode: 'Eager' | 'Graph') {
-  await page.locator('.mode button', { hasText: mode }).click();
-  await expect(page.locator('.mode button', { hasText: mode })).toHaveAttribute('aria-checked', 'true');
-}
 
-/** Waits until the run in progress ends; returns its final state. */
-async function finished(page: Page): Promise<string> {
-  const status = page.getByTestId('status');
-  await expect(status).not.toHaveAttribute('data-state', 'running', { timeout: 60_000 });
-  await expect(status).not.toHaveAttribute('data-state', 'idle');
-  return (await status.getAttribute('data-state'))!;
-}
 
 
 test('every example runs in eager and graph mode with the same output and no errors', async ({ page }) => {

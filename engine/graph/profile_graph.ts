@@ -58,6 +58,8 @@ export function describePlan(g: Graph, c: CompiledPlan, entry: GraphEntry): Grap
   const used = new Set<number>();
   for (const l of c.before) for (const id of l.nodes) used.add(id);
   for (const f of c.plan.feeds) used.add(f.node);
+  // The nodes those read that launch no kernel of their own (constants, captured tensors) belong to it too.
+  for (const id of [...used]) for (const [m] of refsOf(g.nodes[id]?.args ?? [])) used.add(m);
   const nodes = g.nodes
     .filter((n) => used.has(n.id) || n.op === 'placeholder' || n.op === 'variable')
     .map((n): GraphRunNode => ({

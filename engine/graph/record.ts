@@ -3,7 +3,7 @@
 // checking shapes and dtypes by running `impl` against a recording backend (nothing reaches a device).
 import type { DType } from '../core/dtype';
 import { GraphModeError, WgError, callerLocation } from '../core/errors';
-import { profiling, type ProfileCollector, type TraceOp } from '../core/profile';
+import { profiling, type ProfileCollector, type ProfileSource, type TraceOp } from '../core/profile';
 import { type DeviceName, Tensor } from '../core/tensor';
 import { runtime } from '../eager/runtime';
 import { tidy } from '../eager/scope';
@@ -93,9 +93,8 @@ const described = (ts: Tensor[]) => ts.map((t) => ({ id: t.id, shape: [...t.shap
  * An eager op call while profiling: kernels it dispatches (its own and those of the ops it is built from)
  * are attributed to it and to the user's line that called it; run records also trace it.
  */
-function profiledCall(c: ProfileCollector, op: string, impl: OpImpl, args: unknown[]): unknown {
-  const loc = callerLocation();
-  const source = { op, ...(loc ?? {}) };
+export function profiledCall(c: ProfileCollector, op: string, impl: OpImpl, args: unknown[], at?: ProfileSource): unknown {
+  const source = at ?? { op, ...(callerLocation() ?? {}) };
   const trace: TraceOp | undefined = c.options.trace ? { ...source, inputs: described(tensorsIn(args)), outputs: [], kernels: [] } : undefined;
   c.ops.push({ source, trace });
   try {

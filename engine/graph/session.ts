@@ -4,7 +4,7 @@
 import type { StorageArray } from '../backend/backend';
 import { type DType, DTYPE_INFO, storageArray } from '../core/dtype';
 import { DTypeError, GraphModeError, ShapeError } from '../core/errors';
-import { collect } from '../core/profile';
+import { collect, profiling } from '../core/profile';
 import { fmtShape } from '../core/shape';
 import { type NestedArray, type Storage, Tensor, nest } from '../core/tensor';
 import { runtime } from '../eager/runtime';
@@ -15,7 +15,7 @@ import { describePlan, nodeSourcesOf, type GraphEntry } from './profile_graph';
 import { currentMode, type GraphOptions } from './mode';
 import { type CompiledPlan, buildPlan, compilePlan, executePlan, neededNodes, releasePlan, withPlanSources } from './plan';
 import { enqueuePrint, formatPlain, formatRead } from './print';
-import { decodeArgs, OPS, unrecorded } from './record';
+import { decodeArgs, OPS, profiledCall, unrecorded } from './record';
 
 export type Fetch = Tensor | string;
 export type Fetches = Fetch | Fetch[] | { [key: string]: Fetch };
@@ -223,8 +223,18 @@ export class Session {
       case 'print':
         await unrecorded(() => OPS.get('print')!.impl(...decodeArgs(node.args, get)));
         return [];
-      default:
-        return collectTensors(unrecorded(() => OPS.get(node.op)!.impl(...decodeArgs(node.args, get))));
+      default: {
+        const impl = OPS.get(node.op)!.impl;
+        const args = decodeArgs(node.args, get);
+        // Profiled (withMode('eager') runs Sessions node by node): each node is an op of the eager trace, at
+        // the line where it was recorded.
+        const c = profiling.current;
+        if (c && c.ops.length === 0) {
+          const at = { op: node.op, node: node.name, ...(node.location ?? {}) };
+          return collectTensors(unrecorded(() => profiledCall(c, node.op, impl, args, at)));
+        }
+        return collectTensors(unrecorded(() => impl(...args)));
+      }
     }
   }
 

@@ -1,6 +1,15 @@
-// Placeholder while this panel is being written (replaced in the same change set; never shipped as is).
+// The Graph panel: the graph of the last run (graph mode: the plan before/after optimisation; eager mode: the
+// trace of the ops executed). This shell is all the app bundle holds; the view, its styles and the ELK layout
+// worker load when the panel first opens.
+import { lazy, Suspense } from 'react';
 import type { PanelProps } from '../types';
 
-export function GraphPanel(_props: PanelProps) {
-  return <p className="hint">This panel is being built.</p>;
+const GraphView = lazy(() => import('./GraphView').then((m) => ({ default: m.GraphView })));
+
+export function GraphPanel(props: PanelProps) {
+  return (
+    <Suspense fallback={<p className="hint" data-testid="graph-loading">Loading the graph view…</p>}>
+      <GraphView {...props} />
+    </Suspense>
+  );
 }

@@ -1,0 +1,35 @@
+// Shared by the playground specs: the built site on the plain static server of playwright.config.ts (no
+// CORS headers), opening it, switching the mode, and waiting for a run to end.
+import { expect, type Page } from '@playwright/test';
+
+/** WGFLOW_PLAYGROUND_SITE points the specs at another copy of the site (a private build while iterating). */
+export const SITE = process.env.WGFLOW_PLAYGROUND_SITE ?? 'http://127.0.0.1:4180/';
+
+/**
+ * Opens the playground (each test has a fresh browser context: empty storage) and waits for the editor.
+ * Returns a list that collects page errors and console errors from then on.
+ */
+export async function open(page: Page, hash = '', viewport = { width: 1440, height: 900 }): Promise<string[]> {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+  });
+  await page.setViewportSize(viewport);
+  await page.goto(`${SITE}${hash}`);
+  await expect(page.locator('.editor[data-status="ready"]')).toBeVisible({ timeout: 60_000 });
+  return problems;
+}
+
+export async function setMode(page: Page, mode: 'Eager' | 'Graph'): Promise<void> {
+  await page.locator('.mode button', { hasText: mode }).click();
+  await expect(page.locator('.mode button', { hasText: mode })).toHaveAttribute('aria-checked', 'true');
+}
+
+/** Waits until the run in progress ends; returns its final state. */
+export async function finished(page: Page): Promise<string> {
+  const status = page.getByTestId('status');
+  await expect(status).not.toHaveAttribute('data-state', 'running', { timeout: 60_000 });
+  await expect(status).not.toHaveAttribute('data-state', 'idle');
+  return (await status.getAttribute('data-state'))!;
+}

@@ -1,0 +1,354 @@
+// Builds the graph panel's models from a run record: a graph plan before or after optimisation (fused
+// kernels as groups; nodes that constant folding, pruning or CSE removed marked so), or the eager op trace
+// (tensor ids link producers to consumers). Each node is linked to the profile kernels that computed it
+// (time, WGSL); big models also get source-line groups so that they can be drawn collapsed.
+import type * as WG from '../../../../engine/index';
+import {
+  EFFECT_OPS, kernelMs, kindOf, kindOfKernels, plural, sum, tensorLabel,
+  type GEdge, type GGroup, type GNode, type GraphModel, type NodeStatus, type Stage, type TensorInfo, type ViewChoice,
+} from './model';
+
+// ---- graph plans ----
+
+const signature = (name: string, nodes: Iterable<string>) => `${name}|${[...new Set(nodes)].sort().join(',')}`;
+const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * Which profile kernels a graph plan launched. Profile kernels name the graph nodes they cover; a record may
+ * hold several graphs with the same node names (one per traced signature), so a kernel must also match one
+ * of the plan's kernels (name and node set) and, among equals, the output shape of one of its nodes.
+ */
+function planKernelIndices(record: WG.RunRecord, g: WG.GraphRun): number[] {
+  const sigs = new Set<string>();
+  for (const k of [...g.before, ...g.after, ...g.passes.flatMap((p) => p.kernels ?? [])]) sigs.add(signature(k.name, k.nodes));
+  const shapes = new Map(g.nodes.map((n) => [n.name, n.outputs[0]?.shape]));
+  const out: number[] = [];
+  record.profile.kernels.forEach((k, i) => {
+    const names = k.sources.map((s) => s.node).filter((n): n is string => !!n);
+    if (names.length === 0 || !sigs.has(signature(k.name, names))) return;
+    // Reductions run in stages with other shapes; only elementwise kernels are checked against node shapes.
+    if (k.kind === 'elementwise' && !names.some((n) => { const s = shapes.get(n); return s && sameShape(s, k.shape); })) return;
+    out.push(i);
+  });
+  return out;
+}
+
+function statusFromPass(pass: string): NodeStatus {
+  if (pass === 'constantFolding') return 'folded';
+  if (pass === 'prune') return 'pruned';
+  if (pass === 'commonSubexpression') return 'merged';
+  return 'removed';
+}
+
+export function fromGraph(record: WG.RunRecord, gi: number, stage: Stage): GraphModel {
+  const g = record.graphs[gi]!;
+  const nid = (id: number) => `n${id}`;
+  const present = new Map(g.nodes.map((n) => [n.id, n]));
+  const byName = new Map(g.nodes.map((n) => [n.name, n]));
+  const nodes: GNode[] = [];
+  const edges: GEdge[] = [];
+
+  // Inputs the record does not describe (an engine that leaves them out) still get a node of their own.
+  const missing = new Set<number>();
+  for (const n of g.nodes) for (const i of n.inputs) if (!present.has(i)) missing.add(i);
+  for (const id of [...missing].sort((a, b) => a - b)) {
+    nodes.push({
+      id: nid(id), name: `%${id}`, op: 'input', kind: 'input', title: `%${id}`, subtitle: 'input', inputs: [], inputInfo: [], outputs: [],
+      sideEffect: false, kernels: [], planKernels: [], order: nodes.length,
+    });
+  }
+
+  for (const n of g.nodes) {
+    const kind = kindOf(n.op, n.sideEffect);
+    const named = kind === 'placeholder' || kind === 'variable' || kind === 'capture';
+    const shape = n.outputs.length === 1 ? ` ${tensorLabel(n.outputs[0])}` : '';
+    nodes.push({
+      id: nid(n.id),
+      name: n.name,
+      op: n.op,
+      kind,
+      title: named ? n.name : n.op,
+      subtitle: named ? `${n.op}${shape}` : n.name !== n.op ? n.name : '',
+      inputs: n.inputs.map(nid),
+      inputInfo: n.inputs.map((i) => {
+        const src = present.get(i);
+        return src?.outputs.length === 1 ? src.outputs[0] : undefined;
+      }),
+      outputs: n.outputs,
+      device: n.device,
+      file: n.file,
+      line: n.line,
+      column: n.column,
+      sideEffect: n.sideEffect,
+      kernels: [],
+      planKernels: [],
+      order: nodes.length,
+    });
+    for (const [j, i] of [...new Set(n.inputs)].entries()) {
+      const src = present.get(i);
+      edges.push({ id: `e${n.id}_${j}`, from: nid(i), to: nid(n.id), info: src?.outputs.length === 1 ? src.outputs[0] : src?.outputs[0] });
+    }
+  }
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+
+  // Profile kernels → nodes (time, WGSL, kind).
+  for (const k of planKernelIndices(record, g)) {
+    for (const s of record.profile.kernels[k]!.sources) {
+      const n = s.node ? byName.get(s.node) : undefined;
+      const node = n && byId.get(nid(n.id));
+      if (node && !node.kernels.includes(k)) node.kernels.push(k);
+    }
+  }
+  for (const n of nodes) {
+    if (n.kernels.length) {
+      n.ms = sum(n.kernels.map((k) => kernelMs(record.profile.kernels[k]!)));
+      n.kernelKind = kindOfKernels(record, n.kernels);
+    }
+  }
+
+  // Plan kernels: every snapshot, before → each pass → after. A node's place in the optimised plan is the
+  // kernel holding it in the last snapshot it appears in; if that is not the final plan, the pass after it
+  // removed it (constant folding computed it at compile time, prune dropped it, CSE merged it).
+  const snapshots: { pass: string; kernels: WG.GraphRunKernel[] }[] = [{ pass: 'before', kernels: g.before }];
+  for (const p of g.passes) if (p.kernels) snapshots.push({ pass: p.pass, kernels: p.kernels });
+  snapshots.push({ pass: 'after', kernels: g.after });
+  for (const k of g.after) for (const name of k.nodes) {
+    const n = byName.get(name);
+    const node = n && byId.get(nid(n.id));
+    if (node && !node.planKernels.includes(k.name)) node.planKernels.push(k.name);
+    if (node && !node.kernelKind) node.kernelKind = k.kind;
+  }
+  for (const k of g.before) for (const name of k.nodes) {
+    const n = byName.get(name);
+    const node = n && byId.get(nid(n.id));
+    if (node && !node.kernelKind) node.kernelKind = k.kind;
+  }
+
+  const groups: GGroup[] = [];
+  if (stage === 'after') {
+    const last = new Map<string, { si: number; ki: number }>();
+    snapshots.forEach((s, si) =>
+      s.kernels.forEach((k, ki) => {
+        for (const name of k.nodes) {
+          const prev = last.get(name);
+          // Within one snapshot a node may be in several kernels (a producer recomputed as a prologue):
+          // it is drawn in the largest.
+          if (!prev || prev.si < si || (prev.si === si && s.kernels[prev.ki]!.nodes.length < k.nodes.length)) last.set(name, { si, ki });
+        }
+      }),
+    );
+    const finalIndex = snapshots.length - 1;
+    const groupOf = new Map<string, GGroup>();
+    for (const [name, { si, ki }] of last) {
+      const n = byName.get(name);
+      const node = n && byId.get(nid(n.id));
+      if (!node) continue;
+      if (si < finalIndex) node.status = statusFromPass(snapshots[si + 1]!.pass);
+      const k = snapshots[si]!.kernels[ki]!;
+      if (si < finalIndex && !node.planKernels.includes(k.name)) node.planKernels.push(k.name);
+      const members = [...new Set(k.nodes)].filter((m) => byName.has(m));
+      if (members.length < 2) continue;
+      const key = `k${si}_${ki}`;
+      let grp = groupOf.get(key);
+      if (!grp) {
+        grp = { id: key, kind: 'kernel', label: k.name, members: [], kernels: [], kernelKind: k.kind };
+        groupOf.set(key, grp);
+        groups.push(grp);
+      }
+      grp.members.push(node.id);
+      node.group = grp.id;
+    }
+    for (const grp of groups) {
+      const ms = grp.members.map((m) => byId.get(m)!);
+      grp.kernels = [...new Set(ms.flatMap((m) => m.kernels))].sort((a, b) => a - b);
+      // Kernels of a group's own signature (not those of a member recomputed elsewhere) give its time.
+      const own = grp.kernels.filter((k) => {
+        const pk = record.profile.kernels[k]!;
+        return pk.name === grp.label && pk.sources.every((s) => !s.node || grp.members.some((m) => byId.get(m)!.name === s.node));
+      });
+      if (own.length) grp.kernels = own;
+      grp.ms = grp.kernels.length ? sum(grp.kernels.map((k) => kernelMs(record.profile.kernels[k]!))) : undefined;
+      const statuses = new Set(ms.map((m) => m.status));
+      grp.status = statuses.size === 1 ? ms[0]!.status : undefined;
+      const first = ms.find((m) => m.line !== undefined);
+      grp.line = first?.line;
+      grp.column = first?.column;
+    }
+  }
+
+  const folded = nodes.filter((n) => n.status === 'folded').length;
+  const pruned = nodes.filter((n) => n.status === 'pruned').length;
+  const fused = groups.length;
+  const summary =
+    stage === 'before'
+      ? `${g.entry} · ${plural(g.nodes.length, 'node')} · ${plural(g.before.length, 'kernel')} before optimisation`
+      : [
+          `${g.entry} · ${plural(g.nodes.length, 'node')} · ${plural(g.after.length, 'kernel')} after optimisation`,
+          fused ? `${fused} fused` : '',
+          folded ? `${plural(folded, 'node')} folded at compile time` : '',
+          pruned ? `${pruned} pruned` : '',
+        ]
+          .filter(Boolean)
+          .join(' · ');
+  return finish({ key: `graph${gi}:${stage}`, nodes, byId, edges, groups, groupById: new Map(), summary }, record);
+}
+
+// ---- the eager trace ----
+
+export function fromTrace(record: WG.RunRecord): GraphModel {
+  const nodes: GNode[] = [];
+  const edges: GEdge[] = [];
+  const producer = new Map<number, string>();
+  const external = new Map<number, GNode>();
+  const pending: { to: string; from: string; info: TensorInfo; j: number }[] = [];
+
+  record.trace.forEach((t, i) => {
+    const id = `t${i}`;
+    const kind = kindOf(t.op, t.outputs.length === 0 && t.kernels.length === 0 && EFFECT_OPS.has(t.op));
+    const kernels = t.kernels.filter((k) => record.profile.kernels[k]);
+    const inputs: string[] = [];
+    for (const inp of t.inputs) {
+      let from = producer.get(inp.id);
+      if (!from) {
+        // A tensor no traced op made (created before the record, or by an untraced path): an input node.
+        let x = external.get(inp.id);
+        if (!x) {
+          x = {
+            id: `x${inp.id}`, name: `tensor #${inp.id}`, op: 'input', kind: 'input', title: `tensor #${inp.id}`, subtitle: `input ${tensorLabel(inp)}`,
+            inputs: [], inputInfo: [], outputs: [{ shape: inp.shape, dtype: inp.dtype }], sideEffect: false, kernels: [], planKernels: [], order: 0,
+          };
+          external.set(inp.id, x);
+        }
+        from = x.id;
+      }
+      inputs.push(from);
+      pending.push({ to: id, from, info: { shape: inp.shape, dtype: inp.dtype }, j: pending.length });
+    }
+    const ms = kernels.length ? sum(kernels.map((k) => kernelMs(record.profile.kernels[k]!))) : undefined;
+    nodes.push({
+      id,
+      name: t.op,
+      op: t.op,
+      kind,
+      title: t.op,
+      subtitle: t.line !== undefined ? `line ${t.line}` : '',
+      inputs,
+      inputInfo: t.inputs.map((x) => ({ shape: x.shape, dtype: x.dtype })),
+      outputs: t.outputs.map((o) => ({ shape: o.shape, dtype: o.dtype })),
+      device: kernels.map((k) => record.profile.kernels[k]!.device).find((d) => d !== undefined),
+      file: t.file,
+      line: t.line,
+      column: t.column,
+      sideEffect: kind === 'effect',
+      kernels,
+      kernelKind: kindOfKernels(record, kernels),
+      planKernels: [],
+      ms,
+      order: 0,
+    });
+    for (const o of t.outputs) producer.set(o.id, id);
+  });
+  // One edge per producer → consumer pair (x.mul(x) reads x twice: one edge).
+  const seen = new Set<string>();
+  for (const p of pending) {
+    const key = `${p.from}>${p.to}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    edges.push({ id: `e${p.j}`, from: p.from, to: p.to, info: p.info });
+  }
+  const all = [...external.values(), ...nodes];
+  all.forEach((n, i) => (n.order = i));
+  const kernelsRun = new Set(record.trace.flatMap((t) => t.kernels)).size;
+  return finish({
+    key: 'trace',
+    nodes: all,
+    byId: new Map(all.map((n) => [n.id, n])),
+    edges,
+    groups: [],
+    groupById: new Map(),
+    summary: `eager · ${plural(record.trace.length, 'op')} · ${plural(kernelsRun, 'kernel')} and transfers${external.size ? ` · ${plural(external.size, 'external input')}` : ''}`,
+  }, record);
+}
+
+// ---- grouping big graphs ----
+
+/** Above this many nodes, nodes outside fused kernels are grouped by source line (and chunked). */
+const GROUP_ABOVE = 60;
+/** A source-line group larger than this is split into chunks. */
+const MAX_CHUNK = 40;
+/** At most this many line/chunk groups. */
+const MAX_SEGMENTS = 30;
+
+/**
+ * Big graphs get groups for the nodes no fused kernel holds: runs of consecutive nodes from the same
+ * source line (a loop body), split into chunks of at most MAX_CHUNK, merged with neighbours when there
+ * would be too many. Linear in the node count.
+ */
+function addLineGroups(m: GraphModel, record: WG.RunRecord): void {
+  if (m.nodes.length <= GROUP_ABOVE) return;
+  const loose = m.nodes.filter((n) => !n.group).sort((a, b) => a.order - b.order);
+  if (loose.length < 2) return;
+  // Runs of the same line.
+  let runs: GNode[][] = [];
+  for (const n of loose) {
+    const last = runs[runs.length - 1];
+    if (last && last[0]!.line === n.line && last[0]!.file === n.file) last.push(n);
+    else runs.push([n]);
+  }
+  // Long runs become chunks ("part 2/8" of a line).
+  const part = new Map<GNode[], string>();
+  runs = runs.flatMap((r) => {
+    if (r.length <= MAX_CHUNK) return [r];
+    const parts = Math.ceil(r.length / MAX_CHUNK);
+    const size = Math.ceil(r.length / parts);
+    return Array.from({ length: parts }, (_, i) => {
+      const chunk = r.slice(i * size, (i + 1) * size);
+      part.set(chunk, ` · part ${i + 1}/${parts}`);
+      return chunk;
+    });
+  });
+  // Too many runs: merge neighbours greedily up to a target size.
+  if (runs.length > MAX_SEGMENTS) {
+    const target = Math.max(2, Math.ceil(loose.length / MAX_SEGMENTS));
+    const merged: GNode[][] = [];
+    let cur: GNode[] = [];
+    for (const r of runs) {
+      if (cur.length && cur.length + r.length > target) {
+        merged.push(cur);
+        cur = [];
+      }
+      cur = cur.concat(r);
+    }
+    if (cur.length) merged.push(cur);
+    runs = merged;
+  }
+  runs.forEach((r, i) => {
+    if (r.length < 2) return;
+    const lines = [...new Set(r.map((n) => n.line).filter((l): l is number => l !== undefined))].sort((a, b) => a - b);
+    const where = lines.length === 0 ? 'no source line' : lines.length === 1 ? `line ${lines[0]}` : `lines ${lines[0]}–${lines[lines.length - 1]}`;
+    const grp: GGroup = {
+      id: `s${i}`,
+      kind: lines.length <= 1 && !part.has(r) ? 'line' : 'chunk',
+      label: `${where}${part.get(r) ?? ''} · ${r.length} nodes`,
+      members: r.map((n) => n.id),
+      kernels: [...new Set(r.flatMap((n) => n.kernels))],
+      ms: undefined,
+      line: r.find((n) => n.line !== undefined)?.line,
+      column: r.find((n) => n.line !== undefined)?.column,
+    };
+    // Members may share kernels (fused): the group's time counts each kernel once.
+    if (grp.kernels.length) grp.ms = sum(grp.kernels.map((k) => kernelMs(record.profile.kernels[k]!)));
+    for (const n of r) n.group = grp.id;
+    m.groups.push(grp);
+  });
+}
+
+function finish(m: GraphModel, record: WG.RunRecord): GraphModel {
+  addLineGroups(m, record);
+  m.groupById = new Map(m.groups.map((g) => [g.id, g]));
+  return m;
+}
+
+export function buildModel(record: WG.RunRecord, choice: ViewChoice, stage: Stage): GraphModel {
+  return choice.kind === 'trace' ? fromTrace(record) : fromGraph(record, choice.index, stage);
+}

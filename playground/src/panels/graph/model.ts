@@ -1,0 +1,181 @@
+// The graph panel's data model: the one shape every view is drawn from (nodes, edges with shapes and dtypes,
+// groups: fused kernels, and source-line groups for big graphs), the views a record offers, and formatting.
+// build.ts makes models from run records. Pure, no DOM.
+import type * as WG from '../../../../engine/index';
+
+export type Stage = 'before' | 'after';
+
+/** How a node is drawn: structural inputs, data-bearing constants, side effects and ordinary ops differ. */
+export type NodeKind = 'op' | 'constant' | 'placeholder' | 'variable' | 'capture' | 'input' | 'effect';
+
+/** What became of a node's kernel in the optimised plan (after view only). */
+export type NodeStatus = 'folded' | 'pruned' | 'merged' | 'removed';
+
+export interface TensorInfo {
+  shape: number[];
+  dtype: string;
+}
+
+export interface GNode {
+  id: string;
+  /** The graph node's name (unique in its graph), or the op for trace entries. */
+  name: string;
+  op: string;
+  kind: NodeKind;
+  title: string;
+  subtitle: string;
+  /** Producer node ids, in argument order (repeats allowed: x.mul(x)). */
+  inputs: string[];
+  /** What each input carries (same order as inputs). */
+  inputInfo: (TensorInfo | undefined)[];
+  outputs: TensorInfo[];
+  device?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  sideEffect: boolean;
+  /** Indices into record.profile.kernels of the kernels that computed it. */
+  kernels: number[];
+  /** The family of its kernel (elementwise, reduce, matmul, scan, transfer), when it has one. */
+  kernelKind?: string;
+  /** Names of the plan kernels it belongs to (graph plans). */
+  planKernels: string[];
+  status?: NodeStatus;
+  /** The group (fused kernel, or a source-line/chunk group for big graphs) it is drawn in. */
+  group?: string;
+  /** Time of its kernels: gpuMs where measured, else cpuMs, summed over launches. */
+  ms?: number;
+  order: number;
+}
+
+export type GroupKind = 'kernel' | 'line' | 'chunk';
+
+export interface GGroup {
+  id: string;
+  kind: GroupKind;
+  /** The kernel name (fused kernels) or a description of the source range. */
+  label: string;
+  members: string[];
+  kernels: number[];
+  kernelKind?: string;
+  status?: NodeStatus;
+  ms?: number;
+  line?: number;
+  column?: number;
+}
+
+export interface GEdge {
+  id: string;
+  from: string;
+  to: string;
+  info?: TensorInfo;
+}
+
+export interface GraphModel {
+  /** Identifies the drawing (record view + stage): layouts are cached by it. */
+  key: string;
+  nodes: GNode[];
+  byId: Map<string, GNode>;
+  edges: GEdge[];
+  groups: GGroup[];
+  groupById: Map<string, GGroup>;
+  /** One line about what is shown (entry, counts, what optimisation did). */
+  summary: string;
+}
+
+/** One thing the panel can show: the eager trace or one of the graph plans. */
+export interface ViewChoice {
+  id: string;
+  label: string;
+  kind: 'trace' | 'graph';
+  index: number;
+  size: number;
+}
+
+// ---- small helpers ----
+
+const DTYPE_SHORT: Record<string, string> = {
+  float32: 'f32',
+  float16: 'f16',
+  int32: 'i32',
+  uint32: 'u32',
+  int8: 'i8',
+  uint8: 'u8',
+  bool: 'bool',
+  float64: 'f64',
+};
+
+/** `f32[64,256]` (unknown dimensions as ?). */
+export function tensorLabel(t: TensorInfo | undefined): string {
+  if (!t) return '?';
+  return `${DTYPE_SHORT[t.dtype] ?? t.dtype}[${t.shape.map((d) => (d < 0 ? '?' : String(d))).join(',')}]`;
+}
+
+/** `float32 [64, 256]` for the details pane. */
+export function tensorLong(t: TensorInfo | undefined): string {
+  if (!t) return 'unknown';
+  return `${t.dtype} [${t.shape.map((d) => (d < 0 ? '?' : String(d))).join(', ')}]`;
+}
+
+export const kernelMs = (k: WG.ProfileKernel): number => k.gpuMs ?? k.cpuMs ?? 0;
+
+export function fmtMs(ms: number | undefined): string {
+  if (ms === undefined) return '–';
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 1) return `${ms.toFixed(2)} ms`;
+  if (ms >= 0.001) return `${(ms * 1000).toFixed(ms >= 0.01 ? 0 : 1)} µs`;
+  return ms === 0 ? '0 ms' : `${(ms * 1e6).toFixed(0)} ns`;
+}
+
+const CONSTANT_OPS = new Set(['constant', 'tensor', 'scalar']);
+export const EFFECT_OPS = new Set(['print', 'assign', 'assignAdd', 'assignSub']);
+
+export function kindOf(op: string, sideEffect: boolean): NodeKind {
+  if (op === 'placeholder' || op === 'variable' || op === 'capture') return op;
+  if (CONSTANT_OPS.has(op)) return 'constant';
+  if (sideEffect || EFFECT_OPS.has(op)) return 'effect';
+  return 'op';
+}
+
+export const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The kernel kind that best describes a set of kernels (transfers only when there is nothing else). */
+export function kindOfKernels(record: WG.RunRecord, ks: number[]): string | undefined {
+  const kinds = ks.map((i) => record.profile.kernels[i]?.kind).filter((k): k is string => !!k);
+  return kinds.find((k) => k !== 'transfer') ?? kinds[0];
+}
+
+// ---- the choices a record offers ----
+
+export function viewChoices(record: WG.RunRecord | undefined): ViewChoice[] {
+  if (!record) return [];
+  const out: ViewChoice[] = [];
+  if (record.trace.length > 0) out.push({ id: 'trace', label: `Eager trace · ${record.trace.length} ops`, kind: 'trace', index: 0, size: record.trace.length });
+  record.graphs.forEach((g, i) => {
+    const runs = g.runs && g.runs > 1 ? ` · ${g.runs} runs` : '';
+    out.push({ id: `graph${i}`, label: `Graph ${i + 1} · ${g.entry} · ${g.nodes.length} nodes${runs}`, kind: 'graph', index: i, size: g.nodes.length });
+  });
+  return out;
+}
+
+/** The view shown first: in graph mode the largest graph (the last of equals), else the trace. */
+export function defaultChoice(choices: ViewChoice[], mode: 'eager' | 'graph'): ViewChoice | undefined {
+  const graphs = choices.filter((c) => c.kind === 'graph');
+  const trace = choices.find((c) => c.kind === 'trace');
+  const largest = graphs.reduce<ViewChoice | undefined>((best, c) => (!best || c.size >= best.size ? c : best), undefined);
+  return mode === 'graph' ? (largest ?? trace) : (trace ?? largest);
+}
+
+/** A summary of ops in a group: `tanh ×100 · mul ×100 · add ×100`. */
+export function opHistogram(m: GraphModel, g: GGroup, max = 4): string {
+  const counts = new Map<string, number>();
+  for (const id of g.members) {
+    const op = m.byId.get(id)!.op;
+    counts.set(op, (counts.get(op) ?? 0) + 1);
+  }
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  const shown = sorted.slice(0, max).map(([op, c]) => (c > 1 ? `${op} ×${c}` : op));
+  if (sorted.length > max) shown.push(`+${sorted.length - max} more`);
+  return shown.join(' · ');
+}

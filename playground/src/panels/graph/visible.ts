@@ -1,0 +1,342 @@
+// What is drawn of a model given the groups the user collapsed: units (nodes, collapsed groups, and proxy
+// stubs for far-reaching edges of busy nodes), aggregated edges, and the ELK graph that lays them out.
+// Also the defaults for big graphs: collapse the largest groups until the drawing stays small.
+import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
+import { fmtMs, opHistogram, tensorLabel, type GEdge, type GGroup, type GNode, type GraphModel } from './model';
+
+/** The most units drawn by default; bigger graphs start with groups collapsed. */
+export const VISIBLE_LIMIT = 80;
+/** Above this many units, edges from busy nodes to far-away consumers become proxy stubs. */
+const PROXY_ABOVE = 16;
+const PROXY_FANOUT = 4;
+const PROXY_SPAN = 2;
+
+export type UnitType = 'node' | 'group' | 'proxy';
+
+export interface Unit {
+  id: string;
+  type: UnitType;
+  node?: GNode;
+  /** The collapsed group (type 'group'). */
+  group?: GGroup;
+  /** The unit a proxy stands for. */
+  proxyOf?: string;
+  title: string;
+  subtitle: string;
+  /** The expanded group it is drawn in. */
+  parent?: string;
+  w: number;
+  h: number;
+}
+
+export interface VisibleEdge {
+  id: string;
+  from: string;
+  to: string;
+  label: string;
+  /** Model edges it stands for (several when groups are collapsed). */
+  edges: GEdge[];
+  parent?: string;
+}
+
+export interface VisibleGraph {
+  units: Map<string, Unit>;
+  /** Groups drawn open (boxes around their members). */
+  open: GGroup[];
+  edges: VisibleEdge[];
+}
+
+// ---- text metrics (the same fonts as graph.css) ----
+
+export const FONT_TITLE = '600 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
+export const FONT_SUB = '10.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
+export const FONT_EDGE = '10px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
+export const FONT_GROUP = '600 11.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
+
+/** An open group's header: its title, and its time and status. */
+export const groupTitle = (g: GGroup) => clip(g.label, 44);
+export function groupMeta(g: GGroup): string {
+  return [g.ms !== undefined ? fmtMs(g.ms) : '', g.status === 'folded' ? 'folded' : (g.status ?? '')].filter(Boolean).join(' · ');
+}
+
+/** The longest start of `text` (with an ellipsis) that fits `width` pixels. */
+export function fitText(text: string, font: string, width: number): string {
+  if (textWidth(text, font) <= width) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (textWidth(`${text.slice(0, mid)}…`, font) <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo === 0 ? '' : `${text.slice(0, lo)}…`;
+}
+
+let ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null | undefined;
+const widths = new Map<string, number>();
+export function textWidth(text: string, font: string): number {
+  const key = `${font}|${text}`;
+  const hit = widths.get(key);
+  if (hit !== undefined) return hit;
+  if (ctx === undefined) {
+    try {
+      ctx = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1).getContext('2d') : document.createElement('canvas').getContext('2d');
+    } catch {
+      ctx = null;
+    }
+  }
+  let w: number;
+  if (ctx) {
+    ctx.font = font;
+    w = ctx.measureText(text).width;
+  } else {
+    w = text.length * (font.includes('12px') ? 7.3 : 6.4);
+  }
+  if (widths.size > 20_000) widths.clear();
+  widths.set(key, w);
+  return w;
+}
+
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+const PAD_X = 10;
+
+function sized(u: Omit<Unit, 'w' | 'h'>): Unit {
+  const title = u.type === 'proxy' ? u.title : clip(u.title, 34);
+  const subtitle = clip(u.subtitle, 44);
+  const tw = textWidth(title, FONT_TITLE);
+  const sw = subtitle ? textWidth(subtitle, FONT_SUB) : 0;
+  const extra = u.type === 'group' ? 22 : 0; // the expand button
+  const w = Math.ceil(Math.max(u.type === 'proxy' ? 30 : 56, Math.max(tw, sw) + 2 * PAD_X + extra));
+  const h = u.type === 'proxy' ? 20 : u.type === 'group' ? 40 : subtitle ? 36 : 24;
+  return { ...u, title, subtitle, w, h };
+}
+
+// ---- collapse ----
+
+/**
+ * Groups collapsed by default: none in a small graph; every group in a big one (more than VISIBLE_LIMIT
+ * nodes), which gives an overview of fused kernels and source ranges that opens one group at a time.
+ */
+export function defaultCollapsed(m: GraphModel): Set<string> {
+  return m.nodes.length <= VISIBLE_LIMIT ? new Set() : new Set(m.groups.map((g) => g.id));
+}
+
+/** How many units a set of collapsed groups draws (before proxies). */
+export function unitCount(m: GraphModel, collapsed: Set<string>): number {
+  let n = m.nodes.length;
+  for (const g of m.groups) if (collapsed.has(g.id)) n -= g.members.length - 1;
+  return n;
+}
+
+export function visibleGraph(m: GraphModel, collapsed: Set<string>): VisibleGraph {
+  const units = new Map<string, Unit>();
+  const rep = (id: string): string => {
+    const g = m.byId.get(id)?.group;
+    return g && collapsed.has(g) ? g : id;
+  };
+  for (const g of m.groups) {
+    if (!collapsed.has(g.id)) continue;
+    const title = g.kind === 'kernel' ? g.label : g.label;
+    const subtitle = g.kind === 'kernel' ? `fused · ${g.members.length} ops${g.status ? ` · ${g.status}` : ''}` : opHistogram(m, g, 3);
+    units.set(g.id, sized({ id: g.id, type: 'group', group: g, title, subtitle }));
+  }
+  for (const n of m.nodes) {
+    if (n.group && collapsed.has(n.group)) continue;
+    units.set(n.id, sized({ id: n.id, type: 'node', node: n, title: n.title, subtitle: n.subtitle, parent: n.group }));
+  }
+  const open = m.groups.filter((g) => !collapsed.has(g.id));
+
+  // Aggregate edges between units.
+  const byPair = new Map<string, VisibleEdge>();
+  for (const e of m.edges) {
+    const from = rep(e.from);
+    const to = rep(e.to);
+    if (from === to || !units.has(from) || !units.has(to)) continue;
+    const key = `${from}>${to}`;
+    const hit = byPair.get(key);
+    if (hit) hit.edges.push(e);
+    else byPair.set(key, { id: `v${byPair.size}`, from, to, label: '', edges: [e] });
+  }
+  const edges = [...byPair.values()];
+  for (const e of edges) {
+    const labels = [...new Set(e.edges.map((x) => tensorLabel(x.info)))];
+    e.label = labels.length === 1 ? (e.edges.length > 1 ? `${labels[0]} ×${e.edges.length}` : labels[0]!) : `${e.edges.length} tensors`;
+  }
+
+  if (units.size > PROXY_ABOVE) addProxies(units, edges);
+
+  for (const e of edges) {
+    const pf = units.get(e.from)!.parent;
+    const pt = units.get(e.to)!.parent;
+    e.parent = pf && pf === pt ? pf : undefined;
+  }
+  return { units, open, edges };
+}
+
+/**
+ * A node read by many ops far below it (x in a 300-op loop) would drag hundreds of long edges through every
+ * layer, which is what makes layered layout slow and the drawing unreadable. Those edges start instead at a
+ * small stub next to their consumer that names the source (click it to go there).
+ */
+function addProxies(units: Map<string, Unit>, edges: VisibleEdge[]): void {
+  // Longest-path depth over the unit graph (Kahn; units left in a cycle keep the depth reached).
+  const out = new Map<string, VisibleEdge[]>();
+  const indeg = new Map<string, number>();
+  for (const id of units.keys()) indeg.set(id, 0);
+  for (const e of edges) {
+    (out.get(e.from) ?? out.set(e.from, []).get(e.from)!).push(e);
+    indeg.set(e.to, (indeg.get(e.to) ?? 0) + 1);
+  }
+  const depth = new Map<string, number>();
+  const queue = [...units.keys()].filter((id) => indeg.get(id) === 0);
+  for (const id of queue) depth.set(id, 0);
+  for (let i = 0; i < queue.length; i++) {
+    const id = queue[i]!;
+    for (const e of out.get(id) ?? []) {
+      depth.set(e.to, Math.max(depth.get(e.to) ?? 0, depth.get(id)! + 1));
+      const d = indeg.get(e.to)! - 1;
+      indeg.set(e.to, d);
+      if (d === 0) queue.push(e.to);
+    }
+  }
+  for (const [from, list] of out) {
+    if (list.length < PROXY_FANOUT) continue;
+    const src = units.get(from)!;
+    const d0 = depth.get(from) ?? 0;
+    for (const e of list) {
+      if ((depth.get(e.to) ?? 0) - d0 <= PROXY_SPAN) continue;
+      const pid = `p${e.id}`;
+      units.set(pid, sized({ id: pid, type: 'proxy', proxyOf: from, title: `↪ ${clip(src.title, 18)}`, subtitle: '', parent: units.get(e.to)!.parent }));
+      e.from = pid;
+    }
+  }
+}
+
+// ---- ELK ----
+
+export interface LayoutRequest {
+  graph: ElkNode;
+  units: number;
+}
+
+export function elkGraph(v: VisibleGraph): LayoutRequest {
+  const big = v.units.size > 120;
+  const root: ElkNode = {
+    id: '__root',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'DOWN',
+      'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+      'elk.json.shapeCoords': 'ROOT',
+      'elk.json.edgeCoords': 'ROOT',
+      'elk.edgeRouting': 'ORTHOGONAL',
+      'elk.padding': '[top=16,left=16,bottom=16,right=16]',
+      'elk.spacing.nodeNode': '20',
+      'elk.spacing.edgeNode': '12',
+      'elk.spacing.edgeEdge': '8',
+      'elk.spacing.edgeLabel': '3',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '26',
+      'elk.layered.spacing.edgeNodeBetweenLayers': '10',
+      'elk.layered.spacing.edgeEdgeBetweenLayers': '8',
+      'elk.edgeLabels.placement': 'CENTER',
+      // Program order decides ties: the drawing reads like the code, and small edits move little.
+      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+      'elk.layered.thoroughness': big ? '2' : '7',
+      // Deep graphs (long chains with side inputs) drift sideways under the default (Brandes-Köpf)
+      // placement; linear segments keep chains straight and the drawing narrow.
+      ...(v.units.size > 30 ? { 'elk.layered.nodePlacement.strategy': 'LINEAR_SEGMENTS' } : {}),
+    },
+    children: [],
+    edges: [],
+  };
+  const containers = new Map<string, ElkNode>([['', root]]);
+  for (const g of v.open) {
+    // Room for the header (title, time and status), within reason: the drawing clips what does not fit.
+    const headerW = Math.min(360, textWidth(groupTitle(g), FONT_GROUP) + textWidth(groupMeta(g), FONT_SUB) + 56);
+    const box: ElkNode = {
+      id: g.id,
+      layoutOptions: {
+        'elk.padding': '[top=30,left=12,bottom=12,right=12]',
+        'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+        // ELK (0.12, layered, direction DOWN with INCLUDE_CHILDREN) applies a compound node's minimum size
+        // transposed: (height, width) here gives the width asked for.
+        'elk.nodeSize.minimum': `(60,${Math.ceil(headerW)})`,
+      },
+      children: [],
+      edges: [],
+    };
+    containers.set(g.id, box);
+    root.children!.push(box);
+  }
+  for (const u of v.units.values()) containers.get(u.parent ?? '')!.children!.push({ id: u.id, width: u.w, height: u.h });
+  for (const e of v.edges) {
+    const edge: ElkExtendedEdge = { id: e.id, sources: [e.from], targets: [e.to] };
+    if (e.label) edge.labels = [{ id: `${e.id}l`, text: e.label, width: Math.ceil(textWidth(e.label, FONT_EDGE)) + 8, height: 14 }];
+    containers.get(e.parent ?? '')!.edges!.push(edge);
+  }
+  return { graph: root, units: v.units.size };
+}
+
+// ---- a laid-out drawing ----
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface DrawnEdge {
+  id: string;
+  from: string;
+  to: string;
+  points: { x: number; y: number }[];
+  label?: { text: string } & Box;
+  edges: GEdge[];
+}
+
+export interface Drawing {
+  width: number;
+  height: number;
+  units: (Unit & Box)[];
+  groups: (Box & { group: GGroup })[];
+  edges: DrawnEdge[];
+  ms: number;
+}
+
+/** Reads ELK's result (absolute coordinates: json.shapeCoords/edgeCoords ROOT). */
+export function toDrawing(v: VisibleGraph, laid: ElkNode, ms: number): Drawing {
+  const boxes = new Map<string, Box>();
+  const edgesOut = new Map<string, ElkExtendedEdge>();
+  const walk = (n: ElkNode) => {
+    for (const c of n.children ?? []) {
+      boxes.set(c.id, { x: c.x ?? 0, y: c.y ?? 0, w: c.width ?? 0, h: c.height ?? 0 });
+      walk(c);
+    }
+    for (const e of n.edges ?? []) edgesOut.set(e.id, e as ElkExtendedEdge);
+  };
+  walk(laid);
+  const units = [...v.units.values()].map((u) => ({ ...u, ...(boxes.get(u.id) ?? { x: 0, y: 0, w: u.w, h: u.h }) }));
+  const groups = v.open.map((g) => ({ group: g, ...(boxes.get(g.id) ?? { x: 0, y: 0, w: 0, h: 0 }) }));
+  const edges: DrawnEdge[] = v.edges.map((e) => {
+    const out = edgesOut.get(e.id);
+    const points: { x: number; y: number }[] = [];
+    for (const s of out?.sections ?? []) {
+      if (points.length === 0) points.push(s.startPoint);
+      points.push(...(s.bendPoints ?? []), s.endPoint);
+    }
+    const l = out?.labels?.[0];
+    return {
+      id: e.id,
+      from: e.from,
+      to: e.to,
+      points,
+      edges: e.edges,
+      label: l && e.label ? { text: e.label, x: l.x ?? 0, y: l.y ?? 0, w: l.width ?? 0, h: l.height ?? 0 } : undefined,
+    };
+  });
+  return { width: laid.width ?? 0, height: laid.height ?? 0, units, groups, edges, ms };
+}
