@@ -19,6 +19,8 @@ export interface MatmulVariant {
   TM: number;
   /** vec4 column groups per invocation (vec4ab only; otherwise 1): an invocation computes TM × 4·VN outputs. */
   VN?: number;
+  /** M and N are whole multiples of the workgroup's tile: no index clamps, no output guards. */
+  exact?: boolean;
   WX: number;
   WY: number;
 }
@@ -37,7 +39,11 @@ export function chooseMatmul(g: MatmulGeometry, cpuLike: boolean): MatmulVariant
   // SwiftShader, measured with bench/matmul.bench.test.ts and the bench suite's raw kernel sweep: with vec4
   // A and B, 8 rows × 16 columns per invocation in 4×4 workgroups (A loads reused across 4 column groups)
   // ~1.7× the 8 × 4 tile; otherwise 8 rows × 4 columns in 8×4 workgroups.
-  if (cpuLike) return name === 'vec4ab' ? { name, TM: 8, VN: 4, WX: 4, WY: 4 } : { name, TM: 8, WX: 8, WY: 4 };
+  if (cpuLike) {
+    if (name !== 'vec4ab') return { name, TM: 8, WX: 8, WY: 4 };
+    const v: MatmulVariant = { name, TM: 8, VN: 4, WX: 4, WY: 4 };
+    return { ...v, exact: g.M % (v.TM * v.WY) === 0 && g.N % (4 * v.VN! * v.WX) === 0 };
+  }
   return { name, TM: 4, WX: 16, WY: 16 };
 }
 
@@ -120,6 +126,7 @@ export function generateMatmulWGSL(k: MatmulKernel, batchRank: number, v: Matmul
   const rows = Array.from({ length: v.TM }, (_, i) => i);
   const cols = [0, 1, 2, 3];
   const VN = vecA ? (v.VN ?? 1) : 1;
+  const exact = vecA && v.exact === true;
   const groups = Array.from({ length: VN }, (_, j) => j);
   /** Accumulator of row i, vec4 column group j (named registers: SwiftShader keeps private arrays in memory). */
   const acc = (i: number, j: number) => (VN === 1 ? `acc${i}` : `acc${i}_${j}`);
@@ -159,9 +166,10 @@ export function generateMatmulWGSL(k: MatmulKernel, batchRank: number, v: Matmul
     ...batchLines.map((l) => `  ${l}`),
     `  let row = (wid.y * ${v.WY}u + lid.y) * ${v.TM}u;`,
     `  let col = (wid.x * ${v.WX}u + lid.x) * ${4 * VN}u;`,
-    ...rows.map((i) => `  let aRow${i} = aBase + i32(min(row + ${i}u, M - 1u)) * ${I(6)};`),
+    `  let am = ${I(6)};`,
+    ...rows.map((i) => (exact ? `  let aRow${i} = aBase + i32(row + ${i}u) * am;` : `  let aRow${i} = aBase + i32(min(row + ${i}u, M - 1u)) * am;`)),
     ...(vecB
-      ? groups.map((j) => `  let bc${j} = min(col + ${4 * j}u, N - 4u);`)
+      ? groups.map((j) => (exact ? `  let bc${j} = col + ${4 * j}u;` : `  let bc${j} = min(col + ${4 * j}u, N - 4u);`))
       : cols.map((j) => `  let bc${j} = min(col + ${j}u, N - 1u);`)),
     `  let bk = ${I(8)};`, // loop-invariant: read once
     ...rows.flatMap((i) => groups.map((j) => `  var ${acc(i, j)} = vec4<${T}>(${zero});`)),
@@ -185,12 +193,13 @@ export function generateMatmulWGSL(k: MatmulKernel, batchRank: number, v: Matmul
         ]),
     '  let outBase = wid.z * M * N;',
     ...rows.flatMap((i) => [
-      `  if (row + ${i}u < M) {`,
+      exact ? '  {' : `  if (row + ${i}u < M) {`,
       ...groups.flatMap((g) =>
         cols.map((j) => {
           const c = 4 * g + j;
           const value = epi ? toStorage(`wg_epilogue(${acc(i, g)}[${j}], row + ${i}u, col + ${c}u)`, outDtype) : `${acc(i, g)}[${j}]`;
-          return `    if (col + ${c}u < N) { out[outBase + (row + ${i}u) * N + col + ${c}u] = ${value}; }`;
+          const store = `out[outBase + (row + ${i}u) * N + col + ${c}u] = ${value};`;
+          return exact ? `    ${store}` : `    if (col + ${c}u < N) { ${store} }`;
         }),
       ),
       '  }',

@@ -28,12 +28,25 @@ describe('matMul variants', () => {
     ['transposeB aligned', 12, 8, 16, { tB: true }],
     ['int32 aligned', 8, 8, 8, { dtype: 'int32' }],
     ['one row 1x64x4', 1, 64, 4, {}],
+    // Whole tiles (M a multiple of 32, N of 64 on SwiftShader): the exact variant, no clamps or guards.
+    ['whole tiles 64x20x128', 64, 20, 128, {}],
+    ['whole tiles batched [2] 32x8x64, epilogue-free', 32, 8, 64, { batch: [2] }],
+    ['whole tiles transposeB 32x12x64', 32, 12, 64, { tB: true }],
   ];
   test.each(cases)('%s', async (_name, m, k, n, opts) => {
     const g = await product('webgpu', m, k, n, opts);
     const c = await product('cpu', m, k, n, opts);
     expect(g.shape).toEqual(c.shape);
     g.data.forEach((v, i) => expect(Math.abs(v - c.data[i])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(c.data[i]))));
+  });
+
+  test('whole tiles pick the exact variant on SwiftShader (and only then)', async () => {
+    const gpu = gpuBackend();
+    await product('webgpu', 64, 20, 128);
+    const cpuLike = gpu.acquired.adapterInfo.isFallbackAdapter || gpu.acquired.adapterInfo.architecture === 'swiftshader';
+    expect(gpu.lastMatmulVariant?.exact === true).toBe(cpuLike);
+    await product('webgpu', 48, 20, 128);
+    expect(gpu.lastMatmulVariant?.exact ?? false).toBe(false);
   });
 
   test('the selection point picks vec4ab for aligned float32 and reg for unaligned', async () => {

@@ -259,7 +259,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     // A forced variant applies only where its alignment needs hold (vec4ab ⊂ vec4b ⊂ reg).
     const rank = { reg: 0, vec4b: 1, vec4ab: 2 } as const;
     const variant = forced && rank[forced.name] <= rank[chosen.name] ? forced : chosen;
-    const key = `${variant.name}:${variant.TM}x${variant.VN ?? 1}:${variant.WX}x${variant.WY}:${g.batchShape.length}`;
+    const key = `${variant.name}:${variant.TM}x${variant.VN ?? 1}${variant.exact ? ':exact' : ''}:${variant.WX}x${variant.WY}:${g.batchShape.length}`;
     const p = this.pipelineFor(k, key, () => generateMatmulWGSL(k, g.batchShape.length, variant));
     this.lastMatmulVariant = variant;
     // Epilogue inputs are read at output positions: their strides relative to [batch…, M, N].
