@@ -122,10 +122,19 @@ export function App() {
         emitted = await editor.current!.emit();
       } catch (e) {
         view.errors.push({ name: 'Error', message: String(e), stack: '', phase: 'compile' });
+        view.lines.push({ level: 'error', text: `The snippet could not be compiled: ${e instanceof Error ? e.message : String(e)}` });
         view.state = 'failed';
         publish();
         return view;
       }
+      const failed = (e: unknown): RunView => {
+        // The engine itself could not be loaded (network, a missing wgflow.js): say so; the next Run retries.
+        view.errors.push({ name: 'Error', message: String(e), stack: '', phase: 'load' });
+        view.lines.push({ level: 'error', text: `The run could not start: ${e instanceof Error ? e.message : String(e)}` });
+        view.state = 'failed';
+        publish();
+        return view;
+      };
       const result = await runner.run(
         emitted.js,
         m,
@@ -147,7 +156,8 @@ export function App() {
           onBackend: setBackend,
         },
         { optimizations: passes, compareWith: compareWith?.rawProfile },
-      );
+      ).catch((e: unknown) => e as Error);
+      if (result instanceof Error) return failed(result);
       view.rawProfile = result.record?.profile;
       if (result.record) result.record = normalizeRecord(result.record, result.lineOffset, emitted.map);
       if (result.comparison) result.comparison = normalizeComparison(result.comparison, result.lineOffset, emitted.map);

@@ -68,8 +68,20 @@ export interface Emitted {
 }
 
 /** Emits the snippet model's JavaScript (and source map) with the TypeScript worker. */
+/** The TypeScript worker client; the language service registers lazily (on first use of the language). */
+async function typeScriptWorker(): Promise<Awaited<ReturnType<typeof tsLang.getTypeScriptWorker>>> {
+  for (let waited = 0; ; waited += 100) {
+    try {
+      return await tsLang.getTypeScriptWorker();
+    } catch (e) {
+      if (waited >= 15_000) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 export async function emit(model: monaco.editor.ITextModel): Promise<Emitted> {
-  const getWorker = await tsLang.getTypeScriptWorker();
+  const getWorker = await typeScriptWorker();
   const worker = await getWorker(model.uri);
   const out = await worker.getEmitOutput(model.uri.toString());
   const jsFile = out.outputFiles.find((f) => f.name.endsWith('.js'));
