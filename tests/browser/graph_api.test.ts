@@ -781,3 +781,74 @@ describe("withMode('graph') with dispose, tidy and scope", () => {
     expect({ tensors: m.tensors, bytesInUse: m.bytesInUse }).toEqual({ tensors: base.tensors, bytesInUse: base.bytesInUse });
   });
 });
+
+describe('wg.function calls without copies (executeInto)', () => {
+  const f = (x: wg.Tensor) => wg.exp(x.mul(0.5)).add(x);
+  const ref = (v: number) => Math.exp(v * 0.5) + v;
+  /** Equal to the float64 reference within float32 rounding (exp is within a few ulp). */
+  const close = (got: ArrayLike<number>, want: number[]) => {
+    expect(got.length).toBe(want.length);
+    want.forEach((w, i) => expect(Math.abs(got[i] - w), `element ${i}: ${got[i]} vs ${w}`).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(w))));
+  };
+
+  test('a contiguous input is read in place; a view (offset, strides) is copied: both give the right values', async () => {
+    const fn = wg.function(f);
+    try {
+      await wg.scope(async () => {
+        const base = wg.tensor(Array.from({ length: 24 }, (_, i) => i / 8 - 1), [4, 6]);
+        const whole = await fn(base).data();
+        const sliced = wg.slice(base, [1, 0], [2, 6]); // offset 6: bound through a copy
+        const part = await fn(sliced).data();
+        const transposed = wg.transpose(base); // strided: copied contiguous first
+        const t = await fn(transposed).data();
+        const host = await base.data();
+        close(whole, Array.from(host, ref));
+        close(part, Array.from(host.slice(6, 18), ref));
+        const tHost = Array.from({ length: 24 }, (_, k) => host[(k % 4) * 6 + Math.floor(k / 4)]);
+        close(t, tHost.map(ref));
+      });
+    } finally {
+      fn.dispose();
+    }
+  });
+
+  test('results own their buffers: a later call does not change an earlier result, and the input is untouched', async () => {
+    const fn = wg.function(f);
+    try {
+      await wg.scope(async () => {
+        const a = wg.tensor([1, 2, 3, 4]);
+        const b = wg.tensor([-1, -2, -3, -4]);
+        const ya = fn(a);
+        const yb = fn(b); // same plan, before ya is read
+        close(await ya.data(), [1, 2, 3, 4].map(ref));
+        close(await yb.data(), [-1, -2, -3, -4].map(ref));
+        expect(Array.from(await a.data())).toEqual([1, 2, 3, 4]);
+      });
+    } finally {
+      fn.dispose();
+    }
+  });
+});
+
+describe('wg.function inside a recording', () => {
+  test("withMode('graph'): traced once per signature (traceCount, getGraph), inlined into the lazy graph", async () => {
+    const fn = wg.function((x: wg.Tensor) => x.mul(2).add(1));
+    try {
+      const got = await wg.withMode('graph', () =>
+        wg.scope(async () => {
+          const a = await fn(wg.tensor([1, 2, 3])).data();
+          const b = await fn(wg.tensor([4, 5, 6])).data(); // same signature: no new trace
+          const c = await fn(wg.tensor([[1, 2]])).data(); // new shape: a second trace
+          return [Array.from(a), Array.from(b), Array.from(c)];
+        }),
+      );
+      expect(got).toEqual([[3, 5, 7], [9, 11, 13], [3, 5]]);
+      expect(fn.traceCount).toBe(2);
+      const probe = wg.tensor([0, 0, 0]);
+      expect(fn.getGraph(probe).nodes.map((n) => n.op)).toEqual(['placeholder', 'mul', 'add']);
+      probe.dispose();
+    } finally {
+      fn.dispose();
+    }
+  });
+});
