@@ -33,6 +33,9 @@ export interface WebGPUTuning extends CodegenOptions {
   vec4: boolean;
   /** Geometry of vec4 elementwise kernels (elementsPerThread counts vec4 steps). */
   vec4Codegen: CodegenOptions;
+  /** Launches of at most this many vec4 steps use `vec4SmallCodegen` (a big workgroup would idle mostly). */
+  smallVec4Steps: number;
+  vec4SmallCodegen: CodegenOptions;
   /** Fewest workgroups an elementwise launch is spread over (when it has that many workgroups of work). */
   minWorkgroups: number;
   /** Forces a matmul variant (benchmarks compare variants with it); the selection point decides otherwise. */
@@ -121,6 +124,8 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       maxBatch: 64,
       vec4: true,
       vec4Codegen: cpuLike ? { workgroupSize: 256, elementsPerThread: 16 } : { workgroupSize: 64, elementsPerThread: 1 },
+      smallVec4Steps: cpuLike ? 1024 : 0,
+      vec4SmallCodegen: { workgroupSize: 16, elementsPerThread: 4 },
       minWorkgroups: cpuLike ? 8 : 1,
       maxWorkgroupsPerDim: l.maxComputeWorkgroupsPerDimension,
       profileTimestamps: true,
@@ -204,7 +209,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       this.vectorizable(k) &&
       launch.inputs.every((v, i) => k.inputs[i].layout === 'scalar' || v.offset % 4 === 0);
     const p = vec4
-      ? this.pipelineFor(k, 'vec4', () => generateVec4WGSL(k, this.tuning.vec4Codegen))
+      ? this.vec4Pipeline(k, size / 4 <= this.tuning.smallVec4Steps ? this.tuning.vec4SmallCodegen : this.tuning.vec4Codegen)
       : this.pipelineFor(k, '', () => generateWGSL(k, this.tuning));
     const ulayout = this.uniformLayouts.get(k) ?? this.uniformLayouts.set(k, uniformLayout(k)).get(k)!;
     this.encode(
@@ -279,6 +284,11 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     const g = scanGeometry(v.shape, v.strides, v.offset, launch.axes![0]);
     const p = this.pipelineFor(k, String(g.other.shape.length), () => generateScanWGSL(k, g.other.shape.length));
     this.encode(p, (arena, at) => packScanUniforms(g, arena, at), [v.handle.buffer], launch.out.buffer, gridFor(g.rows, p.spec, this.tuning.maxWorkgroupsPerDim));
+  }
+
+  /** The vec4 pipeline of a kernel for one geometry (SwiftShader runs every invocation of a workgroup). */
+  private vec4Pipeline(k: ElementwiseKernel, cg: CodegenOptions): CachedPipeline {
+    return this.pipelineFor(k, `vec4:${cg.workgroupSize}:${cg.elementsPerThread}`, () => generateVec4WGSL(k, cg));
   }
 
   /** canVectorize walks the expression: once per Kernel object, not once per dispatch. */
