@@ -1,48 +1,27 @@
-// The WebGPU backend: batches eager dispatches into one command encoder, pools buffers, and reads back.
+// The WebGPU backend: batches eager dispatches into one command encoder, pools buffers, prepares graph
+// programs, profiles, and reads back. Kernel families are in families.ts, bind groups in bind_groups.ts.
 import { type DType, storageArray } from '../../core/dtype';
-import { broadcastStrides } from '../../core/shape';
 import { DeviceLostError, LimitError, WgError } from '../../core/errors';
-import type { ElementwiseKernel, Kernel, Launch, MatmulKernel, ReduceKernel, ScanKernel } from '../../ir/kernel';
 import { kernelIdOf, profiling, type KernelMeta, type ProfileCollector } from '../../core/profile';
-import { DTYPE_OF_ARRAY, launchMeta, transferMeta } from '../meta';
-import { GpuProfiler } from './profiler';
-import { generateWGSL, gridFor, type CodegenOptions, type ShaderModuleSpec } from '../../shaders/codegen';
-import { canVectorize, generateVec4WGSL } from '../../shaders/vec4';
-import { packUniforms, uniformLayout, type UniformLayout } from '../../shaders/layout';
-import { chooseMatmul, generateMatmulWGSL, matmulGrid, packMatmulUniforms, type MatmulVariant } from '../../shaders/matmul';
-import {
-  generateReduceWGSL, packReduceUniforms, planReduce, reduceGeometry, reduceGeometryOf, type ReduceGeometry, type ReducePlan,
-} from '../../shaders/reduce';
-import { generateScanWGSL, packScanUniforms, scanGeometry } from '../../shaders/scan';
-import { splitReduce } from '../../ir/reduce_split';
+import type { Kernel, Launch } from '../../ir/kernel';
+import type { ShaderModuleSpec } from '../../shaders/codegen';
+import type { MatmulVariant } from '../../shaders/matmul';
 import type { Backend, BackendLimits, MemoryStats, ReadRequest, StorageArray } from '../backend';
+import { DTYPE_OF_ARRAY, launchMeta, transferMeta } from '../meta';
+import { BindGroups, type BoundDispatch } from './bind_groups';
 import type { AcquiredDevice } from './device';
+import { KernelLaunchers } from './families';
 import { PipelineCache, type CachedPipeline } from './pipelines';
 import { BufferPool, type PooledBuffer } from './pool';
+import { GpuProfiler } from './profiler';
+import { defaultTuning, type WebGPUTuning } from './tuning';
+
+export type { WebGPUTuning } from './tuning';
 
 export interface GpuStorage extends PooledBuffer {
   owner: WebGPUBackend;
 }
 
-export interface WebGPUTuning extends CodegenOptions {
-  /** Dispatches recorded before the batch is submitted without waiting for a readback. */
-  maxBatch: number;
-  /** Override of maxComputeWorkgroupsPerDimension (tests use a small one to exercise 2-D grids). */
-  maxWorkgroupsPerDim: number;
-  /** vec4 elementwise kernels where the launch allows them (benchmarks and tests switch it off). */
-  vec4: boolean;
-  /** Geometry of vec4 elementwise kernels (elementsPerThread counts vec4 steps). */
-  vec4Codegen: CodegenOptions;
-  /** Launches of at most this many vec4 steps use `vec4SmallCodegen` (a big workgroup would idle mostly). */
-  smallVec4Steps: number;
-  vec4SmallCodegen: CodegenOptions;
-  /** Fewest workgroups an elementwise launch is spread over (when it has that many workgroups of work). */
-  minWorkgroups: number;
-  /** Forces a matmul variant (benchmarks compare variants with it); the selection point decides otherwise. */
-  matmulVariant?: MatmulVariant;
-  /** Profiles use timestamp queries when the device has them (tests switch this off for the CPU-timed path). */
-  profileTimestamps: boolean;
-}
 
 interface CapturedDispatch {
   p: CachedPipeline;
@@ -56,20 +35,16 @@ interface CapturedDispatch {
 
 export interface GpuProgram {
   backend: WebGPUBackend;
-  dispatches: {
+  dispatches: (BoundDispatch & {
     pipeline: GPUComputePipeline;
-    bindGroup: GPUBindGroup;
     grid: [number, number, number];
+    /** Where its uniform block sits in the program's uniform buffer (a dynamic offset). */
+    uniformOffset: number;
     /** For profiles: the cached pipeline (WGSL), what the launch computes, and compile time not yet reported. */
     p: CachedPipeline;
     meta?: KernelMeta;
     compile: { ms: number; compiled: boolean };
-    /** What the bind group binds (inputs, then the output) and its uniform block, for rebinding. */
-    buffers: GPUBuffer[];
-    uniformAt: { offset: number; size: number };
-    /** Bind groups made for rebound buffers (pooled buffers come back, so a few cover most calls). */
-    rebound?: Map<string, GPUBindGroup>;
-  }[];
+  })[];
   uniform: GPUBuffer;
   temps: GpuStorage[];
 }
@@ -102,10 +77,11 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   private flushScheduled = false;
   private uniformAlign: number;
   private preparedKernels = new WeakMap<Kernel, Map<string, CachedPipeline>>();
-  private uniformLayouts = new WeakMap<Kernel, UniformLayout>();
   /** The variant the matmul selection point picked last (reported by the benchmark). */
   lastMatmulVariant: MatmulVariant | undefined;
-  private readonly cpuLike: boolean;
+  readonly cpuLike: boolean;
+  private readonly launchers = new KernelLaunchers(this);
+  private readonly bindGroups: BindGroups;
 
   constructor(readonly acquired: AcquiredDevice, onLost: (b: WebGPUBackend, reason: string) => void) {
     const device = (this.device = acquired.device);
@@ -114,24 +90,11 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       l.maxStorageBufferBindingSize <= l.maxBufferSize
         ? { maxStorageBytes: l.maxStorageBufferBindingSize, maxStorageLimitName: 'maxStorageBufferBindingSize' }
         : { maxStorageBytes: l.maxBufferSize, maxStorageLimitName: 'maxBufferSize' };
-    // SwiftShader pays per invocation and per workgroup: several elements per thread and big workgroups win
-    // there (bench/fused_vs_handwritten swept 64–256 invocations × 4–32 vec4 steps); real GPUs prefer one
-    // element per invocation.
     const cpuLike = (this.cpuLike = acquired.adapterInfo.isFallbackAdapter || acquired.adapterInfo.architecture === 'swiftshader');
-    this.tuning = {
-      workgroupSize: 64,
-      elementsPerThread: cpuLike ? 8 : 1,
-      maxBatch: 64,
-      vec4: true,
-      vec4Codegen: cpuLike ? { workgroupSize: 256, elementsPerThread: 16 } : { workgroupSize: 64, elementsPerThread: 1 },
-      smallVec4Steps: cpuLike ? 1024 : 0,
-      vec4SmallCodegen: { workgroupSize: 16, elementsPerThread: 4 },
-      minWorkgroups: cpuLike ? 8 : 1,
-      maxWorkgroupsPerDim: l.maxComputeWorkgroupsPerDimension,
-      profileTimestamps: true,
-    };
+    this.tuning = defaultTuning(cpuLike, l.maxComputeWorkgroupsPerDimension);
     this.uniformAlign = l.minUniformBufferOffsetAlignment;
     this.pipelines = new PipelineCache(device);
+    this.bindGroups = new BindGroups(device);
     // Keep up to a quarter of the largest buffer (at least 64 MiB) pooled; beyond that, free for real.
     const storageUsage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     this.pool = new BufferPool(device, storageUsage, Math.max(64 << 20, l.maxBufferSize / 4));
@@ -171,6 +134,12 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     return s;
   }
 
+  /** A temporary whose commands are recorded: back to the pool, or kept by the program being prepared. */
+  dropTemp(s: GpuStorage): void {
+    if (this.captureTemps) this.captureTemps.push(s);
+    else this.release(s);
+  }
+
   release(h: GpuStorage): void {
     if (h.owner !== this || this.lostReason !== undefined) return;
     this.pool.release(h);
@@ -189,119 +158,20 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     if (size === 0) return;
     switch (k.kind) {
       case 'elementwise':
-        return this.runElementwise(k, launch, size);
+        return this.launchers.elementwise(k, launch, size);
       case 'reduce':
-        return this.runReduce(k, launch);
+        return this.launchers.reduce(k, launch);
       case 'matmul':
-        return this.runMatmul(k, launch);
+        return this.launchers.matmul(k, launch);
       case 'scan':
-        return this.runScan(k, launch);
+        return this.launchers.scan(k, launch);
       default:
         return k satisfies never;
     }
   }
 
-  private runElementwise(k: ElementwiseKernel, launch: Launch<GpuStorage>, size: number): void {
-    // Four elements per step when every read and the write are 16-byte aligned contiguous runs.
-    const vec4 =
-      this.tuning.vec4 &&
-      size % 4 === 0 &&
-      this.vectorizable(k) &&
-      launch.inputs.every((v, i) => k.inputs[i].layout === 'scalar' || v.offset % 4 === 0);
-    const p = vec4
-      ? this.vec4Pipeline(k, size / 4 <= this.tuning.smallVec4Steps ? this.tuning.vec4SmallCodegen : this.tuning.vec4Codegen)
-      : this.pipelineFor(k, '', () => generateWGSL(k, this.tuning));
-    const ulayout = this.uniformLayouts.get(k) ?? this.uniformLayouts.set(k, uniformLayout(k)).get(k)!;
-    this.encode(
-      p,
-      (arena, at) => (packUniforms(launch, ulayout, arena, at), ulayout.vec4s * 16),
-      launch.inputs.map((v) => v.handle.buffer),
-      launch.out.buffer,
-      gridFor(size, p.spec, this.tuning.maxWorkgroupsPerDim, this.tuning.minWorkgroups),
-    );
-  }
-
-  private runReduce(k: ReduceKernel, launch: Launch<GpuStorage>): void {
-    const g = reduceGeometryOf(launch);
-    const plan = planReduce(k.op, g.R, this.cpuLike, g.outputs);
-    const inputs = launch.inputs.map((v) => v.handle.buffer);
-    const passes: { kernel: ReduceKernel; geom: ReduceGeometry; plan: ReducePlan; inputs: GPUBuffer[]; out: GPUBuffer; params: number[] }[] = [];
-    let partials: GpuStorage | undefined;
-    if (plan.chunks > 1) {
-      // Two passes: chunk partials into a temporary buffer, then reduce the partials of each output.
-      const [first, second] = splitReduce(k);
-      partials = this.alloc(g.outputs * plan.chunks * 4);
-      const pg = reduceGeometry([g.outputs, plan.chunks], [{ strides: [plan.chunks, 1], offset: 0 }], [1]);
-      passes.push({ kernel: first, geom: g, plan, inputs, out: partials.buffer, params: launch.params });
-      passes.push({ kernel: second, geom: pg, plan: planReduce(k.op, plan.chunks, this.cpuLike, g.outputs), inputs: [partials.buffer], out: launch.out.buffer, params: launch.params });
-    } else {
-      passes.push({ kernel: k, geom: g, plan, inputs, out: launch.out.buffer, params: launch.params });
-    }
-    for (const ps of passes) {
-      const kr = ps.geom.keptShape.length;
-      const rr = ps.geom.redShape.length;
-      const key = `${ps.plan.strategy}:${ps.plan.workgroupSize}:${ps.plan.chunks > 1}:${kr}:${rr}`;
-      const p = this.pipelineFor(ps.kernel, key, () => generateReduceWGSL(ps.kernel, kr, rr, ps.plan));
-      const groups = ps.geom.outputs * ps.plan.chunks;
-      const grid =
-        ps.plan.strategy === 'thread'
-          ? gridFor(groups, p.spec, this.tuning.maxWorkgroupsPerDim)
-          : gridFor(groups, { workgroupSize: [1, 1, 1], elementsPerThread: 1 }, this.tuning.maxWorkgroupsPerDim);
-      this.encode(p, (arena, at) => packReduceUniforms(ps.kernel, ps.geom, ps.plan, ps.params, arena, at), ps.inputs, ps.out, grid);
-    }
-    // Recorded commands keep their order, so the temporary can return to the pool right away; a prepared
-    // program keeps it instead (it runs again later).
-    if (partials) {
-      if (this.captureTemps) this.captureTemps.push(partials);
-      else this.release(partials);
-    }
-  }
-
-  private runMatmul(k: MatmulKernel, launch: Launch<GpuStorage>): void {
-    const g = launch.matmul!;
-    const forced = this.tuning.matmulVariant;
-    const chosen = chooseMatmul(g, this.cpuLike);
-    // A forced variant applies only where its alignment needs hold (vec4ab ⊂ vec4b ⊂ reg).
-    const rank = { reg: 0, vec4b: 1, vec4ab: 2 } as const;
-    const variant = forced && rank[forced.name] <= rank[chosen.name] ? forced : chosen;
-    const key = `${variant.name}:${variant.TM}x${variant.VN ?? 1}${variant.exact ? ':exact' : ''}:${variant.WX}x${variant.WY}:${g.batchShape.length}`;
-    const p = this.pipelineFor(k, key, () => generateMatmulWGSL(k, g.batchShape.length, variant));
-    this.lastMatmulVariant = variant;
-    // Epilogue inputs are read at output positions: their strides relative to [batch…, M, N].
-    const extras = launch.inputs.slice(2).map((v) => ({ offset: v.offset, strides: broadcastStrides(v.shape, v.strides, launch.outShape) }));
-    const params = launch.params.map((value, i) => ({ value, dtype: k.params![i] }));
-    this.encode(
-      p,
-      (arena, at) => packMatmulUniforms(g, arena, at, extras, params),
-      launch.inputs.map((x) => x.handle.buffer),
-      launch.out.buffer,
-      matmulGrid(g, variant),
-    );
-  }
-
-  private runScan(k: ScanKernel, launch: Launch<GpuStorage>): void {
-    const v = launch.inputs[0];
-    const g = scanGeometry(v.shape, v.strides, v.offset, launch.axes![0]);
-    const p = this.pipelineFor(k, String(g.other.shape.length), () => generateScanWGSL(k, g.other.shape.length));
-    this.encode(p, (arena, at) => packScanUniforms(g, arena, at), [v.handle.buffer], launch.out.buffer, gridFor(g.rows, p.spec, this.tuning.maxWorkgroupsPerDim));
-  }
-
-  /** The vec4 pipeline of a kernel for one geometry (SwiftShader runs every invocation of a workgroup). */
-  private vec4Pipeline(k: ElementwiseKernel, cg: CodegenOptions): CachedPipeline {
-    return this.pipelineFor(k, `vec4:${cg.workgroupSize}:${cg.elementsPerThread}`, () => generateVec4WGSL(k, cg));
-  }
-
-  /** canVectorize walks the expression: once per Kernel object, not once per dispatch. */
-  private vectorizable(k: ElementwiseKernel): boolean {
-    let v = this.vec4Kernels.get(k);
-    if (v === undefined) this.vec4Kernels.set(k, (v = canVectorize(k)));
-    return v;
-  }
-
-  private vec4Kernels = new WeakMap<ElementwiseKernel, boolean>();
-
   /** Codegen + pipeline per Kernel object and variant (the eager runtime reuses Kernel objects). */
-  private pipelineFor(k: Kernel, variant: string, generate: () => ShaderModuleSpec): CachedPipeline {
+  pipelineFor(k: Kernel, variant: string, generate: () => ShaderModuleSpec): CachedPipeline {
     let byVariant = this.preparedKernels.get(k);
     if (!byVariant) this.preparedKernels.set(k, (byVariant = new Map()));
     let p = byVariant.get(variant);
@@ -391,7 +261,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   }
 
   /** Records one dispatch: its uniforms go to the batch's arena, its bind group names the buffers. */
-  private encode(
+  encode(
     p: CachedPipeline,
     writeUniforms: (arena: Uint32Array, atWord: number) => number,
     inputs: GPUBuffer[],
@@ -416,7 +286,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     const at = this.arenaUsed;
     const ubytes = writeUniforms(this.arenaCpu, at / 4);
     this.arenaUsed = Math.ceil((at + ubytes) / this.uniformAlign) * this.uniformAlign;
-    const bindGroup = this.bindGroupFor(p.layout, this.arena, ubytes, inputs, out);
+    const bindGroup = this.bindGroups.cached(p.layout, this.arena, ubytes, [...inputs, out]);
     if (prof) {
       const compile = { ms: this.compileMs, compiled: this.compiledNow };
       this.compileMs = 0;
@@ -462,16 +332,20 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       if (this.batched > 0) this.flush();
       this.device.queue.writeBuffer(uniform, 0, data);
       const dispatches = steps.map((st, i) => {
-        const bindGroup = this.makeBindGroup(st.p.layout, uniform, st.uniforms.byteLength, st.inputs, st.out);
+        const buffers = [...st.inputs, st.out];
+        const uniformBytes = st.uniforms.byteLength;
         return {
           pipeline: st.p.pipeline,
-          bindGroup,
+          layout: st.p.layout,
+          bindGroup: this.bindGroups.make(st.p.layout, uniform, uniformBytes, buffers),
+          buffers,
+          uniform,
+          uniformBytes,
+          uniformOffset: offsets[i],
           grid: st.grid,
           p: st.p,
           meta: st.meta,
           compile: st.compile,
-          buffers: [...st.inputs, st.out],
-          uniformAt: { offset: offsets[i], size: st.uniforms.byteLength },
         };
       });
       return { backend: this, dispatches, uniform, temps };
@@ -490,12 +364,12 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     this.checkAlive();
     if (p.dispatches.length === 0) return;
     const swap = rebind && rebind.size > 0 ? new Map([...rebind].map(([a, b]) => [a.buffer, b.buffer])) : undefined;
-    const groupOf = (d: GpuProgram['dispatches'][number]) => (swap ? this.reboundGroup(p, d, swap) : d.bindGroup);
+    const groupOf = (d: GpuProgram['dispatches'][number]) => this.bindGroups.rebound(d, swap);
     const prof = this.profiler();
     if (prof) {
       for (const d of p.dispatches) {
         // A program's compile time is reported once, with its first profiled run.
-        this.encodeProfiled(prof, d.p, groupOf(d), d.uniformAt.offset, d.grid, d.meta, d.compile, performance.now());
+        this.encodeProfiled(prof, d.p, groupOf(d), d.uniformOffset, d.grid, d.meta, d.compile, performance.now());
         d.compile = { ms: 0, compiled: false };
       }
       this.batched++;
@@ -505,65 +379,12 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     const pass = this.computePass();
     for (const d of p.dispatches) {
       pass.setPipeline(d.pipeline);
-      pass.setBindGroup(0, groupOf(d), [d.uniformAt.offset]);
+      pass.setBindGroup(0, groupOf(d), [d.uniformOffset]);
       pass.dispatchWorkgroups(d.grid[0], d.grid[1], d.grid[2]);
     }
     this.dispatches += p.dispatches.length;
     this.batched++;
     this.scheduleFlush();
-  }
-
-  private bufferIds = new WeakMap<GPUBuffer, number>();
-  private nextBufferId = 0;
-  private bufferId(b: GPUBuffer): number {
-    let id = this.bufferIds.get(b);
-    if (id === undefined) this.bufferIds.set(b, (id = this.nextBufferId++));
-    return id;
-  }
-
-  /** A bind group over these buffers; its uniform block (`uniformBytes` at a dynamic offset) is chosen per dispatch. */
-  private makeBindGroup(layout: GPUBindGroupLayout, uniform: GPUBuffer, uniformBytes: number, inputs: GPUBuffer[], out: GPUBuffer): GPUBindGroup {
-    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform, offset: 0, size: uniformBytes } }];
-    inputs.forEach((buffer, k) => entries.push({ binding: k + 1, resource: { buffer } }));
-    entries.push({ binding: inputs.length + 1, resource: { buffer: out } });
-    return this.device.createBindGroup({ layout, entries });
-  }
-
-  /**
-   * Eager dispatches' bind groups, cached by layout, uniform size and buffers: pooled buffers come back, so a
-   * loop of ops mostly finds its bind groups made (creating one is a large share of a tiny op's cost).
-   */
-  private bindGroups = new Map<string, GPUBindGroup>();
-  private layoutIds = new WeakMap<GPUBindGroupLayout, number>();
-  private bindGroupFor(layout: GPUBindGroupLayout, uniform: GPUBuffer, uniformBytes: number, inputs: GPUBuffer[], out: GPUBuffer): GPUBindGroup {
-    let lid = this.layoutIds.get(layout);
-    if (lid === undefined) this.layoutIds.set(layout, (lid = this.nextBufferId++));
-    let key = `${lid}:${uniformBytes}`;
-    for (const b of inputs) key += `,${this.bufferId(b)}`;
-    key += `>${this.bufferId(out)}`;
-    let g = this.bindGroups.get(key);
-    if (!g) {
-      // Bounded: entries of buffers since destroyed are never looked up again; a full cache starts over.
-      if (this.bindGroups.size >= 4096) this.bindGroups.clear();
-      g = this.makeBindGroup(layout, uniform, uniformBytes, inputs, out);
-      this.bindGroups.set(key, g);
-    }
-    return g;
-  }
-
-  /** The dispatch's bind group with `swap` applied (cached per dispatch by the buffers it ends up binding). */
-  private reboundGroup(p: GpuProgram, d: GpuProgram['dispatches'][number], swap: Map<GPUBuffer, GPUBuffer>): GPUBindGroup {
-    if (!d.buffers.some((b) => swap.has(b))) return d.bindGroup;
-    const buffers = d.buffers.map((b) => swap.get(b) ?? b);
-    const key = buffers.map((b) => this.bufferId(b)).join(',');
-    d.rebound ??= new Map();
-    let g = d.rebound.get(key);
-    if (!g) {
-      g = this.makeBindGroup(d.p.layout, p.uniform, d.uniformAt.size, buffers.slice(0, -1), buffers[buffers.length - 1]);
-      if (d.rebound.size >= 8) d.rebound.delete(d.rebound.keys().next().value!);
-      d.rebound.set(key, g);
-    }
-    return g;
   }
 
   /** Frees a program's own buffers (its uniforms and two-pass temporaries). */

@@ -1,0 +1,132 @@
+// Kernel families on the WebGPU backend: how each kind of launch becomes dispatches — pipeline variant,
+// uniforms and grid (elementwise scalar or vec4, reductions in one or two passes, matmul variants, scans).
+// The backend owns pipelines, encoding and buffers; these only choose and describe.
+import { broadcastStrides } from '../../core/shape';
+import type { ElementwiseKernel, Kernel, Launch, MatmulKernel, ReduceKernel, ScanKernel } from '../../ir/kernel';
+import { splitReduce } from '../../ir/reduce_split';
+import { generateWGSL, gridFor, type CodegenOptions, type ShaderModuleSpec } from '../../shaders/codegen';
+import { packUniforms, uniformLayout, type UniformLayout } from '../../shaders/layout';
+import { chooseMatmul, generateMatmulWGSL, matmulGrid, packMatmulUniforms, type MatmulVariant } from '../../shaders/matmul';
+import {
+  generateReduceWGSL, packReduceUniforms, planReduce, reduceGeometry, reduceGeometryOf, type ReduceGeometry, type ReducePlan,
+} from '../../shaders/reduce';
+import { generateScanWGSL, packScanUniforms, scanGeometry } from '../../shaders/scan';
+import { canVectorize, generateVec4WGSL } from '../../shaders/vec4';
+import type { CachedPipeline } from './pipelines';
+import type { WebGPUTuning } from './tuning';
+import type { GpuStorage } from './webgpu_backend';
+
+/** What the launchers need from the backend. */
+export interface LaunchHost {
+  readonly tuning: WebGPUTuning;
+  /** A CPU-emulated adapter (SwiftShader): the selection points pick shapes for it. */
+  readonly cpuLike: boolean;
+  lastMatmulVariant: MatmulVariant | undefined;
+  /** Codegen + pipeline, once per Kernel object and variant. */
+  pipelineFor(k: Kernel, variant: string, generate: () => ShaderModuleSpec): CachedPipeline;
+  /** Records one dispatch (or keeps it, while a program is being prepared). */
+  encode(p: CachedPipeline, writeUniforms: (arena: Uint32Array, atWord: number) => number, inputs: GPUBuffer[], out: GPUBuffer, grid: [number, number, number]): void;
+  alloc(bytes: number): GpuStorage;
+  /** A temporary whose commands are recorded: back to the pool, or kept by the program being prepared. */
+  dropTemp(s: GpuStorage): void;
+}
+
+export class KernelLaunchers {
+  private uniformLayouts = new WeakMap<Kernel, UniformLayout>();
+  private vec4Kernels = new WeakMap<ElementwiseKernel, boolean>();
+
+  constructor(private readonly host: LaunchHost) {}
+
+  elementwise(k: ElementwiseKernel, launch: Launch<GpuStorage>, size: number): void {
+    // Four elements per step when every read and the write are 16-byte aligned contiguous runs.
+    const vec4 =
+      this.host.tuning.vec4 &&
+      size % 4 === 0 &&
+      this.vectorizable(k) &&
+      launch.inputs.every((v, i) => k.inputs[i].layout === 'scalar' || v.offset % 4 === 0);
+    const p = vec4
+      ? this.vec4Pipeline(k, size / 4 <= this.host.tuning.smallVec4Steps ? this.host.tuning.vec4SmallCodegen : this.host.tuning.vec4Codegen)
+      : this.host.pipelineFor(k, '', () => generateWGSL(k, this.host.tuning));
+    const ulayout = this.uniformLayouts.get(k) ?? this.uniformLayouts.set(k, uniformLayout(k)).get(k)!;
+    this.host.encode(
+      p,
+      (arena, at) => (packUniforms(launch, ulayout, arena, at), ulayout.vec4s * 16),
+      launch.inputs.map((v) => v.handle.buffer),
+      launch.out.buffer,
+      gridFor(size, p.spec, this.host.tuning.maxWorkgroupsPerDim, this.host.tuning.minWorkgroups),
+    );
+  }
+
+  reduce(k: ReduceKernel, launch: Launch<GpuStorage>): void {
+    const g = reduceGeometryOf(launch);
+    const plan = planReduce(k.op, g.R, this.host.cpuLike, g.outputs);
+    const inputs = launch.inputs.map((v) => v.handle.buffer);
+    const passes: { kernel: ReduceKernel; geom: ReduceGeometry; plan: ReducePlan; inputs: GPUBuffer[]; out: GPUBuffer; params: number[] }[] = [];
+    let partials: GpuStorage | undefined;
+    if (plan.chunks > 1) {
+      // Two passes: chunk partials into a temporary buffer, then reduce the partials of each output.
+      const [first, second] = splitReduce(k);
+      partials = this.host.alloc(g.outputs * plan.chunks * 4);
+      const pg = reduceGeometry([g.outputs, plan.chunks], [{ strides: [plan.chunks, 1], offset: 0 }], [1]);
+      passes.push({ kernel: first, geom: g, plan, inputs, out: partials.buffer, params: launch.params });
+      passes.push({ kernel: second, geom: pg, plan: planReduce(k.op, plan.chunks, this.host.cpuLike, g.outputs), inputs: [partials.buffer], out: launch.out.buffer, params: launch.params });
+    } else {
+      passes.push({ kernel: k, geom: g, plan, inputs, out: launch.out.buffer, params: launch.params });
+    }
+    for (const ps of passes) {
+      const kr = ps.geom.keptShape.length;
+      const rr = ps.geom.redShape.length;
+      const key = `${ps.plan.strategy}:${ps.plan.workgroupSize}:${ps.plan.chunks > 1}:${kr}:${rr}`;
+      const p = this.host.pipelineFor(ps.kernel, key, () => generateReduceWGSL(ps.kernel, kr, rr, ps.plan));
+      const groups = ps.geom.outputs * ps.plan.chunks;
+      const grid =
+        ps.plan.strategy === 'thread'
+          ? gridFor(groups, p.spec, this.host.tuning.maxWorkgroupsPerDim)
+          : gridFor(groups, { workgroupSize: [1, 1, 1], elementsPerThread: 1 }, this.host.tuning.maxWorkgroupsPerDim);
+      this.host.encode(p, (arena, at) => packReduceUniforms(ps.kernel, ps.geom, ps.plan, ps.params, arena, at), ps.inputs, ps.out, grid);
+    }
+    // Recorded commands keep their order: the temporary can go as soon as its commands are recorded.
+    if (partials) this.host.dropTemp(partials);
+  }
+
+  matmul(k: MatmulKernel, launch: Launch<GpuStorage>): void {
+    const g = launch.matmul!;
+    const forced = this.host.tuning.matmulVariant;
+    const chosen = chooseMatmul(g, this.host.cpuLike);
+    // A forced variant applies only where its alignment needs hold (vec4ab ⊂ vec4b ⊂ reg).
+    const rank = { reg: 0, vec4b: 1, vec4ab: 2 } as const;
+    const variant = forced && rank[forced.name] <= rank[chosen.name] ? forced : chosen;
+    const key = `${variant.name}:${variant.TM}x${variant.VN ?? 1}${variant.exact ? ':exact' : ''}:${variant.WX}x${variant.WY}:${g.batchShape.length}`;
+    const p = this.host.pipelineFor(k, key, () => generateMatmulWGSL(k, g.batchShape.length, variant));
+    this.host.lastMatmulVariant = variant;
+    // Epilogue inputs are read at output positions: their strides relative to [batch…, M, N].
+    const extras = launch.inputs.slice(2).map((v) => ({ offset: v.offset, strides: broadcastStrides(v.shape, v.strides, launch.outShape) }));
+    const params = launch.params.map((value, i) => ({ value, dtype: k.params![i] }));
+    this.host.encode(
+      p,
+      (arena, at) => packMatmulUniforms(g, arena, at, extras, params),
+      launch.inputs.map((x) => x.handle.buffer),
+      launch.out.buffer,
+      matmulGrid(g, variant),
+    );
+  }
+
+  scan(k: ScanKernel, launch: Launch<GpuStorage>): void {
+    const v = launch.inputs[0];
+    const g = scanGeometry(v.shape, v.strides, v.offset, launch.axes![0]);
+    const p = this.host.pipelineFor(k, String(g.other.shape.length), () => generateScanWGSL(k, g.other.shape.length));
+    this.host.encode(p, (arena, at) => packScanUniforms(g, arena, at), [v.handle.buffer], launch.out.buffer, gridFor(g.rows, p.spec, this.host.tuning.maxWorkgroupsPerDim));
+  }
+
+  /** The vec4 pipeline of a kernel for one geometry (SwiftShader runs every invocation of a workgroup). */
+  private vec4Pipeline(k: ElementwiseKernel, cg: CodegenOptions): CachedPipeline {
+    return this.host.pipelineFor(k, `vec4:${cg.workgroupSize}:${cg.elementsPerThread}`, () => generateVec4WGSL(k, cg));
+  }
+
+  /** canVectorize walks the expression: once per Kernel object, not once per dispatch. */
+  private vectorizable(k: ElementwiseKernel): boolean {
+    let v = this.vec4Kernels.get(k);
+    if (v === undefined) this.vec4Kernels.set(k, (v = canVectorize(k)));
+    return v;
+  }
+}
