@@ -55,8 +55,11 @@ test('fused chain vs hand-written WGSL (1M elements)', async () => {
   await sess.run(y, { x }, { typedArrays: true });
   const compiled = sess.compiledFor([[y.graph!.node, 0]], new Map([[0, [N]]]));
   const fused = async () => {
-    for (let r = 0; r < REPS; r++) compiled.backend.enqueue(compiled.program);
-    compiled.backend.flush();
+    // A single-device plan is one part: one prepared program.
+    const [part] = compiled.steps;
+    const backend = compiled.backends.get('webgpu')!;
+    for (let r = 0; r < REPS; r++) backend.enqueue(part.program);
+    backend.flush();
     await device.queue.onSubmittedWorkDone();
   };
   // jax-js jit: REPS calls queued, then one wait for all of them.

@@ -27,7 +27,7 @@ export type { DType, TypedArray } from './core/dtype';
 export type { BackendInfo } from './eager/runtime';
 export {
   WgError, ShapeError, DTypeError, DisposedError, ScopeError, GraphModeError, LimitError, DeviceLostError,
-  ShaderError, SerializationError,
+  DeviceError, ShaderError, SerializationError,
 } from './core/errors';
 export type { SourceLocation } from './core/errors';
 export { tidy, scope, keep } from './eager/scope';
@@ -42,9 +42,11 @@ export * from './api/linalg';
 export * from './api/movement';
 export * from './api/nn';
 export * from './api/state';
+export { device, setDefaultDevice, getDefaultDevice, setBackend, getBackend, to } from './api/devices';
+export type { DeviceSpec } from './api/devices';
 export { Graph } from './graph/graph';
 import './graph/serialize';
-export type { GraphJSON } from './graph/serialize';
+export type { GraphJSON, LoadOptions } from './graph/serialize';
 export { Session } from './graph/session';
 export { tfFunction as function } from './graph/function';
 export type { WgFunction } from './graph/function';

@@ -5,7 +5,8 @@ import { recordable } from '../graph/record';
 import { DTypeError, ShapeError } from '../core/errors';
 import { checkInt, contiguousStrides, describe, fmtShape, normalizeAxes, normalizeAxis, sizeOf } from '../core/shape';
 import { Tensor } from '../core/tensor';
-import { allocate, checkFits, deviceOf, launch, materialize, view } from '../eager/dispatch';
+import { allocate, checkFits, launch, materialize, view } from '../eager/dispatch';
+import { placeOp } from '../eager/devices';
 import { runtime } from '../eager/runtime';
 import { runGenerator } from '../eager/dispatch';
 import { type Expr, cast, coord, lit, load, prim } from '../ir/expr';
@@ -137,7 +138,7 @@ function concat$impl(tensors: Tensor[], axis = 0): Tensor {
   });
   const outShape = [...first.shape];
   outShape[a] = ts.reduce((s, t) => s + t.shape[a], 0);
-  const device = deviceOf(op, ts);
+  const device = placeOp(op, ts, outShape);
   const backend = runtime.backend(device, op);
   const out = new Tensor(outShape, first.dtype, allocate(backend, op, outShape, first.dtype), device);
   const outStrides = contiguousStrides(outShape);
@@ -349,7 +350,7 @@ function gather$impl(x: Tensor, indices: Tensor | number[], axis = 0): Tensor {
     const idxView = view(idx, outShape, idxStrides);
     try {
       return launch({
-        op, device: deviceOf(op, [t, idx]), tensors: [t, idxView], loaded: [true, false], outShape, outDtype: t.dtype,
+        op, tensors: [t, idxView], loaded: [true, false], outShape, outDtype: t.dtype,
         key: `gather:${t.rank}:${ir}:${a}`,
         build: ([, iv], p) => {
           const i = prim('min', prim('max', cast(iv, 'int32'), lit(0, 'int32')), p(n - 1, 'int32'));

@@ -7,6 +7,7 @@ import { recordable } from '../graph/record';
 import { printEager } from '../graph/print';
 import { cast } from '../ir/expr';
 import { tensorArg } from './args';
+import { withDevice } from '../eager/devices';
 import { add } from './ops';
 import { tensor, type TensorValues } from './creation';
 
@@ -57,7 +58,9 @@ function assignImpl(v: Tensor, value: Tensor | number | boolean): Tensor {
 }
 
 function assignAddImpl(v: Tensor, value: Tensor | number): Tensor {
-  const sum = add(v, value);
+  // The sum is computed where the variable lives, like the assign (not by the mixed-input rule).
+  const target = tensorArg(v, 'assignAdd', 'variable');
+  const sum = withDevice(target.device, () => add(target, value));
   try {
     return assignImpl(v, sum);
   } finally {

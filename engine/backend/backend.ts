@@ -23,11 +23,25 @@ export interface BackendLimits {
   maxStorageLimitName: string;
 }
 
+/** One copy between devices: `count` elements of `dtype` from element `offset` of `src`. */
+export interface TransferItem {
+  src: unknown;
+  dtype: DType;
+  offset: number;
+  count: number;
+  /** Write into this storage of the receiving device (a plan's buffer) instead of a new one. */
+  into?: unknown;
+  /** The graph nodes that needed the copy (profiles attribute it to them). */
+  nodes?: number[];
+}
+
 export interface ReadRequest<H = unknown> {
   handle: H;
   dtype: DType;
   offset: number;
   count: number;
+  /** The graph nodes the read serves (profiles attribute it to them). */
+  nodes?: number[];
 }
 
 export interface Backend<H = unknown, P = unknown> {
@@ -40,10 +54,10 @@ export interface Backend<H = unknown, P = unknown> {
   release(h: H): void;
   /** Enqueues a kernel; it runs before any later read. */
   run(launch: Launch<H>): void;
-  /** Reads `count` elements of `dtype` starting at element `offset`, contiguous. */
-  read(h: H, dtype: DType, offset: number, count: number): Promise<StorageArray>;
+  /** Reads `count` elements of `dtype` starting at element `offset`, contiguous (`label`: its profile entry's name). */
+  read(h: H, dtype: DType, offset: number, count: number, label?: string): Promise<StorageArray>;
   /** Reads several ranges with one submission. */
-  readMany(reads: ReadRequest<H>[]): Promise<StorageArray[]>;
+  readMany(reads: ReadRequest<H>[], label?: string): Promise<StorageArray[]>;
   /** Overwrites a storage's contents, ordered after all work enqueued so far. */
   write(h: H, data: StorageArray): void;
   /** Copies `count` elements from one storage to another, in order with kernels. */
@@ -55,5 +69,16 @@ export interface Backend<H = unknown, P = unknown> {
   releaseProgram(program: P): void;
   /** Submits pending work without waiting. */
   flush(): void;
+  /**
+   * For each item, a storage on this device (`into`, or a new one) holding `count` elements of `dtype` copied from another device's storage
+   * (from element `offset`). The copy is ordered after all work enqueued so far on both devices and before
+   * any later work on this one: devices are streams, and a transfer is a dependency between them (a
+   * WebGPU → CPU copy completes asynchronously; CPU work that needs it waits, other CPU work does not).
+   */
+  receive(from: Backend, items: TransferItem[]): H[];
+  /** The values now, if they can be had synchronously (CPU storage with no pending work on it). */
+  readNow?(h: H, dtype: DType, offset: number, count: number): StorageArray | undefined;
+  /** Resolves once every piece of work enqueued so far has been handed to the device (and its inputs arrived). */
+  settled(): Promise<void>;
   memory(): MemoryStats;
 }

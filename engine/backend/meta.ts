@@ -24,6 +24,6 @@ export const DTYPE_OF_ARRAY = (a: ArrayBufferView): string =>
   a instanceof Int32Array ? 'int32' : a instanceof Uint32Array ? 'uint32' : 'float32';
 
 /** A host ↔ device copy as a profile entry. */
-export function transferMeta(name: string, count: number, dtype: string, read: boolean): KernelMeta {
-  return { name, kind: 'transfer', shape: [count], dtype, bytesRead: read ? count * 4 : 0, bytesWritten: read ? 0 : count * 4 };
+export function transferMeta(name: string, count: number, dtype: string, read: boolean, nodes?: number[]): KernelMeta {
+  return { name, kind: 'transfer', shape: [count], dtype, bytesRead: read ? count * 4 : 0, bytesWritten: read ? 0 : count * 4, ...(nodes ? { nodes } : {}) };
 }

@@ -43,6 +43,8 @@ export class GraphModeError extends WgError {}
 export class LimitError extends WgError {}
 /** The WebGPU device was lost; tensors that lived on it are gone. */
 export class DeviceLostError extends WgError {}
+/** An unknown device name, or a device that is not available here. */
+export class DeviceError extends WgError {}
 /** A generated shader failed to compile or validate (an engine bug: the message carries the WGSL). */
 export class ShaderError extends WgError {}
 export class SerializationError extends WgError {}

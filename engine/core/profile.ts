@@ -109,6 +109,12 @@ export interface ProfiledDevice {
 /** Node → source resolution installed by the graph executor while it enqueues a plan. */
 export type NodeSources = (node: number) => ProfileSource | undefined;
 
+/** A snapshot of what kernels are attributed to (see ProfileCollector.context). */
+export interface ProfileContext {
+  nodeSources: NodeSources | undefined;
+  ops: ProfileCollector['ops'];
+}
+
 export class ProfileCollector {
   readonly kernels: ProfileKernel[] = [];
   readonly t0 = performance.now();
@@ -144,6 +150,24 @@ export class ProfileCollector {
   }
 
   /** Adds a kernel entry; returns it so the backend can fill in its times later. */
+  /** Where kernels added now are attributed (the op being run, the plan's nodes): for work that runs later. */
+  context(): ProfileContext {
+    return { nodeSources: this.nodeSources, ops: [...this.ops] };
+  }
+
+  /** Runs `fn` with kernels attributed as they were when `at` was taken (a deferred CPU kernel). */
+  within<T>(at: ProfileContext, fn: () => T): T {
+    const saved = this.context();
+    this.nodeSources = at.nodeSources;
+    this.ops.splice(0, this.ops.length, ...at.ops);
+    try {
+      return fn();
+    } finally {
+      this.nodeSources = saved.nodeSources;
+      this.ops.splice(0, this.ops.length, ...saved.ops);
+    }
+  }
+
   add(meta: KernelMeta, device: string, extra: Partial<ProfileKernel> & { kernelId: string }): ProfileKernel {
     const k: ProfileKernel = {
       name: meta.name,

@@ -69,7 +69,7 @@ export class Tensor {
     readonly dtype: DType,
     /** null for tensors with no elements (nothing is allocated) and for graph tensors. */
     storage: Storage | null,
-    readonly device: DeviceName,
+    private readonly placedOn: DeviceName,
     strides?: readonly number[],
     readonly offset = 0,
     /** Set for graph tensors: the node output this tensor stands for (shape dims may be -1: unknown). */
@@ -81,6 +81,14 @@ export class Tensor {
     this.storageRef = storage;
     if (storage) storage.refs++;
     runtime?.created(this);
+  }
+
+  /**
+   * The device that holds the tensor ('webgpu' or 'cpu'): its storage's device; for a tensor without
+   * storage (empty, or a graph tensor not computed yet), where it was made.
+   */
+  get device(): DeviceName {
+    return this.storageRef?.owner.name ?? this.placedOn;
   }
 
   /** The device memory behind the tensor (null: empty, or a graph tensor not computed yet). */

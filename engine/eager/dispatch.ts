@@ -9,6 +9,7 @@ import { type Expr, cast, input, param, usesPrim } from '../ir/expr';
 import type { ElementwiseKernel, InputLayout, Launch } from '../ir/kernel';
 import type { Generator } from '../ops/creation';
 import { ELEMENTWISE, type ElementwiseOp, resolveTypes } from '../ops/elementwise';
+import { onDevice, placeOp } from './devices';
 import { runtime } from './runtime';
 
 /** A bare JavaScript number or boolean standing in for a scalar operand. */
@@ -29,18 +30,6 @@ export function checkOperand(x: unknown, op: string, i: number): Operand {
   }
   if (typeof x === 'number' || typeof x === 'boolean') return x;
   throw new DTypeError(`${op}: argument ${i + 1} must be a Tensor or a number, got ${describeArg(x)}`, { op });
-}
-
-/** Device an op runs on: its tensors' device (all must agree for now), else the default device. */
-export function deviceOf(op: string, tensors: Tensor[]): DeviceName {
-  const d = tensors[0]?.device ?? runtime.defaultDevice;
-  const other = tensors.find((t) => t.device !== d);
-  if (other) {
-    throw new ShapeError(`${op}: operands live on different devices (${d} and ${other.device}); move one with t.to(device)`, {
-      op,
-    });
-  }
-  return d;
 }
 
 export function allocate(backend: Backend, op: string, shape: readonly number[], dtype: DType): Storage | null {
@@ -75,7 +64,8 @@ export type AddParam = (value: number, dtype: DType) => Expr;
 
 export interface LaunchSpec {
   op: string;
-  device: DeviceName;
+  /** Set when the op fixes its device (a copy stays where its tensor is); else the placement rule decides. */
+  device?: DeviceName;
   /** Operands in binding order. Each is an `input` leaf for `build`, or only `load`ed when `loaded[i]`. */
   tensors: Tensor[];
   loaded?: boolean[];
@@ -94,7 +84,17 @@ export interface LaunchSpec {
  * without recompiling). Kernels are cached by structure so the backend reuses their pipelines.
  */
 export function launch(spec: LaunchSpec): Tensor {
-  const { op, device, tensors, outShape, outDtype } = spec;
+  const device = placeOp(spec.op, spec.tensors, spec.outShape, spec.into ? spec.into.tensor.device : spec.device);
+  const placed = onDevice(spec.op, spec.tensors, device);
+  try {
+    return launchOn(spec, device, placed.tensors);
+  } finally {
+    placed.release();
+  }
+}
+
+function launchOn(spec: LaunchSpec, device: DeviceName, tensors: Tensor[]): Tensor {
+  const { op, outShape, outDtype } = spec;
   const backend = runtime.backend(device, op);
   const storage = spec.into ? spec.into.tensor.storage : allocate(backend, op, outShape, outDtype);
   const layouts = tensors.map((t, i) => (spec.loaded?.[i] ? 'loaded' : layoutOf(t, outShape)));
@@ -184,12 +184,11 @@ export function runElementwise(op: ElementwiseOp, args: unknown[], attrs: Record
   if (op === 'cast') checkCastTarget(attrs.dtype);
   const outDtype = op === 'cast' ? (attrs.dtype as DType) : r.out;
   const outShape = broadcastShapes(op, operands.map((x) => (x instanceof Tensor ? x.shape : [])));
-  const device = deviceOf(op, tensors);
   // Structure key: which operands are tensors or scalars, in order (sub(2, x) is not sub(x, 2)).
   const kinds = operands.map((x, i) => `${x instanceof Tensor ? 'T' : 'S'}${dtypes[i]}`).join(',');
   const key = `${op}|${kinds}|${op === 'cast' ? attrs.dtype : ''}`;
   return launch({
-    op, device, tensors, outShape, outDtype, key,
+    op, tensors, outShape, outDtype, key,
     build: (leaves, addParam) => {
       let t = 0;
       const xs = operands.map((x, i) => {
@@ -208,7 +207,7 @@ function checkCastTarget(d: unknown): void {
 }
 
 /** Runs a generator (fill, range, eye, random…) into a new tensor of `shape`. */
-export function runGenerator(gen: Generator, shape: readonly number[], device = runtime.defaultDevice, op = gen.name): Tensor {
+export function runGenerator(gen: Generator, shape: readonly number[], device?: DeviceName, op = gen.name): Tensor {
   const key = `gen:${gen.name}|${gen.dtype}`;
   return launch({
     op, device, tensors: [], outShape: shape, outDtype: gen.dtype, key,
@@ -225,8 +224,9 @@ export function upload(
   values: Float32Array | Int32Array | Uint32Array,
   shape: readonly number[],
   dtype: DType,
-  device: DeviceName = runtime.defaultDevice,
+  pinned?: DeviceName,
 ): Tensor {
+  const device = placeOp(op, [], shape, pinned);
   const backend = runtime.backend(device, op);
   if (values.length === 0) return new Tensor(shape, dtype, null, device);
   // Reuses the size check of allocate() without allocating twice.

@@ -8,7 +8,8 @@ import { type Expr, cast, param } from '../ir/expr';
 import { fillGen } from '../ops/creation';
 import type { Launch, MatmulGeometry, MatmulKernel, ReduceKernel, ScanKernel } from '../ir/kernel';
 import { REDUCE, type ReduceDef, type ReduceOpName, reduceEpilogueInput, reducePrologue } from '../ops/reduce';
-import { type AddParam, allocate, deviceOf, launch, runElementwise, runGenerator, runOrDispose } from './dispatch';
+import { type AddParam, allocate, launch, runElementwise, runGenerator, runOrDispose } from './dispatch';
+import { withPlaced } from './devices';
 import { runtime } from './runtime';
 
 const reduceKernels = new Map<string, ReduceKernel>();
@@ -23,7 +24,7 @@ export function runReduce(op: ReduceOpName, x: Tensor, axes: number[]): Tensor {
   // softmaxStats writes two values (maximum, log Σ exp) per output: a trailing dimension of 2.
   const outShape = def.combine === 'softmaxstats' ? [...kept, 2] : kept;
   const R = axes.reduce((p, a) => p * x.shape[a], 1);
-  const device = deviceOf(op, [x]);
+  return withPlaced(op, [x], outShape, (device, [x]) => {
   const backend = runtime.backend(device, op);
   const storage = allocate(backend, op, outShape, types.out);
   const out = new Tensor(outShape, types.out, storage, device);
@@ -58,6 +59,7 @@ export function runReduce(op: ReduceOpName, x: Tensor, axes: number[]): Tensor {
     if (!x.storage) backend.release(input.handle);
   }
   return out;
+  });
 }
 
 const matmulKernels = new Map<DType, MatmulKernel>();
@@ -107,7 +109,7 @@ export function runMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB:
       if (cb !== b) cb.dispose();
     }
   }
-  const device = deviceOf(op, [a, b]);
+  return withPlaced(op, [a, b], outShape, (device, [a, b]) => {
   const backend = runtime.backend(device, op);
   const storage = allocate(backend, op, outShape, dtype);
   const out = new Tensor(outShape, dtype, storage, device);
@@ -143,6 +145,7 @@ export function runMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB:
     matmul: g,
   }, out);
   return out;
+  });
 }
 
 function runZeros(shape: number[], dtype: DType, device: DeviceName): Tensor {
@@ -154,7 +157,7 @@ const scanKernels = new Map<string, ScanKernel>();
 export function runScan(op: 'cumsum' | 'cumprod', x: Tensor, axis: number, exclusive: boolean, reverse: boolean): Tensor {
   x.assertUsable(op);
   if (x.dtype === 'bool') throw new DTypeError(`${op} expects a numeric tensor, got bool`, { op, dtypes: ['bool'], shapes: [[...x.shape]] });
-  const device = deviceOf(op, [x]);
+  return withPlaced(op, [x], x.shape, (device, [x]) => {
   const backend = runtime.backend(device, op);
   const storage = allocate(backend, op, x.shape, x.dtype);
   const out = new Tensor(x.shape, x.dtype, storage, device);
@@ -174,6 +177,7 @@ export function runScan(op: 'cumsum' | 'cumprod', x: Tensor, axis: number, exclu
     axes: [axis],
   }, out);
   return out;
+  });
 }
 
 /**
@@ -191,5 +195,5 @@ export function runExpr(
 ): Tensor {
   tensors.forEach((t) => t.assertUsable(op));
   const shape = outShape ?? broadcastShapes(op, tensors.map((t) => t.shape));
-  return launch({ op, device: deviceOf(op, tensors), tensors, loaded, outShape: shape, outDtype, key: `expr:${op}:${key}`, build });
+  return launch({ op, tensors, loaded, outShape: shape, outDtype, key: `expr:${op}:${key}`, build });
 }

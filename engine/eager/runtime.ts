@@ -68,12 +68,12 @@ class Runtime {
    * While a graph is planned, ops run against a recording backend: their launches are kept, not run
    * (see graph/recorder.ts). Everything above the backend — validation, dtypes, views — is the same code.
    */
-  recorder: Backend | undefined;
+  recorder: { on(device: DeviceName, op: string): Backend } | undefined;
   /** Reads a graph tensor: computes a lazy one (withMode('graph')), or explains how to fetch it. */
   graphRead: ((t: Tensor) => Promise<TypedArray>) | undefined;
 
   backend(device: DeviceName, op: string): Backend {
-    if (this.recorder) return this.recorder;
+    if (this.recorder) return this.recorder.on(device, op);
     if (device === 'cpu') return this.cpu;
     const g = this.gpu;
     if (!g || g.lostReason !== undefined) {

@@ -4,12 +4,15 @@ import { formatLocation } from '../core/errors';
 import { kernelToString } from '../ir/kernel';
 import { generateWGSL } from '../shaders/codegen';
 import type { Graph } from './graph';
-import type { PassReport } from './passes/index';
-import type { CompiledPlan } from './plan';
+import { snapshotOf, type PassReport } from './passes/index';
+import type { CompiledPlan } from './executor';
 
 export interface PlanKernel {
   name: string;
+  /** The kernel family, or 'transfer' for a copy between devices. */
   kind: string;
+  /** The device that runs it ('webgpu' | 'cpu'; a transfer: the receiving device). */
+  device: string;
   /** The graph nodes (by name) the kernel computes; a fused kernel lists all of them. */
   nodes: string[];
   /** Source lines of those nodes, where known. */
@@ -28,13 +31,15 @@ export interface PlanInfo {
 export function explainPlan(g: Graph, c: CompiledPlan): PlanInfo {
   const kernels = c.launches.map((l): PlanKernel => {
     const nodes = (l.nodes ?? []).map((id) => g.nodes[id]).filter(Boolean);
+    const snap = snapshotOf(l);
     return {
-      name: l.kernel.name,
-      kind: l.kernel.kind,
+      name: snap.name,
+      kind: snap.kind,
+      device: snap.device!,
       nodes: nodes.map((n) => n.name),
       lines: nodes.flatMap((n) => (n.location ? [formatLocation(n.location)] : [])),
       description: kernelToString(l.kernel),
-      wgsl: l.kernel.kind === 'elementwise' ? generateWGSL(l.kernel).code : undefined,
+      wgsl: l.kernel.kind === 'elementwise' && !l.transfer && snap.device === 'webgpu' ? generateWGSL(l.kernel).code : undefined,
     };
   });
   const reports = c.reports.map((r) => ({ ...r }));
@@ -44,7 +49,7 @@ export function explainPlan(g: Graph, c: CompiledPlan): PlanInfo {
     toString: () =>
       [
         `Plan: ${kernels.length} kernels`,
-        ...kernels.map((k, i) => `  #${i} ${k.kind} ${k.name}  [${k.nodes.join(', ')}]`),
+        ...kernels.map((k, i) => `  #${i} ${k.device} ${k.kind} ${k.name}  [${k.nodes.join(', ')}]`),
         'Passes:',
         ...reports.map((r) => `  ${r.pass}: ${r.detail}`),
       ].join('\n'),

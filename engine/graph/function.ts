@@ -6,7 +6,8 @@ import { Tensor } from '../core/tensor';
 import { runtime } from '../eager/runtime';
 import { Graph, builderFor } from './graph';
 import { config, currentMode, type GraphOptions } from './mode';
-import { executeInto } from './plan';
+import { executeInto } from './executor';
+import { currentDevice, withDevice } from '../eager/devices';
 import { enqueuePrint, formatPlain, formatRead } from './print';
 import { activeBuilder, encodeArgs, pushBuilder, popBuilder } from './record';
 import { Session } from './session';
@@ -69,7 +70,9 @@ export function tfFunction<F extends (...args: any[]) => any>(body: F, options: 
   const trace = (args: unknown[], sig: ReturnType<typeof signature>): Trace => {
     const graph = new Graph();
     let k = 0;
-    const placeholders = sig.tensors.map((t, i) => graph.placeholder(t.dtype, [...t.shape], `arg${i}`));
+    // Each argument's placeholder sits on the argument's device (the signature includes it), so the traced
+    // graph places its ops as eager code would.
+    const placeholders = sig.tensors.map((t, i) => withDevice(t.device, () => graph.placeholder(t.dtype, [...t.shape], `arg${i}`)));
     const mapArg = (v: unknown): unknown => {
       if (v instanceof Tensor) return placeholders[k++];
       if (Array.isArray(v)) return v.map(mapArg);
@@ -156,11 +159,12 @@ function run(t: Trace, inputs: Tensor[]): unknown {
   inputs.forEach((x) => x.assertUsable('function'));
   const shapes = new Map(t.inputs.map((node, i) => [node, [...inputs[i].shape]]));
   const c = t.session.compiledFor(t.outputs, shapes);
-  const device = c.plan.device;
+  // Each result lives on the device that computed it.
+  const device = (r: (typeof c.plan.fetches)[number]) => r.slot?.device ?? currentDevice();
   // Results get their own storage, written by the run itself where possible (see executeInto).
   const run = executeInto(c, new Map(t.inputs.map((node, i) => [node, inputs[i]])));
-  const outs = run.fetches.map((storage, i) => new Tensor(c.plan.fetches[i].shape, c.plan.fetches[i].dtype, storage, device));
-  const copyOut = (r: (typeof c.plan.fetches)[number]): Tensor => new Tensor(r.shape, r.dtype, run.copyOut(r), device);
+  const outs = run.fetches.map((storage, i) => new Tensor(c.plan.fetches[i].shape, c.plan.fetches[i].dtype, storage, device(c.plan.fetches[i])));
+  const copyOut = (r: (typeof c.plan.fetches)[number]): Tensor => new Tensor(r.shape, r.dtype, run.copyOut(r), device(r));
   // Prints: their values are copied now and printed, in order, when read back.
   for (const p of c.plan.prints) {
     const parts = p.items.map((item) => {

@@ -52,7 +52,10 @@ export interface GraphNode {
   outputs: NodeOutput[];
   /** How the outputs are returned: one tensor ({$out: 0}), an array, a record… */
   structure: ArgSpec;
+  /** Where the node ran when it was recorded (informational: plans place nodes again, see placement.ts). */
   device: DeviceName;
+  /** The device a wg.device block asked for when the node was recorded (kept by save/load). */
+  requested?: DeviceName;
   location?: SourceLocation;
   /** Effects (print, assign): never removed by pruning or optimisation. */
   sideEffect: boolean;
@@ -246,6 +249,7 @@ import { checkDType } from '../core/dtype';
 import { ShapeError } from '../core/errors';
 import { describe } from '../core/shape';
 import { runtime } from '../eager/runtime';
+import { currentDevice, scopedDevice } from '../eager/devices';
 import { type Builder, type OpEntry, encodeArgs, inferNode, nodeLocation, refsOf, withBuilder } from './record';
 
 declare module './graph' {
@@ -286,21 +290,21 @@ export class GraphBuilder implements Builder {
   record(op: string, entry: OpEntry, args: unknown[]): unknown {
     const location = nodeLocation();
     const spec = encodeArgs(args, (t) => this.refFor(t, op), op);
-    const device = runtime.defaultDevice;
+    const requested = scopedDevice();
     const given = op === 'variable' ? (args[1] as { name?: unknown } | undefined)?.name : undefined;
     const name = this.graph.uniqueName(typeof given === 'string' && given ? given : op);
-    let inferred: { outputs: NodeOutput[]; structure: ArgSpec };
+    let inferred: { outputs: NodeOutput[]; structure: ArgSpec; device?: DeviceName };
     if (op === 'print') inferred = { outputs: [], structure: null };
     else {
       try {
         const isVar = (n: number) => ['variable', 'assign', 'assignAdd'].includes(this.graph.nodes[n].op);
-        inferred = inferNode(entry, spec, (n, o) => ({ ...this.graph.nodes[n].outputs[o], variable: isVar(n) }), device);
+        inferred = inferNode(entry, spec, (n, o) => ({ ...this.graph.nodes[n].outputs[o], variable: isVar(n), device: this.graph.nodes[n].device }));
       } catch (e) {
         if (e instanceof Error) e.message += ` (building graph node "${name}")`;
         throw e;
       }
     }
-    const node = this.graph.addNode({ op, name, args: spec, ...inferred, device, location, sideEffect: entry.sideEffect });
+    const node = this.graph.addNode({ op, name, args: spec, ...inferred, device: inferred.device ?? currentDevice(), ...(requested ? { requested } : {}), location, sideEffect: entry.sideEffect });
     return op === 'print' ? Promise.resolve() : this.graph.resultOf(node);
   }
 }
@@ -341,7 +345,8 @@ Graph.prototype.placeholder = function (this: Graph, dtype: DType, shape: (numbe
     args: [dtype, shape.map((d) => d ?? null), name ?? null],
     outputs: [{ shape: shape.map((d) => d ?? -1), dtype }],
     structure: { $out: 0 },
-    device: runtime.defaultDevice,
+    device: currentDevice(),
+    ...(scopedDevice() ? { requested: scopedDevice() } : {}),
     location: nodeLocation(),
     sideEffect: false,
   });

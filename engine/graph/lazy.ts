@@ -6,9 +6,10 @@ import type { TypedArray } from '../core/dtype';
 import { GraphModeError } from '../core/errors';
 import { Tensor } from '../core/tensor';
 import { runtime } from '../eager/runtime';
+import { currentDevice, scopedDevice, softPlacementOn, withDevice, withSoftPlacement } from '../eager/devices';
 import { Graph, ancestors, copyNodes, type GraphNode } from './graph';
 import { currentMode, type GraphOptions, popMode, pushMode, type Mode } from './mode';
-import { type CompiledPlan, executeInto } from './plan';
+import { type CompiledPlan, executeInto } from './executor';
 import { type Builder, type OpEntry, encodeArgs, inferNode, nodeLocation, OPS, popBuilder, pushBuilder, unrecorded } from './record';
 import type { ArgSpec } from './graph';
 import { Session } from './session';
@@ -45,8 +46,14 @@ export class LazyGraph implements Builder {
     if (t.graph?.graph === this.graph) return { $ref: [t.graph.node, t.graph.output] };
     if (t.graph) throw new GraphModeError(`${op}: a tensor of a Graph was used in withMode('graph') code; fetch it with sess.run`, { op });
     t.assertUsable(op);
-    return { $ref: [this.graph.addCapture(t).id, 0] };
+    // One capture per tensor: every use reads the same plan input (one feed, one copy between devices).
+    let id = this.captures.get(t);
+    if (id === undefined) this.captures.set(t, (id = this.graph.addCapture(t).id));
+    return { $ref: [id, 0] };
   }
+
+  /** The capture node of each eager tensor used in the current graph. */
+  private captures = new Map<Tensor, number>();
 
   record(op: string, entry: OpEntry, args: unknown[]): unknown {
     if (DATA_OPS.has(op) || EAGER_OPS.has(op)) {
@@ -57,8 +64,12 @@ export class LazyGraph implements Builder {
       return unrecorded(() => entry.impl(...args));
     }
     const spec = encodeArgs(args, (t) => this.ref(t, op), op);
-    const inferred = inferNode(entry, spec, (n, o) => this.graph.nodes[n].outputs[o], runtime.defaultDevice);
-    const node = this.graph.addNode({ op, args: spec, ...inferred, device: runtime.defaultDevice, location: nodeLocation(), sideEffect: entry.sideEffect });
+    const inferred = inferNode(entry, spec, (n, o) => ({ ...this.graph.nodes[n].outputs[o], device: this.graph.nodes[n].device }));
+    const requested = scopedDevice();
+    const node = this.graph.addNode({
+      op, args: spec, ...inferred, device: inferred.device ?? currentDevice(), ...(requested ? { requested } : {}),
+      location: nodeLocation(), sideEffect: entry.sideEffect,
+    });
     return this.graph.resultOf(node);
   }
 
@@ -79,7 +90,8 @@ export class LazyGraph implements Builder {
     const feeds: { node: number; tensor: Tensor }[] = [];
     const map = copyNodes(g, sub, ancestors(g, targets.map((t) => t.graph!.node)), (node) => {
       if (node.op !== 'capture') return undefined;
-      const p = sub.placeholder(node.outputs[0].dtype, node.outputs[0].shape);
+      // The data stays where it is: its placeholder is placed on its device (as eager code would compute there).
+      const p = withDevice(node.device, () => sub.placeholder(node.outputs[0].dtype, node.outputs[0].shape));
       feeds.push({ node: p.graph!.node, tensor: (node as GraphNode & { source?: Tensor }).source! });
       return p.graph!.node;
     });
@@ -129,6 +141,8 @@ export class LazyGraph implements Builder {
     const old = this.graph;
     const live = this.livePending();
     const fresh = new Graph('lazy');
+    // Uses after the flush capture afresh (so a loop body has the same structure every time round).
+    this.captures = new Map();
     if (live.length > 0) {
       const map = copyNodes(old, fresh, ancestors(old, live.map((t) => t.graph!.node)), (node) => {
         if (node.op !== 'capture') return undefined;
@@ -179,10 +193,13 @@ export async function withMode<T>(mode: Mode, fn: () => Promise<T> | T, options:
   // An eager block inside a recording one is a barrier: its ops run for real.
   pushBuilder(lazy ?? null);
   try {
-    const result = await fn();
-    // The end of the block is a readback: every live lazy tensor is computed.
-    lazy?.flushSync([]);
-    return result;
+    // softPlacement applies to eager ops of the block and to the graphs it computes.
+    return await withSoftPlacement(Boolean(options.softPlacement ?? softPlacementOn()), async () => {
+      const result = await fn();
+      // The end of the block is a readback: every live lazy tensor is computed.
+      lazy?.flushSync([]);
+      return result;
+    });
   } finally {
     popBuilder(lazy ?? null);
     if (lazy) {

@@ -1,5 +1,6 @@
 // Execution modes: the withMode stack, wg.executingEagerly(), and wg.config switches.
 import { GraphModeError } from '../core/errors';
+import { placementLogging, setPlacementLogging } from '../eager/devices';
 
 export type Mode = 'eager' | 'graph';
 
@@ -34,7 +35,6 @@ interface ModeFrame {
 
 const frames: ModeFrame[] = [];
 let functionsEagerly = false;
-let placementLogging = false;
 
 /** The innermost withMode block, if any. */
 export const currentMode = (): ModeFrame | undefined => frames[frames.length - 1];
@@ -62,9 +62,12 @@ export const config = {
     functionsEagerly = Boolean(on);
   },
   functionsRunEagerly: () => functionsEagerly,
-  /** Logs where every op runs (used by the devices work; recorded now so snippets can call it). */
+  /**
+   * Logs where every op runs, like TensorFlow's set_log_device_placement: each eager op as it runs, each
+   * graph node when its plan is made (console.log, one line each: `wgflow: placed add on webgpu (at …)`).
+   */
   logDevicePlacement(on: boolean): void {
-    placementLogging = Boolean(on);
+    setPlacementLogging(Boolean(on));
   },
-  placementLogged: () => placementLogging,
+  placementLogged: () => placementLogging(),
 };

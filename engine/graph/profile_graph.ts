@@ -2,8 +2,8 @@
 // computes, and the plan as plain data — the graph's nodes, the kernels before and after each pass.
 import type { NodeSources, ProfileSource } from '../core/profile';
 import type { Graph } from './graph';
-import type { LaunchSnapshot, PassReport } from './passes/index';
-import type { CompiledPlan } from './plan';
+import { snapshot, type LaunchSnapshot, type PassReport } from './passes/index';
+import type { CompiledPlan } from './executor';
 import { refsOf } from './record';
 
 /** How a graph was entered: an explicit Session, a wg.function call, or a withMode('graph') readback. */
@@ -23,11 +23,14 @@ export interface GraphRunNode {
   column?: number;
 }
 
-/** A kernel of the plan: its name and kind, and the graph nodes (by name) it computes. */
+/** A kernel of the plan: its name and kind, the graph nodes (by name) it computes, and its device. */
 export interface GraphRunKernel {
   name: string;
+  /** 'transfer' for a copy between devices (then `bytes` says how much it moves). */
   kind: string;
   nodes: string[];
+  device?: string;
+  bytes?: number;
 }
 
 export interface GraphRun {
@@ -53,7 +56,13 @@ export function nodeSourcesOf(g: Graph): NodeSources {
 
 export function describePlan(g: Graph, c: CompiledPlan, entry: GraphEntry): GraphRun {
   const kernels = (ls: LaunchSnapshot[]): GraphRunKernel[] =>
-    ls.map((l) => ({ name: l.name, kind: l.kind, nodes: l.nodes.map((id) => g.nodes[id]?.name ?? `%${id}`) }));
+    ls.map((l) => ({
+      name: l.name,
+      kind: l.kind,
+      nodes: l.nodes.map((id) => g.nodes[id]?.name ?? `%${id}`),
+      ...(l.device ? { device: l.device } : {}),
+      ...(l.bytes !== undefined ? { bytes: l.bytes } : {}),
+    }));
   // Only the nodes the plan needs (a Session's graph may hold many unrelated ones).
   const used = new Set<number>();
   for (const l of c.before) for (const id of l.nodes) used.add(id);
@@ -68,7 +77,8 @@ export function describePlan(g: Graph, c: CompiledPlan, entry: GraphEntry): Grap
       op: n.op,
       inputs: [...new Set([...refsOf(n.args)].map(([m]) => m))],
       outputs: n.outputs.map((o) => ({ shape: [...o.shape], dtype: o.dtype })),
-      device: n.device,
+      // Where this plan runs it (the placement may differ from where it ran when recorded).
+      device: c.plan.devices.get(n.id) ?? n.device,
       sideEffect: n.sideEffect,
       ...(n.location ?? {}),
     }));
@@ -83,6 +93,6 @@ export function describePlan(g: Graph, c: CompiledPlan, entry: GraphEntry): Grap
       ...(r.peakBytes ? { peakBytes: r.peakBytes } : {}),
       ...(r.launches ? { kernels: kernels(r.launches) } : {}),
     })),
-    after: kernels(c.launches.map((l) => ({ name: l.kernel.name, kind: l.kernel.kind, nodes: [...(l.nodes ?? [])] }))),
+    after: kernels(snapshot(c.launches)),
   };
 }

@@ -220,12 +220,12 @@ export function describeResult(result: unknown): { outputs: NodeOutput[]; struct
   return { outputs, structure: walk(result), tensors };
 }
 
-/** The real backend's limits for a device (the recorder enforces the same ones). */
-function limitsOf(device: DeviceName) {
+/** The real backend's limits for a device (the recorder enforces the same ones); throws if it is unavailable. */
+function limitsOf(device: DeviceName, op: string) {
   const saved = runtime.recorder;
   runtime.recorder = undefined;
   try {
-    return runtime.backend(device, 'graph').limits;
+    return runtime.backend(device, op).limits;
   } finally {
     runtime.recorder = saved;
   }
@@ -242,14 +242,22 @@ export function withRecorder<T>(rec: RecordingBackend, fn: () => T): T {
   }
 }
 
-export function newRecorder(device: DeviceName): RecordingBackend {
-  return new RecordingBackend(device, limitsOf(device));
+/** No limits: shape inference does not depend on devices (plans check limits and availability). */
+const UNLIMITED = { maxStorageBytes: Infinity, maxStorageLimitName: 'none' };
+
+/**
+ * A recorder. For shape/dtype inference (`lenient`) devices impose nothing: a node over WebGPU's limits, or
+ * on a device this runtime lacks, is fine to build; the plan decides (an error, or soft placement).
+ */
+export function newRecorder(lenient = false): RecordingBackend {
+  return new RecordingBackend(lenient ? () => UNLIMITED : limitsOf);
 }
 
 /** A stand-in tensor of a given shape/dtype on a recorder (for inference and planning). */
 export function virtualTensor(rec: RecordingBackend, shape: number[], dtype: DType, device: DeviceName): Tensor {
   const n = shape.reduce((p, d) => p * d, 1);
-  const storage = n === 0 ? null : { owner: rec, handle: rec.alloc(n * 4), bytes: n * 4, refs: 0 };
+  const owner = rec.on(device, 'graph');
+  const storage = n === 0 ? null : { owner, handle: owner.alloc(n * 4), bytes: n * 4, refs: 0 };
   return new Tensor(shape, dtype, storage, device);
 }
 
@@ -261,25 +269,25 @@ export function virtualTensor(rec: RecordingBackend, shape: number[], dtype: DTy
 export function inferNode(
   entry: OpEntry,
   spec: ArgSpec[],
-  inputOf: (node: number, output: number) => NodeOutput & { variable?: boolean },
-  device: DeviceName,
-): { outputs: NodeOutput[]; structure: ArgSpec } {
+  inputOf: (node: number, output: number) => NodeOutput & { variable?: boolean; device: DeviceName },
+): { outputs: NodeOutput[]; structure: ArgSpec; device?: DeviceName } {
   const refs = refsOf(spec);
   const unknown = refs.some(([n, o]) => inputOf(n, o).shape.some((d) => d < 0));
   const probes = unknown ? [2, 3] : [0];
-  const results: ({ outputs: NodeOutput[]; structure: ArgSpec } | WgError)[] = probes.map((probe) => {
+  type Inferred = { outputs: NodeOutput[]; structure: ArgSpec; device?: DeviceName };
+  const results: (Inferred | WgError)[] = probes.map((probe) => {
     try {
-      const rec = newRecorder(device);
+      const rec = newRecorder(true);
       return withRecorder(rec, () =>
         tidy(() => {
           const args = decodeArgs(spec, (n, o) => {
             const out = inputOf(n, o);
-            const t = virtualTensor(rec, out.shape.map((d) => (d < 0 ? probe : d)), out.dtype, device);
+            const t = virtualTensor(rec, out.shape.map((d) => (d < 0 ? probe : d)), out.dtype, out.device);
             t.variable = Boolean(out.variable);
             return t;
           });
           const r = describeResult(entry.impl(...args));
-          return { outputs: r.outputs, structure: r.structure };
+          return { outputs: r.outputs, structure: r.structure, device: r.tensors[0]?.device };
         }),
       );
     } catch (e) {
@@ -287,7 +295,7 @@ export function inferNode(
       throw e;
     }
   });
-  const ok = results.filter((r): r is { outputs: NodeOutput[]; structure: ArgSpec } => !(r instanceof WgError));
+  const ok = results.filter((r): r is Inferred => !(r instanceof WgError));
   if (ok.length === 0) throw results[0] as WgError;
   if (ok.length === 1 && probes.length === 1) return ok[0];
   // With unknown dims: keep what both probes agree on; a failed probe leaves every dim unknown.
@@ -296,7 +304,7 @@ export function inferNode(
     dtype: o.dtype,
     shape: o.shape.map((d, k) => (b && b.outputs[i]?.shape[k] === d ? d : -1)),
   }));
-  return { outputs, structure: a.structure };
+  return { outputs, structure: a.structure, device: a.device };
 }
 
 /** The user's source location of a node (a stack capture per node: cheap enough to keep on). */

@@ -6,6 +6,7 @@ import { SerializationError, WgError } from '../core/errors';
 import { Tensor } from '../core/tensor';
 import { Graph, builderFor, type ArgSpec, type GraphNode, type NodeOutput } from './graph';
 import { OPS, decodeArgs, toBase64, withBuilder } from './record';
+import { gpuUnavailable, withDevice } from '../eager/devices';
 
 export const FORMAT = 'wgflow.graph';
 export const VERSION = 1;
@@ -19,7 +20,10 @@ export interface GraphJSON {
     op: string;
     args: ArgSpec[];
     outputs: NodeOutput[];
+    /** Where the node ran when it was built (informational). */
     device: string;
+    /** The device a wg.device block asked for: kept on load unless `clearDevices`. */
+    requested?: 'webgpu' | 'cpu';
     sideEffect: boolean;
     location?: { file: string; line: number; column: number };
   }[];
@@ -52,6 +56,7 @@ export function graphToJSON(g: Graph, captured: Map<number, { data: ArrayLike<nu
       args,
       outputs: n.outputs.map((o) => ({ shape: [...o.shape], dtype: o.dtype })),
       device: n.device,
+      ...(n.requested ? { requested: n.requested } : {}),
       sideEffect: n.sideEffect,
       ...(n.location ? { location: { ...n.location } } : {}),
     };
@@ -122,7 +127,12 @@ function checkArg(s: unknown, where: string, nodeId: number, nodes: GraphJSON['n
   }
 }
 
-export function graphFromJSON(input: unknown): Graph {
+export interface LoadOptions {
+  /** Drop the devices the graph's wg.device blocks asked for: every node is placed by the rule here. */
+  clearDevices?: boolean;
+}
+
+export function graphFromJSON(input: unknown, options: LoadOptions = {}): Graph {
   let json: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -152,6 +162,7 @@ export function graphFromJSON(input: unknown): Graph {
       }
     });
     checkArg(n.args, `${at} args`, i, nodes);
+    if (n.requested !== undefined && n.requested !== 'webgpu' && n.requested !== 'cpu') fail(`${at}: requested device must be 'webgpu' or 'cpu'`);
   });
   if (!j.outputs || typeof j.outputs !== 'object') fail('"outputs" must be an object of name → [node, output]');
   for (const [k, r] of Object.entries(j.outputs!)) {
@@ -166,15 +177,22 @@ export function graphFromJSON(input: unknown): Graph {
   for (const n of nodes) {
     try {
       let node: GraphNode;
-      if (n.op === 'placeholder') {
-        const [dtype, shape, name] = n.args as [DType, (number | null)[], string | null];
-        g.placeholder(dtype, shape, name ?? undefined);
-        node = g.nodes[g.nodes.length - 1];
-      } else {
-        const args = decodeArgs(n.args, (m, k) => g.tensorOf(m, k));
-        withBuilder(b, () => b.record(n.op, OPS.get(n.op)!, args));
-        node = g.nodes[g.nodes.length - 1];
-      }
+      const requested = options.clearDevices ? undefined : n.requested;
+      // A device this machine lacks (WebGPU in a plain Node) is kept as the node's request; Sessions then
+      // refuse it, or move the node with softPlacement. Shapes are checked on a device that is here.
+      const scope = requested === 'webgpu' && gpuUnavailable() ? undefined : requested;
+      const record = () => {
+        if (n.op === 'placeholder') {
+          const [dtype, shape, name] = n.args as [DType, (number | null)[], string | null];
+          g.placeholder(dtype, shape, name ?? undefined);
+        } else {
+          const args = decodeArgs(n.args, (m, k) => g.tensorOf(m, k));
+          withBuilder(b, () => b.record(n.op, OPS.get(n.op)!, args));
+        }
+        return g.nodes[g.nodes.length - 1];
+      };
+      node = scope ? withDevice(scope, record) : record();
+      if (requested) node.requested = requested;
       if (node.id !== n.id) fail(`node ${n.id} ("${n.name}") was recorded as ${node.id}`);
       const same = node.outputs.length === n.outputs.length && node.outputs.every((o, k) => o.dtype === n.outputs[k].dtype && o.shape.join() === n.outputs[k].shape.join());
       if (!same) fail(`node ${n.id} ("${n.name}", ${n.op}): the file says its outputs are ${JSON.stringify(n.outputs)}, but the op gives ${JSON.stringify(node.outputs)}`);
@@ -200,7 +218,7 @@ declare module './graph' {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Graph {
     /** Loads a graph saved with toJSON/save (an object or a JSON string), validating every field. */
-    function fromJSON(json: unknown): Graph;
+    function fromJSON(json: unknown, options?: LoadOptions): Graph;
   }
 }
 

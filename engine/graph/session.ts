@@ -1,7 +1,7 @@
 // Session: runs a Graph. Plans are made once per (fetches, feed shapes) and reused: each run writes the
 // feeds, encodes every kernel and the fetch copies into one submission, and reads back only the fetches.
 // Variables' state lives here, initialised on first use.
-import type { StorageArray } from '../backend/backend';
+import type { Backend, StorageArray } from '../backend/backend';
 import { type DType, DTYPE_INFO, storageArray } from '../core/dtype';
 import { DTypeError, GraphModeError, ShapeError } from '../core/errors';
 import { collect, profiling } from '../core/profile';
@@ -13,7 +13,9 @@ import { Graph as GraphClass, type Graph, type GraphNode } from './graph';
 import { explainPlan, type PlanInfo } from './explain';
 import { describePlan, nodeSourcesOf, type GraphEntry } from './profile_graph';
 import { currentMode, type GraphOptions } from './mode';
-import { type CompiledPlan, buildPlan, compilePlan, executePlan, neededNodes, releasePlan, withPlanSources } from './plan';
+import { buildPlan, neededNodes } from './plan';
+import { type CompiledPlan, compilePlan, executePlan, releasePlan, withPlanSources } from './executor';
+import { currentDevice, moveTensor, withDevice, withSoftPlacement } from '../eager/devices';
 import { enqueuePrint, formatPlain, formatRead } from './print';
 import { decodeArgs, OPS, profiledCall, unrecorded } from './record';
 
@@ -74,20 +76,22 @@ export class Session {
   /** The compiled plan for these fetches and feed shapes (made on first use, then reused). */
   compiledFor(list: [number, number][], feedShapes: Map<number, number[]>): CompiledPlan {
     this.initVariables();
-    const device = runtime.defaultDevice;
-    const key = `${device}|${list.map(([n, o]) => `${n}:${o}`).join(',')}|${[...feedShapes].map(([n, sh]) => `${n}=${sh}`).join(';')}`;
+    const device = currentDevice();
+    const optimizations = { ...this.options.optimizations, ...currentMode()?.options.optimizations };
+    const soft = Boolean(this.options.softPlacement ?? currentMode()?.options.softPlacement);
+    const key = `${device}|${soft}|${list.map(([n, o]) => `${n}:${o}`).join(',')}|${[...feedShapes].map(([n, sh]) => `${n}=${sh}`).join(';')}`;
     let compiled = this.plans.get(key);
     if (!compiled) {
-      const varShapes = new Map([...this.vars].map(([n, v]) => [n, { shape: v.shape, dtype: v.dtype }]));
-      const plan = buildPlan(this.graph, list, feedShapes, varShapes, device);
+      const varShapes = new Map([...this.vars].map(([n, v]) => [n, { shape: v.shape, dtype: v.dtype, device: v.storage.owner.name }]));
+      const plan = withSoftPlacement(soft, () => buildPlan(this.graph, list, feedShapes, varShapes, optimizations));
       const sources = nodeSourcesOf(this.graph);
       // Constant folding runs kernels now: a profile attributes them to their nodes too.
       compiled = withPlanSources({ sources } as CompiledPlan, () =>
         compilePlan(
           plan,
-          runtime.backend(device, 'Session.run'),
+          (d) => runtime.backend(d, 'Session.run'),
           (n) => this.vars.get(n)!.storage.handle,
-          { ...this.options.optimizations, ...currentMode()?.options.optimizations },
+          optimizations,
           (l) => (l.nodes ?? []).every((id) => !isUnseededRandom(this.graph.nodes[id])),
         ),
       );
@@ -172,15 +176,20 @@ export class Session {
     for (const node of this.graph.nodes) {
       if (node.op !== 'variable' || this.vars.has(node.id)) continue;
       // The initial value is evaluated eagerly once (a constant or a captured tensor).
-      const initArg = unrecorded(() => decodeArgs(node.args, (n) => evalConstant(this.graph, n)))[0];
-      const init = initArg instanceof Tensor ? initArg : (unrecorded(() => OPS.get('tensor')!.impl(initArg)) as Tensor);
-      // Always a copy: the variable must not write into the tensor it was initialised from.
-      const value = unrecorded(() => OPS.get('clone')!.impl(init) as Tensor);
+      // A variable lives on the device its wg.device block asked for, else on the default device.
+      const device = node.requested ?? currentDevice();
+      const value = withDevice(device, () => {
+        const initArg = unrecorded(() => decodeArgs(node.args, (n) => evalConstant(this.graph, n)))[0];
+        const init = initArg instanceof Tensor ? initArg : (unrecorded(() => OPS.get('tensor')!.impl(initArg)) as Tensor);
+        // Always a copy (the variable must not write into the tensor it was initialised from), on its device.
+        const copy = init.device === device ? unrecorded(() => OPS.get('clone')!.impl(init) as Tensor) : moveTensor(init, device, 'variable');
+        init.dispose();
+        return copy;
+      });
       const storage = value.storage ?? { ...uploadStorage(storageArray(value.dtype, 0))!, refs: 0 };
       storage.refs++;
       this.vars.set(node.id, { storage, shape: [...value.shape], dtype: value.dtype });
       value.dispose();
-      if (init !== value) init.dispose();
     }
   }
 
@@ -210,11 +219,11 @@ export class Session {
         const f = feeds.get(node.id);
         if (!f) throw new GraphModeError(`placeholder "${node.name}" must be fed (it is needed by the fetches)`);
         if (f.tensor) return [unrecorded(() => OPS.get('clone')!.impl(f.tensor) as Tensor)];
-        return [new Tensor(f.shape, node.outputs[0].dtype, uploadStorage(f.data!), runtime.defaultDevice)];
+        return [new Tensor(f.shape, node.outputs[0].dtype, uploadStorage(f.data!), currentDevice())];
       }
       case 'variable': {
         const v = this.vars.get(node.id)!;
-        const t = new Tensor(v.shape, v.dtype, v.storage, runtime.defaultDevice);
+        const t = new Tensor(v.shape, v.dtype, v.storage, v.storage.owner.name);
         t.variable = true;
         return [t];
       }
@@ -243,7 +252,7 @@ export class Session {
     this.initVariables();
     const out: Record<string, { dtype: DType; shape: number[]; data: number[] }> = {};
     for (const [id, v] of this.vars) {
-      const t = new Tensor(v.shape, v.dtype, v.storage, runtime.defaultDevice);
+      const t = new Tensor(v.shape, v.dtype, v.storage, v.storage.owner.name);
       try {
         out[this.graph.nodes[id].name] = { dtype: v.dtype, shape: v.shape, data: Array.from(await t.data()) };
       } finally {
@@ -266,7 +275,7 @@ export class Session {
       const round = DTYPE_INFO[v.dtype].round;
       for (let i = 0; i < data.length; i++) data[i] = round(Number(v.data[i]));
       const existing = this.vars.get(node.id);
-      if (existing) runtime.backend(runtime.defaultDevice, 'loadVariables').write(existing.storage.handle, data);
+      if (existing) (existing.storage.owner as Backend).write(existing.storage.handle, data);
       else this.vars.set(node.id, { storage: { ...uploadStorage(data)!, refs: 1 }, shape: [...v.shape], dtype: v.dtype });
     }
   }
@@ -288,7 +297,7 @@ export class Session {
 
 function uploadStorage(data: StorageArray): Storage | null {
   if (data.length === 0) return null;
-  const backend = runtime.backend(runtime.defaultDevice, 'feed');
+  const backend = runtime.backend(currentDevice(), 'feed');
   return { owner: backend, handle: backend.upload(data), bytes: data.byteLength, refs: 0 };
 }
 

@@ -127,6 +127,13 @@ export interface Launch<H = unknown> {
   matmul?: MatmulGeometry;
   /** Graph nodes this launch computes (set by graph planning; a fused launch lists all of them). */
   nodes?: number[];
+  /** Graph planning: the device that runs it (a plan may span devices). */
+  device?: 'webgpu' | 'cpu';
+  /**
+   * Graph planning: not a kernel but a copy of inputs[0] (contiguous, `outShape` elements) from another
+   * device's storage into `out` on `device`. The kernel is an identity, so passes see a plain copy.
+   */
+  transfer?: { from: 'webgpu' | 'cpu' };
 }
 
 export function kernelToString(k: Kernel): string {

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import * as wg from '../../engine/index';
 import type { Optimizations } from '../../engine/graph/mode';
 
-const OFF: Optimizations = { prune: false, commonSubexpression: false, constantFolding: false, fusion: false, arithmeticSimplification: false, memoryPlanning: false, inlineConstants: false };
+const OFF: Optimizations = { prune: false, commonSubexpression: false, constantFolding: false, fusion: false, arithmeticSimplification: false, memoryPlanning: false, inlineConstants: false, placement: false };
 
 /** The plan of `g` for its outputs with the given passes, printed (no run needed). */
 function planOf(g: wg.Graph, on: Optimizations, feeds: Record<string, number[]> = {}): string {
@@ -32,40 +32,40 @@ describe('each pass on its own', () => {
   test('all passes off', () => {
     expect(planOf(graphWithEffects(), {}, { x: [4] })).toMatchInlineSnapshot(`
       "Plan: 15 kernels
-        #0 elementwise add  [add]
-        #1 elementwise mul  [mul]
-        #2 elementwise sub  [sub]
-        #3 elementwise exp  [exp]
-        #4 elementwise mul  [mul_1]
-        #5 elementwise sub  [sub_1]
-        #6 elementwise exp  [exp_1]
-        #7 reduce mean  [moments]
-        #8 elementwise moments  [moments]
-        #9 reduce mean  [moments]
-        #10 elementwise add  [assignAdd]
-        #11 elementwise assign  [assignAdd]
-        #12 elementwise add  [add_1]
-        #13 elementwise add  [add_2]
-        #14 elementwise add  [add_3]
+        #0 webgpu elementwise add  [add]
+        #1 webgpu elementwise mul  [mul]
+        #2 webgpu elementwise sub  [sub]
+        #3 webgpu elementwise exp  [exp]
+        #4 webgpu elementwise mul  [mul_1]
+        #5 webgpu elementwise sub  [sub_1]
+        #6 webgpu elementwise exp  [exp_1]
+        #7 webgpu reduce mean  [moments]
+        #8 webgpu elementwise moments  [moments]
+        #9 webgpu reduce mean  [moments]
+        #10 webgpu elementwise add  [assignAdd]
+        #11 webgpu elementwise assign  [assignAdd]
+        #12 webgpu elementwise add  [add_1]
+        #13 webgpu elementwise add  [add_2]
+        #14 webgpu elementwise add  [add_3]
       Passes:"
     `);
   });
   test('prune', () => {
     expect(planOf(graphWithEffects(), { prune: true }, { x: [4] })).toMatchInlineSnapshot(`
       "Plan: 13 kernels
-        #0 elementwise add  [add]
-        #1 elementwise mul  [mul]
-        #2 elementwise sub  [sub]
-        #3 elementwise exp  [exp]
-        #4 elementwise mul  [mul_1]
-        #5 elementwise sub  [sub_1]
-        #6 elementwise exp  [exp_1]
-        #7 reduce mean  [moments]
-        #8 elementwise add  [assignAdd]
-        #9 elementwise assign  [assignAdd]
-        #10 elementwise add  [add_1]
-        #11 elementwise add  [add_2]
-        #12 elementwise add  [add_3]
+        #0 webgpu elementwise add  [add]
+        #1 webgpu elementwise mul  [mul]
+        #2 webgpu elementwise sub  [sub]
+        #3 webgpu elementwise exp  [exp]
+        #4 webgpu elementwise mul  [mul_1]
+        #5 webgpu elementwise sub  [sub_1]
+        #6 webgpu elementwise exp  [exp_1]
+        #7 webgpu reduce mean  [moments]
+        #8 webgpu elementwise add  [assignAdd]
+        #9 webgpu elementwise assign  [assignAdd]
+        #10 webgpu elementwise add  [add_1]
+        #11 webgpu elementwise add  [add_2]
+        #12 webgpu elementwise add  [add_3]
       Passes:
         prune: 2 launches nothing reads"
     `);
@@ -73,18 +73,18 @@ describe('each pass on its own', () => {
   test('commonSubexpression', () => {
     expect(planOf(graphWithEffects(), { commonSubexpression: true }, { x: [4] })).toMatchInlineSnapshot(`
       "Plan: 12 kernels
-        #0 elementwise add  [add]
-        #1 elementwise mul  [mul]
-        #2 elementwise sub  [sub]
-        #3 elementwise exp  [exp]
-        #4 reduce mean  [moments]
-        #5 elementwise moments  [moments]
-        #6 reduce mean  [moments]
-        #7 elementwise add  [assignAdd]
-        #8 elementwise assign  [assignAdd]
-        #9 elementwise add  [add_1]
-        #10 elementwise add  [add_2]
-        #11 elementwise add  [add_3]
+        #0 webgpu elementwise add  [add]
+        #1 webgpu elementwise mul  [mul]
+        #2 webgpu elementwise sub  [sub]
+        #3 webgpu elementwise exp  [exp]
+        #4 webgpu reduce mean  [moments]
+        #5 webgpu elementwise moments  [moments]
+        #6 webgpu reduce mean  [moments]
+        #7 webgpu elementwise add  [assignAdd]
+        #8 webgpu elementwise assign  [assignAdd]
+        #9 webgpu elementwise add  [add_1]
+        #10 webgpu elementwise add  [add_2]
+        #11 webgpu elementwise add  [add_3]
       Passes:
         commonSubexpression: 3 duplicate launches merged"
     `);
@@ -92,20 +92,20 @@ describe('each pass on its own', () => {
   test('constantFolding', () => {
     expect(planOf(graphWithEffects(), { constantFolding: true }, { x: [4] })).toMatchInlineSnapshot(`
       "Plan: 14 kernels
-        #0 elementwise mul  [mul]
-        #1 elementwise sub  [sub]
-        #2 elementwise exp  [exp]
-        #3 elementwise mul  [mul_1]
-        #4 elementwise sub  [sub_1]
-        #5 elementwise exp  [exp_1]
-        #6 reduce mean  [moments]
-        #7 elementwise moments  [moments]
-        #8 reduce mean  [moments]
-        #9 elementwise add  [assignAdd]
-        #10 elementwise assign  [assignAdd]
-        #11 elementwise add  [add_1]
-        #12 elementwise add  [add_2]
-        #13 elementwise add  [add_3]
+        #0 webgpu elementwise mul  [mul]
+        #1 webgpu elementwise sub  [sub]
+        #2 webgpu elementwise exp  [exp]
+        #3 webgpu elementwise mul  [mul_1]
+        #4 webgpu elementwise sub  [sub_1]
+        #5 webgpu elementwise exp  [exp_1]
+        #6 webgpu reduce mean  [moments]
+        #7 webgpu elementwise moments  [moments]
+        #8 webgpu reduce mean  [moments]
+        #9 webgpu elementwise add  [assignAdd]
+        #10 webgpu elementwise assign  [assignAdd]
+        #11 webgpu elementwise add  [add_1]
+        #12 webgpu elementwise add  [add_2]
+        #13 webgpu elementwise add  [add_3]
       Passes:
         constantFolding: 1 launches computed once at compile time"
     `);
@@ -113,11 +113,11 @@ describe('each pass on its own', () => {
   test('fusion', () => {
     expect(planOf(graphWithEffects(), { fusion: true }, { x: [4] })).toMatchInlineSnapshot(`
       "Plan: 5 kernels
-        #0 reduce mean  [moments]
-        #1 reduce moments+mean  [moments, moments]
-        #2 elementwise add  [assignAdd]
-        #3 elementwise assign  [assignAdd]
-        #4 elementwise add+mul+sub+exp+mul+sub+exp+add+add+add  [add, mul_1, sub_1, exp_1, mul, sub, exp, add_1, add_2, add_3]
+        #0 webgpu reduce mean  [moments]
+        #1 webgpu reduce moments+mean  [moments, moments]
+        #2 webgpu elementwise add  [assignAdd]
+        #3 webgpu elementwise assign  [assignAdd]
+        #4 webgpu elementwise add+mul+sub+exp+mul+sub+exp+add+add+add  [add, mul_1, sub_1, exp_1, mul, sub, exp, add_1, add_2, add_3]
       Passes:
         fusion: 10 kernels inlined into 2 fused kernels"
     `);
@@ -125,11 +125,11 @@ describe('each pass on its own', () => {
   test('arithmeticSimplification (after fusion)', () => {
     expect(planOf(graphWithEffects(), { fusion: true, arithmeticSimplification: true }, { x: [4] })).toMatchInlineSnapshot(`
       "Plan: 5 kernels
-        #0 reduce mean  [moments]
-        #1 reduce moments+mean  [moments, moments]
-        #2 elementwise add  [assignAdd]
-        #3 elementwise assign  [assignAdd]
-        #4 elementwise add+mul+sub+exp+mul+sub+exp+add+add+add  [add, mul_1, sub_1, exp_1, mul, sub, exp, add_1, add_2, add_3]
+        #0 webgpu reduce mean  [moments]
+        #1 webgpu reduce moments+mean  [moments, moments]
+        #2 webgpu elementwise add  [assignAdd]
+        #3 webgpu elementwise assign  [assignAdd]
+        #4 webgpu elementwise add+mul+sub+exp+mul+sub+exp+add+add+add  [add, mul_1, sub_1, exp_1, mul, sub, exp, add_1, add_2, add_3]
       Passes:
         fusion: 10 kernels inlined into 2 fused kernels
         arithmeticSimplification: 4 identities simplified"
@@ -138,21 +138,21 @@ describe('each pass on its own', () => {
   test('memoryPlanning', () => {
     expect(planOf(graphWithEffects(), { memoryPlanning: true }, { x: [4] })).toMatchInlineSnapshot(`
       "Plan: 15 kernels
-        #0 elementwise add  [add]
-        #1 elementwise mul  [mul]
-        #2 elementwise sub  [sub]
-        #3 elementwise exp  [exp]
-        #4 elementwise mul  [mul_1]
-        #5 elementwise sub  [sub_1]
-        #6 elementwise exp  [exp_1]
-        #7 reduce mean  [moments]
-        #8 elementwise moments  [moments]
-        #9 reduce mean  [moments]
-        #10 elementwise add  [assignAdd]
-        #11 elementwise assign  [assignAdd]
-        #12 elementwise add  [add_1]
-        #13 elementwise add  [add_2]
-        #14 elementwise add  [add_3]
+        #0 webgpu elementwise add  [add]
+        #1 webgpu elementwise mul  [mul]
+        #2 webgpu elementwise sub  [sub]
+        #3 webgpu elementwise exp  [exp]
+        #4 webgpu elementwise mul  [mul_1]
+        #5 webgpu elementwise sub  [sub_1]
+        #6 webgpu elementwise exp  [exp_1]
+        #7 webgpu reduce mean  [moments]
+        #8 webgpu elementwise moments  [moments]
+        #9 webgpu reduce mean  [moments]
+        #10 webgpu elementwise add  [assignAdd]
+        #11 webgpu elementwise assign  [assignAdd]
+        #12 webgpu elementwise add  [add_1]
+        #13 webgpu elementwise add  [add_2]
+        #14 webgpu elementwise add  [add_3]
       Passes:
         memoryPlanning: temporaries: 84 bytes instead of 200"
     `);
@@ -165,8 +165,8 @@ describe('each pass on its own', () => {
     const on = g.kernels(y, { x: [8] }, { optimizations: { ...OFF, inlineConstants: true } });
     expect(on.toString()).toMatchInlineSnapshot(`
       "Plan: 2 kernels
-        #0 elementwise mul  [mul]
-        #1 elementwise add  [add]
+        #0 webgpu elementwise mul  [mul]
+        #1 webgpu elementwise add  [add]
       Passes:
         inlineConstants: 2 scalar params inlined as literals in 2 kernels"
     `);

@@ -1,31 +1,22 @@
 // The CPU backend: typed-array storage and an evaluator for Kernel IR (the fallback device, and the
-// twin the property tests compare WebGPU against). No eval(): kernels compile to arrays of closures.
+// twin the property tests compare WebGPU against). Kernels run as generated JavaScript (jit.ts) where the
+// page allows eval; the closure interpreter (interpreter.ts, run by the methods below) is the reference and
+// the fallback.
 import { DTYPE_INFO, storageArray, type DType } from '../../core/dtype';
 import { broadcastStrides, contiguousStrides } from '../../core/shape';
-import { exprToString, linearize, type Expr } from '../../ir/expr';
+import { exprToString, type Expr } from '../../ir/expr';
 import { kernelToString, type ElementwiseKernel, type Launch } from '../../ir/kernel';
 import { profiling, type BackendCounters, type ProfileCollector, type ProfiledDevice } from '../../core/profile';
-import type { Backend, BackendLimits, MemoryStats, ReadRequest, StorageArray } from '../backend';
+import type { Backend, BackendLimits, MemoryStats, ReadRequest, StorageArray, TransferItem } from '../backend';
 import { DTYPE_OF_ARRAY, launchMeta, transferMeta } from '../meta';
-import { CPU_PRIMS, castValue } from './prims';
-import { cpuMatmul, cpuReduce, cpuScan, type Prologue, type Unary } from './kernels';
+import { compile, type Program } from './interpreter';
+import { cpuMatmulReference, cpuReduce, cpuScan, type Prologue, type Unary } from './kernels';
+import { cpuKernelMode, runElementwiseJit } from './jit';
+import { matmulEpilogueJit, runReduceJit } from './jit_reduce';
+import { closureRowEpilogue, cpuMatmul } from './matmul';
 
 export interface CpuStorage {
   data: StorageArray;
-}
-
-type Step = (regs: Float64Array, ins: StorageArray[]) => void;
-
-interface Program {
-  /** One step per non-leaf node; leaf registers are filled by the element loop. */
-  steps: Step[];
-  inputSlots: { slot: number; input: number }[];
-  paramSlots: { slot: number; param: number; round: (x: number) => number }[];
-  indexSlots: number[];
-  coordSlots: { slot: number; dim: number }[];
-  literals: { slot: number; value: number }[];
-  result: number;
-  size: number;
 }
 
 const MAX_CPU_BYTES = 2 ** 31 - 1; // typed arrays past 2 GiB are not portable across engines
@@ -41,8 +32,78 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
   /** A profile's view of this device: CPU kernels are timed as they run, so there is nothing to resolve. */
   private readonly profiled: ProfiledDevice = {
     counters: (): BackendCounters => ({ dispatches: this.dispatches, submissions: 0, pipelinesCompiled: 0 }),
-    finish: async () => {},
+    finish: async () => {
+      await this.settled();
+    },
   };
+
+  // ---- the work stream: CPU kernels run at once, unless they touch storage that deferred work uses ----
+  // A storage filled from WebGPU gets its values asynchronously (a readback). Work that touches it (or any
+  // storage that deferred work touches) is deferred behind it, in order; independent work runs at once, so
+  // CPU work overlaps GPU work. Deferred work commutes with nothing it shares a storage with, and everything
+  // that shares none commutes with it: running the latter now is safe.
+
+  /** The deferred work, chained in order; undefined when there is none. */
+  private chain: Promise<void> | undefined;
+  /** Storages that work in the chain reads or writes (cleared when the chain drains). */
+  private touched = new Set<CpuStorage>();
+  /** A deferred step that failed (a lost device during a transfer): reported by the next read. */
+  private failure: unknown;
+
+  private mustDefer(handles: CpuStorage[]): boolean {
+    return this.chain !== undefined && handles.some((h) => this.touched.has(h));
+  }
+
+  private defer(handles: CpuStorage[], work: () => void | Promise<void>): void {
+    for (const h of handles) this.touched.add(h);
+    const link = (this.chain ?? Promise.resolve()).then(work).catch((e) => {
+      this.failure ??= e;
+    });
+    this.chain = link;
+    void link.then(() => {
+      if (this.chain !== link) return;
+      this.chain = undefined;
+      this.touched.clear();
+    });
+  }
+
+  /** Runs `work` now, or after the deferred work when it touches the same storages. */
+  private inOrder(handles: CpuStorage[], work: () => void): void {
+    if (this.mustDefer(handles)) this.defer(handles, work);
+    else work();
+  }
+
+  settled(): Promise<void> {
+    return this.chain ?? Promise.resolve();
+  }
+
+  receive(from: Backend, items: TransferItem[]): CpuStorage[] {
+    const hs = items.map((it) => (it.into as CpuStorage | undefined) ?? this.alloc(it.count * 4));
+    const now = items.map((it) => from.readNow?.(it.src, it.dtype, it.offset, it.count));
+    items.forEach((it, i) => {
+      const v = now[i];
+      if (!v) return;
+      this.write(hs[i], v);
+      if (profiling.current) this.collector()!.add(transferMeta(`${from.name}→cpu`, it.count, it.dtype, false, it.nodes), 'cpu', { kernelId: `transfer:${from.name}→cpu` });
+    });
+    const later = items.flatMap((it, i) => (now[i] ? [] : [{ handle: it.src, dtype: it.dtype, offset: it.offset, count: it.count, into: hs[i], nodes: it.nodes }]));
+    if (later.length > 0) {
+      // Ask for the values now (the device copies them in order with its queue: one submission for all),
+      // wait for them later. The sending device reports the transfer to a profile (it knows its timing).
+      const values = from.readMany(later, `${from.name}→cpu`);
+      const into = later.map((r) => r.into);
+      this.defer(into, async () => {
+        const vs = await values;
+        vs.forEach((v, i) => new Uint32Array(into[i].data.buffer).set(new Uint32Array(v.buffer, v.byteOffset, v.length)));
+      });
+    }
+    return hs;
+  }
+
+  readNow(h: CpuStorage, dtype: DType, offset: number, count: number): StorageArray | undefined {
+    if (this.mustDefer([h])) return undefined;
+    return storageArray(dtype, h.data.buffer as ArrayBuffer).slice(offset, offset + count);
+  }
 
   alloc(bytes: number): CpuStorage {
     this.created++;
@@ -81,9 +142,18 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
     return { bytesInUse: this.bytesInUse, bytesPooled: 0, buffersCreated: this.created };
   }
 
-  async read(h: CpuStorage, dtype: DType, offset: number, count: number): Promise<StorageArray> {
-    const src = storageArray(dtype, h.data.buffer as ArrayBuffer);
-    return src.slice(offset, offset + count);
+  /** The values as of now in program order: work deferred before it is waited for, later work is not. */
+  read(h: CpuStorage, dtype: DType, offset: number, count: number): Promise<StorageArray> {
+    const slice = () => storageArray(dtype, h.data.buffer as ArrayBuffer).slice(offset, offset + count);
+    if (!this.mustDefer([h])) return Promise.resolve(slice());
+    return new Promise((resolve, reject) =>
+      this.defer([h], () => {
+        if (this.failure === undefined) return resolve(slice());
+        const e = this.failure;
+        this.failure = undefined;
+        reject(e);
+      }),
+    );
   }
 
   async readMany(reads: ReadRequest<CpuStorage>[]): Promise<StorageArray[]> {
@@ -91,12 +161,19 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
   }
 
   write(h: CpuStorage, data: StorageArray): void {
-    new Uint32Array(h.data.buffer).set(new Uint32Array(data.buffer, data.byteOffset, data.length));
+    const words = new Uint32Array(data.buffer, data.byteOffset, data.length);
+    if (!this.mustDefer([h])) new Uint32Array(h.data.buffer).set(words);
+    else {
+      const kept = words.slice();
+      this.defer([h], () => new Uint32Array(h.data.buffer).set(kept));
+    }
   }
 
   copy(src: CpuStorage, srcOffset: number, dst: CpuStorage, dstOffset: number, count: number): void {
-    const s = new Uint32Array(src.data.buffer);
-    new Uint32Array(dst.data.buffer).set(s.subarray(srcOffset, srcOffset + count), dstOffset);
+    this.inOrder([src, dst], () => {
+      const s = new Uint32Array(src.data.buffer);
+      new Uint32Array(dst.data.buffer).set(s.subarray(srcOffset, srcOffset + count), dstOffset);
+    });
   }
 
   /** A CPU program is its launch list: nothing to precompute beyond the compiled expressions. */
@@ -117,7 +194,20 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
 
   run(launch: Launch<CpuStorage>): void {
     this.dispatches++;
-    const c = this.collector();
+    if (this.chain) {
+      const handles = [...launch.inputs.map((v) => v.handle), launch.out];
+      if (this.mustDefer(handles)) {
+        // It runs later: the profile (and the op or graph node it is attributed to) is the one of now.
+        const c = this.collector();
+        const at = c?.context();
+        return this.defer(handles, () => (c ? c.within(at!, () => this.timed(launch, c)) : this.timed(launch)));
+      }
+    }
+    this.timed(launch, this.collector());
+  }
+
+  /** Runs a kernel now, timed when a profile is being collected. */
+  private timed(launch: Launch<CpuStorage>, c?: ProfileCollector): void {
     if (!c) return this.runKernel(launch);
     const t0 = performance.now();
     this.runKernel(launch);
@@ -129,11 +219,18 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
     const k = launch.kernel;
     switch (k.kind) {
       case 'elementwise':
+        if (runElementwiseJit(k, launch)) return;
         return this.elementwise(k, launch);
       case 'reduce':
+        if (runReduceJit(k, launch)) return;
         return cpuReduce(k, launch, this.multi(k.prologue, launch.params), this.unary(k.epilogue, launch.params));
-      case 'matmul':
-        return cpuMatmul(k, launch, k.epilogue ? this.multi(k.epilogue, launch.params) : undefined);
+      case 'matmul': {
+        const e = k.epilogue;
+        if (cpuKernelMode() === 'interpreter') return cpuMatmulReference(k, launch, e ? this.multi(e, launch.params) : undefined);
+        // The tiled loop needs no eval; only its epilogue is generated (or interpreted where eval is refused).
+        const rows = e ? (matmulEpilogueJit(k) ?? closureRowEpilogue(this.multi(e, launch.params), k.extras?.length ?? 0, DTYPE_INFO[e.dtype].round)) : undefined;
+        return cpuMatmul(k, launch, rows);
+      }
       case 'scan':
         return cpuScan(k, launch);
       default:
@@ -218,52 +315,4 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
       }
     }
   }
-}
-
-/** Compiles an expression DAG into register-machine steps; every step rounds to its node's dtype. */
-function compile(root: Expr): Program {
-  const { nodes, slotOf, roots } = linearize([root]);
-  const prog: Program = {
-    steps: [], inputSlots: [], paramSlots: [], indexSlots: [], coordSlots: [], literals: [], result: roots[0], size: nodes.length,
-  };
-  nodes.forEach((n, slot) => {
-    const round = DTYPE_INFO[n.dtype].round;
-    const args = n.args.map((a) => slotOf.get(a)!);
-    switch (n.prim) {
-      case 'input':
-        prog.inputSlots.push({ slot, input: n.value });
-        return;
-      case 'param':
-        prog.paramSlots.push({ slot, param: n.value, round }); // the GPU sees params as float32/int32 bits too
-        return;
-      case 'lit':
-        prog.literals.push({ slot, value: round(n.value) });
-        return;
-      case 'index':
-        prog.indexSlots.push(slot);
-        return;
-      case 'coord':
-        prog.coordSlots.push({ slot, dim: n.value });
-        return;
-      case 'load': {
-        const [at] = args;
-        const input = n.value;
-        prog.steps.push((r, ins) => (r[slot] = ins[input][r[at]]));
-        return;
-      }
-      case 'cast': {
-        const from = n.args[0].dtype;
-        const [a] = args;
-        prog.steps.push((r) => (r[slot] = round(castValue(r[a], from, n.dtype))));
-        return;
-      }
-      default: {
-        const f = CPU_PRIMS[n.prim];
-        const operand = n.args[n.prim === 'where' ? 1 : 0].dtype;
-        const [a, b = 0, c = 0] = args;
-        prog.steps.push((r) => (r[slot] = round(f(r[a], r[b], r[c], operand))));
-      }
-    }
-  });
-  return prog;
 }

@@ -1,5 +1,6 @@
 // CPU implementations of the non-elementwise kernel families: reduce, matmul, scan (same semantics as
-// shaders/reduce.ts, matmul.ts, scan.ts; accumulation in float64, rounded once at the end).
+// shaders/reduce.ts, matmul.ts, scan.ts; accumulation in float64, rounded once at the end). These are the
+// reference versions, driven by expression closures: jit_reduce.ts and matmul.ts are the fast ones.
 import { DTYPE_INFO, storageArray } from '../../core/dtype';
 import type { Launch, MatmulKernel, ReduceKernel, ScanKernel } from '../../ir/kernel';
 import { reduceGeometryOf } from '../../shaders/reduce';
@@ -91,7 +92,8 @@ export function cpuReduce(k: ReduceKernel, launch: Launch<CpuStorage>, prologue:
   }
 }
 
-export function cpuMatmul(k: MatmulKernel, launch: Launch<CpuStorage>, epilogue?: Prologue): void {
+/** The definition of the CPU matmul: one dot product per output (matmul.ts must match it bit for bit). */
+export function cpuMatmulReference(k: MatmulKernel, launch: Launch<CpuStorage>, epilogue?: Prologue): void {
   const g = launch.matmul!;
   const a = storageArray(k.dtype, launch.inputs[0].handle.data.buffer as ArrayBuffer);
   const b = storageArray(k.dtype, launch.inputs[1].handle.data.buffer as ArrayBuffer);

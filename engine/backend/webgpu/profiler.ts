@@ -21,6 +21,8 @@ export interface ProfilerHost {
   counters(): BackendCounters;
   /** Submits pending work (the profile's last kernels) before the queries are resolved. */
   flush(): void;
+  /** Resolves once held submissions (waiting for CPU values) have gone out. */
+  settled(): Promise<void>;
 }
 
 export class GpuProfiler implements ProfiledDevice {
@@ -77,6 +79,7 @@ export class GpuProfiler implements ProfiledDevice {
 
   async finish(c: ProfileCollector): Promise<void> {
     this.host.flush();
+    await this.host.settled();
     if (this.timestamps) await this.resolveTimestamps(c);
     else await this.resolveCompletions();
   }

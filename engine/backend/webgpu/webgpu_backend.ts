@@ -1,19 +1,22 @@
 // The WebGPU backend: batches eager dispatches into one command encoder, pools buffers, prepares graph
 // programs, profiles, and reads back. Kernel families are in families.ts, bind groups in bind_groups.ts.
-import { type DType, storageArray } from '../../core/dtype';
+import type { DType } from '../../core/dtype';
 import { DeviceLostError, LimitError, WgError } from '../../core/errors';
-import { kernelIdOf, profiling, type KernelMeta, type ProfileCollector } from '../../core/profile';
+import { profiling, type KernelMeta, type ProfileCollector } from '../../core/profile';
 import type { Kernel, Launch } from '../../ir/kernel';
 import type { ShaderModuleSpec } from '../../shaders/codegen';
 import type { MatmulVariant } from '../../shaders/matmul';
-import type { Backend, BackendLimits, MemoryStats, ReadRequest, StorageArray } from '../backend';
-import { DTYPE_OF_ARRAY, launchMeta, transferMeta } from '../meta';
+import type { Backend, BackendLimits, MemoryStats, ReadRequest, StorageArray, TransferItem } from '../backend';
+import { DTYPE_OF_ARRAY, launchMeta } from '../meta';
 import { BindGroups, type BoundDispatch } from './bind_groups';
 import type { AcquiredDevice } from './device';
 import { KernelLaunchers } from './families';
 import { PipelineCache, type CachedPipeline } from './pipelines';
 import { BufferPool, type PooledBuffer } from './pool';
-import { GpuProfiler } from './profiler';
+import type { GpuProfiler } from './profiler';
+import { BackendProfiling } from './profiling';
+import { QueueOrder } from './queue_order';
+import { readBack, type ReadbackHost } from './readback';
 import { defaultTuning, type WebGPUTuning } from './tuning';
 
 export type { WebGPUTuning } from './tuning';
@@ -82,6 +85,8 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   readonly cpuLike: boolean;
   private readonly launchers = new KernelLaunchers(this);
   private readonly bindGroups: BindGroups;
+  /** Queue operations waiting behind values that arrive later (see queue_order.ts). */
+  private readonly order = new QueueOrder();
 
   constructor(readonly acquired: AcquiredDevice, onLost: (b: WebGPUBackend, reason: string) => void) {
     const device = (this.device = acquired.device);
@@ -102,6 +107,15 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     this.arena = device.createBuffer({ size: ARENA_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     device.addEventListener('uncapturederror', (e) => {
       this.uncapturedErrors.push((e as GPUUncapturedErrorEvent).error.message);
+    });
+    this.profiling = new BackendProfiling({
+      device,
+      tuning: this.tuning,
+      counters: () => this.counters(),
+      flush: () => this.flush(),
+      settled: () => this.settled(),
+      commandEncoder: () => this.commandEncoder(),
+      noteDispatch: () => this.dispatches++,
     });
     // Never await `lost`: it only resolves when the device goes away.
     void device.lost.then((info) => {
@@ -128,10 +142,48 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     const s = this.alloc(data.byteLength);
     // queue.writeBuffer runs before any command buffer submitted later, so a pooled buffer that recorded
     // (not yet submitted) commands still use must not be overwritten: submit those commands first.
-    if (this.batched > 0) this.flush();
-    this.device.queue.writeBuffer(s.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    this.writeOrdered(s, data);
     if (profiling.current) this.profileTransfer('upload', data.length, DTYPE_OF_ARRAY(data), false);
     return s;
+  }
+
+  /** queue.writeBuffer after every command recorded so far (and after held operations). */
+  private writeOrdered(s: GpuStorage, data: StorageArray): void {
+    if (this.batched > 0) this.flush();
+    if (!this.order.holding) {
+      this.device.queue.writeBuffer(s.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+      return;
+    }
+    const kept = data.slice();
+    this.order.run(() => this.device.queue.writeBuffer(s.buffer, 0, kept.buffer, kept.byteOffset, kept.byteLength));
+  }
+
+  receive(from: Backend, items: TransferItem[]): GpuStorage[] {
+    this.checkAlive();
+    return items.map((it) => {
+      const t0 = performance.now();
+      const s = (it.into as GpuStorage | undefined) ?? this.alloc(it.count * 4);
+      const now = from.readNow?.(it.src, it.dtype, it.offset, it.count);
+      const entry = profiling.current ? this.profileTransfer(`${from.name}→webgpu`, it.count, it.dtype, false, undefined, it.nodes) : undefined;
+      if (now) {
+        this.writeOrdered(s, now);
+        if (entry) entry.cpuMs = performance.now() - t0;
+      } else {
+        // Values the CPU has not computed yet: later queue operations wait for them (they may read them).
+        if (this.batched > 0) this.flush();
+        const values = from.read(it.src, it.dtype, it.offset, it.count);
+        this.order.hold(values, (v) => {
+          this.device.queue.writeBuffer(s.buffer, 0, v.buffer, v.byteOffset, v.byteLength);
+          // The time includes waiting for the CPU's values (they waited on a readback).
+          if (entry) entry.cpuMs = performance.now() - t0;
+        });
+      }
+      return s;
+    });
+  }
+
+  settled(): Promise<void> {
+    return this.order.settled();
   }
 
   /** A temporary whose commands are recorded: back to the pool, or kept by the program being prepared. */
@@ -142,7 +194,9 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   release(h: GpuStorage): void {
     if (h.owner !== this || this.lostReason !== undefined) return;
-    this.pool.release(h);
+    // Held commands may still use it: it goes back to the pool (or is destroyed) after they are submitted.
+    if (this.order.holding) this.order.run(() => this.pool.release(h));
+    else this.pool.release(h);
   }
 
   memory(): MemoryStats {
@@ -195,8 +249,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   /** Pipeline compile time (and whether anything compiled) not yet attributed to a dispatch. */
   private compileMs = 0;
   private compiledNow = false;
-  private profilers = new WeakMap<ProfileCollector, GpuProfiler>();
-  private kernelIds = new WeakMap<CachedPipeline, string>();
+  private readonly profiling: BackendProfiling;
 
   counters() {
     return { dispatches: this.dispatches, submissions: this.submissions, pipelinesCompiled: this.pipelines.compiled };
@@ -204,60 +257,27 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   /** Joins a profile as it starts (its counters are the baseline of the totals). */
   startProfile(c: ProfileCollector): void {
-    this.profilerFor(c);
+    this.profiling.profilerFor(c);
   }
 
   private profiler(): GpuProfiler | undefined {
-    const c = profiling.current;
-    return c ? this.profilerFor(c) : undefined;
+    return this.profiling.current();
   }
 
-  private profilerFor(c: ProfileCollector): GpuProfiler {
-    let p = this.profilers.get(c);
-    if (!p) {
-      p = new GpuProfiler(this, c, this.tuning.profileTimestamps);
-      this.profilers.set(c, p);
-      c.attach(p);
-    }
-    return p;
+  private encodeProfiled(...args: Parameters<BackendProfiling['encode']>): void {
+    this.profiling.encode(...args);
   }
 
-  private kernelId(p: CachedPipeline, c: ProfileCollector): string {
-    let id = this.kernelIds.get(p);
-    if (!id) this.kernelIds.set(p, (id = kernelIdOf(p.spec.code)));
-    if (c.options.wgsl && !c.wgsl.has(id)) c.wgsl.set(id, p.spec.code);
-    return id;
+  private profileTransfer(name: string, count: number, dtype: string, read: boolean, cpuMs?: number, nodes?: number[]) {
+    return this.profiling.transfer(name, count, dtype, read, cpuMs, nodes);
   }
 
-  /** One kernel in its own compute pass (timestamped when possible), reported to the profile. */
-  private encodeProfiled(prof: GpuProfiler, p: CachedPipeline, bindGroup: GPUBindGroup, uniformOffset: number, grid: [number, number, number], meta: KernelMeta | undefined, compile: { ms: number; compiled: boolean }, t0: number): void {
-    const c = profiling.current!;
-    const entry = c.add(meta ?? { name: 'kernel', kind: 'kernel', shape: [], dtype: '', bytesRead: 0, bytesWritten: 0 }, 'webgpu', {
-      kernelId: this.kernelId(p, c),
-      compileMs: compile.ms,
-      cacheHit: !compile.compiled,
-    });
+  /** The open command encoder; a compute pass in progress is ended first. */
+  private commandEncoder(): GPUCommandEncoder {
     this.pass?.end();
     this.pass = undefined;
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();
-    const pass = this.encoder.beginComputePass(prof.passDescriptor(entry));
-    pass.setPipeline(p.pipeline);
-    pass.setBindGroup(0, bindGroup, [uniformOffset]);
-    pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
-    pass.end();
-    this.dispatches++;
-    entry.encodeMs = performance.now() - t0;
-    if (!prof.timestamps) {
-      // CPU-observed timing: this kernel alone in a submission, timed by its completion.
-      this.flush();
-      prof.submitted(entry);
-    }
-  }
-
-  private profileTransfer(name: string, count: number, dtype: string, read: boolean, cpuMs?: number): void {
-    const c = profiling.current!;
-    this.profiler();
-    c.add(transferMeta(name, count, dtype, read), 'webgpu', { kernelId: `transfer:${name}`, cpuMs });
+    return this.encoder;
   }
 
   /** Records one dispatch: its uniforms go to the batch's arena, its bind group names the buffers. */
@@ -330,7 +350,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       const data = new Uint8Array(Math.max(size, 16));
       steps.forEach((st, i) => data.set(new Uint8Array(st.uniforms.buffer, 0, st.uniforms.byteLength), offsets[i]));
       if (this.batched > 0) this.flush();
-      this.device.queue.writeBuffer(uniform, 0, data);
+      this.order.run(() => this.device.queue.writeBuffer(uniform, 0, data));
       const dispatches = steps.map((st, i) => {
         const buffers = [...st.inputs, st.out];
         const uniformBytes = st.uniforms.byteLength;
@@ -391,15 +411,14 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   releaseProgram(p: GpuProgram): void {
     // Recorded commands may still use the uniforms: submit them first (destroy waits for submitted work).
     if (this.encoder) this.flush();
-    p.uniform.destroy();
+    this.order.run(() => p.uniform.destroy());
     p.temps.forEach((t) => this.release(t));
   }
 
   /** Overwrites a storage's contents (ordered after every command recorded so far). */
   write(h: GpuStorage, data: StorageArray): void {
     this.checkAlive();
-    if (this.batched > 0) this.flush();
-    this.device.queue.writeBuffer(h.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    this.writeOrdered(h, data);
     if (profiling.current) this.profileTransfer('upload', data.length, DTYPE_OF_ARRAY(data), false);
   }
 
@@ -407,10 +426,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   copy(src: GpuStorage, srcOffset: number, dst: GpuStorage, dstOffset: number, count: number): void {
     this.checkAlive();
     if (count === 0) return;
-    this.pass?.end();
-    this.pass = undefined;
-    if (!this.encoder) this.encoder = this.device.createCommandEncoder();
-    this.encoder.copyBufferToBuffer(src.buffer, srcOffset * 4, dst.buffer, dstOffset * 4, count * 4);
+    this.commandEncoder().copyBufferToBuffer(src.buffer, srcOffset * 4, dst.buffer, dstOffset * 4, count * 4);
     if (profiling.current) this.profileTransfer('copy', count, 'float32', true);
     this.batched++;
     this.scheduleFlush();
@@ -436,59 +452,51 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     if (!this.encoder) return;
     this.pass?.end();
     this.pass = undefined;
-    if (this.arenaUsed > 0) {
+    const commands = this.encoder.finish();
+    if (!this.order.holding) {
       // One upload of every dispatch's uniforms; it is queued before the commands that read them.
-      this.device.queue.writeBuffer(this.arena, 0, this.arenaCpu.buffer, 0, this.arenaUsed);
+      if (this.arenaUsed > 0) this.device.queue.writeBuffer(this.arena, 0, this.arenaCpu.buffer, 0, this.arenaUsed);
+      this.device.queue.submit([commands]);
+    } else {
+      // Held: the uniforms are kept with the commands (the arena is reused by the next batch meanwhile).
+      const uniforms = this.arenaCpu.slice(0, this.arenaUsed / 4);
+      this.order.run(() => {
+        if (uniforms.length > 0) this.device.queue.writeBuffer(this.arena, 0, uniforms);
+        this.device.queue.submit([commands]);
+      });
     }
-    this.device.queue.submit([this.encoder.finish()]);
     this.submissions++;
     this.encoder = undefined;
     this.arenaUsed = 0;
     this.batched = 0;
   }
 
-  async read(h: GpuStorage, dtype: DType, offset: number, count: number): Promise<StorageArray> {
-    return (await this.readMany([{ handle: h, dtype, offset, count }]))[0];
+  async read(h: GpuStorage, dtype: DType, offset: number, count: number, label?: string): Promise<StorageArray> {
+    return (await this.readMany([{ handle: h, dtype, offset, count }], label))[0];
   }
 
   /** Reads several ranges with one submission (a graph run's fetches). */
-  async readMany(reads: ReadRequest<GpuStorage>[]): Promise<StorageArray[]> {
-    this.checkAlive();
-    const t0 = profiling.current ? performance.now() : 0;
-    const profiled = profiling.current;
-    this.pass?.end();
-    this.pass = undefined;
-    if (!this.encoder) this.encoder = this.device.createCommandEncoder();
-    const stagings = reads.map((r) => {
-      const bytes = Math.max(r.count * 4, 4);
-      const staging = this.staging.acquire(bytes);
-      if (r.count > 0) this.encoder!.copyBufferToBuffer(r.handle.buffer, r.offset * 4, staging.buffer, 0, r.count * 4);
-      return staging;
-    });
-    this.batched++;
-    this.flush();
-    try {
-      await Promise.all(stagings.map((st, i) => st.buffer.mapAsync(GPUMapMode.READ, 0, Math.max(reads[i].count * 4, 4))));
-    } catch (e) {
-      // A mapping cancelled by a device loss rejects before `device.lost` settles: give it a moment.
-      await Promise.race([this.device.lost, new Promise((r) => setTimeout(r, 200))]);
-      this.checkAlive();
-      throw new WgError(`readback failed: ${(e as Error).message}`);
-    }
-    const outs = reads.map((r, i) => {
-      const out = storageArray(r.dtype, r.count);
-      if (r.count > 0) out.set(storageArray(r.dtype, stagings[i].buffer.getMappedRange(0, r.count * 4)));
-      stagings[i].buffer.unmap();
-      this.staging.release(stagings[i]);
-      return out;
-    });
-    if (profiled && profiling.current === profiled) {
-      const ms = performance.now() - t0;
-      reads.forEach((r) => this.profileTransfer('readback', r.count, r.dtype, true, ms / reads.length));
-    }
-    await this.pipelines.settle();
-    const err = this.uncapturedErrors[0];
-    if (err !== undefined) throw new WgError(`WebGPU reported an error (an engine bug, please report it): ${err}`);
-    return outs;
+  readMany(reads: ReadRequest<GpuStorage>[], label = 'readback'): Promise<StorageArray[]> {
+    return readBack(this.readbackHost(), reads, label);
+  }
+
+  private readbackHost(): ReadbackHost {
+    return {
+      device: this.device,
+      staging: this.staging,
+      order: this.order,
+      commandEncoder: () => {
+        this.batched++;
+        return this.commandEncoder();
+      },
+      submit: () => this.flush(),
+      checkAlive: () => this.checkAlive(),
+      profileTransfer: (name, count, dtype, read, cpuMs, nodes) => void this.profileTransfer(name, count, dtype, read, cpuMs, nodes),
+      checkErrors: async () => {
+        await this.pipelines.settle();
+        const err = this.uncapturedErrors[0];
+        if (err !== undefined) throw new WgError(`WebGPU reported an error (an engine bug, please report it): ${err}`);
+      },
+    };
   }
 }

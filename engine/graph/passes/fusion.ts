@@ -162,7 +162,8 @@ export function fusionPass(ctx: PassContext): PassReport {
   for (let ci = 0; ci < launches.length; ci++) {
     let C = launches[ci];
     const reduce = C && C.kernel.kind === 'reduce';
-    if (!C || (!isElementwise(C) && !reduce)) {
+    // Transfers are copies between devices, not kernels: they neither fuse nor take producers.
+    if (!C || C.transfer || (!isElementwise(C) && !reduce)) {
       if (C && !C.outView) producer.set(C.out, ci);
       continue;
     }
@@ -180,7 +181,7 @@ export function fusionPass(ctx: PassContext): PassReport {
         if (pi === undefined || s.kind !== 'temp' || (shared && (!reduce || ctx.keep.has(s)))) continue;
         const P = launches[pi];
         const mm = !reduce && P?.kernel.kind === 'matmul' && !shared;
-        if (!P || !(isElementwise(P) || mm) || P.outView || !shapesEqual(P.outShape, readShape)) continue;
+        if (!P || P.transfer || P.device !== C.device || !(isElementwise(P) || mm) || P.outView || !shapesEqual(P.outShape, readShape)) continue;
         if (!readsAligned(v, readShape) || C.inputs.filter((w) => w.handle === s).length !== 1) continue;
         // A kernel may not read the buffer it writes (assign into a variable that P reads).
         if (P.inputs.some((w) => w.handle === C.out)) continue;

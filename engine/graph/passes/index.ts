@@ -21,15 +21,24 @@ export interface PassReport {
   launches?: LaunchSnapshot[];
 }
 
-/** A launch as plain data: its kernel and the graph nodes it computes. */
+/** A launch as plain data: its kernel, the graph nodes it computes and its device (a transfer: its bytes). */
 export interface LaunchSnapshot {
   name: string;
   kind: string;
   nodes: number[];
+  device?: string;
+  bytes?: number;
 }
 
-export const snapshot = (launches: Launch<Slot>[]): LaunchSnapshot[] =>
-  launches.map((l) => ({ name: l.kernel.name, kind: l.kernel.kind, nodes: [...(l.nodes ?? [])] }));
+export const snapshot = (launches: Launch<Slot>[]): LaunchSnapshot[] => launches.map(snapshotOf);
+
+export function snapshotOf(l: Launch<Slot>): LaunchSnapshot {
+  const device = l.device ?? l.out.device;
+  if (l.transfer) {
+    return { name: `transfer ${l.transfer.from}→${device}`, kind: 'transfer', nodes: [...(l.nodes ?? [])], device, bytes: l.outShape[0] * 4 };
+  }
+  return { name: l.kernel.name, kind: l.kernel.kind, nodes: [...(l.nodes ?? [])], device };
+}
 
 export interface PassContext {
   launches: Launch<Slot>[];
