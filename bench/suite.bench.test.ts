@@ -1,5 +1,5 @@
-// `npm run bench`: wgflow (eager and graph), TensorFlow.js (WebGPU), jax-js (eager and jit) and hand-written
-// WGSL baselines on the same workloads, in this one page on this machine's WebGPU adapter (bench/suite/).
+// `npm run bench`: wgflow (eager and graph, on WebGPU and on its CPU device), TensorFlow.js (WebGPU), jax-js
+// (eager and jit) and hand-written WGSL baselines on the same workloads, in this one page (bench/suite/).
 // Options come from `npm run bench -- --workloads … --sizes … --repeats …` (scripts/test.mjs writes them
 // to bench/results/.options.json); tables go to stdout, the JSON record to bench/results/. Asserts nothing
 // about speed: a library whose output is wrong is marked in its row, and the suite goes on.
@@ -35,6 +35,8 @@ const wgflowAdapter = here(bundled ? './suite/libs/wgflow_bundle.ts' : './suite/
 const ADAPTERS: Record<LibId, string> = {
   'wgflow-eager': wgflowAdapter,
   'wgflow-graph': wgflowAdapter,
+  'wgflow-cpu-eager': wgflowAdapter, // cold start is skipped on the CPU device (its Lib.skip)
+  'wgflow-cpu-graph': wgflowAdapter,
   tfjs: here('./suite/libs/tfjs.ts'),
   'jax-eager': here('./suite/libs/jax.ts'),
   'jax-jit': here('./suite/libs/jax.ts'),

@@ -3,9 +3,10 @@
 //
 //   workloads   comma list of workload ids, each optionally with its own sizes: "matmul:256+1024,chain"
 //   sizes       comma list overriding the sizes of every selected workload that has none of its own
-//               (the one size parameter of each workload: matmul n, chain/copy/cold elements, sum/softmax n
-//               of n×n, mlp batch, dispatch ops)
-//   libs        comma list of libraries (default: all)
+//               (the one size parameter of each workload: matmul n, chain/chain-sweep/copy/cold elements,
+//               sum/softmax n of n×n, mlp batch, dispatch ops)
+//   libs        comma list of libraries (default: all). Sizes given either way apply to every library; at
+//               the default sizes a library may sit some out (the CPU device skips matmul above 512³)
 //   repeats     timed runs per cell (default 10); fewer when a cell passes budget-ms (but at least min-repeats)
 //   warmup      untimed runs after the checked first run (default 1)
 //   min-repeats, budget-ms, cold-repeats   see DEFAULTS
@@ -14,6 +15,8 @@ import { LIBS, WORKLOADS, type LibId, type WorkloadId } from './types';
 export interface BenchOptions {
   workloads: WorkloadId[];
   sizes: Record<WorkloadId, number[]>;
+  /** Workloads whose sizes were given (their own or --sizes) rather than the defaults. */
+  sizesGiven: WorkloadId[];
   libs: LibId[];
   repeats: number;
   minRepeats: number;
@@ -27,6 +30,7 @@ export interface BenchOptions {
 export const DEFAULT_SIZES: Record<WorkloadId, number[]> = {
   matmul: [256, 512, 1024],
   chain: [1 << 20],
+  'chain-sweep': [256, 4096, 65536, 1 << 20],
   copy: [1 << 20],
   'sum-rows': [1024],
   'sum-cols': [1024],
@@ -59,6 +63,7 @@ export function parseOptions(raw: Record<string, string | undefined>): BenchOpti
   const globalSizes = raw.sizes ? sizeList(raw.sizes, '--sizes') : undefined;
   const sizes = { ...DEFAULT_SIZES };
   const workloads: WorkloadId[] = [];
+  const sizesGiven: WorkloadId[] = [];
   for (const spec of list(raw.workloads).length ? list(raw.workloads) : [...WORKLOADS]) {
     const [name, own] = spec.split(':');
     if (!(WORKLOADS as readonly string[]).includes(name)) throw new Error(`bench: unknown workload "${name}" (known: ${WORKLOADS.join(', ')})`);
@@ -66,6 +71,7 @@ export function parseOptions(raw: Record<string, string | undefined>): BenchOpti
     if (!workloads.includes(id)) workloads.push(id);
     if (own) sizes[id] = sizeList(own, spec);
     else if (globalSizes) sizes[id] = globalSizes;
+    if ((own || globalSizes) && !sizesGiven.includes(id)) sizesGiven.push(id);
   }
   const libs = list(raw.libs).length ? list(raw.libs) : [...LIBS];
   for (const l of libs) if (!(LIBS as readonly string[]).includes(l)) throw new Error(`bench: unknown library "${l}" (known: ${LIBS.join(', ')})`);
@@ -73,6 +79,7 @@ export function parseOptions(raw: Record<string, string | undefined>): BenchOpti
   return {
     workloads,
     sizes,
+    sizesGiven,
     libs: LIBS.filter((l) => libs.includes(l)), // table order, whatever the order given
     repeats,
     minRepeats: Math.min(repeats, int('min-repeats', DEFAULTS.minRepeats, 1)),

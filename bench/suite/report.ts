@@ -1,7 +1,8 @@
 // The suite's report: plain-text tables (absolute figures, throughput, ratios of wgflow against each peer
-// and baseline, baseline strength) and the JSON record written under bench/results/.
+// and baseline, wgflow's CPU device against its WebGPU one, baseline strength) and the JSON record.
 import type { BenchOptions } from './options';
 import type { Cell, Lib, LibId, Problem, WorkloadId } from './types';
+import { shortCount } from './workloads';
 
 export interface Row {
   workload: WorkloadId;
@@ -22,6 +23,12 @@ export interface SuiteRecord {
 }
 
 const SUBJECTS: LibId[] = ['wgflow-graph', 'wgflow-eager'];
+/** wgflow's CPU-device columns against its WebGPU ones, per mode (their own section; not peers in the ratios). */
+const CPU_PAIRS = [
+  { mode: 'eager', cpu: 'wgflow-cpu-eager', gpu: 'wgflow-eager' },
+  { mode: 'graph', cpu: 'wgflow-cpu-graph', gpu: 'wgflow-graph' },
+] as const satisfies readonly { mode: string; cpu: LibId; gpu: LibId }[];
+const CPU_LIBS: LibId[] = CPU_PAIRS.map((p) => p.cpu);
 
 /** Three significant digits, no exponent for the usual ranges. */
 export function fmt(v: number | undefined): string {
@@ -116,7 +123,8 @@ export function formatReport(rows: Row[], libs: Pick<Lib, 'id' | 'label'>[]): st
   }
   for (const subject of SUBJECTS.filter((s) => libs.some((l) => l.id === s))) {
     if (!rows.some((r) => r.cells[subject]?.status === 'ok')) continue;
-    const peers = libs.filter((l) => l.id !== subject);
+    const peers = libs.filter((l) => l.id !== subject && !CPU_LIBS.includes(l.id));
+    if (!peers.length) continue;
     const name = libs.find((l) => l.id === subject)!.label;
     out.push(
       '',
@@ -127,8 +135,73 @@ export function formatReport(rows: Row[], libs: Pick<Lib, 'id' | 'label'>[]): st
       ),
     );
   }
+  out.push(...cpuLines(rows, libs));
   out.push('', ...baselineLines(rows), ...problemLines(rows, libs));
   return out.join('\n');
+}
+
+type CpuPair = (typeof CPU_PAIRS)[number];
+
+/** CPU median ÷ WebGPU median of one mode on one row: 0 where the CPU's median is 0 ms (under the timer's tick). */
+function cpuRatio(row: Row, pair: CpuPair): number | undefined {
+  const [c, g] = [row.cells[pair.cpu], row.cells[pair.gpu]];
+  if (c?.status !== 'ok' || g?.status !== 'ok' || c.median === undefined || !g.median) return undefined;
+  return c.median / g.median;
+}
+
+/** The ratio and which device won. */
+function cpuCell(row: Row, pair: CpuPair): string {
+  const r = cpuRatio(row, pair);
+  if (r === undefined) return row.cells[pair.cpu]?.status === 'skipped' ? 'skipped' : '—';
+  if (r === 0) return '0×  CPU faster (under the timer tick)';
+  const v = verdict(r);
+  return `${fmt(r)}×  ${v === 'level' ? 'level' : v === 'CPU' ? `CPU ${fmt(1 / r)}× faster` : `WebGPU ${fmt(r)}× faster`}`;
+}
+
+/** Which device wins at a CPU ÷ WebGPU ratio; within 5% either way counts as level. */
+const verdict = (r: number) => (r < 0.95 ? 'CPU' : r > 1.05 ? 'WebGPU' : 'level');
+
+/**
+ * The CPU-vs-WebGPU section: for every row with a CPU and a WebGPU figure of a wgflow mode, CPU ÷ WebGPU and
+ * the winner, then where the winner changes over the chain's sizes (the crossover).
+ */
+export function cpuLines(rows: Row[], libs: Pick<Lib, 'id'>[]): string[] {
+  const pairs = CPU_PAIRS.filter((p) => libs.some((l) => l.id === p.cpu) && libs.some((l) => l.id === p.gpu));
+  const both = rows.filter((r) => pairs.some((p) => r.cells[p.cpu] && r.cells[p.gpu]?.status === 'ok'));
+  if (!both.length) return [];
+  const lines = [
+    '',
+    'CPU vs WebGPU (wgflow): CPU median ÷ WebGPU median of the same mode (below 1: the CPU device is faster; within 5%: level).',
+    table(['workload', ...pairs.map((p) => `${p.mode}: CPU ÷ WebGPU`)], both.map((r) => [r.label, ...pairs.map((p) => cpuCell(r, p))])),
+  ];
+  // Crossover over the chain's sizes (chain and chain-sweep rows together; two rows of one size are merged by
+  // their geometric mean): the last size the CPU wins, and the verdict at the next one.
+  const chains = rows.filter((r) => r.workload === 'chain' || r.workload === 'chain-sweep');
+  const sizes = [...new Set(chains.map((r) => r.size))].sort((a, b) => a - b);
+  for (const p of pairs) {
+    const bySize = sizes.flatMap((size) => {
+      const rs = chains.filter((r) => r.size === size).map((r) => cpuRatio(r, p)).filter((r) => r !== undefined);
+      return rs.length ? [{ size, r: rs.reduce((a, b) => a * b, 1) ** (1 / rs.length) }] : [];
+    });
+    if (bySize.length < 2) continue;
+    const list = bySize.map((x) => `${shortCount(x.size)} ${fmt(x.r)}×`).join(', ');
+    const last = bySize.findLastIndex((x) => verdict(x.r) === 'CPU');
+    const next = bySize[last + 1];
+    const text =
+      last < 0 ? 'the CPU is faster at no size measured'
+      : !next ? 'the CPU is faster at every size measured'
+      : `CPU faster up to ${shortCount(bySize[last].size)}; at ${shortCount(next.size)} ${verdict(next.r) === 'level' ? 'level' : `WebGPU ${fmt(next.r)}× faster`}`;
+    lines.push(`  chain crossover, ${p.mode}: CPU ÷ WebGPU by size ${list} → ${text}`);
+  }
+  const skipped = new Map<string, string[]>();
+  for (const r of rows) {
+    for (const p of pairs) {
+      const c = r.cells[p.cpu];
+      if (c?.status === 'skipped' && c.note && !skipped.get(c.note)?.includes(r.label)) skipped.set(c.note, [...(skipped.get(c.note) ?? []), r.label]);
+    }
+  }
+  for (const [note, labels] of skipped) lines.push(`  skipped on the CPU device: ${labels.join(', ')} — ${note}`);
+  return lines;
 }
 
 /** How strong the raw baselines are: they only mean something if they beat the best library clearly. */

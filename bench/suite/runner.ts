@@ -46,10 +46,15 @@ export async function runProblem(p: Problem, libs: Lib[], opts: BenchOptions, lo
     }
   };
 
-  // Prepare and check: the first run of each library compiles what it needs and is compared with the
-  // CPU reference; a wrong or failing library is dropped from this problem, the others go on.
+  // Prepare and check (unless the library skips the problem): the first run of each library compiles what it
+  // needs and is compared with the CPU reference; a wrong or failing library is dropped from this problem.
   for (const lib of libs) {
     cells.set(lib, blank(lib));
+    const skipped = lib.skip?.(p, opts);
+    if (skipped) {
+      Object.assign(cells.get(lib)!, { status: 'skipped', note: skipped });
+      continue;
+    }
     try {
       const r = await lib.prepare(p);
       if (!r) {

@@ -53,9 +53,11 @@ export class Suite {
     let row: Row;
     if (step.workload === 'cold') {
       const p = makeProblem('cold', step.size);
-      const cells = this.coldFrame
-        ? await runCold(p, this.libs.map((l) => l.id), this.options, this.coldFrame, this.log)
-        : this.libs.map((l): Cell => ({ workload: 'cold', size: step.size, lib: l.id, status: 'skipped', note: 'no frame support here', unit: 'ms', samples: [] }));
+      const skipped = (l: Lib, note: string): Cell => ({ workload: 'cold', size: step.size, lib: l.id, status: 'skipped', note, unit: 'ms', samples: [] });
+      const why = new Map(this.libs.map((l) => [l, this.coldFrame ? l.skip?.(p, this.options) : 'no frame support here']));
+      const measured = this.libs.filter((l) => !why.get(l));
+      const cells = measured.length ? await runCold(p, measured.map((l) => l.id), this.options, this.coldFrame!, this.log) : [];
+      for (const l of this.libs) if (why.get(l)) cells.push(skipped(l, why.get(l)!));
       row = rowOf(p, cells);
     } else {
       const p = makeProblem(step.workload, step.size);

@@ -1,14 +1,21 @@
 // Shared types of the benchmark suite: workloads, problems (host inputs + CPU check), library adapters,
 // and the measured results. Library-agnostic: nothing here imports a tensor library.
+import type { BenchOptions } from './options';
 
-/** The workloads of the suite. `cold` is the benchmark chain run once in a fresh page (see cold.ts). */
-export const WORKLOADS = ['matmul', 'chain', 'copy', 'sum-rows', 'sum-cols', 'softmax', 'mlp', 'dispatch', 'cold'] as const;
+/**
+ * The workloads of the suite. `cold` is the benchmark chain run once in a fresh page (see cold.ts);
+ * `chain-sweep` is the same chain over a range of sizes, for wgflow only (where its CPU device overtakes WebGPU).
+ */
+export const WORKLOADS = ['matmul', 'chain', 'chain-sweep', 'copy', 'sum-rows', 'sum-cols', 'softmax', 'mlp', 'dispatch', 'cold'] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
 /** Workloads timed by the warm runner (everything but cold start). */
 export type WarmWorkloadId = Exclude<WorkloadId, 'cold'>;
 
-/** The libraries (and modes) compared. `raw` is hand-written WGSL on plain WebGPU calls. */
-export const LIBS = ['wgflow-eager', 'wgflow-graph', 'tfjs', 'jax-eager', 'jax-jit', 'raw'] as const;
+/**
+ * The libraries (and modes) compared. `raw` is hand-written WGSL on plain WebGPU calls; `wgflow-cpu-*` are
+ * wgflow's same adapters with its CPU device as the default device.
+ */
+export const LIBS = ['wgflow-eager', 'wgflow-graph', 'wgflow-cpu-eager', 'wgflow-cpu-graph', 'tfjs', 'jax-eager', 'jax-jit', 'raw'] as const;
 export type LibId = (typeof LIBS)[number];
 
 /** A float32 input as every library receives it: the same host data, row-major. */
@@ -65,6 +72,11 @@ export interface Lib {
   setup(): Promise<void>;
   /** The problem prepared on this library, or undefined when the library has no such workload. */
   prepare(p: Problem): Promise<Runnable | undefined>;
+  /**
+   * Why this library sits out a problem the options selected (its cell reads "skipped"), or undefined to run
+   * it: e.g. the CPU device on a default size that would take seconds per run.
+   */
+  skip?(p: Problem, opts: BenchOptions): string | undefined;
   /**
    * Live objects the library itself counts (tensors, buffers), for the leak check: it must read the same
    * before and after the timed repeats. Undefined where the library exposes no count.

@@ -91,11 +91,13 @@ function chainReference(x: Float32Array): Float64Array {
   return Float64Array.from(x, (v) => Math.tanh(Math.max(v * a + b, 0) - v) * c + Math.exp(-(v * v)));
 }
 
-function chainProblem(n: number, workload: 'chain' | 'cold'): Problem {
+const CHAIN_LABELS = { chain: 'chain', 'chain-sweep': 'chain sweep', cold: 'cold start, chain' };
+
+function chainProblem(n: number, workload: keyof typeof CHAIN_LABELS): Problem {
   const x = uniform(n, -2, 2, 21);
   const expected = chainReference(x);
   return {
-    workload, size: n, label: `${workload === 'cold' ? 'cold start, chain' : 'chain'} ${shortCount(n)}`, unit: 'ms',
+    workload, size: n, label: `${CHAIN_LABELS[workload]} ${shortCount(n)}`, unit: 'ms',
     inputs: { x: host(x, [n]) }, scalars: { ...CHAIN_SCALARS },
     bytes: 8 * n,
     // Transcendentals: WebGPU implementations differ from libm by a few ulps of their own.
@@ -207,6 +209,7 @@ export function makeProblem(workload: WorkloadId, size: number): Problem {
     case 'matmul':
       return matmulProblem(size);
     case 'chain':
+    case 'chain-sweep':
     case 'cold':
       return chainProblem(size, workload);
     case 'copy':

@@ -7,18 +7,21 @@ import { coldRunInFrame, type FrameSetup } from '../../bench/suite/cold';
 import { DEFAULT_SIZES, parseOptions } from '../../bench/suite/options';
 import { fmt, type Row } from '../../bench/suite/report';
 import { Suite, browserEnv } from '../../bench/suite/suite';
-import { LIBS, WORKLOADS, type Lib, type LibId } from '../../bench/suite/types';
+import { LIBS, WORKLOADS, type Lib, type LibId, type WorkloadId } from '../../bench/suite/types';
 
 const ADAPTERS: Record<LibId, () => Promise<{ libs: Lib[] }>> = {
   'wgflow-eager': () => import('../../bench/suite/libs/wgflow'),
   'wgflow-graph': () => import('../../bench/suite/libs/wgflow'),
+  'wgflow-cpu-eager': () => import('../../bench/suite/libs/wgflow'),
+  'wgflow-cpu-graph': () => import('../../bench/suite/libs/wgflow'),
   tfjs: () => import('../../bench/suite/libs/tfjs'),
   'jax-eager': () => import('../../bench/suite/libs/jax'),
   'jax-jit': () => import('../../bench/suite/libs/jax'),
   raw: () => import('../../bench/suite/libs/raw'),
 };
 const LABELS: Record<LibId, string> = {
-  'wgflow-eager': 'wgflow eager', 'wgflow-graph': 'wgflow graph', tfjs: 'TF.js webgpu',
+  'wgflow-eager': 'wgflow eager', 'wgflow-graph': 'wgflow graph', 'wgflow-cpu-eager': 'wgflow CPU eager',
+  'wgflow-cpu-graph': 'wgflow CPU graph', tfjs: 'TF.js webgpu',
   'jax-eager': 'jax-js eager', 'jax-jit': 'jax-js jit', raw: 'raw WGSL',
 };
 
@@ -73,7 +76,12 @@ async function page(): Promise<void> {
   /** The form as the suite's string options (the same keys as the command line). */
   const formOptions = (): Record<string, string> => {
     const data = new FormData(form);
-    const workloads = data.getAll('w').map((w) => `${w}:${String(data.get(`size-${w}`)).trim().replace(/,/g, '+')}`);
+    // Sizes equal to the defaults are left out, so that libraries keep their own defaults (the CPU device
+    // skips its slowest matmul unless its size was asked for).
+    const workloads = data.getAll('w').map((w) => {
+      const sizes = String(data.get(`size-${w}`)).trim().replace(/,/g, '+');
+      return sizes === DEFAULT_SIZES[w as WorkloadId].join('+') ? String(w) : `${w}:${sizes}`;
+    });
     const out: Record<string, string> = { workloads: workloads.join(','), libs: data.getAll('l').join(',') };
     for (const k of ['repeats', 'warmup', 'budget-ms', 'cold-repeats']) out[k] = String(data.get(k));
     return out;

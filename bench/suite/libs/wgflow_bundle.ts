@@ -5,4 +5,4 @@ import type * as engine from '../../../engine/index';
 import { wgflowLibs } from './wgflow_core';
 
 const wg = (await import(/* @vite-ignore */ new URL('/dist/wgflow.js', import.meta.url).href)) as typeof engine;
-export const libs = wgflowLibs(wg);
+export const libs = [...wgflowLibs(wg), ...wgflowLibs(wg, 'cpu')];

@@ -1,14 +1,19 @@
 // wgflow in the suite: eager (every op dispatched as it is called) and graph (the same function traced once
-// by wg.function, then run as its optimised, fused plan). Public API only, and no import of the engine
-// itself: the adapters are made for a module with its public interface — engine/index.ts (wgflow.ts) or
-// the bundled dist/wgflow.js (wgflow_bundle.ts, cold start).
+// by wg.function, then run as its optimised, fused plan), on WebGPU or on its CPU device (the same code with
+// the CPU as the default device). Public API only, and no import of the engine itself: the adapters are made
+// for a module with its public interface — engine/index.ts (wgflow.ts) or dist/wgflow.js (wgflow_bundle.ts).
 import type * as engine from '../../../engine/index';
+import type { BenchOptions } from '../options';
 import type { HostTensor, Lib, Problem, Runnable, WarmWorkloadId } from '../types';
 
 type Wg = typeof engine;
+type Device = 'webgpu' | 'cpu';
 
-/** The two adapters (eager, graph) over a wgflow module. */
-export function wgflowLibs(wg: Wg): Lib[] {
+/** The largest matmul n the CPU device runs at the default sizes (a 1024³ row costs ~10 s more here). */
+export const CPU_MATMUL_MAX = 512;
+
+/** The two adapters (eager, graph) over a wgflow module, with `device` as the default device. */
+export function wgflowLibs(wg: Wg, device: Device = 'webgpu'): Lib[] {
   /** Each workload once, as ordinary wgflow code; graph mode traces the very same function. */
   const BODIES: Partial<Record<WarmWorkloadId, Body>> = {
     matmul: ({ a, b }) => wg.matMul(a, b),
@@ -23,54 +28,93 @@ export function wgflowLibs(wg: Wg): Lib[] {
     },
   };
 
+  /**
+   * Runs `fn` with this adapter's device as wgflow's default device (inputs are made there, graphs planned
+   * there), and restores the previous default once `fn`, sync or async, is done: the runner interleaves the
+   * libraries, so every library sets its own device for each of its calls.
+   */
+  function onDevice<T>(fn: () => T): T {
+    const before = wg.getDefaultDevice();
+    if (before === device) return fn();
+    wg.setDefaultDevice(device);
+    let r: T;
+    try {
+      r = fn();
+    } catch (e) {
+      wg.setDefaultDevice(before);
+      throw e;
+    }
+    if (!(r instanceof Promise)) {
+      wg.setDefaultDevice(before);
+      return r;
+    }
+    return r.finally(() => wg.setDefaultDevice(before)) as T;
+  }
+
   const upload = (t: HostTensor) => wg.tensor(t.data, t.shape, 'float32');
+  const cpu = device === 'cpu';
+
+  /** The CPU device sits out cold start, and matmuls above CPU_MATMUL_MAX unless their sizes were given. */
+  function skip(p: Problem, opts: BenchOptions): string | undefined {
+    if (!cpu) return undefined;
+    if (p.workload === 'cold') return 'cold start is not measured on the CPU device';
+    if (p.workload === 'matmul' && p.size > CPU_MATMUL_MAX && !opts.sizesGiven.includes('matmul')) {
+      return `matmul above ${CPU_MATMUL_MAX}³ is skipped at the default sizes, to keep the run short; --workloads matmul:${p.size} runs it`;
+    }
+    return undefined;
+  }
 
   function wgflowLib(mode: 'eager' | 'graph'): Lib {
     return {
-      id: mode === 'eager' ? 'wgflow-eager' : 'wgflow-graph',
-      label: mode === 'eager' ? 'wgflow eager' : 'wgflow graph',
-      version: 'this repository',
+      id: `wgflow-${cpu ? 'cpu-' : ''}${mode}`,
+      label: `wgflow ${cpu ? 'CPU ' : ''}${mode}`,
+      version: cpu ? 'this repository, CPU device' : 'this repository',
       setup: () => wg.ready(),
       live: () => wg.memory().tensors,
-      async prepare(p: Problem): Promise<Runnable | undefined> {
-        const workload = p.workload === 'cold' ? 'chain' : p.workload;
-        const names = Object.keys(p.inputs);
-        const inputs = names.map((n) => upload(p.inputs[n]));
-        const release = () => wg.dispose(inputs);
-        if (workload === 'dispatch') {
-          // p.ops chained adds, each its own dispatch (eager) or its own call of a traced function (graph).
-          const [x] = inputs;
-          const traced = mode === 'graph' ? wg.function((y: engine.Tensor, v: engine.Tensor) => wg.add(y, v)) : undefined;
-          const add = traced ?? ((y: engine.Tensor, v: engine.Tensor) => wg.add(y, v));
-          return {
-            run: () =>
-              wg.scope(async () => {
-                let y = x;
-                for (let i = 0; i < p.ops!; i++) y = add(y, x);
-                return y.data();
-              }),
-            dispose: () => {
-              traced?.dispose();
-              release();
-            },
-          };
-        }
-        const body = BODIES[workload];
-        if (!body) {
+      skip,
+      prepare: (p: Problem) => onDevice(() => prepare(p, mode)),
+    };
+  }
+
+  async function prepare(p: Problem, mode: 'eager' | 'graph'): Promise<Runnable | undefined> {
+    const workload = p.workload === 'cold' || p.workload === 'chain-sweep' ? 'chain' : p.workload;
+    const names = Object.keys(p.inputs);
+    const inputs = names.map((n) => upload(p.inputs[n]));
+    const release = () => wg.dispose(inputs);
+    if (workload === 'dispatch') {
+      // p.ops chained adds, each its own dispatch (eager) or its own call of a traced function (graph).
+      const [x] = inputs;
+      const traced = mode === 'graph' ? wg.function((y: engine.Tensor, v: engine.Tensor) => wg.add(y, v)) : undefined;
+      const add = traced ?? ((y: engine.Tensor, v: engine.Tensor) => wg.add(y, v));
+      return {
+        run: () =>
+          onDevice(() =>
+            wg.scope(async () => {
+              let y = x;
+              for (let i = 0; i < p.ops!; i++) y = add(y, x);
+              return y.data();
+            }),
+          ),
+        dispose: () => {
+          traced?.dispose();
           release();
-          return undefined;
-        }
-        const call = (...ts: engine.Tensor[]) => body(Object.fromEntries(names.map((n, i) => [n, ts[i]])), p.scalars);
-        const traced = mode === 'graph' ? wg.function(call) : undefined;
-        const f = traced ?? call;
-        return {
-          // The scope frees every tensor the call made (eager intermediates, the output) once read back.
-          run: () => wg.scope(async () => f(...inputs).data()),
-          dispose: () => {
-            traced?.dispose();
-            release();
-          },
-        };
+        },
+      };
+    }
+    const body = BODIES[workload];
+    if (!body) {
+      release();
+      return undefined;
+    }
+    const call = (...ts: engine.Tensor[]) => body(Object.fromEntries(names.map((n, i) => [n, ts[i]])), p.scalars);
+    const traced = mode === 'graph' ? wg.function(call) : undefined;
+    const f = traced ?? call;
+    return {
+      // The scope frees every tensor the call made (eager intermediates, the output) once read back.
+      run: () => onDevice(() => wg.scope(async () => f(...inputs).data())),
+      dispose: () => {
+        traced?.dispose();
+        release();
       },
     };
   }
