@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
 import { Editor, type EditorHandle } from './editor/Editor';
 import { DEFAULT_EXAMPLE, EXAMPLES } from './examples';
-import { mapEmitted, normalizeComparison, normalizeRecord } from './positions';
+import { engineLine, mapEmitted, normalizeComparison, normalizeRecord } from './positions';
 import { Runner, type BackendSummary, type Mode, type RunError, type RunResult } from './runner/host';
 import { decodeShare, encodeShare, ShareError } from './share';
 import type { Profile } from './runner/validate';
@@ -140,7 +140,7 @@ export function App() {
         m,
         {
           onConsole: (level, text) => {
-            view.lines.push({ level, text });
+            view.lines.push(level === 'engine' ? engineLine(text, emitted.map) : { level, text });
             publish();
           },
           onError: (raw) => {

@@ -75,6 +75,25 @@ const sess = new wg.Session(g);
 print(await sess.run(out, { a: [1, 2, 3] }), await sess.run(out, { a: [4, 5] }));
 `;
 
+const devices = `// Devices: every op runs on WebGPU or on the CPU. Where an op runs:
+//   inside wg.device('cpu', () => …): on the CPU (inputs on the GPU are copied there);
+//   t.to('webgpu' | 'cpu'): a copy of t on that device;
+//   otherwise where its inputs are; inputs on both devices: the default device (WebGPU).
+// logDevicePlacement prints where each op (eager) or graph node (graph mode) goes: the dim
+// "wgflow: placed …" lines. The Graph panel draws the copies between devices as transfer nodes.
+wg.config.logDevicePlacement(true);
+
+const x = wg.tensor(Float32Array.from({ length: 1024 }, (_, i) => i / 1024), [1024]); // default device
+const onCpu = wg.device('cpu', () => x.mul(x).add(1)); // x is copied to the CPU; mul and add run there
+const back = onCpu.to('webgpu'); // an explicit copy back to the GPU
+const mixed = wg.add(x, onCpu); // inputs on both devices: the default device
+const y = wg.tanh(back).mul(mixed).sum();
+
+print('x:', x.device, '· onCpu:', onCpu.device, '· back:', back.device, '· mixed:', mixed.device);
+print('sum =', (await y.data())[0].toFixed(3));
+wg.config.logDevicePlacement(false);
+`;
+
 const matmulBench = `// Matmul throughput: a 512×512 product, timed over a few runs (readback included).
 // The inputs come from host data: seeded random tensors would be constants, and graph mode would fold the
 // whole product at compile time (try it: the "GFLOP/s" becomes meaningless).
@@ -117,6 +136,7 @@ export const EXAMPLES: Example[] = [
   { id: 'mlp', title: 'MLP forward pass', blurb: 'matmul + bias + relu fused; softmax in two kernels', code: mlp },
   { id: 'softmax-layernorm', title: 'softmax and layerNorm', blurb: 'reductions with fused prologues', code: softmaxLayerNorm },
   { id: 'function', title: 'wg.function, feeds and retracing', blurb: 'traced per signature; placeholders fed at run time', code: fn },
+  { id: 'devices', title: 'Devices: CPU and WebGPU', blurb: 'placement, t.to, and the copies between devices', code: devices },
   { id: 'matmul-bench', title: 'Matmul benchmark', blurb: 'GFLOP/s of a 512² product on this adapter', code: matmulBench },
   { id: 'save-load', title: 'Save, load and run a graph', blurb: 'toJSON → fromJSON → Session', code: saveLoad },
   { id: 'shape-error', title: 'A shape error', blurb: 'the error message and its marker on the line', code: shapeError },

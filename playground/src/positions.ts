@@ -15,6 +15,17 @@ export function mapEmitted(map: LineMap | undefined, p: SnippetPosition): Snippe
   return originalPosition(map, p.line, p.column);
 }
 
+/**
+ * An engine diagnostic from the console ("wgflow: placed add on cpu (at snippet.js:4:14)", wrapper lines
+ * already removed by the frame) as an output line: dim, its position a link to the snippet's line.
+ */
+export function engineLine(text: string, map: LineMap | undefined): { level: 'engine'; text: string; line?: number; column?: number } {
+  const m = / \(at [^()]*snippet\.js:(\d+):(\d+)\)/.exec(text);
+  if (!m) return { level: 'engine', text };
+  const p = mapEmitted(map, { line: Number(m[1]), column: Number(m[2]) });
+  return { level: 'engine', text: text.replace(m[0], ''), line: p.line, column: p.column };
+}
+
 /** A fixer of snippet positions reported by the engine (they still include the wrapper lines). */
 function fixer(lineOffset: number, map: LineMap | undefined) {
   return <T extends { file?: string; line?: number; column?: number }>(s: T): T => {

@@ -1,5 +1,6 @@
 // Compare: the same snippet run eagerly and as graphs, outputs side by side. The outputs must agree: lines
-// are compared number by number with a tolerance, and differing lines are highlighted.
+// are compared number by number with a tolerance, and differing lines are highlighted. The engine's own lines
+// (device placement logs: per op eagerly, per node in graph mode) are shown but not compared.
 import type { RunView } from '../App';
 import { OutputLines, RunSummary } from './Output';
 
@@ -23,10 +24,18 @@ export function ComparePanel({ eager, graph }: { eager: RunView | undefined; gra
   if (!eager && !graph) return <p className="hint">Compare runs the snippet in both modes and shows the outputs side by side.</p>;
   const e = eager?.lines.filter((l) => l.level !== 'system') ?? [];
   const g = graph?.lines.filter((l) => l.level !== 'system') ?? [];
-  const n = Math.max(e.length, g.length);
-  const differs = Array.from({ length: n }, (_, i) => !(e[i] && g[i] && sameLine(e[i].text, g[i].text)));
+  const printed = (ls: typeof e) => ls.filter((l) => l.level !== 'engine');
+  const pe = printed(e);
+  const pg = printed(g);
+  const n = Math.max(pe.length, pg.length);
+  const differs = Array.from({ length: n }, (_, i) => !(pe[i] && pg[i] && sameLine(pe[i].text, pg[i].text)));
   const both = eager?.state === 'done' && graph?.state === 'done';
   const mismatches = differs.filter(Boolean).length;
+  /** Marks the printed lines that differ (by their place among printed lines). */
+  const mark = (ls: typeof e) => {
+    let i = 0;
+    return ls.map((l) => (l.level === 'engine' ? l : { ...l, level: differs[i++] && both ? `${l.level} differs` : l.level }));
+  };
   const te = eager?.result?.ms;
   const tg = graph?.result?.ms;
   return (
@@ -42,7 +51,7 @@ export function ComparePanel({ eager, graph }: { eager: RunView | undefined; gra
           <section key={name} data-testid={`compare-${name}`}>
             <h3>{name === 'eager' ? 'Eager' : 'Graph'}</h3>
             {run ? <RunSummary run={run} /> : <p className="hint">not run yet</p>}
-            <OutputLines lines={lines.map((l, i) => ({ ...l, level: differs[i] && both ? `${l.level} differs` : l.level }))} />
+            <OutputLines lines={mark(lines)} />
           </section>
         ))}
       </div>

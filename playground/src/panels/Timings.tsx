@@ -1,14 +1,15 @@
 // The Timings panel: a run's headline figures (wall, GPU and compile time, kernels, submissions, pipelines,
-// peak memory, speed-up over the other mode), a sortable per-op table, and — after Compare — eager vs graph
-// per source op (wg.compareProfiles) as a bar chart beside its table. Exports the Chrome trace and JSON.
+// peak memory, speed-up over the other mode), a sortable per-op table with each row's device (transfers between
+// devices shown by default when a run has them), and — after Compare — eager vs graph per source op
+// (wg.compareProfiles) as a bar chart beside its table. Exports the Chrome trace and JSON.
 import { useMemo, useState } from 'react';
 import type { RunView } from '../App';
 import type * as WG from '../../../engine/index';
 import { CompareChart } from './CompareChart';
-import { downloadJSON, LineLinks, NoRecord, RunPicker, Stat, useChosenRun } from './common';
+import { DeviceTag, downloadJSON, LineLinks, NoRecord, RunPicker, Stat, useChosenRun } from './common';
 import { describeTimer, fmtBandwidth, fmtBytes, fmtMs, fmtPct, fmtRatio } from './format';
 import { SortableTable, type Column } from './SortableTable';
-import { describeSources, mergeComparison, opRows, type CompareRow, type OpRow } from './timings_data';
+import { describeSources, hasDeviceCopies, mergeComparison, opRows, type CompareRow, type OpRow } from './timings_data';
 import type { PanelProps } from './types';
 import './panels.css';
 
@@ -100,8 +101,24 @@ function Headline({ run, profile, other }: { run: RunView; profile: WG.Profile; 
   );
 }
 
+/** Bytes moved eagerly and in graph mode: "4.0 KiB" when equal, "4.0 → 8.0 KiB" in one unit, else both. */
+function fmtBytePair(a: number, b: number): string {
+  const [x, y] = [fmtBytes(a), fmtBytes(b)];
+  if (x === y) return x;
+  const ux = x.split(' ')[1];
+  return ux === y.split(' ')[1] ? `${x.split(' ')[0]} → ${y}` : `${x} → ${y}`;
+}
+
+/** The transfers switch: off by default, on while a run copies between devices (until the user sets it). */
+function useTransfers(copies: boolean): [boolean, (on: boolean) => void] {
+  const [picked, setPicked] = useState<boolean | undefined>();
+  return [picked ?? copies, setPicked];
+}
+
+const transferClass = (r: { kind: string; route?: string }) => (r.kind !== 'transfer' ? undefined : r.route && !r.route.includes('host') ? 'pp-xfer' : 'pp-transfer');
+
 function OpTable({ profile, mode, onJump }: { profile: WG.Profile; mode: string; onJump(line: number, column: number): void }) {
-  const [transfers, setTransfers] = useState(false);
+  const [transfers, setTransfers] = useTransfers(hasDeviceCopies(profile));
   const all = useMemo(() => opRows(profile), [profile]);
   const transferRows = all.filter((r) => r.kind === 'transfer').length;
   const rows = transfers ? all : all.filter((r) => r.kind !== 'transfer');
@@ -119,8 +136,8 @@ function OpTable({ profile, mode, onJump }: { profile: WG.Profile; mode: string;
           <span className={`pp-kind ${r.kind}`}>{r.kind === 'elementwise' ? 'ew' : r.kind.slice(0, 5)}</span>
           <span className="mono">{r.label}</span>
           {r.kernel && <span className="dim mono"> · {r.kernel}</span>}
+          <DeviceTag route={r.route} />
           {r.sources.length > 1 && <span className="pp-badge">{r.sources.length} ops</span>}
-          {r.device !== 'webgpu' && <span className="pp-badge">{r.device}</span>}
         </span>
       ),
     },
@@ -193,7 +210,7 @@ function OpTable({ profile, mode, onJump }: { profile: WG.Profile; mode: string;
           initialSort={{ id: 'total', dir: 'desc' }}
           testId="timings-table"
           caption={`Per-op timings of the ${mode} run`}
-          rowProps={(r) => ({ 'data-testid': 'timing-row', 'data-kind': r.kind, className: r.kind === 'transfer' ? 'pp-transfer' : undefined })}
+          rowProps={(r) => ({ 'data-testid': 'timing-row', 'data-kind': r.kind, 'data-device': r.route, className: transferClass(r) })}
           footer={
             <tr className="pp-total">
               <td>all kernels</td>
@@ -228,8 +245,13 @@ function ComparisonSection({
   busy: boolean;
 }) {
   const [log, setLog] = useState(false);
-  const [transfers, setTransfers] = useState(false);
-  const merged = useMemo(() => (comparison ? mergeComparison(comparison) : []), [comparison]);
+  const eagerProfile = eagerRun?.result?.record?.profile;
+  const graphProfile = graphRun?.result?.record?.profile;
+  const [transfers, setTransfers] = useTransfers(hasDeviceCopies(eagerProfile) || hasDeviceCopies(graphProfile));
+  const merged = useMemo(
+    () => (comparison ? mergeComparison(comparison, { eager: eagerProfile, graph: graphProfile }) : []),
+    [comparison, eagerProfile, graphProfile],
+  );
   if (!comparison) {
     return (
       <section className="pp-section" data-testid="comparison-empty">
@@ -256,7 +278,12 @@ function ComparisonSection({
       render: (r) => (
         <span className="pp-op narrow" title={describeSources(r.sources)}>
           <span className={`pp-kind ${r.kind}`}>{r.kind === 'elementwise' ? 'ew' : r.kind.slice(0, 5)}</span>
-          <span className="mono">{r.label}</span>
+          <span className="mono">{r.kind === 'transfer' && r.route?.includes('→') && !r.route.includes('host') ? 'copy' : r.label}</span>
+          {r.bytes && (
+            <span className="dim mono pp-bytes" title="Bytes moved: eager → graph">
+              {fmtBytePair(r.bytes.eager, r.bytes.graph)}
+            </span>
+          )}
           {r.lines.length > 0 && <LineLinks lines={r.lines} onJump={onJump} max={2} />}
         </span>
       ),
@@ -273,6 +300,7 @@ function ComparisonSection({
       title: 'Eager time ÷ graph time for this row',
       render: (r) => <span className={r.speedup === undefined ? 'dim' : r.speedup >= 1 ? 'good' : 'bad'}>{fmtRatio(r.speedup)}</span>,
     },
+    { id: 'device', label: 'Device', sort: (r) => r.route, render: (r) => <DeviceTag route={r.route} />, title: 'Where its kernels ran (both modes); for a transfer, its route' },
   ];
   return (
     <section className="pp-section" data-testid="comparison">
@@ -316,7 +344,7 @@ function ComparisonSection({
           initialSort={{ id: 'ems', dir: 'desc' }}
           testId="comparison-table"
           caption="Eager and graph kernels and time per source op"
-          rowProps={(r) => ({ 'data-testid': 'compare-row', 'data-eager-kernels': r.eager.kernels, 'data-graph-kernels': r.graph.kernels, 'data-kind': r.kind })}
+          rowProps={(r) => ({ 'data-testid': 'compare-row', 'data-eager-kernels': r.eager.kernels, 'data-graph-kernels': r.graph.kernels, 'data-kind': r.kind, 'data-device': r.route, className: transferClass(r) })}
           footer={
             <tr className="pp-total">
               <td>total</td>
@@ -325,6 +353,7 @@ function ComparisonSection({
               <td className="num">{sum('graph', 'kernels')}</td>
               <td className="num">{fmtMs(sum('graph', 'ms'))}</td>
               <td className="num">{fmtRatio(sum('graph', 'ms') > 0 ? sum('eager', 'ms') / sum('graph', 'ms') : undefined)}</td>
+              <td />
             </tr>
           }
         />

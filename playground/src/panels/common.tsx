@@ -1,5 +1,5 @@
 // Pieces the analysis panels share: choosing which mode's last run to show, links to snippet lines, headline
-// figures, and downloading JSON.
+// figures, device tags, and downloading JSON.
 import { useEffect, useState, type ReactNode } from 'react';
 import type { RunView } from '../App';
 import type { Mode } from '../runner/host';
@@ -86,6 +86,18 @@ export function Stat({ label, value, sub, title, testId, tone }: { label: string
 }
 
 /** Downloads a value as a pretty-printed JSON file. */
+/** Where a row ran ('webgpu', 'cpu') or where a transfer copied ('webgpu → cpu', 'host → webgpu'). */
+export function DeviceTag({ route }: { route: string | undefined }) {
+  if (!route) return <span className="dim">—</span>;
+  const copy = route.includes('→');
+  const cls = copy ? (route.includes('host') ? 'host' : 'copy') : route.includes('/') ? 'mixed' : route;
+  return (
+    <span className={`pp-dev ${cls}`} data-testid="device-tag" title={copy ? `a transfer: ${route}` : `ran on ${route}`}>
+      {route.replace(/ → /g, '→')}
+    </span>
+  );
+}
+
 export function downloadJSON(filename: string, value: unknown): void {
   const blob = new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' });
   const url = URL.createObjectURL(blob);

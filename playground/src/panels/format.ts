@@ -51,6 +51,25 @@ export const fmtShape = (shape: readonly number[], dtype?: string) =>
 
 /** The time a profile kernel took: GPU time where measured, else what the CPU observed. */
 export const kernelMs = (k: WG.ProfileKernel): number => k.gpuMs ?? k.cpuMs ?? 0;
+/** The bytes a profile transfer moved (a copy reads on one side and writes on the other). */
+export const movedBytes = (k: WG.ProfileKernel): number => Math.max(k.bytesRead, k.bytesWritten);
+
+/**
+ * Where a profile kernel ran, or where a transfer copied from and to: 'webgpu', 'cpu', 'webgpu → cpu' (between
+ * devices), 'host → webgpu' (an upload), 'webgpu → host' (a readback).
+ */
+export function routeOf(k: Pick<WG.ProfileKernel, 'kind' | 'name' | 'device'>): string {
+  if (k.kind !== 'transfer') return k.device;
+  const m = /^(\w+)\s*→\s*(\w+)$/.exec(k.name);
+  if (m) return `${m[1]} → ${m[2]}`;
+  if (k.name === 'upload') return `host → ${k.device}`;
+  if (k.name === 'readback') return `${k.device} → host`;
+  return k.device;
+}
+
+/** A copy between two devices (not a host upload or readback)? */
+export const isDeviceCopy = (k: Pick<WG.ProfileKernel, 'kind' | 'name'>): boolean => k.kind === 'transfer' && /^\w+\s*→\s*\w+$/.test(k.name);
+
 /** Which clock kernelMs read. */
 export const kernelClock = (k: WG.ProfileKernel): 'gpu' | 'cpu' | 'none' => (k.gpuMs !== undefined ? 'gpu' : k.cpuMs !== undefined ? 'cpu' : 'none');
 

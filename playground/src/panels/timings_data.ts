@@ -1,7 +1,8 @@
 // Pure data for the Timings panel: a profile's kernels grouped per source op (eager) or per generated kernel
-// (graph), and a comparison's rows merged per source op so that every op appears once with both sides.
+// (graph), and a comparison's rows merged per source op so that every op appears once with both sides. Rows
+// say where they ran (webgpu, cpu) or, for transfers, where they copied from and to.
 import type * as WG from '../../../engine/index';
-import { fmtShape, kernelClock, kernelMs, parseLines, snippetLines } from './format';
+import { fmtShape, isDeviceCopy, kernelClock, kernelMs, movedBytes, parseLines, routeOf, snippetLines } from './format';
 
 export interface OpRow {
   key: string;
@@ -24,8 +25,13 @@ export interface OpRow {
   compileMs: number;
   compiled: number;
   device: string;
+  /** Where it ran, or where a transfer copied from and to ('webgpu → cpu', 'host → webgpu'). */
+  route: string;
   kernelIds: string[];
 }
+
+/** Does a profile copy data between devices (not only host uploads and readbacks)? */
+export const hasDeviceCopies = (p: WG.Profile | undefined) => !!p?.kernels.some(isDeviceCopy);
 
 const sourceKey = (s: WG.ProfileSource) => `${s.op}${s.node ? `#${s.node}` : ''}@${s.line ?? ''}:${s.column ?? ''}`;
 
@@ -35,7 +41,9 @@ export function opRows(profile: WG.Profile): OpRow[] {
   for (const k of profile.kernels) {
     const fused = k.sources.length > 1;
     const op = k.sources[0]?.op ?? k.name;
-    const label = k.kind === 'transfer' ? k.name : fused ? k.name : op;
+    // A copy between devices is named by the op that made it (`to`, or an op with an input elsewhere) when
+    // the profile knows it, else 'copy'; its route is its device tag.
+    const label = isDeviceCopy(k) ? (op !== k.name ? op : 'copy') : k.kind === 'transfer' ? k.name : fused ? k.name : op;
     const key = `${k.kind}|${k.name}|${k.device}|${k.sources.map(sourceKey).join(',')}`;
     let row = rows.get(key);
     if (!row) {
@@ -56,6 +64,7 @@ export function opRows(profile: WG.Profile): OpRow[] {
         compileMs: 0,
         compiled: 0,
         device: k.device,
+        route: routeOf(k),
         kernelIds: [],
       };
       rows.set(key, row);
@@ -91,6 +100,10 @@ export interface CompareRow {
   graph: { kernels: number; ms: number };
   /** eager ms / graph ms (undefined when a side has no time). */
   speedup?: number;
+  /** Where its kernels ran ('cpu', 'webgpu', 'cpu / webgpu' when the modes differ), or a transfer's route. */
+  route?: string;
+  /** A transfer's bytes, per mode. */
+  bytes?: { eager: number; graph: number };
 }
 
 /**
@@ -99,7 +112,7 @@ export interface CompareRow {
  * source ops (same op, same position) are one source op here, merged into one row with both sides;
  * transfers merge by what they move.
  */
-export function mergeComparison(c: WG.ProfileComparison): CompareRow[] {
+export function mergeComparison(c: WG.ProfileComparison, profiles: { eager?: WG.Profile; graph?: WG.Profile } = {}): CompareRow[] {
   const rows = new Map<string, CompareRow & { labels: string[] }>();
   for (const r of pairBySource(c.rows)) {
     // Transfers pair by what they move (an eager upload knows its line, a graph plan's input copy does not).
@@ -120,12 +133,42 @@ export function mergeComparison(c: WG.ProfileComparison): CompareRow[] {
     row.graph.kernels += r.graph.kernels;
     row.graph.ms += r.graph.ms;
   }
-  return [...rows.values()].map(({ labels, ...r }) => {
+  const merged = [...rows.values()].map(({ labels, ...r }) => {
     // Several kernels of one op (softmax: softmaxStats + softmax): the row is the op.
     const ops = [...new Set(r.sources.map((s) => s.op))];
     const label = labels.length === 1 ? labels[0] : ops.length === 1 ? `${ops[0]} (${labels.join(' + ')})` : labels.join(' | ');
     return { ...r, label, speedup: r.eager.ms > 0 && r.graph.ms > 0 ? r.eager.ms / r.graph.ms : undefined };
   });
+  placeRows(merged, profiles);
+  return merged;
+}
+
+/**
+ * Where each row ran, from the two profiles (comparison rows carry no device): the devices of the kernels
+ * that share its sources; a transfer row gets its route and the bytes each mode moved.
+ */
+function placeRows(rows: CompareRow[], profiles: { eager?: WG.Profile; graph?: WG.Profile }): void {
+  const devices = new Map<string, Set<string>>();
+  const copies = new Map<string, { route: string; eager: number; graph: number }>();
+  for (const side of ['eager', 'graph'] as const) {
+    for (const k of profiles[side]?.kernels ?? []) {
+      if (k.kind === 'transfer') {
+        const c = copies.get(k.name) ?? copies.set(k.name, { route: routeOf(k), eager: 0, graph: 0 }).get(k.name)!;
+        c[side] += movedBytes(k);
+        continue;
+      }
+      for (const s of k.sources) (devices.get(positionKey(s)) ?? devices.set(positionKey(s), new Set()).get(positionKey(s))!).add(k.device);
+    }
+  }
+  for (const r of rows) {
+    if (r.kind === 'transfer') {
+      const c = copies.get(r.label);
+      if (c) Object.assign(r, { route: c.route, bytes: { eager: c.eager, graph: c.graph } });
+      continue;
+    }
+    const ds = new Set(r.sources.flatMap((s) => [...(devices.get(positionKey(s)) ?? [])]));
+    if (ds.size) r.route = [...ds].sort().join(' / ');
+  }
 }
 
 const positionKey = (s: WG.ProfileSource) => `${s.op}@${s.file ?? ''}:${s.line ?? ''}:${s.column ?? ''}`;

@@ -70,11 +70,20 @@ addEventListener('message', async (event) => {
   // message above leaves before the snippet starts (a snippet that never yields would hold it back).
   await new Promise((resolve) => setTimeout(resolve, 0));
 
-  // Console output goes to the parent (and to the frame's own console). Tensors print like wg.print.
+  // Console output goes to the parent (and to the frame's own console). Tensors print like wg.print. The
+  // engine's own lines ("wgflow: placed add on cpu (at snippet.js:12:3)", from wg.config.logDevicePlacement
+  // and soft placement) are level 'engine', shown dim; their positions lose the wrapper's lines, so that the
+  // parent can map them to the snippet as it does errors.
+  const fromEngine = (args) => typeof args[0] === 'string' && args[0].startsWith('wgflow:');
+  const withoutWrapper = (s) => s.replace(/snippet\.js:(\d+):(\d+)/g, (_, line, column) => `snippet.js:${Number(line) - offset}:${column}`);
   for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
     const original = console[level].bind(console);
     console[level] = (...args) => {
       original(...args);
+      if (level !== 'error' && fromEngine(args)) {
+        post({ type: 'console', runId, level: 'engine', text: withoutWrapper(args.map(text).join(' ')) });
+        return;
+      }
       if (level !== 'error' && args.some((a) => a instanceof wg.Tensor)) {
         void wg.print(...args);
         return;

@@ -81,7 +81,14 @@ export function validateProfile(v: unknown): Profile {
 function runKernels(v: unknown, what: string): WG.GraphRunKernel[] {
   return arr(v, what).map((x, i) => {
     const k = obj(x, `${what}[${i}]`);
-    return { name: str(k.name, `${what}[${i}].name`, 2000), kind: str(k.kind, `${what}[${i}].kind`, 50), nodes: arr(k.nodes, `${what}[${i}].nodes`).map((n, j) => str(n, `${what}[${i}].nodes[${j}]`, 500)) };
+    return defined({
+      name: str(k.name, `${what}[${i}].name`, 2000),
+      kind: str(k.kind, `${what}[${i}].kind`, 50),
+      nodes: arr(k.nodes, `${what}[${i}].nodes`).map((n, j) => str(n, `${what}[${i}].nodes[${j}]`, 500)),
+      // Where it runs, and what a transfer between devices moves.
+      device: optStr(k.device, `${what}[${i}].device`, 50),
+      bytes: optNum(k.bytes, `${what}[${i}].bytes`),
+    });
   });
 }
 

@@ -1,8 +1,10 @@
 // The details of the selected node or group: op, attributes, input/output shapes and dtypes, its source
-// line (a link into the editor), its kernels with their measured time, and the generated WGSL.
+// line (a link into the editor), its device (a copy: its direction and bytes), its kernels with their
+// measured time, and the generated WGSL.
 import { useMemo, useState } from 'react';
 import type * as WG from '../../../../engine/index';
-import { fmtMs, kernelMs, opHistogram, tensorLabel, tensorLong, type GGroup, type GNode, type GraphModel } from './model';
+import { fmtBytes } from '../format';
+import { directionText, fmtMs, kernelMs, opHistogram, tensorLabel, tensorLong, type GGroup, type GNode, type GraphModel } from './model';
 import type { Selection } from './Canvas';
 import { WgslView } from './WgslView';
 
@@ -31,6 +33,7 @@ const KIND_TEXT: Record<string, string> = {
   constant: 'constant',
   input: 'input (a tensor made outside this view)',
   effect: 'side effect (never removed or reordered)',
+  transfer: 'transfer (a copy between devices)',
   op: 'op',
 };
 
@@ -111,7 +114,7 @@ function Kernels({ record, ks, shared }: { record: WG.RunRecord; ks: number[]; s
           <WgslView code={code} label={pick} />
         </div>
       ) : (
-        <p className="dim gv-none">{rows.every((r) => r.kind === 'transfer') ? 'Transfers only (host ↔ device copies): no WGSL.' : 'No WGSL was recorded for these kernels.'}</p>
+        <p className="dim gv-none">{rows.every((r) => r.kind === 'transfer') ? 'Transfers only (copies, not kernels): no WGSL.' : 'No WGSL was recorded for these kernels.'}</p>
       )}
     </>
   );
@@ -141,6 +144,22 @@ function NodeDetails({ n, ...p }: Omit<Props, 'selection'> & { n: GNode }) {
         <dd>
           <code>{n.op}</code> <span className="dim">· {KIND_TEXT[n.kind]}</span>
         </dd>
+        {n.transfer && (
+          <>
+            <dt>copies</dt>
+            <dd data-testid="node-transfer">
+              <b>{directionText(n.transfer)}</b>
+              {n.transfer.bytes !== undefined && (
+                <>
+                  {' · '}
+                  <b data-testid="node-bytes">{fmtBytes(n.transfer.bytes)}</b>
+                  {n.kernels.length > 1 && <span className="dim"> per copy · {n.kernels.length} copies timed</span>}
+                </>
+              )}
+              {n.op !== 'to' && <span className="dim"> · made for {n.name.split(' → ').pop()}</span>}
+            </dd>
+          </>
+        )}
         <dt>inputs</dt>
         <dd>
           {n.inputs.length === 0 ? (
@@ -234,7 +253,7 @@ function NodeDetails({ n, ...p }: Omit<Props, 'selection'> & { n: GNode }) {
               {fusedWith > 0 && <span className="dim"> (the fused kernel)</span>}
             </>
           ) : (
-            <span className="dim">{n.kind === 'op' || n.kind === 'effect' ? 'not measured' : 'no kernel'}</span>
+            <span className="dim">{n.kind === 'op' || n.kind === 'effect' || n.kind === 'transfer' ? 'not measured' : 'no kernel'}</span>
           )}
         </dd>
       </dl>

@@ -1,21 +1,25 @@
 // The Graph panel proper (loaded lazily by GraphPanel): picks what to show from the last run's record (a
 // graph plan before or after optimisation, or the eager trace), lays it out with ELK in a worker (cancellable;
-// big graphs start collapsed), draws it, and shows the selected node's details with its WGSL.
+// big graphs start collapsed), draws it, and shows the selected node's details with its WGSL. A drawing that
+// spans devices is coloured by device until the user picks another colouring.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type * as WG from '../../../../engine/index';
 import type { PanelProps } from '../types';
 import { Canvas, type CanvasHandle, type Selection } from './Canvas';
-import { DEVICE, PALETTE, heat, type ColorBy, type Scale } from './colors';
+import type { ColorBy, Scale } from './colors';
 import { Details } from './Details';
 import { LayoutCancelled, Layouter } from './layout';
 import { buildModel } from './build';
-import { defaultChoice, fmtMs, viewChoices, type GraphModel, type Stage } from './model';
+import { Legend } from './Legend';
+import { defaultChoice, fmtMs, usesDevices, viewChoices, type Stage } from './model';
 import { defaultCollapsed, elkGraph, toDrawing, unitCount, visibleGraph, type Drawing } from './visible';
 import './graph.css';
 
 /** What the panel remembers of a record while the app holds it (switching tabs keeps the view). */
 interface Memory {
   choice?: string;
+  /** The colouring the user picked for this record (else the default: by device when it spans devices). */
+  colorBy?: ColorBy;
   collapsed: Map<string, Set<string>>;
   drawings: Map<string, Drawing>;
   selection?: Selection;
@@ -71,7 +75,7 @@ function RecordGraph({ record, run, layouter, onJump }: { record: WG.RunRecord; 
   const [choiceId, setChoiceId] = useState(() => mem.choice ?? defaultChoice(choices, run.mode)?.id);
   const choice = choices.find((c) => c.id === choiceId) ?? choices[0];
   const [stage, setStageState] = useState<Stage>(prefs.stage);
-  const [colorBy, setColorByState] = useState<ColorBy>(prefs.colorBy);
+  const [pickedColor, setPickedColor] = useState<ColorBy | undefined>(mem.colorBy);
   const [selection, setSelectionState] = useState<Selection>(mem.selection);
   const [focus, setFocus] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
@@ -83,6 +87,7 @@ function RecordGraph({ record, run, layouter, onJump }: { record: WG.RunRecord; 
   };
 
   const model = useMemo(() => (choice ? buildModel(record, choice, stage) : undefined), [record, choice, stage]);
+  const colorBy: ColorBy = pickedColor ?? (model && usesDevices(model) ? 'device' : prefs.colorBy);
 
   const [collapsedState, setCollapsedState] = useState<{ key: string; set: Set<string> } | undefined>();
   const collapsed = useMemo(() => {
@@ -192,7 +197,8 @@ function RecordGraph({ record, run, layouter, onJump }: { record: WG.RunRecord; 
 
   const scale: Scale = useMemo(() => {
     let max = 0;
-    for (const n of model?.nodes ?? []) max = Math.max(max, n.ms ?? 0);
+    // Copies are timed on another clock (and include waiting for the GPU): the heat scale is the kernels'.
+    for (const n of model?.nodes ?? []) if (n.kind !== 'transfer') max = Math.max(max, n.ms ?? 0);
     for (const g of model?.groups ?? []) max = Math.max(max, g.ms ?? 0);
     return { max };
   }, [model]);
@@ -204,7 +210,8 @@ function RecordGraph({ record, run, layouter, onJump }: { record: WG.RunRecord; 
   };
   const setColorBy = (c: ColorBy) => {
     prefs.colorBy = c;
-    setColorByState(c);
+    mem.colorBy = c;
+    setPickedColor(c);
   };
 
   if (!choice || !model) {
@@ -364,48 +371,6 @@ function RecordGraph({ record, run, layouter, onJump }: { record: WG.RunRecord; 
             onToggleGroup={toggleGroup}
           />
         </div>
-      )}
-    </div>
-  );
-}
-
-function Legend({ colorBy, scale, model }: { colorBy: ColorBy; scale: Scale; model: GraphModel }) {
-  const present = new Set(model.nodes.map((n) => (n.kind === 'op' ? (n.kernelKind ?? 'other') : n.kind)));
-  const hasKernelGroup = model.groups.some((g) => g.kind === 'kernel');
-  let items: [string, string, string, string?][] = [];
-  if (colorBy === 'kind') {
-    const order = ['placeholder', 'variable', 'constant', 'capture', 'input', 'elementwise', 'reduce', 'matmul', 'scan', 'transfer', 'other', 'effect'] as const;
-    items = order.filter((k) => present.has(k)).map((k) => [k === 'effect' ? 'side effect' : k, PALETTE[k][0], PALETTE[k][1]]);
-  } else if (colorBy === 'device') {
-    const devices = new Set(model.nodes.map((n) => n.device).filter(Boolean));
-    items = (['webgpu', 'cpu'] as const).filter((d) => devices.has(d)).map((d) => [d, DEVICE[d][0], DEVICE[d][1]]);
-    items.push(['no kernel', '#1a1d23', '#4a525e']);
-  }
-  return (
-    <div className="gv-legend" data-testid="graph-legend">
-      {colorBy === 'time' ? (
-        scale.max > 0 ? (
-          <span className="gv-heat">
-            <span>0</span>
-            <span className="gv-ramp" style={{ background: `linear-gradient(90deg, ${[0, 0.25, 0.5, 0.75, 1].map((t) => heat(t)[0]).join(', ')})` }} />
-            <span>{fmtMs(scale.max)}</span>
-          </span>
-        ) : (
-          <span className="dim">no kernel times in this run</span>
-        )
-      ) : (
-        items.map(([label, fill, stroke]) => (
-          <span key={label} className="gv-key">
-            <i style={{ background: fill, borderColor: stroke }} />
-            {label}
-          </span>
-        ))
-      )}
-      {hasKernelGroup && (
-        <span className="gv-key">
-          <i className="gv-key-group" />
-          fused kernel
-        </span>
       )}
     </div>
   );

@@ -1,8 +1,12 @@
 // Builds the graph panel's models from a run record: a graph plan before or after optimisation (fused
 // kernels as groups; nodes that constant folding, pruning or CSE removed marked so), or the eager op trace
 // (tensor ids link producers to consumers). Each node is linked to the profile kernels that computed it
-// (time, WGSL); big models also get source-line groups so that they can be drawn collapsed.
+// (time, WGSL); copies between devices are nodes of their own (plan_devices.ts, trace_devices.ts); big models
+// also get source-line groups so that they can be drawn collapsed.
 import type * as WG from '../../../../engine/index';
+import { fmtBytes } from '../format';
+import { addPlanTransfers, linkCpuKernels } from './plan_devices';
+import { addTraceTransfers } from './trace_devices';
 import {
   EFFECT_OPS, kernelMs, kindOf, kindOfKernels, plural, sum, tensorLabel,
   type GEdge, type GGroup, type GNode, type GraphModel, type NodeStatus, type Stage, type TensorInfo, type ViewChoice,
@@ -90,8 +94,12 @@ export function fromGraph(record: WG.RunRecord, gi: number, stage: Stage): Graph
     }
   }
   const byId = new Map(nodes.map((n) => [n.id, n]));
+  const nodeOf = (name: string) => {
+    const n = byName.get(name);
+    return n && byId.get(nid(n.id));
+  };
 
-  // Profile kernels → nodes (time, WGSL, kind).
+  // Profile kernels → nodes (time, WGSL, kind); CPU kernels carry no node names and are matched by name.
   for (const k of planKernelIndices(record, g)) {
     for (const s of record.profile.kernels[k]!.sources) {
       const n = s.node ? byName.get(s.node) : undefined;
@@ -99,6 +107,7 @@ export function fromGraph(record: WG.RunRecord, gi: number, stage: Stage): Graph
       if (node && !node.kernels.includes(k)) node.kernels.push(k);
     }
   }
+  linkCpuKernels({ record, gi, g, nodeOf });
   for (const n of nodes) {
     if (n.kernels.length) {
       n.ms = sum(n.kernels.map((k) => kernelMs(record.profile.kernels[k]!)));
@@ -108,17 +117,19 @@ export function fromGraph(record: WG.RunRecord, gi: number, stage: Stage): Graph
 
   // Plan kernels: every snapshot, before → each pass → after. A node's place in the optimised plan is the
   // kernel holding it in the last snapshot it appears in; if that is not the final plan, the pass after it
-  // removed it (constant folding computed it at compile time, prune dropped it, CSE merged it).
-  const snapshots: { pass: string; kernels: WG.GraphRunKernel[] }[] = [{ pass: 'before', kernels: g.before }];
-  for (const p of g.passes) if (p.kernels) snapshots.push({ pass: p.pass, kernels: p.kernels });
-  snapshots.push({ pass: 'after', kernels: g.after });
-  for (const k of g.after) for (const name of k.nodes) {
+  // removed it (constant folding computed it at compile time, prune dropped it, CSE merged it). Transfers
+  // are nodes of their own (added below), not kernels of the nodes that needed them.
+  const computes = (ks: WG.GraphRunKernel[]) => ks.filter((k) => k.kind !== 'transfer');
+  const snapshots: { pass: string; kernels: WG.GraphRunKernel[] }[] = [{ pass: 'before', kernels: computes(g.before) }];
+  for (const p of g.passes) if (p.kernels) snapshots.push({ pass: p.pass, kernels: computes(p.kernels) });
+  snapshots.push({ pass: 'after', kernels: computes(g.after) });
+  for (const k of computes(g.after)) for (const name of k.nodes) {
     const n = byName.get(name);
     const node = n && byId.get(nid(n.id));
     if (node && !node.planKernels.includes(k.name)) node.planKernels.push(k.name);
     if (node && !node.kernelKind) node.kernelKind = k.kind;
   }
-  for (const k of g.before) for (const name of k.nodes) {
+  for (const k of computes(g.before)) for (const name of k.nodes) {
     const n = byName.get(name);
     const node = n && byId.get(nid(n.id));
     if (node && !node.kernelKind) node.kernelKind = k.kind;
@@ -168,6 +179,8 @@ export function fromGraph(record: WG.RunRecord, gi: number, stage: Stage): Graph
       });
       if (own.length) grp.kernels = own;
       grp.ms = grp.kernels.length ? sum(grp.kernels.map((k) => kernelMs(record.profile.kernels[k]!))) : undefined;
+      const devices = new Set(ms.map((m) => m.device));
+      grp.device = devices.size === 1 ? ms[0]!.device : undefined;
       const statuses = new Set(ms.map((m) => m.status));
       grp.status = statuses.size === 1 ? ms[0]!.status : undefined;
       const first = ms.find((m) => m.line !== undefined);
@@ -176,17 +189,23 @@ export function fromGraph(record: WG.RunRecord, gi: number, stage: Stage): Graph
     }
   }
 
+  addPlanTransfers({ record, g, gi, kernels: stage === 'after' ? g.after : g.before, timed: stage === 'after', nodes, edges, byId, nodeOf });
+  const copies = nodes.filter((n) => n.kind === 'transfer');
+  const moved = sum(copies.map((n) => n.transfer?.bytes ?? 0));
+  const transfers = copies.length ? `${plural(copies.length, 'transfer')} (${fmtBytes(moved)})` : '';
+
   const folded = nodes.filter((n) => n.status === 'folded').length;
   const pruned = nodes.filter((n) => n.status === 'pruned').length;
   const fused = groups.length;
   const summary =
     stage === 'before'
-      ? `${g.entry} · ${plural(g.nodes.length, 'node')} · ${plural(g.before.length, 'kernel')} before optimisation`
+      ? [`${g.entry} · ${plural(g.nodes.length, 'node')} · ${plural(g.before.length, 'kernel')} before optimisation`, transfers].filter(Boolean).join(' · ')
       : [
           `${g.entry} · ${plural(g.nodes.length, 'node')} · ${plural(g.after.length, 'kernel')} after optimisation`,
           fused ? `${fused} fused` : '',
           folded ? `${plural(folded, 'node')} folded at compile time` : '',
           pruned ? `${pruned} pruned` : '',
+          transfers,
         ]
           .filter(Boolean)
           .join(' · ');
@@ -257,8 +276,10 @@ export function fromTrace(record: WG.RunRecord): GraphModel {
     edges.push({ id: `e${p.j}`, from: p.from, to: p.to, info: p.info });
   }
   const all = [...external.values(), ...nodes];
+  addTraceTransfers(record, nodes, all, edges);
   all.forEach((n, i) => (n.order = i));
   const kernelsRun = new Set(record.trace.flatMap((t) => t.kernels)).size;
+  const copies = all.filter((n) => n.kind === 'transfer').length;
   return finish({
     key: 'trace',
     nodes: all,
@@ -266,7 +287,11 @@ export function fromTrace(record: WG.RunRecord): GraphModel {
     edges,
     groups: [],
     groupById: new Map(),
-    summary: `eager · ${plural(record.trace.length, 'op')} · ${plural(kernelsRun, 'kernel')} and transfers${external.size ? ` · ${plural(external.size, 'external input')}` : ''}`,
+    summary: [
+      `eager · ${plural(record.trace.length, 'op')} · ${plural(kernelsRun, 'kernel')} and transfers`,
+      copies ? `${copies} ${copies === 1 ? 'copy' : 'copies'} between devices` : '',
+      external.size ? plural(external.size, 'external input') : '',
+    ].filter(Boolean).join(' · '),
   }, record);
 }
 

@@ -1,5 +1,6 @@
 // How units look: by op kind (the default: structural inputs, constants, variables, effects and kernel
-// families apart), by measured time (a heat scale), or by device. Colours sit on the playground's dark theme.
+// families apart), by measured time (a heat scale), or by device. Copies between devices keep their own colour
+// and shape in every mode. Colours sit on the playground's dark theme.
 import type { GGroup, GNode } from './model';
 import type { Unit } from './visible';
 
@@ -19,6 +20,8 @@ export interface Look {
   opacity?: number;
   pill?: boolean;
   double?: boolean;
+  /** Drawn as a tag with pointed ends (a copy between devices). */
+  arrow?: boolean;
 }
 
 const TEXT = '#d8dee9';
@@ -30,7 +33,7 @@ export const PALETTE = {
   reduce: ['#13291b', '#3fb950'],
   matmul: ['#33220f', '#f0883e'],
   scan: ['#2a1f3d', '#a371f7'],
-  transfer: ['#1e232b', '#6e7681'],
+  transfer: ['#2b1631', '#d46fc4'],
   other: ['#1e232b', '#8a94a6'],
   placeholder: ['#0f2a2d', '#39c5cf'],
   variable: ['#2e2508', '#d29922'],
@@ -40,7 +43,7 @@ export const PALETTE = {
   effect: ['#2d1414', '#f85149'],
 } as const;
 
-export const DEVICE = { webgpu: ['#15263a', '#4fa3ff'], cpu: ['#2e2508', '#d29922'] } as const;
+export const DEVICE = { webgpu: ['#15263a', '#4fa3ff'], cpu: ['#2e2508', '#d29922'], transfer: PALETTE.transfer } as const;
 
 /** 0…1 → a dark blue → amber → red heat colour (fill) and a brighter stroke. */
 export function heat(t: number): [string, string] {
@@ -61,6 +64,7 @@ function byKind(n: GNode): readonly [string, string] {
     case 'capture':
     case 'input':
     case 'effect':
+    case 'transfer':
       return PALETTE[n.kind];
     case 'op':
       return PALETTE[(n.kernelKind ?? 'other') as keyof typeof PALETTE] ?? PALETTE.other;
@@ -75,10 +79,12 @@ export function nodeStyle(u: Unit, colorBy: ColorBy, scale: Scale): Look {
   const n = u.node!;
   let [fill, stroke]: readonly [string, string] = byKind(n);
   let text = n.kind === 'constant' || n.kind === 'input' ? '#b1bac4' : TEXT;
-  if (colorBy === 'time') {
+  // Copies look the same in every mode (their times are on another clock than the kernels' heat scale).
+  const own = n.kind === 'transfer';
+  if (colorBy === 'time' && !own) {
     if (n.ms !== undefined) [fill, stroke] = heat(heatOf(n.ms, scale.max));
     else if (!STRUCTURAL.has(n.kind)) [fill, stroke] = ['#1a1d23', '#3b424d'];
-  } else if (colorBy === 'device') {
+  } else if (colorBy === 'device' && !own) {
     const d = n.device ? DEVICE[n.device as keyof typeof DEVICE] : undefined;
     if (d) [fill, stroke] = d;
     else [fill, stroke] = ['#1a1d23', '#4a525e'];
@@ -92,6 +98,7 @@ export function nodeStyle(u: Unit, colorBy: ColorBy, scale: Scale): Look {
     pill: n.kind === 'placeholder' || n.kind === 'capture' || n.kind === 'input',
     double: n.kind === 'variable',
     dash: n.kind === 'input' ? '4 3' : n.kind === 'capture' ? '2 2' : undefined,
+    arrow: n.kind === 'transfer',
   };
   if (n.status === 'folded') {
     look.dash = '5 3';
@@ -103,9 +110,13 @@ export function nodeStyle(u: Unit, colorBy: ColorBy, scale: Scale): Look {
   return look;
 }
 
+const deviceColours = (g: GGroup): readonly [string, string] | undefined => (g.device ? DEVICE[g.device as keyof typeof DEVICE] : undefined);
+
 function groupUnitStyle(g: GGroup, colorBy: ColorBy, scale: Scale): Look {
   let [fill, stroke]: [string, string] = g.kind === 'kernel' ? ['#172235', '#4fa3ff'] : ['#1a1e25', '#59616e'];
   if (colorBy === 'time' && g.ms !== undefined) [fill, stroke] = heat(heatOf(g.ms, scale.max));
+  const d = colorBy === 'device' ? deviceColours(g) : undefined;
+  if (d) [fill, stroke] = d;
   return { fill, stroke, text: TEXT, sub: DIM, dash: g.status === 'folded' ? '5 3' : undefined };
 }
 
@@ -116,6 +127,9 @@ export function groupStyle(g: GGroup, colorBy: ColorBy, scale: Scale): { fill: s
     const [, s] = heat(heatOf(g.ms, scale.max));
     return { fill: 'rgba(79,163,255,0.05)', stroke: s, text: TEXT };
   }
+  // By device, a fused kernel's box takes its device's colour (its members share it).
+  const d = colorBy === 'device' && g.status !== 'folded' ? deviceColours(g) : undefined;
+  if (d) return { fill: `color-mix(in srgb, ${d[1]} 7%, transparent)`, stroke: d[1], text: d[1] };
   return g.status === 'folded'
     ? { fill: 'rgba(138,148,166,0.06)', stroke: '#7d8694', dash: '6 4', text: '#b1bac4' }
     : { fill: 'rgba(79,163,255,0.07)', stroke: '#4fa3ff', text: '#9ccbff' };

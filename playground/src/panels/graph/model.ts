@@ -5,8 +5,11 @@ import type * as WG from '../../../../engine/index';
 
 export type Stage = 'before' | 'after';
 
-/** How a node is drawn: structural inputs, data-bearing constants, side effects and ordinary ops differ. */
-export type NodeKind = 'op' | 'constant' | 'placeholder' | 'variable' | 'capture' | 'input' | 'effect';
+/**
+ * How a node is drawn: structural inputs, data-bearing constants, side effects, copies between devices
+ * (explicit `to` ops and the transfers a plan inserts) and ordinary ops differ.
+ */
+export type NodeKind = 'op' | 'constant' | 'placeholder' | 'variable' | 'capture' | 'input' | 'effect' | 'transfer';
 
 /** What became of a node's kernel in the optimised plan (after view only). */
 export type NodeStatus = 'folded' | 'pruned' | 'merged' | 'removed';
@@ -29,7 +32,9 @@ export interface GNode {
   /** What each input carries (same order as inputs). */
   inputInfo: (TensorInfo | undefined)[];
   outputs: TensorInfo[];
+  /** Where it ran ('webgpu' | 'cpu'); a transfer says where it copies from and to instead. */
   device?: string;
+  transfer?: TransferInfo;
   file?: string;
   line?: number;
   column?: number;
@@ -48,6 +53,13 @@ export interface GNode {
   order: number;
 }
 
+/** A copy between devices: its direction and, when known, how many bytes it moves (per run). */
+export interface TransferInfo {
+  from?: string;
+  to?: string;
+  bytes?: number;
+}
+
 export type GroupKind = 'kernel' | 'line' | 'chunk';
 
 export interface GGroup {
@@ -59,6 +71,8 @@ export interface GGroup {
   kernels: number[];
   kernelKind?: string;
   status?: NodeStatus;
+  /** The device all its members ran on (fused kernels). */
+  device?: string;
   ms?: number;
   line?: number;
   column?: number;
@@ -69,6 +83,8 @@ export interface GEdge {
   from: string;
   to: string;
   info?: TensorInfo;
+  /** Drawn without a label (out of a copy: the tensor its way in already names). */
+  quiet?: boolean;
 }
 
 export interface GraphModel {
@@ -132,6 +148,7 @@ export const EFFECT_OPS = new Set(['print', 'assign', 'assignAdd', 'assignSub'])
 
 export function kindOf(op: string, sideEffect: boolean): NodeKind {
   if (op === 'placeholder' || op === 'variable' || op === 'capture') return op;
+  if (op === 'to') return 'transfer';
   if (CONSTANT_OPS.has(op)) return 'constant';
   if (sideEffect || EFFECT_OPS.has(op)) return 'effect';
   return 'op';
@@ -145,6 +162,15 @@ export function kindOfKernels(record: WG.RunRecord, ks: number[]): string | unde
   const kinds = ks.map((i) => record.profile.kernels[i]?.kind).filter((k): k is string => !!k);
   return kinds.find((k) => k !== 'transfer') ?? kinds[0];
 }
+
+/** 'webgpu → cpu' (either side may be unknown). */
+export const directionText = (t: TransferInfo) => `${t.from ?? '?'} → ${t.to ?? '?'}`;
+
+/** The devices a model's nodes ran on (transfers apart). */
+export const devicesOf = (m: GraphModel) => new Set(m.nodes.filter((n) => n.kind !== 'transfer' && n.device).map((n) => n.device!));
+
+/** Does the model span devices (nodes on two of them, or a copy between them)? */
+export const usesDevices = (m: GraphModel) => devicesOf(m).size > 1 || m.nodes.some((n) => n.kind === 'transfer');
 
 // ---- the choices a record offers ----
 

@@ -108,7 +108,7 @@ function sized(u: Omit<Unit, 'w' | 'h'>): Unit {
   const subtitle = clip(u.subtitle, 44);
   const tw = textWidth(title, FONT_TITLE);
   const sw = subtitle ? textWidth(subtitle, FONT_SUB) : 0;
-  const extra = u.type === 'group' ? 22 : 0; // the expand button
+  const extra = u.type === 'group' ? 22 : u.node?.kind === 'transfer' ? 14 : 0; // the expand button; a copy's pointed ends
   const w = Math.ceil(Math.max(u.type === 'proxy' ? 30 : 56, Math.max(tw, sw) + 2 * PAD_X + extra));
   const h = u.type === 'proxy' ? 20 : u.type === 'group' ? 40 : subtitle ? 36 : 24;
   return { ...u, title, subtitle, w, h };
@@ -162,6 +162,7 @@ export function visibleGraph(m: GraphModel, collapsed: Set<string>): VisibleGrap
   }
   const edges = [...byPair.values()];
   for (const e of edges) {
+    if (e.edges.every((x) => x.quiet)) continue;
     const labels = [...new Set(e.edges.map((x) => tensorLabel(x.info)))];
     e.label = labels.length === 1 ? (e.edges.length > 1 ? `${labels[0]} ×${e.edges.length}` : labels[0]!) : `${e.edges.length} tensors`;
   }
