@@ -1,6 +1,7 @@
 // The embeddable library: engine/index.ts bundled into wgflow.js (one self-contained, minified ES module with a
 // source map) and wgflow.d.ts (one declaration file). `vite build -c vite.lib.config.ts` builds it alone into dist/;
-// the `wgflowLibrary()` plugin (used by vite.config.ts) builds it after the site, and serves the same files in dev.
+// the `wgflowLibrary()` plugin (used by vite.config.ts) builds it after the site (with the Node module of
+// vite.node.config.ts), and serves the same files in dev.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { resolve, sep } from 'node:path';
@@ -151,6 +152,8 @@ export function wgflowLibrary(): Plugin {
     },
     async writeBundle() {
       await build(libraryBuild({ outDir }));
+      // And the Node module beside it (vite.node.config.ts): `vite build` gives every file `npm pack` ships.
+      await build({ configFile: resolve(ROOT, 'vite.node.config.ts'), build: { outDir } });
     },
     configureServer(server) {
       server.watcher.add(ENGINE_DIR);

@@ -1,4 +1,5 @@
-// Test projects: `node` (codegen, CPU backend, pure logic) and `browser` (real WebGPU in headless Chromium).
+// Test projects: `node` (codegen, CPU backend, pure logic), `browser` (real WebGPU in headless Chromium),
+// `dawn` (the browser suites in Node on Dawn's WebGPU: `npm run test:node`) and `bench`.
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumArgs, findChromium } from './scripts/chromium.mjs';
@@ -12,6 +13,12 @@ const provide = {
   propertyRuns: Number(process.env.WGFLOW_PROPERTY_RUNS ?? (quick ? 15 : 60)),
   propertySeed: Number(process.env.WGFLOW_SEED ?? 20261126),
 };
+
+/**
+ * Browser suites that do not run on Dawn, and why: none need a page, but these test the browser itself.
+ * (Filled in from what fails for browser-specific reasons, each with its reason.)
+ */
+const DAWN_EXCLUDE: string[] = [];
 
 export default defineConfig({
   test: {
@@ -43,9 +50,34 @@ export default defineConfig({
         },
       },
       {
+        // The browser suites again, in Node on Dawn (npm `webgpu`): the same engine and WGSL without a page.
+        test: {
+          name: 'dawn',
+          include: ['tests/browser/**/*.test.ts', 'tests/dawn/**/*.test.ts'],
+          exclude: DAWN_EXCLUDE,
+          setupFiles: ['tests/dawn/setup.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          provide,
+        },
+      },
+      {
+        // `npm run bench -- --node`: wgflow's workloads in Node on Dawn.
+        test: {
+          name: 'bench-node',
+          include: ['bench/suite_node.bench.test.ts'],
+          setupFiles: ['tests/dawn/install.ts'],
+          environment: 'node',
+          testTimeout: 600_000,
+          provide,
+        },
+      },
+      {
         test: {
           name: 'bench',
           include: ['bench/**/*.bench.test.ts'],
+          exclude: ['bench/suite_node.bench.test.ts'],
           testTimeout: 300_000,
           provide,
           browser: {

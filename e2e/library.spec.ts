@@ -23,9 +23,12 @@ test.describe('dist/wgflow.js', () => {
     const code = read('wgflow.js');
     expect(moduleRequests(code)).toEqual([]);
     expect(code).not.toMatch(/\brequire\(|\bprocess\.|__dirname|__filename|\bBuffer\./);
-    // The library build writes exactly its three files at the top of dist/ (the site's code is in assets/).
+    // The library builds write exactly their files at the top of dist/ (the site's code is in assets/): the
+    // browser module and its types, and the Node module (engine/node.ts: the same engine plus Dawn's loader).
     const topLevel = readdirSync(dist).filter((f) => /\.(m?js|map|d\.ts)$/.test(f));
-    expect(topLevel.sort()).toEqual(['wgflow.d.ts', 'wgflow.js', 'wgflow.js.map']);
+    expect(topLevel.sort()).toEqual(['wgflow.d.ts', 'wgflow.js', 'wgflow.js.map', 'wgflow.node.js', 'wgflow.node.js.map']);
+    expect(code).not.toContain('vk_swiftshader'); // Dawn's loader (its hints) is in the Node module only
+    expect(read('wgflow.node.js')).toContain('vk_swiftshader');
     expect(code.trimEnd().endsWith('//# sourceMappingURL=wgflow.js.map')).toBe(true);
   });
 
@@ -82,7 +85,8 @@ test.describe('npm pack', () => {
     const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: root, encoding: 'utf8' });
     const [packed] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
     expect(packed.files.map((f) => f.path).filter((p) => p !== 'README.md' && !/^LICEN[CS]E/.test(p)).sort()).toEqual([
-      'dist/wgflow.d.ts', 'dist/wgflow.js', 'dist/wgflow.js.map', 'package.json',
+      'bin/format.mjs', 'bin/wgflow.mjs', 'dist/wgflow.d.ts', 'dist/wgflow.js', 'dist/wgflow.js.map', 'dist/wgflow.node.js',
+      'dist/wgflow.node.js.map', 'package.json',
     ]);
     const pkg = join(scratch, 'node_modules/wgflow');
     mkdirSync(pkg, { recursive: true });
@@ -115,5 +119,14 @@ test.describe('npm pack', () => {
     const app = readFileSync(join(scratch, 'out/app.js'), 'utf8');
     expect(moduleRequests(app)).toEqual([]);
     expect(app).toContain('wgflow.graph'); // the saved-graph format tag: the engine is inside
+    expect(app).not.toContain('vk_swiftshader'); // the browser module, not the Node one
+  });
+
+  test('a Node user imports it ("exports": "node"); without the optional `webgpu` package: the CPU, and a warning saying what to install', () => {
+    writeFileSync(join(scratch, 'node_main.mjs'), "import * as wg from 'wgflow';\nconsole.log(JSON.stringify(await wg.tensor([1, 2]).mul(2).array()), wg.backendInfo().backend);\n");
+    const r = spawnSync(process.execPath, [join(scratch, 'node_main.mjs')], { cwd: scratch, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('[2,4] cpu');
+    expect(r.stderr).toMatch(/WebGPU in Node needs the optional package `webgpu` \(npm install webgpu@0\.6\.2\).*running on the CPU device/);
   });
 });

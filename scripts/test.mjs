@@ -1,8 +1,11 @@
-// `npm test`: every test — typecheck, Node tests, WebGPU tests in headless Chromium, and e2e.
-// `npm run test:quick` (--quick): Node + browser tests with fewer property runs, no typecheck/e2e.
+// `npm test`: every test — typecheck, Node tests, WebGPU tests in headless Chromium, the same WebGPU tests
+// in Node on Dawn (with the command-line tests), and e2e.
+// `npm run test:quick` (--quick): the same with fewer property runs, no typecheck/e2e.
+// `npm run test:node` (--node): typecheck, Node tests and the Dawn run only: no browser.
 // Ends with one summary line "N passed, N failed" over all suites.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dawnEnv } from './dawn_env.mjs';
 import { ensureChromium, ensureDependencies } from './ensure.mjs';
 
 const args = new Set(process.argv.slice(2));
@@ -38,7 +41,9 @@ if (args.has('--bench')) {
   for (const [k, v] of Object.entries(process.env)) {
     if (k.startsWith('WGFLOW_BENCH_') && v) options[k.slice(13).toLowerCase().replace(/_/g, '-')] = v;
   }
-  const argv = process.argv.slice(2).filter((a) => a !== '--bench');
+  // `--node`: wgflow's workloads in Node on Dawn too, after the browser suite (a flag, not an option).
+  const node = args.has('--node');
+  const argv = process.argv.slice(2).filter((a) => a !== '--bench' && a !== '--node');
   for (let i = 0; i < argv.length; i++) {
     const m = /^--([\w-]+)(?:=(.*))?$/.exec(argv[i]);
     if (!m) throw new Error(`bench: unexpected argument "${argv[i]}"`);
@@ -51,6 +56,11 @@ if (args.has('--bench')) {
   // Cold start imports wgflow as a page would: its bundle (the peers come pre-bundled too).
   run('library bundle (for cold start)', process.execPath, ['node_modules/vite/bin/vite.js', 'build', '-c', 'vite.lib.config.ts', '--logLevel', 'warn']);
   run('benchmarks', process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'bench', ...only]);
+  if (node) {
+    console.log('\n[wgflow] benchmarks in Node on Dawn');
+    const r = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'bench-node'], { stdio: 'inherit', env: { ...env, ...dawnEnv(env) } });
+    if (r.status !== 0) ok = false;
+  }
   rmSync(optionsFile, { force: true });
   console.log(`\n[wgflow] ${((Date.now() - started) / 1000).toFixed(0)} s`);
   process.exit(ok ? 0 : 1);
@@ -58,12 +68,36 @@ if (args.has('--bench')) {
 
 if (!quick && !run('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'])) failed++;
 
+/** The WebGPU suites in Node on Dawn (and the command line), after building the Node bundle the CLI runs. */
+function runDawn() {
+  run('Node bundle (for the command line)', process.execPath, ['node_modules/vite/bin/vite.js', 'build', '-c', 'vite.node.config.ts', '--logLevel', 'warn']);
+  rmSync('.vitest/dawn.json', { force: true });
+  const dawn = spawnSync(process.execPath, [
+    'node_modules/vitest/vitest.mjs', 'run', '--project', 'dawn', '--reporter=default', '--reporter=json', '--outputFile.json=.vitest/dawn.json',
+  ], { stdio: 'inherit', env: { ...env, ...dawnEnv(env) } });
+  console.log('\n[wgflow] WebGPU tests in Node on Dawn (above)');
+  if (dawn.status !== 0) ok = false;
+  countVitest('.vitest/dawn.json');
+}
+
+if (args.has('--node')) {
+  // `npm run test:node`: the Node tests and the WebGPU suites on Dawn — no browser at all.
+  rmSync('.vitest/results.json', { force: true });
+  run('unit tests', process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'node', '--reporter=default', '--reporter=json', '--outputFile.json=.vitest/results.json']);
+  countVitest('.vitest/results.json');
+  runDawn();
+  console.log(`\n[wgflow] ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(ok && failed === 0 ? 0 : 1);
+}
+
 rmSync('.vitest/results.json', { force: true });
 run('unit + WebGPU tests', process.execPath, [
   'node_modules/vitest/vitest.mjs', 'run', '--project', 'node', '--project', 'browser',
   '--reporter=default', '--reporter=json', '--outputFile.json=.vitest/results.json',
 ]);
 countVitest('.vitest/results.json');
+runDawn();
 
 if (!quick) {
   rmSync('.vitest/e2e.json', { force: true });

@@ -3,7 +3,7 @@
 import type { ProfileCollector } from '../core/profile';
 import type { Backend, MemoryStats } from '../backend/backend';
 import { CpuBackend } from '../backend/cpu/cpu_backend';
-import { acquireDevice, limitsRecord } from '../backend/webgpu/device';
+import { acquireDevice, limitsRecord, missingReason } from '../backend/webgpu/device';
 import { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
 import { DTYPE_INFO, type TypedArray } from '../core/dtype';
 import { DeviceLostError, GraphModeError } from '../core/errors';
@@ -36,11 +36,11 @@ class Runtime {
         this.defaultDevice = 'webgpu';
         return;
       }
-      this.gpuMissing = 'navigator.gpu is missing or returned no adapter';
+      this.gpuMissing = missingReason ?? 'navigator.gpu is missing or returned no adapter';
     } catch (e) {
       this.gpuMissing = `requesting a WebGPU device failed: ${(e as Error).message}`;
     }
-    console.warn(`wgflow: WebGPU is not available (${this.gpuMissing}); running on the CPU backend, which is much slower.`);
+    console.warn(`wgflow: WebGPU is not available (${this.gpuMissing}); running on the CPU device.`);
   }
 
   private onLost(b: WebGPUBackend): void {

@@ -1,7 +1,7 @@
 // Reading storage back to the host: copies into mappable staging buffers, recorded after every command so
 // far and submitted with them, then mapped. Several ranges share one submission (a graph run's fetches).
 import { storageArray } from '../../core/dtype';
-import { WgError } from '../../core/errors';
+import { DeviceLostError, WgError } from '../../core/errors';
 import { profiling } from '../../core/profile';
 import type { ReadRequest, StorageArray } from '../backend';
 import type { BufferPool } from './pool';
@@ -43,8 +43,14 @@ export async function readBack(host: ReadbackHost, reads: ReadRequest<{ buffer: 
     throw held instanceof Error ? held : new WgError(String(held));
   }
   try {
-    await Promise.all(stagings.map((st, i) => st.buffer.mapAsync(GPUMapMode.READ, 0, Math.max(reads[i].count * 4, 4))));
+    const mapped = Promise.all(stagings.map((st, i) => st.buffer.mapAsync(GPUMapMode.READ, 0, Math.max(reads[i].count * 4, 4))));
+    // Dawn (Node) may never settle a mapping that a device loss interrupted: the loss decides then.
+    const lost = host.device.lost.then((info) => {
+      throw new DeviceLostError(`readback: the WebGPU device was lost (${info.reason}: ${info.message}); await wg.ready() for a new one`);
+    });
+    await Promise.race([mapped, lost]);
   } catch (e) {
+    if (e instanceof DeviceLostError) throw e;
     // A mapping cancelled by a device loss rejects before `device.lost` settles: give it a moment.
     await Promise.race([host.device.lost, new Promise((r) => setTimeout(r, 200))]);
     host.checkAlive();
