@@ -97,8 +97,8 @@ export class LazyGraph implements Builder {
     });
     const outputs = targets.map((t) => [map.get(t.graph!.node)!, t.graph!.output] as [number, number]);
     if (this.options.onGraph) this.options.onGraph(exportGraph(sub, feeds, outputs));
-    // Structure key: the sub-graph's ops, arguments and shapes (not the data).
-    const key = JSON.stringify(sub.nodes.map((n) => [n.op, n.args, n.outputs])) + JSON.stringify(outputs);
+    // Structure key: the sub-graph's ops, arguments, shapes and requested devices (not the data).
+    const key = JSON.stringify(sub.nodes.map((n) => [n.op, n.args, n.outputs, n.requested ?? null])) + JSON.stringify(outputs);
     let entry = this.planCache.get(key);
     if (entry) lazyStats.planHits++;
     else {

@@ -17,7 +17,7 @@ import { MemoryPanel } from './panels/Memory';
 import { OptimisationsPanel } from './panels/Optimisations';
 import { OutputPanel, type OutputLine } from './panels/Output';
 import { TimingsPanel } from './panels/Timings';
-import type { PanelProps } from './panels/types';
+import type { GraphSaver, PanelProps } from './panels/types';
 
 const STORE_CODE = 'wgflow.playground.code';
 const STORE_MODE = 'wgflow.playground.mode';
@@ -241,7 +241,14 @@ export function App() {
     [runOnce],
   );
 
-  const panel: PanelProps = { run: current, runs, mode, onJump: (l, c) => editor.current?.revealLine(l, c) };
+  const graphs = useMemo<GraphSaver>(
+    () => ({
+      holds: (r) => runner.holds(r.result?.runId),
+      save: (r, plan) => (r.result?.runId === undefined ? Promise.reject(new Error('this run kept no graphs')) : runner.saveGraph(r.result.runId, plan)),
+    }),
+    [runner],
+  );
+  const panel: PanelProps = { run: current, runs, mode, onJump: (l, c) => editor.current?.revealLine(l, c), graphs };
 
   const elapsed = current ? ((current.state === 'running' ? now : current.startedAt + (current.result?.ms ?? now - current.startedAt)) - current.startedAt) / 1000 : 0;
   const adapter = backend

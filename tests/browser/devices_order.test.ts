@@ -218,3 +218,20 @@ describe('memory over many moves', () => {
     expect({ tensors: m.tensors, bytesInUse: m.bytesInUse }).toEqual({ tensors: base.tensors, bytesInUse: base.bytesInUse });
   });
 });
+
+describe('withMode(\'graph\') plans per device', () => {
+  // The lazy plan cache is keyed by structure: the devices a block asked for are part of it, so the same
+  // code read back first on WebGPU and then inside wg.device('cpu') runs the second time on the CPU.
+  test('the same structure under another wg.device block gets its own plan', async () => {
+    const devicesOf = (p: wg.Profile) => [...new Set(p.kernels.filter((k) => k.kind !== 'transfer').map((k) => k.device))];
+    await wg.withMode('graph', async () => {
+      const gpu = await wg.profile(() => wg.scope(async () => values(wg.tensor([1, 2, 3]).mul(2).sum())));
+      const cpu = await wg.profile(() => wg.scope(async () => values(wg.device('cpu', () => wg.tensor([1, 2, 3]).mul(2).sum()))));
+      expect(gpu.result).toEqual([12]);
+      expect(cpu.result).toEqual([12]);
+      expect(devicesOf(gpu.profile)).toEqual(['webgpu']);
+      expect(devicesOf(cpu.profile)).toEqual(['cpu']);
+      expect(crossings(cpu.profile)).toEqual([]);
+    });
+  });
+});

@@ -15,6 +15,8 @@ interface Readout {
   state: string;
   atEnd?: MemoryReadout;
   after?: MemoryReadout;
+  /** Graphs kept for the Graph panel's "Save graph": part of `after`, held until the next run. */
+  keptGraphs?: number;
   peak?: number;
   planned?: { naive: number; planned: number };
 }
@@ -30,7 +32,7 @@ function readout(run: RunView): Readout {
       planned.planned += p.peakBytes.planned;
     }
   }
-  return { key: `${run.mode}@${run.startedAt}`, mode: run.mode, at: run.startedAt, state: run.state, atEnd: r?.memory?.atEnd, after: r?.memory?.after, peak: r?.record?.profile.totals.peakBytes, planned };
+  return { key: `${run.mode}@${run.startedAt}`, mode: run.mode, at: run.startedAt, state: run.state, atEnd: r?.memory?.atEnd, after: r?.memory?.after, keptGraphs: r?.memory?.keptGraphs, peak: r?.record?.profile.totals.peakBytes, planned };
 }
 
 /** Runs this page has shown, newest first (kept across tab switches; a page reload starts afresh). */
@@ -44,7 +46,9 @@ function remember(run: RunView | undefined) {
 }
 
 const tensors = (n: number) => `${n} tensor${n === 1 ? '' : 's'}`;
-const leakOf = (r: Readout) => r.after && (r.after.tensors > 0 || r.after.bytesInUse > 0);
+// Bytes with no tensor left are the kept graphs' data when the run kept some (a closed-over Session's cannot be
+// told apart from them then).
+const leakOf = (r: Readout) => r.after && (r.after.tensors > 0 || (r.after.bytesInUse > 0 && !r.keptGraphs));
 
 export function MemoryPanel(props: PanelProps) {
   remember(props.runs.eager);
@@ -64,7 +68,11 @@ export function MemoryPanel(props: PanelProps) {
       ) : (
         <>
           <div className={`pp-verdict ${leak ? 'bad' : 'good'}`} data-testid="memory-verdict">
-            {leak ? `Leak: ${tensors(cur.after!.tensors)} (${fmtBytes(cur.after!.bytesInUse)}) outlived the run.` : 'No leak: everything the snippet made was freed when its scope ended.'}
+            {leak
+              ? `Leak: ${tensors(cur.after!.tensors)} (${fmtBytes(cur.after!.bytesInUse)}) outlived the run.`
+              : cur.keptGraphs && cur.after?.bytesInUse
+                ? `No tensor outlived the run. The ${fmtBytes(cur.after.bytesInUse)} still in use hold the data of the ${cur.keptGraphs === 1 ? 'graph' : `${cur.keptGraphs} graphs`} kept for "Save graph" (Graph panel), until the next run.`
+                : 'No leak: everything the snippet made was freed when its scope ended.'}
             {leak && (
               <div className="pp-verdict-more">
                 Something kept it: <code>wg.keep</code>, or an object holding device memory that was never disposed (a Session not closed, a graph

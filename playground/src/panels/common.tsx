@@ -85,7 +85,6 @@ export function Stat({ label, value, sub, title, testId, tone }: { label: string
   );
 }
 
-/** Downloads a value as a pretty-printed JSON file. */
 /** Where a row ran ('webgpu', 'cpu') or where a transfer copied ('webgpu → cpu', 'host → webgpu'). */
 export function DeviceTag({ route }: { route: string | undefined }) {
   if (!route) return <span className="dim">—</span>;
@@ -98,6 +97,7 @@ export function DeviceTag({ route }: { route: string | undefined }) {
   );
 }
 
+/** Downloads a value as a pretty-printed JSON file. */
 export function downloadJSON(filename: string, value: unknown): void {
   const blob = new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' });
   const url = URL.createObjectURL(blob);

@@ -1,7 +1,8 @@
 // The sandboxed frame's runtime (inlined into the frame's srcdoc; plain JavaScript, no imports). The frame
 // has an opaque origin: it gets the engine as module TEXT from the parent and imports it from a Blob URL,
 // runs one snippet inside wg.record(() => wg.withMode(mode, …)), and reports everything by postMessage as
-// plain data. A fresh frame is made for every run, so nothing survives from one run to the next.
+// plain data. A fresh frame is made for every run, so nothing survives from one run to the next; after a
+// graph-mode run the parent keeps the frame until the next run, to save the graphs it computed on request.
 
 const post = (m) => parent.postMessage(m, '*');
 const AsyncFunction = (async () => {}).constructor;
@@ -46,14 +47,80 @@ function text(v) {
   }
 }
 
+// Graph mode: the graphs the run's readbacks computed (withMode's onGraph), one per distinct plan (the
+// first readback of each structure; the engine's plan cache keys its plans the same way, and the run record
+// lists each plan once), so the parent can pair them with record.graphs. At most MAX_KEPT are kept.
+const MAX_KEPT = 16;
+const MAX_PLANS = 1000;
+const plans = [];
+const planIndex = new Map();
+let plansComplete = true;
+let keptCount = 0;
+
+/** The lazy plan cache's key of an exported graph: its nodes (captures stand where placeholders were) and outputs. */
+function planKey(g) {
+  const outputs = [...g.outputs.values()].map((t) => [t.graph.node, t.graph.output]);
+  return JSON.stringify(g.nodes.map((n) => [n.op, n.args, n.outputs, n.requested ?? null])) + JSON.stringify(outputs);
+}
+
+function onGraph(g) {
+  let key;
+  try {
+    key = planKey(g);
+  } catch {
+    plansComplete = false;
+  }
+  const seen = key === undefined ? undefined : planIndex.get(key);
+  if (seen !== undefined) plans[seen].runs++;
+  else if (key !== undefined && plans.length < MAX_PLANS) {
+    const keep = keptCount < MAX_KEPT;
+    planIndex.set(key, plans.length);
+    // The ops by node id let the parent check the pairing against the record's nodes.
+    plans.push({ runs: 1, graph: keep ? g : undefined, ops: keep ? g.nodes.map((n) => (n.op === 'capture' ? 'placeholder' : n.op)) : [] });
+    if (keep) {
+      keptCount++;
+      return;
+    }
+  } else plansComplete = false;
+  g.dispose();
+}
+
+function releaseGraphs() {
+  for (const p of plans) p.graph?.dispose();
+  plans.length = 0;
+  planIndex.clear();
+  keptCount = 0;
+}
+
+/** What the parent needs to pair the plans with record.graphs, and to know which it can ask to save. */
+const planSummary = () => ({ complete: plansComplete, plans: plans.map((p) => ({ runs: p.runs, kept: p.graph !== undefined, ops: p.ops })) });
+
+async function saveGraph(msg) {
+  const p = Number.isInteger(msg.plan) ? plans[msg.plan] : undefined;
+  try {
+    if (!p || !p.graph) throw new Error(`graph ${msg.plan} is not kept`);
+    post({ type: 'saved', runId: msg.runId, requestId: msg.requestId, json: await p.graph.save() });
+  } catch (err) {
+    post({ type: 'saved', runId: msg.runId, requestId: msg.requestId, error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
 let started = false;
+let runId;
 
 addEventListener('message', async (event) => {
   if (event.source !== parent) return;
   const msg = event.data;
-  if (!msg || msg.type !== 'run' || started) return;
+  if (!msg || typeof msg !== 'object') return;
+  if (msg.type === 'save' && started && msg.runId === runId) return saveGraph(msg);
+  if (msg.type === 'release' && started && msg.runId === runId) {
+    releaseGraphs();
+    post({ type: 'released', runId });
+    return;
+  }
+  if (msg.type !== 'run' || started) return;
   started = true;
-  const runId = msg.runId;
+  runId = msg.runId;
   const offset = await wrapperLines();
   let wg;
   try {
@@ -117,7 +184,10 @@ addEventListener('message', async (event) => {
             await fn(wg, wg.print);
             memoryAtEnd = wg.memory();
           }),
-        { optimizations: msg.optimizations && typeof msg.optimizations === 'object' ? msg.optimizations : {} },
+        {
+          optimizations: msg.optimizations && typeof msg.optimizations === 'object' ? msg.optimizations : {},
+          ...(mode === 'graph' ? { onGraph } : {}),
+        },
       ),
     );
     await wg.flushPrints();
@@ -133,8 +203,10 @@ addEventListener('message', async (event) => {
         comparison = undefined;
       }
     }
-    post({ type: 'done', runId, ok: true, ms, mode, lineOffset: offset, record, chromeTrace, comparison, memory: { atEnd: memoryAtEnd, after: wg.memory() } });
+    const graphs = mode === 'graph' ? planSummary() : undefined;
+    post({ type: 'done', runId, ok: true, ms, mode, lineOffset: offset, record, chromeTrace, comparison, graphs, memory: { atEnd: memoryAtEnd, after: wg.memory() } });
   } catch (err) {
+    releaseGraphs(); // a failed run has no record to pair them with
     await wg.flushPrints().catch(() => {});
     post({ type: 'error', runId, error: describeError(err, offset), phase: 'run' });
     post({ type: 'done', runId, ok: false, ms: performance.now() - t0, mode, lineOffset: offset, memory: { atEnd: memoryAtEnd, after: wg.memory() } });

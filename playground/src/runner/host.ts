@@ -1,8 +1,20 @@
 // The parent side of a run: a fresh sandboxed frame per run (sandbox="allow-scripts", never
 // allow-same-origin), the engine module's text posted to it (an opaque-origin frame cannot import the
 // parent's module from a host that sends no CORS headers), and every message from it validated before use.
+// A graph-mode run's frame stays (hidden, idle) until the next run starts, to save the graphs it kept.
+import type * as WG from '../../../engine/index';
 import frameSource from './frame.js?raw';
-import { validateComparison, validateRecord, type Profile, type ProfileComparison, type RunRecord } from './validate';
+import { graphSaves, type GraphSave } from './graph_saves';
+import {
+  validateComparison,
+  validateGraphJSON,
+  validateKeptPlans,
+  validateRecord,
+  type KeptPlans,
+  type Profile,
+  type ProfileComparison,
+  type RunRecord,
+} from './validate';
 
 export type Mode = 'eager' | 'graph';
 
@@ -34,6 +46,8 @@ export interface MemoryReadout {
 }
 
 export interface RunResult {
+  /** Which run this was (Runner.saveGraph asks its frame). */
+  runId?: number;
   ok: boolean;
   ms: number;
   mode: Mode;
@@ -44,7 +58,10 @@ export interface RunResult {
   chromeTrace?: unknown;
   /** wg.compareProfiles(eager, graph) when the run was given the other mode's profile. */
   comparison?: ProfileComparison;
-  memory?: { atEnd?: MemoryReadout; after?: MemoryReadout };
+  /** wg.memory() at the snippet's end and after the run; keptGraphs: how many graphs the frame kept for saving (their data counts in `after`). */
+  memory?: { atEnd?: MemoryReadout; after?: MemoryReadout; keptGraphs?: number };
+  /** Per record.graphs entry: the kept plan that saves it, or why it cannot be saved here. */
+  saves?: GraphSave[];
   stopped?: boolean;
 }
 
@@ -73,11 +90,23 @@ const memory = (v: unknown): MemoryReadout | undefined => {
 };
 
 let nextRun = 1;
+let nextRequest = 1;
+/** How long a save may take (reading the graph's data back from the GPU), and a frame may take to let go. */
+const SAVE_TIMEOUT_MS = 60_000;
+const RELEASE_TIMEOUT_MS = 500;
+
+/** A finished graph-mode run's frame, kept so its graphs can be saved; `pending` rejects saves in flight. */
+interface KeptFrame {
+  runId: number;
+  frame: HTMLIFrameElement;
+  pending: Set<(e: Error) => void>;
+}
 
 export class Runner {
   private lib: Promise<string> | undefined;
   private frame: HTMLIFrameElement | undefined;
   private finish: ((r: RunResult) => void) | undefined;
+  private kept: KeptFrame | undefined;
 
   /** `libUrl`: the engine bundle (dist/wgflow.js beside the page, or served by the dev server). */
   constructor(private readonly libUrl: string = new URL('wgflow.js', document.baseURI).href) {}
@@ -105,6 +134,7 @@ export class Runner {
   ): Promise<RunResult> {
     const { optimizations = {}, compareWith } = options;
     this.stop();
+    await this.release();
     const lib = await this.library();
     const runId = nextRun++;
     const frame = document.createElement('iframe');
@@ -115,10 +145,11 @@ export class Runner {
     frame.srcdoc = `<!doctype html><meta charset="utf-8"><script type="module">${frameSource.replace(/<\/script/gi, '<\\/script')}</script>`;
     this.frame = frame;
     return new Promise<RunResult>((resolve) => {
-      const done = (r: RunResult) => {
+      const done = (r: RunResult, keep = false) => {
         removeEventListener('message', onMessage);
         if (this.frame === frame) {
-          frame.remove();
+          if (keep) this.kept = { runId, frame, pending: new Set() };
+          else frame.remove();
           this.frame = undefined;
           this.finish = undefined;
         }
@@ -157,16 +188,21 @@ export class Runner {
           case 'done': {
             let record: RunRecord | undefined;
             let comparison: ProfileComparison | undefined;
+            let kept: KeptPlans | undefined;
             try {
               record = m.record === undefined ? undefined : validateRecord(m.record);
               comparison = m.comparison === undefined ? undefined : validateComparison(m.comparison);
+              kept = m.graphs === undefined ? undefined : validateKeptPlans(m.graphs);
             } catch (err) {
               h.onError({ name: 'RecordError', message: `the run record was malformed: ${(err as Error).message}`, stack: '', phase: 'run' });
             }
             // The Chrome trace is only ever downloaded as a file: kept as it came, if it is a plain object.
             const chromeTrace = m.chromeTrace && typeof m.chromeTrace === 'object' && !Array.isArray(m.chromeTrace) ? m.chromeTrace : undefined;
             const mem = (m.memory ?? {}) as Record<string, unknown>;
+            const saves = record && graphSaves(record.graphs, kept);
+            const keep = m.ok === true && saves !== undefined && saves.some((s) => 'plan' in s);
             done({
+              runId,
               ok: m.ok === true,
               ms: num(m.ms) ?? 0,
               mode: m.mode === 'graph' ? 'graph' : 'eager',
@@ -174,8 +210,10 @@ export class Runner {
               record,
               comparison,
               chromeTrace,
-              memory: { atEnd: memory(mem.atEnd), after: memory(mem.after) },
-            });
+              // The graphs the frame kept still held their data when it read memory.after.
+              memory: { atEnd: memory(mem.atEnd), after: memory(mem.after), keptGraphs: kept?.plans.filter((p) => p.kept).length },
+              saves,
+            }, keep);
             break;
           }
         }
@@ -183,6 +221,66 @@ export class Runner {
       addEventListener('message', onMessage);
       document.body.append(frame);
     });
+  }
+
+  /** Whether run `runId`'s frame is still kept (until the next run starts), so its graphs can be saved. */
+  holds(runId: number | undefined): boolean {
+    return runId !== undefined && this.kept?.runId === runId;
+  }
+
+  /** Graph JSON (`await g.save()` in the frame) of plan `plan` of the kept run `runId`, validated. */
+  saveGraph(runId: number, plan: number): Promise<WG.GraphJSON> {
+    const kept = this.kept;
+    if (!kept || kept.runId !== runId) return Promise.reject(new Error('the graphs of this run are gone (a later run replaced them): run the snippet again in Graph mode'));
+    const requestId = nextRequest++;
+    return new Promise<WG.GraphJSON>((resolve, reject) => {
+      const settle = (f: () => void) => {
+        clearTimeout(timer);
+        removeEventListener('message', onMessage);
+        kept.pending.delete(fail);
+        f();
+      };
+      const fail = (e: Error) => settle(() => reject(e));
+      const timer = setTimeout(() => fail(new Error('the frame of the run did not answer')), SAVE_TIMEOUT_MS);
+      const onMessage = (e: MessageEvent) => {
+        if (e.source !== kept.frame.contentWindow) return;
+        const m = e.data as Record<string, unknown> | null;
+        if (!m || typeof m !== 'object' || m.type !== 'saved' || m.runId !== runId || m.requestId !== requestId) return;
+        if (m.error !== undefined) return fail(new Error(str(m.error, 2000) ?? 'the graph could not be saved'));
+        try {
+          const json = validateGraphJSON(m.json);
+          settle(() => resolve(json));
+        } catch (err) {
+          fail(new Error(`the saved graph was malformed: ${(err as Error).message}`));
+        }
+      };
+      kept.pending.add(fail);
+      addEventListener('message', onMessage);
+      kept.frame.contentWindow?.postMessage({ type: 'save', runId, requestId, plan }, '*');
+    });
+  }
+
+  /** Lets the last graph-mode run's frame go: it disposes the graphs it kept (briefly awaited), then is removed. */
+  private async release(): Promise<void> {
+    const kept = this.kept;
+    if (!kept) return;
+    this.kept = undefined;
+    for (const fail of [...kept.pending]) fail(new Error('a new run started: the graphs of the previous run are gone'));
+    await new Promise<void>((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        removeEventListener('message', onMessage);
+        resolve();
+      };
+      const timer = setTimeout(finish, RELEASE_TIMEOUT_MS);
+      const onMessage = (e: MessageEvent) => {
+        const m = e.data as Record<string, unknown> | null;
+        if (e.source === kept.frame.contentWindow && m && m.type === 'released' && m.runId === kept.runId) finish();
+      };
+      addEventListener('message', onMessage);
+      kept.frame.contentWindow?.postMessage({ type: 'release', runId: kept.runId }, '*');
+    });
+    kept.frame.remove();
   }
 
   /** Stops a run by removing its frame (a runaway loop dies with it); the next run gets a new frame. */

@@ -211,3 +211,83 @@ export function validateComparison(v: unknown): ProfileComparison {
     timers: { eager: timer(tm.eager, 'timers.eager'), graph: timer(tm.graph, 'timers.graph') },
   };
 }
+
+/** What the frame kept of a graph-mode run's plans (distinct structures, in the order first computed). */
+export interface KeptPlans {
+  /** False when the frame stopped counting (too many plans): no pairing with record.graphs is sound then. */
+  complete: boolean;
+  plans: { runs: number; kept: boolean; ops: string[] }[];
+}
+
+export function validateKeptPlans(v: unknown): KeptPlans {
+  const k = obj(v, 'graphs');
+  return {
+    complete: bool(k.complete, 'graphs.complete'),
+    plans: arr(k.plans, 'graphs.plans', 1000).map((x, i) => {
+      const p = obj(x, `graphs.plans[${i}]`);
+      return {
+        runs: num(p.runs, `graphs.plans[${i}].runs`),
+        kept: bool(p.kept, `graphs.plans[${i}].kept`),
+        ops: arr(p.ops, `graphs.plans[${i}].ops`).map((o, j) => str(o, `graphs.plans[${i}].ops[${j}]`, 200)),
+      };
+    }),
+  };
+}
+
+/** Base64 data of a saved graph's constants may be large; everything else is bounded as above. */
+const MAX_DATA = 1 << 28;
+
+/** A plain JSON value (a node's arguments), copied with bounded depth and sizes. */
+function jsonValue(v: unknown, what: string, depth = 0): WG.GraphJSON['nodes'][number]['args'][number] {
+  if (depth > 32) throw new Invalid(`${what} is nested too deeply`);
+  if (v === null || typeof v === 'boolean') return v;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Invalid(`${what} is not a finite number`);
+    return v;
+  }
+  if (typeof v === 'string') return str(v, what, MAX_DATA);
+  if (Array.isArray(v)) return arr(v, what).map((x, i) => jsonValue(x, `${what}[${i}]`, depth + 1));
+  const o = obj(v, what);
+  const keys = Object.keys(o);
+  if (keys.length > 64) throw new Invalid(`${what} has too many keys`);
+  return Object.fromEntries(keys.map((key) => [str(key, `${what} key`, 200), jsonValue(o[key], `${what}.${key}`, depth + 1)]));
+}
+
+/** A saved graph (g.save()) from the frame, rebuilt field by field before it is offered as a download. */
+export function validateGraphJSON(v: unknown): WG.GraphJSON {
+  const g = obj(v, 'graph');
+  if (g.format !== 'wgflow.graph') throw new Invalid('graph.format is not "wgflow.graph"');
+  const outs = obj(g.outputs, 'graph.outputs');
+  if (Object.keys(outs).length > 10_000) throw new Invalid('graph.outputs has too many names');
+  return {
+    format: 'wgflow.graph',
+    version: num(g.version, 'graph.version'),
+    nodes: arr(g.nodes, 'graph.nodes').map((x, i) => {
+      const w = `graph.nodes[${i}]`;
+      const n = obj(x, w);
+      const requested = n.requested;
+      if (requested !== undefined && requested !== 'webgpu' && requested !== 'cpu') throw new Invalid(`${w}.requested is unknown`);
+      const loc = n.location === undefined ? undefined : obj(n.location, `${w}.location`);
+      return defined({
+        id: num(n.id, `${w}.id`),
+        name: str(n.name, `${w}.name`, 500),
+        op: str(n.op, `${w}.op`, 200),
+        args: arr(n.args, `${w}.args`, 1000).map((a, j) => jsonValue(a, `${w}.args[${j}]`)),
+        outputs: arr(n.outputs, `${w}.outputs`, 1000).map((o, j) => {
+          const oo = obj(o, `${w}.outputs[${j}]`);
+          return { shape: shape(oo.shape, `${w}.outputs[${j}].shape`), dtype: str(oo.dtype, `${w}.outputs[${j}].dtype`, 20) as WG.DType };
+        }),
+        device: str(n.device, `${w}.device`, 50),
+        requested,
+        sideEffect: bool(n.sideEffect, `${w}.sideEffect`),
+        location: loc && { file: str(loc.file, `${w}.location.file`, 2000), line: num(loc.line, `${w}.location.line`), column: num(loc.column, `${w}.location.column`) },
+      });
+    }),
+    outputs: Object.fromEntries(
+      Object.entries(outs).map(([name, ref]) => {
+        const r = arr(ref, `graph.outputs.${name}`, 2);
+        return [str(name, 'output name', 500), [num(r[0], `graph.outputs.${name}[0]`), num(r[1], `graph.outputs.${name}[1]`)] as [number, number]];
+      }),
+    ),
+  };
+}

@@ -1,7 +1,7 @@
 // The Graph panel proper (loaded lazily by GraphPanel): picks what to show from the last run's record (a
 // graph plan before or after optimisation, or the eager trace), lays it out with ELK in a worker (cancellable;
 // big graphs start collapsed), draws it, and shows the selected node's details with its WGSL. A drawing that
-// spans devices is coloured by device until the user picks another colouring.
+// spans devices is coloured by device until the user picks another colouring. A graph-mode plan can be saved.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type * as WG from '../../../../engine/index';
 import type { PanelProps } from '../types';
@@ -11,6 +11,7 @@ import { Details } from './Details';
 import { LayoutCancelled, Layouter } from './layout';
 import { buildModel } from './build';
 import { Legend } from './Legend';
+import { SaveGraph } from './SaveGraph';
 import { defaultChoice, fmtMs, usesDevices, viewChoices, type Stage } from './model';
 import { defaultCollapsed, elkGraph, toDrawing, unitCount, visibleGraph, type Drawing } from './visible';
 import './graph.css';
@@ -42,7 +43,7 @@ function idOf(r: WG.RunRecord): number {
 
 const setKey = (s: Set<string>) => [...s].sort().join(',');
 
-export function GraphView({ run, onJump }: PanelProps) {
+export function GraphView({ run, onJump, graphs }: PanelProps) {
   const layouter = useMemo(() => new Layouter(), []);
   useEffect(() => () => layouter.dispose(), [layouter]);
   const record = run?.result?.record;
@@ -52,7 +53,7 @@ export function GraphView({ run, onJump }: PanelProps) {
     if (run.state === 'running') return <Empty state="running">Running… the graph shows when the run finishes.</Empty>;
     return <Empty state="none">{run.state === 'stopped' ? 'The run was stopped before it finished: no graph.' : 'This run left no record to draw (it failed before any op ran).'}</Empty>;
   }
-  return <RecordGraph key={idOf(record)} record={record} run={run} layouter={layouter} onJump={onJump} />;
+  return <RecordGraph key={idOf(record)} record={record} run={run} layouter={layouter} onJump={onJump} graphs={graphs} />;
 }
 
 function Empty({ children, state = 'empty' }: { children: React.ReactNode; state?: string }) {
@@ -69,7 +70,7 @@ type LayoutState =
   | { state: 'cancelled'; modelKey: string; units: number }
   | { state: 'error'; modelKey: string; error: string };
 
-function RecordGraph({ record, run, layouter, onJump }: { record: WG.RunRecord; run: NonNullable<PanelProps['run']>; layouter: Layouter; onJump: PanelProps['onJump'] }) {
+function RecordGraph({ record, run, layouter, onJump, graphs }: { record: WG.RunRecord; run: NonNullable<PanelProps['run']>; layouter: Layouter } & Pick<PanelProps, 'onJump' | 'graphs'>) {
   const mem = memoryOf(record);
   const choices = useMemo(() => viewChoices(record), [record]);
   const [choiceId, setChoiceId] = useState(() => mem.choice ?? defaultChoice(choices, run.mode)?.id);
@@ -279,6 +280,7 @@ function RecordGraph({ record, run, layouter, onJump }: { record: WG.RunRecord; 
             <option value="device">by device</option>
           </select>
         </label>
+        {choice.kind === 'graph' && <SaveGraph run={run} index={choice.index} saver={graphs} onNotice={setNotice} />}
         <span className="spacer" />
         {hasGroups && (
           <>
