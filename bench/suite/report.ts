@@ -208,7 +208,7 @@ export function cpuLines(rows: Row[], libs: Pick<Lib, 'id'>[]): string[] {
 export function baselineLines(rows: Row[]): string[] {
   const lines: string[] = ['Baseline strength (raw WGSL against jax-js; a baseline is meaningful only if it is clearly faster):'];
   const check = (row: Row | undefined, peers: LibId[], target: number, what: string) => {
-    if (!row) return;
+    if (!row || !row.cells.raw) return; // no baseline in this run (e.g. --libs without raw, or Node)
     const vs = peers.map((p) => ({ p, r: ratio(row, 'raw', p) })).filter((x) => x.r !== undefined);
     if (!vs.length) return lines.push(`  ${what}: not measured`);
     const worst = vs.reduce((a, b) => (a.r! < b.r! ? a : b));
