@@ -17,6 +17,7 @@ import type { GpuProfiler } from './profiler';
 import { BackendProfiling } from './profiling';
 import { QueueOrder } from './queue_order';
 import { readBack, type ReadbackHost } from './readback';
+import { receiveOnGpu } from './receive';
 import { defaultTuning, type WebGPUTuning } from './tuning';
 
 export type { WebGPUTuning } from './tuning';
@@ -160,26 +161,18 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   receive(from: Backend, items: TransferItem[]): GpuStorage[] {
     this.checkAlive();
-    return items.map((it) => {
-      const t0 = performance.now();
-      const s = (it.into as GpuStorage | undefined) ?? this.alloc(it.count * 4);
-      const now = from.readNow?.(it.src, it.dtype, it.offset, it.count);
-      const entry = profiling.current ? this.profileTransfer(`${from.name}→webgpu`, it.count, it.dtype, false, undefined, it.nodes) : undefined;
-      if (now) {
-        this.writeOrdered(s, now);
-        if (entry) entry.cpuMs = performance.now() - t0;
-      } else {
-        // Values the CPU has not computed yet: later queue operations wait for them (they may read them).
-        if (this.batched > 0) this.flush();
-        const values = from.read(it.src, it.dtype, it.offset, it.count);
-        this.order.hold(values, (v) => {
-          this.device.queue.writeBuffer(s.buffer, 0, v.buffer, v.byteOffset, v.byteLength);
-          // The time includes waiting for the CPU's values (they waited on a readback).
-          if (entry) entry.cpuMs = performance.now() - t0;
-        });
-      }
-      return s;
-    });
+    return receiveOnGpu(
+      {
+        device: this.device,
+        order: this.order,
+        alloc: (bytes) => this.alloc(bytes),
+        writeOrdered: (st, data) => this.writeOrdered(st, data),
+        submitPending: () => this.batched > 0 && this.flush(),
+        profileTransfer: (...a) => this.profileTransfer(...a),
+      },
+      from,
+      items,
+    );
   }
 
   settled(): Promise<void> {
