@@ -51,17 +51,17 @@ export function getBackend(): DeviceName {
   return runtime.defaultDevice;
 }
 
-function toImpl(t: Tensor, device: DeviceSpec): Tensor {
-  const x = tensorArg(t, 'to', 'tensor');
-  return moveTensor(x, parseDevice(device, 'to'), 'to');
-}
+/** The recorded op: graphs store its device normalised ('webgpu' | 'cpu'), parsed by `to` below. */
+const toDevice = recordable('to', (t: Tensor, device: DeviceName) => moveTensor(tensorArg(t, 'to', 'tensor'), device, 'to'));
 
 /**
  * A copy of the tensor on `device` (the tensor itself if it is there already). Recorded as a transfer node
  * in graphs. Moving WebGPU → CPU completes asynchronously: CPU ops that need the values wait for them, so
  * the call returns at once and nothing ever computes on stale data.
  */
-export const to = recordable('to', (t: Tensor, device: DeviceSpec) => toImpl(t, device));
+export function to(t: Tensor, device: DeviceSpec): Tensor {
+  return toDevice(t, parseDevice(device, 'to'));
+}
 
 declare module '../core/tensor' {
   interface Tensor {
@@ -71,6 +71,5 @@ declare module '../core/tensor' {
 }
 
 Tensor.prototype.to = function (this: Tensor, device: DeviceSpec): Tensor {
-  // The name is normalised before recording, so graphs store 'webgpu' or 'cpu'.
-  return to(this, parseDevice(device, 'to'));
+  return to(this, device);
 };

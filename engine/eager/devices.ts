@@ -165,30 +165,28 @@ export function moveTensor(t: Tensor, device: DeviceName, op: string): Tensor {
 }
 
 /**
- * `tensors` on `device`: inputs elsewhere are copied there (the mixed-device rule). `release()` frees the
- * copies once the op has used them.
+ * Places an op (placeOp) and runs `fn` on its device with its tensors there: inputs elsewhere are copied
+ * for the op (the mixed-device rule) and the copies freed after it. With every input on the device (the
+ * usual case) nothing is allocated here: `fn` gets `tensors` itself.
  */
-export function onDevice(op: string, tensors: Tensor[], device: DeviceName): { tensors: Tensor[]; release: () => void } {
-  if (tensors.every((t) => t.device === device)) return { tensors, release: () => {} };
+export function withPlaced<T>(
+  op: string,
+  tensors: Tensor[],
+  outShape: readonly number[] | undefined,
+  fn: (device: DeviceName, tensors: Tensor[]) => T,
+  pinned?: DeviceName,
+): T {
+  const device = placeOp(op, tensors, outShape, pinned);
+  if (tensors.every((t) => t.device === device)) return fn(device, tensors);
   const copies = new Map<Tensor, Tensor>();
   const moved = tensors.map((t) => {
     let m = copies.get(t);
     if (!m) copies.set(t, (m = moveTensor(t, device, op)));
     return m;
   });
-  return {
-    tensors: moved,
-    release: () => copies.forEach((m, t) => m !== t && m.dispose()),
-  };
-}
-
-/** Places an op (placeOp), copies its inputs to its device (onDevice) and runs `fn` there. */
-export function withPlaced<T>(op: string, tensors: Tensor[], outShape: readonly number[] | undefined, fn: (device: DeviceName, tensors: Tensor[]) => T): T {
-  const device = placeOp(op, tensors, outShape);
-  const placed = onDevice(op, tensors, device);
   try {
-    return fn(device, placed.tensors);
+    return fn(device, moved);
   } finally {
-    placed.release();
+    copies.forEach((m, t) => m !== t && m.dispose());
   }
 }

@@ -2,14 +2,14 @@
 // allocate the output and launch it now. Every check happens here, before anything reaches a device.
 import type { Backend } from '../backend/backend';
 import { type DType, weakScalarType, promoteTypes } from '../core/dtype';
-import { DTypeError, LimitError, ShapeError } from '../core/errors';
+import { DTypeError, LimitError } from '../core/errors';
 import { broadcastShapes, fmtShape, shapesEqual, sizeOf } from '../core/shape';
 import { type DeviceName, type Storage, Tensor } from '../core/tensor';
 import { type Expr, cast, input, param, usesPrim } from '../ir/expr';
 import type { ElementwiseKernel, InputLayout, Launch } from '../ir/kernel';
 import type { Generator } from '../ops/creation';
 import { ELEMENTWISE, type ElementwiseOp, resolveTypes } from '../ops/elementwise';
-import { onDevice, placeOp } from './devices';
+import { placeOp, withPlaced } from './devices';
 import { runtime } from './runtime';
 
 /** A bare JavaScript number or boolean standing in for a scalar operand. */
@@ -84,13 +84,8 @@ export interface LaunchSpec {
  * without recompiling). Kernels are cached by structure so the backend reuses their pipelines.
  */
 export function launch(spec: LaunchSpec): Tensor {
-  const device = placeOp(spec.op, spec.tensors, spec.outShape, spec.into ? spec.into.tensor.device : spec.device);
-  const placed = onDevice(spec.op, spec.tensors, device);
-  try {
-    return launchOn(spec, device, placed.tensors);
-  } finally {
-    placed.release();
-  }
+  const pinned = spec.into ? spec.into.tensor.device : spec.device;
+  return withPlaced(spec.op, spec.tensors, spec.outShape, (device, tensors) => launchOn(spec, device, tensors), pinned);
 }
 
 function launchOn(spec: LaunchSpec, device: DeviceName, tensors: Tensor[]): Tensor {

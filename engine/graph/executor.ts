@@ -94,7 +94,6 @@ export function compilePlan(
   planMemory(ctx, plan, handles, options, reports, (s) => own(s, be(s.device).alloc(s.bytes)));
   for (const s of plan.rec.slots) if (s.kind === 'temp' && handles[s.id] === undefined) handles[s.id] = own(s, be(s.device).alloc(s.bytes));
   const steps = partition(ctx.launches).map((st) => (st.kind === 'part' ? { ...st, program: be(st.device).prepare(st.launches.map(real)) } : st));
-  for (const st of steps) if (st.kind === 'transfer') be(st.from), be(st.to);
   return { plan, backends, steps, handles, owned, launches: ctx.launches, reports, before };
 }
 

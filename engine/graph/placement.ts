@@ -4,6 +4,7 @@
 // the CPU goes to the CPU with them, and so does a tiny computation (scalars, index math) between CPU
 // nodes, instead of a GPU round trip. Replay then runs each node under the device chosen here.
 import type { DeviceName } from '../core/tensor';
+import { parseDevice } from '../eager/devices';
 import type { Graph, GraphNode } from './graph';
 import type { PassReport } from './passes/index';
 import { refsOf } from './record';
@@ -46,7 +47,10 @@ export function placeNodes(
   if (!pass) return { scope };
 
   const readers = new Map<number, number[]>();
-  for (const n of nodes) for (const m of inputsOf.get(n.id)!) if (n.op !== 'print') readers.set(m, [...(readers.get(m) ?? []), n.id]);
+  for (const n of nodes) {
+    if (n.op === 'print') continue;
+    for (const m of inputsOf.get(n.id)!) (readers.get(m) ?? readers.set(m, []).get(m)!).push(n.id);
+  }
   const crossings = (d: Map<number, DeviceName>) =>
     nodes.reduce((k, n) => k + new Set((readers.get(n.id) ?? []).map((r) => d.get(r)).filter((x) => x !== d.get(n.id))).size, 0);
   const before = crossings(dev);
@@ -94,7 +98,7 @@ function ruleDevice(n: GraphNode, inputs: DeviceName[], dflt: DeviceName, source
     case 'capture':
       return sourceDevice(n);
     case 'to':
-      return n.args[1] === 'cpu' ? 'cpu' : 'webgpu';
+      return parseDevice(n.args[1], 'to');
     case 'assign':
     case 'assignAdd':
       return inputs[0] ?? dflt;

@@ -32,7 +32,7 @@ export function schedule(launches: Launch<Slot>[]): Launch<Slot>[] {
     const w = lastWriter.get(l.out);
     if (w !== undefined) deps[i].add(w);
     for (const r of readers.get(l.out) ?? []) if (r !== i) deps[i].add(r);
-    for (const v of l.inputs) readers.set(v.handle, [...(readers.get(v.handle) ?? []), i]);
+    for (const v of l.inputs) (readers.get(v.handle) ?? readers.set(v.handle, []).get(v.handle)!).push(i);
     lastWriter.set(l.out, i);
     readers.set(l.out, []);
   });

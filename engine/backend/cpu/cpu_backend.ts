@@ -3,14 +3,12 @@
 // page allows eval; the closure interpreter (interpreter.ts, run by the methods below) is the reference and
 // the fallback.
 import { DTYPE_INFO, storageArray, type DType } from '../../core/dtype';
-import { broadcastStrides, contiguousStrides } from '../../core/shape';
-import { exprToString, type Expr } from '../../ir/expr';
-import { kernelToString, type ElementwiseKernel, type Launch } from '../../ir/kernel';
+import type { Launch } from '../../ir/kernel';
 import { profiling, type BackendCounters, type ProfileCollector, type ProfiledDevice } from '../../core/profile';
 import type { Backend, BackendLimits, MemoryStats, ReadRequest, StorageArray, TransferItem } from '../backend';
 import { DTYPE_OF_ARRAY, launchMeta, transferMeta } from '../meta';
-import { compile, type Program } from './interpreter';
-import { cpuMatmulReference, cpuReduce, cpuScan, type Prologue, type Unary } from './kernels';
+import { interpretedFn, interpretedUnary, interpretElementwise } from './interpreter';
+import { cpuMatmulReference, cpuReduce, cpuScan } from './kernels';
 import { cpuKernelMode, runElementwiseJit } from './jit';
 import { matmulEpilogueJit, runReduceJit } from './jit_reduce';
 import { closureRowEpilogue, cpuMatmul } from './matmul';
@@ -26,7 +24,6 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
   readonly limits: BackendLimits = { maxStorageBytes: MAX_CPU_BYTES, maxStorageLimitName: 'CPU typed-array size' };
   private bytesInUse = 0;
   private created = 0;
-  private programs = new Map<string, Program>();
   dispatches = 0;
   private attached = new WeakSet<ProfileCollector>();
   /** A profile's view of this device: CPU kernels are timed as they run, so there is nothing to resolve. */
@@ -220,99 +217,21 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
     switch (k.kind) {
       case 'elementwise':
         if (runElementwiseJit(k, launch)) return;
-        return this.elementwise(k, launch);
+        return interpretElementwise(k, launch);
       case 'reduce':
         if (runReduceJit(k, launch)) return;
-        return cpuReduce(k, launch, this.multi(k.prologue, launch.params), this.unary(k.epilogue, launch.params));
+        return cpuReduce(k, launch, interpretedFn(k.prologue, launch.params), interpretedUnary(k.epilogue, launch.params));
       case 'matmul': {
         const e = k.epilogue;
-        if (cpuKernelMode() === 'interpreter') return cpuMatmulReference(k, launch, e ? this.multi(e, launch.params) : undefined);
+        if (cpuKernelMode() === 'interpreter') return cpuMatmulReference(k, launch, e ? interpretedFn(e, launch.params) : undefined);
         // The tiled loop needs no eval; only its epilogue is generated (or interpreted where eval is refused).
-        const rows = e ? (matmulEpilogueJit(k) ?? closureRowEpilogue(this.multi(e, launch.params), k.extras?.length ?? 0, DTYPE_INFO[e.dtype].round)) : undefined;
+        const rows = e ? (matmulEpilogueJit(k) ?? closureRowEpilogue(interpretedFn(e, launch.params), k.extras?.length ?? 0, DTYPE_INFO[e.dtype].round)) : undefined;
         return cpuMatmul(k, launch, rows);
       }
       case 'scan':
         return cpuScan(k, launch);
       default:
         return k satisfies never;
-    }
-  }
-
-  /** A one-input expression (a reduction epilogue) as a function, with params bound. */
-  private unary(e: Expr, params: number[]): Unary {
-    const f = this.multi(e, params);
-    const xs = new Float64Array(1);
-    return (x) => {
-      xs[0] = x;
-      return f(xs);
-    };
-  }
-
-  /** An expression of several inputs (a reduction prologue, a matmul epilogue) as a function of their values. */
-  private multi(e: Expr, params: number[]): Prologue {
-    const key = exprToString(e);
-    let prog = this.programs.get(key);
-    if (!prog) this.programs.set(key, (prog = compile(e)));
-    const p = prog;
-    const regs = new Float64Array(p.size);
-    for (const { slot, param, round: r } of p.paramSlots) regs[slot] = r(params[param]);
-    for (const { slot, value } of p.literals) regs[slot] = value;
-    const round = DTYPE_INFO[e.dtype].round;
-    return (xs) => {
-      for (const { slot, input } of p.inputSlots) regs[slot] = xs[input];
-      for (const step of p.steps) step(regs, []);
-      return round(regs[p.result]);
-    };
-  }
-
-  private program(k: ElementwiseKernel): Program {
-    const key = kernelToString(k);
-    let p = this.programs.get(key);
-    if (!p) {
-      p = compile(k.expr);
-      this.programs.set(key, p);
-    }
-    return p;
-  }
-
-  private elementwise(k: ElementwiseKernel, launch: Launch<CpuStorage>): void {
-    const prog = this.program(k);
-    const outShape = launch.outShape;
-    const rank = outShape.length;
-    let size = 1;
-    for (const d of outShape) size *= d;
-    if (size === 0) return;
-    const out = storageArray(k.out, launch.out.data.buffer as ArrayBuffer);
-    const ins = launch.inputs.map((v) => storageArray(v.dtype, v.handle.data.buffer as ArrayBuffer));
-    // Positions advance incrementally: every input, and the output as the last entry.
-    const strides = launch.inputs.map((v) => broadcastStrides(v.shape, v.strides, outShape));
-    const pos = launch.inputs.map((v) => v.offset);
-    strides.push(launch.outView ? [...launch.outView.strides] : contiguousStrides(outShape));
-    pos.push(launch.outView ? launch.outView.offset : 0);
-    const outSlot = pos.length - 1;
-    const regs = new Float64Array(prog.size);
-    for (const { slot, param, round: r } of prog.paramSlots) regs[slot] = r(launch.params[param]);
-    for (const { slot, value } of prog.literals) regs[slot] = value;
-    const coord = new Array<number>(rank).fill(0);
-    const round = DTYPE_INFO[k.out].round;
-    const nIn = prog.inputSlots.length;
-    for (let i = 0; i < size; i++) {
-      for (let j = 0; j < nIn; j++) {
-        const { slot, input } = prog.inputSlots[j];
-        regs[slot] = ins[input][pos[input]];
-      }
-      for (const s of prog.indexSlots) regs[s] = i;
-      for (const c of prog.coordSlots) regs[c.slot] = coord[c.dim];
-      for (const step of prog.steps) step(regs, ins);
-      out[pos[outSlot]] = round(regs[prog.result]);
-      // Advance the coordinate counter and every input's position (no division per element).
-      for (let d = rank - 1; d >= 0; d--) {
-        coord[d]++;
-        for (let j = 0; j < pos.length; j++) pos[j] += strides[j][d];
-        if (coord[d] < outShape[d]) break;
-        for (let j = 0; j < pos.length; j++) pos[j] -= strides[j][d] * coord[d];
-        coord[d] = 0;
-      }
     }
   }
 }

@@ -1,9 +1,13 @@
 // The CPU backend's reference evaluator: an expression DAG compiled to an array of closures over
 // float64 registers, every step rounded to its node's dtype. Needs no eval (the fallback where a page's
 // Content-Security-Policy forbids it); the generated kernels in jit.ts must match it bit for bit.
-import { DTYPE_INFO } from '../../core/dtype';
-import { linearize, type Expr } from '../../ir/expr';
+import { DTYPE_INFO, storageArray } from '../../core/dtype';
+import { broadcastStrides, contiguousStrides } from '../../core/shape';
+import { exprToString, linearize, type Expr } from '../../ir/expr';
+import { kernelToString, type ElementwiseKernel, type Launch } from '../../ir/kernel';
 import type { StorageArray } from '../backend';
+import type { CpuStorage } from './cpu_backend';
+import type { Prologue, Unary } from './kernels';
 import { CPU_PRIMS, castValue } from './prims';
 
 type Step = (regs: Float64Array, ins: StorageArray[]) => void;
@@ -66,4 +70,86 @@ export function compile(root: Expr): Program {
     }
   });
   return prog;
+}
+
+/** Compiled programs by kernel (elementwise) or expression (prologues, epilogues). */
+const programs = new Map<string, Program>();
+
+/** A one-input expression (a reduction epilogue) as a function, with params bound. */
+export function interpretedUnary(e: Expr, params: number[]): Unary {
+  const f = interpretedFn(e, params);
+  const xs = new Float64Array(1);
+  return (x) => {
+    xs[0] = x;
+    return f(xs);
+  };
+}
+
+/** An expression of several inputs (a reduction prologue, a matmul epilogue) as a function of their values. */
+export function interpretedFn(e: Expr, params: number[]): Prologue {
+  const key = exprToString(e);
+  let prog = programs.get(key);
+  if (!prog) programs.set(key, (prog = compile(e)));
+  const p = prog;
+  const regs = new Float64Array(p.size);
+  for (const { slot, param, round: r } of p.paramSlots) regs[slot] = r(params[param]);
+  for (const { slot, value } of p.literals) regs[slot] = value;
+  const round = DTYPE_INFO[e.dtype].round;
+  return (xs) => {
+    for (const { slot, input } of p.inputSlots) regs[slot] = xs[input];
+    for (const step of p.steps) step(regs, []);
+    return round(regs[p.result]);
+  };
+}
+
+function program(k: ElementwiseKernel): Program {
+  const key = kernelToString(k);
+  let p = programs.get(key);
+  if (!p) {
+    p = compile(k.expr);
+    programs.set(key, p);
+  }
+  return p;
+}
+
+/** Runs an elementwise launch through the closure program of its kernel. */
+export function interpretElementwise(k: ElementwiseKernel, launch: Launch<CpuStorage>): void {
+  const prog = program(k);
+  const outShape = launch.outShape;
+  const rank = outShape.length;
+  let size = 1;
+  for (const d of outShape) size *= d;
+  if (size === 0) return;
+  const out = storageArray(k.out, launch.out.data.buffer as ArrayBuffer);
+  const ins = launch.inputs.map((v) => storageArray(v.dtype, v.handle.data.buffer as ArrayBuffer));
+  // Positions advance incrementally: every input, and the output as the last entry.
+  const strides = launch.inputs.map((v) => broadcastStrides(v.shape, v.strides, outShape));
+  const pos = launch.inputs.map((v) => v.offset);
+  strides.push(launch.outView ? [...launch.outView.strides] : contiguousStrides(outShape));
+  pos.push(launch.outView ? launch.outView.offset : 0);
+  const outSlot = pos.length - 1;
+  const regs = new Float64Array(prog.size);
+  for (const { slot, param, round: r } of prog.paramSlots) regs[slot] = r(launch.params[param]);
+  for (const { slot, value } of prog.literals) regs[slot] = value;
+  const coord = new Array<number>(rank).fill(0);
+  const round = DTYPE_INFO[k.out].round;
+  const nIn = prog.inputSlots.length;
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < nIn; j++) {
+      const { slot, input } = prog.inputSlots[j];
+      regs[slot] = ins[input][pos[input]];
+    }
+    for (const s of prog.indexSlots) regs[s] = i;
+    for (const c of prog.coordSlots) regs[c.slot] = coord[c.dim];
+    for (const step of prog.steps) step(regs, ins);
+    out[pos[outSlot]] = round(regs[prog.result]);
+    // Advance the coordinate counter and every input's position (no division per element).
+    for (let d = rank - 1; d >= 0; d--) {
+      coord[d]++;
+      for (let j = 0; j < pos.length; j++) pos[j] += strides[j][d];
+      if (coord[d] < outShape[d]) break;
+      for (let j = 0; j < pos.length; j++) pos[j] -= strides[j][d] * coord[d];
+      coord[d] = 0;
+    }
+  }
 }

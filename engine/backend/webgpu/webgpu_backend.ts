@@ -17,7 +17,7 @@ import type { GpuProfiler } from './profiler';
 import { BackendProfiling } from './profiling';
 import { QueueOrder } from './queue_order';
 import { readBack, type ReadbackHost } from './readback';
-import { receiveOnGpu } from './receive';
+import { receiveOnGpu, type ReceiveHost } from './receive';
 import { defaultTuning, type WebGPUTuning } from './tuning';
 
 export type { WebGPUTuning } from './tuning';
@@ -161,19 +161,20 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   receive(from: Backend, items: TransferItem[]): GpuStorage[] {
     this.checkAlive();
-    return receiveOnGpu(
-      {
-        device: this.device,
-        order: this.order,
-        alloc: (bytes) => this.alloc(bytes),
-        writeOrdered: (st, data) => this.writeOrdered(st, data),
-        submitPending: () => this.batched > 0 && this.flush(),
-        profileTransfer: (...a) => this.profileTransfer(...a),
-      },
-      from,
-      items,
-    );
+    this.receiveHost ??= {
+      device: this.device,
+      order: this.order,
+      alloc: (bytes) => this.alloc(bytes),
+      writeOrdered: (st, data) => this.writeOrdered(st, data),
+      submitPending: () => this.batched > 0 && this.flush(),
+      profileTransfer: (...a) => this.profileTransfer(...a),
+    };
+    return receiveOnGpu(this.receiveHost, from, items);
   }
+
+  /** What receive.ts and readback.ts use of this backend (made on first use). */
+  private receiveHost: ReceiveHost<GpuStorage> | undefined;
+  private readback: ReadbackHost | undefined;
 
   settled(): Promise<void> {
     return this.order.settled();
@@ -470,7 +471,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   /** Reads several ranges with one submission (a graph run's fetches). */
   readMany(reads: ReadRequest<GpuStorage>[], label = 'readback'): Promise<StorageArray[]> {
-    return readBack(this.readbackHost(), reads, label);
+    return readBack((this.readback ??= this.readbackHost()), reads, label);
   }
 
   private readbackHost(): ReadbackHost {
