@@ -235,3 +235,20 @@ describe('withMode(\'graph\') plans per device', () => {
     });
   });
 });
+
+describe('wg.to in graphs', () => {
+  test('a device given as /CPU:0 is recorded normalised, and the plan places the copy on the CPU', async () => {
+    const g = new wg.Graph();
+    const y = g.build(() => wg.to(g.placeholder('float32', [3], 'x'), '/CPU:0').mul(2));
+    const toNode = g.nodes.find((n) => n.op === 'to')!;
+    expect(toNode.args[1]).toBe('cpu');
+    const sess = new wg.Session(g, { optimizations: { placement: false } });
+    try {
+      expect(await sess.run(y, { x: [1, 2, 3] })).toEqual([2, 4, 6]);
+      expect(sess.explain().kernels.map((k) => `${k.device}:${k.kind}`)).toEqual(['cpu:transfer', 'cpu:elementwise']);
+    } finally {
+      sess.close();
+      g.dispose();
+    }
+  });
+});
