@@ -1,29 +1,4 @@
-// Text output of the command line: values printed NumPy-style (long axes elided), and a profile as a table.
-
-const EDGE = 3; // elements kept at each end of an axis longer than LONG
-const LONG = 12;
-
-/** A number as NumPy prints float32: up to 6 significant digits, integers without a point. */
-function num(v, dtype) {
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (dtype !== 'float32') return String(v);
-  if (Number.isNaN(v)) return 'nan';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.`;
-  const s = Math.abs(v) >= 1e-4 && Math.abs(v) < 1e16 ? String(Number(v.toPrecision(6))) : v.toExponential(5).replace(/\.?0+e/, 'e');
-  return s;
-}
-
-/** Nested arrays (or a scalar) as NumPy prints them, eliding the middle of long axes. */
-export function formatValue(value, dtype, indent = 0) {
-  if (!Array.isArray(value)) return num(value, dtype);
-  const depth = (v) => (Array.isArray(v) ? 1 + depth(v[0]) : 0);
-  const d = depth(value);
-  const items = value.length > LONG ? [...value.slice(0, EDGE), '...', ...value.slice(-EDGE)] : value;
-  if (d === 1) return `[${items.map((x) => (x === '...' ? '...' : num(x, dtype))).join(', ')}]`;
-  const sep = `,${'\n'.repeat(d - 1)}${' '.repeat(indent + 1)}`;
-  return `[${items.map((x) => (x === '...' ? '...' : formatValue(x, dtype, indent + 1))).join(sep)}]`;
-}
+// Text output of the command line: a profile as a table (values are printed by the engine's formatValues).
 
 const ms = (v) => (v === undefined ? '' : v < 0.01 ? '<0.01' : v.toFixed(2));
 const bytes = (n) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);

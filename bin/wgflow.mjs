@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatValue, profileTable } from './format.mjs';
+import { profileTable } from './format.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -112,6 +112,14 @@ function nestFlat(data, shape, name) {
   return build(0);
 }
 
+/** A fetched value (nested arrays, or a scalar) printed as wg.print prints a tensor's values. */
+function formatNested(wg, value, dtype) {
+  const shape = [];
+  for (let v = value; Array.isArray(v); v = v[0]) shape.push(v.length);
+  const flat = Array.isArray(value) ? value.flat(Infinity) : [value];
+  return wg.formatValues(flat.map(Number), shape, dtype);
+}
+
 async function info(wg, json) {
   const b = wg.backendInfo();
   if (json) return console.log(JSON.stringify(b, null, 2));
@@ -148,7 +156,7 @@ async function run(wg, opts) {
     for (const n of names) {
       const t = graph.lookup(n);
       console.log(`${n}: ${t.dtype} [${t.shape.map((d) => (d < 0 ? '?' : d)).join(',')}]`);
-      console.log(formatValue(values[n], t.dtype));
+      console.log(formatNested(wg, values[n], t.dtype));
     }
     if (profiled) console.log(`\n${profileTable(result.profile)}`);
   } finally {
@@ -175,8 +183,7 @@ async function main(argv) {
     return 0;
   } catch (e) {
     if (e instanceof wg.WgError) {
-      // The engine names the caller's line; here that is this file, which tells the user nothing.
-      console.error(`wgflow ${opts.command}: ${e.name}: ${e.message.replace(/ \(at [^()]*bin\/wgflow\.mjs:\d+:\d+\)/g, '')}`);
+      console.error(`wgflow ${opts.command}: ${e.name}: ${e.message}`);
       return 1;
     }
     throw e;

@@ -53,6 +53,8 @@ export type { WgFunction } from './graph/function';
 export { withMode, executingEagerly } from './graph/lazy';
 export { config } from './graph/mode';
 export { flushPrints } from './graph/print';
+/** NumPy-style text of row-major values (`[[1., 2.],\n [3., 4.]]`), as wg.print shows a tensor's values. */
+export { formatValues } from './core/format';
 export type { Fetches, Feeds, RunOptions } from './graph/session';
 export type { GraphOptions, Optimizations } from './graph/mode';
 export type { PlanInfo, PlanKernel } from './graph/explain';

@@ -55,7 +55,8 @@ export function formatLocation(l: SourceLocation): string {
 
 // ---- Where did the user call us from? ---------------------------------------------------------------
 // A frame is "ours" if its URL starts with the engine's root: the engine/ folder when running from source
-// (dev server, tests), or the bundle file itself (dist/wgflow.js), where every module shares one URL.
+// (dev server, tests), or the bundle file itself (dist/wgflow.js), where every module shares one URL; or if
+// it is in the package's bin/ (the command line calls the engine for its user, whose line is not there).
 
 /** Stack frames print paths as URLs in browsers and as plain paths in Node: compare without `file://`. */
 const plainPath = (f: string) => f.replace(/^file:\/\//, '');
@@ -65,6 +66,9 @@ const ENGINE_ROOT = (() => {
   const m = /^(.*\/engine\/)core\/errors\.[tj]s(\?.*)?$/.exec(here);
   return m ? m[1] : here.replace(/[?#].*$/, '');
 })();
+
+/** The package's bin/ beside engine/ (sources) or dist/ (bundles); undefined where there is none (a page). */
+const PACKAGE_BIN = /\/(engine\/|dist\/[^/]*)$/.test(ENGINE_ROOT) ? ENGINE_ROOT.replace(/(engine\/|dist\/[^/]*)$/, 'bin/') : undefined;
 
 // Chrome/Node: "at fn (url:l:c)", "at url:l:c", "at async url:l:c"; Firefox/Safari: "fn@url:l:c".
 const FRAME_RE = /(?:at\s+(?:async\s+)?(?:.*?\()?|@)(.*?):(\d+):(\d+)\)?\s*$/;
@@ -76,7 +80,7 @@ export function userFrame(stack: string | undefined): SourceLocation | undefined
     const m = FRAME_RE.exec(raw.trim());
     if (!m) continue;
     const file = plainPath(m[1]);
-    if (file.startsWith(ENGINE_ROOT)) continue;
+    if (file.startsWith(ENGINE_ROOT) || (PACKAGE_BIN && file.startsWith(PACKAGE_BIN))) continue;
     if (/\/node_modules\/|^node:|^internal\//.test(file)) continue;
     return { file: shortFile(file), line: Number(m[2]), column: Number(m[3]) };
   }
