@@ -18,18 +18,30 @@ let passed = 0;
 let failed = 0;
 let ok = true;
 
-function run(label, cmd, cmdArgs) {
+/** Runs a step (with `extraEnv` on top of `env`); a failing step fails the whole run. */
+function run(label, cmd, cmdArgs, extraEnv = {}) {
   console.log(`\n[wgflow] ${label}: ${cmd} ${cmdArgs.join(' ')}`);
-  const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', env });
+  const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', env: { ...env, ...extraEnv } });
   if (r.status !== 0) ok = false;
   return r.status === 0;
 }
 
-function countVitest(file) {
+/** vitest over `projects`, its pass/fail counts added to the summary (from its JSON report, `file`). */
+function vitestCounted(label, projects, file, extraEnv) {
+  rmSync(file, { force: true });
+  const reporters = ['--reporter=default', '--reporter=json', `--outputFile.json=${file}`];
+  run(label, process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...projects.flatMap((p) => ['--project', p]), ...reporters], extraEnv);
   if (!existsSync(file)) return;
   const j = JSON.parse(readFileSync(file, 'utf8'));
   passed += j.numPassedTests;
   failed += j.numFailedTests;
+}
+
+/** The total time, the summary line (not for benchmarks), and the exit code. */
+function finish(summary = true) {
+  console.log(`\n[wgflow] ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (summary) console.log(`${passed} passed, ${failed} failed`);
+  process.exit(ok && failed === 0 ? 0 : 1);
 }
 
 mkdirSync('.vitest', { recursive: true });
@@ -56,14 +68,9 @@ if (args.has('--bench')) {
   // Cold start imports wgflow as a page would: its bundle (the peers come pre-bundled too).
   run('library bundle (for cold start)', process.execPath, ['node_modules/vite/bin/vite.js', 'build', '-c', 'vite.lib.config.ts', '--logLevel', 'warn']);
   run('benchmarks', process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'bench', ...only]);
-  if (node) {
-    console.log('\n[wgflow] benchmarks in Node on Dawn');
-    const r = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'bench-node'], { stdio: 'inherit', env: { ...env, ...dawnEnv(env) } });
-    if (r.status !== 0) ok = false;
-  }
+  if (node) run('benchmarks in Node on Dawn', process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'bench-node'], dawnEnv(env));
   rmSync(optionsFile, { force: true });
-  console.log(`\n[wgflow] ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  process.exit(ok ? 0 : 1);
+  finish(false);
 }
 
 if (!quick && !run('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'])) failed++;
@@ -71,32 +78,17 @@ if (!quick && !run('typecheck', process.execPath, ['node_modules/typescript/bin/
 /** The WebGPU suites in Node on Dawn (and the command line), after building the Node bundle the CLI runs. */
 function runDawn() {
   run('Node bundle (for the command line)', process.execPath, ['node_modules/vite/bin/vite.js', 'build', '-c', 'vite.node.config.ts', '--logLevel', 'warn']);
-  rmSync('.vitest/dawn.json', { force: true });
-  const dawn = spawnSync(process.execPath, [
-    'node_modules/vitest/vitest.mjs', 'run', '--project', 'dawn', '--reporter=default', '--reporter=json', '--outputFile.json=.vitest/dawn.json',
-  ], { stdio: 'inherit', env: { ...env, ...dawnEnv(env) } });
-  console.log('\n[wgflow] WebGPU tests in Node on Dawn (above)');
-  if (dawn.status !== 0) ok = false;
-  countVitest('.vitest/dawn.json');
+  vitestCounted('WebGPU tests in Node on Dawn', ['dawn'], '.vitest/dawn.json', dawnEnv(env));
 }
 
 if (args.has('--node')) {
   // `npm run test:node`: the Node tests and the WebGPU suites on Dawn — no browser at all.
-  rmSync('.vitest/results.json', { force: true });
-  run('unit tests', process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'node', '--reporter=default', '--reporter=json', '--outputFile.json=.vitest/results.json']);
-  countVitest('.vitest/results.json');
+  vitestCounted('unit tests', ['node'], '.vitest/results.json');
   runDawn();
-  console.log(`\n[wgflow] ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(ok && failed === 0 ? 0 : 1);
+  finish();
 }
 
-rmSync('.vitest/results.json', { force: true });
-run('unit + WebGPU tests', process.execPath, [
-  'node_modules/vitest/vitest.mjs', 'run', '--project', 'node', '--project', 'browser',
-  '--reporter=default', '--reporter=json', '--outputFile.json=.vitest/results.json',
-]);
-countVitest('.vitest/results.json');
+vitestCounted('unit + WebGPU tests', ['node', 'browser'], '.vitest/results.json');
 runDawn();
 
 if (!quick) {
@@ -109,6 +101,4 @@ if (!quick) {
   } else if (!e2eOk) failed++;
 }
 
-console.log(`\n[wgflow] ${((Date.now() - started) / 1000).toFixed(0)} s`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(ok && failed === 0 ? 0 : 1);
+finish();

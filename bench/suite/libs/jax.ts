@@ -43,44 +43,33 @@ function jaxLib(mode: 'eager' | 'jit'): Lib {
     live: () => [...prepared].reduce((s, a) => s + a.refCount, 0),
     async prepare(p: Problem): Promise<Runnable | undefined> {
       const workload = p.workload === 'cold' ? 'chain' : p.workload;
+      const body = BODIES[workload];
+      if (!body && workload !== 'dispatch') return undefined;
       const names = Object.keys(p.inputs);
       const arrays = names.map((n) => np.array(p.inputs[n].data).reshape(p.inputs[n].shape));
       for (const a of arrays) prepared.add(a);
-      const release = () => {
-        for (const a of arrays) {
-          prepared.delete(a);
-          a.dispose();
-        }
-      };
-      if (workload === 'dispatch') {
-        const [x] = arrays;
-        const jitted = mode === 'jit' ? jit((y: np.Array, v: np.Array) => y.add(v)) : undefined;
-        const add = jitted ?? ((y: np.Array, v: np.Array) => y.add(v));
-        return {
-          run() {
+      // The unit jit compiles: the workload's body, or for dispatch one add, called p.ops times in a chain.
+      const unit = body
+        ? (...as: np.Array[]) => body(Object.fromEntries(names.map((n, i) => [n, as[i]])), p.scalars)
+        : (y: np.Array, v: np.Array) => y.add(v);
+      const jitted = mode === 'jit' ? jit(unit) : undefined;
+      const f = jitted ?? unit;
+      const compute = body
+        ? () => f(...arrays.map((a) => a.ref))
+        : () => {
+            const [x] = arrays;
             let y = x.ref;
-            for (let i = 0; i < p.ops!; i++) y = add(y, x.ref);
-            return y.data();
-          },
-          dispose() {
-            jitted?.dispose();
-            release();
-          },
-        };
-      }
-      const body = BODIES[workload];
-      if (!body) {
-        release();
-        return undefined;
-      }
-      const call = (...as: np.Array[]) => body(Object.fromEntries(names.map((n, i) => [n, as[i]])), p.scalars);
-      const jitted = mode === 'jit' ? jit(call) : undefined;
-      const f = jitted ?? call;
+            for (let i = 0; i < p.ops!; i++) y = f(y, x.ref);
+            return y;
+          };
       return {
-        run: () => f(...arrays.map((a) => a.ref)).data(),
+        run: () => compute().data(),
         dispose() {
           jitted?.dispose();
-          release();
+          for (const a of arrays) {
+            prepared.delete(a);
+            a.dispose();
+          }
         },
       };
     },

@@ -78,43 +78,31 @@ export function wgflowLibs(wg: Wg, device: Device = 'webgpu'): Lib[] {
 
   async function prepare(p: Problem, mode: 'eager' | 'graph'): Promise<Runnable | undefined> {
     const workload = p.workload === 'cold' || p.workload === 'chain-sweep' ? 'chain' : p.workload;
+    const body = BODIES[workload];
+    if (!body && workload !== 'dispatch') return undefined;
     const names = Object.keys(p.inputs);
     const inputs = names.map((n) => upload(p.inputs[n]));
-    const release = () => wg.dispose(inputs);
-    if (workload === 'dispatch') {
-      // p.ops chained adds, each its own dispatch (eager) or its own call of a traced function (graph).
-      const [x] = inputs;
-      const traced = mode === 'graph' ? wg.function((y: engine.Tensor, v: engine.Tensor) => wg.add(y, v)) : undefined;
-      const add = traced ?? ((y: engine.Tensor, v: engine.Tensor) => wg.add(y, v));
-      return {
-        run: () =>
-          onDevice(() =>
-            wg.scope(async () => {
-              let y = x;
-              for (let i = 0; i < p.ops!; i++) y = add(y, x);
-              return y.data();
-            }),
-          ),
-        dispose: () => {
-          traced?.dispose();
-          release();
-        },
-      };
-    }
-    const body = BODIES[workload];
-    if (!body) {
-      release();
-      return undefined;
-    }
-    const call = (...ts: engine.Tensor[]) => body(Object.fromEntries(names.map((n, i) => [n, ts[i]])), p.scalars);
-    const traced = mode === 'graph' ? wg.function(call) : undefined;
-    const f = traced ?? call;
+    // The unit graph mode traces: the workload's body, or for dispatch one add, called p.ops times in a chain
+    // (each its own dispatch eagerly, its own call of the traced function in graph mode).
+    const unit = body
+      ? (...ts: engine.Tensor[]) => body(Object.fromEntries(names.map((n, i) => [n, ts[i]])), p.scalars)
+      : (y: engine.Tensor, v: engine.Tensor) => wg.add(y, v);
+    const traced = mode === 'graph' ? wg.function(unit) : undefined;
+    const f = traced ?? unit;
+    const compute = body
+      ? () => f(...inputs)
+      : () => {
+          const [x] = inputs;
+          let y = x;
+          for (let i = 0; i < p.ops!; i++) y = f(y, x);
+          return y;
+        };
     return {
       // The scope frees every tensor the call made (eager intermediates, the output) once read back.
-      run: () => onDevice(() => wg.scope(async () => f(...inputs).data())),
+      run: () => onDevice(() => wg.scope(async () => compute().data())),
       dispose: () => {
         traced?.dispose();
-        release();
+        wg.dispose(inputs);
       },
     };
   }
