@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import type * as WG from '../engine/index';
 import { CHAIN, MLP, chainReference, mlpReference } from '../scripts/examples';
-import { finished, open, setMode } from './helpers';
+import { finished, graphReady, open, runExample, setMode, tab } from './helpers';
 import { dawnEnv } from '../scripts/dawn_env.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -105,12 +105,10 @@ for (const id of ['chain', 'mlp', 'softmax-layernorm', 'devices']) {
   test(`the ${id} example: every graph of its Graph-mode run, saved from the Graph panel, gives the same outputs in Node`, async ({ page, context, baseURL }) => {
     test.setTimeout(120_000);
     const problems = await open(page);
-    await setMode(page, 'Graph');
-    await page.getByLabel('Examples').selectOption(id);
-    expect(await finished(page)).toBe('done');
+    await runExample(page, id, 'Graph');
     const printed = (await page.getByTestId('output').textContent()) ?? '';
-    await page.getByRole('tab', { name: 'Graph', exact: true }).click();
-    await expect(page.getByTestId('graph-panel')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+    await tab(page, 'Graph');
+    await graphReady(page);
 
     // The run's graphs: the choice list when there are several, else the one shown.
     const choice = page.getByTestId('graph-choice');
@@ -152,11 +150,9 @@ for (const id of ['chain', 'mlp', 'softmax-layernorm', 'devices']) {
 
 test('a graph the snippet runs in its own Session is not saved from the panel: the button says why', async ({ page }) => {
   const problems = await open(page);
-  await setMode(page, 'Graph');
-  await page.getByLabel('Examples').selectOption('seed-graph');
-  expect(await finished(page)).toBe('done');
-  await page.getByRole('tab', { name: 'Graph', exact: true }).click();
-  await expect(page.getByTestId('graph-panel')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await runExample(page, 'seed-graph', 'Graph');
+  await tab(page, 'Graph');
+  await graphReady(page);
   await expect(page.getByTestId('save-graph')).toBeDisabled();
   await expect(page.locator('.gv-save')).toHaveAttribute('title', /await g\.save\(\)/);
   await page.locator('.side').screenshot({ path: `${SHOTS}-session.png` });
@@ -165,11 +161,9 @@ test('a graph the snippet runs in its own Session is not saved from the panel: t
 
 test('a Graph-mode run keeps its graphs until the next run: its frame stays, Memory says what they hold, the next run frees them', async ({ page }) => {
   const problems = await open(page);
-  await setMode(page, 'Graph');
-  await page.getByLabel('Examples').selectOption('chain');
-  expect(await finished(page)).toBe('done');
+  await runExample(page, 'chain', 'Graph');
   await expect(page.locator('iframe')).toHaveCount(1);
-  await page.getByRole('tab', { name: 'Memory', exact: true }).click();
+  await tab(page, 'Memory');
   await expect(page.getByTestId('memory-verdict')).toContainText('No tensor outlived the run');
   await expect(page.getByTestId('memory-verdict')).toContainText('2 graphs kept for "Save graph"');
   await setMode(page, 'Eager');

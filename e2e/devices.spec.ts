@@ -3,24 +3,17 @@
 // by device by default (a click shows their bytes and time); eagerly, the trace draws its copies too and the
 // Timings panel tags every row with its device. Screenshots go to test-results/devices-*.png.
 import { expect, test, type Page } from '@playwright/test';
-import { finished, open, setMode } from './helpers';
+import { finished, graphReady, open, runExample, setMode, tab } from './helpers';
 
 const SHOTS = 'test-results/devices';
 
-const tab = (page: Page, name: string) => page.getByRole('tab', { name, exact: true }).click();
 const nodes = (page: Page) => page.locator('[data-testid="graph-node"]');
 const transfers = (page: Page) => page.locator('[data-testid="graph-node"][data-kind="transfer"]');
-
-async function drawn(page: Page) {
-  await expect(page.getByTestId('graph-panel')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
-}
 
 test('the devices example: transfer nodes coloured by device in the graph, bytes in the details, device tags in Timings', async ({ page }) => {
   test.setTimeout(180_000);
   const problems = await open(page);
-  await setMode(page, 'Graph');
-  await page.getByLabel('Examples').selectOption('devices');
-  expect(await finished(page)).toBe('done');
+  await runExample(page, 'devices', 'Graph');
 
   // The prints, and the placement log: dim engine lines, each with a link to its snippet line.
   const output = page.getByTestId('output');
@@ -34,7 +27,7 @@ test('the devices example: transfer nodes coloured by device in the graph, bytes
 
   // The optimised plan: coloured by device, with webgpu, cpu and transfer in the legend.
   await tab(page, 'Graph');
-  await drawn(page);
+  await graphReady(page);
   await expect(page.getByTestId('graph-panel')).toHaveAttribute('data-stage', 'after');
   await expect(page.getByTestId('color-by')).toHaveValue('device');
   const legend = page.getByTestId('graph-legend');
@@ -69,7 +62,7 @@ test('the devices example: transfer nodes coloured by device in the graph, bytes
   await page.getByTestId('color-by').selectOption('kind');
   await expect(legend.locator('[data-key="transfer"]')).toBeVisible();
   await page.getByTestId('stage-before').click();
-  await drawn(page);
+  await graphReady(page);
   expect(await transfers(page).count()).toBeGreaterThanOrEqual(3);
   await page.getByTestId('fit').click();
   await page.screenshot({ path: `${SHOTS}-graph-before-kind.png` });
@@ -83,7 +76,7 @@ test('the devices example: transfer nodes coloured by device in the graph, bytes
   await expect(output).toContainText('x: webgpu · onCpu: cpu · back: webgpu · mixed: webgpu');
   await expect(output.locator('.line.engine').filter({ hasText: 'wgflow: placed mul on cpu' })).toHaveCount(1);
   await tab(page, 'Graph');
-  await drawn(page);
+  await graphReady(page);
   await expect(page.getByTestId('graph-panel')).toHaveAttribute('data-stage', 'trace');
   await expect(page.getByTestId('color-by')).toHaveValue('device');
   await expect(nodes(page).and(page.locator('[data-op="to"]'))).toHaveAttribute('data-kind', 'transfer');

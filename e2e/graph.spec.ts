@@ -2,40 +2,29 @@
 // group for the chain (graph mode, after optimisation), node details with WGSL and a source link, the eager
 // trace, colouring, zoom, and a generated 300-op graph that lays out (collapsed) without freezing the page.
 import { expect, test, type Page } from '@playwright/test';
-import { finished, open, setMode } from './helpers';
+import { finished, graphReady, open, runExample, setMode, tab } from './helpers';
 
 const SHOTS = 'test-results/graph';
 
-
-
-
 /** Runs a built-in example in a mode and opens the Graph tab; waits for the first drawing. */
 async function example(page: Page, id: string, mode: 'Eager' | 'Graph') {
-  await setMode(page, mode);
-  await page.getByLabel('Examples').selectOption(id);
-  expect(await finished(page)).toBe('done');
-  await page.getByRole('tab', { name: 'Graph' }).click();
-  await ready(page);
+  await runExample(page, id, mode);
+  await tab(page, 'Graph');
+  await graphReady(page);
 }
 
 const panel = (page: Page) => page.getByTestId('graph-panel');
 const nodes = (page: Page, op?: string) => page.locator(`[data-testid="graph-node"]${op ? `[data-op="${op}"]` : ''}`);
-
-async function ready(page: Page, timeout = 30_000) {
-  await expect(panel(page)).toHaveAttribute('data-state', 'ready', { timeout });
-}
 
 test('the seed graph example draws its two constants and the add, with shapes on the edges', async ({ page }) => {
   const problems = await open(page);
   // The layout worker (elkjs) starts only when the Graph panel first lays something out.
   const workers: string[] = [];
   page.on('worker', (w) => workers.push(w.url()));
-  await setMode(page, 'Graph');
-  await page.getByLabel('Examples').selectOption('seed-graph');
-  expect(await finished(page)).toBe('done');
+  await runExample(page, 'seed-graph', 'Graph');
   expect(workers.filter((u) => u.includes('layout.worker'))).toEqual([]);
-  await page.getByRole('tab', { name: 'Graph' }).click();
-  await ready(page);
+  await tab(page, 'Graph');
+  await graphReady(page);
   expect(workers.filter((u) => u.includes('layout.worker'))).toHaveLength(1);
   await expect(panel(page)).toHaveAttribute('data-stage', 'after');
   await expect(nodes(page, 'constant')).toHaveCount(2);
@@ -53,7 +42,7 @@ test('the seed graph example draws its two constants and the add, with shapes on
   await expect(nodes(page, 'add')).toHaveAttribute('data-status', 'folded');
   await expect(page.getByTestId('graph-summary')).toContainText('folded at compile time');
   await page.getByTestId('stage-before').click();
-  await ready(page);
+  await graphReady(page);
   await expect(nodes(page)).toHaveCount(3);
   await expect(nodes(page, 'add')).toHaveAttribute('data-status', '');
   await page.screenshot({ path: `${SHOTS}-seed.png` });
@@ -82,16 +71,16 @@ test('the chain example in graph mode shows one fused kernel group after optimis
 
   // The group closes into one box and opens again.
   await groups.locator('[data-toggle]').click();
-  await ready(page);
+  await graphReady(page);
   await expect(nodes(page)).toHaveCount(1);
   await expect(nodes(page).first()).toHaveAttribute('data-type', 'group');
   await page.screenshot({ path: `${SHOTS}-chain-collapsed.png` });
   await nodes(page).first().dblclick();
-  await ready(page);
+  await graphReady(page);
   await expect(nodes(page)).toHaveCount(11);
 
   await page.getByTestId('stage-before').click();
-  await ready(page);
+  await graphReady(page);
   await expect(page.locator('[data-testid="graph-group"]')).toHaveCount(0);
   await expect(nodes(page)).toHaveCount(11);
   await expect(page.getByTestId('graph-summary')).toContainText('11 kernels before optimisation');
@@ -114,7 +103,7 @@ test('the chain example in graph mode shows one fused kernel group after optimis
 
   // The second plan (the sum) is one pick away.
   await choice.selectOption('graph1');
-  await ready(page);
+  await graphReady(page);
   await expect(nodes(page, 'sum')).toHaveCount(1);
   await expect(nodes(page, 'placeholder')).toHaveCount(1);
   expect(problems).toEqual([]);
@@ -154,7 +143,7 @@ test('clicking a node shows its op, shapes, time, source line and the WGSL of it
   await setMode(page, 'Eager');
   await page.getByRole('button', { name: '▶ Run' }).click();
   expect(await finished(page)).toBe('done');
-  await ready(page);
+  await graphReady(page);
   await nodes(page, 'exp').click();
   await expect(page.getByTestId('node-wgsl')).toContainText('exp(');
   await expect(page.getByTestId('node-kernel')).toHaveCount(1);
@@ -177,7 +166,7 @@ test('eager mode shows the trace of the ops executed', async ({ page }) => {
 
   await page.getByLabel('Examples').selectOption('chain');
   expect(await finished(page)).toBe('done');
-  await ready(page);
+  await graphReady(page);
   for (const op of ['linspace', 'mul', 'add', 'relu', 'sub', 'tanh', 'neg', 'exp', 'sum']) await expect(nodes(page, op).first()).toBeVisible();
   await expect(nodes(page, 'mul')).toHaveCount(3);
   // x feeds three ops: mul, sub, and x*x (one edge for both of its operands).
@@ -246,8 +235,8 @@ test('a generated 300-op graph opens collapsed without freezing the page, expand
 
   await watchMainThread(page);
   let t0 = Date.now();
-  await page.getByRole('tab', { name: 'Graph' }).click();
-  await ready(page, 15_000);
+  await tab(page, 'Graph');
+  await graphReady(page, 15_000);
   const opened = Date.now() - t0;
   // After optimisation: ~312 nodes (300 ops and their 12 inputs) start as an overview of collapsed groups.
   await expect(page.getByTestId('graph-summary')).toContainText(/^withMode · 31\d nodes/);
@@ -258,14 +247,14 @@ test('a generated 300-op graph opens collapsed without freezing the page, expand
 
   // Before optimisation: 300 separate kernels, collapsed into source-line groups.
   await page.getByTestId('stage-before').click();
-  await ready(page, 15_000);
+  await graphReady(page, 15_000);
   expect(await nodes(page).count()).toBeLessThanOrEqual(80);
   await page.screenshot({ path: `${SHOTS}-big-before.png` });
 
   // Everything open: hundreds of nodes, laid out in the worker while the page keeps running.
   t0 = Date.now();
   await page.getByTestId('expand-all').click();
-  await ready(page, 60_000);
+  await graphReady(page, 60_000);
   const expanded = Date.now() - t0;
   expect(await nodes(page).count()).toBeGreaterThanOrEqual(300);
   await page.screenshot({ path: `${SHOTS}-big-expanded.png` });
@@ -279,13 +268,13 @@ test('a generated 300-op graph opens collapsed without freezing the page, expand
 
   // A layout can be cancelled: the previous drawing stays.
   await page.getByTestId('collapse-all').click();
-  await ready(page);
+  await graphReady(page);
   await page.getByTestId('stage-after').click();
-  await ready(page);
+  await graphReady(page);
   const before = await nodes(page).count();
   await page.getByTestId('expand-all').click();
   await page.getByTestId('layout-cancel').click({ timeout: 5_000 });
-  await ready(page);
+  await graphReady(page);
   await expect(page.locator('.gv-notice')).toContainText('cancelled');
   await expect(nodes(page)).toHaveCount(before);
   expect(problems).toEqual([]);

@@ -1,5 +1,5 @@
 // Shared by the playground specs: the built site on the plain static server of playwright.config.ts (no
-// CORS headers), opening it, switching the mode, and waiting for a run to end.
+// CORS headers), opening it, switching the mode and tabs, running an example, and waiting for a run or a layout.
 import { expect, type Page } from '@playwright/test';
 
 /** WGFLOW_PLAYGROUND_SITE points the specs at another copy of the site (a private build while iterating). */
@@ -32,4 +32,19 @@ export async function finished(page: Page): Promise<string> {
   await expect(status).not.toHaveAttribute('data-state', 'running', { timeout: 60_000 });
   await expect(status).not.toHaveAttribute('data-state', 'idle');
   return (await status.getAttribute('data-state'))!;
+}
+
+/** Runs a built-in example in a mode (opening it runs it) and expects the run to succeed. */
+export async function runExample(page: Page, id: string, mode: 'Eager' | 'Graph'): Promise<void> {
+  await setMode(page, mode);
+  await page.getByLabel('Examples').selectOption(id);
+  expect(await finished(page), `${id} in ${mode}`).toBe('done');
+}
+
+/** Opens one of the side pane's tabs. */
+export const tab = (page: Page, name: string) => page.getByRole('tab', { name, exact: true }).click();
+
+/** Waits until the Graph panel has drawn its layout. */
+export async function graphReady(page: Page, timeout = 30_000): Promise<void> {
+  await expect(page.getByTestId('graph-panel')).toHaveAttribute('data-state', 'ready', { timeout });
 }

@@ -4,21 +4,10 @@
 // to test-results/panels-*.png.
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { finished, open, setMode } from './helpers';
+import { finished, open, runExample, setMode, tab } from './helpers';
 import { LEARN } from '../playground/src/panels/learn_examples';
 
 const SHOTS = 'test-results/panels';
-
-
-
-
-const tab = (page: Page, name: string) => page.getByRole('tab', { name, exact: true }).click();
-
-async function runExample(page: Page, id: string, mode: 'Eager' | 'Graph'): Promise<void> {
-  await setMode(page, mode);
-  await page.getByLabel('Examples').selectOption(id);
-  expect(await finished(page), `${id} in ${mode}`).toBe('done');
-}
 
 /** The side pane alone (the editor is not what these screenshots are about). */
 const shot = (page: Page, name: string) => page.locator('.side').screenshot({ path: `${SHOTS}-${name}.png` });

@@ -1,6 +1,6 @@
 // The playground, built, served by a plain static server (no CORS headers), in headless Chromium with
 // WebGPU: examples in both modes, keyboard runs, share links, error markers, stopping a runaway loop.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { SITE, finished, open, setMode } from './helpers';
 import { EXAMPLES } from '../playground/src/examples';
 

@@ -15,6 +15,7 @@ import { KernelsPanel } from './panels/Kernels';
 import { LearnPanel } from './panels/Learn';
 import { MemoryPanel } from './panels/Memory';
 import { OptimisationsPanel } from './panels/Optimisations';
+import { useNow } from './panels/common';
 import { OutputPanel, type OutputLine } from './panels/Output';
 import { TimingsPanel } from './panels/Timings';
 import type { GraphSaver, PanelProps } from './panels/types';
@@ -73,19 +74,13 @@ export function App() {
   const [banner, setBanner] = useState<{ kind: 'info' | 'warn'; text: string } | undefined>();
   const [backend, setBackend] = useState<BackendSummary | undefined>();
   const [editorReady, setEditorReady] = useState(false);
-  const [now, setNow] = useState(() => performance.now());
   const [shareUrl, setShareUrl] = useState<string | undefined>();
   const [showKeys, setShowKeys] = useState(false);
   /** Passes switched off in the Optimisations panel (graph mode); every other pass stays on. */
   const [optimizations, setOptimizations] = useState<Record<string, boolean>>({});
   const running = current?.state === 'running';
-
   // Ticks the elapsed time while a run is going.
-  useEffect(() => {
-    if (!running) return;
-    const t = setInterval(() => setNow(performance.now()), 100);
-    return () => clearInterval(t);
-  }, [running]);
+  const now = useNow(running);
 
   // A share link in the URL: restore its code and mode, but never run it until the user presses Run.
   useEffect(() => {
@@ -117,24 +112,19 @@ export function App() {
       };
       publish();
       editor.current?.setRunMarker(undefined);
-      let emitted;
-      try {
-        emitted = await editor.current!.emit();
-      } catch (e) {
-        view.errors.push({ name: 'Error', message: String(e), stack: '', phase: 'compile' });
-        view.lines.push({ level: 'error', text: `The snippet could not be compiled: ${e instanceof Error ? e.message : String(e)}` });
-        view.state = 'failed';
-        publish();
-        return view;
-      }
-      const failed = (e: unknown): RunView => {
-        // The engine itself could not be loaded (network, a missing wgflow.js): say so; the next Run retries.
-        view.errors.push({ name: 'Error', message: String(e), stack: '', phase: 'load' });
-        view.lines.push({ level: 'error', text: `The run could not start: ${e instanceof Error ? e.message : String(e)}` });
+      const failed = (e: unknown, phase: 'compile' | 'load', what: string): RunView => {
+        view.errors.push({ name: 'Error', message: String(e), stack: '', phase });
+        view.lines.push({ level: 'error', text: `${what}: ${e instanceof Error ? e.message : String(e)}` });
         view.state = 'failed';
         publish();
         return view;
       };
+      let emitted;
+      try {
+        emitted = await editor.current!.emit();
+      } catch (e) {
+        return failed(e, 'compile', 'The snippet could not be compiled');
+      }
       const result = await runner.run(
         emitted.js,
         m,
@@ -157,7 +147,8 @@ export function App() {
         },
         { optimizations: passes, compareWith: compareWith?.rawProfile },
       ).catch((e: unknown) => e as Error);
-      if (result instanceof Error) return failed(result);
+      // The engine itself could not be loaded (network, a missing wgflow.js): say so; the next Run retries.
+      if (result instanceof Error) return failed(result, 'load', 'The run could not start');
       view.rawProfile = result.record?.profile;
       if (result.record) result.record = normalizeRecord(result.record, result.lineOffset, emitted.map);
       if (result.comparison) result.comparison = normalizeComparison(result.comparison, result.lineOffset, emitted.map);
@@ -250,7 +241,7 @@ export function App() {
   );
   const panel: PanelProps = { run: current, runs, mode, onJump: (l, c) => editor.current?.revealLine(l, c), graphs };
 
-  const elapsed = current ? ((current.state === 'running' ? now : current.startedAt + (current.result?.ms ?? now - current.startedAt)) - current.startedAt) / 1000 : 0;
+  const elapsed = current ? ((current.state !== 'running' ? current.result?.ms : undefined) ?? now - current.startedAt) / 1000 : 0;
   const adapter = backend
     ? backend.backend === 'webgpu'
       ? `WebGPU · ${[backend.adapter?.vendor, backend.adapter?.architecture].filter(Boolean).join(' ') || 'adapter'}${backend.adapter?.isFallbackAdapter ? ' (software)' : ''}`

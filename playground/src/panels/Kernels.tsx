@@ -2,7 +2,7 @@
 // time, output shapes, the source ops / graph nodes it covers (links to their lines), and its code.
 import { useEffect, useMemo, useState } from 'react';
 import type * as WG from '../../../engine/index';
-import { LineLinks, NoRecord, RunPicker, useChosenRun } from './common';
+import { KindTag, LineLinks, NoRecord, RunPicker, useChosenRun } from './common';
 import { fmtMs, fmtShape, inSnippet, kernelMs } from './format';
 import { WgslCode } from './WgslCode';
 import type { PanelProps } from './types';
@@ -122,7 +122,7 @@ export function KernelsPanel(props: PanelProps) {
                   <button type="button" className="pp-disclose" aria-expanded={expanded} onClick={() => toggle(c, i)} title={expanded ? 'Hide the WGSL' : 'Show the WGSL'}>
                     {expanded ? '▾' : '▸'}
                   </button>
-                  <span className={`pp-kind ${c.kind}`}>{c.kind === 'elementwise' ? 'ew' : c.kind.slice(0, 5)}</span>
+                  <KindTag kind={c.kind} />
                   <span className="mono pp-kname" title={c.names.join(', ')}>
                     {c.names.join(' | ') || c.id}
                   </span>

@@ -4,7 +4,7 @@
 // the graph nodes each covers.
 import { useMemo, useState } from 'react';
 import type * as WG from '../../../engine/index';
-import { LineLinks } from './common';
+import { KindTag, LineLinks } from './common';
 import { fmtBytes, inSnippet } from './format';
 import { PASSES, type PanelProps, type PassName } from './types';
 import './panels.css';
@@ -264,7 +264,7 @@ function KernelList({
           return (
             <li key={i} className={changed ? mark : ''} title={changed ? (mark === 'removed' ? 'gone after this step' : 'new in this step') : 'unchanged'}>
               <div>
-                <span className={`pp-kind ${k.kind}`}>{k.kind === 'elementwise' ? 'ew' : k.kind.slice(0, 5)}</span>
+                <KindTag kind={k.kind} />
                 <span className="mono">{k.nodes.length === 1 && k.nodes[0] !== k.name ? `${k.nodes[0]} = ${k.name}` : k.name}</span>
                 {k.nodes.length > 1 && <span className="pp-badge">{k.nodes.length} nodes</span>}
                 {lines.length > 0 && <LineLinks lines={lines} onJump={onJump} max={2} />}

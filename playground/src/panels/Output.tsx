@@ -1,6 +1,7 @@
 // The Output panel: what the snippet printed (console and wg.print, tensors NumPy-style), its errors with
 // a link to the line, and a summary of the run (mode, time, kernels, submissions, memory).
 import type { RunView } from '../App';
+import { fmtBytes } from './format';
 
 export interface OutputLine {
   level: string;
@@ -9,7 +10,6 @@ export interface OutputLine {
   column?: number;
 }
 
-const fmtBytes = (b: number) => (b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(1)} MiB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KiB` : `${b} B`);
 
 export function RunSummary({ run }: { run: RunView }) {
   const r = run.result;

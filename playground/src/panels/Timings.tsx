@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import type { RunView } from '../App';
 import type * as WG from '../../../engine/index';
 import { CompareChart } from './CompareChart';
-import { DeviceTag, downloadJSON, LineLinks, NoRecord, RunPicker, Stat, useChosenRun } from './common';
+import { DeviceTag, downloadJSON, KindTag, LineLinks, NoRecord, RunPicker, Stat, useChosenRun } from './common';
 import { describeTimer, fmtBandwidth, fmtBytes, fmtMs, fmtPct, fmtRatio } from './format';
 import { SortableTable, type Column } from './SortableTable';
 import { describeSources, hasDeviceCopies, mergeComparison, opRows, type CompareRow, type OpRow } from './timings_data';
@@ -120,12 +120,13 @@ const transferClass = (r: { kind: string; route?: string }) => (r.kind !== 'tran
 function OpTable({ profile, mode, onJump }: { profile: WG.Profile; mode: string; onJump(line: number, column: number): void }) {
   const [transfers, setTransfers] = useTransfers(hasDeviceCopies(profile));
   const all = useMemo(() => opRows(profile), [profile]);
-  const transferRows = all.filter((r) => r.kind === 'transfer').length;
-  const rows = transfers ? all : all.filter((r) => r.kind !== 'transfer');
+  const kernelRows = all.filter((r) => r.kind !== 'transfer');
+  const transferRows = all.length - kernelRows.length;
+  const rows = transfers ? all : kernelRows;
   // Every row ran once: the mean would repeat the total, so the column is left out.
   const single = rows.every((r) => r.calls === 1);
   const maxPct = Math.max(1, ...rows.map((r) => r.pct ?? 0));
-  const kernelsMs = all.filter((r) => r.kind !== 'transfer').reduce((s, r) => s + r.totalMs, 0);
+  const kernelsMs = kernelRows.reduce((s, r) => s + r.totalMs, 0);
   const columns: Column<OpRow>[] = [
     {
       id: 'op',
@@ -133,7 +134,7 @@ function OpTable({ profile, mode, onJump }: { profile: WG.Profile; mode: string;
       sort: (r) => r.label,
       render: (r) => (
         <span className="pp-op" title={describeSources(r.sources)}>
-          <span className={`pp-kind ${r.kind}`}>{r.kind === 'elementwise' ? 'ew' : r.kind.slice(0, 5)}</span>
+          <KindTag kind={r.kind} />
           <span className="mono">{r.label}</span>
           {r.kernel && <span className="dim mono"> · {r.kernel}</span>}
           <DeviceTag route={r.route} />
@@ -215,12 +216,12 @@ function OpTable({ profile, mode, onJump }: { profile: WG.Profile; mode: string;
             <tr className="pp-total">
               <td>all kernels</td>
               <td />
-              <td className="num">{all.filter((r) => r.kind !== 'transfer').reduce((s, r) => s + r.calls, 0)}</td>
+              <td className="num">{kernelRows.reduce((s, r) => s + r.calls, 0)}</td>
               <td className="num">{fmtMs(kernelsMs)}</td>
               {!single && <td />}
               <td className="num">{kernelsMs > 0 ? '100%' : ''}</td>
               <td />
-              <td className="num">{fmtBytes(all.filter((r) => r.kind !== 'transfer').reduce((s, r) => s + r.bytesRead + r.bytesWritten, 0))}</td>
+              <td className="num">{fmtBytes(kernelRows.reduce((s, r) => s + r.bytesRead + r.bytesWritten, 0))}</td>
             </tr>
           }
         />
@@ -277,7 +278,7 @@ function ComparisonSection({
       sort: (r) => r.label,
       render: (r) => (
         <span className="pp-op narrow" title={describeSources(r.sources)}>
-          <span className={`pp-kind ${r.kind}`}>{r.kind === 'elementwise' ? 'ew' : r.kind.slice(0, 5)}</span>
+          <KindTag kind={r.kind} />
           <span className="mono">{r.kind === 'transfer' && r.route?.includes('→') && !r.route.includes('host') ? 'copy' : r.label}</span>
           {r.bytes && (
             <span className="dim mono pp-bytes" title="Bytes moved: eager → graph">

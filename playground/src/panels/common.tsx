@@ -1,5 +1,5 @@
 // Pieces the analysis panels share: choosing which mode's last run to show, links to snippet lines, headline
-// figures, device tags, and downloading JSON.
+// figures, kernel-kind and device tags, a ticking clock, and downloading JSON.
 import { useEffect, useState, type ReactNode } from 'react';
 import type { RunView } from '../App';
 import type { Mode } from '../runner/host';
@@ -83,6 +83,22 @@ export function Stat({ label, value, sub, title, testId, tone }: { label: string
       {sub !== undefined && <div className="pp-stat-sub">{sub}</div>}
     </div>
   );
+}
+
+/** A kernel family as a short tag ("ew", "reduc", "matmu"), coloured by kind. */
+export function KindTag({ kind }: { kind: string }) {
+  return <span className={`pp-kind ${kind}`}>{kind === 'elementwise' ? 'ew' : kind.slice(0, 5)}</span>;
+}
+
+/** performance.now(), refreshed every 100 ms while `active` (an elapsed-time readout). */
+export function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setNow(performance.now()), 100);
+    return () => clearInterval(t);
+  }, [active]);
+  return now;
 }
 
 /** Where a row ran ('webgpu', 'cpu') or where a transfer copied ('webgpu → cpu', 'host → webgpu'). */

@@ -36,6 +36,11 @@ const bool = (v: unknown, what: string): boolean => {
   return v;
 };
 const shape = (v: unknown, what: string) => arr(v, what, 64).map((d, i) => num(d, `${what}[${i}]`));
+/** A tensor's { shape, dtype }. */
+const tensorType = (v: unknown, what: string) => {
+  const t = obj(v, what);
+  return { shape: shape(t.shape, `${what}.shape`), dtype: str(t.dtype, `${what}.dtype`, 20) };
+};
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as T;
 
 function source(v: unknown, what: string): WG.ProfileSource {
@@ -107,10 +112,7 @@ function graphRun(v: unknown, i: number): WG.GraphRun {
         name: str(n.name, 'node.name', 500),
         op: str(n.op, 'node.op', 200),
         inputs: arr(n.inputs, 'node.inputs').map((m) => num(m, 'node.inputs[]')),
-        outputs: arr(n.outputs, 'node.outputs', 1000).map((o) => {
-          const oo = obj(o, 'node.outputs[]');
-          return { shape: shape(oo.shape, 'output.shape'), dtype: str(oo.dtype, 'output.dtype', 20) };
-        }),
+        outputs: arr(n.outputs, 'node.outputs', 1000).map((o) => tensorType(o, 'node.outputs[]')),
         device: str(n.device, 'node.device', 50),
         sideEffect: bool(n.sideEffect, 'node.sideEffect'),
         file: optStr(n.file, 'node.file', 2000),
@@ -145,11 +147,7 @@ export function validateRecord(v: unknown): RunRecord {
     graphs: arr(r.graphs, 'record.graphs', 1000).map(graphRun),
     trace: arr(r.trace, 'record.trace').map((x, i) => {
       const t = obj(x, `trace[${i}]`);
-      const io = (v2: unknown, w: string) =>
-        arr(v2, w, 1000).map((o) => {
-          const oo = obj(o, w);
-          return { id: num(oo.id, `${w}.id`), shape: shape(oo.shape, `${w}.shape`), dtype: str(oo.dtype, `${w}.dtype`, 20) };
-        });
+      const io = (v2: unknown, w: string) => arr(v2, w, 1000).map((o) => ({ id: num(obj(o, w).id, `${w}.id`), ...tensorType(o, w) }));
       return defined({
         op: str(t.op, 'trace.op', 200),
         file: optStr(t.file, 'trace.file', 2000),
@@ -273,10 +271,7 @@ export function validateGraphJSON(v: unknown): WG.GraphJSON {
         name: str(n.name, `${w}.name`, 500),
         op: str(n.op, `${w}.op`, 200),
         args: arr(n.args, `${w}.args`, 1000).map((a, j) => jsonValue(a, `${w}.args[${j}]`)),
-        outputs: arr(n.outputs, `${w}.outputs`, 1000).map((o, j) => {
-          const oo = obj(o, `${w}.outputs[${j}]`);
-          return { shape: shape(oo.shape, `${w}.outputs[${j}].shape`), dtype: str(oo.dtype, `${w}.outputs[${j}].dtype`, 20) as WG.DType };
-        }),
+        outputs: arr(n.outputs, `${w}.outputs`, 1000).map((o, j) => tensorType(o, `${w}.outputs[${j}]`) as { shape: number[]; dtype: WG.DType }),
         device: str(n.device, `${w}.device`, 50),
         requested,
         sideEffect: bool(n.sideEffect, `${w}.sideEffect`),

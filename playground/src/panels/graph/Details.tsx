@@ -3,8 +3,8 @@
 // measured time, and the generated WGSL.
 import { useMemo, useState } from 'react';
 import type * as WG from '../../../../engine/index';
-import { fmtBytes } from '../format';
-import { directionText, fmtMs, kernelMs, opHistogram, tensorLabel, tensorLong, type GGroup, type GNode, type GraphModel } from './model';
+import { fmtBytes, fmtMs, kernelMs } from '../format';
+import { directionText, opHistogram, tensorLabel, tensorLong, type GGroup, type GNode, type GraphModel } from './model';
 import type { Selection } from './Canvas';
 import { WgslView } from './WgslView';
 
@@ -65,6 +65,24 @@ function SourceLink({ line, column, code, onJump }: { line?: number; column?: nu
       </button>
       {text && <code className="gv-code-line">{text.length > 90 ? `${text.slice(0, 89)}…` : text}</code>}
     </span>
+  );
+}
+
+/** The "optimised" (what a pass did to it, if anything) and "source" rows of a node's or group's details. */
+function Origin({ status, ...source }: { status?: string } & Parameters<typeof SourceLink>[0]) {
+  return (
+    <>
+      {status && (
+        <>
+          <dt>optimised</dt>
+          <dd>{STATUS_TEXT[status]}</dd>
+        </>
+      )}
+      <dt>source</dt>
+      <dd>
+        <SourceLink {...source} />
+      </dd>
+    </>
   );
 }
 
@@ -235,16 +253,7 @@ function NodeDetails({ n, ...p }: Omit<Props, 'selection'> & { n: GNode }) {
             </span>
           )}
         </dd>
-        {n.status && (
-          <>
-            <dt>optimised</dt>
-            <dd>{STATUS_TEXT[n.status]}</dd>
-          </>
-        )}
-        <dt>source</dt>
-        <dd>
-          <SourceLink line={n.line} column={n.column} code={p.code} onJump={p.onJump} />
-        </dd>
+        <Origin status={n.status} line={n.line} column={n.column} code={p.code} onJump={p.onJump} />
         <dt>time</dt>
         <dd data-testid="node-ms">
           {n.ms !== undefined ? (
@@ -307,16 +316,7 @@ function GroupDetails({ g, ...p }: Omit<Props, 'selection'> & { g: GGroup }) {
           ))}
           {outputs.length > 6 && <span className="dim"> and {outputs.length - 6} more</span>}
         </dd>
-        {g.status && (
-          <>
-            <dt>optimised</dt>
-            <dd>{STATUS_TEXT[g.status]}</dd>
-          </>
-        )}
-        <dt>source</dt>
-        <dd>
-          <SourceLink line={g.line} column={g.column} code={p.code} onJump={p.onJump} />
-        </dd>
+        <Origin status={g.status} line={g.line} column={g.column} code={p.code} onJump={p.onJump} />
         <dt>time</dt>
         <dd data-testid="node-ms">{g.ms !== undefined ? <b>{fmtMs(g.ms)}</b> : <span className="dim">not measured</span>}</dd>
       </dl>

@@ -4,6 +4,7 @@
 // spans devices is coloured by device until the user picks another colouring. A graph-mode plan can be saved.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type * as WG from '../../../../engine/index';
+import { useNow } from '../common';
 import type { PanelProps } from '../types';
 import { Canvas, type CanvasHandle, type Selection } from './Canvas';
 import type { ColorBy, Scale } from './colors';
@@ -12,7 +13,8 @@ import { LayoutCancelled, Layouter } from './layout';
 import { buildModel } from './build';
 import { Legend } from './Legend';
 import { SaveGraph } from './SaveGraph';
-import { defaultChoice, fmtMs, usesDevices, viewChoices, type Stage } from './model';
+import { fmtMs } from '../format';
+import { defaultChoice, usesDevices, viewChoices, type Stage } from './model';
 import { defaultCollapsed, elkGraph, toDrawing, unitCount, visibleGraph, type Drawing } from './visible';
 import './graph.css';
 
@@ -88,7 +90,9 @@ function RecordGraph({ record, run, layouter, onJump, graphs }: { record: WG.Run
   };
 
   const model = useMemo(() => (choice ? buildModel(record, choice, stage) : undefined), [record, choice, stage]);
-  const colorBy: ColorBy = pickedColor ?? (model && usesDevices(model) ? 'device' : prefs.colorBy);
+  // The layout clock re-renders every 100 ms: what only the model decides is worked out once per model.
+  const spansDevices = useMemo(() => !!model && usesDevices(model), [model]);
+  const colorBy: ColorBy = pickedColor ?? (spansDevices ? 'device' : prefs.colorBy);
 
   const [collapsedState, setCollapsedState] = useState<{ key: string; set: Set<string> } | undefined>();
   const collapsed = useMemo(() => {
@@ -110,7 +114,6 @@ function RecordGraph({ record, run, layouter, onJump, graphs }: { record: WG.Run
   /** Bumped by "Try again" after a cancelled layout (nothing else changed, so the effect must rerun). */
   const [attempt, setAttempt] = useState(0);
   const lastGood = useRef<{ modelKey: string; set: Set<string> } | undefined>(undefined);
-  const [now, setNow] = useState(() => performance.now());
 
   // Lay out what is visible (cached per record, view and collapsed groups).
   useEffect(() => {
@@ -158,12 +161,7 @@ function RecordGraph({ record, run, layouter, onJump, graphs }: { record: WG.Run
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [model, collapsedKey, layouter, attempt]);
 
-  const laying = layout?.state === 'layout';
-  useEffect(() => {
-    if (!laying) return;
-    const t = setInterval(() => setNow(performance.now()), 100);
-    return () => clearInterval(t);
-  }, [laying]);
+  const now = useNow(layout?.state === 'layout');
   useEffect(() => {
     if (!notice) return;
     const t = setTimeout(() => setNotice(undefined), 4000);

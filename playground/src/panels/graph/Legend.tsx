@@ -1,7 +1,8 @@
 // The legend in the drawing's corner: what the colours mean in the current colouring (op kinds, the heat
 // scale of kernel times, or devices), with copies between devices and fused kernels when the drawing has them.
 import { DEVICE, PALETTE, heat, type ColorBy, type Scale } from './colors';
-import { devicesOf, fmtMs, type GraphModel } from './model';
+import { fmtMs } from '../format';
+import { devicesOf, type GraphModel } from './model';
 
 export function Legend({ colorBy, scale, model }: { colorBy: ColorBy; scale: Scale; model: GraphModel }) {
   const present = new Set(model.nodes.map((n) => (n.kind === 'op' ? (n.kernelKind ?? 'other') : n.kind)));

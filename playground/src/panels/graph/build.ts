@@ -4,11 +4,11 @@
 // (time, WGSL); copies between devices are nodes of their own (plan_devices.ts, trace_devices.ts); big models
 // also get source-line groups so that they can be drawn collapsed.
 import type * as WG from '../../../../engine/index';
-import { fmtBytes } from '../format';
+import { fmtBytes, kernelMs } from '../format';
 import { addPlanTransfers, linkCpuKernels } from './plan_devices';
 import { addTraceTransfers } from './trace_devices';
 import {
-  EFFECT_OPS, kernelMs, kindOf, kindOfKernels, plural, sum, tensorLabel,
+  EFFECT_OPS, kindOf, kindOfKernels, plural, sum, tensorLabel,
   type GEdge, type GGroup, type GNode, type GraphModel, type NodeStatus, type Stage, type TensorInfo, type ViewChoice,
 } from './model';
 

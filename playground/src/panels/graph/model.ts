@@ -2,6 +2,7 @@
 // groups: fused kernels, and source-line groups for big graphs), the views a record offers, and formatting.
 // build.ts makes models from run records. Pure, no DOM.
 import type * as WG from '../../../../engine/index';
+import { fmtShape } from '../format';
 
 export type Stage = 'before' | 'after';
 
@@ -110,37 +111,13 @@ export interface ViewChoice {
 
 // ---- small helpers ----
 
-const DTYPE_SHORT: Record<string, string> = {
-  float32: 'f32',
-  float16: 'f16',
-  int32: 'i32',
-  uint32: 'u32',
-  int8: 'i8',
-  uint8: 'u8',
-  bool: 'bool',
-  float64: 'f64',
-};
-
 /** `f32[64,256]` (unknown dimensions as ?). */
-export function tensorLabel(t: TensorInfo | undefined): string {
-  if (!t) return '?';
-  return `${DTYPE_SHORT[t.dtype] ?? t.dtype}[${t.shape.map((d) => (d < 0 ? '?' : String(d))).join(',')}]`;
-}
+export const tensorLabel = (t: TensorInfo | undefined): string => (t ? fmtShape(t.shape, t.dtype) : '?');
 
 /** `float32 [64, 256]` for the details pane. */
 export function tensorLong(t: TensorInfo | undefined): string {
   if (!t) return 'unknown';
   return `${t.dtype} [${t.shape.map((d) => (d < 0 ? '?' : String(d))).join(', ')}]`;
-}
-
-export const kernelMs = (k: WG.ProfileKernel): number => k.gpuMs ?? k.cpuMs ?? 0;
-
-export function fmtMs(ms: number | undefined): string {
-  if (ms === undefined) return '–';
-  if (ms >= 100) return `${ms.toFixed(0)} ms`;
-  if (ms >= 1) return `${ms.toFixed(2)} ms`;
-  if (ms >= 0.001) return `${(ms * 1000).toFixed(ms >= 0.01 ? 0 : 1)} µs`;
-  return ms === 0 ? '0 ms' : `${(ms * 1e6).toFixed(0)} ns`;
 }
 
 const CONSTANT_OPS = new Set(['constant', 'tensor', 'scalar']);

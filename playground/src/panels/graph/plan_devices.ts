@@ -2,7 +2,8 @@
 // serves (an explicit `to` node is one already), and the profile kernels the engine reports without graph node
 // names (copies between devices, CPU kernels) are shared out among the record's plans by name and size.
 import type * as WG from '../../../../engine/index';
-import { directionText, kernelMs, sum, type GEdge, type GNode, type TensorInfo } from './model';
+import { kernelMs } from '../format';
+import { directionText, sum, type GEdge, type GNode, type TensorInfo } from './model';
 import { fmtBytes, movedBytes } from '../format';
 
 /** 'transfer webgpu→cpu' or 'webgpu→cpu' → its two devices (host uploads and readbacks have none). */
@@ -119,7 +120,7 @@ export function linkCpuKernels(p: Pick<PlanParts, 'record' | 'gi' | 'g' | 'nodeO
  * (its copy merged with another by CSE) is drawn from the copy it reads.
  */
 export function addPlanTransfers(p: PlanParts): void {
-  const { record, g, nodes, edges, byId } = p;
+  const { record, nodes, edges, byId } = p;
   const timing = p.timed ? looseKernels(record, p.gi) : new Map<number, number[]>();
   const deviceOf = (id: string) => byId.get(id)?.device ?? byId.get(id)?.transfer?.to;
   const used = new Map<string, Set<string>>();

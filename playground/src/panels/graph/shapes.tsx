@@ -2,7 +2,8 @@
 // for a copy between devices) with its title, subtitle and tooltip, and an edge with its tensor label.
 import { memo } from 'react';
 import { fmtBytes } from '../format';
-import { directionText, fmtMs, tensorLong, type GraphModel } from './model';
+import { fmtMs } from '../format';
+import { directionText, tensorLong, type GraphModel } from './model';
 import { nodeStyle, type ColorBy, type Scale } from './colors';
 import type { Box, DrawnEdge, Unit } from './visible';
 

@@ -2,7 +2,8 @@
 // stubs for far-reaching edges of busy nodes), aggregated edges, and the ELK graph that lays them out.
 // Also the defaults for big graphs: collapse the largest groups until the drawing stays small.
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
-import { fmtMs, opHistogram, tensorLabel, type GEdge, type GGroup, type GNode, type GraphModel } from './model';
+import { fmtMs } from '../format';
+import { opHistogram, tensorLabel, type GEdge, type GGroup, type GNode, type GraphModel } from './model';
 
 /** The most units drawn by default; bigger graphs start with groups collapsed. */
 export const VISIBLE_LIMIT = 80;
