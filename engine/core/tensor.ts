@@ -42,9 +42,21 @@ export function installTensorRuntime(r: TensorRuntime): void {
   runtime = r;
 }
 
+/**
+ * `using t = …` needs `Symbol.dispose`. Where the platform lacks it, `host` (the global Symbol) gets the
+ * registered `Symbol.for('Symbol.dispose')`, the one TypeScript's and esbuild's down-levelled `using` fall
+ * back to, defined like a well-known symbol (read-only); a native one is never replaced. Returns the symbol.
+ */
+export function polyfillDispose(host: { dispose?: symbol } = Symbol as { dispose?: symbol }): symbol {
+  if (typeof host.dispose !== 'symbol') {
+    Object.defineProperty(host, 'dispose', { value: Symbol.for('Symbol.dispose'), writable: false, enumerable: false, configurable: false });
+  }
+  return host.dispose!;
+}
+// The one place the engine touches the global Symbol: before Tensor's [Symbol.dispose] method is defined.
+polyfillDispose();
+
 let nextId = 1;
-// `using t = …` needs Symbol.dispose; engines without explicit resource management get the registered symbol.
-(Symbol as { dispose?: symbol }).dispose ??= Symbol.for('Symbol.dispose');
 
 export class Tensor {
   readonly id = nextId++;

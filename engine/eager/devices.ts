@@ -31,10 +31,16 @@ export function gpuUnavailable(): string | undefined {
 
 // ---- scopes (wg.device) and soft placement: stacks, popped when a block (sync or async) ends ----
 
-const scopes: DeviceName[] = [];
-const soft: boolean[] = [];
+/** A soft-placement block: on or off, and who hears about ops it moved (default: a console warning). */
+interface SoftFrame {
+  on: boolean;
+  moved?: (op: string, reason: string) => void;
+}
 
-function scoped<T>(stack: unknown[], value: unknown, fn: () => T): T {
+const scopes: DeviceName[] = [];
+const soft: SoftFrame[] = [];
+
+function scoped<T, V>(stack: V[], value: V, fn: () => T): T {
   stack.push(value);
   let async = false;
   try {
@@ -60,11 +66,22 @@ export function withDevice<T>(device: DeviceName, fn: () => T): T {
 }
 
 export function withSoftPlacement<T>(on: boolean, fn: () => T): T {
-  return scoped(soft, on, fn);
+  return scoped(soft, { on }, fn);
 }
 
-export const softPlacementOn = (): boolean => soft[soft.length - 1] ?? false;
+export const softPlacementOn = (): boolean => soft[soft.length - 1]?.on ?? false;
 
+/**
+ * Runs `fn` (synchronous) under the current soft-placement setting and returns, with its result, why soft
+ * placement moved one of its ops to the CPU (the first reason; undefined when nothing moved). The graph
+ * planner calls it per node, to report the move once per node instead of once per op.
+ */
+export function softPlaced<T>(fn: () => T): { result: T; softReason?: string } {
+  let softReason: string | undefined;
+  const frame: SoftFrame = { on: softPlacementOn(), moved: (_op, reason) => (softReason ??= reason) };
+  const result = scoped(soft, frame, fn);
+  return { result, softReason };
+}
 // ---- placement logging (wg.config.logDevicePlacement) ----
 
 let logging = false;
@@ -109,27 +126,21 @@ export function placeOp(op: string, tensors: readonly Tensor[], outShape: readon
   return device;
 }
 
-let lastSoftReason: string | undefined;
 const warned = new Set<string>();
 
 /**
- * Soft placement moved an op to the CPU: said once per distinct reason (a loop must not flood the console).
- * While a graph is planned, the planner reports it per node instead (takeSoftReason).
+ * Soft placement moved an op to the CPU: the innermost softPlaced block hears of it; otherwise it is said
+ * once per distinct reason (a loop must not flood the console), and not at all while recording (shape
+ * inference: the plan that runs the node decides and reports).
  */
 function noteSoftPlacement(op: string, reason: string): void {
-  lastSoftReason ??= reason;
+  const listener = soft[soft.length - 1]?.moved;
+  if (listener) return listener(op, reason);
   if (runtime.recorder) return;
   const line = `wgflow: soft placement: ${op} runs on the CPU: ${reason}`;
   if (warned.has(line) || warned.size > 100) return;
   warned.add(line);
   console.warn(line);
-}
-
-/** The reason soft placement moved something to the CPU since the last call (graph planning, per node). */
-export function takeSoftReason(): string | undefined {
-  const r = lastSoftReason;
-  lastSoftReason = undefined;
-  return r;
 }
 
 function overGpuLimit(shape: readonly number[]): string | undefined {

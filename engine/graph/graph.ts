@@ -1,9 +1,16 @@
 // The Graph IR: nodes are calls of public ops (name, arguments with references to other nodes' outputs,
 // output shapes/dtypes, device, source location, side-effect flag). Recording happens in `recordable`
-// (record.ts); planning replays the nodes through the same op code against a recording backend (plan.ts).
-import type { DType } from '../core/dtype';
-import { GraphModeError, type SourceLocation, formatLocation } from '../core/errors';
+// (record.ts) through a GraphBuilder; planning replays the nodes through the same op code (plan.ts).
+import { type DType, checkDType } from '../core/dtype';
+import { GraphModeError, ShapeError, type SourceLocation, formatLocation } from '../core/errors';
+import { describe } from '../core/shape';
 import { type DeviceName, type Storage, Tensor } from '../core/tensor';
+import { currentDevice, scopedDevice } from '../eager/devices';
+import type { PlanInfo } from './explain';
+import { type Builder, type OpEntry, encodeArgs, inferNode, nodeLocation, withBuilder } from './record';
+import { type GraphJSON, type LoadOptions, graphToJSON, loadGraphJSON, readCaptures } from './serialize';
+import { type Fetches, graphKernels } from './session';
+import type { GraphOptions } from './mode';
 
 /** A reference to output `o` of node `n`. */
 export interface RefSpec {
@@ -64,18 +71,6 @@ export interface GraphNode {
 }
 
 const STRUCTURAL = new Set(['placeholder', 'variable', 'capture']);
-
-/** `roots` and every node they depend on. */
-export function ancestors(g: Graph, roots: Iterable<number>): Set<number> {
-  const seen = new Set<number>();
-  const visit = (n: number) => {
-    if (seen.has(n)) return;
-    seen.add(n);
-    for (const [m] of refsOf(g.nodes[n].args)) visit(m);
-  };
-  for (const r of roots) visit(r);
-  return seen;
-}
 
 /** An argument spec with node references renumbered through `map` (copying nodes into another graph). */
 export function remapRefs(s: ArgSpec, map: Map<number, number>): ArgSpec {
@@ -233,6 +228,70 @@ export class Graph {
     return [`Graph (${this.nodes.length} nodes)`, ...lines, ...(outs.length ? [`outputs: ${outs.join(', ')}`] : [])].join('\n');
   }
 
+  /** Records the ops `fn` calls (synchronously) as nodes; returns what fn returns (graph tensors). */
+  build<T>(fn: () => T): T {
+    if (typeof fn !== 'function') throw new GraphModeError('build: expected a function that calls ops');
+    const result = withBuilder(builderFor(this), fn);
+    if (result instanceof Promise) {
+      throw new GraphModeError(
+        'build: the function returned a Promise; build records ops synchronously, so it cannot await values ' +
+          '(remove async/await, and fetch values afterwards with sess.run)',
+      );
+    }
+    if (result && typeof result === 'object' && !Array.isArray(result) && !(result instanceof Tensor)) {
+      for (const [k, v] of Object.entries(result)) if (v instanceof Tensor && v.graph?.graph === this) this.outputs.set(k, v);
+    }
+    return result;
+  }
+
+  /** An input of the graph: dims may be null (known when fed). */
+  placeholder(dtype: DType, shape: (number | null)[], name?: string): Tensor {
+    checkDType(dtype, 'placeholder');
+    if (!Array.isArray(shape) || shape.some((d) => d !== null && (typeof d !== 'number' || !Number.isInteger(d) || d < 0))) {
+      throw new ShapeError(`placeholder: shape must be an array of non-negative integers or null, got ${describe(shape)}`, { op: 'placeholder' });
+    }
+    if (name !== undefined && (typeof name !== 'string' || this.nodes.some((n) => n.name === name))) {
+      throw new GraphModeError(`placeholder: name ${JSON.stringify(name)} is not a fresh name in this graph`, { op: 'placeholder' });
+    }
+    const node = this.addNode({
+      op: 'placeholder',
+      name: this.uniqueName(name ?? 'placeholder'),
+      args: [dtype, shape.map((d) => d ?? null), name ?? null],
+      outputs: [{ shape: shape.map((d) => d ?? -1), dtype }],
+      structure: { $out: 0 },
+      device: currentDevice(),
+      ...(scopedDevice() ? { requested: scopedDevice() } : {}),
+      location: nodeLocation(),
+      sideEffect: false,
+    });
+    return this.tensorOf(node.id, 0);
+  }
+
+  /**
+   * The kernels a run would execute, with each pass's report, without running anything: for `fetches`
+   * (default: the named outputs) and feed shapes (placeholders by name; default: their declared shapes).
+   */
+  kernels(fetches?: Fetches, feedShapes?: Record<string, number[]>, options?: GraphOptions): PlanInfo {
+    return graphKernels(this, fetches, feedShapes, options);
+  }
+
+  /** The graph as versioned JSON (synchronous; throws if it captured data that lives only on the device). */
+  toJSON(): GraphJSON {
+    return graphToJSON(this, new Map());
+  }
+
+  /** Like toJSON, reading captured tensors back from the device first. */
+  async save(): Promise<GraphJSON> {
+    return graphToJSON(this, await readCaptures(this));
+  }
+
+  /** Loads a graph saved with toJSON/save (an object or a JSON string), validating every field. */
+  static fromJSON(json: unknown, options: LoadOptions = {}): Graph {
+    const g = new Graph();
+    loadGraphJSON(json, options, g, builderFor(g));
+    return g;
+  }
+
   /** Releases the eager storages the graph captured. */
   dispose(): void {
     if (this.disposed) return;
@@ -244,22 +303,7 @@ export class Graph {
   }
 }
 
-// ---- building: Graph.prototype.build / placeholder (kept here so the class reads as one unit) ----
-import { checkDType } from '../core/dtype';
-import { ShapeError } from '../core/errors';
-import { describe } from '../core/shape';
-import { runtime } from '../eager/runtime';
-import { currentDevice, scopedDevice } from '../eager/devices';
-import { type Builder, type OpEntry, encodeArgs, inferNode, nodeLocation, refsOf, withBuilder } from './record';
-
-declare module './graph' {
-  interface Graph {
-    /** Records the ops `fn` calls (synchronously) as nodes; returns what fn returns (graph tensors). */
-    build<T>(fn: () => T): T;
-    /** An input of the graph: dims may be null (known when fed). */
-    placeholder(dtype: DType, shape: (number | null)[], name?: string): Tensor;
-  }
-}
+// ---- building ----
 
 /** Records op calls into a Graph. */
 export class GraphBuilder implements Builder {
@@ -315,40 +359,3 @@ export function builderFor(g: Graph): GraphBuilder {
   if (!b) builderOf.set(g, (b = new GraphBuilder(g)));
   return b;
 }
-
-Graph.prototype.build = function <T>(this: Graph, fn: () => T): T {
-  if (typeof fn !== 'function') throw new GraphModeError('build: expected a function that calls ops');
-  const result = withBuilder(builderFor(this), fn);
-  if (result instanceof Promise) {
-    throw new GraphModeError(
-      'build: the function returned a Promise; build records ops synchronously, so it cannot await values ' +
-        '(remove async/await, and fetch values afterwards with sess.run)',
-    );
-  }
-  if (result && typeof result === 'object' && !Array.isArray(result) && !(result instanceof Tensor)) {
-    for (const [k, v] of Object.entries(result)) if (v instanceof Tensor && v.graph?.graph === this) this.outputs.set(k, v);
-  }
-  return result;
-};
-
-Graph.prototype.placeholder = function (this: Graph, dtype: DType, shape: (number | null)[], name?: string): Tensor {
-  checkDType(dtype, 'placeholder');
-  if (!Array.isArray(shape) || shape.some((d) => d !== null && (typeof d !== 'number' || !Number.isInteger(d) || d < 0))) {
-    throw new ShapeError(`placeholder: shape must be an array of non-negative integers or null, got ${describe(shape)}`, { op: 'placeholder' });
-  }
-  if (name !== undefined && (typeof name !== 'string' || this.nodes.some((n) => n.name === name))) {
-    throw new GraphModeError(`placeholder: name ${JSON.stringify(name)} is not a fresh name in this graph`, { op: 'placeholder' });
-  }
-  const node = this.addNode({
-    op: 'placeholder',
-    name: this.uniqueName(name ?? 'placeholder'),
-    args: [dtype, shape.map((d) => d ?? null), name ?? null],
-    outputs: [{ shape: shape.map((d) => d ?? -1), dtype }],
-    structure: { $out: 0 },
-    device: currentDevice(),
-    ...(scopedDevice() ? { requested: scopedDevice() } : {}),
-    location: nodeLocation(),
-    sideEffect: false,
-  });
-  return this.tensorOf(node.id, 0);
-};

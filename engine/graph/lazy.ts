@@ -7,11 +7,11 @@ import { GraphModeError } from '../core/errors';
 import { Tensor } from '../core/tensor';
 import { runtime } from '../eager/runtime';
 import { currentDevice, scopedDevice, softPlacementOn, withDevice, withSoftPlacement } from '../eager/devices';
-import { Graph, ancestors, copyNodes, type GraphNode } from './graph';
-import { currentMode, type GraphOptions, popMode, pushMode, type Mode } from './mode';
+import { Graph, copyNodes, type ArgSpec, type GraphNode } from './graph';
+import { checkMode, currentLazy, currentMode, type GraphOptions, modeBlock, type Mode } from './mode';
 import { type CompiledPlan, executeInto } from './executor';
-import { type Builder, type OpEntry, encodeArgs, inferNode, nodeLocation, OPS, popBuilder, pushBuilder, unrecorded } from './record';
-import type { ArgSpec } from './graph';
+import { ancestors } from './plan';
+import { type Builder, type OpEntry, activeBuilder, encodeArgs, inferNode, nodeLocation, popBuilder, pushBuilder, unrecorded } from './record';
 import { Session } from './session';
 
 /** Ops that must run eagerly even in lazy mode (state), after their inputs are computed. */
@@ -165,12 +165,10 @@ export class LazyGraph implements Builder {
   }
 }
 
-let current: LazyGraph | undefined;
-
 /** The readback hook: computes a lazy tensor, or explains that a graph tensor must be fetched. */
 runtime.graphRead = async (t: Tensor): Promise<TypedArray> => {
   if (t.graph?.graph.kind === 'lazy') {
-    const lg = current;
+    const lg = currentLazy();
     if (!lg || !lg.owns(t)) throw new GraphModeError('data: this lazy tensor belongs to a withMode(\'graph\') block that has ended without computing it');
     lg.flushSync([t]);
     return t.data();
@@ -184,30 +182,28 @@ runtime.graphRead = async (t: Tensor): Promise<TypedArray> => {
 /**
  * Runs `fn` in a mode. 'graph': ops are recorded and computed lazily, one optimised plan per readback.
  * 'eager': everything op by op (Sessions unoptimised, wg.functions eager), so a snippet can be timed both ways.
+ * Blocks must nest: await one before starting another (two blocks under Promise.all are a ScopeError).
  */
 export async function withMode<T>(mode: Mode, fn: () => Promise<T> | T, options: GraphOptions = {}): Promise<T> {
-  const frame = pushMode(mode, options);
-  const outer = current;
+  checkMode(mode);
   const lazy = mode === 'graph' ? new LazyGraph(options) : undefined;
-  if (lazy) current = lazy;
   // An eager block inside a recording one is a barrier: its ops run for real.
-  pushBuilder(lazy ?? null);
-  try {
-    // softPlacement applies to eager ops of the block and to the graphs it computes.
-    return await withSoftPlacement(Boolean(options.softPlacement ?? softPlacementOn()), async () => {
-      const result = await fn();
-      // The end of the block is a readback: every live lazy tensor is computed.
-      lazy?.flushSync([]);
-      return result;
-    });
-  } finally {
-    popBuilder(lazy ?? null);
-    if (lazy) {
-      lazy.dispose();
-      current = outer;
+  const builder = lazy ?? null;
+  const body = async () => {
+    pushBuilder(builder);
+    try {
+      // softPlacement applies to eager ops of the block and to the graphs it computes.
+      return await withSoftPlacement(Boolean(options.softPlacement ?? softPlacementOn()), async () => {
+        const result = await fn();
+        // The end of the block is a readback: every live lazy tensor is computed.
+        lazy?.flushSync([]);
+        return result;
+      });
+    } finally {
+      popBuilder(builder);
     }
-    popMode(frame);
-  }
+  };
+  return modeBlock({ mode, options, lazy }, body, () => lazy?.dispose());
 }
 
 /** True unless ops are being recorded (graph building, tracing, or withMode('graph')). */
@@ -216,10 +212,7 @@ export function executingEagerly(): boolean {
   return !(m?.mode === 'graph') && !isRecording();
 }
 
-import { activeBuilder } from './record';
 const isRecording = () => activeBuilder() !== undefined;
-
-void OPS;
 
 /**
  * A standalone copy of a flushed sub-graph for export: its fed inputs become captures of the data they

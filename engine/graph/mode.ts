@@ -1,6 +1,8 @@
-// Execution modes: the withMode stack, wg.executingEagerly(), and wg.config switches.
+// Execution modes: the withMode block stack, and wg.config switches.
 import { GraphModeError } from '../core/errors';
 import { placementLogging, setPlacementLogging } from '../eager/devices';
+import { BlockStack } from '../eager/scope';
+import type { LazyGraph } from './lazy';
 
 export type Mode = 'eager' | 'graph';
 
@@ -28,29 +30,35 @@ export interface GraphOptions {
   onGraph?: (g: import('./graph').Graph) => void;
 }
 
-interface ModeFrame {
+export interface ModeFrame {
   mode: Mode;
   options: GraphOptions;
+  /** withMode('graph'): the block's lazy graph (what its ops record into). */
+  lazy?: LazyGraph;
 }
 
-const frames: ModeFrame[] = [];
+const frames = new BlockStack<ModeFrame>();
 let functionsEagerly = false;
 
 /** The innermost withMode block, if any. */
-export const currentMode = (): ModeFrame | undefined => frames[frames.length - 1];
+export const currentMode = (): ModeFrame | undefined => frames.top;
 
-export function pushMode(mode: Mode, options: GraphOptions = {}): ModeFrame {
+/** The lazy graph of the innermost withMode('graph') block (an eager block inside it keeps it). */
+export const currentLazy = (): LazyGraph | undefined => frames.frames.findLast((f) => f.lazy)?.lazy;
+
+export function checkMode(mode: unknown): Mode {
   if (mode !== 'eager' && mode !== 'graph') {
     throw new GraphModeError(`withMode: mode must be 'eager' or 'graph', got ${JSON.stringify(mode)}`);
   }
-  const f = { mode, options };
-  frames.push(f);
-  return f;
+  return mode;
 }
 
-export function popMode(f: ModeFrame): void {
-  const i = frames.lastIndexOf(f);
-  if (i >= 0) frames.splice(i, 1);
+/**
+ * Runs async `fn` as a withMode block. Blocks must nest like wg.scope (there is one mode stack, see
+ * BlockStack): one that ends while a block started after it still runs is a ScopeError, as for scopes.
+ */
+export function modeBlock<T>(frame: ModeFrame, fn: () => Promise<T> | T, close: () => void): Promise<T> {
+  return frames.run(frame, fn, close, { op: 'withMode', block: 'wg.withMode', harm: "the ops of each ran in the other's mode" });
 }
 
 /** Inside withMode('eager'): Sessions run node by node and wg.functions run their body eagerly. */

@@ -1,21 +1,20 @@
 // Plans: a graph replayed for concrete feed shapes through the real op code against a recording backend,
 // giving a fixed list of launches over virtual slots; compiled once per (graph, fetches, feed shapes) into
 // a backend program with its own buffers, then run any number of times: feeds written, one submission.
-import type { Backend, StorageArray } from '../backend/backend';
+// The replay (replayGraph) is the one graph evaluator: a Session under withMode('eager') runs the same
+// node loop against real storage, node by node.
 import type { DType } from '../core/dtype';
 import { GraphModeError, ShapeError, formatLocation } from '../core/errors';
-import { profiling, type NodeSources } from '../core/profile';
 import { fmtShape } from '../core/shape';
-import { type DeviceName, type Storage, Tensor } from '../core/tensor';
-import { currentDevice, logPlacement, placementLogging, placeOp, takeSoftReason, withDevice } from '../eager/devices';
+import { type DeviceName, Tensor } from '../core/tensor';
+import { currentDevice, logPlacement, placementLogging, placeOp, softPlaced, withDevice } from '../eager/devices';
 import { materialize, view } from '../eager/dispatch';
-import { finishPlacementReport, placeNodes, type Placement } from './placement';
 import { tidy } from '../eager/scope';
-import type { Launch } from '../ir/kernel';
-import { ancestors, type Graph, type GraphNode } from './graph';
+import type { Graph, GraphNode } from './graph';
 import type { Optimizations } from './mode';
-import { enabled, optimizeLaunches, snapshot, type LaunchSnapshot, type PassContext, type PassReport } from './passes/index';
-import { OPS, decodeArgs, describeResult, newRecorder, refsOf, virtualTensor, withRecorder } from './record';
+import { enabled } from './passes/index';
+import { finishPlacementReport, placeNodes, type Placement } from './placement';
+import { OPS, type OpImpl, decodeArgs, describeResult, newRecorder, refsOf, virtualTensor, withRecorder } from './record';
 import type { RecordingBackend, Slot } from './recorder';
 
 export interface SlotRead {
@@ -38,6 +37,18 @@ export interface Plan {
   variables: { node: number; slot: Slot }[];
 }
 
+/** `roots` and every node they depend on. */
+export function ancestors(g: Graph, roots: Iterable<number>): Set<number> {
+  const seen = new Set<number>();
+  const visit = (n: number) => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    for (const [m] of refsOf(g.nodes[n].args)) visit(m);
+  };
+  for (const r of roots) visit(r);
+  return seen;
+}
+
 /** Nodes needed for the fetches, plus every side effect (print, assign) whose inputs can be computed. */
 export function neededNodes(g: Graph, fetches: [number, number][], fed: Set<number>): Set<number> {
   const need = ancestors(g, fetches.map(([n]) => n));
@@ -55,128 +66,75 @@ export function neededNodes(g: Graph, fetches: [number, number][], fed: Set<numb
   return need;
 }
 
+/** Where a node's state comes from: a variable's device, or the device a captured tensor lives on. */
+export type SourceDevice = (node: GraphNode) => DeviceName;
+
 /**
- * Replays the needed nodes with concrete shapes (feeds and variables as given) and records the launches.
- * `external(node)` gives real tensors for captures.
+ * What a replay does with the nodes that are not op calls, and how it calls ops. Planning binds feeds,
+ * variables and captures to slots of a recording backend and collects prints; a Session under
+ * withMode('eager') binds them to real storage and prints as it goes.
  */
-export function buildPlan(
-  g: Graph,
-  fetches: [number, number][],
-  feedShapes: Map<number, number[]>,
-  variableShapes: Map<number, { shape: number[]; dtype: DType; device: DeviceName }>,
-  options: Optimizations = {},
-): Plan {
-  const need = neededNodes(g, fetches, new Set(feedShapes.keys()));
-  const rec = newRecorder();
-  const sourceDevice = (n: GraphNode): DeviceName =>
-    n.op === 'variable' ? (variableShapes.get(n.id)?.device ?? currentDevice()) : ((n.capture?.storage.owner.name as DeviceName | undefined) ?? n.device);
-  const placement = placeNodes(g, need, currentDevice(), sourceDevice, enabled(options, 'placement'));
-  const plan: Plan = { rec, placement, devices: new Map(), fetches: [], prints: [], feeds: [], variables: [] };
-  let softMoved = 0;
-  withRecorder(rec, () =>
-    tidy(() => {
-      const env = new Map<number, Tensor[]>();
-      const get = (n: number, o: number) => {
-        const outs = env.get(n);
-        if (!outs || !outs[o]) throw new GraphModeError(`graph node %${g.nodes[n]?.name ?? n} has no output ${o}`);
-        return outs[o];
-      };
-      for (const node of g.nodes) {
-        if (!need.has(node.id)) continue;
-        try {
-          const first = rec.launches.length;
-          const scope = placement.scope.get(node.id);
-          takeSoftReason();
-          const replay = () => replayNode(g, node, get, rec, plan, feedShapes, variableShapes);
-          const outs = scope ? withDevice(scope, replay) : replay();
-          env.set(node.id, outs);
-          for (let i = first; i < rec.launches.length; i++) rec.launches[i].nodes = [node.id];
-          const placed = outs[0]?.device ?? rec.launches[rec.launches.length - 1]?.device;
-          if (placed && node.op !== 'print') {
-            plan.devices.set(node.id, placed);
-            const soft = takeSoftReason();
-            if (soft) softMoved++;
-            const what = `graph node "${node.name}" (${node.op})`;
-            if (soft) console.warn(`wgflow: soft placement: ${what} runs on the CPU: ${soft}`);
-            if (placementLogging()) logPlacement(what, placed, node.location, soft && `soft placement (${soft})`);
-          }
-        } catch (e) {
-          // Name the node and where it was built: the error surfaces at sess.run, far from that line.
-          if (e instanceof Error && !e.message.includes('graph node')) {
-            e.message += ` (graph node "${node.name}"${node.location ? ` built at ${formatLocation(node.location)}` : ''})`;
-          }
-          throw e;
-        }
+export interface ReplayEnv {
+  placeholder(node: GraphNode): Tensor;
+  variable(node: GraphNode): Tensor;
+  capture(node: GraphNode): Tensor;
+  print(node: GraphNode, args: unknown[]): void;
+  /** Calls an op node's implementation. */
+  call(node: GraphNode, impl: OpImpl, args: unknown[]): unknown;
+  /** Wraps each node's evaluation (the planner attributes launches and placement to the node). */
+  around?(node: GraphNode, evaluate: () => Tensor[]): Tensor[];
+}
+
+/**
+ * The graph evaluator: the needed nodes in program order, each under the device placement chose for it,
+ * through its op's own code, its outputs checked against the graph. Every needed placeholder must be fed
+ * (`fed`), checked before any node runs. Returns the node outputs; the caller owns the tensors (a tidy or
+ * a scope around the call).
+ */
+export function replayGraph(g: Graph, need: Set<number>, fed: Set<number>, placement: Placement, env: ReplayEnv): (n: number, o: number) => Tensor {
+  for (const id of need) {
+    const node = g.nodes[id];
+    if (node.op === 'placeholder' && !fed.has(id)) throw new GraphModeError(`placeholder "${node.name}" must be fed (it is needed by the fetches)`);
+  }
+  const values = new Map<number, Tensor[]>();
+  const get = (n: number, o: number) => {
+    const outs = values.get(n);
+    if (!outs || !outs[o]) throw new GraphModeError(`graph node %${g.nodes[n]?.name ?? n} has no output ${o}`);
+    return outs[o];
+  };
+  for (const node of g.nodes) {
+    if (!need.has(node.id)) continue;
+    try {
+      const scope = placement.scope.get(node.id);
+      const evaluate = () => (scope ? withDevice(scope, () => evalNode(node, get, env)) : evalNode(node, get, env));
+      values.set(node.id, env.around ? env.around(node, evaluate) : evaluate());
+    } catch (e) {
+      // Name the node and where it was built: the error surfaces at sess.run, far from that line.
+      if (e instanceof Error && !e.message.includes('graph node')) {
+        e.message += ` (graph node "${node.name}"${node.location ? ` built at ${formatLocation(node.location)}` : ''})`;
       }
-      plan.fetches = fetches.map(([n, o]) => readOf(get(n, o)));
-    }),
-  );
-  finishPlacementReport(placement, plan.devices, softMoved);
-  return plan;
+      throw e;
+    }
+  }
+  return get;
 }
 
-/** A contiguous slot range holding the tensor's value (a copy kernel for strided views). */
-function readOf(t: Tensor): SlotRead {
-  const c = t.isContiguous ? t : materialize(t);
-  const slot = c.storage?.handle as Slot | undefined;
-  return { slot: slot!, offset: c.offset, count: Math.max(c.size, 0), dtype: c.dtype, shape: [...c.shape] };
-}
-
-function replayNode(
-  g: Graph,
-  node: GraphNode,
-  get: (n: number, o: number) => Tensor,
-  rec: RecordingBackend,
-  plan: Plan,
-  feedShapes: Map<number, number[]>,
-  variableShapes: Map<number, { shape: number[]; dtype: DType; device: DeviceName }>,
-): Tensor[] {
+/** One node: structural kinds through the environment, ops through their implementation. */
+function evalNode(node: GraphNode, get: (n: number, o: number) => Tensor, env: ReplayEnv): Tensor[] {
   switch (node.op) {
-    case 'placeholder': {
-      const shape = feedShapes.get(node.id);
-      if (!shape) throw new GraphModeError(`placeholder "${node.name}" must be fed (it is needed by the fetches)`);
-      // Fed values go where the placement (and soft placement, for a feed over WebGPU's limits) puts them.
-      const t = virtualTensor(rec, shape, node.outputs[0].dtype, placeOp(`placeholder "${node.name}"`, [], shape));
-      if (t.storage) {
-        (t.storage.handle as Slot).kind = 'feed';
-        (t.storage.handle as Slot).node = node.id;
-        plan.feeds.push({ node: node.id, slot: t.storage.handle as Slot });
-      }
-      return [t];
-    }
-    case 'variable': {
-      const v = variableShapes.get(node.id);
-      if (!v) throw new GraphModeError(`variable "${node.name}" has no value in this session`);
-      const t = virtualTensor(rec, v.shape, v.dtype, v.device);
-      if (t.storage) {
-        (t.storage.handle as Slot).kind = 'variable';
-        (t.storage.handle as Slot).node = node.id;
-        plan.variables.push({ node: node.id, slot: t.storage.handle as Slot });
-      }
-      t.variable = true;
-      return [t];
-    }
-    case 'capture': {
-      const c = node.capture;
-      if (!c) return [virtualTensor(rec, node.outputs[0].shape, node.outputs[0].dtype, node.device)];
-      const device = c.storage.owner.name;
-      const slot = rec.slot(c.storage.bytes, 'external', device, { external: c.storage.handle });
-      const base = new Tensor([c.storage.bytes / 4], node.outputs[0].dtype, { owner: rec.on(device, 'capture'), handle: slot, bytes: c.storage.bytes, refs: 0 }, device);
-      return [view(base, c.shape, c.strides, c.offset)];
-    }
-    case 'print': {
-      const args = decodeArgs(node.args, get);
-      plan.prints.push({
-        node,
-        items: args.map((a) => (a instanceof Tensor ? readOf(a) : typeof a === 'object' ? JSON.stringify(a) : (a as string | number | boolean))),
-      });
+    case 'placeholder':
+      return [env.placeholder(node)];
+    case 'variable':
+      return [env.variable(node)];
+    case 'capture':
+      return [env.capture(node)];
+    case 'print':
+      env.print(node, decodeArgs(node.args, get));
       return [];
-    }
     default: {
       const entry = OPS.get(node.op);
       if (!entry) throw new GraphModeError(`graph node "${node.name}": unknown op "${node.op}"`);
-      const result = entry.impl(...decodeArgs(node.args, get));
-      const outs = describeResult(result).tensors;
+      const outs = describeResult(env.call(node, entry.impl, decodeArgs(node.args, get))).tensors;
       if (node.op === 'assign' || node.op === 'assignAdd') outs.forEach((t) => (t.variable = true));
       outs.forEach((t, i) => {
         const want = node.outputs[i];
@@ -194,3 +152,89 @@ function replayNode(
   }
 }
 
+/**
+ * Replays the needed nodes with concrete shapes (feeds and variables as given) against a recording
+ * backend, and records the launches and where each node ran.
+ */
+export function buildPlan(
+  g: Graph,
+  fetches: [number, number][],
+  feedShapes: Map<number, number[]>,
+  variableShapes: Map<number, { shape: number[]; dtype: DType; device: DeviceName }>,
+  options: Optimizations = {},
+): Plan {
+  const fed = new Set(feedShapes.keys());
+  const need = neededNodes(g, fetches, fed);
+  const rec = newRecorder();
+  const sourceDevice: SourceDevice = (n) =>
+    n.op === 'variable' ? (variableShapes.get(n.id)?.device ?? currentDevice()) : ((n.capture?.storage.owner.name as DeviceName | undefined) ?? n.device);
+  const placement = placeNodes(g, need, currentDevice(), sourceDevice, enabled(options, 'placement'));
+  const plan: Plan = { rec, placement, devices: new Map(), fetches: [], prints: [], feeds: [], variables: [] };
+  let softMoved = 0;
+  const slotOf = (t: Tensor, kind: 'feed' | 'variable', node: GraphNode, list: Plan['feeds']) => {
+    if (!t.storage) return;
+    const slot = t.storage.handle as Slot;
+    slot.kind = kind;
+    slot.node = node.id;
+    list.push({ node: node.id, slot });
+  };
+  const env: ReplayEnv = {
+    placeholder(node) {
+      // Fed values go where the placement (and soft placement, for a feed over WebGPU's limits) puts them.
+      const shape = feedShapes.get(node.id)!;
+      const t = virtualTensor(rec, shape, node.outputs[0].dtype, placeOp(`placeholder "${node.name}"`, [], shape));
+      slotOf(t, 'feed', node, plan.feeds);
+      return t;
+    },
+    variable(node) {
+      const v = variableShapes.get(node.id);
+      if (!v) throw new GraphModeError(`variable "${node.name}" has no value in this session`);
+      const t = virtualTensor(rec, v.shape, v.dtype, v.device);
+      slotOf(t, 'variable', node, plan.variables);
+      t.variable = true;
+      return t;
+    },
+    capture(node) {
+      const c = node.capture;
+      if (!c) return virtualTensor(rec, node.outputs[0].shape, node.outputs[0].dtype, node.device);
+      const device = c.storage.owner.name;
+      const slot = rec.slot(c.storage.bytes, 'external', device, { external: c.storage.handle });
+      const base = new Tensor([c.storage.bytes / 4], node.outputs[0].dtype, { owner: rec.on(device, 'capture'), handle: slot, bytes: c.storage.bytes, refs: 0 }, device);
+      return view(base, c.shape, c.strides, c.offset);
+    },
+    print(node, args) {
+      const items = args.map((a) => (a instanceof Tensor ? readOf(a) : typeof a === 'object' ? JSON.stringify(a) : (a as string | number | boolean)));
+      plan.prints.push({ node, items });
+    },
+    call: (_node, impl, args) => impl(...args),
+    around(node, evaluate) {
+      const first = rec.launches.length;
+      const { result: outs, softReason } = softPlaced(evaluate);
+      for (let i = first; i < rec.launches.length; i++) rec.launches[i].nodes = [node.id];
+      const placed = outs[0]?.device ?? rec.launches[rec.launches.length - 1]?.device;
+      if (placed && node.op !== 'print') {
+        plan.devices.set(node.id, placed);
+        if (softReason) softMoved++;
+        const what = `graph node "${node.name}" (${node.op})`;
+        if (softReason) console.warn(`wgflow: soft placement: ${what} runs on the CPU: ${softReason}`);
+        if (placementLogging()) logPlacement(what, placed, node.location, softReason && `soft placement (${softReason})`);
+      }
+      return outs;
+    },
+  };
+  withRecorder(rec, () =>
+    tidy(() => {
+      const get = replayGraph(g, need, fed, placement, env);
+      plan.fetches = fetches.map(([n, o]) => readOf(get(n, o)));
+    }),
+  );
+  finishPlacementReport(placement, plan.devices, softMoved);
+  return plan;
+}
+
+/** A contiguous slot range holding the tensor's value (a copy kernel for strided views). */
+function readOf(t: Tensor): SlotRead {
+  const c = t.isContiguous ? t : materialize(t);
+  const slot = c.storage?.handle as Slot | undefined;
+  return { slot: slot!, offset: c.offset, count: Math.max(c.size, 0), dtype: c.dtype, shape: [...c.shape] };
+}

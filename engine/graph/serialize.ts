@@ -4,8 +4,8 @@
 import { DTYPES, type DType, storageArray } from '../core/dtype';
 import { SerializationError, WgError } from '../core/errors';
 import { Tensor } from '../core/tensor';
-import { Graph, builderFor, type ArgSpec, type GraphNode, type NodeOutput } from './graph';
-import { OPS, decodeArgs, toBase64, withBuilder } from './record';
+import type { ArgSpec, Graph, GraphNode, NodeOutput } from './graph';
+import { type Builder, OPS, decodeArgs, toBase64, withBuilder } from './record';
 import { gpuUnavailable, withDevice } from '../eager/devices';
 
 export const FORMAT = 'wgflow.graph';
@@ -132,7 +132,8 @@ export interface LoadOptions {
   clearDevices?: boolean;
 }
 
-export function graphFromJSON(input: unknown, options: LoadOptions = {}): Graph {
+/** Loads JSON into `g`, a new empty graph, recording its nodes through `b`, its builder (Graph.fromJSON). */
+export function loadGraphJSON(input: unknown, options: LoadOptions, g: Graph, b: Builder): void {
   let json: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -172,8 +173,6 @@ export function graphFromJSON(input: unknown, options: LoadOptions = {}): Graph 
   }
 
   // Re-record every node through the same code that built it: shapes and dtypes are checked again.
-  const g = new Graph();
-  const b = builderFor(g);
   for (const n of nodes) {
     try {
       let node: GraphNode;
@@ -205,27 +204,4 @@ export function graphFromJSON(input: unknown, options: LoadOptions = {}): Graph 
     }
   }
   for (const [k, [n, o]] of Object.entries(j.outputs!)) g.outputs.set(k, g.tensorOf(n, o));
-  return g;
 }
-
-declare module './graph' {
-  interface Graph {
-    /** The graph as versioned JSON (synchronous; throws if it captured data that lives only on the device). */
-    toJSON(): GraphJSON;
-    /** Like toJSON, reading captured tensors back from the device first. */
-    save(): Promise<GraphJSON>;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace Graph {
-    /** Loads a graph saved with toJSON/save (an object or a JSON string), validating every field. */
-    function fromJSON(json: unknown, options?: LoadOptions): Graph;
-  }
-}
-
-Graph.prototype.toJSON = function (this: Graph) {
-  return graphToJSON(this, new Map());
-};
-Graph.prototype.save = async function (this: Graph) {
-  return graphToJSON(this, await readCaptures(this));
-};
-(Graph as unknown as { fromJSON: typeof graphFromJSON }).fromJSON = graphFromJSON;

@@ -2,22 +2,23 @@
 // feeds, encodes every kernel and the fetch copies into one submission, and reads back only the fetches.
 // Variables' state lives here, initialised on first use.
 import type { Backend, StorageArray } from '../backend/backend';
-import { type DType, DTYPE_INFO, storageArray } from '../core/dtype';
+import { type DType, DTYPE_INFO, storageArray, weakScalarType } from '../core/dtype';
 import { DTypeError, GraphModeError, ShapeError } from '../core/errors';
 import { collect, profiling } from '../core/profile';
 import { fmtShape } from '../core/shape';
-import { type NestedArray, type Storage, Tensor, nest } from '../core/tensor';
+import { type Storage, Tensor, nest } from '../core/tensor';
 import { runtime } from '../eager/runtime';
 import { scope } from '../eager/scope';
-import { Graph as GraphClass, type Graph, type GraphNode } from './graph';
+import type { Graph, GraphNode } from './graph';
 import { explainPlan, type PlanInfo } from './explain';
 import { describePlan, nodeSourcesOf, type GraphEntry } from './profile_graph';
 import { currentMode, type GraphOptions } from './mode';
-import { buildPlan, neededNodes } from './plan';
+import { buildPlan, neededNodes, replayGraph, type ReplayEnv, type SourceDevice } from './plan';
+import { placeNodes } from './placement';
 import { type CompiledPlan, compilePlan, executePlan, releasePlan, withPlanSources } from './executor';
 import { currentDevice, moveTensor, withDevice, withSoftPlacement } from '../eager/devices';
 import { enqueuePrint, formatPlain, formatRead } from './print';
-import { decodeArgs, OPS, profiledCall, unrecorded } from './record';
+import { decodeArgs, OPS, profiledCall, refsOf, unrecorded } from './record';
 
 export type Fetch = Tensor | string;
 export type Fetches = Fetch | Fetch[] | { [key: string]: Fetch };
@@ -65,7 +66,7 @@ export class Session {
     const { list, rebuild } = this.normalizeFetches(fetches);
     const feedMap = this.normalizeFeeds(feeds);
     this.initVariables();
-    if (currentMode()?.mode === 'eager') return rebuild(await this.runEagerly(list, feedMap, options));
+    if (currentMode()?.mode === 'eager') return rebuild(await withSoftPlacement(this.softPlacement(), () => this.runEagerly(list, feedMap, options)));
     const compiled = this.compiledFor(list, new Map([...feedMap].map(([n, f]) => [n, f.shape])));
     const { fetches: values, prints } = await executePlan(compiled, feedMap);
     // The run's prints have been logged by the time run() resolves.
@@ -78,7 +79,7 @@ export class Session {
     this.initVariables();
     const device = currentDevice();
     const optimizations = { ...this.options.optimizations, ...currentMode()?.options.optimizations };
-    const soft = Boolean(this.options.softPlacement ?? currentMode()?.options.softPlacement);
+    const soft = this.softPlacement();
     const key = `${device}|${soft}|${list.map(([n, o]) => `${n}:${o}`).join(',')}|${[...feedShapes].map(([n, sh]) => `${n}=${sh}`).join(';')}`;
     let compiled = this.plans.get(key);
     if (!compiled) {
@@ -103,6 +104,15 @@ export class Session {
     this.lastCompiled = compiled;
     return compiled;
   }
+
+  /** This session's softPlacement option, else the withMode block's. */
+  private softPlacement(): boolean {
+    return Boolean(this.options.softPlacement ?? currentMode()?.options.softPlacement);
+  }
+
+  /** Where a variable's state or a captured tensor lives (placement starts from there). */
+  private sourceDevice: SourceDevice = (n) =>
+    n.op === 'variable' ? (this.vars.get(n.id)?.storage.owner.name ?? currentDevice()) : (n.capture?.storage.owner.name ?? n.device);
 
   /** The kernels and pass reports of the most recently used plan (what the last run executed). */
   explain(): PlanInfo {
@@ -179,7 +189,7 @@ export class Session {
       // A variable lives on the device its wg.device block asked for, else on the default device.
       const device = node.requested ?? currentDevice();
       const value = withDevice(device, () => {
-        const initArg = unrecorded(() => decodeArgs(node.args, (n) => evalConstant(this.graph, n)))[0];
+        const initArg = unrecorded(() => decodeArgs(node.args, (n) => this.evalConstant(n)))[0];
         const init = initArg instanceof Tensor ? initArg : (unrecorded(() => OPS.get('tensor')!.impl(initArg)) as Tensor);
         // Always a copy (the variable must not write into the tensor it was initialised from), on its device.
         const copy = init.device === device ? unrecorded(() => OPS.get('clone')!.impl(init) as Tensor) : moveTensor(init, device, 'variable');
@@ -193,19 +203,21 @@ export class Session {
     }
   }
 
-  /** withMode('eager'): every node dispatched as an eager op, in order, no plan. */
-  private async runEagerly(list: [number, number][], feeds: Map<number, FeedEntry>, o: RunOptions): Promise<unknown[]> {
+  /**
+   * withMode('eager'): the graph evaluator of plans (replayGraph), against real storage: every needed node
+   * dispatched as an eager op, in program order, without plan or passes (placement included: nodes go where
+   * their wg.device blocks asked, else where the eager rule puts them).
+   */
+  private runEagerly(list: [number, number][], feeds: Map<number, FeedEntry>, o: RunOptions): Promise<unknown[]> {
     return scope(async () => {
-      const env = new Map<number, unknown[]>();
-      const get = (n: number, k: number) => (env.get(n) as Tensor[])[k];
-      const need = neededNodes(this.graph, list, new Set(feeds.keys()));
-      // Every needed placeholder must be fed before anything is dispatched.
-      for (const id of need) {
-        const node = this.graph.nodes[id];
-        if (node.op === 'placeholder' && !feeds.has(id)) throw new GraphModeError(`placeholder "${node.name}" must be fed (it is needed by the fetches)`);
-      }
-      for (const node of this.graph.nodes) if (need.has(node.id)) env.set(node.id, await this.evalNode(node, get, feeds));
+      const fed = new Set(feeds.keys());
+      const need = neededNodes(this.graph, list, fed);
+      const placement = placeNodes(this.graph, need, currentDevice(), this.sourceDevice, false);
+      const prints: Promise<unknown>[] = [];
+      const get = unrecorded(() => replayGraph(this.graph, need, fed, placement, this.eagerEnv(feeds, prints)));
       const values = await Promise.all(list.map(([n, k]) => get(n, k).data()));
+      // The run's prints have been logged by the time run() resolves.
+      await Promise.all(prints);
       return values.map((v, i) => {
         const t = get(list[i][0], list[i][1]);
         return o.typedArrays ? v : nest(v, t.shape, t.dtype);
@@ -213,38 +225,39 @@ export class Session {
     });
   }
 
-  private async evalNode(node: GraphNode, get: (n: number, k: number) => Tensor, feeds: Map<number, FeedEntry>): Promise<unknown[]> {
-    switch (node.op) {
-      case 'placeholder': {
-        const f = feeds.get(node.id);
-        if (!f) throw new GraphModeError(`placeholder "${node.name}" must be fed (it is needed by the fetches)`);
-        if (f.tensor) return [unrecorded(() => OPS.get('clone')!.impl(f.tensor) as Tensor)];
-        return [new Tensor(f.shape, node.outputs[0].dtype, uploadStorage(f.data!), currentDevice())];
-      }
-      case 'variable': {
+  /** Feeds, variables and captures as real tensors; ops and prints run now (prints are collected). */
+  private eagerEnv(feeds: Map<number, FeedEntry>, prints: Promise<unknown>[]): ReplayEnv {
+    return {
+      placeholder: (node) => {
+        const f = feeds.get(node.id)!;
+        if (f.tensor) return OPS.get('clone')!.impl(f.tensor) as Tensor;
+        return new Tensor(f.shape, node.outputs[0].dtype, uploadStorage(f.data!), currentDevice());
+      },
+      variable: (node) => {
         const v = this.vars.get(node.id)!;
         const t = new Tensor(v.shape, v.dtype, v.storage, v.storage.owner.name);
         t.variable = true;
-        return [t];
-      }
-      case 'capture':
-        return [captureTensor(node)];
-      case 'print':
-        await unrecorded(() => OPS.get('print')!.impl(...decodeArgs(node.args, get)));
-        return [];
-      default: {
-        const impl = OPS.get(node.op)!.impl;
-        const args = decodeArgs(node.args, get);
-        // Profiled (withMode('eager') runs Sessions node by node): each node is an op of the eager trace, at
-        // the line where it was recorded.
+        return t;
+      },
+      capture: captureTensor,
+      print: (_node, args) => prints.push(OPS.get('print')!.impl(...args) as Promise<unknown>),
+      call: (node, impl, args) => {
+        // Profiled: each node is an op of the eager trace, at the line where it was recorded.
         const c = profiling.current;
-        if (c && c.ops.length === 0) {
-          const at = { op: node.op, node: node.name, ...(node.location ?? {}) };
-          return collectTensors(unrecorded(() => profiledCall(c, node.op, impl, args, at)));
-        }
-        return collectTensors(unrecorded(() => impl(...args)));
-      }
+        if (c && c.ops.length === 0) return profiledCall(c, node.op, impl, args, { op: node.op, node: node.name, ...(node.location ?? {}) });
+        return impl(...args);
+      },
+    };
+  }
+
+  /** A variable's initial value: a constant node (tensor(...) or a capture), evaluated eagerly once. */
+  private evalConstant(n: number): Tensor {
+    const node = this.graph.nodes[n];
+    if (node.op === 'placeholder' || refsOf(node.args).length > 0) {
+      throw new GraphModeError(`variable initial values must be constants or eager tensors; node "${node.name}" (${node.op}) depends on other nodes`);
     }
+    const get = replayGraph(this.graph, new Set([n]), new Set(), { scope: new Map() }, this.eagerEnv(new Map(), []));
+    return get(n, 0);
   }
 
   /** Current values of every variable, by name. */
@@ -307,28 +320,6 @@ function captureTensor(node: GraphNode): Tensor {
   return new Tensor(c.shape, node.outputs[0].dtype, c.storage, node.device, c.strides, c.offset);
 }
 
-function collectTensors(r: unknown): Tensor[] {
-  const out: Tensor[] = [];
-  const walk = (v: unknown) => {
-    if (v instanceof Tensor) out.push(v);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) Object.values(v).forEach(walk);
-  };
-  walk(r);
-  return out;
-}
-
-/** Evaluates a constant node (tensor(...) or a capture) eagerly, for variables' initial values. */
-function evalConstant(g: Graph, n: number): Tensor {
-  const node = g.nodes[n];
-  if (node.op === 'capture') return captureTensor(node);
-  const entry = OPS.get(node.op);
-  if (!entry || node.args.some((a) => a && typeof a === 'object' && '$ref' in (a as object))) {
-    throw new GraphModeError(`variable initial values must be constants or eager tensors; node "${node.name}" (${node.op}) depends on other nodes`);
-  }
-  return entry.impl(...decodeArgs(node.args, () => undefined)) as Tensor;
-}
-
 /** Converts a feed value to storage data, checking dtype and shape against the placeholder. */
 export interface FeedEntry {
   shape: number[];
@@ -370,8 +361,8 @@ function feedData(node: GraphNode, v: FeedValue): FeedEntry {
   const round = DTYPE_INFO[want.dtype].round;
   for (let i = 0; i < flat.length; i++) {
     const x = flat[i];
-    const intRange = want.dtype === 'int32' ? [-2147483648, 2147483647] : want.dtype === 'uint32' ? [0, 4294967295] : undefined;
-    if (typeof x !== 'number' || (intRange && (!Number.isInteger(x) || x < intRange[0] || x > intRange[1]))) {
+    // A number feeds an int32/uint32 placeholder when that dtype holds it exactly (the weak-scalar rule).
+    if (typeof x !== 'number' || (want.dtype !== 'bool' && weakScalarType(x, want.dtype) !== want.dtype)) {
       throw new DTypeError(`feed "${node.name}": value ${x} at position ${i} is not a valid ${want.dtype}`);
     }
     data[i] = round(want.dtype === 'bool' ? (x ? 1 : 0) : x);
@@ -404,23 +395,17 @@ function isUnseededRandom(n: GraphNode | undefined): boolean {
   return seed === undefined || seed === null || (typeof seed === 'object' && '$undefined' in seed);
 }
 
-declare module './graph' {
-  interface Graph {
-    /**
-     * The kernels a run would execute, with each pass's report, without running anything: for `fetches`
-     * (default: the named outputs) and feed shapes (placeholders by name; default: their declared shapes).
-     */
-    kernels(fetches?: Fetches, feedShapes?: Record<string, number[]>, options?: GraphOptions): PlanInfo;
-  }
-}
-
-GraphClass.prototype.kernels = function (this: Graph, fetches?: Fetches, feedShapes: Record<string, number[]> = {}, options: GraphOptions = {}): PlanInfo {
-  const sess = new Session(this, options);
+/**
+ * The kernels a run would execute, with each pass's report, without running anything (Graph.kernels):
+ * for `fetches` (default: the named outputs) and feed shapes (placeholders by name; default: their
+ * declared shapes).
+ */
+export function graphKernels(g: Graph, fetches?: Fetches, feedShapes: Record<string, number[]> = {}, options: GraphOptions = {}): PlanInfo {
+  const sess = new Session(g, options);
   try {
-    const f: Fetches = fetches ?? Object.fromEntries(this.outputs);
-    const { list } = sess.normalizeFetches(f);
+    const { list } = sess.normalizeFetches(fetches ?? Object.fromEntries(g.outputs));
     const shapes = new Map<number, number[]>();
-    for (const p of this.placeholders) {
+    for (const p of g.placeholders) {
       const given = feedShapes[p.name];
       const declared = p.outputs[0].shape;
       if (!given && declared.some((d) => d < 0)) {
@@ -433,4 +418,4 @@ GraphClass.prototype.kernels = function (this: Graph, fetches?: Fetches, feedSha
   } finally {
     sess.close();
   }
-};
+}
