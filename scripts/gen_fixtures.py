@@ -195,6 +195,38 @@ def promote(a, b, op, allow_bool=False):
     raise OracleError("%s: int32 with uint32" % op)
 
 
+def weak_dt(s, dt):
+    """Dtype of a bare number s next to a tensor of dtype dt (NumPy 2's weak scalars; wgflow's bool rule)."""
+    if dt == np.dtype(BOOL):
+        # 0 and 1 are bools next to a bool tensor; any other number is an int32 or float32 operand.
+        if s.is_int() and s.v in (0, 1):
+            return dt
+        return np.dtype(I32) if s.is_int() else np.dtype(F32)
+    if dt == np.dtype(F32) or s.is_int():
+        return dt
+    return np.dtype(F32)
+
+
+def upcast(a, b, op, bool_pair=None):
+    """Operand dtype of a binary arithmetic op or comparison, TensorFlow.js's upcastType written out:
+    a bool operand (0/1) takes the other operand's dtype; two bools compute as int32 (bool_pair
+    overrides that: equal/notEqual compare two bools as bools). Then float32 wins; int32 with uint32
+    has no common dtype."""
+    if isinstance(a, Scalar) and isinstance(b, Scalar):
+        raise OracleError("%s: two bare numbers" % op)
+    da = weak_dt(a, dt_of(b)) if isinstance(a, Scalar) else dt_of(a)
+    db = weak_dt(b, dt_of(a)) if isinstance(b, Scalar) else dt_of(b)
+    bo = np.dtype(BOOL)
+    if da == bo and db == bo:
+        return np.dtype(bool_pair or I32)
+    da, db = (db if da == bo else da), (da if db == bo else db)
+    if da == db:
+        return da
+    if np.dtype(F32) in (da, db):
+        return np.dtype(F32)
+    raise OracleError("%s: int32 with uint32" % op)
+
+
 def to_dt(x, dt):
     if isinstance(x, Scalar):
         if np.issubdtype(dt, np.integer):
@@ -206,7 +238,7 @@ def to_dt(x, dt):
 
 
 def binary_arith(op, a, b):
-    dt = promote(a, b, op)
+    dt = upcast(a, b, op)
     x, y = to_dt(a, dt), to_dt(b, dt)
     isf = dt == np.dtype(F32)
     with np.errstate(all="ignore"):
@@ -250,7 +282,7 @@ COMPARE = {"equal": np.equal, "notEqual": np.not_equal, "less": np.less,
 
 
 def compare(op, a, b):
-    dt = promote(a, b, op, allow_bool=op in ("equal", "notEqual"))
+    dt = upcast(a, b, op, bool_pair=BOOL if op in ("equal", "notEqual") else None)
     return np.asarray(COMPARE[op](to_dt(a, dt), to_dt(b, dt))).astype(BOOL)
 
 
@@ -389,15 +421,25 @@ def reference(op, xs, attrs):
         return clip(xs[0], attrs["min"], attrs["max"])
     if op == "range":
         dt = NAME_DTYPES[attrs["dtype"]]
-        if dt == np.dtype(F32):
-            return np.arange(attrs["start"], attrs["stop"], attrs["step"], dtype=np.float64).astype(F32)
-        return np.arange(attrs["start"], attrs["stop"], attrs["step"], dtype=np.int64).astype(dt)
+        step = attrs.get("step", 1)  # absent: the default
+        if "stop" not in attrs:  # range(n): Python's 0 .. n-1
+            start, stop = 0, attrs["start"]
+        else:
+            start, stop = attrs["start"], attrs["stop"]
+            if stop < start and step == 1:
+                # TensorFlow.js's rangeImpl: a step of 1 becomes -1, with |ceil(stop - start)| values
+                n = abs(math.ceil(stop - start))
+                return (start - np.arange(n, dtype=np.float64)).astype(dt)
+        wide = np.float64 if dt == np.dtype(F32) else np.int64
+        return np.arange(start, stop, step, dtype=wide).astype(dt)
     if op == "linspace":
         return np.linspace(attrs["start"], attrs["stop"], attrs["num"], dtype=np.float64).astype(F32)
     if op == "eye":
         n = attrs["numRows"]
         m = attrs["numColumns"] if attrs["numColumns"] is not None else n
-        return np.eye(n, m, dtype=NAME_DTYPES[attrs["dtype"]])
+        e = np.eye(n, m, dtype=NAME_DTYPES[attrs["dtype"]])
+        batch = attrs.get("batchShape") or []  # absent (undefined), null or []: no batch dimensions
+        return np.array(np.broadcast_to(e, list(batch) + [n, m]))
     if op == "fill":
         return np.full(attrs["shape"], attrs["value"], dtype=NAME_DTYPES[attrs["dtype"]])
     if op == "zeros":
@@ -856,6 +898,34 @@ SB = [1.0, NAN, 1.0, -INF, -INF, INF, 0.0, 0.0, 0.0, INF, -INF, 5.0]
 for op in ["add", "sub", "mul", "div", "maximum", "minimum"]:
     case(op + "/special", op, [f32(SA, [3, 4]), f32(SB, [3, 4])], expected_dtype="float32")
 
+# bool operands: upcast as TensorFlow.js's upcastType (a bool is 0/1 in the other operand's dtype; two
+# bools compute as int32). Integer division and modulo by a false divisor give 0, like any integer zero.
+BT = bl([True, True, False, False, True, False])
+for op in BIN_OPS:
+    int_out = "float32" if op == "atan2" else "int32"
+    uint_out = "float32" if op == "atan2" else "uint32"
+    case(op + "/bool_bool", op, [bl([True, True, False, False]), bl([True, False, True, False])],
+         expected_dtype=int_out)
+    case(op + "/i32_bool", op, [i32([7, -7, 3, 0, -1, 5]), BT], expected_dtype=int_out)
+    case(op + "/bool_i32", op, [BT, i32([4, -3, 2, 5, 1, -6]) if op != "pow" else i32([0, 3, 2, 0, 1, 4])],
+         expected_dtype=int_out)
+    case(op + "/u32_bool", op, [u32([7, 4294967295, 3, 0, 2147483648, 5]), BT], expected_dtype=uint_out)
+    fb = f32([0.75, -1.5, 2.5, -0.3, 4.0, 1.25]) if op != "pow" else f32([0.75, 1.5, 2.5, 0.3, 4.0, 1.25])
+    case(op + "/bool_f32", op, [BT, fb], expected_dtype="float32")
+    if op not in ("div", "floorDiv", "mod"):  # a false divisor would give ±Infinity/NaN
+        case(op + "/f32_bool", op, [f32([0.75, -1.5, 2.5, -0.3, 4.0, 1.25]), BT], expected_dtype="float32")
+    # fixed values, not rand_*: drawing here would shift the random data of every later case
+    case(op + "/bool_broadcast_i32", op, [bl([True, False, True], [3, 1]), i32([[1, 4, 2, 6]])],
+         expected_dtype=int_out)
+    case(op + "/i32_perm_bool", op, [T(i32([[2, -5], [0, 7], [-3, 4]]) if op != "pow" else i32([[2, 5], [0, 7], [3, 4]]),
+                                       [1, 0]), bl([[True, False, True], [False, True, True]])],
+         expected_dtype=int_out)
+    # bare numbers next to a bool tensor: 0/1 are bools, other integers int32, fractions float32
+    case(op + "/bool_scalar_one", op, [BT, Scalar(1)], expected_dtype=int_out)
+    case(op + "/bool_scalar_int", op, [BT, Scalar(3)], expected_dtype=int_out)
+    case(op + "/scalar_int_bool", op, [Scalar(-5) if op != "pow" else Scalar(5), BT], expected_dtype=int_out)
+    case(op + "/bool_scalar_float", op, [BT, Scalar(0.5)], expected_dtype="float32")
+
 # ----------------------------------------------------------------------------
 # comparisons
 # ----------------------------------------------------------------------------
@@ -888,6 +958,18 @@ for op in ["equal", "notEqual"]:
          expected_dtype="bool")
     case(op + "/bool_broadcast", op, [bl([True, False], [2, 1]), bl([True, False, True], [3])],
          expected_dtype="bool")
+
+# comparisons with bool operands: upcast like arithmetic (two bools compare as 0/1, except equal/notEqual)
+for op in COMPARE:
+    if op not in ("equal", "notEqual"):
+        case(op + "/bool_bool", op, [bl([True, True, False, False]), bl([True, False, True, False])],
+             expected_dtype="bool")
+    case(op + "/i32_bool", op, [i32([1, 0, -1, 2, 1, 0]), BT], expected_dtype="bool")
+    case(op + "/bool_f32", op, [BT, f32([1.0, 0.5, 0.0, -0.5, 1.5, 0.0])], expected_dtype="bool")
+    case(op + "/u32_broadcast_bool", op, [u32([0, 1, 2], [3, 1]), bl([True, False], [1, 2])], expected_dtype="bool")
+    case(op + "/bool_scalar_one", op, [BT, Scalar(1)], expected_dtype="bool")
+    case(op + "/bool_scalar_int", op, [BT, Scalar(2)], expected_dtype="bool")
+    case(op + "/bool_scalar_float", op, [BT, Scalar(0.5)], expected_dtype="bool")
 
 # ----------------------------------------------------------------------------
 # logical
@@ -1015,13 +1097,23 @@ creation("range/i32_basic", "range", start=0, stop=10, step=1, dtype="int32")
 creation("range/i32_step3", "range", start=-7, stop=12, step=3, dtype="int32")
 creation("range/i32_negative_step", "range", start=10, stop=-3, step=-2, dtype="int32")
 creation("range/i32_empty_equal", "range", start=5, stop=5, step=1, dtype="int32")
-creation("range/i32_empty_wrong_direction", "range", start=5, stop=0, step=1, dtype="int32")
+creation("range/i32_empty_wrong_direction", "range", start=5, stop=0, step=2, dtype="int32")
 creation("range/f32_basic", "range", start=0, stop=5, step=1, dtype="float32")
 creation("range/f32_half_step", "range", start=-2, stop=2.5, step=0.5, dtype="float32")
 creation("range/f32_fractional_bounds", "range", start=0.25, stop=3.1, step=0.75, dtype="float32")
 creation("range/f32_negative_step", "range", start=1, stop=-1.125, step=-0.25, dtype="float32")
 creation("range/f32_empty_equal", "range", start=1.5, stop=1.5, step=0.5, dtype="float32")
 creation("range/i32_single", "range", start=3, stop=4, step=5, dtype="int32")
+# TensorFlow.js counts down when stop < start and the step is 1 (given or default)
+creation("range/i32_count_down_step1", "range", start=5, stop=0, step=1, dtype="int32")
+creation("range/f32_count_down_default_step", "range", start=3, stop=-2, dtype="float32")
+creation("range/i32_count_down_default_step", "range", start=-1, stop=-5, dtype="int32")
+creation("range/u32_count_down", "range", start=4, stop=0, dtype="uint32")
+creation("range/f32_count_down_fractional_stop", "range", start=5, stop=0.5, dtype="float32")
+creation("range/f32_count_down_fractional_start", "range", start=2.5, stop=-1, step=1, dtype="float32")
+creation("range/f32_empty_wrong_direction_step2", "range", start=1, stop=-4, step=2, dtype="float32")
+creation("range/i32_one_arg", "range", start=4, dtype="int32")
+creation("range/i32_one_arg_negative_empty", "range", start=-3, dtype="int32")
 
 case("linspace/basic", "linspace", [], {"start": 0, "stop": 1, "num": 5}, expected_dtype="float32")
 case("linspace/negative", "linspace", [], {"start": -3, "stop": 2, "num": 11}, expected_dtype="float32")
@@ -1037,6 +1129,13 @@ creation("eye/i32_square", "eye", numRows=3, numColumns=None, dtype="int32")
 creation("eye/u32_rect", "eye", numRows=2, numColumns=3, dtype="uint32")
 creation("eye/f32_one", "eye", numRows=1, numColumns=None, dtype="float32")
 creation("eye/f32_empty", "eye", numRows=0, numColumns=3, dtype="float32")
+# batchShape null (TensorFlow.js code passes it to reach dtype), [] and real batch dimensions
+creation("eye/i32_null_batch", "eye", numRows=3, numColumns=None, batchShape=None, dtype="int32")
+creation("eye/f32_null_batch_rect", "eye", numRows=2, numColumns=4, batchShape=None, dtype="float32")
+creation("eye/bool_null_batch", "eye", numRows=3, numColumns=2, batchShape=None, dtype="bool")
+creation("eye/f32_empty_batch", "eye", numRows=2, numColumns=None, batchShape=[], dtype="float32")
+creation("eye/f32_batch", "eye", numRows=2, numColumns=3, batchShape=[2], dtype="float32")
+creation("eye/i32_batch_rank2", "eye", numRows=3, numColumns=None, batchShape=[2, 1], dtype="int32")
 
 creation("fill/f32_rank2", "fill", shape=[2, 3], value=1.5, dtype="float32")
 creation("fill/f32_negative_rank3", "fill", shape=[2, 1, 3], value=-0.25, dtype="float32")
@@ -1268,8 +1367,11 @@ def slice_ref(x, begin, size):
         size = [-1] * r
     elif isinstance(size, int):
         size = [size] + [-1] * (r - 1)
-    if len(begin) != r or len(size) != r:
-        raise OracleError("slice: begin/size length != rank")
+    if len(begin) > r or len(size) > r:
+        raise OracleError("slice: begin/size longer than the rank")
+    # TensorFlow.js: dimensions that begin/size leave out are taken whole
+    begin = list(begin) + [0] * (r - len(begin))
+    size = list(size) + [-1] * (r - len(size))
     idx = []
     for d, b, s in zip(x.shape, begin, size):
         if b < 0:
@@ -1869,6 +1971,16 @@ ocase("slice/slice_of_slice", "slice", [V(rand_f32([6, 7], -5, 5), begin=[1, 2],
       {"begin": [1, 1], "size": [2, 3]})
 ocase("slice/slice_of_perm_slice", "slice", [V(rand_i32([5, 6, 3], -9, 9), perm=[1, 2, 0], begin=[1, 0, 1],
                                                 size=[4, 3, 3])], {"begin": [-3, 1, 0], "size": [2, -1, 2]})
+# fewer begin/size entries than dimensions (TensorFlow.js): the rest are taken whole
+ocase("slice/short_begin_and_size", "slice", [SX], {"begin": [1], "size": [2]})
+ocase("slice/short_begin_no_size", "slice", [SX], {"begin": [2, 3]})
+ocase("slice/short_size", "slice", [SX], {"begin": [1, 2, 3], "size": [2]})
+ocase("slice/short_begin_longer_size", "slice", [SX], {"begin": [1], "size": [2, 3]})
+ocase("slice/empty_begin_and_size", "slice", [SX], {"begin": [], "size": []})
+ocase("slice/short_negative_begin", "slice", [SX], {"begin": [-2, -1], "size": [1, -1]})
+ocase("slice/short_i32_rank2", "slice", [i32([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]])], {"begin": [1]})
+ocase("slice/short_bool_perm", "slice", [V(bl([[True, False, True], [False, False, True]]), perm=[1, 0])],
+      {"begin": [1], "size": [2]})
 
 SS = rand_f32([5, 6, 4], -5, 5)
 def ss(name, x, begin, end, strides, bm=0, em=0, sm=0, omit_masks=False):

@@ -157,15 +157,21 @@ function finite(op: string, what: string, v: unknown): number {
   return v;
 }
 
-function range$impl(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
-  if (stop === undefined) [start, stop] = [0, start];
-  finite('range', 'start', start);
-  finite('range', 'stop', stop);
+function range$impl(start: number, stop?: number | null, step = 1, dtype: DType = 'float32'): Tensor {
+  // range(n) is Python's: 0 … n-1, empty for n <= 0.
+  const pythonForm = stop === undefined || stop === null;
+  const lo = finite('range', 'start', pythonForm ? 0 : start);
+  const hi = finite('range', 'stop', pythonForm ? start : stop);
   finite('range', 'step', step);
   checkDType(dtype, 'range');
   if (step === 0) throw new ShapeError('range: step must not be 0', { op: 'range' });
-  const n = Math.max(0, Math.ceil((stop - start) / step));
-  return runGenerator(rangeGen(start, step, dtype), [n]);
+  // TensorFlow.js (tfjs-backend-cpu rangeImpl): a step of exactly 1, given or default, counts down when
+  // stop < start. Its length is still |ceil((stop - start) / 1)|, so range(5, 0.5) is [5, 4, 3, 2].
+  if (!pythonForm && hi < lo && step === 1) {
+    return runGenerator(rangeGen(lo, -1, dtype), [Math.floor(lo - hi)]);
+  }
+  const n = Math.max(0, Math.ceil((hi - lo) / step));
+  return runGenerator(rangeGen(lo, step, dtype), [n]);
 }
 
 function linspace$impl(start: number, stop: number, num: number): Tensor {
@@ -175,11 +181,12 @@ function linspace$impl(start: number, stop: number, num: number): Tensor {
   return runGenerator(linspaceGen(start, stop, num), [num]);
 }
 
-function eye$impl(numRows: number, numColumns?: number, batchShape: number[] = [], dtype: DType = 'float32'): Tensor {
+function eye$impl(numRows: number, numColumns?: number | null, batchShape?: number[] | null, dtype: DType = 'float32'): Tensor {
   checkInt(numRows, 'eye', 'numRows', 0);
   const cols = numColumns ?? numRows;
   checkInt(cols, 'eye', 'numColumns', 0);
-  const batch = checkShape(batchShape, 'eye', 'batchShape');
+  // TensorFlow.js code passes null (or undefined) for "no batch dimensions" to reach the dtype argument.
+  const batch = checkShape(batchShape ?? [], 'eye', 'batchShape');
   checkDType(dtype, 'eye');
   return runGenerator(eyeGen(numRows, cols, dtype), [...batch, numRows, cols]);
 }

@@ -43,11 +43,15 @@ function squeeze$impl(x: Tensor, axis?: number[] | number): Tensor {
 function slice$impl(x: Tensor, begin: number | number[], size?: number | number[]): Tensor {
   const t = tensorArg(x, 'slice');
   const r = t.rank;
-  const b = typeof begin === 'number' ? [begin, ...new Array(Math.max(r - 1, 0)).fill(0)] : begin;
-  const s = size === undefined ? new Array(r).fill(-1) : typeof size === 'number' ? [size, ...new Array(Math.max(r - 1, 0)).fill(-1)] : size;
-  if (!Array.isArray(b) || b.length !== r || !Array.isArray(s) || s.length !== r) {
-    throw shapeErr('slice', `begin ${describe(begin)} and size ${describe(size)} must have one entry per dimension of ${fmtShape(t.shape)}`, [t.shape]);
+  // As TensorFlow.js: a number is the first dimension's entry, and the dimensions that begin/size leave out
+  // are taken whole (begin 0, size -1); more entries than dimensions is an error.
+  const bs = typeof begin === 'number' ? [begin] : begin;
+  const ss = size === undefined || size === null ? [] : typeof size === 'number' ? [size] : size;
+  if (!Array.isArray(bs) || bs.length > r || !Array.isArray(ss) || ss.length > r) {
+    throw shapeErr('slice', `begin ${describe(begin)} and size ${describe(size)} must have at most one entry per dimension of ${fmtShape(t.shape)}`, [t.shape]);
   }
+  const b = [...bs, ...new Array(r - bs.length).fill(0)];
+  const s = [...ss, ...new Array(r - ss.length).fill(-1)];
   const start: number[] = [];
   const count: number[] = [];
   for (let d = 0; d < r; d++) {

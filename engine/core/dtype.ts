@@ -70,12 +70,26 @@ export function promoteTypes(a: DType, b: DType): DType | undefined {
 }
 
 /**
+ * Operand dtype of a binary arithmetic op or comparison, following TensorFlow.js's `upcastType`: a bool
+ * operand (0/1) takes the other operand's dtype, then promoteTypes applies. Two bools compute as int32:
+ * TensorFlow.js keeps the dtype 'bool' there but stores the raw arithmetic result in it (true + true is a
+ * "bool" 2, false − true a "bool" 255), so the numbers it computes are int32's and wgflow says so.
+ */
+export function upcastTypes(a: DType, b: DType): DType | undefined {
+  if (a === 'bool' && b === 'bool') return 'int32';
+  return promoteTypes(a === 'bool' ? b : a, b === 'bool' ? a : b);
+}
+
+/**
  * Dtype a bare JavaScript number takes next to a tensor of dtype `other` (NumPy 2's "weak scalar" rule):
  * it adopts the tensor's dtype when it is representable there; a non-integer next to an integer tensor
  * promotes the operation to float32. Returns 'error' when an integer is out of range for the tensor's dtype.
+ * Next to a bool tensor, 0 and 1 are bools (so logical ops and `where` take them); any other number is an
+ * int32 or float32 operand, which bool arithmetic upcasts to (`add(boolTensor, 2)` adds 2, not `true`).
  */
 export function weakScalarType(value: number, other: DType): DType | 'error' {
-  if (other === 'float32' || other === 'bool') return other;
+  if (other === 'float32') return other;
+  if (other === 'bool') return value === 0 || value === 1 ? 'bool' : weakScalarType(value, 'int32');
   if (!Number.isInteger(value)) return 'float32'; // fractions, NaN and ±Infinity
   if (other === 'int32') return value >= -2147483648 && value <= 2147483647 ? 'int32' : 'error';
   return value >= 0 && value <= 4294967295 ? 'uint32' : 'error';

@@ -1,6 +1,6 @@
 // Elementwise ops, defined once: a dtype rule and a composition of IR primitives. Eager mode runs one
 // of these as one kernel; graph mode (later) fuses chains of them into one kernel.
-import { type DType, promoteTypes } from '../core/dtype';
+import { type DType, promoteTypes, upcastTypes } from '../core/dtype';
 import { type Expr, cast, lit, prim } from '../ir/expr';
 
 /**
@@ -128,8 +128,8 @@ export function resolveTypes(rule: TypeRule, dtypes: DType[]): TypeResolution | 
     case 'compare':
     case 'compareEq': {
       if (rule === 'compareEq' && a === 'bool' && b === 'bool') return { operand: 'bool', out: 'bool' };
-      if (a === 'bool' || b === 'bool') return 'does not accept bool operands; cast them first';
-      const p = promoteTypes(a, b);
+      // TensorFlow.js's upcastType: a bool operand is converted (0/1) to the other's dtype, two bools to int32.
+      const p = upcastTypes(a, b);
       if (!p) return 'has no common dtype for int32 and uint32; cast one operand first';
       if (rule === 'arith') return { operand: p, out: p };
       if (rule === 'float2') return { operand: 'float32', out: 'float32' };

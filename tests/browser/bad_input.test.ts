@@ -144,6 +144,22 @@ describe('shapes', () => {
 
   test('range with step 0', async () => {
     bad(new Error(), () => wg.range(0, 10, 0), wg.ShapeError, 'range', ['range:', 'step must not be 0']);
+    bad(new Error(), () => wg.range(5, 0, 0), wg.ShapeError, 'range', ['range:', 'step must not be 0']);
+    bad(new Error(), () => wg.range(5, NaN), wg.ShapeError, 'range', ['range:', 'stop', 'finite']);
+    await expectEngineWorks();
+  });
+
+  test('eye with a bad batchShape', async () => {
+    bad(new Error(), () => wg.eye(2, 2, [-1]), wg.ShapeError, 'eye', ['eye:', 'batchShape']);
+    bad(new Error(), () => wg.eye(2, 3, [1.5], 'int32'), wg.ShapeError, 'eye', ['eye:', 'batchShape']);
+    // null and undefined mean "no batch dimensions" (TensorFlow.js code passes them to reach dtype)
+    await wg.scope(async () => {
+      for (const batch of [null, undefined]) {
+        const e = wg.eye(2, 2, batch, 'int32');
+        expect([e.dtype, ...e.shape]).toEqual(['int32', 2, 2]);
+        expect(Array.from(await e.data())).toEqual([1, 0, 0, 1]);
+      }
+    });
     await expectEngineWorks();
   });
 });
@@ -190,14 +206,47 @@ describe('dtypes', () => {
     await expectEngineWorks();
   });
 
-  test('bool operands in arithmetic', async () => {
+  // Bool operands of binary arithmetic upcast as in TensorFlow.js (values: the NumPy fixtures' bool cases);
+  // what stays an error is a bool where only numbers make sense, and numbers where only bools do.
+  test('bool operands: arithmetic upcasts, unary numeric ops do not', async () => {
     const b = wg.tensor([true, false]);
-    const f = wg.tensor([1, 2]);
-    const e = bad(new Error(), () => wg.add(b, b), wg.DTypeError, 'add', ['add', 'bool', 'cast them first']);
-    expect(e.dtypes).toEqual(['bool', 'bool']);
-    bad(new Error(), () => wg.mul(f, b), wg.DTypeError, 'mul', ['mul', 'bool', '(got float32, bool)']);
-    bad(new Error(), () => wg.neg(b), wg.DTypeError, 'neg', ['neg', 'numeric', '(got bool)']);
+    const f = wg.tensor([1.5, 2]);
+    await wg.scope(async () => {
+      const bb = wg.add(b, b);
+      expect(bb.dtype).toBe('int32');
+      expect(Array.from(await bb.data())).toEqual([2, 0]);
+      const fb = wg.mul(f, b);
+      expect(fb.dtype).toBe('float32');
+      expect(Array.from(await fb.data())).toEqual([1.5, 0]);
+    });
+    const e = bad(new Error(), () => wg.neg(b), wg.DTypeError, 'neg', ['neg', 'numeric', '(got bool)']);
+    expect(e.dtypes).toEqual(['bool']);
+    bad(new Error(), () => wg.exp(b), wg.DTypeError, 'exp', ['exp', 'numeric', '(got bool)']);
+    bad(new Error(), () => wg.logicalAnd(b, f), wg.DTypeError, 'logicalAnd', ['logicalAnd', 'bool', '(got bool, float32)']);
     wg.dispose([b, f]);
+    await expectEngineWorks();
+  });
+
+  test('a bare number next to a bool tensor', async () => {
+    const b = wg.tensor([true, false]);
+    const u = wg.tensor([1, 2], null, 'uint32');
+    // 0 and 1 are bools there; other numbers are int32 or float32 operands (2 is added, not read as true)
+    await wg.scope(async () => {
+      const two = wg.add(b, 2);
+      expect(two.dtype).toBe('int32');
+      expect(Array.from(await two.data())).toEqual([3, 2]);
+      expect(Array.from(await wg.logicalAnd(b, 1).data())).toEqual([1, 0]);
+    });
+    bad(new Error(), () => wg.add(b, 2 ** 31), wg.DTypeError, 'add', ['add:', 'the number 2147483648']);
+    bad(new Error(), () => wg.logicalOr(b, 2), wg.DTypeError, 'logicalOr', ['logicalOr', 'bool', '(got bool, int32)']);
+    bad(new Error(), () => wg.where(b, b, 2), wg.DTypeError, 'where', ['where', 'bool', 'int32']);
+    // bool with uint32 is uint32; int32 with uint32 still has no common dtype, bool or not
+    await wg.scope(async () => {
+      const ub = wg.sub(u, b);
+      expect(ub.dtype).toBe('uint32');
+      expect(Array.from(await ub.data())).toEqual([0, 2]);
+    });
+    wg.dispose([b, u]);
     await expectEngineWorks();
   });
 

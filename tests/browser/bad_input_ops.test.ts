@@ -368,6 +368,16 @@ describe('slice and stridedSlice', () => {
     x.dispose();
   });
 
+  test('slice with more begin/size entries than dimensions', async () => {
+    const x = r45();
+    bad(new Error(), () => wg.slice(x, [0, 0, 0]), wg.ShapeError, 'slice', ['slice:', 'begin [0, 0, 0]', 'at most one entry per dimension', '[4,5]']);
+    bad(new Error(), () => wg.slice(x, [1], [1, 1, 1]), wg.ShapeError, 'slice', ['slice:', 'size [1, 1, 1]', '[4,5]']);
+    // fewer entries than dimensions: the rest are taken whole (TensorFlow.js)
+    await expectWorks(() => wg.slice(x, [3]), [1, 5], [15, 16, 17, 18, 19]);
+    await expectWorks(() => wg.slice(x, [1, 3], [1]), [1, 2], [8, 9]);
+    x.dispose();
+  });
+
   test('slice with a negative size other than -1', async () => {
     const x = r45();
     bad(new Error(), () => wg.slice(x, [0, 0], [-2, 1]), wg.ShapeError, 'slice', ['slice:', 'size[0]', '>= -1', '-2']);

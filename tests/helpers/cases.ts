@@ -67,7 +67,8 @@ export function runCase(wg: typeof WG, c: FixtureCase): WG.Tensor {
     case 'linspace':
       return wg.linspace(a.start, a.stop, a.num);
     case 'eye':
-      return wg.eye(a.numRows, a.numColumns ?? undefined, [], a.dtype);
+      // batchShape: null and absent (undefined) are passed as they are (TensorFlow.js code passes both)
+      return wg.eye(a.numRows, a.numColumns ?? undefined, a.batchShape, a.dtype);
     case 'fill':
       return wg.fill(a.shape, a.value, a.dtype);
     case 'zeros':
