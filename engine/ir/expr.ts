@@ -1,19 +1,13 @@
 // Kernel IR scalar expressions: an immutable DAG of primitives, each node typed with its dtype.
-// Every user-level elementwise op is a composition of these; codegen maps each primitive to one WGSL line.
+// Every user-level elementwise op is a composition of these; each primitive is defined once, in prims.ts.
 import type { DType } from '../core/dtype';
+import { BINARY, UNARY, primDef, type BinaryPrim, type TablePrim, type UnaryPrim } from './prims';
 
-export const UNARY_PRIMS = [
-  'neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'rsqrt', 'sin', 'cos', 'tan', 'tanh',
-  'floor', 'ceil', 'round', 'recip', 'log1p', 'expm1', 'erf', 'not', 'isnan', 'cast', 'u01',
-] as const;
-export const BINARY_PRIMS = [
-  'add', 'sub', 'mul', 'div', 'floordiv', 'mod', 'pow', 'max', 'min', 'atan2',
-  'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'xor', 'randbits',
-] as const;
+export const UNARY_PRIMS = Object.keys(UNARY) as UnaryPrim[];
+export const BINARY_PRIMS = Object.keys(BINARY) as BinaryPrim[];
 export const LEAF_PRIMS = ['input', 'param', 'lit', 'index', 'coord'] as const;
 
-export type UnaryPrim = (typeof UNARY_PRIMS)[number];
-export type BinaryPrim = (typeof BINARY_PRIMS)[number];
+export type { UnaryPrim, BinaryPrim };
 export type LeafPrim = (typeof LEAF_PRIMS)[number];
 /**
  * `where(cond, a, b)` is the only ternary primitive. `cast` converts to the node's dtype; `load` reads
@@ -58,19 +52,11 @@ export function usesPrim(root: Expr, p: Prim): boolean {
   return linearize([root]).nodes.some((n) => n.prim === p);
 }
 
-const COMPARISONS: ReadonlySet<Prim> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'isnan']);
-const LOGICAL: ReadonlySet<Prim> = new Set(['and', 'or', 'xor', 'not']);
-
-/** Builds a primitive node; the result dtype follows from the operands (comparisons give bool). */
-export function prim(p: UnaryPrim | BinaryPrim | 'where', ...args: Expr[]): Expr {
+/** Builds a primitive node; the result dtype follows from the operands by the primitive table's rule. */
+export function prim(p: TablePrim, ...args: Expr[]): Expr {
   // (cast and load have their own constructors: their dtype does not follow from the operands)
-  let dtype: DType;
-  if (COMPARISONS.has(p) || LOGICAL.has(p)) dtype = 'bool';
-  else if (p === 'where') dtype = args[1].dtype;
-  else if (p === 'randbits') dtype = 'uint32';
-  else if (p === 'u01') dtype = 'float32';
-  else dtype = args[0].dtype;
-  return new Expr(p, dtype, args);
+  const def = primDef(p);
+  return new Expr(p, def.out ?? args[def.operand ?? 0].dtype, args);
 }
 
 export const cast = (x: Expr, dtype: DType) => (x.dtype === dtype ? x : new Expr('cast', dtype, [x]));

@@ -1,6 +1,7 @@
 // Kernel IR: what a backend runs. A kernel is pure data (no buffers); a Launch binds it to tensors.
 import type { DType } from '../core/dtype';
 import { exprToString, type Expr } from './expr';
+import type { ReduceOp } from './reductions';
 
 /**
  * How an elementwise kernel addresses one input, chosen per launch so that the common cases stay cheap:
@@ -32,12 +33,12 @@ export interface ElementwiseKernel {
   expr: Expr;
 }
 
-/** Combining operation of a reduction (any/all are max/min over 0/1; mean is sum with an epilogue). */
 /**
+ * Combining operation of a reduction; its start value and combine rule are defined in reductions.ts.
  * `logsumexp`: log Σ exp in one pass with a running maximum. `softmaxstats`: the same pass, writing TWO
  * values per output — the maximum m and log Σ exp(x - m) — so softmax needs one more kernel, exactly.
  */
-export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin' | 'logsumexp' | 'softmaxstats';
+export type { ReduceOp };
 
 /**
  * Reduces the `axes` (given per launch) of the tensor `prologue` computes from the inputs at each element;

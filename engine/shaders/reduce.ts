@@ -5,11 +5,13 @@
 // Long axes run in two passes (chunks of partial results, then a reduction of the partials), which keeps
 // float32 sums close to a pairwise sum's accuracy.
 import { DTYPE_INFO, type DType } from '../core/dtype';
-import type { Launch, ReduceKernel, ReduceOp } from '../ir/kernel';
+import type { Launch, ReduceKernel } from '../ir/kernel';
+import { LSE, isPairReduction, reduction, type ReduceOp } from '../ir/reductions';
 import { broadcastStrides } from '../core/shape';
 import type { ShaderModuleSpec } from './codegen';
 import { HelperSet, emitExpr, fromStorage, paramRef, toStorage } from './emit';
 import { paramBits, wordRef } from './layout';
+import { wgslApply, wgslLiteral } from './prims';
 
 export interface Dims {
   shape: number[];
@@ -105,8 +107,7 @@ export function planReduce(op: ReduceOp, R: number, cpuLike: boolean, outputs = 
   if (cpuLike && outputs >= 64 && R <= 65536) return { strategy: 'thread', workgroupSize: 64, chunks: 1, chunkSize: R };
   const CHUNK = 8192;
   // Pair accumulators (arg-reductions, log-sum-exp) reduce in one pass.
-  const pair = op === 'argmax' || op === 'argmin' || op === 'logsumexp' || op === 'softmaxstats';
-  if (R <= CHUNK || pair) return { strategy: 'workgroup', workgroupSize, chunks: 1, chunkSize: R };
+  if (R <= CHUNK || isPairReduction(op)) return { strategy: 'workgroup', workgroupSize, chunks: 1, chunkSize: R };
   return { strategy: 'workgroup', workgroupSize, chunks: Math.ceil(R / CHUNK), chunkSize: CHUNK };
 }
 
@@ -154,47 +155,16 @@ export function packReduceUniforms(
   return l.vec4s * 16;
 }
 
-/** Identity of a combine op in the accumulator dtype, as WGSL. */
+/** The start value of a reduction in the accumulator dtype, as WGSL. */
 function identity(op: ReduceOp, acc: DType, helpers: HelperSet): string {
-  const f = acc === 'float32';
-  switch (op) {
-    case 'sum':
-      return f ? '0.0f' : acc === 'int32' ? '0i' : '0u';
-    case 'prod':
-      return f ? '1.0f' : acc === 'int32' ? '1i' : '1u';
-    case 'max':
-    case 'argmax':
-      if (f) helpers.add('wg_inf');
-      return f ? '(-wg_inf())' : acc === 'int32' ? '(-2147483647i - 1i)' : '0u';
-    case 'min':
-    case 'argmin':
-      if (f) helpers.add('wg_inf');
-      return f ? 'wg_inf()' : acc === 'int32' ? '2147483647i' : '4294967295u';
-    case 'logsumexp':
-    case 'softmaxstats':
-      helpers.add('wg_inf');
-      return '(-wg_inf())';
-    default:
-      return op satisfies never;
-  }
+  return helpers.use(wgslLiteral(reduction(op).identity(acc), acc));
 }
 
+/** The combine rule of a fold (its binary primitive from the table), applied to a and b. */
 function combine(op: ReduceOp, acc: DType, a: string, b: string, helpers: HelperSet): string {
-  switch (op) {
-    case 'sum':
-      return `(${a} + ${b})`;
-    case 'prod':
-      return `(${a} * ${b})`;
-    case 'max':
-    case 'min':
-      if (acc === 'float32') {
-        helpers.add(op === 'max' ? 'wg_max_f32' : 'wg_min_f32');
-        return `wg_${op}_f32(${a}, ${b})`;
-      }
-      return `${op}(${a}, ${b})`;
-    default:
-      throw new Error(`combine: ${op} is an arg-reduction`);
-  }
+  const r = reduction(op);
+  if (r.kind !== 'fold') throw new Error(`combine: ${op} has a pair accumulator`);
+  return helpers.use(wgslApply(r.combine, { d: acc, nan: [true, true] }, [a, b]));
 }
 
 /** offset + Σ coord·stride, the strides read from `stride(d)` (hoisted `let`s: loop-invariant uniforms). */
@@ -216,10 +186,11 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
   const n = k.inputs.length;
   const l = reduceLayout(keptRank, redRank, n, k.params.length);
   const helpers = new HelperSet();
-  const arg = k.op === 'argmax' || k.op === 'argmin';
-  // log-sum-exp keeps (running maximum `acc`, Σ exp(x - acc) `se`) and ends with acc + log(se).
-  const lse = k.op === 'logsumexp' || k.op === 'softmaxstats';
-  const stats = k.op === 'softmaxstats';
+  const def = reduction(k.op);
+  const arg = def.kind === 'arg';
+  // log-sum-exp keeps (running maximum `acc`, Σ exp(x - acc) `se`) and ends with acc + log(se): see LSE.
+  const lse = def.kind === 'lse';
+  const stats = def.kind === 'lse' && def.stats;
   if (lse) ['wg_isnan', 'wg_inf', 'wg_log'].forEach((h) => helpers.add(h as 'wg_isnan'));
   const accT = DTYPE_INFO[k.acc].wgsl;
   const leaf = (inputName: (i: number) => string) => (e: { prim: string; value: number; dtype: DType }) => {
@@ -231,7 +202,7 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
   // arg-reductions: the epilogue sees the index
   const epi = emitExpr(k.epilogue, leaf(() => (arg ? 'best' : k.op === 'logsumexp' ? 'lsev' : 'acc')), helpers, 'e');
   const id = identity(k.op, k.acc, helpers);
-  const better = k.op === 'argmax' ? '>' : '<';
+  const better = def.kind === 'arg' ? def.better : '>';
   const keptCoords = Array.from({ length: keptRank }, (_, d) => `k${d}`);
   const redCoords = Array.from({ length: redRank }, (_, d) => `r${d}`);
   const used = new Set<number>();
@@ -245,7 +216,7 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
     arg
       ? `if (${pro.result} ${better} acc || best == 2147483647i) { acc = ${pro.result}; best = i32(r); }`
       : lse
-        ? `{ let v = ${pro.result}; if (wg_isnan(v)) { se = v; } else if (v > acc) { se = se * exp(acc - v) + 1.0f; acc = v; } else if (v > -wg_inf() && acc < wg_inf()) { se = se + exp(v - acc); } }`
+        ? LSE.wgslFold(pro.result)
         : `acc = ${combine(k.op, k.acc, 'acc', pro.result, helpers)};`,
   ];
   const head = [
@@ -321,14 +292,7 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
           `if (v ${better} sv[lid] || (v == sv[lid] && vi < si[lid])) { sv[lid] = v; si[lid] = vi; }`,
         ]
       : lse
-        ? [
-            'let m1 = sv[lid]; let m2 = sv[lid + s]; let m = max(m1, m2);',
-            // Rescale both sums to the larger maximum; infinite maxima keep NaN-propagating sums ≥ 1 (or 0).
-            'if (m > -wg_inf() && m < wg_inf()) { ss[lid] = ss[lid] * exp(m1 - m) + ss[lid + s] * exp(m2 - m); }',
-            'else if (m == wg_inf()) { ss[lid] = ss[lid] + ss[lid + s] + 1.0f; }',
-            'else { ss[lid] = ss[lid] + ss[lid + s]; }',
-            'sv[lid] = m;',
-          ]
+        ? LSE.wgslMerge
         : [`sv[lid] = ${combine(k.op, k.acc, 'sv[lid]', 'sv[lid + s]', helpers)};`];
     main = [
       ...shared,

@@ -1,16 +1,16 @@
 // vec4 variant of elementwise kernels: four elements per step, vec4 loads and stores, vector arithmetic.
 // Used when every input is contiguous (or a single scalar) and sizes/offsets are multiples of 4. Primitives
-// with a vector form use it; the rest are evaluated per component with their scalar template, so every
-// kernel has a vec4 form with the same semantics.
+// whose table template has a vector form (ir/prims.ts `vec4`) render it over vec4 operands; the rest run
+// their scalar template per component, so every kernel has a vec4 form with the same semantics.
 import { DTYPE_INFO, type DType } from '../core/dtype';
 import { linearize, usesPrim, type Expr } from '../ir/expr';
 import type { ElementwiseKernel } from '../ir/kernel';
 import type { CodegenOptions, ShaderModuleSpec } from './codegen';
 import { HelperSet, gridStrideMain, paramRef } from './emit';
 import { uniformLayout, wordRef } from './layout';
-import { WGSL_PRIMS, mayBeNaN, wgslCast, wgslLiteral, type Helper } from './prims';
-
-export const VEC4_ISNAN = 'fn wg_isnan4(x: vec4<f32>) -> vec4<bool> { return (bitcast<vec4<u32>>(x) & vec4<u32>(0x7fffffffu)) > vec4<u32>(0x7f800000u); }';
+import { WG_ISNAN4 } from '../ir/prim_helpers';
+import { hasVec4Form, primCtx } from '../ir/prims';
+import { wgslCast, wgslLiteral, wgslPrim } from './prims';
 
 const vt = (d: DType) => (d === 'bool' ? 'vec4<bool>' : `vec4<${DTYPE_INFO[d].wgsl}>`);
 
@@ -26,89 +26,13 @@ export function canVectorize(k: ElementwiseKernel): boolean {
   );
 }
 
-/** Vector templates for the common primitives (NaN-aware like the scalar ones); undefined → per component. */
-function vectorForm(n: Expr, a: string[], helpers: HelperSet, isnan: () => string): string | undefined {
-  const d = n.args[0]?.dtype;
-  const f = d === 'float32';
-  const [x, y, z] = a;
-  // NaN tests of the operands that may be NaN (undefined when neither can be).
-  const nanAny = () => {
-    const t = [x, y].filter((_, i) => mayBeNaN(n.args[i])).map((v) => `${isnan()}(${v})`);
-    return t.length === 0 ? undefined : `(${t.join(' | ')})`;
-  };
-  switch (n.prim) {
-    case 'add':
-      return `(${x} + ${y})`;
-    case 'sub':
-      return `(${x} - ${y})`;
-    case 'mul':
-      return `(${x} * ${y})`;
-    case 'div':
-      return f ? `(${x} / ${y})` : undefined;
-    case 'neg':
-      return n.dtype === 'uint32' ? undefined : `(-${x})`;
-    case 'abs':
-      return n.dtype === 'uint32' ? x : `abs(${x})`;
-    case 'floor':
-    case 'ceil':
-    case 'round':
-      return f ? `${n.prim}(${x})` : x;
-    case 'sqrt':
-      return `sqrt(${x})`;
-    case 'rsqrt':
-      return `(vec4<f32>(1.0f) / sqrt(${x}))`;
-    case 'recip':
-      return `(vec4<f32>(1.0f) / ${x})`;
-    case 'exp':
-      return `select(exp(${x}), ${x}, ${isnan()}(${x}))`;
-    case 'tanh':
-      return `select(tanh(clamp(${x}, vec4<f32>(-10.0f), vec4<f32>(10.0f))), ${x}, ${isnan()}(${x}))`;
-    case 'max':
-    case 'min':
-      if (!f) return `${n.prim}(${x}, ${y})`;
-      if (!nanAny()) return `${n.prim}(${x}, ${y})`;
-      helpers.add('wg_nan');
-      return `select(${n.prim}(${x}, ${y}), vec4<f32>(wg_nan()), ${nanAny()})`;
-    case 'lt':
-    case 'le':
-    case 'gt':
-    case 'ge':
-    case 'eq': {
-      const op = { lt: '<', le: '<=', gt: '>', ge: '>=', eq: '==' }[n.prim];
-      const nan = f ? nanAny() : undefined;
-      return nan ? `((${x} ${op} ${y}) & !${nan})` : `(${x} ${op} ${y})`;
-    }
-    case 'ne': {
-      const nan = f ? nanAny() : undefined;
-      return nan ? `((${x} != ${y}) | ${nan})` : `(${x} != ${y})`;
-    }
-    case 'and':
-      return `(${x} & ${y})`;
-    case 'or':
-      return `(${x} | ${y})`;
-    case 'xor':
-      return `(${x} != ${y})`;
-    case 'not':
-      return `(!${x})`;
-    case 'isnan':
-      return f ? `${isnan()}(${x})` : 'vec4<bool>(false)';
-    case 'where':
-      return `select(${z}, ${y}, ${x})`;
-    default:
-      return undefined;
-  }
-}
-
 export function generateVec4WGSL(k: ElementwiseKernel, opts: CodegenOptions): ShaderModuleSpec {
   const layout = uniformLayout(k);
   const wg = opts.workgroupSize;
   const ept = opts.elementsPerThread;
   const helpers = new HelperSet();
-  let needIsnan4 = false;
-  const isnan = () => {
-    needIsnan4 = true;
-    return 'wg_isnan4';
-  };
+  /** Set by a template that tests NaN over four lanes (wg_isnan4 is then emitted). */
+  const lanes = { isnan4: false };
   const decls: string[] = [`@group(0) @binding(0) var<uniform> u: array<vec4<u32>, ${layout.vec4s}>;`];
   k.inputs.forEach((inp, i) => {
     const st = DTYPE_INFO[inp.dtype].storage;
@@ -160,10 +84,10 @@ export function generateVec4WGSL(k: ElementwiseKernel, opts: CodegenOptions): Sh
         throw new Error(`vec4 codegen: ${n.prim} is not vectorizable`);
       default: {
         const args = n.args.map(name);
-        const v = vectorForm(n, args, helpers, isnan);
-        if (v !== undefined) rhs = v;
+        if (hasVec4Form(n.prim, primCtx(n).d)) rhs = helpers.use(wgslPrim(n, args, lanes));
         else {
-          const parts = [0, 1, 2, 3].map((c) => helpers.use(WGSL_PRIMS[n.prim as keyof typeof WGSL_PRIMS](args.map((a) => `${a}[${c}]`), n)));
+          // No vector form: the scalar template once per lane.
+          const parts = [0, 1, 2, 3].map((l) => helpers.use(wgslPrim(n, args.map((a) => `${a}[${l}]`))));
           rhs = `${vt(n.dtype)}(${parts.join(', ')})`;
         }
       }
@@ -173,12 +97,12 @@ export function generateVec4WGSL(k: ElementwiseKernel, opts: CodegenOptions): Sh
   });
   const result = `t${roots[0]}`;
   body.push(`out[i] = ${k.out === 'bool' ? `select(vec4<u32>(0u), vec4<u32>(1u), ${result})` : result};`);
-  if (needIsnan4) helpers.add('wg_isnan' as Helper);
+  if (lanes.isnan4) helpers.add('wg_isnan');
   const code = [
     `// wgflow kernel: ${k.name} (elementwise vec4, ${k.inputs.length} inputs -> ${k.out})`,
     ...decls,
     ...helpers.code(),
-    ...(needIsnan4 ? [VEC4_ISNAN] : []),
+    ...(lanes.isnan4 ? [WG_ISNAN4] : []),
     // Steps of four elements: the element count over 4.
     ...gridStrideMain(wg, `${wordRef(0)} / 4u`, body, pre),
     '',

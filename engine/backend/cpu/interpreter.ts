@@ -8,7 +8,8 @@ import { kernelToString, type ElementwiseKernel, type Launch } from '../../ir/ke
 import type { StorageArray } from '../backend';
 import type { CpuStorage } from './cpu_backend';
 import type { Prologue, Unary } from './kernels';
-import { CPU_PRIMS, castValue } from './prims';
+import { primCtx } from '../../ir/prims';
+import { castFn, primFn } from './prims';
 
 type Step = (regs: Float64Array, ins: StorageArray[]) => void;
 
@@ -56,16 +57,16 @@ export function compile(root: Expr): Program {
         return;
       }
       case 'cast': {
-        const from = n.args[0].dtype;
         const [a] = args;
-        prog.steps.push((r) => (r[slot] = round(castValue(r[a], from, n.dtype))));
+        const f = castFn(n.args[0].dtype, n.dtype);
+        prog.steps.push((r) => (r[slot] = round(f(r[a], 0, 0))));
         return;
       }
       default: {
-        const f = CPU_PRIMS[n.prim];
-        const operand = n.args[n.prim === 'where' ? 1 : 0].dtype;
+        // The table's JS form as a function of the operand values.
+        const f = primFn(n.prim, primCtx(n));
         const [a, b = 0, c = 0] = args;
-        prog.steps.push((r) => (r[slot] = round(f(r[a], r[b], r[c], operand))));
+        prog.steps.push((r) => (r[slot] = round(f(r[a], r[b], r[c]))));
       }
     }
   });

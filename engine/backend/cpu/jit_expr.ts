@@ -1,65 +1,26 @@
-// Kernel IR expression → JavaScript statements, for the CPU backend's generated kernels (jit.ts).
-// The JS twin of prims.ts: every node rounds to its dtype exactly as the closure interpreter does, so
-// generated and interpreted kernels agree bit for bit. Emits only identifiers and numbers we format.
+// Kernel IR expression → JavaScript statements, for the CPU backend's generated kernels (jit.ts): the
+// primitive table's JS forms (ir/prims.ts) rendered as source, the same forms prims.ts renders as closures;
+// every node rounds to its dtype as the interpreter does, so generated and interpreted kernels agree bit for
+// bit. Emits only identifiers and numbers we format.
 import { DTYPE_INFO, isDType, type DType } from '../../core/dtype';
-import { linearize, type Expr, type Prim, type SpecialPrim } from '../../ir/expr';
+import { linearize, type Expr, type Prim } from '../../ir/expr';
+import { CAST, primCtx, primDef, type Js, type PrimCtx, type TablePrim } from '../../ir/prims';
 
-type Computed = Exclude<Prim, SpecialPrim>;
-/** JS source of one primitive from its operands' source (temporaries); `d` is the operand dtype (as in CPU_PRIMS). */
-type JsPrim = (a: string, b: string, c: string, d: DType) => string;
-
-/** Calls the interpreter's own function (passed in as `P` = CPU_PRIMS): for prims whose JS is long. */
-const call = (name: Computed): JsPrim => (a, b, c, d) => `P.${name}(${a}, ${b}, ${c}, '${d}')`;
-const math = (fn: string): JsPrim => (a) => `Math.${fn}(${a})`;
-const cmp = (op: string): JsPrim => (a, b) => `(${a} ${op} ${b} ? 1 : 0)`;
-
-/** Mirrors CPU_PRIMS entry for entry (same operations in the same order, so the same doubles). */
-export const JS_PRIMS: { readonly [P in Computed]: JsPrim } = {
+/** The table's JS algebra as source text (numbers formatted by numJs; helpers reached as `P.name`). */
+export const SOURCE: Js<string> = {
+  num: (x) => numJs(x),
+  math: (fn, ...a) => `Math.${fn}(${a.join(', ')})`,
+  fn: (h, a, d) => `P.${h}(${[...a, ...(d === undefined ? [] : [`'${d}'`])].join(', ')})`,
+  op: (a, o, b) => `(${a} ${o} ${b})`,
   neg: (a) => `(-${a})`,
-  abs: (a, _b, _c, d) => (d === 'int32' ? `(${a} === -2147483648 ? ${a} : Math.abs(${a}))` : `Math.abs(${a})`),
-  sign: (a) => `(${a} !== ${a} ? ${a} : Math.sign(${a}))`,
-  exp: math('exp'),
-  log: math('log'),
-  sqrt: math('sqrt'),
-  rsqrt: (a) => `(1 / Math.sqrt(${a}))`,
-  sin: math('sin'),
-  cos: math('cos'),
-  tan: math('tan'),
-  tanh: math('tanh'),
-  floor: math('floor'),
-  ceil: math('ceil'),
-  round: (a, b, c, d) => (d === 'float32' ? call('round')(a, b, c, d) : a),
-  recip: (a) => `(1 / ${a})`,
-  log1p: math('log1p'),
-  expm1: math('expm1'),
-  erf: call('erf'),
-  not: (a) => `(${a} ? 0 : 1)`,
-  isnan: (a) => `(${a} !== ${a} ? 1 : 0)`,
-  u01: (a) => `((${a} >>> 8) * ${2 ** -24})`,
-  add: (a, b) => `(${a} + ${b})`,
-  sub: (a, b) => `(${a} - ${b})`,
-  mul: (a, b, _c, d) => (d === 'float32' ? `(${a} * ${b})` : `Math.imul(${a}, ${b})`),
-  div: (a, b, c, d) => (d === 'float32' ? `(${a} / ${b})` : call('div')(a, b, c, d)),
-  floordiv: call('floordiv'),
-  mod: call('mod'),
-  pow: call('pow'),
-  max: (a, b) => `Math.max(${a}, ${b})`,
-  min: (a, b) => `Math.min(${a}, ${b})`,
-  atan2: (a, b) => `Math.atan2(${a}, ${b})`,
-  eq: cmp('==='),
-  ne: cmp('!=='),
-  lt: cmp('<'),
-  le: cmp('<='),
-  gt: cmp('>'),
-  ge: cmp('>='),
-  and: (a, b) => `(${a} && ${b} ? 1 : 0)`,
-  or: (a, b) => `(${a} || ${b} ? 1 : 0)`,
-  xor: (a, b) => `(!${a} !== !${b} ? 1 : 0)`,
-  randbits: call('randbits'),
-  where: (a, b, c) => `(${a} ? ${b} : ${c})`,
+  not: (a) => `(!${a})`,
+  if: (c, a, b) => `(${c} ? ${a} : ${b})`,
 };
 
-/** Prims whose JS already yields exactly 0 or 1: rounding their bool result would change nothing. */
+/** Primitive `p` of context `c` over operand sources `a` (reductions combine this way too). */
+export const primSource = (p: TablePrim, c: PrimCtx, a: string[]): string => primDef(p).js(SOURCE, a, c);
+
+/** Primitives whose result is already exactly 0 or 1 (bool): rounding it would change nothing. */
 const ZERO_ONE: ReadonlySet<Prim> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'xor', 'not', 'isnan']);
 
 /** DTYPE_INFO[d].round as source. */
@@ -76,17 +37,6 @@ export function roundJs(d: DType, e: string): string {
     default:
       return d satisfies never;
   }
-}
-
-/** castValue(x, from, to) as source (the caller rounds to `to` afterwards, as the interpreter does). */
-function castJs(x: string, from: DType, to: DType): string {
-  if (from === to || to === 'float32') return x;
-  if (to === 'bool') return `(${x} !== 0 ? 1 : 0)`;
-  if (from === 'float32') {
-    const [lo, hi] = to === 'int32' ? [-2147483648, 2147483647] : [0, 4294967295];
-    return `(${x} !== ${x} ? 0 : Math.min(Math.max(Math.trunc(${x}), ${lo}), ${hi}))`;
-  }
-  return to === 'int32' ? `(${x} | 0)` : `(${x} >>> 0)`;
 }
 
 /** A JS literal for any double, including -0, NaN and ±Infinity (String() round-trips the rest exactly). */
@@ -170,12 +120,10 @@ export function emitExpr(root: Expr, rootDtype: DType, leaf: LeafResolver, prefi
         break;
       }
       case 'cast':
-        code = roundJs(n.dtype, castJs(name(n.args[0]), n.args[0].dtype, n.dtype));
+        code = roundJs(n.dtype, CAST.js(SOURCE, name(n.args[0]), n.args[0].dtype, n.dtype));
         break;
       default: {
-        const [a, b = '0', c = '0'] = n.args.map(name);
-        const operand = n.args[n.prim === 'where' ? 1 : 0].dtype;
-        const js = JS_PRIMS[n.prim](a, b, c, operand);
+        const js = primSource(n.prim, primCtx(n), n.args.map(name));
         code = n.dtype === 'bool' && ZERO_ONE.has(n.prim) ? js : roundJs(n.dtype, js);
       }
     }

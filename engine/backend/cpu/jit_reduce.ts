@@ -2,12 +2,14 @@
 // epilogue inlined into one loop nest per kernel. Same order of operations as kernels.ts cpuReduce (float64
 // accumulation, rounded once at the end) and the interpreter's expression closures, so the same numbers.
 import type { Expr } from '../../ir/expr';
-import type { Launch, MatmulKernel, ReduceKernel, ReduceOp } from '../../ir/kernel';
+import type { DType } from '../../core/dtype';
+import type { Launch, MatmulKernel, ReduceKernel } from '../../ir/kernel';
+import { LSE, reduction, type ReduceOp } from '../../ir/reductions';
 import { reduceGeometryOf, type ReduceGeometry } from '../../shaders/reduce';
 import type { StorageArray } from '../backend';
 import type { CpuStorage } from './cpu_backend';
 import { compileKernel, cpuJitActive, viewOf } from './jit';
-import { emitExpr, JitUnsupported, roundJs, type LeafCode } from './jit_expr';
+import { emitExpr, JitUnsupported, numJs, primSource, roundJs, SOURCE, type LeafCode } from './jit_expr';
 import type { RowEpilogue } from './matmul';
 
 type ReduceFn = (xs: StorageArray[], out: StorageArray, params: number[], g: ReduceGeometry) => void;
@@ -58,30 +60,19 @@ export function matmulEpilogueJit(k: MatmulKernel): RowEpilogue | null {
   return compiled(epilogueFns, k, () => rowEpilogueSource(k.epilogue!, k.extras?.length ?? 0));
 }
 
-/** Initial accumulator, the fold of one prologue value `y`, as in cpuReduce. */
-function fold(op: ReduceOp, acc: string): { init: string; step: string } {
-  const f = acc === 'float32';
-  const lowest = f ? '-Infinity' : acc === 'int32' ? '-2147483648' : '0';
-  const highest = f ? 'Infinity' : acc === 'int32' ? '2147483647' : '4294967295';
-  switch (op) {
-    case 'sum':
-      return { init: '0', step: 'acc += y;' };
-    case 'prod':
-      return { init: '1', step: f ? 'acc = acc * y;' : 'acc = Math.imul(acc, y);' };
-    case 'max':
-    case 'min': // Math.max/min return NaN when either side is NaN, like the reference's explicit test
-      return { init: op === 'max' ? lowest : highest, step: `acc = Math.${op}(acc, y);` };
-    case 'argmax':
-    case 'argmin':
-      return { init: op === 'argmax' ? lowest : highest, step: `if (best < 0 || y ${op === 'argmax' ? '>' : '<'} acc) { best = r; acc = y; }` };
-    case 'logsumexp':
-    case 'softmaxstats':
-      return {
-        init: lowest,
-        step: 'if (y !== y) se = NaN; else if (y > acc) { se = se * Math.exp(acc - y) + 1; acc = y; } else if (y > -Infinity && acc < Infinity) se += Math.exp(y - acc);',
-      };
+/** The start value and the fold of one prologue value `y` (reductions.ts), as in cpuReduce. */
+function fold(op: ReduceOp, acc: DType): { init: string; step: string } {
+  const r = reduction(op);
+  const init = numJs(r.identity(acc));
+  switch (r.kind) {
+    case 'fold':
+      return { init, step: `acc = ${primSource(r.combine, { d: acc, nan: [true, true] }, ['acc', 'y'])};` };
+    case 'arg':
+      return { init, step: `if (best < 0 || y ${r.better} acc) { best = r; acc = y; }` };
+    case 'lse':
+      return { init, step: `se = ${LSE.jsSum(SOURCE, 'acc', 'se', 'y')}; acc = ${LSE.jsMax(SOURCE, 'acc', 'y')};` };
     default:
-      return op satisfies never;
+      return r satisfies never;
   }
 }
 
@@ -95,7 +86,8 @@ function reduceSource(k: ReduceKernel): string {
   const used = [...new Set(usedInputs(k.prologue))].sort((a, b) => a - b);
   for (const i of used) if (!Number.isInteger(i) || i >= k.inputs.length) throw new JitUnsupported('prologue input out of range');
   const { init, step } = fold(k.op, k.acc);
-  const isArg = k.op === 'argmax' || k.op === 'argmin';
+  const def = reduction(k.op);
+  const isArg = def.kind === 'arg';
   const head = [
     'const outputs = g.outputs, R = g.R, kshape = g.keptShape, kr = kshape.length, rshape = g.redShape, rr = rshape.length;',
     'const n = rr ? rshape[rr - 1] : 1, rows = n ? R / n : 0;',
@@ -107,10 +99,10 @@ function reduceSource(k: ReduceKernel): string {
   }
   let finish: string[];
   let epiHoisted: string[] = [];
-  if (k.op === 'softmaxstats') {
+  if (def.kind === 'lse' && def.stats) {
     finish = [`out[2 * o] = ${roundJs(k.out, 'acc')};`, `out[2 * o + 1] = ${roundJs(k.out, 'Math.log(se)')};`];
   } else {
-    const reduced = isArg ? 'best' : roundJs(k.acc, k.op === 'logsumexp' ? '(acc + Math.log(se))' : 'acc');
+    const reduced = isArg ? 'best' : roundJs(k.acc, def.kind === 'lse' ? '(acc + Math.log(se))' : 'acc');
     const epi = emitExpr(k.epilogue, k.epilogue.dtype, valueLeaf((i) => {
       if (i !== 0) throw new JitUnsupported('epilogue input past 0');
       return 'v';

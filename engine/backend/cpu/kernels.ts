@@ -3,11 +3,13 @@
 // reference versions, driven by expression closures: jit_reduce.ts and matmul.ts are the fast ones.
 import { DTYPE_INFO, storageArray } from '../../core/dtype';
 import type { Launch, MatmulKernel, ReduceKernel, ScanKernel } from '../../ir/kernel';
+import { LSE, reduction } from '../../ir/reductions';
 import { reduceGeometryOf } from '../../shaders/reduce';
 import { broadcastStrides } from '../../core/shape';
 import { scanGeometry } from '../../shaders/scan';
 import type { StorageArray } from '../backend';
 import type { CpuStorage } from './cpu_backend';
+import { CLOSURES, OPERANDS, primFn } from './prims';
 
 /** A compiled one-input expression: value → value (params bound per launch). */
 export type Unary = (x: number) => number;
@@ -20,7 +22,12 @@ export function cpuReduce(k: ReduceKernel, launch: Launch<CpuStorage>, prologue:
   const out = storageArray(k.out, launch.out.data.buffer as ArrayBuffer);
   const roundOut = DTYPE_INFO[k.out].round;
   const roundAcc = DTYPE_INFO[k.acc].round;
-  const f = k.acc === 'float32';
+  // The start value and combine rule (reductions.ts), as functions of (acc, y, se).
+  const def = reduction(k.op);
+  const combine = primFn(def.kind === 'fold' ? def.combine : 'add', { d: k.acc, nan: [true, true] });
+  const [accV, yV, seV] = OPERANDS;
+  const lseSum = LSE.jsSum(CLOSURES, accV, seV, yV);
+  const lseMax = LSE.jsMax(CLOSURES, accV, yV);
   const n = xs.length;
   const vals = new Float64Array(n);
   const kr = g.keptShape.length;
@@ -35,43 +42,29 @@ export function cpuReduce(k: ReduceKernel, launch: Launch<CpuStorage>, prologue:
     }
     const addr = g.inputs.map((gi) => gi.offset + kc.reduce((p, c, d) => p + c * gi.kept[d], 0));
     const rc = new Array<number>(rr).fill(0);
-    let acc: number;
-    const isArg = k.op === 'argmax' || k.op === 'argmin';
-    const max = k.op === 'max' || k.op === 'argmax';
-    acc = k.op === 'sum' ? 0 : k.op === 'prod' ? 1 : max || k.op === 'logsumexp' || k.op === 'softmaxstats' ? (f ? -Infinity : k.acc === 'int32' ? -2147483648 : 0) : f ? Infinity : k.acc === 'int32' ? 2147483647 : 4294967295;
+    let acc = def.identity(k.acc);
     let best = -1;
     let se = 0; // logsumexp: Σ exp(x - acc) with acc the running maximum
     for (let r = 0; r < g.R; r++) {
       for (let i = 0; i < n; i++) vals[i] = xs[i][addr[i]];
       const y = prologue(vals);
-      switch (k.op) {
-        case 'sum':
-          acc += y; // float64 accumulation (integer sums exact below 2^53), rounded once below
+      switch (def.kind) {
+        case 'fold':
+          // float64 accumulation (integer sums exact below 2^53), rounded once below
+          acc = combine(acc, y, 0);
           break;
-        case 'prod':
-          acc = f ? acc * y : Math.imul(acc, y);
-          break;
-        case 'max':
-        case 'min':
-          acc = Number.isNaN(acc) || Number.isNaN(y) ? NaN : max ? Math.max(acc, y) : Math.min(acc, y);
-          break;
-        case 'argmax':
-        case 'argmin':
-          if (best < 0 || (max ? y > acc : y < acc)) {
+        case 'arg':
+          if (best < 0 || (def.better === '>' ? y > acc : y < acc)) {
             best = r;
             acc = y;
           }
           break;
-        case 'logsumexp':
-        case 'softmaxstats':
-          if (Number.isNaN(y)) se = NaN;
-          else if (y > acc) {
-            se = se * Math.exp(acc - y) + 1;
-            acc = y;
-          } else if (y > -Infinity && acc < Infinity) se += Math.exp(y - acc);
+        case 'lse':
+          se = lseSum(acc, y, se);
+          acc = lseMax(acc, y, se);
           break;
         default:
-          return k.op satisfies never;
+          return def satisfies never;
       }
       // Advance the reduced coordinates and every input's address.
       for (let d = rr - 1; d >= 0; d--) {
@@ -82,12 +75,13 @@ export function cpuReduce(k: ReduceKernel, launch: Launch<CpuStorage>, prologue:
         rc[d] = 0;
       }
     }
-    if (k.op === 'softmaxstats') {
+    if (def.kind === 'lse' && def.stats) {
       out[2 * o] = roundOut(acc);
       out[2 * o + 1] = roundOut(Math.log(se));
       continue;
     }
-    const reduced = isArg ? best : k.op === 'logsumexp' ? acc + Math.log(se) : acc;
+    const isArg = def.kind === 'arg';
+    const reduced = isArg ? best : def.kind === 'lse' ? acc + Math.log(se) : acc;
     out[o] = roundOut(epilogue(isArg ? reduced : roundAcc(reduced)));
   }
 }
