@@ -260,9 +260,9 @@ describe('bad feeds fail clearly before any GPU work', () => {
 });
 
 describe("bad feeds under withMode('eager')", () => {
-  // ENGINE PROBLEM (observed): under withMode('eager') a Session runs node by node and only notices a missing
-  // placeholder when it reaches it: the nodes before it (here ones and mul) are dispatched and submitted
-  // first (2 queue.submit calls) before the GraphModeError 'placeholder "y" must be fed' is thrown.
+  // Regression (fixed): under withMode('eager') a Session ran node by node and only noticed a missing
+  // placeholder when it reached it: the nodes before it (here ones and mul) were dispatched and submitted
+  // first (2 queue.submit calls). Now the evaluator both paths share (replayGraph) checks feeds up front.
   test('a missing placeholder fails before any GPU work', async () => {
     const g = new wg.Graph();
     const z = g.build(() => {
