@@ -1,5 +1,4 @@
 // wgflow's only public entry: everything a user may touch is exported here, nothing else is.
-import './api/methods';
 import { runtime, type BackendInfo } from './eager/runtime';
 
 // Acquire the adapter and device now (top-level await), so the backend and its limits are known
@@ -31,18 +30,14 @@ export {
 } from './core/errors';
 export type { SourceLocation } from './core/errors';
 export { tidy, scope, keep } from './eager/scope';
-export {
-  tensor, constant, scalar, fill, zeros, ones, zerosLike, onesLike, range, linspace, eye, randomUniform, randomNormal,
-  setSeed,
-} from './api/creation';
+// Every op: its public function (and Tensor method), generated from the op registry (engine/api/registry.ts).
+export * from './api/ops.gen';
+export { setSeed } from './api/creation';
 export type { TensorValues } from './api/creation';
-export * from './api/ops';
-export * from './api/reduce';
-export * from './api/linalg';
-export * from './api/movement';
-export * from './api/nn';
-export * from './api/state';
-export { device, setDefaultDevice, getDefaultDevice, setBackend, getBackend, to } from './api/devices';
+export type { TensorLike } from './api/ops';
+export type { Axis } from './api/reduce';
+export type { VariableOptions } from './api/state';
+export { device, setDefaultDevice, getDefaultDevice, setBackend, getBackend } from './api/devices';
 export type { DeviceSpec } from './api/devices';
 export { Graph } from './graph/graph';
 import './graph/serialize';

@@ -1,5 +1,6 @@
 // Public creation functions: constant/tensor/scalar from host values, fills, ranges, eye, random.
-import { recordable } from '../graph/record';
+import { family } from './define';
+import { opt, p } from '../ops/registry';
 import { type DType, DTYPE_INFO, checkDType, storageArray, type TypedArray } from '../core/dtype';
 import { DTypeError, ShapeError } from '../core/errors';
 import { nextKey, seedKey, setGlobalSeed } from '../core/random';
@@ -126,8 +127,8 @@ function finish(op: string, store: Float32Array | Int32Array | Uint32Array, shap
 
 const HOST_COPY_MAX = 1 << 20;
 
-/** A tensor from host values for an op's own use (gather's index arrays…); errors name `op`. */
-export function constantFromHost(op: string, values: TensorValues, dtype: DType, device?: DeviceName): Tensor {
+/** A tensor from host values for an op's own use (gather's index arrays, variables…); errors name `op`. */
+export function constantFromHost(op: string, values: TensorValues, dtype: DType | undefined, device?: DeviceName): Tensor {
   return makeTensor(op, values, undefined, dtype, device);
 }
 
@@ -222,25 +223,84 @@ export function setSeed(seed: number): void {
   setGlobalSeed(finite('setSeed', 'seed', seed));
 }
 
-// ---- public, recordable versions (graph builders record these calls as nodes) ----
-/**
- * A tensor from host values, TensorFlow.js style: `tensor(values, shape?, dtype?)`.
- * Numbers become float32 and booleans bool unless `dtype` says otherwise; typed arrays keep their type.
- */
-export const tensor = recordable('tensor', tensor$impl);
-/** TensorFlow's `tf.constant(value, dtype?, shape?)`. A single value with a shape fills it. */
-export const constant = recordable('constant', constant$impl);
-export const scalar = recordable('scalar', scalar$impl);
-export const fill = recordable('fill', fill$impl);
-/** Numbers from start (inclusive) to stop (exclusive) by step; `range(n)` counts 0..n-1. */
-export const range = recordable('range', range$impl);
-export const linspace = recordable('linspace', linspace$impl);
-export const eye = recordable('eye', eye$impl);
-/** Uniform random values in [minval, maxval). The same seed gives the same values on every backend. */
-export const randomUniform = recordable('randomUniform', randomUniform$impl);
-/** Normally distributed values (Box–Muller). */
-export const randomNormal = recordable('randomNormal', randomNormal$impl);
-export const zeros = recordable('zeros', zeros$impl);
-export const ones = recordable('ones', ones$impl);
-export const zerosLike = recordable('zerosLike', zerosLike$impl);
-export const onesLike = recordable('onesLike', onesLike$impl);
+/** Creation ops (registry definitions): kernels generate the values on the device where they can. */
+export const CREATION_DEFS = family('creation', {
+  tensor: {
+    doc: 'A tensor from host values: numbers become float32 and booleans bool unless `dtype` says otherwise.',
+    params: [p('values', 'values'), opt('shape', 'nullableShape'), opt('dtype', 'dtype')],
+    returns: 'tensor',
+    impl: tensor$impl,
+  },
+  constant: {
+    doc: "TensorFlow's `tf.constant(value, dtype?, shape?)`. A single value with a shape fills it.",
+    params: [p('values', 'values'), opt('dtype', 'dtype'), opt('shape', 'shape')],
+    returns: 'tensor',
+    impl: constant$impl,
+  },
+  scalar: {
+    doc: 'A rank-0 tensor.',
+    params: [p('value', 'scalar'), opt('dtype', 'dtype')],
+    returns: 'tensor',
+    impl: scalar$impl,
+  },
+  fill: {
+    doc: 'A tensor of `shape` filled with `value`.',
+    params: [p('shape', 'shape'), p('value', 'scalar'), opt('dtype', 'dtype')],
+    returns: 'tensor',
+    impl: fill$impl,
+  },
+  range: {
+    doc: 'Numbers from start (inclusive) to stop (exclusive) by step; `range(n)` counts 0..n-1.',
+    params: [p('start', 'number'), opt('stop', 'number'), opt('step', 'number'), opt('dtype', 'dtype')],
+    returns: 'tensor',
+    impl: range$impl,
+  },
+  linspace: {
+    doc: '`num` evenly spaced numbers from start to stop, both included.',
+    params: [p('start', 'number'), p('stop', 'number'), p('num', 'int')],
+    returns: 'tensor',
+    impl: linspace$impl,
+  },
+  eye: {
+    doc: 'Identity matrices (numRows × numColumns), optionally batched.',
+    params: [p('numRows', 'int'), opt('numColumns', 'nullableInt'), opt('batchShape', 'nullableShape'), opt('dtype', 'dtype')],
+    returns: 'tensor',
+    impl: eye$impl,
+  },
+  randomUniform: {
+    doc: 'Uniform random values in [minval, maxval). The same seed gives the same values on every backend.',
+    params: [p('shape', 'shape'), opt('minval', 'number'), opt('maxval', 'number'), opt('dtype', 'dtype'), opt('seed', 'number')],
+    returns: 'tensor',
+    impl: randomUniform$impl,
+  },
+  randomNormal: {
+    doc: 'Normally distributed values (Box–Muller).',
+    params: [p('shape', 'shape'), opt('mean', 'number'), opt('stdDev', 'number'), opt('dtype', 'dtype'), opt('seed', 'number')],
+    returns: 'tensor',
+    impl: randomNormal$impl,
+  },
+  zeros: {
+    doc: 'A tensor of zeros.',
+    params: [p('shape', 'shape'), opt('dtype', 'dtype')],
+    returns: 'tensor',
+    impl: zeros$impl,
+  },
+  ones: {
+    doc: 'A tensor of ones.',
+    params: [p('shape', 'shape'), opt('dtype', 'dtype')],
+    returns: 'tensor',
+    impl: ones$impl,
+  },
+  zerosLike: {
+    doc: 'Zeros of the shape and dtype of x.',
+    params: [p('x', 'tensor')],
+    returns: 'tensor',
+    impl: zerosLike$impl,
+  },
+  onesLike: {
+    doc: 'Ones of the shape and dtype of x.',
+    params: [p('x', 'tensor')],
+    returns: 'tensor',
+    impl: onesLike$impl,
+  },
+});

@@ -1,10 +1,11 @@
-// Public device API: wg.device(d, fn), wg.setDefaultDevice / wg.setBackend / wg.getBackend, and t.to(d).
+// Public device API: wg.device(d, fn), wg.setDefaultDevice / wg.setBackend / wg.getBackend, and the `to` op (t.to(d)).
 // The placement rule and the moves themselves live in eager/devices.ts (graph planning uses them too).
 import { DeviceError } from '../core/errors';
-import { type DeviceName, Tensor } from '../core/tensor';
+import type { DeviceName, Tensor } from '../core/tensor';
 import { gpuUnavailable, moveTensor, parseDevice, withDevice } from '../eager/devices';
 import { runtime } from '../eager/runtime';
-import { recordable } from '../graph/record';
+import { p } from '../ops/registry';
+import { family } from './define';
 import { tensorArg } from './args';
 
 /** A device name: 'webgpu' or 'cpu' ('gpu', '/GPU:0' and '/CPU:0' are accepted too). */
@@ -51,25 +52,16 @@ export function getBackend(): DeviceName {
   return runtime.defaultDevice;
 }
 
-/** The recorded op: graphs store its device normalised ('webgpu' | 'cpu'), parsed by `to` below. */
-const toDevice = recordable('to', (t: Tensor, device: DeviceName) => moveTensor(tensorArg(t, 'to', 'tensor'), device, 'to'));
-
-/**
- * A copy of the tensor on `device` (the tensor itself if it is there already). Recorded as a transfer node
- * in graphs. Moving WebGPU → CPU completes asynchronously: CPU ops that need the values wait for them, so
- * the call returns at once and nothing ever computes on stale data.
- */
-export function to(t: Tensor, device: DeviceSpec): Tensor {
-  return toDevice(t, parseDevice(device, 'to'));
-}
-
-declare module '../core/tensor' {
-  interface Tensor {
-    /** A copy on `device` ('webgpu' | 'cpu'), or this tensor if it is there already. */
-    to(device: DeviceSpec): Tensor;
-  }
-}
-
-Tensor.prototype.to = function (this: Tensor, device: DeviceSpec): Tensor {
-  return to(this, device);
-};
+/** `to` (registry definition): a transfer node in graphs, which store its device normalised. */
+export const DEVICE_DEFS = family('device', {
+  to: {
+    doc: 'A copy on `device` (the tensor itself if it is there already); WebGPU → CPU completes asynchronously.',
+    params: [p('x', 'tensor'), p('device', 'deviceSpec')],
+    returns: 'tensor',
+    method: true,
+    differentiable: true,
+    // Normalised before recording ('/CPU:0' → 'cpu'), so placement and saved graphs see one spelling.
+    prepare: ([t, d]) => [t, parseDevice(d as DeviceSpec, 'to')],
+    impl: (t: Tensor, device: DeviceSpec) => moveTensor(tensorArg(t, 'to', 'tensor'), parseDevice(device, 'to'), 'to'),
+  },
+});

@@ -1,12 +1,12 @@
 // Public linear algebra: matMul (batched, broadcasting, transposes), dot, outerProduct.
-import { recordable } from '../graph/record';
+import { family } from './define';
+import { opt, p } from '../ops/registry';
 import { DTypeError, ShapeError } from '../core/errors';
 import { fmtShape } from '../core/shape';
 import type { Tensor } from '../core/tensor';
-import { view } from '../eager/dispatch';
+import { runElementwise, view } from '../eager/dispatch';
 import { runMatmul } from '../eager/dispatch_kernels';
 import { tensorArg } from './args';
-import { mul } from './ops';
 
 function matMul$impl(a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
   return runMatmul(tensorArg(a, 'matMul', 'a'), tensorArg(b, 'matMul', 'b'), transposeA, transposeB);
@@ -62,21 +62,37 @@ function outerProduct$impl(v1: Tensor, v2: Tensor): Tensor {
   const col = view(a, [a.shape[0], 1], [a.strides[0], 0]);
   const row = view(b, [1, b.shape[0]], [0, b.strides[0]]);
   try {
-    return mul(col, row);
+    return runElementwise('mul', [col, row]);
   } finally {
     col.dispose();
     row.dispose();
   }
 }
 
-// ---- public, recordable versions (graph builders record these calls as nodes) ----
-/**
- * Matrix product over the last two dimensions; leading (batch) dimensions broadcast. Transposes are
- * free (they only swap strides), and a batched product is one dispatch.
- */
-export const matMul = recordable('matMul', matMul$impl);
-/** Dot product of vectors, or matrix–vector / vector–matrix / matrix–matrix products (rank ≤ 2). */
-export const dot = recordable('dot', dot$impl);
-/** v1[i] · v2[j] for two vectors (one elementwise kernel over broadcast views). */
-export const outerProduct = recordable('outerProduct', outerProduct$impl);
-export const matmul = matMul;
+/** Linear algebra (registry definitions). */
+export const LINALG_DEFS = family('linalg', {
+  matMul: {
+    doc: 'Matrix product over the last two dimensions; batch dimensions broadcast; transposes are free (strides).',
+    params: [p('a', 'tensor'), p('b', 'tensor'), opt('transposeA', 'bool'), opt('transposeB', 'bool')],
+    returns: 'tensor',
+    method: true,
+    differentiable: true,
+    aliases: ['matmul'],
+    impl: matMul$impl,
+  },
+  dot: {
+    doc: 'Dot product of vectors, or matrix–vector / vector–matrix / matrix–matrix products (rank ≤ 2).',
+    params: [p('t1', 'tensor'), p('t2', 'tensor')],
+    returns: 'tensor',
+    method: true,
+    differentiable: true,
+    impl: dot$impl,
+  },
+  outerProduct: {
+    doc: 'v1[i] · v2[j] for two vectors (one elementwise kernel over broadcast views).',
+    params: [p('v1', 'tensor'), p('v2', 'tensor')],
+    returns: 'tensor',
+    differentiable: true,
+    impl: outerProduct$impl,
+  },
+});

@@ -1,7 +1,8 @@
 // Public shape and movement ops. Views (no kernel, shared buffer): expandDims, squeeze, slice,
 // stridedSlice, unstack, split, broadcastTo, reverse. Kernels: concat/stack (one copy per input into its
 // slot of the output), gather and pad (one kernel with data-dependent loads), tile (one copy).
-import { recordable } from '../graph/record';
+import { family } from './define';
+import { opt, p } from '../ops/registry';
 import { DTypeError, ShapeError } from '../core/errors';
 import { checkInt, contiguousStrides, describe, fmtShape, normalizeAxes, normalizeAxis, sizeOf } from '../core/shape';
 import { Tensor } from '../core/tensor';
@@ -173,9 +174,9 @@ function stack$impl(tensors: Tensor[], axis = 0): Tensor {
     }
   });
   const a = normalizeAxis(axis, ts[0].rank + 1, op, ts[0].shape);
-  const expanded = ts.map((t) => expandDims(t, a));
+  const expanded = ts.map((t) => expandDims$impl(t, a));
   try {
-    return concat(expanded, a);
+    return concat$impl(expanded, a);
   } finally {
     expanded.forEach((e) => e.dispose());
   }
@@ -375,45 +376,111 @@ function gather$impl(x: Tensor, indices: Tensor | number[], axis = 0): Tensor {
   }
 }
 
-// ---- public, recordable versions (graph builders record these calls as nodes) ----
-/** Inserts a size-1 dimension at `axis` (negative counts from the end: -1 appends). */
-export const expandDims = recordable('expandDims', expandDims$impl);
-/** Removes size-1 dimensions (all of them, or those in `axis`, which must have size 1). */
-export const squeeze = recordable('squeeze', squeeze$impl);
-/**
- * A box of `size` elements starting at `begin` (a view). Negative `begin` counts from the end; a size of
- * -1 (or a missing size) takes the rest of that dimension. A number applies to the first dimension.
- */
-export const slice = recordable('slice', slice$impl);
-/**
- * TensorFlow's strided slice: begin/end/strides per dimension (negative strides walk backwards), with
- * beginMask/endMask (ignore begin/end for those bits) and shrinkAxisMask (drop the dimension, taking
- * element `begin`). A view. (ellipsisMask and newAxisMask are not supported yet.)
- */
-export const stridedSlice = recordable('stridedSlice', stridedSlice$impl);
-/** Same-rank tensors joined along `axis`: one copy kernel per non-empty input, into its slot. */
-export const concat = recordable('concat', concat$impl);
-/** Tensors of equal shape stacked along a new `axis`. */
-export const stack = recordable('stack', stack$impl);
-/** Views of the slices along `axis`, that dimension removed. */
-export const unstack = recordable('unstack', unstack$impl);
-/**
- * Views splitting `axis` into `numOrSizeSplits` equal parts, or into parts of the given sizes (one may be
- * -1: the rest). Sizes must add up to the dimension.
- */
-export const split = recordable('split', split$impl);
-/** Broadcasts to `shape` (a view with stride 0 on the broadcast dimensions). */
-export const broadcastTo = recordable('broadcastTo', broadcastTo$impl);
-/** Reverses the order along `axis` (all axes by default): a view with negative strides. */
-export const reverse = recordable('reverse', reverse$impl);
-/** Repeats the tensor reps[d] times along each dimension (one copy kernel through a broadcast view). */
-export const tile = recordable('tile', tile$impl);
-/** Pads with `constantValue`: paddings[d] = [before, after] elements. One kernel. */
-export const pad = recordable('pad', pad$impl);
-/**
- * Gathers slices of x along `axis` at `indices` (int32; a Tensor or an array of numbers). The result's
- * shape is x.shape[:axis] + indices.shape + x.shape[axis+1:]. Indices known on the host are range-checked
- * (a ShapeError); indices computed on the device are clamped into range.
- */
-export const gather = recordable('gather', gather$impl);
-export const flip = reverse;
+/** Shape and movement ops (registry definitions); most are views. */
+export const MOVEMENT_DEFS = family('movement', {
+  expandDims: {
+    doc: 'Inserts a size-1 dimension at `axis` (negative counts from the end: -1 appends).',
+    params: [p('x', 'tensor'), opt('axis', 'int')],
+    returns: 'tensor',
+    method: true,
+    differentiable: true,
+    impl: expandDims$impl,
+  },
+  squeeze: {
+    doc: 'Removes size-1 dimensions (all of them, or those in `axis`, which must have size 1).',
+    params: [p('x', 'tensor'), opt('axis', 'intOrInts')],
+    returns: 'tensor',
+    method: true,
+    differentiable: true,
+    impl: squeeze$impl,
+  },
+  slice: {
+    doc: 'A box of `size` elements from `begin` (a view); negative begin counts from the end, size -1 takes the rest.',
+    params: [p('x', 'tensor'), p('begin', 'intOrInts'), opt('size', 'intOrInts')],
+    returns: 'tensor',
+    method: true,
+    differentiable: true,
+    impl: slice$impl,
+  },
+  stridedSlice: {
+    doc: "TensorFlow's strided slice (begin/end/strides, beginMask/endMask/shrinkAxisMask): a view.",
+    params: [
+      p('x', 'tensor'), p('begin', 'ints'), p('end', 'ints'), opt('strides', 'ints'), opt('beginMask', 'int'),
+      opt('endMask', 'int'), opt('ellipsisMask', 'int'), opt('newAxisMask', 'int'), opt('shrinkAxisMask', 'int'),
+    ],
+    returns: 'tensor',
+    differentiable: true,
+    impl: stridedSlice$impl,
+  },
+  concat: {
+    doc: 'Same-rank tensors joined along `axis`: one copy kernel per non-empty input, into its slot.',
+    params: [p('tensors', 'tensors'), opt('axis', 'int')],
+    returns: 'tensor',
+    differentiable: true,
+    impl: concat$impl,
+  },
+  stack: {
+    doc: 'Tensors of equal shape stacked along a new `axis`.',
+    params: [p('tensors', 'tensors'), opt('axis', 'int')],
+    returns: 'tensor',
+    differentiable: true,
+    impl: stack$impl,
+  },
+  unstack: {
+    doc: 'Views of the slices along `axis`, that dimension removed.',
+    params: [p('x', 'tensor'), opt('axis', 'int')],
+    returns: 'tensors',
+    method: true,
+    differentiable: true,
+    impl: unstack$impl,
+  },
+  split: {
+    doc: 'Views splitting `axis` into equal parts, or into parts of the given sizes (one may be -1: the rest).',
+    params: [p('x', 'tensor'), p('numOrSizeSplits', 'intOrInts'), opt('axis', 'int')],
+    returns: 'tensors',
+    method: true,
+    differentiable: true,
+    impl: split$impl,
+  },
+  broadcastTo: {
+    doc: 'Broadcasts to `shape` (a view with stride 0 on the broadcast dimensions).',
+    params: [p('x', 'tensor'), p('shape', 'shape')],
+    returns: 'tensor',
+    method: true,
+    differentiable: true,
+    impl: broadcastTo$impl,
+  },
+  reverse: {
+    doc: 'Reverses the order along `axis` (all axes by default): a view with negative strides.',
+    params: [p('x', 'tensor'), opt('axis', 'intOrInts')],
+    returns: 'tensor',
+    method: true,
+    differentiable: true,
+    aliases: ['flip'],
+    impl: reverse$impl,
+  },
+  tile: {
+    doc: 'Repeats the tensor reps[d] times along each dimension (one copy kernel through a broadcast view).',
+    params: [p('x', 'tensor'), p('reps', 'ints')],
+    returns: 'tensor',
+    method: true,
+    differentiable: true,
+    impl: tile$impl,
+  },
+  pad: {
+    doc: 'Pads with `constantValue`: paddings[d] = [before, after] elements. One kernel.',
+    params: [p('x', 'tensor'), p('paddings', 'paddings'), opt('constantValue', 'number')],
+    returns: 'tensor',
+    method: true,
+    differentiable: true,
+    impl: pad$impl,
+  },
+  gather: {
+    doc: 'Slices of x along `axis` at `indices` (int32): host indices are range-checked, device indices clamped.',
+    params: [p('x', 'tensor'), p('indices', 'indices'), opt('axis', 'int')],
+    returns: 'tensor',
+    method: true,
+    differentiable: true,
+    impl: gather$impl,
+  },
+});

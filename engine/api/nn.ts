@@ -1,6 +1,7 @@
 // Public nn ops, composed of reductions and single elementwise kernels: softmax, logSoftmax, layerNorm,
 // moments, oneHot. (Graph mode fuses these further; in eager mode each is a handful of kernels.)
-import { recordable } from '../graph/record';
+import { family } from './define';
+import { opt, p } from '../ops/registry';
 import { DTypeError, ShapeError } from '../core/errors';
 import { checkDType, type DType } from '../core/dtype';
 import { checkInt, contiguousStrides, describe, fmtShape, normalizeAxes, normalizeAxis } from '../core/shape';
@@ -104,7 +105,7 @@ function layerNorm$impl(x: Tensor, gamma?: Tensor | null, beta?: Tensor | null, 
     }
     return v;
   });
-  const { mean, variance } = moments(t, [t.rank - 1], true);
+  const { mean, variance } = moments$impl(t, [t.rank - 1], true);
   const [g, b] = affine;
   const inputs = [t, mean, variance, ...(g ? [g] : []), ...(b ? [b] : [])];
   const out = runExpr(op, `${g ? 'g' : ''}${b ? 'b' : ''}`, inputs, 'float32', (xs, p) => {
@@ -138,20 +139,42 @@ function oneHot$impl(indices: Tensor, depth: number, onValue = 1, offValue = 0, 
   }
 }
 
-// ---- public, recordable versions (graph builders record these calls as nodes) ----
-/** exp(x) / Σ exp(x) along `dim` (default: the last), computed with the maximum subtracted. */
-export const softmax = recordable('softmax', softmax$impl);
-/** x - logΣexp(x) along `axis` (default: the last). */
-export const logSoftmax = recordable('logSoftmax', logSoftmax$impl);
-/** Mean and (population) variance over `axes` (TensorFlow.js's moments). */
-export const moments = recordable('moments', moments$impl);
-/**
- * Layer normalisation over the last axis: (x - mean) / √(variance + epsilon), then · gamma + beta when
- * given (1-D tensors of the last dimension's size).
- */
-export const layerNorm = recordable('layerNorm', layerNorm$impl);
-/**
- * One-hot encoding: a new last dimension of size `depth`, onValue where it equals the index, offValue
- * elsewhere (out-of-range indices give a row of offValue, as TensorFlow). One kernel.
- */
-export const oneHot = recordable('oneHot', oneHot$impl);
+/** Neural-network ops (registry definitions). */
+export const NN_DEFS = family('nn', {
+  softmax: {
+    doc: 'exp(x) / Σ exp(x) along `dim` (default: the last), computed with the maximum subtracted.',
+    params: [p('logits', 'tensor'), opt('dim', 'int')],
+    returns: 'tensor',
+    method: true,
+    differentiable: true,
+    impl: softmax$impl,
+  },
+  logSoftmax: {
+    doc: 'x - logΣexp(x) along `axis` (default: the last).',
+    params: [p('logits', 'tensor'), opt('axis', 'int')],
+    returns: 'tensor',
+    method: true,
+    differentiable: true,
+    impl: logSoftmax$impl,
+  },
+  moments: {
+    doc: "Mean and (population) variance over `axes` (TensorFlow.js's moments).",
+    params: [p('x', 'tensor'), opt('axes', 'intOrInts'), opt('keepDims', 'bool')],
+    returns: 'moments',
+    differentiable: true,
+    impl: moments$impl,
+  },
+  layerNorm: {
+    doc: 'Layer normalisation over the last axis, then · gamma + beta when given (1-D, the last dimension).',
+    params: [p('x', 'tensor'), opt('gamma', 'optTensor'), opt('beta', 'optTensor'), opt('epsilon', 'number')],
+    returns: 'tensor',
+    differentiable: true,
+    impl: layerNorm$impl,
+  },
+  oneHot: {
+    doc: 'One-hot encoding along a new last dimension of size `depth` (out-of-range indices: all offValue).',
+    params: [p('indices', 'tensor'), p('depth', 'int'), opt('onValue', 'number'), opt('offValue', 'number'), opt('dtype', 'dtype')],
+    returns: 'tensor',
+    impl: oneHot$impl,
+  },
+});

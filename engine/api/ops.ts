@@ -1,83 +1,64 @@
-// Public op functions (TensorFlow.js names and signatures). Each elementwise op is one kernel in eager mode.
-import { recordable } from '../graph/record';
-import type { DType } from '../core/dtype';
+// Elementwise ops (derived from their definitions in engine/ops/elementwise.ts) and the two view ops,
+// reshape and transpose, as registry definitions. Each elementwise op is one kernel in eager mode.
 import { ShapeError } from '../core/errors';
 import { checkInt, contiguousStrides, describe, fmtShape, sizeOf } from '../core/shape';
 import { Tensor } from '../core/tensor';
 import { materialize, runElementwise, view } from '../eager/dispatch';
-import type { ElementwiseOp } from '../ops/elementwise';
+import { ELEMENTWISE, type ElementwiseDef, type ElementwiseOp } from '../ops/elementwise';
+import { type OpSpec, type ParamSpec, opt, p } from '../ops/registry';
+import { family, type OpDef } from './define';
 
 /** A tensor, or a bare number/boolean used as a scalar of the other operand's dtype. */
 export type TensorLike = Tensor | number | boolean;
 
-const u = (op: ElementwiseOp) => (x: TensorLike): Tensor => runElementwise(op, [x]);
-const b = (op: ElementwiseOp) => (a: TensorLike, c: TensorLike): Tensor => runElementwise(op, [a, c]);
+const OPERANDS: Record<1 | 2 | 3, readonly ParamSpec[]> = {
+  1: [p('x', 'tensorLike')],
+  2: [p('a', 'tensorLike'), p('b', 'tensorLike')],
+  3: [p('condition', 'tensorLike'), p('a', 'tensorLike'), p('b', 'tensorLike')],
+};
 
-// ---- unary ----
-const neg$impl = u('neg');
-const abs$impl = u('abs');
-const sign$impl = u('sign');
-const exp$impl = u('exp');
-const log$impl = u('log');
-const log1p$impl = u('log1p');
-const expm1$impl = u('expm1');
-const sqrt$impl = u('sqrt');
-const rsqrt$impl = u('rsqrt');
-const square$impl = u('square');
-const reciprocal$impl = u('reciprocal');
-const sin$impl = u('sin');
-const cos$impl = u('cos');
-const tan$impl = u('tan');
-const tanh$impl = u('tanh');
-const sigmoid$impl = u('sigmoid');
-const relu$impl = u('relu');
-const leakyRelu$impl = (x: TensorLike, alpha = 0.2): Tensor => runElementwise('leakyRelu', [x], { alpha });
-const elu$impl = u('elu');
-const gelu$impl = u('gelu');
-const softplus$impl = u('softplus');
-const floor$impl = u('floor');
-const ceil$impl = u('ceil');
-const round$impl = u('round');
-const erf$impl = u('erf');
-const logicalNot$impl = u('logicalNot');
-const clone$impl = u('clone');
+/** The public signature an elementwise definition implies: its operands, then its extra parameters. */
+type ElementwiseFn<D> = D extends { extra: { attrs: (...values: infer P) => unknown } }
+  ? (x: TensorLike, ...extra: P) => Tensor
+  : D extends { arity: 1 }
+    ? (x: TensorLike) => Tensor
+    : D extends { arity: 2 }
+      ? (a: TensorLike, b: TensorLike) => Tensor
+      : (condition: TensorLike, a: TensorLike, b: TensorLike) => Tensor;
 
-// ---- binary (NumPy broadcasting) ----
-const add$impl = b('add');
-const sub$impl = b('sub');
-const mul$impl = b('mul');
-const div$impl = b('div');
-const floorDiv$impl = b('floorDiv');
-const mod$impl = b('mod');
-const pow$impl = b('pow');
-const maximum$impl = b('maximum');
-const minimum$impl = b('minimum');
-const atan2$impl = b('atan2');
-const equal$impl = b('equal');
-const notEqual$impl = b('notEqual');
-const less$impl = b('less');
-const lessEqual$impl = b('lessEqual');
-const greater$impl = b('greater');
-const greaterEqual$impl = b('greaterEqual');
-const logicalAnd$impl = b('logicalAnd');
-const logicalOr$impl = b('logicalOr');
-const logicalXor$impl = b('logicalXor');
+type Elementwise = typeof ELEMENTWISE;
+type ElementwiseOpDef<K extends ElementwiseOp> = OpDef<ElementwiseFn<Elementwise[K]>> & {
+  readonly family: 'elementwise';
+  readonly method: Elementwise[K] extends { noMethod: true } ? false : true;
+  readonly differentiable: Elementwise[K] extends { notDifferentiable: true } ? false : true;
+};
 
-const where$impl = (condition: TensorLike, a: TensorLike, b: TensorLike): Tensor => runElementwise('where', [condition, a, b]);
-const cast$impl = (x: TensorLike, dtype: DType): Tensor => runElementwise('cast', [x], { dtype });
-function clipByValue$impl(x: TensorLike, clipValueMin: number, clipValueMax: number): Tensor {
-  for (const [what, v] of [['clipValueMin', clipValueMin], ['clipValueMax', clipValueMax]] as const) {
-    if (typeof v !== 'number' || Number.isNaN(v)) {
-      throw new ShapeError(`clipByValue: ${what} must be a number, got ${describe(v)}`, { op: 'clipByValue' });
-    }
-  }
-  if (clipValueMin > clipValueMax) {
-    throw new ShapeError(`clipByValue: clipValueMin ${clipValueMin} is greater than clipValueMax ${clipValueMax}`, {
-      op: 'clipByValue',
-    });
-  }
-  return runElementwise('clipByValue', [x], { min: clipValueMin, max: clipValueMax });
+function elementwiseDef(op: ElementwiseOp, def: ElementwiseDef<any>): OpDef & OpSpec {
+  const arity = def.arity;
+  const extra = def.extra;
+  // One closure per arity, so a call allocates nothing beyond its operand list (the eager hot path).
+  const impl = extra
+    ? (x: TensorLike, ...values: unknown[]) => runElementwise(op, [x], extra.attrs(...values))
+    : arity === 1
+      ? (x: TensorLike) => runElementwise(op, [x])
+      : arity === 2
+        ? (a: TensorLike, b: TensorLike) => runElementwise(op, [a, b])
+        : (c: TensorLike, a: TensorLike, b: TensorLike) => runElementwise(op, [c, a, b]);
+  return {
+    family: 'elementwise',
+    doc: def.doc,
+    params: [...OPERANDS[arity], ...(extra?.params ?? [])],
+    returns: 'tensor',
+    method: !def.noMethod,
+    differentiable: !def.notDifferentiable,
+    impl,
+  };
 }
+
+/** Every elementwise op as a registry definition (its public function runs one kernel eagerly). */
+export const ELEMENTWISE_DEFS = Object.fromEntries(
+  Object.entries(ELEMENTWISE).map(([op, def]) => [op, elementwiseDef(op as ElementwiseOp, def)]),
+) as { [K in ElementwiseOp]: ElementwiseOpDef<K> };
 
 function tensorArg(x: unknown, op: string): Tensor {
   if (!(x instanceof Tensor)) throw new ShapeError(`${op}: expected a Tensor, got ${describe(x)}`, { op });
@@ -85,7 +66,6 @@ function tensorArg(x: unknown, op: string): Tensor {
   return x;
 }
 
-// ---- views (no kernel when the input is contiguous) ----
 
 function reshape$impl(x: Tensor, shape: number[]): Tensor {
   const t = tensorArg(x, 'reshape');
@@ -142,82 +122,23 @@ function transpose$impl(x: Tensor, perm?: number[]): Tensor {
   return view(t, q.map((d) => t.shape[d]), q.map((d) => t.strides[d]));
 }
 
-// ---- public, recordable versions (graph builders record these calls as nodes) ----
-/** Clamps to [min, max]. */
-export const clipByValue = recordable('clipByValue', clipByValue$impl);
-/** New shape with the same elements; one dimension may be -1 (inferred). A view when x is contiguous. */
-export const reshape = recordable('reshape', reshape$impl);
-/** Permutes dimensions (default: reverse them). Always a view. */
-export const transpose = recordable('transpose', transpose$impl);
-export const sqrt = recordable('sqrt', sqrt$impl);
-export const sin = recordable('sin', sin$impl);
-export const cos = recordable('cos', cos$impl);
-export const tan = recordable('tan', tan$impl);
-export const tanh = recordable('tanh', tanh$impl);
-/** x ≥ 0 ? x : alpha·x (alpha defaults to 0.2, as in TensorFlow.js). */
-export const leakyRelu = recordable('leakyRelu', leakyRelu$impl);
-export const floor = recordable('floor', floor$impl);
-export const ceil = recordable('ceil', ceil$impl);
-export const logicalNot = recordable('logicalNot', logicalNot$impl);
-export const add = recordable('add', add$impl);
-export const sub = recordable('sub', sub$impl);
-export const mul = recordable('mul', mul$impl);
-export const pow = recordable('pow', pow$impl);
-export const maximum = recordable('maximum', maximum$impl);
-export const minimum = recordable('minimum', minimum$impl);
-export const atan2 = recordable('atan2', atan2$impl);
-export const equal = recordable('equal', equal$impl);
-export const notEqual = recordable('notEqual', notEqual$impl);
-export const less = recordable('less', less$impl);
-export const lessEqual = recordable('lessEqual', lessEqual$impl);
-export const greater = recordable('greater', greater$impl);
-export const greaterEqual = recordable('greaterEqual', greaterEqual$impl);
-export const logicalAnd = recordable('logicalAnd', logicalAnd$impl);
-export const logicalOr = recordable('logicalOr', logicalOr$impl);
-export const logicalXor = recordable('logicalXor', logicalXor$impl);
-/** condition ? a : b, elementwise, broadcasting all three. */
-export const where = recordable('where', where$impl);
-/** Converts to `dtype` (float → int truncates toward zero; int32 ↔ uint32 keep the bits). */
-export const cast = recordable('cast', cast$impl);
-/** -x */
-export const neg = recordable('neg', neg$impl);
-/** |x| */
-export const abs = recordable('abs', abs$impl);
-/** -1, 0 or 1 (NaN stays NaN). */
-export const sign = recordable('sign', sign$impl);
-/** eˣ (integers give float32). */
-export const exp = recordable('exp', exp$impl);
-/** Natural logarithm; log(0) = -Infinity, negative → NaN. */
-export const log = recordable('log', log$impl);
-/** log(1 + x), accurate near 0. */
-export const log1p = recordable('log1p', log1p$impl);
-/** eˣ - 1, accurate near 0. */
-export const expm1 = recordable('expm1', expm1$impl);
-/** 1 / √x */
-export const rsqrt = recordable('rsqrt', rsqrt$impl);
-/** x² (keeps the dtype). */
-export const square = recordable('square', square$impl);
-/** 1 / x */
-export const reciprocal = recordable('reciprocal', reciprocal$impl);
-/** 1 / (1 + e⁻ˣ) */
-export const sigmoid = recordable('sigmoid', sigmoid$impl);
-/** max(x, 0); NaN stays NaN. */
-export const relu = recordable('relu', relu$impl);
-/** x > 0 ? x : eˣ - 1 */
-export const elu = recordable('elu', elu$impl);
-/** Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */
-export const gelu = recordable('gelu', gelu$impl);
-/** log(1 + eˣ), computed without overflow. */
-export const softplus = recordable('softplus', softplus$impl);
-/** Rounds half to even, as TensorFlow and NumPy do. */
-export const round = recordable('round', round$impl);
-/** The error function. */
-export const erf = recordable('erf', erf$impl);
-/** A copy of x in new, contiguous memory. */
-export const clone = recordable('clone', clone$impl);
-/** a / b; for two integer tensors this is floor division (as TensorFlow.js). */
-export const div = recordable('div', div$impl);
-/** ⌊a / b⌋ (NumPy semantics; integer division by 0 gives 0). */
-export const floorDiv = recordable('floorDiv', floorDiv$impl);
-/** Remainder with the divisor's sign (NumPy/Python %). */
-export const mod = recordable('mod', mod$impl);
+
+/** reshape and transpose: views (no kernel when the input is contiguous). */
+export const VIEW_DEFS = family('movement', {
+  reshape: {
+    doc: 'New shape with the same elements; one dimension may be -1 (inferred). A view when x is contiguous.',
+    params: [p('x', 'tensor'), p('shape', 'shape')],
+    returns: 'tensor',
+    method: true,
+    differentiable: true,
+    impl: reshape$impl,
+  },
+  transpose: {
+    doc: 'Permutes dimensions (default: reverse them). Always a view.',
+    params: [p('x', 'tensor'), opt('perm', 'ints')],
+    returns: 'tensor',
+    method: true,
+    differentiable: true,
+    impl: transpose$impl,
+  },
+});

@@ -1,6 +1,7 @@
 // Public reductions and scans (TensorFlow.js signatures): sum, mean, prod, max, min, any, all, argMax,
 // argMin, logSumExp, cumsum, cumprod.
-import { recordable } from '../graph/record';
+import { family } from './define';
+import { opt, p } from '../ops/registry';
 import { ShapeError } from '../core/errors';
 import { contiguousStrides, describe, fmtShape, normalizeAxes, normalizeAxis } from '../core/shape';
 import type { Tensor } from '../core/tensor';
@@ -67,24 +68,49 @@ function scan(op: 'cumsum' | 'cumprod', x: Tensor, axis: number, exclusive: bool
 const cumsum$impl = (x: Tensor, axis = 0, exclusive = false, reverse = false) => scan('cumsum', x, axis, exclusive, reverse);
 const cumprod$impl = (x: Tensor, axis = 0, exclusive = false, reverse = false) => scan('cumprod', x, axis, exclusive, reverse);
 
-// ---- public, recordable versions (graph builders record these calls as nodes) ----
-/** log(Σ exp(x)), computed stably (the maximum is subtracted first). */
-export const logSumExp = recordable('logSumExp', logSumExp$impl);
-/** Σ over `axis` (all axes by default). Integers keep their dtype; bools count as int32. */
-export const sum = recordable('sum', sum$impl);
-/** Arithmetic mean (float32). The mean of nothing is NaN. */
-export const mean = recordable('mean', mean$impl);
-export const prod = recordable('prod', prod$impl);
-/** Maximum (NaN propagates; -Infinity over nothing). */
-export const max = recordable('max', max$impl);
-export const min = recordable('min', min$impl);
-/** Logical OR over a bool tensor (false over nothing). */
-export const any = recordable('any', any$impl);
-/** Logical AND over a bool tensor (true over nothing). */
-export const all = recordable('all', all$impl);
-/** Index (int32) of the largest value along `axis`; the first one on ties. */
-export const argMax = recordable('argMax', argMax$impl);
-export const argMin = recordable('argMin', argMin$impl);
-/** Running sum along `axis`; `exclusive` starts from 0, `reverse` runs from the end (as TensorFlow). */
-export const cumsum = recordable('cumsum', cumsum$impl);
-export const cumprod = recordable('cumprod', cumprod$impl);
+const axisParams = [p('x', 'tensor'), opt('axis', 'axis'), opt('keepDims', 'bool')] as const;
+const scanParams = [p('x', 'tensor'), opt('axis', 'int'), opt('exclusive', 'bool'), opt('reverse', 'bool')] as const;
+const reduction = <F extends (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor>(doc: string, impl: F, differentiable: boolean) =>
+  ({ doc, params: axisParams, returns: 'tensor', method: true, differentiable, impl }) as const;
+
+/** Reductions and scans (registry definitions). */
+export const REDUCE_DEFS = family('reduce', {
+  sum: reduction('Σ over `axis` (all axes by default). Integers keep their dtype; bools count as int32.', sum$impl, true),
+  mean: reduction('Arithmetic mean (float32). The mean of nothing is NaN.', mean$impl, true),
+  prod: reduction('Product over `axis` (all axes by default); 1 over nothing.', prod$impl, true),
+  max: reduction('Maximum (NaN propagates; -Infinity over nothing).', max$impl, true),
+  min: reduction('Minimum (NaN propagates; +Infinity over nothing).', min$impl, true),
+  any: reduction('Logical OR over a bool tensor (false over nothing).', any$impl, false),
+  all: reduction('Logical AND over a bool tensor (true over nothing).', all$impl, false),
+  logSumExp: reduction('log(Σ exp(x)), computed stably (the maximum is subtracted first).', logSumExp$impl, true),
+  argMax: {
+    doc: 'Index (int32) of the largest value along `axis`; the first one on ties.',
+    params: [p('x', 'tensor'), opt('axis', 'int')],
+    returns: 'tensor',
+    method: true,
+    impl: argMax$impl,
+  },
+  argMin: {
+    doc: 'Index (int32) of the smallest value along `axis`; the first one on ties.',
+    params: [p('x', 'tensor'), opt('axis', 'int')],
+    returns: 'tensor',
+    method: true,
+    impl: argMin$impl,
+  },
+  cumsum: {
+    doc: 'Running sum along `axis`; `exclusive` starts from 0, `reverse` runs from the end (as TensorFlow).',
+    params: scanParams,
+    returns: 'tensor',
+    method: true,
+    differentiable: true,
+    impl: cumsum$impl,
+  },
+  cumprod: {
+    doc: 'Running product along `axis`; `exclusive` starts from 1, `reverse` runs from the end.',
+    params: scanParams,
+    returns: 'tensor',
+    method: true,
+    differentiable: true,
+    impl: cumprod$impl,
+  },
+});

@@ -2,14 +2,14 @@
 import { DTypeError, GraphModeError, ShapeError } from '../core/errors';
 import { broadcastShapes, fmtShape, shapesEqual } from '../core/shape';
 import { Tensor } from '../core/tensor';
-import { launch, materialize } from '../eager/dispatch';
-import { recordable } from '../graph/record';
+import { launch, materialize, runElementwise } from '../eager/dispatch';
+import { family } from './define';
+import { opt, p, rest } from '../ops/registry';
 import { printEager } from '../graph/print';
 import { cast } from '../ir/expr';
 import { tensorArg } from './args';
 import { withDevice } from '../eager/devices';
-import { add } from './ops';
-import { tensor, type TensorValues } from './creation';
+import { constantFromHost, type TensorValues } from './creation';
 
 export interface VariableOptions {
   name?: string;
@@ -21,7 +21,7 @@ export interface VariableOptions {
  */
 function variableImpl(initial: Tensor | TensorValues, options: VariableOptions = {}): Tensor {
   if (options !== null && typeof options !== 'object') throw new GraphModeError('variable: options must be an object like { name }');
-  const init = initial instanceof Tensor ? tensorArg(initial, 'variable', 'initial') : tensor(initial as TensorValues);
+  const init = initial instanceof Tensor ? tensorArg(initial, 'variable', 'initial') : constantFromHost('variable', initial as TensorValues, undefined);
   const v = materialize(init);
   if (init !== initial) init.dispose();
   v.variable = true;
@@ -60,7 +60,7 @@ function assignImpl(v: Tensor, value: Tensor | number | boolean): Tensor {
 function assignAddImpl(v: Tensor, value: Tensor | number): Tensor {
   // The sum is computed where the variable lives, like the assign (not by the mixed-input rule).
   const target = tensorArg(v, 'assignAdd', 'variable');
-  const sum = withDevice(target.device, () => add(target, value));
+  const sum = withDevice(target.device, () => runElementwise('add', [target, value]));
   try {
     return assignImpl(v, sum);
   } finally {
@@ -68,13 +68,35 @@ function assignAddImpl(v: Tensor, value: Tensor | number): Tensor {
   }
 }
 
-export const variable = recordable('variable', variableImpl);
-/** Sets a variable's value (broadcast to its shape); returns the variable, holding the new value. */
-export const assign = recordable('assign', assignImpl, { sideEffect: true });
-/** Adds to a variable's value; returns the variable. */
-export const assignAdd = recordable('assignAdd', assignAddImpl, { sideEffect: true });
-/**
- * Prints strings, numbers and tensors (NumPy-style). Returns a Promise: eagerly the values are read back
- * first; in a graph the line prints when the graph runs. Prints keep their order among themselves.
- */
-export const print = recordable('print', printEager, { sideEffect: true });
+/** Stateful and side-effect ops (registry definitions). */
+export const STATE_DEFS = family('state', {
+  variable: {
+    doc: 'A variable: a tensor whose value assign/assignAdd change; in a graph its state lives in the Session.',
+    params: [p('initial', 'initial'), opt('options', 'variableOptions')],
+    returns: 'tensor',
+    impl: variableImpl,
+  },
+  assign: {
+    doc: "Sets a variable's value (broadcast to its shape); returns the variable, holding the new value.",
+    params: [p('v', 'tensor'), p('value', 'tensorLike')],
+    returns: 'tensor',
+    method: true,
+    sideEffect: true,
+    impl: assignImpl,
+  },
+  assignAdd: {
+    doc: "Adds to a variable's value; returns the variable.",
+    params: [p('v', 'tensor'), p('value', 'tensorOrNumber')],
+    returns: 'tensor',
+    method: true,
+    sideEffect: true,
+    impl: assignAddImpl,
+  },
+  print: {
+    doc: 'Prints strings, numbers and tensors (NumPy-style); in a graph, when it runs. Prints keep their order.',
+    params: [rest('values', 'printable')],
+    returns: 'promise',
+    sideEffect: true,
+    impl: printEager,
+  },
+});

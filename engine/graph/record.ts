@@ -1,4 +1,4 @@
-// Recording: `recordable(name, impl)` wraps every public op. Eagerly it just calls `impl`; while a graph is
+// Recording: `recordable(name, entry)` wraps every public op. Eagerly it just calls `impl`; while a graph is
 // being built (Graph.build, a wg.function trace, withMode('graph')) it records a node instead, after
 // checking shapes and dtypes by running `impl` against a recording backend (nothing reaches a device).
 import type { DType } from '../core/dtype';
@@ -9,16 +9,33 @@ import { runtime } from '../eager/runtime';
 import { tidy } from '../eager/scope';
 import type { ArgSpec, GraphNode, NodeOutput, TypedSpec } from './graph';
 import { RecordingBackend } from './recorder';
+import type { OpSpec } from '../ops/registry';
 
 export type OpImpl = (...args: any[]) => unknown;
 
+/** What the graph layer needs of an op: its implementation, whether it has a side effect, and its schema. */
 export interface OpEntry {
   impl: OpImpl;
   sideEffect: boolean;
+  spec: OpSpec;
 }
 
-/** Every recordable op by name: what a loaded graph's node names must refer to. */
-export const OPS = new Map<string, OpEntry>();
+/**
+ * The op registry as the graph layer sees it. The registry itself (engine/api/registry.ts) sits above this
+ * layer (its implementations compose public ops), so it hands its typed table down once, when it is built;
+ * graphs look ops up by the names their nodes store (a loaded graph's names come from JSON).
+ */
+let table: Readonly<Record<string, OpEntry>> = {};
+
+export function bindOpTable(ops: Readonly<Record<string, OpEntry>>): void {
+  table = ops;
+}
+
+/** An op by name, or undefined when no op has that name (a graph from JSON may name anything). */
+export const OPS = {
+  get: (name: string): OpEntry | undefined => (Object.hasOwn(table, name) ? table[name] : undefined),
+  has: (name: string): boolean => Object.hasOwn(table, name),
+};
 
 /** Something that records op calls: a Graph being built, or the lazy graph of withMode('graph'). */
 export interface Builder {
@@ -63,11 +80,14 @@ export function unrecorded<T>(fn: () => T): T {
   }
 }
 
-/** Wraps a public op so that graph builders record it. */
-export function recordable<F extends OpImpl>(name: string, impl: F, opts: { sideEffect?: boolean } = {}): F {
-  const entry: OpEntry = { impl, sideEffect: Boolean(opts.sideEffect) };
-  OPS.set(name, entry);
-  const wrapped = function (this: unknown, ...args: unknown[]) {
+/**
+ * Wraps an op's implementation into its public function: graph builders record the call as a node; eagerly
+ * it runs `impl` (attributed to the caller's line while profiling). `entry` is the op's registry entry.
+ */
+export function recordable<F extends OpImpl>(name: string, entry: OpEntry & { impl: F }, prepare?: (args: unknown[]) => unknown[]): F {
+  const impl = entry.impl;
+  const wrapped = function (this: unknown, ...given: unknown[]) {
+    const args = prepare ? prepare(given) : given;
     const b = activeBuilder();
     if (b) return b.record(name, entry, args);
     if (suspended === 0) rejectGraphTensors(name, args);
@@ -76,7 +96,7 @@ export function recordable<F extends OpImpl>(name: string, impl: F, opts: { side
     return impl(...args);
   };
   Object.defineProperty(wrapped, 'name', { value: name });
-  return wrapped as F;
+  return wrapped as unknown as F;
 }
 
 const tensorsIn = (v: unknown): Tensor[] =>

@@ -5,6 +5,7 @@ import { DTYPES, type DType, storageArray } from '../core/dtype';
 import { SerializationError, WgError } from '../core/errors';
 import { Tensor } from '../core/tensor';
 import type { ArgSpec, Graph, GraphNode, NodeOutput } from './graph';
+import { validateArgs } from '../ops/registry';
 import { type Builder, OPS, decodeArgs, toBase64, withBuilder } from './record';
 import { gpuUnavailable, withDevice } from '../eager/devices';
 
@@ -186,7 +187,9 @@ export function loadGraphJSON(input: unknown, options: LoadOptions, g: Graph, b:
           g.placeholder(dtype, shape, name ?? undefined);
         } else {
           const args = decodeArgs(n.args, (m, k) => g.tensorOf(m, k));
-          withBuilder(b, () => b.record(n.op, OPS.get(n.op)!, args));
+          const entry = OPS.get(n.op)!;
+          validateArgs(`Graph.fromJSON: node ${n.id} ("${n.name}")`, n.op, entry.spec, args, (v) => v instanceof Tensor);
+          withBuilder(b, () => b.record(n.op, entry, args));
         }
         return g.nodes[g.nodes.length - 1];
       };

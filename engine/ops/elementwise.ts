@@ -1,14 +1,20 @@
-// Elementwise ops, defined once: a dtype rule and a composition of IR primitives. Eager mode runs one
-// of these as one kernel; graph mode (later) fuses chains of them into one kernel.
+// Elementwise ops, defined once: each entry is the op's whole definition — its dtype rule, its lowering
+// to IR primitives, its extra parameters and its one-line doc. The public function, the Tensor method, the
+// recorded graph node and the docs/ops.md row are all derived from the entry (engine/api/registry.ts).
+// Eager mode runs one of these as one kernel; graph mode fuses chains of them into one kernel.
 import { type DType, promoteTypes, upcastTypes } from '../core/dtype';
+import { ShapeError } from '../core/errors';
+import { describe } from '../core/shape';
 import { type Expr, cast, lit, prim } from '../ir/expr';
+import { type ParamSpec, opt, p } from './registry';
 
 /**
  * How an op types its operands (docs/dtypes.md):
  * - same:    unary, numeric, result keeps the dtype (neg, abs, floor…)
  * - float:   unary, numeric; integers are converted, result float32 (exp, sigmoid…)
  * - logical: bool operands, bool result
- * - arith:   binary numeric, promoted to a common dtype which is the result
+ * - arith:   binary, promoted to a common dtype which is the result; bool operands upcast as
+ *            TensorFlow.js's upcastType (int32 + bool is int32; two bools give int32)
  * - float2:  like arith, then float32 (atan2)
  * - compare: promoted like arith, bool result; `compareEq` also accepts two bools
  * - where:   bool condition, value operands promoted (bools allowed)
@@ -22,82 +28,136 @@ export interface BuildCtx {
   attrs: Record<string, unknown>;
 }
 
-export interface ElementwiseDef {
+/** Extra (non-tensor) parameters after the operands: their schema, and how a call's values become attrs. */
+export interface ElementwiseParams<P extends unknown[]> {
+  params: readonly ParamSpec[];
+  /** Checks the values (a WgError naming the op) and names them for `build`. */
+  attrs: (...values: P) => Record<string, unknown>;
+}
+
+export interface ElementwiseDef<P extends unknown[] = unknown[]> {
   arity: 1 | 2 | 3;
   rule: TypeRule;
   /** Operands arrive already converted to the operand dtype that `rule` picked. */
   build: (x: Expr[], ctx: BuildCtx) => Expr;
+  /** One line: the function's and method's doc comment, and its row in docs/ops.md. */
+  doc: string;
+  extra?: ElementwiseParams<P>;
+  /** Not a Tensor method (TensorFlow.js has no `x.where`). */
+  noMethod?: boolean;
+  /** Has no gradient (comparisons, logical ops, rounding): see OpSpec.differentiable. */
+  notDifferentiable?: boolean;
 }
 
 const one = (e: Expr) => lit(1, e.dtype);
 const zero = (e: Expr) => lit(0, e.dtype);
-const un = (rule: TypeRule, f: (x: Expr, ctx: BuildCtx) => Expr): ElementwiseDef => ({ arity: 1, rule, build: ([x], c) => f(x, c) });
-const bin = (rule: TypeRule, f: (a: Expr, b: Expr) => Expr): ElementwiseDef => ({ arity: 2, rule, build: ([a, b]) => f(a, b) });
-const p1 = (p: Parameters<typeof prim>[0]) => (x: Expr) => prim(p, x);
-const p2 = (p: Parameters<typeof prim>[0]) => (a: Expr, b: Expr) => prim(p, a, b);
+type Flags = Pick<ElementwiseDef, 'noMethod' | 'notDifferentiable'>;
+type More = Flags & { extra?: ElementwiseParams<any> };
+// `const M` keeps the flags' and parameters' literal types: the registry derives each op's signature,
+// and whether it is a method or differentiable, from them.
+const un = <const M extends More = {}>(rule: TypeRule, f: (x: Expr, ctx: BuildCtx) => Expr, doc: string, more?: M) =>
+  ({ arity: 1, rule, build: ([x], c) => f(x, c), doc, ...(more as M) }) as ElementwiseDef & { arity: 1 } & M;
+const bin = <const M extends Flags = {}>(rule: TypeRule, f: (a: Expr, b: Expr) => Expr, doc: string, more?: M) =>
+  ({ arity: 2, rule, build: ([a, b]) => f(a, b), doc, ...(more as M) }) as ElementwiseDef & { arity: 2 } & M;
+const p1 = (q: Parameters<typeof prim>[0]) => (x: Expr) => prim(q, x);
+const p2 = (q: Parameters<typeof prim>[0]) => (a: Expr, b: Expr) => prim(q, a, b);
+const NO_GRAD = { notDifferentiable: true } as const;
+
+function checkNumber(op: string, what: string, v: unknown): number {
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new ShapeError(`${op}: ${what} must be a number, got ${describe(v)}`, { op });
+  return v;
+}
 
 export const ELEMENTWISE = {
-  clone: un('any', (x) => x),
-  neg: un('same', p1('neg')),
-  abs: un('same', p1('abs')),
-  sign: un('same', p1('sign')),
-  square: un('same', (x) => prim('mul', x, x)),
-  floor: un('same', p1('floor')),
-  ceil: un('same', p1('ceil')),
-  round: un('same', p1('round')),
+  clone: un('any', (x) => x, 'A copy of x in new, contiguous memory.'),
+  neg: un('same', p1('neg'), 'Negation: -x.'),
+  abs: un('same', p1('abs'), 'Absolute value |x|.'),
+  sign: un('same', p1('sign'), '-1, 0 or 1 (NaN stays NaN).', NO_GRAD),
+  square: un('same', (x) => prim('mul', x, x), 'x² (keeps the dtype).'),
+  floor: un('same', p1('floor'), 'Rounds down: ⌊x⌋.', NO_GRAD),
+  ceil: un('same', p1('ceil'), 'Rounds up: ⌈x⌉.', NO_GRAD),
+  round: un('same', p1('round'), 'Rounds half to even, as TensorFlow and NumPy do.', NO_GRAD),
   // relu(NaN) stays NaN: select on x < 0 rather than max(x, 0).
-  relu: un('same', (x) => prim('where', prim('lt', x, zero(x)), zero(x), x)),
-  exp: un('float', p1('exp')),
-  log: un('float', p1('log')),
-  log1p: un('float', p1('log1p')),
-  expm1: un('float', p1('expm1')),
-  sqrt: un('float', p1('sqrt')),
-  rsqrt: un('float', p1('rsqrt')),
-  reciprocal: un('float', p1('recip')),
-  sin: un('float', p1('sin')),
-  cos: un('float', p1('cos')),
-  tan: un('float', p1('tan')),
-  tanh: un('float', p1('tanh')),
-  erf: un('float', p1('erf')),
-  sigmoid: un('float', (x) => prim('recip', prim('add', one(x), prim('exp', prim('neg', x))))),
-  leakyRelu: un('float', (x, c) =>
-    prim('where', prim('lt', x, zero(x)), prim('mul', x, c.param(Number(c.attrs.alpha ?? 0.2), 'float32')), x),
+  relu: un('same', (x) => prim('where', prim('lt', x, zero(x)), zero(x), x), 'max(x, 0); NaN stays NaN.'),
+  exp: un('float', p1('exp'), 'eˣ (integers give float32).'),
+  log: un('float', p1('log'), 'Natural logarithm; log(0) = -Infinity, negative → NaN.'),
+  log1p: un('float', p1('log1p'), 'log(1 + x), accurate near 0.'),
+  expm1: un('float', p1('expm1'), 'eˣ - 1, accurate near 0.'),
+  sqrt: un('float', p1('sqrt'), 'Square root √x; negative → NaN.'),
+  rsqrt: un('float', p1('rsqrt'), '1 / √x'),
+  reciprocal: un('float', p1('recip'), '1 / x'),
+  sin: un('float', p1('sin'), 'sin x'),
+  cos: un('float', p1('cos'), 'cos x'),
+  tan: un('float', p1('tan'), 'tan x'),
+  tanh: un('float', p1('tanh'), 'tanh x'),
+  erf: un('float', p1('erf'), 'The error function.'),
+  sigmoid: un('float', (x) => prim('recip', prim('add', one(x), prim('exp', prim('neg', x)))), '1 / (1 + e⁻ˣ)'),
+  leakyRelu: un(
+    'float',
+    (x, c) => prim('where', prim('lt', x, zero(x)), prim('mul', x, c.param(Number(c.attrs.alpha), 'float32')), x),
+    'x ≥ 0 ? x : alpha·x (alpha defaults to 0.2, as in TensorFlow.js).',
+    { extra: { params: [opt('alpha', 'number')], attrs: (alpha: number = 0.2) => ({ alpha: checkNumber('leakyRelu', 'alpha', alpha) }) } },
   ),
-  elu: un('float', (x) => prim('where', prim('gt', x, zero(x)), x, prim('expm1', x))),
+  elu: un('float', (x) => prim('where', prim('gt', x, zero(x)), x, prim('expm1', x)), 'x > 0 ? x : eˣ - 1'),
   // The exact (erf) form, as TensorFlow.js's gelu.
-  gelu: un('float', (x) =>
-    prim('mul', prim('mul', lit(0.5, 'float32'), x), prim('add', one(x), prim('erf', prim('mul', x, lit(Math.SQRT1_2, 'float32'))))),
+  gelu: un(
+    'float',
+    (x) => prim('mul', prim('mul', lit(0.5, 'float32'), x), prim('add', one(x), prim('erf', prim('mul', x, lit(Math.SQRT1_2, 'float32'))))),
+    'Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)).',
   ),
   // log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|).
-  softplus: un('float', (x) => prim('add', prim('max', x, zero(x)), prim('log1p', prim('exp', prim('neg', prim('abs', x)))))),
-  logicalNot: un('logical', p1('not')),
-
-  add: bin('arith', p2('add')),
-  sub: bin('arith', p2('sub')),
-  mul: bin('arith', p2('mul')),
-  div: bin('arith', p2('div')), // integer operands: floor division, as TensorFlow.js
-  floorDiv: bin('arith', p2('floordiv')),
-  mod: bin('arith', p2('mod')),
-  pow: bin('arith', p2('pow')),
-  maximum: bin('arith', p2('max')),
-  minimum: bin('arith', p2('min')),
-  atan2: bin('float2', p2('atan2')),
-  equal: bin('compareEq', p2('eq')),
-  notEqual: bin('compareEq', p2('ne')),
-  less: bin('compare', p2('lt')),
-  lessEqual: bin('compare', p2('le')),
-  greater: bin('compare', p2('gt')),
-  greaterEqual: bin('compare', p2('ge')),
-  logicalAnd: bin('logical', p2('and')),
-  logicalOr: bin('logical', p2('or')),
-  logicalXor: bin('logical', p2('xor')),
-
-  where: { arity: 3, rule: 'where', build: ([c, a, b]) => prim('where', c, a, b) },
-  clipByValue: un('same', (x, c) =>
-    prim('min', prim('max', x, c.param(Number(c.attrs.min), x.dtype)), c.param(Number(c.attrs.max), x.dtype)),
+  softplus: un(
+    'float',
+    (x) => prim('add', prim('max', x, zero(x)), prim('log1p', prim('exp', prim('neg', prim('abs', x))))),
+    'log(1 + eˣ), computed without overflow.',
   ),
-  cast: un('any', (x, c) => cast(x, c.attrs.dtype as DType)),
-} satisfies Record<string, ElementwiseDef>;
+  logicalNot: un('logical', p1('not'), 'NOT of a bool tensor.', NO_GRAD),
+
+  add: bin('arith', p2('add'), 'a + b'),
+  sub: bin('arith', p2('sub'), 'a - b'),
+  mul: bin('arith', p2('mul'), 'a · b'),
+  div: bin('arith', p2('div'), 'a / b; for two integer tensors this is floor division (as TensorFlow.js).'),
+  floorDiv: bin('arith', p2('floordiv'), '⌊a / b⌋ (NumPy semantics; integer division by 0 gives 0).', NO_GRAD),
+  mod: bin('arith', p2('mod'), "Remainder with the divisor's sign (NumPy/Python %)."),
+  pow: bin('arith', p2('pow'), 'a to the power b.'),
+  maximum: bin('arith', p2('max'), 'The larger of a and b (NaN propagates).'),
+  minimum: bin('arith', p2('min'), 'The smaller of a and b (NaN propagates).'),
+  atan2: bin('float2', p2('atan2'), 'The angle of (b, a) in (-π, π].'),
+  equal: bin('compareEq', p2('eq'), 'a == b (bool).', NO_GRAD),
+  notEqual: bin('compareEq', p2('ne'), 'a != b (bool).', NO_GRAD),
+  less: bin('compare', p2('lt'), 'a < b (bool).', NO_GRAD),
+  lessEqual: bin('compare', p2('le'), 'a ≤ b (bool).', NO_GRAD),
+  greater: bin('compare', p2('gt'), 'a > b (bool).', NO_GRAD),
+  greaterEqual: bin('compare', p2('ge'), 'a ≥ b (bool).', NO_GRAD),
+  logicalAnd: bin('logical', p2('and'), 'a AND b (bool tensors).', NO_GRAD),
+  logicalOr: bin('logical', p2('or'), 'a OR b (bool tensors).', NO_GRAD),
+  logicalXor: bin('logical', p2('xor'), 'a XOR b (bool tensors).', NO_GRAD),
+
+  where: {
+    arity: 3,
+    rule: 'where',
+    build: ([c, a, b]) => prim('where', c, a, b),
+    doc: 'condition ? a : b, elementwise, broadcasting all three.',
+    noMethod: true,
+  } as const,
+  clipByValue: un('same', (x, c) => prim('min', prim('max', x, c.param(Number(c.attrs.min), x.dtype)), c.param(Number(c.attrs.max), x.dtype)), 'Clamps to [min, max].', {
+    extra: {
+      params: [p('clipValueMin', 'number'), p('clipValueMax', 'number')],
+      attrs: (clipValueMin: number, clipValueMax: number) => {
+        const min = checkNumber('clipByValue', 'clipValueMin', clipValueMin);
+        const max = checkNumber('clipByValue', 'clipValueMax', clipValueMax);
+        if (min > max) {
+          throw new ShapeError(`clipByValue: clipValueMin ${min} is greater than clipValueMax ${max}`, { op: 'clipByValue' });
+        }
+        return { min, max };
+      },
+    },
+  }),
+  cast: un('any', (x, c) => cast(x, c.attrs.dtype as DType), 'Converts to `dtype` (float → int truncates toward zero; int32 ↔ uint32 keep the bits).', {
+    notDifferentiable: false,
+    extra: { params: [p('dtype', 'dtype')], attrs: (dtype: DType) => ({ dtype }) },
+  }),
+} satisfies Record<string, ElementwiseDef<any>>;
 
 export type ElementwiseOp = keyof typeof ELEMENTWISE;
 export const ELEMENTWISE_OPS = Object.keys(ELEMENTWISE) as ElementwiseOp[];

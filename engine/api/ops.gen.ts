@@ -1,0 +1,383 @@
+// GENERATED from the op registry (engine/api/registry.ts) by `npm run gen:ops`: do not edit.
+// Every op's public function with its doc and declared signature (the compiler checks each implementation
+// against it), and the Tensor methods. tests/node/ops_registry.test.ts fails when this file is stale.
+import type { Tensor } from '../core/tensor';
+import type { DType } from '../core/dtype';
+import type { Axis } from './reduce';
+import type { TensorValues } from './creation';
+import type { DeviceSpec } from './devices';
+import type { VariableOptions } from './state';
+import type { TensorLike } from './ops';
+import { OPS } from './registry';
+
+/** Absolute value |x|. */
+export const abs: (x: TensorLike) => Tensor = OPS.abs;
+/** a + b */
+export const add: (a: TensorLike, b: TensorLike) => Tensor = OPS.add;
+/** Logical AND over a bool tensor (true over nothing). */
+export const all: (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor = OPS.all;
+/** Logical OR over a bool tensor (false over nothing). */
+export const any: (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor = OPS.any;
+/** Index (int32) of the largest value along `axis`; the first one on ties. */
+export const argMax: (x: Tensor, axis?: number) => Tensor = OPS.argMax;
+/** Index (int32) of the smallest value along `axis`; the first one on ties. */
+export const argMin: (x: Tensor, axis?: number) => Tensor = OPS.argMin;
+/** Sets a variable's value (broadcast to its shape); returns the variable, holding the new value. */
+export const assign: (v: Tensor, value: TensorLike) => Tensor = OPS.assign;
+/** Adds to a variable's value; returns the variable. */
+export const assignAdd: (v: Tensor, value: Tensor | number) => Tensor = OPS.assignAdd;
+/** The angle of (b, a) in (-π, π]. */
+export const atan2: (a: TensorLike, b: TensorLike) => Tensor = OPS.atan2;
+/** Broadcasts to `shape` (a view with stride 0 on the broadcast dimensions). */
+export const broadcastTo: (x: Tensor, shape: number[]) => Tensor = OPS.broadcastTo;
+/** Converts to `dtype` (float → int truncates toward zero; int32 ↔ uint32 keep the bits). */
+export const cast: (x: TensorLike, dtype: DType) => Tensor = OPS.cast;
+/** Rounds up: ⌈x⌉. */
+export const ceil: (x: TensorLike) => Tensor = OPS.ceil;
+/** Clamps to [min, max]. */
+export const clipByValue: (x: TensorLike, clipValueMin: number, clipValueMax: number) => Tensor = OPS.clipByValue;
+/** A copy of x in new, contiguous memory. */
+export const clone: (x: TensorLike) => Tensor = OPS.clone;
+/** Same-rank tensors joined along `axis`: one copy kernel per non-empty input, into its slot. */
+export const concat: (tensors: Tensor[], axis?: number) => Tensor = OPS.concat;
+/** TensorFlow's `tf.constant(value, dtype?, shape?)`. A single value with a shape fills it. */
+export const constant: (values: TensorValues, dtype?: DType, shape?: number[]) => Tensor = OPS.constant;
+/** cos x */
+export const cos: (x: TensorLike) => Tensor = OPS.cos;
+/** Running product along `axis`; `exclusive` starts from 1, `reverse` runs from the end. */
+export const cumprod: (x: Tensor, axis?: number, exclusive?: boolean, reverse?: boolean) => Tensor = OPS.cumprod;
+/** Running sum along `axis`; `exclusive` starts from 0, `reverse` runs from the end (as TensorFlow). */
+export const cumsum: (x: Tensor, axis?: number, exclusive?: boolean, reverse?: boolean) => Tensor = OPS.cumsum;
+/** a / b; for two integer tensors this is floor division (as TensorFlow.js). */
+export const div: (a: TensorLike, b: TensorLike) => Tensor = OPS.div;
+/** Dot product of vectors, or matrix–vector / vector–matrix / matrix–matrix products (rank ≤ 2). */
+export const dot: (t1: Tensor, t2: Tensor) => Tensor = OPS.dot;
+/** x > 0 ? x : eˣ - 1 */
+export const elu: (x: TensorLike) => Tensor = OPS.elu;
+/** a == b (bool). */
+export const equal: (a: TensorLike, b: TensorLike) => Tensor = OPS.equal;
+/** The error function. */
+export const erf: (x: TensorLike) => Tensor = OPS.erf;
+/** eˣ (integers give float32). */
+export const exp: (x: TensorLike) => Tensor = OPS.exp;
+/** Inserts a size-1 dimension at `axis` (negative counts from the end: -1 appends). */
+export const expandDims: (x: Tensor, axis?: number) => Tensor = OPS.expandDims;
+/** eˣ - 1, accurate near 0. */
+export const expm1: (x: TensorLike) => Tensor = OPS.expm1;
+/** Identity matrices (numRows × numColumns), optionally batched. */
+export const eye: (numRows: number, numColumns?: number | null, batchShape?: number[] | null, dtype?: DType) => Tensor = OPS.eye;
+/** A tensor of `shape` filled with `value`. */
+export const fill: (shape: number[], value: number | boolean, dtype?: DType) => Tensor = OPS.fill;
+/** Rounds down: ⌊x⌋. */
+export const floor: (x: TensorLike) => Tensor = OPS.floor;
+/** ⌊a / b⌋ (NumPy semantics; integer division by 0 gives 0). */
+export const floorDiv: (a: TensorLike, b: TensorLike) => Tensor = OPS.floorDiv;
+/** Slices of x along `axis` at `indices` (int32): host indices are range-checked, device indices clamped. */
+export const gather: (x: Tensor, indices: Tensor | number[], axis?: number) => Tensor = OPS.gather;
+/** Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */
+export const gelu: (x: TensorLike) => Tensor = OPS.gelu;
+/** a > b (bool). */
+export const greater: (a: TensorLike, b: TensorLike) => Tensor = OPS.greater;
+/** a ≥ b (bool). */
+export const greaterEqual: (a: TensorLike, b: TensorLike) => Tensor = OPS.greaterEqual;
+/** Layer normalisation over the last axis, then · gamma + beta when given (1-D, the last dimension). */
+export const layerNorm: (x: Tensor, gamma?: Tensor | null, beta?: Tensor | null, epsilon?: number) => Tensor = OPS.layerNorm;
+/** x ≥ 0 ? x : alpha·x (alpha defaults to 0.2, as in TensorFlow.js). */
+export const leakyRelu: (x: TensorLike, alpha?: number) => Tensor = OPS.leakyRelu;
+/** a < b (bool). */
+export const less: (a: TensorLike, b: TensorLike) => Tensor = OPS.less;
+/** a ≤ b (bool). */
+export const lessEqual: (a: TensorLike, b: TensorLike) => Tensor = OPS.lessEqual;
+/** `num` evenly spaced numbers from start to stop, both included. */
+export const linspace: (start: number, stop: number, num: number) => Tensor = OPS.linspace;
+/** Natural logarithm; log(0) = -Infinity, negative → NaN. */
+export const log: (x: TensorLike) => Tensor = OPS.log;
+/** log(1 + x), accurate near 0. */
+export const log1p: (x: TensorLike) => Tensor = OPS.log1p;
+/** a AND b (bool tensors). */
+export const logicalAnd: (a: TensorLike, b: TensorLike) => Tensor = OPS.logicalAnd;
+/** NOT of a bool tensor. */
+export const logicalNot: (x: TensorLike) => Tensor = OPS.logicalNot;
+/** a OR b (bool tensors). */
+export const logicalOr: (a: TensorLike, b: TensorLike) => Tensor = OPS.logicalOr;
+/** a XOR b (bool tensors). */
+export const logicalXor: (a: TensorLike, b: TensorLike) => Tensor = OPS.logicalXor;
+/** x - logΣexp(x) along `axis` (default: the last). */
+export const logSoftmax: (logits: Tensor, axis?: number) => Tensor = OPS.logSoftmax;
+/** log(Σ exp(x)), computed stably (the maximum is subtracted first). */
+export const logSumExp: (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor = OPS.logSumExp;
+/** Matrix product over the last two dimensions; batch dimensions broadcast; transposes are free (strides). */
+export const matMul: (a: Tensor, b: Tensor, transposeA?: boolean, transposeB?: boolean) => Tensor = OPS.matMul;
+/** Matrix product over the last two dimensions; batch dimensions broadcast; transposes are free (strides). (alias of matMul) */
+export const matmul = matMul;
+/** Maximum (NaN propagates; -Infinity over nothing). */
+export const max: (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor = OPS.max;
+/** The larger of a and b (NaN propagates). */
+export const maximum: (a: TensorLike, b: TensorLike) => Tensor = OPS.maximum;
+/** Arithmetic mean (float32). The mean of nothing is NaN. */
+export const mean: (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor = OPS.mean;
+/** Minimum (NaN propagates; +Infinity over nothing). */
+export const min: (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor = OPS.min;
+/** The smaller of a and b (NaN propagates). */
+export const minimum: (a: TensorLike, b: TensorLike) => Tensor = OPS.minimum;
+/** Remainder with the divisor's sign (NumPy/Python %). */
+export const mod: (a: TensorLike, b: TensorLike) => Tensor = OPS.mod;
+/** Mean and (population) variance over `axes` (TensorFlow.js's moments). */
+export const moments: (x: Tensor, axes?: number | number[], keepDims?: boolean) => { mean: Tensor; variance: Tensor } = OPS.moments;
+/** a · b */
+export const mul: (a: TensorLike, b: TensorLike) => Tensor = OPS.mul;
+/** Negation: -x. */
+export const neg: (x: TensorLike) => Tensor = OPS.neg;
+/** a != b (bool). */
+export const notEqual: (a: TensorLike, b: TensorLike) => Tensor = OPS.notEqual;
+/** One-hot encoding along a new last dimension of size `depth` (out-of-range indices: all offValue). */
+export const oneHot: (indices: Tensor, depth: number, onValue?: number, offValue?: number, dtype?: DType) => Tensor = OPS.oneHot;
+/** A tensor of ones. */
+export const ones: (shape: number[], dtype?: DType) => Tensor = OPS.ones;
+/** Ones of the shape and dtype of x. */
+export const onesLike: (x: Tensor) => Tensor = OPS.onesLike;
+/** v1[i] · v2[j] for two vectors (one elementwise kernel over broadcast views). */
+export const outerProduct: (v1: Tensor, v2: Tensor) => Tensor = OPS.outerProduct;
+/** Pads with `constantValue`: paddings[d] = [before, after] elements. One kernel. */
+export const pad: (x: Tensor, paddings: [number, number][], constantValue?: number) => Tensor = OPS.pad;
+/** a to the power b. */
+export const pow: (a: TensorLike, b: TensorLike) => Tensor = OPS.pow;
+/** Prints strings, numbers and tensors (NumPy-style); in a graph, when it runs. Prints keep their order. */
+export const print: (...values: unknown[]) => Promise<void> = OPS.print;
+/** Product over `axis` (all axes by default); 1 over nothing. */
+export const prod: (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor = OPS.prod;
+/** Normally distributed values (Box–Muller). */
+export const randomNormal: (shape: number[], mean?: number, stdDev?: number, dtype?: DType, seed?: number) => Tensor = OPS.randomNormal;
+/** Uniform random values in [minval, maxval). The same seed gives the same values on every backend. */
+export const randomUniform: (shape: number[], minval?: number, maxval?: number, dtype?: DType, seed?: number) => Tensor = OPS.randomUniform;
+/** Numbers from start (inclusive) to stop (exclusive) by step; `range(n)` counts 0..n-1. */
+export const range: (start: number, stop?: number, step?: number, dtype?: DType) => Tensor = OPS.range;
+/** 1 / x */
+export const reciprocal: (x: TensorLike) => Tensor = OPS.reciprocal;
+/** max(x, 0); NaN stays NaN. */
+export const relu: (x: TensorLike) => Tensor = OPS.relu;
+/** New shape with the same elements; one dimension may be -1 (inferred). A view when x is contiguous. */
+export const reshape: (x: Tensor, shape: number[]) => Tensor = OPS.reshape;
+/** Reverses the order along `axis` (all axes by default): a view with negative strides. */
+export const reverse: (x: Tensor, axis?: number | number[]) => Tensor = OPS.reverse;
+/** Reverses the order along `axis` (all axes by default): a view with negative strides. (alias of reverse) */
+export const flip = reverse;
+/** Rounds half to even, as TensorFlow and NumPy do. */
+export const round: (x: TensorLike) => Tensor = OPS.round;
+/** 1 / √x */
+export const rsqrt: (x: TensorLike) => Tensor = OPS.rsqrt;
+/** A rank-0 tensor. */
+export const scalar: (value: number | boolean, dtype?: DType) => Tensor = OPS.scalar;
+/** 1 / (1 + e⁻ˣ) */
+export const sigmoid: (x: TensorLike) => Tensor = OPS.sigmoid;
+/** -1, 0 or 1 (NaN stays NaN). */
+export const sign: (x: TensorLike) => Tensor = OPS.sign;
+/** sin x */
+export const sin: (x: TensorLike) => Tensor = OPS.sin;
+/** A box of `size` elements from `begin` (a view); negative begin counts from the end, size -1 takes the rest. */
+export const slice: (x: Tensor, begin: number | number[], size?: number | number[]) => Tensor = OPS.slice;
+/** exp(x) / Σ exp(x) along `dim` (default: the last), computed with the maximum subtracted. */
+export const softmax: (logits: Tensor, dim?: number) => Tensor = OPS.softmax;
+/** log(1 + eˣ), computed without overflow. */
+export const softplus: (x: TensorLike) => Tensor = OPS.softplus;
+/** Views splitting `axis` into equal parts, or into parts of the given sizes (one may be -1: the rest). */
+export const split: (x: Tensor, numOrSizeSplits: number | number[], axis?: number) => Tensor[] = OPS.split;
+/** Square root √x; negative → NaN. */
+export const sqrt: (x: TensorLike) => Tensor = OPS.sqrt;
+/** x² (keeps the dtype). */
+export const square: (x: TensorLike) => Tensor = OPS.square;
+/** Removes size-1 dimensions (all of them, or those in `axis`, which must have size 1). */
+export const squeeze: (x: Tensor, axis?: number | number[]) => Tensor = OPS.squeeze;
+/** Tensors of equal shape stacked along a new `axis`. */
+export const stack: (tensors: Tensor[], axis?: number) => Tensor = OPS.stack;
+/** TensorFlow's strided slice (begin/end/strides, beginMask/endMask/shrinkAxisMask): a view. */
+export const stridedSlice: (x: Tensor, begin: number[], end: number[], strides?: number[], beginMask?: number, endMask?: number, ellipsisMask?: number, newAxisMask?: number, shrinkAxisMask?: number) => Tensor = OPS.stridedSlice;
+/** a - b */
+export const sub: (a: TensorLike, b: TensorLike) => Tensor = OPS.sub;
+/** Σ over `axis` (all axes by default). Integers keep their dtype; bools count as int32. */
+export const sum: (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor = OPS.sum;
+/** tan x */
+export const tan: (x: TensorLike) => Tensor = OPS.tan;
+/** tanh x */
+export const tanh: (x: TensorLike) => Tensor = OPS.tanh;
+/** A tensor from host values: numbers become float32 and booleans bool unless `dtype` says otherwise. */
+export const tensor: (values: TensorValues, shape?: number[] | null, dtype?: DType) => Tensor = OPS.tensor;
+/** Repeats the tensor reps[d] times along each dimension (one copy kernel through a broadcast view). */
+export const tile: (x: Tensor, reps: number[]) => Tensor = OPS.tile;
+/** A copy on `device` (the tensor itself if it is there already); WebGPU → CPU completes asynchronously. */
+export const to: (x: Tensor, device: DeviceSpec) => Tensor = OPS.to;
+/** Permutes dimensions (default: reverse them). Always a view. */
+export const transpose: (x: Tensor, perm?: number[]) => Tensor = OPS.transpose;
+/** Views of the slices along `axis`, that dimension removed. */
+export const unstack: (x: Tensor, axis?: number) => Tensor[] = OPS.unstack;
+/** A variable: a tensor whose value assign/assignAdd change; in a graph its state lives in the Session. */
+export const variable: (initial: Tensor | TensorValues, options?: VariableOptions) => Tensor = OPS.variable;
+/** condition ? a : b, elementwise, broadcasting all three. */
+export const where: (condition: TensorLike, a: TensorLike, b: TensorLike) => Tensor = OPS.where;
+/** A tensor of zeros. */
+export const zeros: (shape: number[], dtype?: DType) => Tensor = OPS.zeros;
+/** Zeros of the shape and dtype of x. */
+export const zerosLike: (x: Tensor) => Tensor = OPS.zerosLike;
+
+declare module '../core/tensor' {
+  interface Tensor {
+    /** Absolute value |x|. */
+    abs(): Tensor;
+    /** a + b */
+    add(b: TensorLike): Tensor;
+    /** Logical AND over a bool tensor (true over nothing). */
+    all(axis?: Axis, keepDims?: boolean): Tensor;
+    /** Logical OR over a bool tensor (false over nothing). */
+    any(axis?: Axis, keepDims?: boolean): Tensor;
+    /** Index (int32) of the largest value along `axis`; the first one on ties. */
+    argMax(axis?: number): Tensor;
+    /** Index (int32) of the smallest value along `axis`; the first one on ties. */
+    argMin(axis?: number): Tensor;
+    /** Sets a variable's value (broadcast to its shape); returns the variable, holding the new value. */
+    assign(value: TensorLike): Tensor;
+    /** Adds to a variable's value; returns the variable. */
+    assignAdd(value: Tensor | number): Tensor;
+    /** The angle of (b, a) in (-π, π]. */
+    atan2(b: TensorLike): Tensor;
+    /** Broadcasts to `shape` (a view with stride 0 on the broadcast dimensions). */
+    broadcastTo(shape: number[]): Tensor;
+    /** Converts to `dtype` (float → int truncates toward zero; int32 ↔ uint32 keep the bits). */
+    cast(dtype: DType): Tensor;
+    /** Rounds up: ⌈x⌉. */
+    ceil(): Tensor;
+    /** Clamps to [min, max]. */
+    clipByValue(clipValueMin: number, clipValueMax: number): Tensor;
+    /** A copy of x in new, contiguous memory. */
+    clone(): Tensor;
+    /** cos x */
+    cos(): Tensor;
+    /** Running product along `axis`; `exclusive` starts from 1, `reverse` runs from the end. */
+    cumprod(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+    /** Running sum along `axis`; `exclusive` starts from 0, `reverse` runs from the end (as TensorFlow). */
+    cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+    /** a / b; for two integer tensors this is floor division (as TensorFlow.js). */
+    div(b: TensorLike): Tensor;
+    /** Dot product of vectors, or matrix–vector / vector–matrix / matrix–matrix products (rank ≤ 2). */
+    dot(t2: Tensor): Tensor;
+    /** x > 0 ? x : eˣ - 1 */
+    elu(): Tensor;
+    /** a == b (bool). */
+    equal(b: TensorLike): Tensor;
+    /** The error function. */
+    erf(): Tensor;
+    /** eˣ (integers give float32). */
+    exp(): Tensor;
+    /** Inserts a size-1 dimension at `axis` (negative counts from the end: -1 appends). */
+    expandDims(axis?: number): Tensor;
+    /** eˣ - 1, accurate near 0. */
+    expm1(): Tensor;
+    /** Rounds down: ⌊x⌋. */
+    floor(): Tensor;
+    /** ⌊a / b⌋ (NumPy semantics; integer division by 0 gives 0). */
+    floorDiv(b: TensorLike): Tensor;
+    /** Slices of x along `axis` at `indices` (int32): host indices are range-checked, device indices clamped. */
+    gather(indices: Tensor | number[], axis?: number): Tensor;
+    /** Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */
+    gelu(): Tensor;
+    /** a > b (bool). */
+    greater(b: TensorLike): Tensor;
+    /** a ≥ b (bool). */
+    greaterEqual(b: TensorLike): Tensor;
+    /** x ≥ 0 ? x : alpha·x (alpha defaults to 0.2, as in TensorFlow.js). */
+    leakyRelu(alpha?: number): Tensor;
+    /** a < b (bool). */
+    less(b: TensorLike): Tensor;
+    /** a ≤ b (bool). */
+    lessEqual(b: TensorLike): Tensor;
+    /** Natural logarithm; log(0) = -Infinity, negative → NaN. */
+    log(): Tensor;
+    /** log(1 + x), accurate near 0. */
+    log1p(): Tensor;
+    /** a AND b (bool tensors). */
+    logicalAnd(b: TensorLike): Tensor;
+    /** NOT of a bool tensor. */
+    logicalNot(): Tensor;
+    /** a OR b (bool tensors). */
+    logicalOr(b: TensorLike): Tensor;
+    /** a XOR b (bool tensors). */
+    logicalXor(b: TensorLike): Tensor;
+    /** x - logΣexp(x) along `axis` (default: the last). */
+    logSoftmax(axis?: number): Tensor;
+    /** log(Σ exp(x)), computed stably (the maximum is subtracted first). */
+    logSumExp(axis?: Axis, keepDims?: boolean): Tensor;
+    /** Matrix product over the last two dimensions; batch dimensions broadcast; transposes are free (strides). */
+    matMul(b: Tensor, transposeA?: boolean, transposeB?: boolean): Tensor;
+    /** Maximum (NaN propagates; -Infinity over nothing). */
+    max(axis?: Axis, keepDims?: boolean): Tensor;
+    /** The larger of a and b (NaN propagates). */
+    maximum(b: TensorLike): Tensor;
+    /** Arithmetic mean (float32). The mean of nothing is NaN. */
+    mean(axis?: Axis, keepDims?: boolean): Tensor;
+    /** Minimum (NaN propagates; +Infinity over nothing). */
+    min(axis?: Axis, keepDims?: boolean): Tensor;
+    /** The smaller of a and b (NaN propagates). */
+    minimum(b: TensorLike): Tensor;
+    /** Remainder with the divisor's sign (NumPy/Python %). */
+    mod(b: TensorLike): Tensor;
+    /** a · b */
+    mul(b: TensorLike): Tensor;
+    /** Negation: -x. */
+    neg(): Tensor;
+    /** a != b (bool). */
+    notEqual(b: TensorLike): Tensor;
+    /** Pads with `constantValue`: paddings[d] = [before, after] elements. One kernel. */
+    pad(paddings: [number, number][], constantValue?: number): Tensor;
+    /** a to the power b. */
+    pow(b: TensorLike): Tensor;
+    /** Product over `axis` (all axes by default); 1 over nothing. */
+    prod(axis?: Axis, keepDims?: boolean): Tensor;
+    /** 1 / x */
+    reciprocal(): Tensor;
+    /** max(x, 0); NaN stays NaN. */
+    relu(): Tensor;
+    /** New shape with the same elements; one dimension may be -1 (inferred). A view when x is contiguous. */
+    reshape(shape: number[]): Tensor;
+    /** Reverses the order along `axis` (all axes by default): a view with negative strides. */
+    reverse(axis?: number | number[]): Tensor;
+    /** Rounds half to even, as TensorFlow and NumPy do. */
+    round(): Tensor;
+    /** 1 / √x */
+    rsqrt(): Tensor;
+    /** 1 / (1 + e⁻ˣ) */
+    sigmoid(): Tensor;
+    /** -1, 0 or 1 (NaN stays NaN). */
+    sign(): Tensor;
+    /** sin x */
+    sin(): Tensor;
+    /** A box of `size` elements from `begin` (a view); negative begin counts from the end, size -1 takes the rest. */
+    slice(begin: number | number[], size?: number | number[]): Tensor;
+    /** exp(x) / Σ exp(x) along `dim` (default: the last), computed with the maximum subtracted. */
+    softmax(dim?: number): Tensor;
+    /** log(1 + eˣ), computed without overflow. */
+    softplus(): Tensor;
+    /** Views splitting `axis` into equal parts, or into parts of the given sizes (one may be -1: the rest). */
+    split(numOrSizeSplits: number | number[], axis?: number): Tensor[];
+    /** Square root √x; negative → NaN. */
+    sqrt(): Tensor;
+    /** x² (keeps the dtype). */
+    square(): Tensor;
+    /** Removes size-1 dimensions (all of them, or those in `axis`, which must have size 1). */
+    squeeze(axis?: number | number[]): Tensor;
+    /** a - b */
+    sub(b: TensorLike): Tensor;
+    /** Σ over `axis` (all axes by default). Integers keep their dtype; bools count as int32. */
+    sum(axis?: Axis, keepDims?: boolean): Tensor;
+    /** tan x */
+    tan(): Tensor;
+    /** tanh x */
+    tanh(): Tensor;
+    /** Repeats the tensor reps[d] times along each dimension (one copy kernel through a broadcast view). */
+    tile(reps: number[]): Tensor;
+    /** A copy on `device` (the tensor itself if it is there already); WebGPU → CPU completes asynchronously. */
+    to(device: DeviceSpec): Tensor;
+    /** Permutes dimensions (default: reverse them). Always a view. */
+    transpose(perm?: number[]): Tensor;
+    /** Views of the slices along `axis`, that dimension removed. */
+    unstack(axis?: number): Tensor[];
+  }
+}

@@ -1,0 +1,68 @@
+// The op registry: every public op, one typed definition each (engine/api/define.ts), joined from the
+// families. Derived from it: the public functions (recordable wrappers), the Tensor methods, the generated
+// export list and method declarations (ops.gen.ts), the graph layer's op table, JSON validation of loaded
+// graphs, and the op table in docs/ops.md. Adding an op is adding its definition; a definition missing a
+// piece (doc, schema, return kind) is a compile error, and so is a generated export that no longer matches.
+import { Tensor } from '../core/tensor';
+import { bindOpTable, type OpEntry, recordable } from '../graph/record';
+import { CREATION_DEFS } from './creation';
+import type { OpDef } from './define';
+import { DEVICE_DEFS } from './devices';
+import { LINALG_DEFS } from './linalg';
+import { MOVEMENT_DEFS } from './movement';
+import { NN_DEFS } from './nn';
+import { ELEMENTWISE_DEFS, VIEW_DEFS } from './ops';
+import { REDUCE_DEFS } from './reduce';
+import { STATE_DEFS } from './state';
+
+export const OP_DEFS = {
+  ...CREATION_DEFS,
+  ...ELEMENTWISE_DEFS,
+  ...VIEW_DEFS,
+  ...REDUCE_DEFS,
+  ...LINALG_DEFS,
+  ...MOVEMENT_DEFS,
+  ...NN_DEFS,
+  ...STATE_DEFS,
+  ...DEVICE_DEFS,
+} satisfies Record<string, OpDef>;
+
+type Defs = typeof OP_DEFS;
+export type OpName = keyof Defs;
+
+/**
+ * The ops that have a gradient. The gradient issue keys its rule table by these names in autodiff/
+ * (`satisfies Record<DifferentiableOp, GradRule>`): a differentiable op without a rule is a compile error.
+ */
+export type DifferentiableOp = { [K in OpName]: Defs[K] extends { differentiable: true } ? K : never }[OpName];
+/** The ops that are also Tensor methods. */
+export type MethodOp = { [K in OpName]: Defs[K] extends { method: true } ? K : never }[OpName];
+
+/** Each op's public function: its implementation wrapped so that graph builders record it. */
+export type OpFunctions = { readonly [K in OpName]: Defs[K]['impl'] };
+
+function build(): { fns: OpFunctions; entries: Record<string, OpEntry> } {
+  const fns: Record<string, unknown> = {};
+  const entries: Record<string, OpEntry> = {};
+  for (const [name, def] of Object.entries(OP_DEFS) as [string, OpDef][]) {
+    const entry: OpEntry = { impl: def.impl, sideEffect: Boolean(def.sideEffect), spec: def };
+    entries[name] = entry;
+    fns[name] = recordable(name, entry, def.prepare);
+  }
+  return { fns: fns as OpFunctions, entries };
+}
+
+const built = build();
+export const OPS: OpFunctions = built.fns;
+bindOpTable(built.entries);
+
+// Tensor methods: `x.op(...rest)` is `op(x, ...rest)`, for every definition marked `method`. Their types
+// are declared in ops.gen.ts, generated from the same definitions.
+const proto = Tensor.prototype as unknown as Record<string, unknown>;
+for (const [name, def] of Object.entries(OP_DEFS) as [string, OpDef][]) {
+  if (!def.method) continue;
+  const fn = (OPS as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
+  proto[name] = function (this: Tensor, ...args: unknown[]) {
+    return fn(this, ...args);
+  };
+}
