@@ -66,8 +66,15 @@ export function neededNodes(g: Graph, fetches: [number, number][], fed: Set<numb
   return need;
 }
 
-/** Where a node's state comes from: a variable's device, or the device a captured tensor lives on. */
-export type SourceDevice = (node: GraphNode) => DeviceName;
+/**
+ * Where the needed nodes run (placement.ts): with the placement pass, or (`pass` off) only where wg.device
+ * blocks asked. Variables start on the device of their state (`variableDevice`), captures on their data's.
+ */
+export function placeGraph(g: Graph, need: Set<number>, variableDevice: (node: number) => DeviceName | undefined, pass: boolean): Placement {
+  const source = (n: GraphNode): DeviceName =>
+    n.op === 'variable' ? (variableDevice(n.id) ?? currentDevice()) : ((n.capture?.storage.owner.name as DeviceName | undefined) ?? n.device);
+  return placeNodes(g, need, currentDevice(), source, pass);
+}
 
 /**
  * What a replay does with the nodes that are not op calls, and how it calls ops. Planning binds feeds,
@@ -166,9 +173,7 @@ export function buildPlan(
   const fed = new Set(feedShapes.keys());
   const need = neededNodes(g, fetches, fed);
   const rec = newRecorder();
-  const sourceDevice: SourceDevice = (n) =>
-    n.op === 'variable' ? (variableShapes.get(n.id)?.device ?? currentDevice()) : ((n.capture?.storage.owner.name as DeviceName | undefined) ?? n.device);
-  const placement = placeNodes(g, need, currentDevice(), sourceDevice, enabled(options, 'placement'));
+  const placement = placeGraph(g, need, (id) => variableShapes.get(id)?.device, enabled(options, 'placement'));
   const plan: Plan = { rec, placement, devices: new Map(), fetches: [], prints: [], feeds: [], variables: [] };
   let softMoved = 0;
   const slotOf = (t: Tensor, kind: 'feed' | 'variable', node: GraphNode, list: Plan['feeds']) => {

@@ -13,8 +13,7 @@ import type { Graph, GraphNode } from './graph';
 import { explainPlan, type PlanInfo } from './explain';
 import { describePlan, nodeSourcesOf, type GraphEntry } from './profile_graph';
 import { currentMode, type GraphOptions } from './mode';
-import { buildPlan, neededNodes, replayGraph, type ReplayEnv, type SourceDevice } from './plan';
-import { placeNodes } from './placement';
+import { buildPlan, neededNodes, placeGraph, replayGraph, type ReplayEnv } from './plan';
 import { type CompiledPlan, compilePlan, executePlan, releasePlan, withPlanSources } from './executor';
 import { currentDevice, moveTensor, withDevice, withSoftPlacement } from '../eager/devices';
 import { enqueuePrint, formatPlain, formatRead } from './print';
@@ -109,10 +108,6 @@ export class Session {
   private softPlacement(): boolean {
     return Boolean(this.options.softPlacement ?? currentMode()?.options.softPlacement);
   }
-
-  /** Where a variable's state or a captured tensor lives (placement starts from there). */
-  private sourceDevice: SourceDevice = (n) =>
-    n.op === 'variable' ? (this.vars.get(n.id)?.storage.owner.name ?? currentDevice()) : (n.capture?.storage.owner.name ?? n.device);
 
   /** The kernels and pass reports of the most recently used plan (what the last run executed). */
   explain(): PlanInfo {
@@ -212,7 +207,7 @@ export class Session {
     return scope(async () => {
       const fed = new Set(feeds.keys());
       const need = neededNodes(this.graph, list, fed);
-      const placement = placeNodes(this.graph, need, currentDevice(), this.sourceDevice, false);
+      const placement = placeGraph(this.graph, need, (id) => this.vars.get(id)?.storage.owner.name, false);
       const prints: Promise<unknown>[] = [];
       const get = unrecorded(() => replayGraph(this.graph, need, fed, placement, this.eagerEnv(feeds, prints)));
       const values = await Promise.all(list.map(([n, k]) => get(n, k).data()));
