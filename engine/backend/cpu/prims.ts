@@ -17,33 +17,44 @@ export const OPERANDS: R[] = [(a) => a, (_a, b) => b, (_a, _b, c) => c];
 /** The helper functions generated kernels call as `P.name` (jit.ts passes this object as `P`). */
 export const CPU_PRIMS = JS_HELPERS;
 
-/** Specialised per operator so that evaluating a node is a closure call, not a dispatch. */
+type Op2 = (p: number, q: number) => number;
+/** The operators (comparisons and logic yield booleans, which the table only uses as conditions or wraps as 0/1). */
+const OPS: { readonly [O in JsOp]: Op2 } = {
+  '+': (p, q) => p + q,
+  '-': (p, q) => p - q,
+  '*': (p, q) => p * q,
+  '/': (p, q) => p / q,
+  '|': (p, q) => p | q,
+  '>>>': (p, q) => p >>> q,
+  '===': (p, q) => (p === q) as unknown as number,
+  '!==': (p, q) => (p !== q) as unknown as number,
+  '<': (p, q) => (p < q) as unknown as number,
+  '<=': (p, q) => (p <= q) as unknown as number,
+  '>': (p, q) => (p > q) as unknown as number,
+  '>=': (p, q) => (p >= q) as unknown as number,
+  '&&': (p, q) => (p && q) as unknown as number,
+  '||': (p, q) => (p || q) as unknown as number,
+};
+
+const [X, Y] = OPERANDS;
+// Fast paths: a primitive applied straight to its own operands (most of them) is one call, as before.
 function binary(a: R, o: JsOp, b: R): R {
-  switch (o) {
-    case '+': return (x, y, z) => a(x, y, z) + b(x, y, z);
-    case '-': return (x, y, z) => a(x, y, z) - b(x, y, z);
-    case '*': return (x, y, z) => a(x, y, z) * b(x, y, z);
-    case '/': return (x, y, z) => a(x, y, z) / b(x, y, z);
-    case '|': return (x, y, z) => a(x, y, z) | b(x, y, z);
-    case '>>>': return (x, y, z) => a(x, y, z) >>> b(x, y, z);
-    // Comparisons and logic yield booleans, which the table only uses as conditions (or wraps as 0/1).
-    case '===': return (x, y, z) => (a(x, y, z) === b(x, y, z)) as unknown as number;
-    case '!==': return (x, y, z) => (a(x, y, z) !== b(x, y, z)) as unknown as number;
-    case '<': return (x, y, z) => (a(x, y, z) < b(x, y, z)) as unknown as number;
-    case '<=': return (x, y, z) => (a(x, y, z) <= b(x, y, z)) as unknown as number;
-    case '>': return (x, y, z) => (a(x, y, z) > b(x, y, z)) as unknown as number;
-    case '>=': return (x, y, z) => (a(x, y, z) >= b(x, y, z)) as unknown as number;
-    case '&&': return (x, y, z) => (a(x, y, z) && b(x, y, z)) as unknown as number;
-    case '||': return (x, y, z) => (a(x, y, z) || b(x, y, z)) as unknown as number;
-    default: return o satisfies never;
-  }
+  const f = OPS[o];
+  if (a === X && b === Y) return f; // (x, y, z) => f(x, y): f ignores z
+  return (x, y, z) => f(a(x, y, z), b(x, y, z));
 }
 
 /** f(…operands[, d]) — the common arities without spreading. */
 function call(f: (...x: unknown[]) => number, a: R[], d?: DType): R {
   const [p, q] = a;
-  if (a.length === 1) return d === undefined ? (x, y, z) => f(p(x, y, z)) : (x, y, z) => f(p(x, y, z), d);
-  if (a.length === 2) return d === undefined ? (x, y, z) => f(p(x, y, z), q(x, y, z)) : (x, y, z) => f(p(x, y, z), q(x, y, z), d);
+  if (a.length === 1) {
+    if (p === X) return d === undefined ? (x) => f(x) : (x) => f(x, d);
+    return d === undefined ? (x, y, z) => f(p(x, y, z)) : (x, y, z) => f(p(x, y, z), d);
+  }
+  if (a.length === 2) {
+    if (p === X && q === Y) return d === undefined ? (x, y) => f(x, y) : (x, y) => f(x, y, d);
+    return d === undefined ? (x, y, z) => f(p(x, y, z), q(x, y, z)) : (x, y, z) => f(p(x, y, z), q(x, y, z), d);
+  }
   const tail = d === undefined ? [] : [d];
   return (x, y, z) => f(...a.map((g) => g(x, y, z)), ...tail);
 }
@@ -54,7 +65,7 @@ export const CLOSURES: Js<R> = {
   math: (fn, ...a) => call(Math[fn] as (...x: unknown[]) => number, a),
   fn: (h, a, d) => call(JS_HELPERS[h] as (...x: unknown[]) => number, a, d),
   op: binary,
-  neg: (a) => (x, y, z) => -a(x, y, z),
+  neg: (a) => (a === X ? (x) => -x : (x, y, z) => -a(x, y, z)),
   not: (a) => (x, y, z) => (!a(x, y, z)) as unknown as number,
   if: (c, a, b) => (x, y, z) => (c(x, y, z) ? a(x, y, z) : b(x, y, z)),
 };
