@@ -1,11 +1,11 @@
 // Renders the primitive table (ir/prims.ts) to scalar WGSL: a template context that records the helpers a
 // template calls (codegen emits them into the same shader, so every shader is complete), casts, literals.
 import { DTYPE_INFO, type DType } from '../core/dtype';
-import { BINARY_PRIMS, UNARY_PRIMS, type Expr } from '../ir/expr';
+import type { Expr } from '../ir/expr';
 import { HELPER_DEPS, WGSL_HELPERS, type Helper } from '../ir/prim_helpers';
-import { CAST, primCtx, primDef, type PrimCtx, type TablePrim, type Wgsl } from '../ir/prims';
+import { CAST, TABLE_PRIMS, primCtx, primDef, type PrimCtx, type TablePrim, type Wgsl } from '../ir/prims';
 
-export { HELPER_DEPS, WGSL_HELPERS as HELPERS, primCtx, type Helper };
+export { HELPER_DEPS, WGSL_HELPERS as HELPERS, type Helper };
 
 export interface Emitted {
   code: string;
@@ -52,7 +52,7 @@ export function wgslApply(p: TablePrim, c: PrimCtx, a: string[], lanes?: { isnan
 
 /** The scalar template of every table primitive, by name. */
 export const WGSL_PRIMS = Object.fromEntries(
-  [...UNARY_PRIMS, ...BINARY_PRIMS, 'where'].map((p) => [p, (a: string[], n: Expr) => wgslPrim(n, a)]),
+  TABLE_PRIMS.map((p) => [p, (a: string[], n: Expr) => wgslPrim(n, a)]),
 ) as { readonly [P in TablePrim]: Template };
 
 /** Conversion between dtypes: CAST's WGSL form (C-like: float→int truncates and saturates, NaN → 0…). */

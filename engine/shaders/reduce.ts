@@ -200,7 +200,7 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
   };
   const pro = emitExpr(k.prologue, leaf((i) => `x${i}`), helpers, 'p');
   // arg-reductions: the epilogue sees the index
-  const epi = emitExpr(k.epilogue, leaf(() => (arg ? 'best' : k.op === 'logsumexp' ? 'lsev' : 'acc')), helpers, 'e');
+  const epi = emitExpr(k.epilogue, leaf(() => (arg ? 'best' : lse && !stats ? 'lsev' : 'acc')), helpers, 'e');
   const id = identity(k.op, k.acc, helpers);
   const better = def.kind === 'arg' ? def.better : '>';
   const keptCoords = Array.from({ length: keptRank }, (_, d) => `k${d}`);

@@ -3,7 +3,7 @@
 // every node rounds to its dtype as the interpreter does, so generated and interpreted kernels agree bit for
 // bit. Emits only identifiers and numbers we format.
 import { DTYPE_INFO, isDType, type DType } from '../../core/dtype';
-import { linearize, type Expr, type Prim } from '../../ir/expr';
+import { linearize, type Expr } from '../../ir/expr';
 import { CAST, primCtx, primDef, type Js, type PrimCtx, type TablePrim } from '../../ir/prims';
 
 /** The table's JS algebra as source text (numbers formatted by numJs; helpers reached as `P.name`). */
@@ -19,9 +19,6 @@ export const SOURCE: Js<string> = {
 
 /** Primitive `p` of context `c` over operand sources `a` (reductions combine this way too). */
 export const primSource = (p: TablePrim, c: PrimCtx, a: string[]): string => primDef(p).js(SOURCE, a, c);
-
-/** Primitives whose result is already exactly 0 or 1 (bool): rounding it would change nothing. */
-const ZERO_ONE: ReadonlySet<Prim> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'xor', 'not', 'isnan']);
 
 /** DTYPE_INFO[d].round as source. */
 export function roundJs(d: DType, e: string): string {
@@ -124,7 +121,8 @@ export function emitExpr(root: Expr, rootDtype: DType, leaf: LeafResolver, prefi
         break;
       default: {
         const js = primSource(n.prim, primCtx(n), n.args.map(name));
-        code = n.dtype === 'bool' && ZERO_ONE.has(n.prim) ? js : roundJs(n.dtype, js);
+        // A primitive whose result is bool by definition yields exactly 0 or 1: rounding would change nothing.
+        code = primDef(n.prim).out === 'bool' ? js : roundJs(n.dtype, js);
       }
     }
     invariant[slot] = inv;
