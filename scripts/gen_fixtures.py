@@ -47,7 +47,9 @@ DTYPE_NAMES = {np.dtype(F32): "float32", np.dtype(I32): "int32",
 NAME_DTYPES = {v: k for k, v in DTYPE_NAMES.items()}
 
 # Ops allowed to have "/special" cases (NaN / +-Infinity).
-SPECIAL_OPS = {"neg", "abs", "exp", "log", "sqrt", "floor", "ceil", "tanh", "sigmoid",
+SPECIAL_OPS = {"neg", "abs", "exp", "log", "sqrt", "floor", "ceil", "tanh", "sigmoid", "asin", "acos", "atan",
+               "sinh", "cosh", "asinh", "acosh", "atanh", "selu", "logSigmoid", "relu6", "step", "isNaN",
+               "isInf", "isFinite", "divNoNan", "squaredDifference", "prelu", "expm1", "elu",
                "add", "sub", "mul", "div", "maximum", "minimum", "equal", "notEqual",
                "less", "lessEqual", "greater", "greaterEqual", "cast", "where"}
 
@@ -348,6 +350,61 @@ UNARY_FLOAT = {
 }
 
 
+# Ops added after the first fixture set (issue 16): their oracles. Float ones take the unary_float path.
+def _selu(v):
+    return 1.0507009873554805 * np.where(v > 0, v, 1.6732632423543772 * np.expm1(np.minimum(v, 0.0)))
+
+
+def _log_sigmoid(v):
+    return np.minimum(v, 0.0) - np.log1p(np.exp(-np.abs(v)))
+
+
+UNARY_FLOAT.update({
+    "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan, "sinh": np.sinh, "cosh": np.cosh,
+    "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh, "selu": _selu, "logSigmoid": _log_sigmoid,
+})
+TESTS = {"isNaN": np.isnan, "isInf": np.isinf, "isFinite": np.isfinite}
+
+
+def new_ops_reference(op, xs, attrs):
+    """The oracles of relu6, step, isNaN/isInf/isFinite, squaredDifference, divNoNan, prelu and addN."""
+    if op in TESTS:
+        x = xs[0]
+        return np.asarray(TESTS[op](x.astype(np.float64) if dt_of(x) != np.dtype(BOOL) else x.astype(np.float64)))
+    if op == "relu6":
+        x = xs[0]
+        if dt_of(x) == np.dtype(BOOL):
+            raise OracleError("relu6 on bool")
+        return np.where(x < 0, 0, np.where(x > 6, 6, x)).astype(dt_of(x))
+    if op == "step":
+        x = xs[0]
+        alpha = attrs.get("alpha", 0)
+        return np.where(np.isnan(x.astype(np.float64)), x, np.where(x > 0, 1, alpha)).astype(dt_of(x))
+    if op == "squaredDifference":
+        d = binary_arith("sub", xs[0], xs[1])
+        return binary_arith("mul", d, d)
+    if op == "divNoNan":
+        a, b = xs
+        dt = upcast(a, b, "div")
+        bz = to_dt(b, dt) == 0
+        safe = np.where(bz, np.ones_like(to_dt(b, dt)), to_dt(b, dt)).astype(dt)
+        q = binary_arith("div", to_dt(a, dt), safe)
+        return np.where(bz, np.zeros_like(q), q).astype(dt)
+    if op == "prelu":
+        x = xs[0].astype(F32).astype(np.float64)
+        alpha = xs[1].astype(F32).astype(np.float64)
+        return np.where(x < 0, alpha * x, x).astype(F32)
+    if op == "addN":
+        acc = xs[0]
+        for x in xs[1:]:
+            acc = binary_arith("add", acc, x)
+        return acc
+    raise OracleError("unknown op " + op)
+
+
+NEW_OPS = set(TESTS) | {"relu6", "step", "squaredDifference", "divNoNan", "prelu", "addN"}
+
+
 def unary_float(op, x, attrs):
     if dt_of(x) == np.dtype(BOOL):
         raise OracleError("%s on bool" % op)
@@ -403,6 +460,8 @@ UNARY_KEEP = {"neg", "abs", "sign", "square", "relu", "floor", "ceil", "round"}
 
 
 def reference(op, xs, attrs):
+    if op in NEW_OPS:
+        return new_ops_reference(op, xs, attrs)
     if op in BINARY_ARITH:
         return binary_arith(op, xs[0], xs[1])
     if op in COMPARE:
@@ -1152,6 +1211,93 @@ for op in ["zeros", "ones"]:
     creation(op + "/i32_rank3", op, shape=[2, 2, 2], dtype="int32")
     creation(op + "/u32_rank1", op, shape=[5], dtype="uint32")
     creation(op + "/bool_rank2", op, shape=[2, 2], dtype="bool")
+
+
+# ----------------------------------------------------------------------------
+# ops added with the op registry (issue 16): TensorFlow.js's remaining elementwise ops
+# ----------------------------------------------------------------------------
+
+# op -> (hand-picked float values inside the domain, random generator, int values or None, special values)
+UF2 = {
+    "asin": ([-1.0, -0.99, -0.5, -0.1, -1e-4, 0.0, 1e-4, 0.1, 0.5, 0.9, 0.999, 1.0],
+             lambda s: rand_f32(s, -1, 1), [-1, 0, 1], [NAN, 1.5, -2.0, INF, 0.5, -1.0]),
+    "acos": ([-1.0, -0.99, -0.5, -0.1, 0.0, 0.1, 0.5, 0.9, 0.999, 1.0],
+             lambda s: rand_f32(s, -1, 1), [-1, 0, 1], [NAN, 1.5, -2.0, -INF, 0.5, 1.0]),
+    "atan": ([-1e6, -10.0, -2.0, -1.0, -0.5, -1e-4, 0.0, 1e-4, 0.5, 1.0, 2.0, 10.0, 1e6],
+             lambda s: rand_f32(s, -10, 10), [-100, -3, -1, 0, 1, 2, 50], [NAN, INF, -INF, 0.0, 1.0, -1.0]),
+    "sinh": ([-80.0, -20.0, -5.0, -1.0, -0.5, -1e-4, 0.0, 1e-4, 0.5, 1.0, 5.0, 20.0, 21.0, 80.0],
+             lambda s: rand_f32(s, -5, 5), [-20, -3, -1, 0, 1, 2, 20], [NAN, INF, -INF, 0.0, 1.0, -1.0]),
+    "cosh": ([-80.0, -20.0, -5.0, -1.0, -0.5, -1e-4, 0.0, 1e-4, 0.5, 1.0, 5.0, 20.0, 21.0, 80.0],
+             lambda s: rand_f32(s, -5, 5), [-20, -3, -1, 0, 1, 2, 20], [NAN, INF, -INF, 0.0, 1.0, -1.0]),
+    "asinh": ([-1e20, -1e6, -10.0, -1.0, -0.5, -1e-4, 0.0, 1e-4, 0.5, 1.0, 10.0, 1e6, 1e20],
+              lambda s: rand_f32(s, -10, 10), [-100, -3, -1, 0, 1, 2, 50], [NAN, INF, -INF, 0.0, 1.0, -1.0]),
+    "acosh": ([1.0, 1.0001, 1.01, 1.5, 2.0, 10.0, 100.0, 1e6, 1e20],
+              lambda s: rand_f32(s, 1, 20), [1, 2, 3, 10, 1000], [NAN, INF, 0.5, -1.0, 1.0, 2.0]),
+    "atanh": ([-0.999, -0.9, -0.5, -0.1, -1e-4, 0.0, 1e-4, 0.1, 0.5, 0.9, 0.999],
+              lambda s: rand_f32(s, -0.95, 0.95), [0], [NAN, 1.0, -1.0, 2.0, -INF, 0.5]),
+    "selu": ([-100.0, -20.0, -5.0, -1.0, -0.5, -0.1, 0.0, 0.1, 0.5, 1.0, 5.0, 20.0, 100.0],
+             lambda s: rand_f32(s, -5, 5), [-20, -3, -1, 0, 1, 2, 20], [NAN, INF, -INF, 0.0, 1.0, -1.0]),
+    "logSigmoid": ([-100.0, -20.0, -5.0, -1.0, -0.5, -0.1, 0.0, 0.1, 0.5, 1.0, 5.0, 20.0, 100.0],
+                   lambda s: rand_f32(s, -10, 10), [-20, -3, -1, 0, 1, 2, 20], [NAN, INF, -INF, 0.0, 1.0, -1.0]),
+}
+
+for op, (vals, gen, ints, special) in UF2.items():
+    case(op + "/f32_values", op, [f32(vals)], expected_dtype="float32")
+    case(op + "/f32_rank2_random", op, [gen([4, 6])], expected_dtype="float32")
+    case(op + "/f32_rank0", op, [f32(vals[len(vals) // 2], [])], expected_dtype="float32")
+    case(op + "/f32_empty", op, [f32([], [0, 3])], expected_dtype="float32")
+    case(op + "/f32_perm", op, [T(gen([2, 3, 4]), [1, 2, 0])], expected_dtype="float32")
+    case(op + "/i32_input", op, [i32(ints)], expected_dtype="float32")
+    case(op + "/special", op, [f32(special)], expected_dtype="float32")
+
+R6 = [-100.0, -6.5, -1.0, -0.0, 0.0, 0.5, 3.0, 5.999, 6.0, 6.5, 1e6]
+case("relu6/f32_values", "relu6", [f32(R6)], expected_dtype="float32")
+case("relu6/f32_rank2_random", "relu6", [rand_f32([4, 5], -3, 9)], expected_dtype="float32")
+case("relu6/f32_perm", "relu6", [T(rand_f32([2, 3, 4], -3, 9), [2, 0, 1])], expected_dtype="float32")
+case("relu6/i32", "relu6", [i32([-7, -1, 0, 3, 6, 7, 1000])], expected_dtype="int32")
+case("relu6/u32", "relu6", [u32([0, 3, 6, 7, 4294967295])], expected_dtype="uint32")
+case("relu6/special", "relu6", [f32([NAN, INF, -INF, 2.0])], expected_dtype="float32")
+case("step/f32_default_alpha", "step", [f32([-2.0, -0.5, -0.0, 0.0, 1e-30, 0.5, 3.0])], expected_dtype="float32")
+case("step/f32_alpha", "step", [f32([-2.0, -0.5, 0.0, 0.5, 3.0], [5, 1])], {"alpha": 0.25}, expected_dtype="float32")
+case("step/f32_rank2_random", "step", [rand_f32([3, 4], -2, 2)], {"alpha": -1.5}, expected_dtype="float32")
+case("step/i32", "step", [i32([-3, -1, 0, 1, 5])], {"alpha": -2}, expected_dtype="int32")
+case("step/special", "step", [f32([NAN, INF, -INF, 0.0])], {"alpha": 0.5}, expected_dtype="float32")
+for op in ["isNaN", "isInf", "isFinite"]:
+    case(op + "/special", op, [f32([NAN, INF, -INF, 0.0, -0.0, 1.5, -3e38, 1e-45], [2, 4])], expected_dtype="bool")
+    case(op + "/f32_finite", op, [rand_f32([2, 3], -5, 5)], expected_dtype="bool")
+    case(op + "/i32", op, [i32([-2147483648, -1, 0, 1, 2147483647])], expected_dtype="bool")
+    case(op + "/bool", op, [bl([True, False, True])], expected_dtype="bool")
+    case(op + "/f32_empty", op, [f32([], [2, 0])], expected_dtype="bool")
+
+case("squaredDifference/f32", "squaredDifference", [rand_f32([3, 4], -5, 5), rand_f32([3, 4], -5, 5)],
+     expected_dtype="float32")
+case("squaredDifference/f32_broadcast", "squaredDifference", [rand_f32([2, 3, 1], -5, 5), rand_f32([4], -5, 5)],
+     expected_dtype="float32")
+case("squaredDifference/i32", "squaredDifference", [i32([-3, 0, 7, 100]), i32([4, 0, -2, 1])], expected_dtype="int32")
+case("squaredDifference/i32_bool", "squaredDifference", [i32([-3, 0, 7]), bl([True, False, True])],
+     expected_dtype="int32")
+case("squaredDifference/special", "squaredDifference", [f32([NAN, INF, 1.0, 2.0]), f32([1.0, INF, -INF, 2.0])],
+     expected_dtype="float32")
+case("divNoNan/f32", "divNoNan", [f32([1.0, -2.0, 0.0, 3.0, 5.0, -7.5]), f32([2.0, 0.0, 0.0, -0.0, 0.5, 4.0])],
+     expected_dtype="float32")
+case("divNoNan/f32_broadcast", "divNoNan", [rand_f32([3, 4], -5, 5), f32([0.0, 2.0, -0.5, 0.0])],
+     expected_dtype="float32")
+case("divNoNan/i32", "divNoNan", [i32([7, -7, 7, 0, 9]), i32([2, 2, 0, 0, -4])], expected_dtype="int32")
+case("divNoNan/special", "divNoNan", [f32([INF, NAN, 1.0, NAN]), f32([0.0, 0.0, INF, 2.0])], expected_dtype="float32")
+case("prelu/f32_vector_alpha", "prelu", [rand_f32([3, 4], -5, 5), rand_f32([4], 0.05, 0.5)], expected_dtype="float32")
+case("prelu/f32_scalar_alpha", "prelu", [f32([-2.0, -0.5, 0.0, 0.5, 2.0]), f32(0.1, [])], expected_dtype="float32")
+case("prelu/f32_perm", "prelu", [T(rand_f32([2, 3, 4], -5, 5), [0, 2, 1]), rand_f32([3], 0.1, 0.3)],
+     expected_dtype="float32")
+case("prelu/i32_input", "prelu", [i32([-4, -1, 0, 3]), f32([0.5, 0.5, 0.5, 0.5])], expected_dtype="float32")
+case("prelu/special", "prelu", [f32([NAN, -INF, INF, -1.0]), f32([0.5, 0.5, 0.5, 0.5])], expected_dtype="float32")
+case("addN/f32_one", "addN", [rand_f32([2, 3], -5, 5)], expected_dtype="float32")
+case("addN/f32_two", "addN", [rand_f32([2, 3], -5, 5), rand_f32([2, 3], -5, 5)], expected_dtype="float32")
+case("addN/f32_four", "addN", [rand_f32([4], -5, 5) for _ in range(4)], expected_dtype="float32")
+case("addN/i32_three", "addN", [i32([1, -2, 3]), i32([10, 20, 30]), i32([2147483647, 0, -5])], expected_dtype="int32")
+# expm1(NaN) was Infinity on SwiftShader (its exp(NaN) is Infinity), and with it elu(NaN) and selu(NaN).
+case("expm1/special", "expm1", [f32([NAN, INF, -INF, 0.0, 1.0, -1.0])], expected_dtype="float32")
+case("elu/special", "elu", [f32([NAN, INF, -INF, 0.0, 1.0, -1.0])], expected_dtype="float32")
+case("addN/f32_perm", "addN", [T(rand_f32([3, 2], -5, 5), [1, 0]), rand_f32([2, 3], -5, 5)], expected_dtype="float32")
 
 
 # ============================================================================

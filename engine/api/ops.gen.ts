@@ -12,8 +12,14 @@ import { OPS } from './registry';
 
 /** Absolute value |x|. */
 export const abs: (x: TensorLike) => Tensor = OPS.abs;
+/** Inverse cosine, in [0, π]; NaN outside [-1, 1]. */
+export const acos: (x: TensorLike) => Tensor = OPS.acos;
+/** Inverse hyperbolic cosine; NaN below 1. */
+export const acosh: (x: TensorLike) => Tensor = OPS.acosh;
 /** a + b */
 export const add: (a: TensorLike, b: TensorLike) => Tensor = OPS.add;
+/** Σ of a list of tensors of one shape and dtype (one fused kernel in graph mode). */
+export const addN: (tensors: Tensor[]) => Tensor = OPS.addN;
 /** Logical AND over a bool tensor (true over nothing). */
 export const all: (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor = OPS.all;
 /** Logical OR over a bool tensor (false over nothing). */
@@ -22,12 +28,20 @@ export const any: (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor = OPS.a
 export const argMax: (x: Tensor, axis?: number) => Tensor = OPS.argMax;
 /** Index (int32) of the smallest value along `axis`; the first one on ties. */
 export const argMin: (x: Tensor, axis?: number) => Tensor = OPS.argMin;
+/** Inverse sine, in [-π/2, π/2]; NaN outside [-1, 1]. */
+export const asin: (x: TensorLike) => Tensor = OPS.asin;
+/** Inverse hyperbolic sine. */
+export const asinh: (x: TensorLike) => Tensor = OPS.asinh;
 /** Sets a variable's value (broadcast to its shape); returns the variable, holding the new value. */
 export const assign: (v: Tensor, value: TensorLike) => Tensor = OPS.assign;
 /** Adds to a variable's value; returns the variable. */
 export const assignAdd: (v: Tensor, value: Tensor | number) => Tensor = OPS.assignAdd;
+/** Inverse tangent, in (-π/2, π/2). */
+export const atan: (x: TensorLike) => Tensor = OPS.atan;
 /** The angle of (b, a) in (-π, π]. */
 export const atan2: (a: TensorLike, b: TensorLike) => Tensor = OPS.atan2;
+/** Inverse hyperbolic tangent; ±Infinity at ±1, NaN beyond. */
+export const atanh: (x: TensorLike) => Tensor = OPS.atanh;
 /** Broadcasts to `shape` (a view with stride 0 on the broadcast dimensions). */
 export const broadcastTo: (x: Tensor, shape: number[]) => Tensor = OPS.broadcastTo;
 /** Converts to `dtype` (float → int truncates toward zero; int32 ↔ uint32 keep the bits). */
@@ -44,12 +58,16 @@ export const concat: (tensors: Tensor[], axis?: number) => Tensor = OPS.concat;
 export const constant: (values: TensorValues, dtype?: DType, shape?: number[]) => Tensor = OPS.constant;
 /** cos x */
 export const cos: (x: TensorLike) => Tensor = OPS.cos;
+/** Hyperbolic cosine. */
+export const cosh: (x: TensorLike) => Tensor = OPS.cosh;
 /** Running product along `axis`; `exclusive` starts from 1, `reverse` runs from the end. */
 export const cumprod: (x: Tensor, axis?: number, exclusive?: boolean, reverse?: boolean) => Tensor = OPS.cumprod;
 /** Running sum along `axis`; `exclusive` starts from 0, `reverse` runs from the end (as TensorFlow). */
 export const cumsum: (x: Tensor, axis?: number, exclusive?: boolean, reverse?: boolean) => Tensor = OPS.cumsum;
 /** a / b; for two integer tensors this is floor division (as TensorFlow.js). */
 export const div: (a: TensorLike, b: TensorLike) => Tensor = OPS.div;
+/** a / b, or 0 where b is 0. */
+export const divNoNan: (a: TensorLike, b: TensorLike) => Tensor = OPS.divNoNan;
 /** Dot product of vectors, or matrix–vector / vector–matrix / matrix–matrix products (rank ≤ 2). */
 export const dot: (t1: Tensor, t2: Tensor) => Tensor = OPS.dot;
 /** x > 0 ? x : eˣ - 1 */
@@ -80,6 +98,12 @@ export const gelu: (x: TensorLike) => Tensor = OPS.gelu;
 export const greater: (a: TensorLike, b: TensorLike) => Tensor = OPS.greater;
 /** a ≥ b (bool). */
 export const greaterEqual: (a: TensorLike, b: TensorLike) => Tensor = OPS.greaterEqual;
+/** Whether x is neither NaN nor ±Infinity (bool). */
+export const isFinite: (x: TensorLike) => Tensor = OPS.isFinite;
+/** Whether x is +Infinity or -Infinity (bool). */
+export const isInf: (x: TensorLike) => Tensor = OPS.isInf;
+/** Whether x is NaN (bool; never for integers). */
+export const isNaN: (x: TensorLike) => Tensor = OPS.isNaN;
 /** Layer normalisation over the last axis, then · gamma + beta when given (1-D, the last dimension). */
 export const layerNorm: (x: Tensor, gamma?: Tensor | null, beta?: Tensor | null, epsilon?: number) => Tensor = OPS.layerNorm;
 /** x ≥ 0 ? x : alpha·x (alpha defaults to 0.2, as in TensorFlow.js). */
@@ -102,6 +126,8 @@ export const logicalNot: (x: TensorLike) => Tensor = OPS.logicalNot;
 export const logicalOr: (a: TensorLike, b: TensorLike) => Tensor = OPS.logicalOr;
 /** a XOR b (bool tensors). */
 export const logicalXor: (a: TensorLike, b: TensorLike) => Tensor = OPS.logicalXor;
+/** log(1 / (1 + e⁻ˣ)), computed without overflow. */
+export const logSigmoid: (x: TensorLike) => Tensor = OPS.logSigmoid;
 /** x - logΣexp(x) along `axis` (default: the last). */
 export const logSoftmax: (logits: Tensor, axis?: number) => Tensor = OPS.logSoftmax;
 /** log(Σ exp(x)), computed stably (the maximum is subtracted first). */
@@ -142,6 +168,8 @@ export const outerProduct: (v1: Tensor, v2: Tensor) => Tensor = OPS.outerProduct
 export const pad: (x: Tensor, paddings: [number, number][], constantValue?: number) => Tensor = OPS.pad;
 /** a to the power b. */
 export const pow: (a: TensorLike, b: TensorLike) => Tensor = OPS.pow;
+/** x < 0 ? alpha·x : x, alpha a tensor broadcast against x. */
+export const prelu: (x: TensorLike, alpha: TensorLike) => Tensor = OPS.prelu;
 /** Prints strings, numbers and tensors (NumPy-style); in a graph, when it runs. Prints keep their order. */
 export const print: (...values: unknown[]) => Promise<void> = OPS.print;
 /** Product over `axis` (all axes by default); 1 over nothing. */
@@ -156,6 +184,8 @@ export const range: (start: number, stop?: number, step?: number, dtype?: DType)
 export const reciprocal: (x: TensorLike) => Tensor = OPS.reciprocal;
 /** max(x, 0); NaN stays NaN. */
 export const relu: (x: TensorLike) => Tensor = OPS.relu;
+/** min(max(x, 0), 6); NaN stays NaN. */
+export const relu6: (x: TensorLike) => Tensor = OPS.relu6;
 /** New shape with the same elements; one dimension may be -1 (inferred). A view when x is contiguous. */
 export const reshape: (x: Tensor, shape: number[]) => Tensor = OPS.reshape;
 /** Reverses the order along `axis` (all axes by default): a view with negative strides. */
@@ -168,12 +198,16 @@ export const round: (x: TensorLike) => Tensor = OPS.round;
 export const rsqrt: (x: TensorLike) => Tensor = OPS.rsqrt;
 /** A rank-0 tensor. */
 export const scalar: (value: number | boolean, dtype?: DType) => Tensor = OPS.scalar;
+/** Scaled ELU: 1.0507·(x > 0 ? x : 1.6733·(eˣ - 1)). */
+export const selu: (x: TensorLike) => Tensor = OPS.selu;
 /** 1 / (1 + e⁻ˣ) */
 export const sigmoid: (x: TensorLike) => Tensor = OPS.sigmoid;
 /** -1, 0 or 1 (NaN stays NaN). */
 export const sign: (x: TensorLike) => Tensor = OPS.sign;
 /** sin x */
 export const sin: (x: TensorLike) => Tensor = OPS.sin;
+/** Hyperbolic sine. */
+export const sinh: (x: TensorLike) => Tensor = OPS.sinh;
 /** A box of `size` elements from `begin` (a view); negative begin counts from the end, size -1 takes the rest. */
 export const slice: (x: Tensor, begin: number | number[], size?: number | number[]) => Tensor = OPS.slice;
 /** exp(x) / Σ exp(x) along `dim` (default: the last), computed with the maximum subtracted. */
@@ -186,10 +220,14 @@ export const split: (x: Tensor, numOrSizeSplits: number | number[], axis?: numbe
 export const sqrt: (x: TensorLike) => Tensor = OPS.sqrt;
 /** x² (keeps the dtype). */
 export const square: (x: TensorLike) => Tensor = OPS.square;
+/** (a - b)² */
+export const squaredDifference: (a: TensorLike, b: TensorLike) => Tensor = OPS.squaredDifference;
 /** Removes size-1 dimensions (all of them, or those in `axis`, which must have size 1). */
 export const squeeze: (x: Tensor, axis?: number | number[]) => Tensor = OPS.squeeze;
 /** Tensors of equal shape stacked along a new `axis`. */
 export const stack: (tensors: Tensor[], axis?: number) => Tensor = OPS.stack;
+/** x > 0 ? 1 : alpha (alpha defaults to 0); NaN stays NaN. */
+export const step: (x: TensorLike, alpha?: number) => Tensor = OPS.step;
 /** TensorFlow's strided slice (begin/end/strides, beginMask/endMask/shrinkAxisMask): a view. */
 export const stridedSlice: (x: Tensor, begin: number[], end: number[], strides?: number[], beginMask?: number, endMask?: number, ellipsisMask?: number, newAxisMask?: number, shrinkAxisMask?: number) => Tensor = OPS.stridedSlice;
 /** a - b */
@@ -223,6 +261,10 @@ declare module '../core/tensor' {
   interface Tensor {
     /** Absolute value |x|. */
     abs(): Tensor;
+    /** Inverse cosine, in [0, π]; NaN outside [-1, 1]. */
+    acos(): Tensor;
+    /** Inverse hyperbolic cosine; NaN below 1. */
+    acosh(): Tensor;
     /** a + b */
     add(b: TensorLike): Tensor;
     /** Logical AND over a bool tensor (true over nothing). */
@@ -233,12 +275,20 @@ declare module '../core/tensor' {
     argMax(axis?: number): Tensor;
     /** Index (int32) of the smallest value along `axis`; the first one on ties. */
     argMin(axis?: number): Tensor;
+    /** Inverse sine, in [-π/2, π/2]; NaN outside [-1, 1]. */
+    asin(): Tensor;
+    /** Inverse hyperbolic sine. */
+    asinh(): Tensor;
     /** Sets a variable's value (broadcast to its shape); returns the variable, holding the new value. */
     assign(value: TensorLike): Tensor;
     /** Adds to a variable's value; returns the variable. */
     assignAdd(value: Tensor | number): Tensor;
+    /** Inverse tangent, in (-π/2, π/2). */
+    atan(): Tensor;
     /** The angle of (b, a) in (-π, π]. */
     atan2(b: TensorLike): Tensor;
+    /** Inverse hyperbolic tangent; ±Infinity at ±1, NaN beyond. */
+    atanh(): Tensor;
     /** Broadcasts to `shape` (a view with stride 0 on the broadcast dimensions). */
     broadcastTo(shape: number[]): Tensor;
     /** Converts to `dtype` (float → int truncates toward zero; int32 ↔ uint32 keep the bits). */
@@ -251,12 +301,16 @@ declare module '../core/tensor' {
     clone(): Tensor;
     /** cos x */
     cos(): Tensor;
+    /** Hyperbolic cosine. */
+    cosh(): Tensor;
     /** Running product along `axis`; `exclusive` starts from 1, `reverse` runs from the end. */
     cumprod(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
     /** Running sum along `axis`; `exclusive` starts from 0, `reverse` runs from the end (as TensorFlow). */
     cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
     /** a / b; for two integer tensors this is floor division (as TensorFlow.js). */
     div(b: TensorLike): Tensor;
+    /** a / b, or 0 where b is 0. */
+    divNoNan(b: TensorLike): Tensor;
     /** Dot product of vectors, or matrix–vector / vector–matrix / matrix–matrix products (rank ≤ 2). */
     dot(t2: Tensor): Tensor;
     /** x > 0 ? x : eˣ - 1 */
@@ -283,6 +337,12 @@ declare module '../core/tensor' {
     greater(b: TensorLike): Tensor;
     /** a ≥ b (bool). */
     greaterEqual(b: TensorLike): Tensor;
+    /** Whether x is neither NaN nor ±Infinity (bool). */
+    isFinite(): Tensor;
+    /** Whether x is +Infinity or -Infinity (bool). */
+    isInf(): Tensor;
+    /** Whether x is NaN (bool; never for integers). */
+    isNaN(): Tensor;
     /** x ≥ 0 ? x : alpha·x (alpha defaults to 0.2, as in TensorFlow.js). */
     leakyRelu(alpha?: number): Tensor;
     /** a < b (bool). */
@@ -301,6 +361,8 @@ declare module '../core/tensor' {
     logicalOr(b: TensorLike): Tensor;
     /** a XOR b (bool tensors). */
     logicalXor(b: TensorLike): Tensor;
+    /** log(1 / (1 + e⁻ˣ)), computed without overflow. */
+    logSigmoid(): Tensor;
     /** x - logΣexp(x) along `axis` (default: the last). */
     logSoftmax(axis?: number): Tensor;
     /** log(Σ exp(x)), computed stably (the maximum is subtracted first). */
@@ -329,12 +391,16 @@ declare module '../core/tensor' {
     pad(paddings: [number, number][], constantValue?: number): Tensor;
     /** a to the power b. */
     pow(b: TensorLike): Tensor;
+    /** x < 0 ? alpha·x : x, alpha a tensor broadcast against x. */
+    prelu(alpha: TensorLike): Tensor;
     /** Product over `axis` (all axes by default); 1 over nothing. */
     prod(axis?: Axis, keepDims?: boolean): Tensor;
     /** 1 / x */
     reciprocal(): Tensor;
     /** max(x, 0); NaN stays NaN. */
     relu(): Tensor;
+    /** min(max(x, 0), 6); NaN stays NaN. */
+    relu6(): Tensor;
     /** New shape with the same elements; one dimension may be -1 (inferred). A view when x is contiguous. */
     reshape(shape: number[]): Tensor;
     /** Reverses the order along `axis` (all axes by default): a view with negative strides. */
@@ -343,12 +409,16 @@ declare module '../core/tensor' {
     round(): Tensor;
     /** 1 / √x */
     rsqrt(): Tensor;
+    /** Scaled ELU: 1.0507·(x > 0 ? x : 1.6733·(eˣ - 1)). */
+    selu(): Tensor;
     /** 1 / (1 + e⁻ˣ) */
     sigmoid(): Tensor;
     /** -1, 0 or 1 (NaN stays NaN). */
     sign(): Tensor;
     /** sin x */
     sin(): Tensor;
+    /** Hyperbolic sine. */
+    sinh(): Tensor;
     /** A box of `size` elements from `begin` (a view); negative begin counts from the end, size -1 takes the rest. */
     slice(begin: number | number[], size?: number | number[]): Tensor;
     /** exp(x) / Σ exp(x) along `dim` (default: the last), computed with the maximum subtracted. */
@@ -361,8 +431,12 @@ declare module '../core/tensor' {
     sqrt(): Tensor;
     /** x² (keeps the dtype). */
     square(): Tensor;
+    /** (a - b)² */
+    squaredDifference(b: TensorLike): Tensor;
     /** Removes size-1 dimensions (all of them, or those in `axis`, which must have size 1). */
     squeeze(axis?: number | number[]): Tensor;
+    /** x > 0 ? 1 : alpha (alpha defaults to 0); NaN stays NaN. */
+    step(alpha?: number): Tensor;
     /** a - b */
     sub(b: TensorLike): Tensor;
     /** Σ over `axis` (all axes by default). Integers keep their dtype; bools count as int32. */

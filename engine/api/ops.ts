@@ -1,11 +1,12 @@
 // Elementwise ops (derived from their definitions in engine/ops/elementwise.ts) and the two view ops,
 // reshape and transpose, as registry definitions. Each elementwise op is one kernel in eager mode.
-import { ShapeError } from '../core/errors';
-import { checkInt, contiguousStrides, describe, fmtShape, sizeOf } from '../core/shape';
+import { DTypeError, ShapeError } from '../core/errors';
+import { checkInt, contiguousStrides, describe, fmtShape, shapesEqual, sizeOf } from '../core/shape';
 import { Tensor } from '../core/tensor';
 import { materialize, runElementwise, view } from '../eager/dispatch';
 import { ELEMENTWISE, type ElementwiseDef, type ElementwiseOp } from '../ops/elementwise';
 import { type OpSpec, type ParamSpec, opt, p } from '../ops/registry';
+import { tensorArg as namedTensorArg } from './args';
 import { family, type OpDef } from './define';
 
 /** A tensor, or a bare number/boolean used as a scalar of the other operand's dtype. */
@@ -47,7 +48,7 @@ function elementwiseDef(op: ElementwiseOp, def: ElementwiseDef<any>): OpDef & Op
   return {
     family: 'elementwise',
     doc: def.doc,
-    params: [...OPERANDS[arity], ...(extra?.params ?? [])],
+    params: [...(def.names?.map((n) => p(n, 'tensorLike')) ?? OPERANDS[arity]), ...(extra?.params ?? [])],
     returns: 'tensor',
     method: !def.noMethod,
     differentiable: !def.notDifferentiable,
@@ -140,5 +141,45 @@ export const VIEW_DEFS = family('movement', {
     method: true,
     differentiable: true,
     impl: transpose$impl,
+  },
+});
+
+/**
+ * Σ of a list of tensors of one shape and dtype (TensorFlow.js's addN). Eagerly a chain of adds; in graph
+ * mode fusion makes the chain one kernel.
+ */
+function addN$impl(tensors: Tensor[]): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) {
+    throw new ShapeError(`addN: expects a non-empty array of tensors, got ${describe(tensors)}`, { op: 'addN' });
+  }
+  const ts = tensors.map((t, i) => namedTensorArg(t, 'addN', `tensors[${i}]`));
+  const [first] = ts;
+  const bad = ts.findIndex((t) => !shapesEqual(t.shape, first.shape) || t.dtype !== first.dtype);
+  if (bad >= 0) {
+    const Err = ts[bad].dtype !== first.dtype ? DTypeError : ShapeError;
+    throw new Err(
+      `addN: every tensor must have the shape and dtype of the first (${first.dtype} ${fmtShape(first.shape)}); ` +
+        `tensors[${bad}] is ${ts[bad].dtype} ${fmtShape(ts[bad].shape)}`,
+      { op: 'addN', shapes: ts.map((t) => [...t.shape]), dtypes: ts.map((t) => t.dtype) },
+    );
+  }
+  if (ts.length === 1) return runElementwise('clone', [first]);
+  let acc = runElementwise('add', [ts[0], ts[1]]);
+  for (const t of ts.slice(2)) {
+    const next = runElementwise('add', [acc, t]);
+    acc.dispose();
+    acc = next;
+  }
+  return acc;
+}
+
+/** Variadic elementwise ops (registry definitions). */
+export const VARIADIC_DEFS = family('elementwise', {
+  addN: {
+    doc: 'Σ of a list of tensors of one shape and dtype (one fused kernel in graph mode).',
+    params: [p('tensors', 'tensors')],
+    returns: 'tensor',
+    differentiable: true,
+    impl: addN$impl,
   },
 });

@@ -11,13 +11,14 @@ import { DEVICE_DEFS } from './devices';
 import { LINALG_DEFS } from './linalg';
 import { MOVEMENT_DEFS } from './movement';
 import { NN_DEFS } from './nn';
-import { ELEMENTWISE_DEFS, VIEW_DEFS } from './ops';
+import { ELEMENTWISE_DEFS, VARIADIC_DEFS, VIEW_DEFS } from './ops';
 import { REDUCE_DEFS } from './reduce';
 import { STATE_DEFS } from './state';
 
 export const OP_DEFS = {
   ...CREATION_DEFS,
   ...ELEMENTWISE_DEFS,
+  ...VARIADIC_DEFS,
   ...VIEW_DEFS,
   ...REDUCE_DEFS,
   ...LINALG_DEFS,

@@ -26,8 +26,9 @@ export const WGSL_HELPERS = {
   if (v == 1.0f) { return x; }
   return log(v) * (x / (v - 1.0f));
 }`,
+  // (SwiftShader's exp(NaN) is Infinity: NaN passes through explicitly.)
   wg_expm1: `fn wg_expm1(x: f32) -> f32 {
-  if (!(abs(x) < 0.5f)) { return exp(x) - 1.0f; }
+  if (!(abs(x) < 0.5f)) { return select(exp(x) - 1.0f, x, wg_isnan(x)); }
   let v = exp(x);
   if (v == 1.0f) { return x; }
   return (v - 1.0f) * (x / log(v));
@@ -142,6 +143,51 @@ export const WGSL_HELPERS = {
   h = (h ^ (h >> 15u)) * 0x735a2d97u;
   return h ^ (h >> 15u);
 }`,
+  // Inverse and hyperbolic functions. WGSL's builtins are unspecified off their domain and inherit their
+  // accuracy from naive formulas (sinh from (exp(x) - exp(-x)) / 2, which cancels near 0); these use forms
+  // that stay accurate to a few ULP over the whole range, with NaN off the domain, as NumPy.
+  wg_asin: `fn wg_asin(x: f32) -> f32 {
+  if (!(abs(x) <= 1.0f)) { return wg_nan(); }
+  return wg_atan2(x, sqrt((1.0f - x) * (1.0f + x)));
+}`,
+  wg_acos: `fn wg_acos(x: f32) -> f32 {
+  if (!(abs(x) <= 1.0f)) { return wg_nan(); }
+  return wg_atan2(sqrt((1.0f - x) * (1.0f + x)), x);
+}`,
+  wg_atan: 'fn wg_atan(x: f32) -> f32 { return select(wg_atan2(x, 1.0f), x, wg_isnan(x)); }',
+  // Beyond |x| = 20, e^-|x| is below float32's resolution of e^|x|: both are e^|x| / 2 = e^(|x| - ln 2).
+  wg_sinh: `fn wg_sinh(x: f32) -> f32 {
+  let a = abs(x);
+  var r = exp(a - 0.69314718f);
+  if (a <= 20.0f) { let e = wg_expm1(a); r = 0.5f * (e + e / (e + 1.0f)); }
+  return select(select(r, -r, x < 0.0f), x, wg_isnan(x));
+}`,
+  wg_cosh: `fn wg_cosh(x: f32) -> f32 {
+  let a = abs(x);
+  var r = exp(a - 0.69314718f);
+  if (a <= 20.0f) { let e = exp(a); r = 0.5f * (e + 1.0f / e); }
+  return select(r, x, wg_isnan(x));
+}`,
+  // Past 1e9, x² + 1 is x² in float32 (and x² overflows past 1.8e19): asinh(x) = log(2|x|).
+  wg_asinh: `fn wg_asinh(x: f32) -> f32 {
+  let a = abs(x);
+  var r = wg_log(a) + 0.69314718f;
+  if (a <= 1e9f) { r = wg_log1p(a + a * a / (1.0f + sqrt(1.0f + a * a))); }
+  return select(select(r, -r, (bitcast<u32>(x) >> 31u) == 1u), x, wg_isnan(x));
+}`,
+  wg_acosh: `fn wg_acosh(x: f32) -> f32 {
+  if (!(x >= 1.0f)) { return wg_nan(); }
+  if (x > 1e9f) { return wg_log(x) + 0.69314718f; }
+  let t = x - 1.0f;
+  return wg_log1p(t + sqrt(t * (x + 1.0f)));
+}`,
+  wg_atanh: `fn wg_atanh(x: f32) -> f32 {
+  let a = abs(x);
+  if (!(a <= 1.0f)) { return wg_nan(); }
+  var r = wg_inf();
+  if (a < 1.0f) { r = 0.5f * wg_log1p(2.0f * a / (1.0f - a)); }
+  return select(r, -r, (bitcast<u32>(x) >> 31u) == 1u);
+}`,
   wg_randbits: 'fn wg_randbits(c: u32, k: u32) -> u32 { return wg_mix32(wg_mix32(c ^ k) + k * 0x9e3779b9u); }',
 } as const;
 export type Helper = keyof typeof WGSL_HELPERS;
@@ -150,6 +196,7 @@ export type Helper = keyof typeof WGSL_HELPERS;
 export const HELPER_DEPS: Partial<Record<Helper, Helper[]>> = {
   wg_log: ['wg_isnan', 'wg_inf', 'wg_nan'],
   wg_log1p: ['wg_log'],
+  wg_expm1: ['wg_isnan'],
   wg_sign_f32: ['wg_isnan'],
   wg_tan: ['wg_sincos'],
   wg_mod_f32: ['wg_nan'],
@@ -158,6 +205,14 @@ export const HELPER_DEPS: Partial<Record<Helper, Helper[]>> = {
   wg_atan2: ['wg_isnan'],
   wg_min_f32: ['wg_isnan', 'wg_nan'],
   wg_randbits: ['wg_mix32'],
+  wg_asin: ['wg_nan', 'wg_atan2'],
+  wg_acos: ['wg_nan', 'wg_atan2'],
+  wg_atan: ['wg_isnan', 'wg_atan2'],
+  wg_sinh: ['wg_isnan', 'wg_expm1'],
+  wg_cosh: ['wg_isnan'],
+  wg_asinh: ['wg_isnan', 'wg_log', 'wg_log1p'],
+  wg_acosh: ['wg_nan', 'wg_log', 'wg_log1p'],
+  wg_atanh: ['wg_nan', 'wg_inf', 'wg_log1p'],
 };
 
 

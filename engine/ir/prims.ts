@@ -93,6 +93,8 @@ const extremum = (f: 'max' | 'min'): PrimDef => ({
 
 /** A float function of one operand that both languages provide with the same name (WGSL builtin, Math.fn). */
 const builtin = (f: MathFn & string): PrimDef => ({ float: true, vec4: true, wgsl: (_w, [a]) => `${f}(${a})`, js: (j, [a]) => j.math(f, a) });
+/** A float function computed by a WGSL helper (its reason is in WGSL_HELPERS), and by Math in JavaScript. */
+const viaHelper = (h: Helper, f: MathFn & string): PrimDef => ({ float: true, wgsl: (w, [a]) => `${w.fn(h)}(${a})`, js: (j, [a]) => j.math(f, a) });
 /** floor/ceil/round are the identity on integers. */
 const rounding = (f: 'floor' | 'ceil' | 'round', js: <V>(j: Js<V>, a: V, c: PrimCtx) => V): PrimDef => ({
   vec4: true,
@@ -147,6 +149,20 @@ export const UNARY = {
     vec4: true,
     wgsl: (w, [a], c) => (float(c.d) ? w.isnan(a) : w.k('false', 'bool')),
     js: (j, [a]) => bool(j, isNaNJs(j, a)),
+  },
+  asin: viaHelper('wg_asin', 'asin'),
+  acos: viaHelper('wg_acos', 'acos'),
+  atan: viaHelper('wg_atan', 'atan'),
+  sinh: viaHelper('wg_sinh', 'sinh'),
+  cosh: viaHelper('wg_cosh', 'cosh'),
+  asinh: viaHelper('wg_asinh', 'asinh'),
+  acosh: viaHelper('wg_acosh', 'acosh'),
+  atanh: viaHelper('wg_atanh', 'atanh'),
+  // ±Infinity, tested on the bits like isnan; integers and bools are never infinite.
+  isinf: {
+    out: 'bool',
+    wgsl: (w, [a], c) => (float(c.d) ? `((bitcast<u32>(${a}) & 0x7fffffffu) == 0x7f800000u)` : w.k('false', 'bool')),
+    js: (j, [a]) => bool(j, j.op(j.math('abs', a), '===', j.num(Infinity))),
   },
   /** uint32 random bits → a float in [0, 1) with 24 random bits. */
   u01: {

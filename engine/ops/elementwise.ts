@@ -19,8 +19,9 @@ import { type ParamSpec, opt, p } from './registry';
  * - compare: promoted like arith, bool result; `compareEq` also accepts two bools
  * - where:   bool condition, value operands promoted (bools allowed)
  * - any:     one operand of any dtype, unchanged (clone)
+ * - test:    one operand of any dtype, bool result (isNaN, isInf, isFinite)
  */
-export type TypeRule = 'same' | 'float' | 'logical' | 'arith' | 'float2' | 'compare' | 'compareEq' | 'where' | 'any';
+export type TypeRule = 'same' | 'float' | 'logical' | 'arith' | 'float2' | 'compare' | 'compareEq' | 'where' | 'any' | 'test';
 
 export interface BuildCtx {
   /** A uniform scalar (not a literal), so different values share one compiled pipeline. */
@@ -43,6 +44,8 @@ export interface ElementwiseDef<P extends unknown[] = unknown[]> {
   /** One line: the function's and method's doc comment, and its row in docs/ops.md. */
   doc: string;
   extra?: ElementwiseParams<P>;
+  /** The operands' names in the public signature (default: x; a, b; condition, a, b). */
+  names?: readonly string[];
   /** Not a Tensor method (TensorFlow.js has no `x.where`). */
   noMethod?: boolean;
   /** Has no gradient (comparisons, logical ops, rounding): see OpSpec.differentiable. */
@@ -51,7 +54,7 @@ export interface ElementwiseDef<P extends unknown[] = unknown[]> {
 
 const one = (e: Expr) => lit(1, e.dtype);
 const zero = (e: Expr) => lit(0, e.dtype);
-type Flags = Pick<ElementwiseDef, 'noMethod' | 'notDifferentiable'>;
+type Flags = Pick<ElementwiseDef, 'noMethod' | 'notDifferentiable' | 'names'>;
 type More = Flags & { extra?: ElementwiseParams<any> };
 // `const M` keeps the flags' and parameters' literal types: the registry derives each op's signature,
 // and whether it is a method or differentiable, from them.
@@ -111,6 +114,39 @@ export const ELEMENTWISE = {
     (x) => prim('add', prim('max', x, zero(x)), prim('log1p', prim('exp', prim('neg', prim('abs', x))))),
     'log(1 + eˣ), computed without overflow.',
   ),
+  asin: un('float', p1('asin'), 'Inverse sine, in [-π/2, π/2]; NaN outside [-1, 1].'),
+  acos: un('float', p1('acos'), 'Inverse cosine, in [0, π]; NaN outside [-1, 1].'),
+  atan: un('float', p1('atan'), 'Inverse tangent, in (-π/2, π/2).'),
+  sinh: un('float', p1('sinh'), 'Hyperbolic sine.'),
+  cosh: un('float', p1('cosh'), 'Hyperbolic cosine.'),
+  asinh: un('float', p1('asinh'), 'Inverse hyperbolic sine.'),
+  acosh: un('float', p1('acosh'), 'Inverse hyperbolic cosine; NaN below 1.'),
+  atanh: un('float', p1('atanh'), 'Inverse hyperbolic tangent; ±Infinity at ±1, NaN beyond.'),
+  // relu6(NaN) stays NaN, like relu: selects, not min/max.
+  relu6: un(
+    'same',
+    (x) => prim('where', prim('lt', x, zero(x)), zero(x), prim('where', prim('gt', x, lit(6, x.dtype)), lit(6, x.dtype), x)),
+    'min(max(x, 0), 6); NaN stays NaN.',
+  ),
+  // The constants of Klambauer et al. (2017), as TensorFlow uses them.
+  selu: un(
+    'float',
+    (x) => prim('mul', lit(1.0507009873554805, 'float32'), prim('where', prim('gt', x, zero(x)), x, prim('mul', lit(1.6732632423543772, 'float32'), prim('expm1', x)))),
+    'Scaled ELU: 1.0507·(x > 0 ? x : 1.6733·(eˣ - 1)).',
+  ),
+  // log σ(x) = -softplus(-x) = min(x, 0) - log1p(e^-|x|), without overflow.
+  logSigmoid: un(
+    'float',
+    (x) => prim('sub', prim('min', x, zero(x)), prim('log1p', prim('exp', prim('neg', prim('abs', x))))),
+    'log(1 / (1 + e⁻ˣ)), computed without overflow.',
+  ),
+  step: un('same', (x, c) => prim('where', prim('isnan', x), x, prim('where', prim('gt', x, zero(x)), one(x), c.param(Number(c.attrs.alpha), x.dtype))), 'x > 0 ? 1 : alpha (alpha defaults to 0); NaN stays NaN.', {
+    notDifferentiable: true,
+    extra: { params: [opt('alpha', 'number')], attrs: (alpha: number = 0) => ({ alpha: checkNumber('step', 'alpha', alpha) }) },
+  }),
+  isNaN: un('test', p1('isnan'), 'Whether x is NaN (bool; never for integers).', NO_GRAD),
+  isInf: un('test', p1('isinf'), 'Whether x is +Infinity or -Infinity (bool).', NO_GRAD),
+  isFinite: un('test', (x) => prim('not', prim('or', prim('isnan', x), prim('isinf', x))), 'Whether x is neither NaN nor ±Infinity (bool).', NO_GRAD),
   logicalNot: un('logical', p1('not'), 'NOT of a bool tensor.', NO_GRAD),
 
   add: bin('arith', p2('add'), 'a + b'),
@@ -123,6 +159,13 @@ export const ELEMENTWISE = {
   maximum: bin('arith', p2('max'), 'The larger of a and b (NaN propagates).'),
   minimum: bin('arith', p2('min'), 'The smaller of a and b (NaN propagates).'),
   atan2: bin('float2', p2('atan2'), 'The angle of (b, a) in (-π, π].'),
+  squaredDifference: bin('arith', (a, b) => prim('mul', prim('sub', a, b), prim('sub', a, b)), '(a - b)²'),
+  // TensorFlow's divNoNan: 0 wherever the divisor is 0, even for 0/0 and x/0.
+  divNoNan: bin('arith', (a, b) => prim('where', prim('eq', b, zero(b)), zero(a), prim('div', a, b)), 'a / b, or 0 where b is 0.'),
+  // x < 0 ? alpha·x : x with a learned (broadcast) alpha tensor.
+  prelu: bin('float2', (x, alpha) => prim('where', prim('lt', x, zero(x)), prim('mul', x, alpha), x), 'x < 0 ? alpha·x : x, alpha a tensor broadcast against x.', {
+    names: ['x', 'alpha'],
+  }),
   equal: bin('compareEq', p2('eq'), 'a == b (bool).', NO_GRAD),
   notEqual: bin('compareEq', p2('ne'), 'a != b (bool).', NO_GRAD),
   less: bin('compare', p2('lt'), 'a < b (bool).', NO_GRAD),
@@ -177,6 +220,8 @@ export function resolveTypes(rule: TypeRule, dtypes: DType[]): TypeResolution | 
   switch (rule) {
     case 'any':
       return { operand: a, out: a };
+    case 'test':
+      return { operand: a, out: 'bool' };
     case 'same':
       return a === 'bool' ? 'expects a numeric tensor' : { operand: a, out: a };
     case 'float':

@@ -298,6 +298,52 @@ describe('dtypes', () => {
   });
 });
 
+describe('the TensorFlow.js ops added with the registry', () => {
+  test('bool and mixed-sign integer operands', async () => {
+    const b = wg.tensor([true, false]);
+    const i = wg.tensor([1, 2], null, 'int32');
+    const u = wg.tensor([1, 2], null, 'uint32');
+    for (const op of ['asin', 'acosh', 'sinh', 'selu', 'logSigmoid', 'relu6'] as const) {
+      bad(new Error(), () => wg[op](b), wg.DTypeError, op, [op, 'numeric', '(got bool)']);
+    }
+    bad(new Error(), () => wg.step(b), wg.DTypeError, 'step', ['step', 'numeric', '(got bool)']);
+    bad(new Error(), () => wg.squaredDifference(i, u), wg.DTypeError, 'squaredDifference', ['int32', 'uint32', 'cast one operand']);
+    bad(new Error(), () => wg.divNoNan(u, i), wg.DTypeError, 'divNoNan', ['uint32', 'int32']);
+    // isNaN/isInf/isFinite take any dtype (bools and integers are finite), as TensorFlow.js
+    await wg.scope(async () => {
+      expect(Array.from(await wg.isFinite(b).data())).toEqual([1, 1]);
+      expect(Array.from(await wg.isNaN(i).data())).toEqual([0, 0]);
+    });
+    wg.dispose([b, i, u]);
+    await expectEngineWorks();
+  });
+
+  test('step with a non-number alpha, prelu without alpha', async () => {
+    const x = wg.tensor([-1, 2]);
+    bad(new Error(), () => wg.step(x, NaN), wg.ShapeError, 'step', ['step:', 'alpha must be a number', 'NaN']);
+    bad(new Error(), () => x.step('0.5' as never), wg.ShapeError, 'step', ['step:', 'alpha must be a number']);
+    bad(new Error(), () => wg.prelu(x, undefined as never), wg.DTypeError, 'prelu', ['prelu:', 'argument 2']);
+    x.dispose();
+    await expectEngineWorks();
+  });
+
+  test('addN with no tensors, mismatched shapes or dtypes, or a non-tensor', async () => {
+    const a = wg.tensor([1, 2, 3]);
+    const b = wg.tensor([1, 2]);
+    const c = wg.tensor([1, 2, 3], null, 'int32');
+    bad(new Error(), () => wg.addN([]), wg.ShapeError, 'addN', ['addN:', 'non-empty array']);
+    const e = bad(new Error(), () => wg.addN([a, b]), wg.ShapeError, 'addN', ['addN:', 'float32 [3]', 'tensors[1] is float32 [2]']);
+    expect(e.shapes).toEqual([[3], [2]]);
+    bad(new Error(), () => wg.addN([a, c]), wg.DTypeError, 'addN', ['addN:', 'tensors[1] is int32 [3]']);
+    bad(new Error(), () => wg.addN([a, 3 as never]), wg.ShapeError, 'addN', ['addN:', 'tensors[1] must be a Tensor']);
+    await wg.scope(async () => {
+      expect(Array.from(await wg.addN([a, a, a]).data())).toEqual([3, 6, 9]);
+    });
+    wg.dispose([a, b, c]);
+    await expectEngineWorks();
+  });
+});
+
 describe('lifetime', () => {
   test('a disposed tensor in an op', async () => {
     const x = wg.tensor([1, 2]);

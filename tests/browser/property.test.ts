@@ -143,7 +143,7 @@ interface Tol {
 const EXACT: Tol = { rtol: 0, atol: 0 };
 const TRANSCENDENTAL = new Set<string>([
   'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tan', 'tanh', 'sigmoid', 'elu', 'gelu', 'softplus', 'erf', 'pow', 'atan2',
-  'sqrt', 'rsqrt',
+  'sqrt', 'rsqrt', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'selu', 'logSigmoid', 'prelu',
 ]);
 function tolFor(op: string, dtype: DT): Tol {
   if (dtype !== 'float32') return EXACT;
@@ -213,7 +213,7 @@ const ARITH_PAIRS: [DT, DT][] = [
   ['float32', 'int32'], ['int32', 'float32'], ['float32', 'uint32'], ['uint32', 'float32'],
 ];
 const UNARY_DTYPES: Partial<Record<TypeRule, DT[]>> = {
-  same: NUM, float: NUM, logical: ['bool'], any: ['float32', 'int32', 'uint32', 'bool'],
+  same: NUM, float: NUM, logical: ['bool'], any: ['float32', 'int32', 'uint32', 'bool'], test: ['float32', 'int32', 'uint32', 'bool'],
 };
 const BINARY_PAIRS: Partial<Record<TypeRule, [DT, DT][]>> = {
   arith: ARITH_PAIRS, float2: ARITH_PAIRS, compare: ARITH_PAIRS, compareEq: [...ARITH_PAIRS, ['bool', 'bool']],

@@ -35,6 +35,7 @@ const TOL: Record<string, { rtol: number; atol: number }> = {
 };
 const TRANSCENDENTAL = new Set([
   'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tan', 'tanh', 'sigmoid', 'elu', 'gelu', 'softplus', 'erf', 'pow', 'atan2', 'leakyRelu',
+  'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'selu', 'logSigmoid', 'prelu',
 ]);
 
 export function toleranceFor(op: string): { rtol: number; atol: number } {
@@ -50,14 +51,20 @@ export function buildInput(wg: typeof WG, x: FixtureCase['inputs'][number]): WG.
   return x.perm ? wg.transpose(t, x.perm) : t;
 }
 
-/** Calls the op a case names, exactly as a user would. */
-export function runCase(wg: typeof WG, c: FixtureCase): WG.Tensor {
+/**
+ * Calls the op a case names, exactly as a user would. `xs` are its inputs, built from the fixture by default
+ * (graph modes pass placeholders or recorded constants instead: tests/helpers/modes.ts).
+ */
+export function runCase(wg: typeof WG, c: FixtureCase, xs = c.inputs.map((x) => buildInput(wg, x))): WG.Tensor {
   const a = c.attrs as Record<string, any>;
-  const xs = c.inputs.map((x) => buildInput(wg, x));
   const fn = (wg as unknown as Record<string, (...args: unknown[]) => WG.Tensor>)[c.op];
   switch (c.op) {
     case 'leakyRelu':
       return wg.leakyRelu(xs[0], a.alpha);
+    case 'step':
+      return wg.step(xs[0], a.alpha);
+    case 'addN':
+      return wg.addN(xs as WG.Tensor[]);
     case 'cast':
       return wg.cast(xs[0], a.dtype);
     case 'clipByValue':
