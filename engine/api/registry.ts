@@ -42,7 +42,7 @@ export type MethodOp = { [K in OpName]: Defs[K] extends { method: true } ? K : n
 /** Each op's public function: its implementation wrapped so that graph builders record it. */
 export type OpFunctions = { readonly [K in OpName]: Defs[K]['impl'] };
 
-function build(): { fns: OpFunctions; entries: Record<string, OpEntry> } {
+function build(): { fns: OpFunctions; entries: Record<OpName, OpEntry> } {
   const fns: Record<string, unknown> = {};
   const entries: Record<string, OpEntry> = {};
   for (const [name, def] of Object.entries(OP_DEFS) as [string, OpDef][]) {
@@ -50,7 +50,7 @@ function build(): { fns: OpFunctions; entries: Record<string, OpEntry> } {
     entries[name] = entry;
     fns[name] = recordable(name, entry, def.prepare);
   }
-  return { fns: fns as OpFunctions, entries };
+  return { fns: fns as OpFunctions, entries: entries as Record<OpName, OpEntry> };
 }
 
 const built = build();

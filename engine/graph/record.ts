@@ -25,16 +25,28 @@ export interface OpEntry {
  * layer (its implementations compose public ops), so it hands its typed table down once, when it is built;
  * graphs look ops up by the names their nodes store (a loaded graph's names come from JSON).
  */
-let table: Readonly<Record<string, OpEntry>> = {};
+/** The ops the graph layer calls itself (variable initial values, fed tensors, prints). */
+export type GraphLayerOp = 'tensor' | 'clone' | 'print';
+type OpTable = Readonly<Record<string, OpEntry>> & Readonly<Record<GraphLayerOp, OpEntry>>;
 
-export function bindOpTable(ops: Readonly<Record<string, OpEntry>>): void {
+let table: OpTable | undefined;
+
+/** Called once by the registry; its type makes a registry that lacks an op this layer calls a compile error. */
+export function bindOpTable(ops: OpTable): void {
   table = ops;
 }
 
-/** An op by name, or undefined when no op has that name (a graph from JSON may name anything). */
+function bound(): OpTable {
+  if (!table) throw new Error('wgflow: the op registry is not loaded (import wgflow through engine/index.ts)');
+  return table;
+}
+
 export const OPS = {
-  get: (name: string): OpEntry | undefined => (Object.hasOwn(table, name) ? table[name] : undefined),
-  has: (name: string): boolean => Object.hasOwn(table, name),
+  /** An op by the name a graph node stores, or undefined (a graph from JSON may name anything). */
+  get: (name: string): OpEntry | undefined => (Object.hasOwn(bound(), name) ? bound()[name] : undefined),
+  has: (name: string): boolean => Object.hasOwn(bound(), name),
+  /** One of the ops this layer calls itself. */
+  core: (name: GraphLayerOp): OpEntry => bound()[name],
 };
 
 /** Something that records op calls: a Graph being built, or the lazy graph of withMode('graph'). */
