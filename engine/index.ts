@@ -37,8 +37,6 @@ export type { TensorValues } from './api/creation';
 export type { TensorLike } from './api/ops';
 export type { Axis } from './api/reduce';
 export type { VariableOptions } from './api/state';
-/** Every op's name: model importers and exporters key their op tables by it (`satisfies Record<OpName, …>`). */
-export type { OpName } from './api/registry';
 export { device, setDefaultDevice, getDefaultDevice, setBackend, getBackend } from './api/devices';
 export type { DeviceSpec } from './api/devices';
 export { Graph } from './graph/graph';

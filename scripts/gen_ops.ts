@@ -46,7 +46,11 @@ export function generateOpsModule(defs: Record<string, OpDef>): string {
     for (const alias of def.aliases ?? []) exports.push(`/** ${def.doc} (alias of ${name}) */`, `export const ${alias} = ${name};`);
     if (def.method) methods.push(`    /** ${def.doc} */`, `    ${signatureOf(name, def, 1)};`);
   }
-  const body = [...exports, '', "declare module '../core/tensor' {", '  interface Tensor {', ...methods, '  }', '}'].join('\n');
+  const nameType = [
+    "/** Every op's name: model importers and exporters key their op tables by it (`satisfies Record<OpName, …>`). */",
+    `export type OpName =\n${names.map((n) => `  | '${n}'`).join('\n')};`,
+  ];
+  const body = [...nameType, '', ...exports, '', "declare module '../core/tensor' {", '  interface Tensor {', ...methods, '  }', '}'].join('\n');
   const used = typesIn(body);
   const froms = new Map<string, string[]>();
   for (const t of used) froms.set(TYPE_IMPORTS[t], [...(froms.get(TYPE_IMPORTS[t]) ?? []), t]);

@@ -7,6 +7,7 @@ import { Tensor } from '../core/tensor';
 import { bindOpTable, type OpEntry, recordable } from '../graph/record';
 import { CREATION_DEFS } from './creation';
 import type { OpDef } from './define';
+import type { OpName as PublicOpName } from './ops.gen';
 import { DEVICE_DEFS } from './devices';
 import { LINALG_DEFS } from './linalg';
 import { MOVEMENT_DEFS } from './movement';
@@ -30,6 +31,10 @@ export const OP_DEFS = {
 
 type Defs = typeof OP_DEFS;
 export type OpName = keyof Defs;
+// The public name list (generated into ops.gen.ts, so the bundled types need not carry the definitions'
+// types) is exactly the registry's.
+const namesMatch: [OpName] extends [PublicOpName] ? ([PublicOpName] extends [OpName] ? true : false) : false = true;
+void namesMatch;
 
 /**
  * The ops that have a gradient. The gradient issue keys its rule table by these names in autodiff/
