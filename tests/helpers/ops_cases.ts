@@ -3,7 +3,7 @@ import type * as WG from '../../engine/index';
 import fixtures from '../fixtures/ops.json';
 import { compare, decode, type FixtureTensor } from './cases';
 
-type Input =
+export type OpsInput =
   | (FixtureTensor & { slice?: { begin: number[]; size: number[] } })
   | { scalar: number }
   | { generate: { kind: 'pattern'; shape: number[]; dtype: WG.DType; a: number; m: number; scale: number; shift: number } };
@@ -11,7 +11,7 @@ type Input =
 export interface OpsCase {
   name: string;
   op: string;
-  inputs: Input[];
+  inputs: OpsInput[];
   attrs: Record<string, any>;
   expected: FixtureTensor | FixtureTensor[];
 }
@@ -33,7 +33,7 @@ export function opsTolerance(c: OpsCase): { rtol: number; atol: number } {
   }
 }
 
-function build(wg: typeof WG, x: Input): WG.Tensor | number {
+function build(wg: typeof WG, x: OpsInput): WG.Tensor | number {
   if ('scalar' in x) return x.scalar;
   if ('generate' in x) {
     const g = x.generate;
@@ -49,10 +49,13 @@ function build(wg: typeof WG, x: Input): WG.Tensor | number {
   return t;
 }
 
-/** Calls the op; returns one tensor or a list (unstack, split, moments). */
-export function runOpsCase(wg: typeof WG, c: OpsCase): WG.Tensor | WG.Tensor[] {
+/**
+ * Calls the op; returns one tensor or a list (unstack, split, moments). `xs` are its inputs, built from the
+ * fixture by default (graph modes pass placeholders or recorded constants instead: tests/helpers/modes.ts).
+ */
+export function runOpsCase(wg: typeof WG, c: OpsCase, inputs = c.inputs.map((x) => build(wg, x))): WG.Tensor | WG.Tensor[] {
   const a = c.attrs;
-  const xs = c.inputs.map((x) => build(wg, x)) as WG.Tensor[];
+  const xs = inputs as WG.Tensor[];
   const [x] = xs;
   const has = (k: string) => k in a;
   switch (c.op) {
