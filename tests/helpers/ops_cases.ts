@@ -50,7 +50,7 @@ function build(wg: typeof WG, x: OpsInput): WG.Tensor | number {
 }
 
 /**
- * Calls the op; returns one tensor or a list (unstack, split, moments). `xs` are its inputs, built from the
+ * Calls the op; returns one tensor or a list (unstack, split, moments). `inputs` are its inputs, built from the
  * fixture by default (graph modes pass placeholders or recorded constants instead: tests/helpers/modes.ts).
  */
 export function runOpsCase(wg: typeof WG, c: OpsCase, inputs = c.inputs.map((x) => build(wg, x))): WG.Tensor | WG.Tensor[] {
