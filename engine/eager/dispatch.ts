@@ -5,8 +5,8 @@ import { type DType, weakScalarType, promoteTypes } from '../core/dtype';
 import { DTypeError, LimitError } from '../core/errors';
 import { broadcastShapes, fmtShape, shapesEqual, sizeOf } from '../core/shape';
 import { type DeviceName, type Storage, Tensor } from '../core/tensor';
-import { type Expr, cast, input, param, usesPrim } from '../ir/expr';
-import type { ElementwiseKernel, InputLayout, Launch } from '../ir/kernel';
+import { type Expr, cast, input, param } from '../ir/expr';
+import { type ElementwiseKernel, type InputLayout, type Kernel, type Launch, printKernelKey } from '../ir/kernel';
 import type { Generator } from '../ops/creation';
 import { ELEMENTWISE, type ElementwiseOp, resolveTypes } from '../ops/elementwise';
 import { placeOp, withPlaced } from './devices';
@@ -52,7 +52,29 @@ export function checkFits(backend: Backend, op: string, shape: readonly number[]
   }
 }
 
-const kernelCache = new Map<string, ElementwiseKernel>();
+/**
+ * Eager kernels interned by their derived key (kernelKey: a canonical print of the whole kernel, its
+ * expression's literals included): one Kernel object per distinct computation, so the backends' memos
+ * keyed by Kernel object (pipelines, generated CPU code) hit on every later call. Callers never name a key.
+ */
+const interned = new Map<string, Kernel>();
+
+export function internKernel<K extends Kernel>(k: K): K {
+  const key = printKernelKey(k);
+  const hit = interned.get(key);
+  if (hit) return hit as K;
+  interned.set(key, k);
+  return k;
+}
+
+/** Does the expression read output coordinates (then the kernel needs the output's rank)? */
+function usesCoord(e: Expr, seen: Set<Expr>): boolean {
+  if (e.prim === 'coord') return true;
+  if (seen.has(e)) return false;
+  seen.add(e);
+  for (const a of e.args) if (usesCoord(a, seen)) return true;
+  return false;
+}
 
 function layoutOf(t: Tensor, outShape: readonly number[]): InputLayout {
   if (t.size === 1) return 'scalar';
@@ -71,8 +93,8 @@ export interface LaunchSpec {
   loaded?: boolean[];
   outShape: readonly number[];
   outDtype: DType;
-  /** Everything that changes the expression's structure (not the param values). */
-  key: string;
+  /** @deprecated Ignored: kernels are keyed by their IR (kernelKey), never by a caller's string. */
+  key?: string;
   build: (leaves: Expr[], addParam: AddParam) => Expr;
   /** Write into this existing tensor's storage through a view instead of allocating (concat's parts). */
   into?: { tensor: Tensor; offset: number; strides: readonly number[] };
@@ -81,7 +103,7 @@ export interface LaunchSpec {
 /**
  * Launches one elementwise kernel: `build` receives the tensor operands as typed input leaves (in
  * `tensors` order) and returns the output expression; params are uniform scalars (values vary per call
- * without recompiling). Kernels are cached by structure so the backend reuses their pipelines.
+ * without recompiling). Kernels are interned by their derived key so the backend reuses their pipelines.
  */
 export function launch(spec: LaunchSpec): Tensor {
   const pinned = spec.into ? spec.into.tensor.device : spec.device;
@@ -105,24 +127,18 @@ function launchOn(spec: LaunchSpec, device: DeviceName, tensors: Tensor[]): Tens
   const out = spec.into ? spec.into.tensor : new Tensor(outShape, outDtype, storage, device);
   if (!storage || sizeOf(outShape) === 0) return out;
   const outLayout = spec.into ? 'strided' : 'contiguous';
-  // Rank matters only when coordinates are computed; it is part of the key only then.
+  // Rank matters only when coordinates are computed (rank 0: one kernel serves every shape).
   const strided = layouts.includes('strided') || outLayout === 'strided';
-  const fullKey = `${spec.key}|${tensors.map((t, i) => `${t.dtype}:${layouts[i]}`).join(',')}|${paramTypes.join(',')}|${outLayout}|r${outShape.length}`;
-  let kernel = kernelCache.get(fullKey);
-  if (!kernel) {
-    const rank = strided || usesPrim(expr, 'coord') ? outShape.length : 0;
-    kernel = {
-      kind: 'elementwise',
-      name: op,
-      rank,
-      inputs: tensors.map((t, i) => ({ dtype: t.dtype, layout: layouts[i] })),
-      params: paramTypes,
-      out: outDtype,
-      outLayout,
-      expr,
-    };
-    kernelCache.set(fullKey, kernel);
-  }
+  const kernel = internKernel<ElementwiseKernel>({
+    kind: 'elementwise',
+    name: op,
+    rank: strided || usesCoord(expr, new Set()) ? outShape.length : 0,
+    inputs: tensors.map((t, i) => ({ dtype: t.dtype, layout: layouts[i] })),
+    params: paramTypes,
+    out: outDtype,
+    outLayout,
+    expr,
+  });
   const l: Launch = {
     kernel,
     inputs: tensors.map((t) => ({ handle: t.storage!.handle, dtype: t.dtype, shape: t.shape, strides: t.strides, offset: t.offset })),
@@ -179,11 +195,8 @@ export function runElementwise(op: ElementwiseOp, args: unknown[], attrs: Record
   if (op === 'cast') checkCastTarget(attrs.dtype);
   const outDtype = op === 'cast' ? (attrs.dtype as DType) : r.out;
   const outShape = broadcastShapes(op, operands.map((x) => (x instanceof Tensor ? x.shape : [])));
-  // Structure key: which operands are tensors or scalars, in order (sub(2, x) is not sub(x, 2)).
-  const kinds = operands.map((x, i) => `${x instanceof Tensor ? 'T' : 'S'}${dtypes[i]}`).join(',');
-  const key = `${op}|${kinds}|${op === 'cast' ? attrs.dtype : ''}`;
   return launch({
-    op, tensors, outShape, outDtype, key,
+    op, tensors, outShape, outDtype,
     build: (leaves, addParam) => {
       let t = 0;
       const xs = operands.map((x, i) => {
@@ -203,9 +216,8 @@ function checkCastTarget(d: unknown): void {
 
 /** Runs a generator (fill, range, eye, random…) into a new tensor of `shape`. */
 export function runGenerator(gen: Generator, shape: readonly number[], device?: DeviceName, op = gen.name): Tensor {
-  const key = `gen:${gen.name}|${gen.dtype}`;
   return launch({
-    op, device, tensors: [], outShape: shape, outDtype: gen.dtype, key,
+    op, device, tensors: [], outShape: shape, outDtype: gen.dtype,
     build: (_leaves, addParam) => {
       const ps = gen.params.map((p) => addParam(p.value, p.dtype));
       return gen.build((i) => ps[i]);
@@ -238,5 +250,5 @@ export function view(t: Tensor, shape: readonly number[], strides: readonly numb
 /** A contiguous copy of a (strided) tensor; errors name `op` (the user-facing op that needed the copy). */
 export function materialize(t: Tensor, op = 'clone'): Tensor {
   t.assertUsable(op);
-  return launch({ op, device: t.device, tensors: [t], outShape: t.shape, outDtype: t.dtype, key: 'clone', build: ([v]) => v });
+  return launch({ op, device: t.device, tensors: [t], outShape: t.shape, outDtype: t.dtype, build: ([v]) => v });
 }

@@ -8,11 +8,9 @@ import { type Expr, cast, param } from '../ir/expr';
 import { fillGen } from '../ops/creation';
 import type { Launch, MatmulGeometry, MatmulKernel, ReduceKernel, ScanKernel } from '../ir/kernel';
 import { REDUCE, type ReduceDef, type ReduceOpName, reduceEpilogueInput, reducePrologue } from '../ops/reduce';
-import { type AddParam, allocate, launch, runElementwise, runGenerator, runOrDispose } from './dispatch';
+import { type AddParam, allocate, internKernel, launch, runElementwise, runGenerator, runOrDispose } from './dispatch';
 import { withPlaced } from './devices';
 import { runtime } from './runtime';
-
-const reduceKernels = new Map<string, ReduceKernel>();
 
 /** Reduces `axes` (already normalised: sorted, unique, in range) of x; the result has the kept dims. */
 export function runReduce(op: ReduceOpName, x: Tensor, axes: number[]): Tensor {
@@ -37,12 +35,10 @@ export function runReduce(op: ReduceOpName, x: Tensor, axes: number[]): Tensor {
   };
   const accLeaf = reduceEpilogueInput(def, types.acc);
   const epilogue = cast(def.epilogue ? def.epilogue(accLeaf, { param: addParam, R }) : accLeaf, types.out);
-  const key = `${op}|${x.dtype}|${paramTypes.join(',')}`;
-  let kernel = reduceKernels.get(key);
-  if (!kernel) {
-    kernel = { kind: 'reduce', name: op, op: def.combine, inputs: [x.dtype], acc: types.acc, out: types.out, prologue: reducePrologue(x.dtype, types.acc), epilogue, params: paramTypes };
-    reduceKernels.set(key, kernel);
-  }
+  const kernel = internKernel<ReduceKernel>({
+    kind: 'reduce', name: op, op: def.combine, inputs: [x.dtype], acc: types.acc, out: types.out,
+    prologue: reducePrologue(x.dtype, types.acc), epilogue, params: paramTypes,
+  });
   // x may have no storage (size 0) while the output is non-empty (reducing a size-0 axis): read a dummy.
   const input = x.storage ?? allocate(backend, op, [1], x.dtype)!;
   const l: Launch = {
@@ -61,8 +57,6 @@ export function runReduce(op: ReduceOpName, x: Tensor, axes: number[]): Tensor {
   return out;
   });
 }
-
-const matmulKernels = new Map<DType, MatmulKernel>();
 
 /** a·b over the last two dims, batch dims broadcast; transposes are stride swaps of the views. */
 export function runMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, op = 'matMul'): Tensor {
@@ -134,8 +128,7 @@ export function runMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB:
     bk: B.rs,
     bn: B.cs,
   };
-  let kernel = matmulKernels.get(dtype);
-  if (!kernel) matmulKernels.set(dtype, (kernel = { kind: 'matmul', name: op, dtype }));
+  const kernel = internKernel<MatmulKernel>({ kind: 'matmul', name: op, dtype });
   runOrDispose(backend, {
     kernel,
     inputs: [a, b].map((t) => ({ handle: t.storage!.handle, dtype, shape: t.shape, strides: t.strides, offset: t.offset })),
@@ -152,8 +145,6 @@ function runZeros(shape: number[], dtype: DType, device: DeviceName): Tensor {
   return runGenerator(fillGen(0, dtype), shape, device);
 }
 
-const scanKernels = new Map<string, ScanKernel>();
-
 export function runScan(op: 'cumsum' | 'cumprod', x: Tensor, axis: number, exclusive: boolean, reverse: boolean): Tensor {
   x.assertUsable(op);
   if (x.dtype === 'bool') throw new DTypeError(`${op} expects a numeric tensor, got bool`, { op, dtypes: ['bool'], shapes: [[...x.shape]] });
@@ -162,12 +153,7 @@ export function runScan(op: 'cumsum' | 'cumprod', x: Tensor, axis: number, exclu
   const storage = allocate(backend, op, x.shape, x.dtype);
   const out = new Tensor(x.shape, x.dtype, storage, device);
   if (!storage || !x.storage) return out;
-  const key = `${op}|${x.dtype}|${exclusive}|${reverse}`;
-  let kernel = scanKernels.get(key);
-  if (!kernel) {
-    kernel = { kind: 'scan', name: op, op: op === 'cumsum' ? 'sum' : 'prod', dtype: x.dtype, exclusive, reverse };
-    scanKernels.set(key, kernel);
-  }
+  const kernel = internKernel<ScanKernel>({ kind: 'scan', name: op, op: op === 'cumsum' ? 'sum' : 'prod', dtype: x.dtype, exclusive, reverse });
   runOrDispose(backend, {
     kernel,
     inputs: [{ handle: x.storage.handle, dtype: x.dtype, shape: x.shape, strides: x.strides, offset: x.offset }],
@@ -182,11 +168,12 @@ export function runScan(op: 'cumsum' | 'cumprod', x: Tensor, axis: number, exclu
 
 /**
  * One elementwise kernel from a hand-built expression over broadcast tensors (composite ops use it to
- * keep their kernel count low). `key` must identify the expression's structure.
+ * keep their kernel count low). The kernel is keyed by its expression (kernelKey), literals included, so
+ * `build` may bake per-call values into it; `_key` is ignored (kept so that existing callers compile).
  */
 export function runExpr(
   op: string,
-  key: string,
+  _key: string,
   tensors: Tensor[],
   outDtype: DType,
   build: (xs: Expr[], addParam: AddParam) => Expr,
@@ -195,5 +182,5 @@ export function runExpr(
 ): Tensor {
   tensors.forEach((t) => t.assertUsable(op));
   const shape = outShape ?? broadcastShapes(op, tensors.map((t) => t.shape));
-  return launch({ op, tensors, loaded, outShape: shape, outDtype, key: `expr:${op}:${key}`, build });
+  return launch({ op, tensors, loaded, outShape: shape, outDtype, build });
 }

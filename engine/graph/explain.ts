@@ -1,11 +1,14 @@
-// What a compiled plan runs, as plain data: every kernel (with the graph nodes it covers and its WGSL
-// when it is elementwise) and every pass's report. Printable with toString().
+// What a compiled plan runs, as plain data: every kernel (with the graph nodes it covers and, on WebGPU, the
+// WGSL of each of its dispatches exactly as prepared for the run, with workgroup size and grid) and every
+// pass's report. Printable with toString().
+import { programShaders, type GpuProgram, type ShaderDispatch } from '../backend/webgpu/webgpu_backend';
 import { formatLocation } from '../core/errors';
-import { kernelToString } from '../ir/kernel';
-import { generateWGSL } from '../shaders/codegen';
+import { kernelToString, type Launch } from '../ir/kernel';
 import type { Graph } from './graph';
 import { snapshotOf, type PassReport } from './passes/index';
 import type { CompiledPlan } from './executor';
+
+export type PlanDispatch = ShaderDispatch;
 
 export interface PlanKernel {
   name: string;
@@ -18,8 +21,14 @@ export interface PlanKernel {
   /** Source lines of those nodes, where known. */
   lines: string[];
   description: string;
-  /** Generated WGSL (elementwise kernels; other families depend on run-time geometry). */
+  /**
+   * The WGSL that runs (WebGPU kernels of every family): the selected variant (vec4, tuned geometry, matmul
+   * tiling…) with its inlined constants, read from the prepared program rather than generated again. A
+   * kernel of several dispatches (a two-pass reduction) shows each one's code, in order.
+   */
   wgsl?: string;
+  /** Its WebGPU dispatches in run order: WGSL, id in run records (`record.wgsl[kernelId]`), workgroup size and grid. */
+  dispatches?: PlanDispatch[];
 }
 
 export interface PlanInfo {
@@ -28,10 +37,23 @@ export interface PlanInfo {
   toString(): string;
 }
 
+/** The dispatches each WebGPU launch of the plan was prepared as (the programs the plan enqueues). */
+function preparedDispatches(c: CompiledPlan): Map<Launch, PlanDispatch[]> {
+  const byLaunch = new Map<Launch, PlanDispatch[]>();
+  for (const st of c.steps) {
+    if (st.kind !== 'part' || st.device !== 'webgpu' || !st.program) continue;
+    const shaders = programShaders(st.program as GpuProgram, st.launches.length);
+    st.launches.forEach((l, i) => byLaunch.set(l, shaders[i]));
+  }
+  return byLaunch;
+}
+
 export function explainPlan(g: Graph, c: CompiledPlan): PlanInfo {
+  const prepared = preparedDispatches(c);
   const kernels = c.launches.map((l): PlanKernel => {
     const nodes = (l.nodes ?? []).map((id) => g.nodes[id]).filter(Boolean);
     const snap = snapshotOf(l);
+    const dispatches = prepared.get(l);
     return {
       name: snap.name,
       kind: snap.kind,
@@ -39,7 +61,8 @@ export function explainPlan(g: Graph, c: CompiledPlan): PlanInfo {
       nodes: nodes.map((n) => n.name),
       lines: nodes.flatMap((n) => (n.location ? [formatLocation(n.location)] : [])),
       description: kernelToString(l.kernel),
-      wgsl: l.kernel.kind === 'elementwise' && !l.transfer && snap.device === 'webgpu' ? generateWGSL(l.kernel).code : undefined,
+      wgsl: dispatches?.length ? dispatches.map((d) => d.wgsl).join('\n') : undefined,
+      dispatches,
     };
   });
   const reports = c.reports.map((r) => ({ ...r }));

@@ -158,3 +158,81 @@ function elementwiseToString(k: ElementwiseKernel): string {
   const out = `${k.out}${k.outLayout === 'strided' ? ' strided' : ''}`;
   return `${k.kind} ${k.name} rank=${k.rank} (${ins}${ps ? `; ${ps}` : ''}) -> ${out} { ${exprToString(k.expr)} }`;
 }
+
+// ---- Kernel identity: derived from the IR, never assembled by hand ----
+
+/** How each field of a kernel kind prints; a field without a printer is a compile error. */
+type FieldPrinters<K> = { readonly [F in keyof K]-?: (v: K[F]) => string };
+
+/** Strings length-prefixed (a name may contain any separator); numbers exact (String round-trips, -0 kept). */
+const str = (v: string) => `${v.length}:${v}`;
+const num = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
+const list = <T>(f: (v: T) => string) => (vs: readonly T[]) => {
+  let s = '[';
+  for (let i = 0; i < vs.length; i++) s += (i ? ',' : '') + f(vs[i]);
+  return `${s}]`;
+};
+const optional = <T>(f: (v: T) => string) => (v: T | undefined) => (v === undefined ? '-' : f(v));
+const flag = (v: boolean) => (v ? '1' : '0');
+
+const PRINTERS: { [K in Kernel['kind']]: FieldPrinters<Extract<Kernel, { kind: K }>> } = {
+  elementwise: {
+    kind: str, name: str, rank: num, inputs: list((x: KernelInput) => `${x.dtype} ${x.layout}`), params: list(str),
+    out: str, outLayout: str, expr: exprKey,
+  },
+  reduce: {
+    kind: str, name: str, op: str, inputs: list(str), acc: str, out: str, prologue: exprKey, epilogue: exprKey, params: list(str),
+  },
+  matmul: { kind: str, name: str, dtype: str, epilogue: optional(exprKey), extras: optional(list(str)), params: optional(list(str)) },
+  scan: { kind: str, name: str, op: str, dtype: str, exclusive: flag, reverse: flag },
+};
+/** Field order per kind, fixed once (the tables' own order). */
+const FIELDS = Object.fromEntries(Object.entries(PRINTERS).map(([kind, p]) => [kind, Object.keys(p)])) as Record<Kernel['kind'], string[]>;
+
+const keys = new WeakMap<Kernel, string>();
+
+/**
+ * The kernel's identity: a print of EVERY field (expressions node by node, literals included), so equal
+ * keys are equal computations. Caches of kernels and pipelines key by it; nothing assembles keys by hand.
+ * Memoised per Kernel object (kernels are immutable).
+ */
+export function kernelKey(k: Kernel): string {
+  let key = keys.get(k);
+  if (key === undefined) keys.set(k, (key = printKernelKey(k)));
+  return key;
+}
+
+/**
+ * kernelKey without the memo: for a kernel object that is about to be dropped (an eager call's candidate
+ * kernel, replaced by the interned one), where a WeakMap entry per call would only burden the GC.
+ */
+export function printKernelKey(k: Kernel): string {
+  const printers = PRINTERS[k.kind] as Record<string, (v: unknown) => string>;
+  const fields = k as unknown as Record<string, unknown>;
+  let s = '';
+  for (const f of FIELDS[k.kind]) s += `${f}=${printers[f](fields[f])}|`;
+  return s;
+}
+
+/**
+ * An expression in post-order, each node object once as `prim:dtype:value(argument slots)`; a node used
+ * twice is referenced by its slot. Equal prints are equal computations (every field of every node is
+ * printed). Cheaper than exprToString (no structural merging: this runs per eager dispatch), at the price
+ * that two separately built copies of one subexpression print differently: a cache miss, never a wrong hit.
+ */
+function exprKey(root: Expr): string {
+  const slots = new Map<Expr, number>();
+  let out = '';
+  const visit = (e: Expr): number => {
+    const seen = slots.get(e);
+    if (seen !== undefined) return seen;
+    let args = '';
+    for (let i = 0; i < e.args.length; i++) args += (i ? ',' : '') + visit(e.args[i]);
+    const slot = slots.size;
+    slots.set(e, slot);
+    out += `${e.prim}:${e.dtype}:${num(e.value)}(${args});`;
+    return slot;
+  };
+  visit(root);
+  return out;
+}

@@ -1,10 +1,11 @@
 // Kernel families on the WebGPU backend: how each kind of launch becomes dispatches — pipeline variant,
 // uniforms and grid (elementwise scalar or vec4, reductions in one or two passes, matmul variants, scans).
-// The backend owns pipelines, encoding and buffers; these only choose and describe.
+// The backend owns pipelines, encoding and buffers; these only choose and describe. Pipelines are memoised by
+// (Kernel object, generator, the generator's exact arguments printed field by field): never a hand-made key.
 import { broadcastStrides } from '../../core/shape';
 import type { ElementwiseKernel, Kernel, Launch, MatmulKernel, ReduceKernel, ScanKernel } from '../../ir/kernel';
 import { splitReduce } from '../../ir/reduce_split';
-import { generateWGSL, gridFor, type CodegenOptions, type ShaderModuleSpec } from '../../shaders/codegen';
+import { DEFAULT_CODEGEN, generateWGSL, gridFor, type CodegenOptions, type ShaderModuleSpec } from '../../shaders/codegen';
 import { packUniforms, uniformLayout, type UniformLayout } from '../../shaders/layout';
 import { chooseMatmul, generateMatmulWGSL, matmulGrid, packMatmulUniforms, type MatmulVariant } from '../../shaders/matmul';
 import {
@@ -16,14 +17,53 @@ import type { CachedPipeline } from './pipelines';
 import type { WebGPUTuning } from './tuning';
 import type { GpuStorage } from './webgpu_backend';
 
+/**
+ * Every WGSL generator the launchers call, with a print of its arguments after the kernel. The printers take
+ * exactly the generator's parameters (checked below) and print option structs through exhaustive field
+ * tables, so a pipeline memoised under a key was generated from exactly those arguments.
+ */
+export const GENERATORS = {
+  elementwise: { generate: generateWGSL, args: (o: CodegenOptions = DEFAULT_CODEGEN) => CODEGEN(o) },
+  vec4: { generate: generateVec4WGSL, args: (o: CodegenOptions) => CODEGEN(o) },
+  reduce: { generate: generateReduceWGSL, args: (keptRank: number, redRank: number, plan: ReducePlan) => `${keptRank},${redRank},${REDUCE_PLAN(plan)}` },
+  matmul: { generate: generateMatmulWGSL, args: (batchRank: number, v: MatmulVariant) => `${batchRank},${MATMUL_VARIANT(v)}` },
+  scan: { generate: generateScanWGSL, args: (otherRank: number) => String(otherRank) },
+} satisfies { [G in string]: { generate: (k: never, ...a: never[]) => ShaderModuleSpec; args: (...a: never[]) => string } };
+
+export type GeneratorName = keyof typeof GENERATORS;
+type Generate<G extends GeneratorName> = (typeof GENERATORS)[G]['generate'];
+export type GeneratorKernel<G extends GeneratorName> = Parameters<Generate<G>>[0];
+export type GeneratorArgs<G extends GeneratorName> = Parameters<Generate<G>> extends [unknown, ...infer A] ? A : never;
+// The printers' parameters are exactly the generators' (after the kernel): a changed signature is a compile error.
+type SameArgs<G extends GeneratorName> = Parameters<(typeof GENERATORS)[G]['args']> extends GeneratorArgs<G>
+  ? GeneratorArgs<G> extends Parameters<(typeof GENERATORS)[G]['args']> ? true : false
+  : false;
+type Assert<T extends true> = T;
+export type GeneratorArgsMatch = Assert<{ [G in GeneratorName]: SameArgs<G> }[GeneratorName]>;
+
+/** Prints an option struct field by field; a field without a printer is a compile error. */
+function fields<T>(printers: { readonly [F in keyof T]-?: (v: T[F]) => string }): (v: T) => string {
+  const names = Object.keys(printers) as (keyof T)[];
+  return (v) => {
+    let s = '';
+    for (const f of names) s += `${printers[f](v[f])};`;
+    return s;
+  };
+}
+const num = (v: number) => String(v);
+const maybe = (v: unknown) => (v === undefined ? '-' : String(v));
+const CODEGEN = fields<CodegenOptions>({ workgroupSize: num, elementsPerThread: num });
+const REDUCE_PLAN = fields<ReducePlan>({ strategy: String, workgroupSize: num, chunks: num, chunkSize: num });
+const MATMUL_VARIANT = fields<MatmulVariant>({ name: String, TM: num, VN: maybe, exact: maybe, WX: num, WY: num });
+
 /** What the launchers need from the backend. */
 export interface LaunchHost {
   readonly tuning: WebGPUTuning;
   /** A CPU-emulated adapter (SwiftShader): the selection points pick shapes for it. */
   readonly cpuLike: boolean;
   lastMatmulVariant: MatmulVariant | undefined;
-  /** Codegen + pipeline, once per Kernel object and variant. */
-  pipelineFor(k: Kernel, variant: string, generate: () => ShaderModuleSpec): CachedPipeline;
+  /** Codegen + pipeline, once per Kernel object, generator and arguments. */
+  pipelineFor<G extends GeneratorName>(gen: G, k: GeneratorKernel<G>, ...args: GeneratorArgs<G>): CachedPipeline;
   /** Records one dispatch (or keeps it, while a program is being prepared). */
   encode(p: CachedPipeline, writeUniforms: (arena: Uint32Array, atWord: number) => number, inputs: GPUBuffer[], out: GPUBuffer, grid: [number, number, number]): void;
   alloc(bytes: number): GpuStorage;
@@ -46,7 +86,7 @@ export class KernelLaunchers {
       launch.inputs.every((v, i) => k.inputs[i].layout === 'scalar' || v.offset % 4 === 0);
     const p = vec4
       ? this.vec4Pipeline(k, size / 4 <= this.host.tuning.smallVec4Steps ? this.host.tuning.vec4SmallCodegen : this.host.tuning.vec4Codegen)
-      : this.host.pipelineFor(k, '', () => generateWGSL(k, this.host.tuning));
+      : this.host.pipelineFor('elementwise', k, { workgroupSize: this.host.tuning.workgroupSize, elementsPerThread: this.host.tuning.elementsPerThread });
     const ulayout = this.uniformLayouts.get(k) ?? this.uniformLayouts.set(k, uniformLayout(k)).get(k)!;
     this.host.encode(
       p,
@@ -74,10 +114,7 @@ export class KernelLaunchers {
       passes.push({ kernel: k, geom: g, plan, inputs, out: launch.out.buffer, params: launch.params });
     }
     for (const ps of passes) {
-      const kr = ps.geom.keptShape.length;
-      const rr = ps.geom.redShape.length;
-      const key = `${ps.plan.strategy}:${ps.plan.workgroupSize}:${ps.plan.chunks > 1}:${kr}:${rr}`;
-      const p = this.host.pipelineFor(ps.kernel, key, () => generateReduceWGSL(ps.kernel, kr, rr, ps.plan));
+      const p = this.host.pipelineFor('reduce', ps.kernel, ps.geom.keptShape.length, ps.geom.redShape.length, ps.plan);
       const groups = ps.geom.outputs * ps.plan.chunks;
       const grid =
         ps.plan.strategy === 'thread'
@@ -96,8 +133,7 @@ export class KernelLaunchers {
     // A forced variant applies only where its alignment needs hold (vec4ab ⊂ vec4b ⊂ reg).
     const rank = { reg: 0, vec4b: 1, vec4ab: 2 } as const;
     const variant = forced && rank[forced.name] <= rank[chosen.name] ? forced : chosen;
-    const key = `${variant.name}:${variant.TM}x${variant.VN ?? 1}${variant.exact ? ':exact' : ''}:${variant.WX}x${variant.WY}:${g.batchShape.length}`;
-    const p = this.host.pipelineFor(k, key, () => generateMatmulWGSL(k, g.batchShape.length, variant));
+    const p = this.host.pipelineFor('matmul', k, g.batchShape.length, variant);
     this.host.lastMatmulVariant = variant;
     // Epilogue inputs are read at output positions: their strides relative to [batch…, M, N].
     const extras = launch.inputs.slice(2).map((v) => ({ offset: v.offset, strides: broadcastStrides(v.shape, v.strides, launch.outShape) }));
@@ -114,13 +150,13 @@ export class KernelLaunchers {
   scan(k: ScanKernel, launch: Launch<GpuStorage>): void {
     const v = launch.inputs[0];
     const g = scanGeometry(v.shape, v.strides, v.offset, launch.axes![0]);
-    const p = this.host.pipelineFor(k, String(g.other.shape.length), () => generateScanWGSL(k, g.other.shape.length));
+    const p = this.host.pipelineFor('scan', k, g.other.shape.length);
     this.host.encode(p, (arena, at) => packScanUniforms(g, arena, at), [v.handle.buffer], launch.out.buffer, gridFor(g.rows, p.spec, this.host.tuning.maxWorkgroupsPerDim));
   }
 
   /** The vec4 pipeline of a kernel for one geometry (SwiftShader runs every invocation of a workgroup). */
   private vec4Pipeline(k: ElementwiseKernel, cg: CodegenOptions): CachedPipeline {
-    return this.host.pipelineFor(k, `vec4:${cg.workgroupSize}:${cg.elementsPerThread}`, () => generateVec4WGSL(k, cg));
+    return this.host.pipelineFor('vec4', k, cg);
   }
 
   /** canVectorize walks the expression: once per Kernel object, not once per dispatch. */

@@ -1,11 +1,14 @@
 // Compute pipelines cached by their generated WGSL source; compile errors come back with line/column.
 import { ShaderError } from '../../core/errors';
+import { kernelIdOf } from '../../core/profile';
 import type { ShaderModuleSpec } from '../../shaders/codegen';
 
 export interface CachedPipeline {
   pipeline: GPUComputePipeline;
   layout: GPUBindGroupLayout;
   spec: ShaderModuleSpec;
+  /** The source's id in run records (`record.wgsl[kernelId]`), derived from the source like the cache key. */
+  kernelId: string;
 }
 
 export class PipelineCache {
@@ -49,7 +52,7 @@ export class PipelineCache {
     });
     this.pending.push(check);
     this.compiled++;
-    const entry = { pipeline, layout, spec };
+    const entry = { pipeline, layout, spec, kernelId: kernelIdOf(spec.code) };
     this.cache.set(spec.code, entry);
     return entry;
   }

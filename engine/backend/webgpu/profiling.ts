@@ -1,6 +1,6 @@
 // The WebGPU backend's side of profiling: one GpuProfiler per profile being collected, kernel ids (and
 // their WGSL) per pipeline, kernels encoded one per timestamped pass, and transfers reported.
-import { kernelIdOf, profiling, type KernelMeta, type ProfileCollector } from '../../core/profile';
+import { profiling, type KernelMeta, type ProfileCollector } from '../../core/profile';
 import { transferMeta } from '../meta';
 import type { CachedPipeline } from './pipelines';
 import { GpuProfiler, type ProfilerHost } from './profiler';
@@ -15,7 +15,6 @@ export interface ProfilingHost extends ProfilerHost {
 
 export class BackendProfiling {
   private profilers = new WeakMap<ProfileCollector, GpuProfiler>();
-  private kernelIds = new WeakMap<CachedPipeline, string>();
 
   constructor(private host: ProfilingHost) {}
 
@@ -37,8 +36,7 @@ export class BackendProfiling {
   }
 
   private kernelId(p: CachedPipeline, c: ProfileCollector): string {
-    let id = this.kernelIds.get(p);
-    if (!id) this.kernelIds.set(p, (id = kernelIdOf(p.spec.code)));
+    const id = p.kernelId;
     if (c.options.wgsl && !c.wgsl.has(id)) c.wgsl.set(id, p.spec.code);
     return id;
   }

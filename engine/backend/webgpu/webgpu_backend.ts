@@ -10,7 +10,7 @@ import type { Backend, BackendLimits, MemoryStats, ReadRequest, StorageArray, Tr
 import { DTYPE_OF_ARRAY, launchMeta } from '../meta';
 import { BindGroups, type BoundDispatch } from './bind_groups';
 import type { AcquiredDevice } from './device';
-import { KernelLaunchers } from './families';
+import { GENERATORS, KernelLaunchers, type GeneratorArgs, type GeneratorKernel, type GeneratorName } from './families';
 import { PipelineCache, type CachedPipeline } from './pipelines';
 import { BufferPool, type PooledBuffer } from './pool';
 import type { GpuProfiler } from './profiler';
@@ -28,6 +28,8 @@ export interface GpuStorage extends PooledBuffer {
 
 
 interface CapturedDispatch {
+  /** Index of the launch (in prepare's list) this dispatch belongs to: a two-pass reduction has two. */
+  launch: number;
   p: CachedPipeline;
   meta?: KernelMeta;
   compile: { ms: number; compiled: boolean };
@@ -44,6 +46,8 @@ export interface GpuProgram {
     grid: [number, number, number];
     /** Where its uniform block sits in the program's uniform buffer (a dynamic offset). */
     uniformOffset: number;
+    /** The launch (index in prepare's list) it belongs to: what `explain()` shows per kernel is read from here. */
+    launch: number;
     /** For profiles: the cached pipeline (WGSL), what the launch computes, and compile time not yet reported. */
     p: CachedPipeline;
     meta?: KernelMeta;
@@ -51,6 +55,24 @@ export interface GpuProgram {
   })[];
   uniform: GPUBuffer;
   temps: GpuStorage[];
+}
+
+/** One dispatch of a prepared program as it runs: its pipeline's WGSL and id, workgroup size and grid. */
+export interface ShaderDispatch {
+  /** The WGSL's id in run records (`record.wgsl[kernelId]`, profile kernels' `kernelId`). */
+  kernelId: string;
+  wgsl: string;
+  workgroupSize: [number, number, number];
+  grid: [number, number, number];
+}
+
+/** The dispatches of a prepared program per launch (`launches`: how many launches were prepared), in order. */
+export function programShaders(p: GpuProgram, launches: number): ShaderDispatch[][] {
+  const out: ShaderDispatch[][] = Array.from({ length: launches }, () => []);
+  for (const d of p.dispatches) {
+    out[d.launch].push({ kernelId: d.p.kernelId, wgsl: d.p.spec.code, workgroupSize: [...d.p.spec.workgroupSize], grid: [...d.grid] });
+  }
+  return out;
 }
 
 const ARENA_BYTES = 64 * 1024;
@@ -218,15 +240,21 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     }
   }
 
-  /** Codegen + pipeline per Kernel object and variant (the eager runtime reuses Kernel objects). */
-  pipelineFor(k: Kernel, variant: string, generate: () => ShaderModuleSpec): CachedPipeline {
+  /**
+   * Codegen + pipeline per Kernel object (immutable: its identity stands for its IR; the eager runtime
+   * interns them by kernelKey), generator and the generator's arguments as GENERATORS prints them. The
+   * pipeline cache below keys by the generated source, so equal code compiles once whatever asked for it.
+   */
+  pipelineFor<G extends GeneratorName>(gen: G, k: GeneratorKernel<G>, ...args: GeneratorArgs<G>): CachedPipeline {
+    const def = GENERATORS[gen] as unknown as { generate: (k: Kernel, ...a: unknown[]) => ShaderModuleSpec; args: (...a: unknown[]) => string };
+    const variant = `${gen}:${def.args(...args)}`;
     let byVariant = this.preparedKernels.get(k);
     if (!byVariant) this.preparedKernels.set(k, (byVariant = new Map()));
     let p = byVariant.get(variant);
     if (!p) {
       const t0 = performance.now();
       const before = this.pipelines.compiled;
-      p = this.pipelines.get(generate(), k.name);
+      p = this.pipelines.get(def.generate(k, ...args), k.name);
       if (this.pipelines.compiled > before) {
         this.compileMs += performance.now() - t0;
         this.compiledNow = true;
@@ -289,7 +317,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       // Preparing a program: keep the dispatch (uniforms copied out) instead of recording it.
       const tmp = new Uint32Array(MAX_UNIFORM_BYTES / 4);
       const bytes = writeUniforms(tmp, 0);
-      this.capture.push({ p, uniforms: tmp.slice(0, bytes / 4), inputs, out, grid, meta: this.launchMeta, compile: { ms: this.compileMs, compiled: this.compiledNow } });
+      this.capture.push({ launch: this.captureLaunch, p, uniforms: tmp.slice(0, bytes / 4), inputs, out, grid, meta: this.launchMeta, compile: { ms: this.compileMs, compiled: this.compiledNow } });
       this.compileMs = 0;
       this.compiledNow = false;
       return;
@@ -320,6 +348,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   // ---- programs: launches prepared once (pipelines, bind groups, uniforms), then only encoded ----
 
   private capture: CapturedDispatch[] | undefined;
+  private captureLaunch = 0;
   private captureTemps: GpuStorage[] | undefined;
 
   /**
@@ -331,7 +360,10 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     this.capture = [];
     this.captureTemps = [];
     try {
-      for (const l of launches) this.run(l);
+      launches.forEach((l, i) => {
+        this.captureLaunch = i;
+        this.run(l);
+      });
       const steps = this.capture;
       const temps = this.captureTemps;
       const offsets: number[] = [];
@@ -357,6 +389,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
           uniformBytes,
           uniformOffset: offsets[i],
           grid: st.grid,
+          launch: st.launch,
           p: st.p,
           meta: st.meta,
           compile: st.compile,
