@@ -161,39 +161,40 @@ function elementwiseToString(k: ElementwiseKernel): string {
 
 // ---- Kernel identity: derived from the IR, never assembled by hand ----
 
-/** How each field of a kernel kind prints; a field without a printer is a compile error. */
-type FieldPrinters<K> = { readonly [F in keyof K]-?: (v: K[F]) => string };
-
-/** Strings length-prefixed (a name may contain any separator); numbers exact (String round-trips, -0 kept). */
+// Short, self-delimiting prints (the key is built and hashed on every eager dispatch): one-letter codes from
+// exhaustive tables, strings length-prefixed (a name may contain any separator), numbers exact (String
+// round-trips; -0 kept apart from 0), lists bracketed.
+const DTYPE_CODE = { float32: 'f', int32: 'i', uint32: 'u', bool: 'b' } satisfies Record<DType, string>;
+const LAYOUT_CODE = { contiguous: 'c', scalar: 's', strided: 't', loaded: 'l' } satisfies Record<InputLayout, string>;
 const str = (v: string) => `${v.length}:${v}`;
 const num = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
-const list = <T>(f: (v: T) => string) => (vs: readonly T[]) => {
-  let s = '[';
-  for (let i = 0; i < vs.length; i++) s += (i ? ',' : '') + f(vs[i]);
-  return `${s}]`;
-};
-const optional = <T>(f: (v: T) => string) => (v: T | undefined) => (v === undefined ? '-' : f(v));
-const flag = (v: boolean) => (v ? '1' : '0');
 
-const PRINTERS: { [K in Kernel['kind']]: FieldPrinters<Extract<Kernel, { kind: K }>> } = {
-  elementwise: {
-    kind: str, name: str, rank: num, inputs: list((x: KernelInput) => `${x.dtype} ${x.layout}`), params: list(str),
-    out: str, outLayout: str, expr: exprKey,
-  },
-  reduce: {
-    kind: str, name: str, op: str, inputs: list(str), acc: str, out: str, prologue: exprKey, epilogue: exprKey, params: list(str),
-  },
-  matmul: { kind: str, name: str, dtype: str, epilogue: optional(exprKey), extras: optional(list(str)), params: optional(list(str)) },
-  scan: { kind: str, name: str, op: str, dtype: str, exclusive: flag, reverse: flag },
-};
-/** Field order per kind, fixed once (the tables' own order). */
-const FIELDS = Object.fromEntries(Object.entries(PRINTERS).map(([kind, p]) => [kind, Object.keys(p)])) as Record<Kernel['kind'], string[]>;
+function dtypes(vs: readonly DType[] | undefined): string {
+  if (vs === undefined) return '-';
+  let s = '[';
+  for (let i = 0; i < vs.length; i++) s += DTYPE_CODE[vs[i]];
+  return `${s}]`;
+}
+
+/**
+ * Every field a kind's print covers. A field added to a kernel kind and not listed here is a compile
+ * error (below), which points at the print to extend: the key can never silently ignore a field.
+ */
+const PRINTED = {
+  elementwise: ['kind', 'name', 'rank', 'inputs', 'params', 'out', 'outLayout', 'expr'],
+  reduce: ['kind', 'name', 'op', 'inputs', 'acc', 'out', 'prologue', 'epilogue', 'params'],
+  matmul: ['kind', 'name', 'dtype', 'epilogue', 'extras', 'params'],
+  scan: ['kind', 'name', 'op', 'dtype', 'exclusive', 'reverse'],
+} as const satisfies { [K in Kernel['kind']]: readonly (keyof Extract<Kernel, { kind: K }>)[] };
+type Unprinted = { [K in Kernel['kind']]: Exclude<keyof Extract<Kernel, { kind: K }>, (typeof PRINTED)[K][number]> }[Kernel['kind']];
+export type KernelKeyCoversEveryField = [Unprinted] extends [never] ? true : { unprinted: Unprinted };
+true satisfies KernelKeyCoversEveryField;
 
 const keys = new WeakMap<Kernel, string>();
 
 /**
  * The kernel's identity: a print of EVERY field (expressions node by node, literals included), so equal
- * keys are equal computations. Caches of kernels and pipelines key by it; nothing assembles keys by hand.
+ * keys are equal computations. Caches of kernels key by it; nothing assembles keys by hand.
  * Memoised per Kernel object (kernels are immutable).
  */
 export function kernelKey(k: Kernel): string {
@@ -205,32 +206,50 @@ export function kernelKey(k: Kernel): string {
 /**
  * kernelKey without the memo: for a kernel object that is about to be dropped (an eager call's candidate
  * kernel, replaced by the interned one), where a WeakMap entry per call would only burden the GC.
+ * One template per kind (this runs per eager dispatch), covering the fields PRINTED lists.
  */
 export function printKernelKey(k: Kernel): string {
-  const printers = PRINTERS[k.kind] as Record<string, (v: unknown) => string>;
-  const fields = k as unknown as Record<string, unknown>;
-  let s = '';
-  for (const f of FIELDS[k.kind]) s += `${f}=${printers[f](fields[f])}|`;
-  return s;
+  switch (k.kind) {
+    case 'elementwise': {
+      let ins = '';
+      for (const x of k.inputs) ins += DTYPE_CODE[x.dtype] + LAYOUT_CODE[x.layout];
+      return `e|${str(k.name)}|${k.rank}|${ins}|${dtypes(k.params)}|${DTYPE_CODE[k.out]}|${LAYOUT_CODE[k.outLayout]}|${exprKey(k.expr)}`;
+    }
+    case 'reduce':
+      return `r|${str(k.name)}|${k.op}|${dtypes(k.inputs)}|${DTYPE_CODE[k.acc]}|${DTYPE_CODE[k.out]}|${exprKey(k.prologue)}|${exprKey(k.epilogue)}|${dtypes(k.params)}`;
+    case 'matmul':
+      return `m|${str(k.name)}|${DTYPE_CODE[k.dtype]}|${k.epilogue ? exprKey(k.epilogue) : '-'}|${dtypes(k.extras)}|${dtypes(k.params)}`;
+    case 'scan':
+      return `s|${str(k.name)}|${k.op}|${DTYPE_CODE[k.dtype]}|${k.exclusive ? 1 : 0}|${k.reverse ? 1 : 0}`;
+    default:
+      return k satisfies never;
+  }
 }
 
+/** Node lists this long switch from a linear scan to a Map (eager expressions are a handful of nodes). */
+const SCAN_LIMIT = 32;
+
 /**
- * An expression in post-order, each node object once as `prim:dtype:value(argument slots)`; a node used
- * twice is referenced by its slot. Equal prints are equal computations (every field of every node is
- * printed). Cheaper than exprToString (no structural merging: this runs per eager dispatch), at the price
- * that two separately built copies of one subexpression print differently: a cache miss, never a wrong hit.
+ * An expression in post-order, each node object once as `prim:<dtype code><value>(argument slots)`; a
+ * node used twice is referenced by its slot, so a deep DAG prints in linear size. Equal prints are equal
+ * computations (every field of every node is printed). Cheaper than exprToString (no structural merging:
+ * this runs per eager dispatch), at the price that two separately built copies of one subexpression print
+ * differently: a cache miss, never a wrong hit.
  */
 function exprKey(root: Expr): string {
-  const slots = new Map<Expr, number>();
+  const list: Expr[] = [];
+  let map: Map<Expr, number> | undefined;
   let out = '';
   const visit = (e: Expr): number => {
-    const seen = slots.get(e);
-    if (seen !== undefined) return seen;
+    const seen = map ? map.get(e) : list.indexOf(e);
+    if (seen !== undefined && seen >= 0) return seen;
     let args = '';
     for (let i = 0; i < e.args.length; i++) args += (i ? ',' : '') + visit(e.args[i]);
-    const slot = slots.size;
-    slots.set(e, slot);
-    out += `${e.prim}:${e.dtype}:${num(e.value)}(${args});`;
+    const slot = list.length;
+    list.push(e);
+    if (map) map.set(e, slot);
+    else if (list.length > SCAN_LIMIT) map = new Map(list.map((x, i) => [x, i]));
+    out += `${e.prim}:${DTYPE_CODE[e.dtype]}${num(e.value)}(${args})`;
     return slot;
   };
   visit(root);
