@@ -19,8 +19,8 @@ import type { GpuStorage } from './webgpu_backend';
 
 /**
  * Every WGSL generator the launchers call, with a print of its arguments after the kernel. The printers take
- * exactly the generator's parameters (checked below) and print option structs through exhaustive field
- * tables, so a pipeline memoised under a key was generated from exactly those arguments.
+ * exactly the generator's parameters (checked below) and print every field of the option structs (checked
+ * below too), so a pipeline memoised under a key was generated from exactly those arguments.
  */
 export const GENERATORS = {
   elementwise: { generate: generateWGSL, args: (o: CodegenOptions = DEFAULT_CODEGEN) => CODEGEN(o) },
@@ -41,20 +41,30 @@ type SameArgs<G extends GeneratorName> = Parameters<(typeof GENERATORS)[G]['args
 type Assert<T extends true> = T;
 export type GeneratorArgsMatch = Assert<{ [G in GeneratorName]: SameArgs<G> }[GeneratorName]>;
 
-/** Prints an option struct field by field; a field without a printer is a compile error. */
-function fields<T>(printers: { readonly [F in keyof T]-?: (v: T[F]) => string }): (v: T) => string {
-  const names = Object.keys(printers) as (keyof T)[];
-  return (v) => {
-    let s = '';
-    for (const f of names) s += `${printers[f](v[f])};`;
-    return s;
-  };
-}
-const num = (v: number) => String(v);
-const maybe = (v: unknown) => (v === undefined ? '-' : String(v));
-const CODEGEN = fields<CodegenOptions>({ workgroupSize: num, elementsPerThread: num });
-const REDUCE_PLAN = fields<ReducePlan>({ strategy: String, workgroupSize: num, chunks: num, chunkSize: num });
-const MATMUL_VARIANT = fields<MatmulVariant>({ name: String, TM: num, VN: maybe, exact: maybe, WX: num, WY: num });
+/**
+ * The fields each option struct's print below covers. A field added to a struct and not listed here is a
+ * compile error, which points at the print to extend: a memo key can never ignore a generator input.
+ */
+const PRINTED = {
+  codegen: ['workgroupSize', 'elementsPerThread'],
+  reducePlan: ['strategy', 'workgroupSize', 'chunks', 'chunkSize'],
+  matmulVariant: ['name', 'TM', 'VN', 'exact', 'WX', 'WY'],
+} as const satisfies {
+  codegen: readonly (keyof CodegenOptions)[];
+  reducePlan: readonly (keyof ReducePlan)[];
+  matmulVariant: readonly (keyof MatmulVariant)[];
+};
+type Unprinted =
+  | Exclude<keyof CodegenOptions, (typeof PRINTED)['codegen'][number]>
+  | Exclude<keyof ReducePlan, (typeof PRINTED)['reducePlan'][number]>
+  | Exclude<keyof MatmulVariant, (typeof PRINTED)['matmulVariant'][number]>;
+export type GeneratorKeysCoverEveryField = [Unprinted] extends [never] ? true : { unprinted: Unprinted };
+true satisfies GeneratorKeysCoverEveryField;
+
+// One template each: these run per dispatch.
+const CODEGEN = (o: CodegenOptions) => `${o.workgroupSize}x${o.elementsPerThread}`;
+const REDUCE_PLAN = (p: ReducePlan) => `${p.strategy}:${p.workgroupSize}:${p.chunks}:${p.chunkSize}`;
+const MATMUL_VARIANT = (v: MatmulVariant) => `${v.name}:${v.TM}:${v.VN}:${v.exact}:${v.WX}x${v.WY}`;
 
 /** What the launchers need from the backend. */
 export interface LaunchHost {
