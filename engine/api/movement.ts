@@ -151,7 +151,7 @@ function concat$impl(tensors: Tensor[], axis = 0): Tensor {
   for (const t of ts) {
     if (t.size > 0) {
       launch({
-        op, device, tensors: [t], outShape: t.shape, outDtype: t.dtype, key: 'concat-copy',
+        op, device, tensors: [t], outShape: t.shape, outDtype: t.dtype,
         build: ([v]) => v,
         into: { tensor: out, offset: at * outStrides[a], strides: outStrides },
       });
@@ -299,7 +299,7 @@ function pad$impl(x: Tensor, paddings: [number, number][], constantValue = 0): T
   if (t.size === 0) return runGenerator(fillGen(Number(constantValue), t.dtype), outShape, t.device, op);
   if (t.rank === 0) return materialize(t);
   return launch({
-    op, device: t.device, tensors: [t], loaded: [true], outShape, outDtype: t.dtype, key: `pad:${t.rank}`,
+    op, device: t.device, tensors: [t], loaded: [true], outShape, outDtype: t.dtype,
     build: (_leaves, p) => {
       let inside: Expr | undefined;
       let addr: Expr = p(t.offset, 'int32');
@@ -356,7 +356,6 @@ function gather$impl(x: Tensor, indices: Tensor | number[], axis = 0): Tensor {
     try {
       return launch({
         op, tensors: [t, idxView], loaded: [true, false], outShape, outDtype: t.dtype,
-        key: `gather:${t.rank}:${ir}:${a}`,
         build: ([, iv], p) => {
           const i = prim('min', prim('max', cast(iv, 'int32'), lit(0, 'int32')), p(n - 1, 'int32'));
           let addr: Expr = prim('add', p(t.offset, 'int32'), prim('mul', i, p(t.strides[a], 'int32')));

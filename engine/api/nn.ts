@@ -35,7 +35,7 @@ function softmax$impl(logits: Tensor, dim = -1): Tensor {
   // Two kernels: per row, the maximum m and log Σ exp(x - m) in one pass; then exp((x - m) - log Σ).
   const [m, ls, stats] = softmaxStats(x, a);
   try {
-    return runExpr('softmax', 'exp', [x, m, ls], 'float32', ([v, mx, l]) => prim('exp', prim('sub', prim('sub', f32(v), mx), l)));
+    return runExpr('softmax', [x, m, ls], 'float32', ([v, mx, l]) => prim('exp', prim('sub', prim('sub', f32(v), mx), l)));
   } finally {
     wgDispose(m, ls, stats);
   }
@@ -47,7 +47,7 @@ function logSoftmax$impl(logits: Tensor, axis = -1): Tensor {
   const a = normalizeAxis(axis, x.rank, 'logSoftmax', x.shape);
   const [m, ls, stats] = softmaxStats(x, a);
   try {
-    return runExpr('logSoftmax', 'out', [x, m, ls], 'float32', ([v, mx, l]) => prim('sub', prim('sub', f32(v), mx), l));
+    return runExpr('logSoftmax', [x, m, ls], 'float32', ([v, mx, l]) => prim('sub', prim('sub', f32(v), mx), l));
   } finally {
     wgDispose(m, ls, stats);
   }
@@ -72,7 +72,7 @@ function moments$impl(x: Tensor, axes?: number | number[], keepDims = false): { 
   const t = floatArg(x, 'moments');
   const ax = normalizeAxes(axes, t.rank, 'moments', t.shape);
   const mean = reduceKeep('mean', t, ax);
-  const sq = runExpr('moments', 'sqdev', [t, mean], 'float32', ([v, m]) => {
+  const sq = runExpr('moments', [t, mean], 'float32', ([v, m]) => {
     const d = prim('sub', f32(v), m);
     return prim('mul', d, d);
   });
@@ -108,7 +108,7 @@ function layerNorm$impl(x: Tensor, gamma?: Tensor | null, beta?: Tensor | null, 
   const { mean, variance } = moments$impl(t, [t.rank - 1], true);
   const [g, b] = affine;
   const inputs = [t, mean, variance, ...(g ? [g] : []), ...(b ? [b] : [])];
-  const out = runExpr(op, `${g ? 'g' : ''}${b ? 'b' : ''}`, inputs, 'float32', (xs, p) => {
+  const out = runExpr(op, inputs, 'float32', (xs, p) => {
     const [v, m, va] = xs;
     let y = prim('mul', prim('sub', f32(v), m), prim('rsqrt', prim('add', va, p(epsilon, 'float32'))));
     let k = 3;
@@ -133,7 +133,7 @@ function oneHot$impl(indices: Tensor, depth: number, onValue = 1, offValue = 0, 
   // The indices broadcast along the new last dimension (stride 0).
   const v = view(idx, outShape, [...idx.strides, 0]);
   try {
-    return runExpr(op, dtype, [v], dtype, ([i], p) => prim('where', prim('eq', cast(i, 'int32'), coord(idx.rank)), p(onValue, dtype), p(offValue, dtype)), outShape);
+    return runExpr(op, [v], dtype, ([i], p) => prim('where', prim('eq', cast(i, 'int32'), coord(idx.rank)), p(onValue, dtype), p(offValue, dtype)), outShape);
   } finally {
     v.dispose();
   }

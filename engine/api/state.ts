@@ -48,7 +48,7 @@ function assignImpl(v: Tensor, value: Tensor | number | boolean): Tensor {
   try {
     const tensors = x instanceof Tensor ? [x] : [];
     return launch({
-      op, device: target.device, tensors, outShape: target.shape, outDtype: target.dtype, key: `assign:${target.dtype}:${x instanceof Tensor ? 'T' : 'S'}`,
+      op, device: target.device, tensors, outShape: target.shape, outDtype: target.dtype,
       build: (leaves, p) => cast(x instanceof Tensor ? leaves[0] : p(Number(x), target.dtype), target.dtype),
       into: { tensor: target, offset: target.offset, strides: target.strides },
     });

@@ -93,8 +93,6 @@ export interface LaunchSpec {
   loaded?: boolean[];
   outShape: readonly number[];
   outDtype: DType;
-  /** @deprecated Ignored: kernels are keyed by their IR (kernelKey), never by a caller's string. */
-  key?: string;
   build: (leaves: Expr[], addParam: AddParam) => Expr;
   /** Write into this existing tensor's storage through a view instead of allocating (concat's parts). */
   into?: { tensor: Tensor; offset: number; strides: readonly number[] };

@@ -169,11 +169,10 @@ export function runScan(op: 'cumsum' | 'cumprod', x: Tensor, axis: number, exclu
 /**
  * One elementwise kernel from a hand-built expression over broadcast tensors (composite ops use it to
  * keep their kernel count low). The kernel is keyed by its expression (kernelKey), literals included, so
- * `build` may bake per-call values into it; `_key` is ignored (kept so that existing callers compile).
+ * `build` may bake per-call values into it: the kernel is keyed by its IR (kernelKey), so each gets its own.
  */
 export function runExpr(
   op: string,
-  _key: string,
   tensors: Tensor[],
   outDtype: DType,
   build: (xs: Expr[], addParam: AddParam) => Expr,

@@ -220,7 +220,7 @@ export function generateReduceWGSL(k: ReduceKernel, keptRank: number, redRank: n
         : `acc = ${combine(k.op, k.acc, 'acc', pro.result, helpers)};`,
   ];
   const head = [
-    `// wgflow kernel: ${k.name} (reduce ${k.op}, ${plan.strategy}${plan.chunks > 1 ? `, ${plan.chunks} chunks` : ''})`,
+    `// wgflow kernel: ${k.name} (reduce ${k.op}, ${plan.strategy}${plan.chunks > 1 ? ', two passes' : ''})`,
     `@group(0) @binding(0) var<uniform> u: array<vec4<u32>, ${l.vec4s}>;`,
     ...k.inputs.map((d, i) => `@group(0) @binding(${i + 1}) var<storage, read> in${i}: array<${DTYPE_INFO[d].storage}>;`),
     `@group(0) @binding(${n + 1}) var<storage, read_write> out: array<${DTYPE_INFO[k.out].storage}>;`,

@@ -9,8 +9,8 @@ import type { PlanKernel } from '../../engine/graph/explain';
 import { gpuBackend, onDevice } from '../helpers/devices';
 
 describe('kernels are keyed by their IR', () => {
-  /** A composite op that bakes a per-call literal into its expression, passing the same (ignored) key each time. */
-  const scaled = (x: wg.Tensor, c: number) => runExpr('scaleByLiteral', 'one-hand-made-key', [x], 'float32', ([v]) => prim('mul', v, lit(c, 'float32')));
+  /** A composite op that bakes a per-call literal into its expression (callers pass no key: the IR is the key). */
+  const scaled = (x: wg.Tensor, c: number) => runExpr('scaleByLiteral', [x], 'float32', ([v]) => prim('mul', v, lit(c, 'float32')));
 
   test('two composite ops differing only in a baked literal get two kernels and the right values', async () => {
     const { result, record } = await wg.record(async () =>
