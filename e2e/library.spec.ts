@@ -118,7 +118,9 @@ test.describe('npm pack', () => {
     });
     const app = readFileSync(join(scratch, 'out/app.js'), 'utf8');
     expect(moduleRequests(app)).toEqual([]);
-    expect(app).toContain('wgflow.graph'); // the saved-graph format tag: the engine is inside
+    expect(app).toContain('wgflow kernel: '); // the WGSL generator's header: the engine is inside
+    // Graph and its JSON format are tree-shaken when unused (no side-effect import keeps them any more)
+    expect(app).not.toContain('wgflow.graph');
     expect(app).not.toContain('vk_swiftshader'); // the browser module, not the Node one
   });
 
