@@ -32,6 +32,8 @@ export type { SourceLocation } from './core/errors';
 export { tidy, scope, keep } from './eager/scope';
 // Every op: its public function (and Tensor method), generated from the op registry (engine/api/registry.ts).
 export * from './api/ops.gen';
+// The Tensor methods' declarations, and the names of the ops that are methods.
+export type { MethodName } from './api/methods.gen';
 export { setSeed } from './api/creation';
 export type { TensorValues } from './api/creation';
 export type { TensorLike } from './api/ops';

@@ -1,6 +1,6 @@
 // Generates what the op registry (engine/api/registry.ts) implies but TypeScript cannot derive by itself:
 // the public export list with each op's doc comment and declared signature, the Tensor method declarations
-// (engine/api/ops.gen.ts), and the op table in docs/ops.md. Run by `npm run gen:ops`; the Node test
+// (engine/api/ops.gen.ts, methods.gen.ts), and the op table in docs/ops.md. Run by `npm run gen:ops`; the Node test
 // tests/node/ops_registry.test.ts fails when either output is stale.
 import type { OpDef } from '../engine/api/define';
 import { RETURN_TYPES, type OpFamily, signatureOf } from '../engine/ops/registry';
@@ -33,38 +33,64 @@ function typesIn(text: string): string[] {
   return Object.keys(TYPE_IMPORTS).filter((t) => new RegExp(`\\b${t}\\b`).test(text));
 }
 
-/** engine/api/ops.gen.ts for these definitions. */
+/** The `import type` lines for the types a generated body names. */
+function typeImports(body: string): string[] {
+  const froms = new Map<string, string[]>();
+  for (const t of typesIn(body)) froms.set(TYPE_IMPORTS[t], [...(froms.get(TYPE_IMPORTS[t]) ?? []), t]);
+  return [...froms].map(([from, ts]) => `import type { ${ts.join(', ')} } from '${from}';`);
+}
+
+const header = (what: string) => [
+  '// GENERATED from the op registry (engine/api/registry.ts) by `npm run gen:ops`: do not edit.',
+  `// ${what} tests/node/ops_registry.test.ts fails when this file is stale.`,
+];
+
+const sortedNames = (defs: Record<string, OpDef>) => Object.keys(defs).sort((a, b) => a.localeCompare(b));
+
+/** engine/api/ops.gen.ts: every op's public function with its doc and declared signature, and OpName. */
 export function generateOpsModule(defs: Record<string, OpDef>): string {
-  const names = Object.keys(defs).sort((a, b) => a.localeCompare(b));
-  const exports: string[] = [];
-  const methods: string[] = [];
+  const names = sortedNames(defs);
+  const lines = [
+    "/** Every op's name: model importers and exporters key their op tables by it (`satisfies Record<OpName, …>`). */",
+    `export type OpName =\n${names.map((n) => `  | '${n}'`).join('\n')};`,
+  ];
   for (const name of names) {
     const def = defs[name];
     const sig = signatureOf(name, def);
     const fnType = `(${sig.slice(name.length + 1, sig.lastIndexOf('): '))}) => ${RETURN_TYPES[def.returns]}`;
-    exports.push(`/** ${def.doc} */`, `export const ${name}: ${fnType} = OPS.${name};`);
-    for (const alias of def.aliases ?? []) exports.push(`/** ${def.doc} (alias of ${name}) */`, `export const ${alias} = ${name};`);
-    if (def.method) methods.push(`    /** ${def.doc} */`, `    ${signatureOf(name, def, 1)};`);
+    lines.push(`/** ${def.doc} */`, `export const ${name}: ${fnType} = OPS.${name};`);
+    for (const alias of def.aliases ?? []) lines.push(`/** ${def.doc} (alias of ${name}) */`, `export const ${alias} = ${name};`);
   }
-  const nameType = [
-    "/** Every op's name: model importers and exporters key their op tables by it (`satisfies Record<OpName, …>`). */",
-    `export type OpName =\n${names.map((n) => `  | '${n}'`).join('\n')};`,
-  ];
-  const body = [...nameType, '', ...exports, '', "declare module '../core/tensor' {", '  interface Tensor {', ...methods, '  }', '}'].join('\n');
-  const used = typesIn(body);
-  const froms = new Map<string, string[]>();
-  for (const t of used) froms.set(TYPE_IMPORTS[t], [...(froms.get(TYPE_IMPORTS[t]) ?? []), t]);
-  const imports = [...froms].map(([from, ts]) => `import type { ${ts.join(', ')} } from '${from}';`);
+  const body = lines.join('\n');
   return [
-    '// GENERATED from the op registry (engine/api/registry.ts) by `npm run gen:ops`: do not edit.',
-    "// Every op's public function with its doc and declared signature (the compiler checks each implementation",
-    '// against it), and the Tensor methods. tests/node/ops_registry.test.ts fails when this file is stale.',
-    ...imports,
+    ...header('Each public function is declared with its schema\'s signature (the compiler checks the implementation).'),
+    ...typeImports(body),
     "import { OPS } from './registry';",
     '',
     body,
     '',
   ].join('\n');
+}
+
+/** engine/api/methods.gen.ts: the Tensor methods' declarations (registry.ts installs them). */
+export function generateMethodsModule(defs: Record<string, OpDef>): string {
+  const lines: string[] = [];
+  for (const name of sortedNames(defs)) {
+    const def = defs[name];
+    if (def.method) lines.push(`    /** ${def.doc} */`, `    ${signatureOf(name, def, 1)};`);
+  }
+  const methods = sortedNames(defs).filter((n) => defs[n].method);
+  const body = [
+    '/** The ops that are also Tensor methods. */',
+    `export type MethodName =\n${methods.map((n) => `  | '${n}'`).join('\n')};`,
+    '',
+    "declare module '../core/tensor' {",
+    '  interface Tensor {',
+    ...lines,
+    '  }',
+    '}',
+  ].join('\n');
+  return [...header('The Tensor methods: `x.op(...rest)` is `op(x, ...rest)`.'), ...typeImports(body), '', body, ''].join('\n');
 }
 
 /** The generated table of docs/ops.md: every op by family, with its signature and fixture case count. */

@@ -1,6 +1,6 @@
 // The op registry: every public op, one typed definition each (engine/api/define.ts), joined from the
 // families. Derived from it: the public functions (recordable wrappers), the Tensor methods, the generated
-// export list and method declarations (ops.gen.ts), the graph layer's op table, JSON validation of loaded
+// export list (ops.gen.ts) and method declarations (methods.gen.ts), the graph layer's op table, JSON validation of loaded
 // graphs, and the op table in docs/ops.md. Adding an op is adding its definition; a definition missing a
 // piece (doc, schema, return kind) is a compile error, and so is a generated export that no longer matches.
 import { Tensor } from '../core/tensor';
@@ -8,6 +8,7 @@ import { bindOpTable, type OpEntry, recordable } from '../graph/record';
 import { CREATION_DEFS } from './creation';
 import type { OpDef } from './define';
 import type { OpName as PublicOpName } from './ops.gen';
+import type { MethodName as PublicMethodName } from './methods.gen';
 import { DEVICE_DEFS } from './devices';
 import { LINALG_DEFS } from './linalg';
 import { MOVEMENT_DEFS } from './movement';
@@ -31,10 +32,6 @@ export const OP_DEFS = {
 
 type Defs = typeof OP_DEFS;
 export type OpName = keyof Defs;
-// The public name list (generated into ops.gen.ts, so the bundled types need not carry the definitions'
-// types) is exactly the registry's.
-const namesMatch: [OpName] extends [PublicOpName] ? ([PublicOpName] extends [OpName] ? true : false) : false = true;
-void namesMatch;
 
 /**
  * The ops that have a gradient. The gradient issue keys its rule table by these names in autodiff/
@@ -43,6 +40,12 @@ void namesMatch;
 export type DifferentiableOp = { [K in OpName]: Defs[K] extends { differentiable: true } ? K : never }[OpName];
 /** The ops that are also Tensor methods. */
 export type MethodOp = { [K in OpName]: Defs[K] extends { method: true } ? K : never }[OpName];
+
+// The public name lists are generated (ops.gen.ts, methods.gen.ts) so that the bundled types need not carry
+// the definitions' types; the compiler checks they are exactly the registry's.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const generatedNamesMatch: [Same<OpName, PublicOpName>, Same<MethodOp, PublicMethodName>] = [true, true];
+void generatedNamesMatch;
 
 /** Each op's public function: its implementation wrapped so that graph builders record it. */
 export type OpFunctions = { readonly [K in OpName]: Defs[K]['impl'] };
@@ -63,7 +66,7 @@ export const OPS: OpFunctions = built.fns;
 bindOpTable(built.entries);
 
 // Tensor methods: `x.op(...rest)` is `op(x, ...rest)`, for every definition marked `method`. Their types
-// are declared in ops.gen.ts, generated from the same definitions.
+// are declared in methods.gen.ts, generated from the same definitions.
 const proto = Tensor.prototype as unknown as Record<string, unknown>;
 for (const [name, def] of Object.entries(OP_DEFS) as [string, OpDef][]) {
   if (!def.method) continue;

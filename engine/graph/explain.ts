@@ -1,7 +1,7 @@
 // What a compiled plan runs, as plain data: every kernel (with the graph nodes it covers and, on WebGPU, the
 // WGSL of each of its dispatches exactly as prepared for the run, with workgroup size and grid) and every
 // pass's report. Printable with toString().
-import { programShaders, type GpuProgram, type ShaderDispatch } from '../backend/webgpu/webgpu_backend';
+import { programShaders, type GpuProgram, type ShaderDispatch } from '../backend/webgpu/program';
 import { formatLocation } from '../core/errors';
 import { kernelToString, type Launch } from '../ir/kernel';
 import type { Graph } from './graph';

@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import * as wg from '../../engine/index';
 import { OP_DEFS } from '../../engine/api/registry';
 import type { OpDef } from '../../engine/api/define';
-import { generateOpsModule, generateOpsTable, withOpsTable } from '../../scripts/gen_ops';
+import { generateMethodsModule, generateOpsModule, generateOpsTable, withOpsTable } from '../../scripts/gen_ops';
 
 const ROOT = join(__dirname, '../..');
 const DEFS = OP_DEFS as unknown as Record<string, OpDef>;
@@ -30,8 +30,9 @@ function checkGenerated(path: string, want: string) {
 }
 
 describe('op registry', () => {
-  test('engine/api/ops.gen.ts is generated from the registry', () => {
+  test('engine/api/ops.gen.ts and methods.gen.ts are generated from the registry', () => {
     checkGenerated('engine/api/ops.gen.ts', generateOpsModule(DEFS));
+    checkGenerated('engine/api/methods.gen.ts', generateMethodsModule(DEFS));
   });
 
   test("docs/ops.md's op table is generated from the registry", () => {

@@ -8,10 +8,11 @@ import type { ShaderModuleSpec } from '../../shaders/codegen';
 import type { MatmulVariant } from '../../shaders/matmul';
 import type { Backend, BackendLimits, MemoryStats, ReadRequest, StorageArray, TransferItem } from '../backend';
 import { DTYPE_OF_ARRAY, launchMeta } from '../meta';
-import { BindGroups, type BoundDispatch } from './bind_groups';
+import { BindGroups } from './bind_groups';
 import type { AcquiredDevice } from './device';
 import { GENERATORS, KernelLaunchers, type GeneratorArgs, type GeneratorKernel, type GeneratorName } from './families';
 import { PipelineCache, type CachedPipeline } from './pipelines';
+import type { GpuProgram } from './program';
 import { BufferPool, type PooledBuffer } from './pool';
 import type { GpuProfiler } from './profiler';
 import { BackendProfiling } from './profiling';
@@ -37,42 +38,6 @@ interface CapturedDispatch {
   inputs: GPUBuffer[];
   out: GPUBuffer;
   grid: [number, number, number];
-}
-
-export interface GpuProgram {
-  backend: WebGPUBackend;
-  dispatches: (BoundDispatch & {
-    pipeline: GPUComputePipeline;
-    grid: [number, number, number];
-    /** Where its uniform block sits in the program's uniform buffer (a dynamic offset). */
-    uniformOffset: number;
-    /** The launch (index in prepare's list) it belongs to: what `explain()` shows per kernel is read from here. */
-    launch: number;
-    /** For profiles: the cached pipeline (WGSL), what the launch computes, and compile time not yet reported. */
-    p: CachedPipeline;
-    meta?: KernelMeta;
-    compile: { ms: number; compiled: boolean };
-  })[];
-  uniform: GPUBuffer;
-  temps: GpuStorage[];
-}
-
-/** One dispatch of a prepared program as it runs: its pipeline's WGSL and id, workgroup size and grid. */
-export interface ShaderDispatch {
-  /** The WGSL's id in run records (`record.wgsl[kernelId]`, profile kernels' `kernelId`). */
-  kernelId: string;
-  wgsl: string;
-  workgroupSize: [number, number, number];
-  grid: [number, number, number];
-}
-
-/** The dispatches of a prepared program per launch (`launches`: how many launches were prepared), in order. */
-export function programShaders(p: GpuProgram, launches: number): ShaderDispatch[][] {
-  const out: ShaderDispatch[][] = Array.from({ length: launches }, () => []);
-  for (const d of p.dispatches) {
-    out[d.launch].push({ kernelId: d.p.kernelId, wgsl: d.p.spec.code, workgroupSize: [...d.p.spec.workgroupSize], grid: [...d.grid] });
-  }
-  return out;
 }
 
 const ARENA_BYTES = 64 * 1024;

@@ -1,0 +1,306 @@
+// GENERATED from the op registry (engine/api/registry.ts) by `npm run gen:ops`: do not edit.
+// The Tensor methods: `x.op(...rest)` is `op(x, ...rest)`. tests/node/ops_registry.test.ts fails when this file is stale.
+import type { Tensor } from '../core/tensor';
+import type { DType } from '../core/dtype';
+import type { Axis } from './reduce';
+import type { DeviceSpec } from './devices';
+import type { TensorLike } from './ops';
+
+/** The ops that are also Tensor methods. */
+export type MethodName =
+  | 'abs'
+  | 'acos'
+  | 'acosh'
+  | 'add'
+  | 'all'
+  | 'any'
+  | 'argMax'
+  | 'argMin'
+  | 'asin'
+  | 'asinh'
+  | 'assign'
+  | 'assignAdd'
+  | 'atan'
+  | 'atan2'
+  | 'atanh'
+  | 'broadcastTo'
+  | 'cast'
+  | 'ceil'
+  | 'clipByValue'
+  | 'clone'
+  | 'cos'
+  | 'cosh'
+  | 'cumprod'
+  | 'cumsum'
+  | 'div'
+  | 'divNoNan'
+  | 'dot'
+  | 'elu'
+  | 'equal'
+  | 'erf'
+  | 'exp'
+  | 'expandDims'
+  | 'expm1'
+  | 'floor'
+  | 'floorDiv'
+  | 'gather'
+  | 'gelu'
+  | 'greater'
+  | 'greaterEqual'
+  | 'isFinite'
+  | 'isInf'
+  | 'isNaN'
+  | 'leakyRelu'
+  | 'less'
+  | 'lessEqual'
+  | 'log'
+  | 'log1p'
+  | 'logicalAnd'
+  | 'logicalNot'
+  | 'logicalOr'
+  | 'logicalXor'
+  | 'logSigmoid'
+  | 'logSoftmax'
+  | 'logSumExp'
+  | 'matMul'
+  | 'max'
+  | 'maximum'
+  | 'mean'
+  | 'min'
+  | 'minimum'
+  | 'mod'
+  | 'mul'
+  | 'neg'
+  | 'notEqual'
+  | 'pad'
+  | 'pow'
+  | 'prelu'
+  | 'prod'
+  | 'reciprocal'
+  | 'relu'
+  | 'relu6'
+  | 'reshape'
+  | 'reverse'
+  | 'round'
+  | 'rsqrt'
+  | 'selu'
+  | 'sigmoid'
+  | 'sign'
+  | 'sin'
+  | 'sinh'
+  | 'slice'
+  | 'softmax'
+  | 'softplus'
+  | 'split'
+  | 'sqrt'
+  | 'square'
+  | 'squaredDifference'
+  | 'squeeze'
+  | 'step'
+  | 'sub'
+  | 'sum'
+  | 'tan'
+  | 'tanh'
+  | 'tile'
+  | 'to'
+  | 'transpose'
+  | 'unstack';
+
+declare module '../core/tensor' {
+  interface Tensor {
+    /** Absolute value |x|. */
+    abs(): Tensor;
+    /** Inverse cosine, in [0, π]; NaN outside [-1, 1]. */
+    acos(): Tensor;
+    /** Inverse hyperbolic cosine; NaN below 1. */
+    acosh(): Tensor;
+    /** a + b */
+    add(b: TensorLike): Tensor;
+    /** Logical AND over a bool tensor (true over nothing). */
+    all(axis?: Axis, keepDims?: boolean): Tensor;
+    /** Logical OR over a bool tensor (false over nothing). */
+    any(axis?: Axis, keepDims?: boolean): Tensor;
+    /** Index (int32) of the largest value along `axis`; the first one on ties. */
+    argMax(axis?: number): Tensor;
+    /** Index (int32) of the smallest value along `axis`; the first one on ties. */
+    argMin(axis?: number): Tensor;
+    /** Inverse sine, in [-π/2, π/2]; NaN outside [-1, 1]. */
+    asin(): Tensor;
+    /** Inverse hyperbolic sine. */
+    asinh(): Tensor;
+    /** Sets a variable's value (broadcast to its shape); returns the variable, holding the new value. */
+    assign(value: TensorLike): Tensor;
+    /** Adds to a variable's value; returns the variable. */
+    assignAdd(value: Tensor | number): Tensor;
+    /** Inverse tangent, in (-π/2, π/2). */
+    atan(): Tensor;
+    /** The angle of (b, a) in (-π, π]. */
+    atan2(b: TensorLike): Tensor;
+    /** Inverse hyperbolic tangent; ±Infinity at ±1, NaN beyond. */
+    atanh(): Tensor;
+    /** Broadcasts to `shape` (a view with stride 0 on the broadcast dimensions). */
+    broadcastTo(shape: number[]): Tensor;
+    /** Converts to `dtype` (float → int truncates toward zero; int32 ↔ uint32 keep the bits). */
+    cast(dtype: DType): Tensor;
+    /** Rounds up: ⌈x⌉. */
+    ceil(): Tensor;
+    /** Clamps to [min, max]. */
+    clipByValue(clipValueMin: number, clipValueMax: number): Tensor;
+    /** A copy of x in new, contiguous memory. */
+    clone(): Tensor;
+    /** cos x */
+    cos(): Tensor;
+    /** Hyperbolic cosine. */
+    cosh(): Tensor;
+    /** Running product along `axis`; `exclusive` starts from 1, `reverse` runs from the end. */
+    cumprod(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+    /** Running sum along `axis`; `exclusive` starts from 0, `reverse` runs from the end (as TensorFlow). */
+    cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+    /** a / b; for two integer tensors this is floor division (as TensorFlow.js). */
+    div(b: TensorLike): Tensor;
+    /** a / b, or 0 where b is 0. */
+    divNoNan(b: TensorLike): Tensor;
+    /** Dot product of vectors, or matrix–vector / vector–matrix / matrix–matrix products (rank ≤ 2). */
+    dot(t2: Tensor): Tensor;
+    /** x > 0 ? x : eˣ - 1 */
+    elu(): Tensor;
+    /** a == b (bool). */
+    equal(b: TensorLike): Tensor;
+    /** The error function. */
+    erf(): Tensor;
+    /** eˣ (integers give float32). */
+    exp(): Tensor;
+    /** Inserts a size-1 dimension at `axis` (negative counts from the end: -1 appends). */
+    expandDims(axis?: number): Tensor;
+    /** eˣ - 1, accurate near 0. */
+    expm1(): Tensor;
+    /** Rounds down: ⌊x⌋. */
+    floor(): Tensor;
+    /** ⌊a / b⌋ (NumPy semantics; integer division by 0 gives 0). */
+    floorDiv(b: TensorLike): Tensor;
+    /** Slices of x along `axis` at `indices` (int32): host indices are range-checked, device indices clamped. */
+    gather(indices: Tensor | number[], axis?: number): Tensor;
+    /** Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */
+    gelu(): Tensor;
+    /** a > b (bool). */
+    greater(b: TensorLike): Tensor;
+    /** a ≥ b (bool). */
+    greaterEqual(b: TensorLike): Tensor;
+    /** Whether x is neither NaN nor ±Infinity (bool). */
+    isFinite(): Tensor;
+    /** Whether x is +Infinity or -Infinity (bool). */
+    isInf(): Tensor;
+    /** Whether x is NaN (bool; never for integers). */
+    isNaN(): Tensor;
+    /** x ≥ 0 ? x : alpha·x (alpha defaults to 0.2, as in TensorFlow.js). */
+    leakyRelu(alpha?: number): Tensor;
+    /** a < b (bool). */
+    less(b: TensorLike): Tensor;
+    /** a ≤ b (bool). */
+    lessEqual(b: TensorLike): Tensor;
+    /** Natural logarithm; log(0) = -Infinity, negative → NaN. */
+    log(): Tensor;
+    /** log(1 + x), accurate near 0. */
+    log1p(): Tensor;
+    /** a AND b (bool tensors). */
+    logicalAnd(b: TensorLike): Tensor;
+    /** NOT of a bool tensor. */
+    logicalNot(): Tensor;
+    /** a OR b (bool tensors). */
+    logicalOr(b: TensorLike): Tensor;
+    /** a XOR b (bool tensors). */
+    logicalXor(b: TensorLike): Tensor;
+    /** log(1 / (1 + e⁻ˣ)), computed without overflow. */
+    logSigmoid(): Tensor;
+    /** x - logΣexp(x) along `axis` (default: the last). */
+    logSoftmax(axis?: number): Tensor;
+    /** log(Σ exp(x)), computed stably (the maximum is subtracted first). */
+    logSumExp(axis?: Axis, keepDims?: boolean): Tensor;
+    /** Matrix product over the last two dimensions; batch dimensions broadcast; transposes are free (strides). */
+    matMul(b: Tensor, transposeA?: boolean, transposeB?: boolean): Tensor;
+    /** Maximum (NaN propagates; -Infinity over nothing). */
+    max(axis?: Axis, keepDims?: boolean): Tensor;
+    /** The larger of a and b (NaN propagates). */
+    maximum(b: TensorLike): Tensor;
+    /** Arithmetic mean (float32). The mean of nothing is NaN. */
+    mean(axis?: Axis, keepDims?: boolean): Tensor;
+    /** Minimum (NaN propagates; +Infinity over nothing). */
+    min(axis?: Axis, keepDims?: boolean): Tensor;
+    /** The smaller of a and b (NaN propagates). */
+    minimum(b: TensorLike): Tensor;
+    /** Remainder with the divisor's sign (NumPy/Python %). */
+    mod(b: TensorLike): Tensor;
+    /** a · b */
+    mul(b: TensorLike): Tensor;
+    /** Negation: -x. */
+    neg(): Tensor;
+    /** a != b (bool). */
+    notEqual(b: TensorLike): Tensor;
+    /** Pads with `constantValue`: paddings[d] = [before, after] elements. One kernel. */
+    pad(paddings: [number, number][], constantValue?: number): Tensor;
+    /** a to the power b. */
+    pow(b: TensorLike): Tensor;
+    /** x < 0 ? alpha·x : x, alpha a tensor broadcast against x. */
+    prelu(alpha: TensorLike): Tensor;
+    /** Product over `axis` (all axes by default); 1 over nothing. */
+    prod(axis?: Axis, keepDims?: boolean): Tensor;
+    /** 1 / x */
+    reciprocal(): Tensor;
+    /** max(x, 0); NaN stays NaN. */
+    relu(): Tensor;
+    /** min(max(x, 0), 6); NaN stays NaN. */
+    relu6(): Tensor;
+    /** New shape with the same elements; one dimension may be -1 (inferred). A view when x is contiguous. */
+    reshape(shape: number[]): Tensor;
+    /** Reverses the order along `axis` (all axes by default): a view with negative strides. */
+    reverse(axis?: number | number[]): Tensor;
+    /** Rounds half to even, as TensorFlow and NumPy do. */
+    round(): Tensor;
+    /** 1 / √x */
+    rsqrt(): Tensor;
+    /** Scaled ELU: 1.0507·(x > 0 ? x : 1.6733·(eˣ - 1)). */
+    selu(): Tensor;
+    /** 1 / (1 + e⁻ˣ) */
+    sigmoid(): Tensor;
+    /** -1, 0 or 1 (NaN stays NaN). */
+    sign(): Tensor;
+    /** sin x */
+    sin(): Tensor;
+    /** Hyperbolic sine. */
+    sinh(): Tensor;
+    /** A box of `size` elements from `begin` (a view); negative begin counts from the end, size -1 takes the rest. */
+    slice(begin: number | number[], size?: number | number[]): Tensor;
+    /** exp(x) / Σ exp(x) along `dim` (default: the last), computed with the maximum subtracted. */
+    softmax(dim?: number): Tensor;
+    /** log(1 + eˣ), computed without overflow. */
+    softplus(): Tensor;
+    /** Views splitting `axis` into equal parts, or into parts of the given sizes (one may be -1: the rest). */
+    split(numOrSizeSplits: number | number[], axis?: number): Tensor[];
+    /** Square root √x; negative → NaN. */
+    sqrt(): Tensor;
+    /** x² (keeps the dtype). */
+    square(): Tensor;
+    /** (a - b)² */
+    squaredDifference(b: TensorLike): Tensor;
+    /** Removes size-1 dimensions (all of them, or those in `axis`, which must have size 1). */
+    squeeze(axis?: number | number[]): Tensor;
+    /** x > 0 ? 1 : alpha (alpha defaults to 0); NaN stays NaN. */
+    step(alpha?: number): Tensor;
+    /** a - b */
+    sub(b: TensorLike): Tensor;
+    /** Σ over `axis` (all axes by default). Integers keep their dtype; bools count as int32. */
+    sum(axis?: Axis, keepDims?: boolean): Tensor;
+    /** tan x */
+    tan(): Tensor;
+    /** tanh x */
+    tanh(): Tensor;
+    /** Repeats the tensor reps[d] times along each dimension (one copy kernel through a broadcast view). */
+    tile(reps: number[]): Tensor;
+    /** A copy on `device` (the tensor itself if it is there already); WebGPU → CPU completes asynchronously. */
+    to(device: DeviceSpec): Tensor;
+    /** Permutes dimensions (default: reverse them). Always a view. */
+    transpose(perm?: number[]): Tensor;
+    /** Views of the slices along `axis`, that dimension removed. */
+    unstack(axis?: number): Tensor[];
+  }
+}
