@@ -229,18 +229,21 @@ export const CREATION_DEFS = family('creation', {
     doc: 'A tensor from host values: numbers become float32 and booleans bool unless `dtype` says otherwise.',
     params: [p('values', 'values'), opt('shape', 'nullableShape'), opt('dtype', 'dtype')],
     returns: 'tensor',
+    fromHost: true,
     impl: tensor$impl,
   },
   constant: {
     doc: "TensorFlow's `tf.constant(value, dtype?, shape?)`. A single value with a shape fills it.",
     params: [p('values', 'values'), opt('dtype', 'dtype'), opt('shape', 'shape')],
     returns: 'tensor',
+    fromHost: true,
     impl: constant$impl,
   },
   scalar: {
     doc: 'A rank-0 tensor.',
     params: [p('value', 'scalar'), opt('dtype', 'dtype')],
     returns: 'tensor',
+    fromHost: true,
     impl: scalar$impl,
   },
   fill: {

@@ -14,10 +14,11 @@ import { ancestors } from './plan';
 import { type Builder, type OpEntry, activeBuilder, encodeArgs, inferNode, nodeLocation, popBuilder, pushBuilder, unrecorded } from './record';
 import { Session } from './session';
 
-/** Ops that must run eagerly even in lazy mode (state), after their inputs are computed. */
-const EAGER_OPS = new Set(['variable', 'assign', 'assignAdd', 'print']);
-/** Creation from host data: computed at once (an upload), then used as a plan input. */
-const DATA_OPS = new Set(['tensor', 'constant', 'scalar']);
+/**
+ * Ops run at once even in lazy mode, after their inputs are computed: state (variable, assign, assignAdd,
+ * print), and creation from host data (an upload, then used as a plan input).
+ */
+const runsAtOnce = (entry: OpEntry) => entry.spec.family === 'state' || Boolean(entry.spec.fromHost);
 
 interface PlanEntry {
   graph: Graph;
@@ -56,7 +57,7 @@ export class LazyGraph implements Builder {
   private captures = new Map<Tensor, number>();
 
   record(op: string, entry: OpEntry, args: unknown[]): unknown {
-    if (DATA_OPS.has(op) || EAGER_OPS.has(op)) {
+    if (runsAtOnce(entry)) {
       // Inputs first (they may be lazy: all of them in one plan, so shared work is done once), then the op
       // itself, eagerly.
       const lazy = args.filter((a): a is Tensor => a instanceof Tensor && this.owns(a));

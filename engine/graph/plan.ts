@@ -14,7 +14,7 @@ import type { Graph, GraphNode } from './graph';
 import type { Optimizations } from './mode';
 import { enabled } from './passes/index';
 import { finishPlacementReport, placeNodes, type Placement } from './placement';
-import { OPS, type OpImpl, decodeArgs, describeResult, newRecorder, refsOf, virtualTensor, withRecorder } from './record';
+import { opTable, type OpImpl, decodeArgs, describeResult, newRecorder, refsOf, virtualTensor, withRecorder } from './record';
 import type { RecordingBackend, Slot } from './recorder';
 
 export interface SlotRead {
@@ -139,7 +139,7 @@ function evalNode(node: GraphNode, get: (n: number, o: number) => Tensor, env: R
       env.print(node, decodeArgs(node.args, get));
       return [];
     default: {
-      const entry = OPS.get(node.op);
+      const entry = opTable.get(node.op);
       if (!entry) throw new GraphModeError(`graph node "${node.name}": unknown op "${node.op}"`);
       const outs = describeResult(env.call(node, entry.impl, decodeArgs(node.args, get))).tensors;
       if (node.op === 'assign' || node.op === 'assignAdd') outs.forEach((t) => (t.variable = true));

@@ -41,7 +41,7 @@ function bound(): OpTable {
   return table;
 }
 
-export const OPS = {
+export const opTable = {
   /** An op by the name a graph node stores, or undefined (a graph from JSON may name anything). */
   get: (name: string): OpEntry | undefined => (Object.hasOwn(bound(), name) ? bound()[name] : undefined),
   has: (name: string): boolean => Object.hasOwn(bound(), name),

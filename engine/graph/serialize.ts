@@ -6,7 +6,7 @@ import { SerializationError, WgError } from '../core/errors';
 import { Tensor } from '../core/tensor';
 import type { ArgSpec, Graph, GraphNode, NodeOutput } from './graph';
 import { validateArgs } from '../ops/registry';
-import { type Builder, OPS, decodeArgs, toBase64, withBuilder } from './record';
+import { type Builder, opTable, decodeArgs, toBase64, withBuilder } from './record';
 import { gpuUnavailable, withDevice } from '../eager/devices';
 
 export const FORMAT = 'wgflow.graph';
@@ -155,7 +155,7 @@ export function loadGraphJSON(input: unknown, options: LoadOptions, g: Graph, b:
     if (n.id !== i) fail(`${at}: id ${JSON.stringify(n.id)} out of order (nodes must be listed by id)`);
     if (typeof n.name !== 'string' || !n.name) fail(`${at}: missing name`);
     if (typeof n.op !== 'string') fail(`${at}: missing op`);
-    if (n.op !== 'placeholder' && !OPS.has(n.op)) fail(`${at} ("${n.name}"): unknown op "${n.op}"`);
+    if (n.op !== 'placeholder' && !opTable.has(n.op)) fail(`${at} ("${n.name}"): unknown op "${n.op}"`);
     if (!Array.isArray(n.args)) fail(`${at}: args must be an array`);
     if (!Array.isArray(n.outputs)) fail(`${at}: outputs must be an array`);
     n.outputs.forEach((o, k) => {
@@ -187,7 +187,7 @@ export function loadGraphJSON(input: unknown, options: LoadOptions, g: Graph, b:
           g.placeholder(dtype, shape, name ?? undefined);
         } else {
           const args = decodeArgs(n.args, (m, k) => g.tensorOf(m, k));
-          const entry = OPS.get(n.op)!;
+          const entry = opTable.get(n.op)!;
           validateArgs(`Graph.fromJSON: node ${n.id} ("${n.name}")`, n.op, entry.spec, args, (v) => v instanceof Tensor);
           withBuilder(b, () => b.record(n.op, entry, args));
         }

@@ -17,7 +17,7 @@ import { buildPlan, neededNodes, placeGraph, replayGraph, type ReplayEnv } from 
 import { type CompiledPlan, compilePlan, executePlan, releasePlan, withPlanSources } from './executor';
 import { currentDevice, moveTensor, withDevice, withSoftPlacement } from '../eager/devices';
 import { enqueuePrint, formatPlain, formatRead } from './print';
-import { decodeArgs, OPS, profiledCall, refsOf, unrecorded } from './record';
+import { decodeArgs, opTable, profiledCall, refsOf, unrecorded } from './record';
 
 export type Fetch = Tensor | string;
 export type Fetches = Fetch | Fetch[] | { [key: string]: Fetch };
@@ -185,9 +185,9 @@ export class Session {
       const device = node.requested ?? currentDevice();
       const value = withDevice(device, () => {
         const initArg = unrecorded(() => decodeArgs(node.args, (n) => this.evalConstant(n)))[0];
-        const init = initArg instanceof Tensor ? initArg : (unrecorded(() => OPS.core('tensor').impl(initArg)) as Tensor);
+        const init = initArg instanceof Tensor ? initArg : (unrecorded(() => opTable.core('tensor').impl(initArg)) as Tensor);
         // Always a copy (the variable must not write into the tensor it was initialised from), on its device.
-        const copy = init.device === device ? unrecorded(() => OPS.core('clone').impl(init) as Tensor) : moveTensor(init, device, 'variable');
+        const copy = init.device === device ? unrecorded(() => opTable.core('clone').impl(init) as Tensor) : moveTensor(init, device, 'variable');
         init.dispose();
         return copy;
       });
@@ -225,7 +225,7 @@ export class Session {
     return {
       placeholder: (node) => {
         const f = feeds.get(node.id)!;
-        if (f.tensor) return OPS.core('clone').impl(f.tensor) as Tensor;
+        if (f.tensor) return opTable.core('clone').impl(f.tensor) as Tensor;
         return new Tensor(f.shape, node.outputs[0].dtype, uploadStorage(f.data!), currentDevice());
       },
       variable: (node) => {
@@ -235,7 +235,7 @@ export class Session {
         return t;
       },
       capture: captureTensor,
-      print: (_node, args) => prints.push(OPS.core('print').impl(...args) as Promise<unknown>),
+      print: (_node, args) => prints.push(opTable.core('print').impl(...args) as Promise<unknown>),
       call: (node, impl, args) => {
         // Profiled: each node is an op of the eager trace, at the line where it was recorded.
         const c = profiling.current;

@@ -73,6 +73,8 @@ export interface OpSpec {
    * (`satisfies Record<DifferentiableOp, GradRule>`), so a missing rule is a compile error.
    */
   readonly differentiable?: boolean;
+  /** Makes a tensor from host values (tensor, constant, scalar): an upload, run at once even when lazy. */
+  readonly fromHost?: boolean;
   /** Other public names for the same function (TensorFlow.js aliases: matmul, flip). */
   readonly aliases?: readonly string[];
 }
