@@ -3,7 +3,7 @@
 // (engine/api/ops.gen.ts, methods.gen.ts), and the op table in docs/ops.md. Run by `npm run gen:ops`; the Node test
 // tests/node/ops_registry.test.ts fails when either output is stale.
 import type { OpDef } from '../engine/api/define';
-import { RETURN_TYPES, type OpFamily, signatureOf } from '../engine/ops/registry';
+import { RETURN_TYPES, type OpFamily, type OpNamespace, memberName, signatureOf } from '../engine/ops/registry';
 
 /** Where each type named in a signature comes from, relative to engine/api/. */
 const TYPE_IMPORTS: Record<string, string> = {
@@ -17,7 +17,7 @@ const TYPE_IMPORTS: Record<string, string> = {
   TensorLike: './ops',
 };
 
-const FAMILY_ORDER: OpFamily[] = ['creation', 'elementwise', 'movement', 'reduce', 'linalg', 'nn', 'state', 'device'];
+const FAMILY_ORDER: OpFamily[] = ['creation', 'elementwise', 'movement', 'reduce', 'linalg', 'nn', 'conv', 'image', 'state', 'device'];
 const FAMILY_TITLE: Record<OpFamily, string> = {
   creation: 'Creation',
   elementwise: 'Elementwise',
@@ -25,8 +25,15 @@ const FAMILY_TITLE: Record<OpFamily, string> = {
   reduce: 'Reductions and scans',
   linalg: 'Linear algebra',
   nn: 'Neural networks',
+  conv: 'Convolution',
+  image: 'Images',
   state: 'State and side effects',
   device: 'Devices',
+};
+
+const NAMESPACE_DOC: Record<OpNamespace, string> = {
+  fused: 'Fused ops (TensorFlow.js\'s `tf.fused`): a product or convolution with its bias and activation in one kernel.',
+  image: 'Image ops (TensorFlow.js\'s `tf.image`).',
 };
 
 function typesIn(text: string): string[] {
@@ -54,12 +61,22 @@ export function generateOpsModule(defs: Record<string, OpDef>): string {
     "/** Every op's name: model importers and exporters key their op tables by it (`satisfies Record<OpName, …>`). */",
     `export type OpName =\n${names.map((n) => `  | '${n}'`).join('\n')};`,
   ];
+  const spaces = new Map<OpNamespace, string[]>();
   for (const name of names) {
     const def = defs[name];
     const sig = signatureOf(name, def);
     const fnType = `(${sig.slice(name.length + 1, sig.lastIndexOf('): '))}) => ${RETURN_TYPES[def.returns]}`;
+    if (def.namespace) {
+      const member = memberName(name, def.namespace);
+      spaces.set(def.namespace, [...(spaces.get(def.namespace) ?? []), `  /** ${def.doc} */`, `  readonly ${member}: ${fnType};`]);
+      continue;
+    }
     lines.push(`/** ${def.doc} */`, `export const ${name}: ${fnType} = OPS.${name};`);
     for (const alias of def.aliases ?? []) lines.push(`/** ${def.doc} (alias of ${name}) */`, `export const ${alias} = ${name};`);
+  }
+  for (const [ns, members] of [...spaces].sort(([a], [b]) => a.localeCompare(b))) {
+    const inits = names.filter((n) => defs[n].namespace === ns).map((n) => `${memberName(n, ns)}: OPS.${n}`);
+    lines.push(`/** ${NAMESPACE_DOC[ns]} */`, `export const ${ns}: {`, ...members, `} = { ${inits.join(', ')} };`);
   }
   const body = lines.join('\n');
   return [
@@ -104,8 +121,9 @@ export function generateOpsTable(defs: Record<string, OpDef>, fixtureCases: Map<
       const def = defs[name];
       const sig = signatureOf(name, def).replace(/\|/g, '\\|');
       const aliases = def.aliases?.length ? ` (alias ${def.aliases.map((a) => `\`${a}\``).join(', ')})` : '';
+      const shown = def.namespace ? `${def.namespace}.${memberName(name, def.namespace)}` : name;
       const row = [
-        `\`${name}\`${aliases}`,
+        `\`${shown}\`${aliases}`,
         `\`${sig}\``,
         def.method ? 'yes' : '',
         def.differentiable ? 'yes' : '',

@@ -5,14 +5,17 @@
 // piece (doc, schema, return kind) is a compile error, and so is a generated export that no longer matches.
 import { Tensor } from '../core/tensor';
 import { bindOpTable, type OpEntry, recordable } from '../graph/record';
+import { CONV_DEFS } from './conv';
 import { CREATION_DEFS } from './creation';
 import type { OpDef } from './define';
 import type { OpName as PublicOpName } from './ops.gen';
 import type { MethodName as PublicMethodName } from './methods.gen';
 import { DEVICE_DEFS } from './devices';
+import { IMAGE_DEFS, LAYOUT_DEFS } from './image';
 import { LINALG_DEFS } from './linalg';
 import { MOVEMENT_DEFS } from './movement';
 import { NN_DEFS } from './nn';
+import { POOL_DEFS } from './pool';
 import { ELEMENTWISE_DEFS, VARIADIC_DEFS, VIEW_DEFS } from './ops';
 import { REDUCE_DEFS } from './reduce';
 import { STATE_DEFS } from './state';
@@ -26,6 +29,10 @@ export const OP_DEFS = {
   ...LINALG_DEFS,
   ...MOVEMENT_DEFS,
   ...NN_DEFS,
+  ...POOL_DEFS,
+  ...CONV_DEFS,
+  ...IMAGE_DEFS,
+  ...LAYOUT_DEFS,
   ...STATE_DEFS,
   ...DEVICE_DEFS,
 } satisfies Record<string, OpDef>;

@@ -56,7 +56,18 @@ export const RETURN_TYPES = {
 } as const;
 export type ReturnKind = keyof typeof RETURN_TYPES;
 
-export type OpFamily = 'creation' | 'elementwise' | 'reduce' | 'linalg' | 'movement' | 'nn' | 'state' | 'device';
+export type OpFamily = 'creation' | 'elementwise' | 'reduce' | 'linalg' | 'movement' | 'nn' | 'conv' | 'image' | 'state' | 'device';
+
+/** Namespaces of the public API (`wg.fused.conv2d`, `wg.image.resizeBilinear`), as in TensorFlow.js. */
+export type OpNamespace = 'fused' | 'image';
+
+/**
+ * An op's public name inside its namespace: the registry name without the namespace's prefix
+ * (`fusedConv2d` is `wg.fused.conv2d`), or the name itself (`resizeBilinear` is `wg.image.resizeBilinear`).
+ */
+export function memberName(name: string, ns: OpNamespace): string {
+  return name.startsWith(ns) && name.length > ns.length ? name[ns.length].toLowerCase() + name.slice(ns.length + 1) : name;
+}
 
 export interface OpSpec {
   readonly family: OpFamily;
@@ -77,6 +88,11 @@ export interface OpSpec {
   readonly fromHost?: boolean;
   /** Other public names for the same function (TensorFlow.js aliases: matmul, flip). */
   readonly aliases?: readonly string[];
+  /**
+   * Public only inside this namespace (`wg.fused.conv2d`), not at the top level; graphs and saved models
+   * still name the op by its registry name (`fusedConv2d`).
+   */
+  readonly namespace?: OpNamespace;
 }
 
 /** Shorthands for schemas: `p('x', 'tensor')`, `opt('axis', 'axis')`. */

@@ -1,6 +1,9 @@
 // Runs the ops fixtures (reductions, matmul, movement, nn) through the public API, as a user would call them.
 import type * as WG from '../../engine/index';
 import fixtures from '../fixtures/ops.json';
+import convFixtures from '../fixtures/conv.json';
+import poolFixtures from '../fixtures/pool.json';
+import imageFixtures from '../fixtures/image.json';
 import { compare, decode, type FixtureTensor } from './cases';
 
 export type OpsInput =
@@ -8,18 +11,32 @@ export type OpsInput =
   | { scalar: number }
   | { generate: { kind: 'pattern'; shape: number[]; dtype: WG.DType; a: number; m: number; scale: number; shift: number } };
 
+/** One argument of a generic call: `{"$in": i}` is input i, `{"$ins": [i, j]}` a list of inputs, else a literal. */
+export type CallArg = { $in: number } | { $ins: number[] } | unknown;
+
 export interface OpsCase {
   name: string;
   op: string;
   inputs: OpsInput[];
   attrs: Record<string, any>;
   expected: FixtureTensor | FixtureTensor[];
+  /**
+   * Generic form (the vision fixtures, scripts/fixtures_nn/): the op is called as `wg.<op>(...call)`, where
+   * `op` may name a namespace member (`fused.conv2d`, `image.resizeBilinear`). Absent: the switch below.
+   */
+  call?: CallArg[];
+  /** The case's own tolerance (generic cases); otherwise opsTolerance's per-op rule. */
+  tol?: { rtol: number; atol: number };
 }
 
-export const OPS_CASES = (fixtures as unknown as { cases: OpsCase[] }).cases;
+type Cases = { cases: OpsCase[] };
+/** Every fixture file: elementwise.json (tests/helpers/cases.ts) and the ops files joined below. */
+export const FIXTURE_FILES = ['elementwise.json', 'ops.json', 'conv.json', 'pool.json', 'image.json'];
+export const OPS_CASES: OpsCase[] = [fixtures, convFixtures, poolFixtures, imageFixtures].flatMap((f) => (f as unknown as Cases).cases);
 
 /** Tolerances: exact for integer/bool/movement results; sums, matmul and nn ops relative to their size. */
 export function opsTolerance(c: OpsCase): { rtol: number; atol: number } {
+  if (c.tol) return c.tol;
   if (c.name.endsWith('/long')) return { rtol: 1e-4, atol: 1e-4 };
   switch (c.op) {
     case 'sum': case 'mean': case 'cumsum': case 'matMul': case 'dot': case 'moments':
@@ -58,6 +75,18 @@ export function runOpsCase(wg: typeof WG, c: OpsCase, inputs = c.inputs.map((x) 
   const xs = inputs as WG.Tensor[];
   const [x] = xs;
   const has = (k: string) => k in a;
+  if (c.call) {
+    const fn = c.op.split('.').reduce<any>((o, k) => o?.[k], wg);
+    if (typeof fn !== 'function') throw new Error(`fixture op ${c.op} is not in the API`);
+    const arg = (v: any): unknown => {
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        if ('$in' in v) return xs[v.$in];
+        if ('$ins' in v) return (v.$ins as number[]).map((i) => xs[i]);
+      }
+      return v;
+    };
+    return fn(...c.call.map(arg));
+  }
   switch (c.op) {
     case 'sum': case 'prod': case 'max': case 'min': case 'mean': case 'logSumExp': case 'any': case 'all':
       return (wg as any)[c.op](x, a.axis, a.keepDims);

@@ -7,6 +7,8 @@ import { describe, expect, test } from 'vitest';
 import * as wg from '../../engine/index';
 import { OP_DEFS } from '../../engine/api/registry';
 import type { OpDef } from '../../engine/api/define';
+import { memberName } from '../../engine/ops/registry';
+import { FIXTURE_FILES } from '../helpers/ops_cases';
 import { generateMethodsModule, generateOpsModule, generateOpsTable, withOpsTable } from '../../scripts/gen_ops';
 
 const ROOT = join(__dirname, '../..');
@@ -15,7 +17,7 @@ const update = process.env.WGFLOW_UPDATE_GENERATED === '1';
 
 function fixtureCounts(): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const f of ['elementwise.json', 'ops.json']) {
+  for (const f of FIXTURE_FILES) {
     const { cases } = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures', f), 'utf8')) as { cases: { op: string }[] };
     for (const c of cases) counts.set(c.op, (counts.get(c.op) ?? 0) + 1);
   }
@@ -43,8 +45,11 @@ describe('op registry', () => {
   test('every op is a public function, and a Tensor method where its definition says so', () => {
     const api = wg as unknown as Record<string, unknown>;
     for (const [name, def] of Object.entries(DEFS)) {
-      expect(typeof api[name], `wg.${name}`).toBe('function');
-      expect((api[name] as { name: string }).name, `wg.${name} records as "${name}"`).toBe(name);
+      const fn = def.namespace ? (api[def.namespace] as Record<string, unknown>)[memberName(name, def.namespace)] : api[name];
+      const shown = def.namespace ? `wg.${def.namespace}.${memberName(name, def.namespace)}` : `wg.${name}`;
+      expect(typeof fn, shown).toBe('function');
+      expect((fn as { name: string }).name, `${shown} records as "${name}"`).toBe(name);
+      if (def.namespace) expect(api[name], `${name} is public only as ${shown}`).toBeUndefined();
       for (const alias of def.aliases ?? []) expect(api[alias], `wg.${alias}`).toBe(api[name]);
       expect(Object.hasOwn(wg.Tensor.prototype, name), `Tensor.prototype.${name}`).toBe(Boolean(def.method));
     }
