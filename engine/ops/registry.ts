@@ -36,6 +36,11 @@ export const PARAM_TYPES = {
   deviceSpec: 'DeviceSpec',
   variableOptions: 'VariableOptions',
   printable: 'unknown',
+  /** TensorFlow's spatial padding (convolution, pooling): 'same', 'valid', a number, or one [before, after] pair per dimension. */
+  padding: "'valid' | 'same' | number | [number, number][]",
+  /** How a numeric pad rounds the output size (TensorFlow.js's dimRoundingMode). */
+  roundingMode: "'floor' | 'round' | 'ceil'",
+  poolingType: "'max' | 'avg'",
 } as const;
 export type ParamKind = keyof typeof PARAM_TYPES;
 
@@ -134,6 +139,9 @@ const CHECKS: { [K in ParamKind]: (v: unknown, isTensor: (v: unknown) => boolean
   deviceSpec: (v) => typeof v === 'string',
   variableOptions: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
   printable: () => true,
+  padding: (v) => v === 'same' || v === 'valid' || isInt(v) || (Array.isArray(v) && v.every((pr) => isIntList(pr) && (pr as number[]).length === 2)),
+  roundingMode: (v) => v === 'floor' || v === 'round' || v === 'ceil',
+  poolingType: (v) => v === 'max' || v === 'avg',
 };
 
 /**
