@@ -30,6 +30,9 @@ export const PARAM_TYPES = {
   nullableShape: 'number[] | null',
   indices: 'Tensor | number[]',
   paddings: '[number, number][]',
+  /** An image layout (depthToSpace, and the convolutions that accept both). */
+  dataFormat: "'NHWC' | 'NCHW'",
+  mirrorPadMode: "'reflect' | 'symmetric'",
   values: 'TensorValues',
   initial: 'Tensor | TensorValues',
   device: 'DeviceName',
@@ -133,6 +136,8 @@ const CHECKS: { [K in ParamKind]: (v: unknown, isTensor: (v: unknown) => boolean
   nullableShape: (v) => v === null || isIntList(v),
   indices: (v, t) => t(v) || isIntList(v),
   paddings: (v) => Array.isArray(v) && v.every((pr) => isIntList(pr) && (pr as number[]).length === 2),
+  dataFormat: (v) => v === 'NHWC' || v === 'NCHW',
+  mirrorPadMode: (v) => v === 'reflect' || v === 'symmetric',
   values: (v) => isNestedValues(v) || ArrayBuffer.isView(v),
   initial: (v, t) => t(v) || isNestedValues(v) || ArrayBuffer.isView(v),
   device: (v) => v === 'webgpu' || v === 'cpu',
