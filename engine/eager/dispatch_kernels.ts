@@ -4,7 +4,7 @@ import { type DType, promoteTypes } from '../core/dtype';
 import { DTypeError, ShapeError } from '../core/errors';
 import { broadcastShapes, broadcastStrides, fmtShape, sizeOf } from '../core/shape';
 import { type DeviceName, Tensor } from '../core/tensor';
-import { type Expr, cast, param } from '../ir/expr';
+import { type Expr, cast, input, param } from '../ir/expr';
 import { fillGen } from '../ops/creation';
 import type { Launch, MatmulGeometry, MatmulKernel, ReduceKernel, ScanKernel } from '../ir/kernel';
 import { REDUCE, type ReduceDef, type ReduceOpName, reduceEpilogueInput, reducePrologue } from '../ops/reduce';
@@ -58,8 +58,21 @@ export function runReduce(op: ReduceOpName, x: Tensor, axes: number[]): Tensor {
   });
 }
 
-/** a·b over the last two dims, batch dims broadcast; transposes are stride swaps of the views. */
-export function runMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, op = 'matMul'): Tensor {
+/** A fused epilogue: bias, activation… applied to each output value inside the kernel that computes it. */
+export interface Epilogue {
+  /** Short name for profiles (e.g. 'bias+relu'). */
+  name: string;
+  /** Tensors read at each output position, broadcast against the output shape (a bias [N] for a matmul). */
+  extras: Tensor[];
+  /** The output value from the kernel's value `v` and the extras' values (same dtype as v). */
+  build: (v: Expr, extras: Expr[], addParam: AddParam) => Expr;
+}
+
+/**
+ * a·b over the last two dims, batch dims broadcast; transposes are stride swaps of the views. With an epilogue
+ * (wg.fused.matMul) the bias and activation run in the same kernel.
+ */
+export function runMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, op = 'matMul', epilogue?: Epilogue): Tensor {
   a.assertUsable(op);
   b.assertUsable(op);
   const shapes = [[...a.shape], [...b.shape]];
@@ -97,21 +110,34 @@ export function runMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB:
     const ca = a.dtype === dtype ? a : runElementwise('cast', [a], { dtype });
     const cb = b.dtype === dtype ? b : runElementwise('cast', [b], { dtype });
     try {
-      return runMatmul(ca, cb, transposeA, transposeB, op);
+      return runMatmul(ca, cb, transposeA, transposeB, op, epilogue);
     } finally {
       if (ca !== a) ca.dispose();
       if (cb !== b) cb.dispose();
     }
   }
-  return withPlaced(op, [a, b], outShape, (device, [a, b]) => {
+  const extras = epilogue?.extras ?? [];
+  if (epilogue) {
+    extras.forEach((t) => t.assertUsable(op));
+    if (broadcastShapes(op, [outShape, ...extras.map((t) => t.shape)]).length !== outShape.length || extras.some((t) => t.dtype !== dtype)) {
+      throw new ShapeError(`${op}: the epilogue's inputs ${extras.map((t) => `${t.dtype} ${fmtShape(t.shape)}`).join(', ')} must be ${dtype} and broadcast to the product ${fmtShape(outShape)}`, { op, shapes: [outShape, ...extras.map((t) => [...t.shape])] });
+    }
+  }
+  return withPlaced(op, [a, b, ...extras], outShape, (device, [a, b, ...extras]) => {
   const backend = runtime.backend(device, op);
   const storage = allocate(backend, op, outShape, dtype);
   const out = new Tensor(outShape, dtype, storage, device);
   if (!storage) return out;
   if (!a.storage || !b.storage) {
-    // K = 0: the product is all zeros.
+    // K = 0: the product is all zeros (then the epilogue, as its own kernel).
     out.dispose();
-    return runZeros(outShape, dtype, device);
+    const zeros = runZeros(outShape, dtype, device);
+    if (!epilogue) return zeros;
+    try {
+      return runExpr(`${op}+${epilogue.name}`, [zeros, ...extras], dtype, ([v, ...e], p) => epilogue.build(v, e, p));
+    } finally {
+      zeros.dispose();
+    }
   }
   const g: MatmulGeometry = {
     M: A.rows,
@@ -128,11 +154,25 @@ export function runMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB:
     bk: B.rs,
     bn: B.cs,
   };
-  const kernel = internKernel<MatmulKernel>({ kind: 'matmul', name: op, dtype });
+  const params: number[] = [];
+  const paramTypes: DType[] = [];
+  const epi = epilogue?.build(
+    input(0, dtype),
+    extras.map((t, i) => input(i + 1, t.dtype)),
+    (v, d) => {
+      paramTypes.push(d);
+      return param(params.push(v) - 1, d);
+    },
+  );
+  const kernel = internKernel<MatmulKernel>(
+    epi
+      ? { kind: 'matmul', name: `${op}+${epilogue!.name}`, dtype, epilogue: cast(epi, dtype), extras: extras.map((t) => t.dtype), params: paramTypes }
+      : { kind: 'matmul', name: op, dtype },
+  );
   runOrDispose(backend, {
     kernel,
-    inputs: [a, b].map((t) => ({ handle: t.storage!.handle, dtype, shape: t.shape, strides: t.strides, offset: t.offset })),
-    params: [],
+    inputs: [a, b, ...extras].map((t) => ({ handle: t.storage!.handle, dtype: t.dtype, shape: t.shape, strides: t.strides, offset: t.offset })),
+    params,
     outShape,
     out: storage.handle,
     matmul: g,
