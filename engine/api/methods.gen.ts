@@ -23,6 +23,7 @@ export type MethodName =
   | 'atan'
   | 'atan2'
   | 'atanh'
+  | 'batchToSpaceND'
   | 'broadcastTo'
   | 'cast'
   | 'ceil'
@@ -32,6 +33,7 @@ export type MethodName =
   | 'cosh'
   | 'cumprod'
   | 'cumsum'
+  | 'depthToSpace'
   | 'div'
   | 'divNoNan'
   | 'dot'
@@ -68,6 +70,7 @@ export type MethodName =
   | 'mean'
   | 'min'
   | 'minimum'
+  | 'mirrorPad'
   | 'mod'
   | 'mul'
   | 'neg'
@@ -80,6 +83,8 @@ export type MethodName =
   | 'relu'
   | 'relu6'
   | 'reshape'
+  | 'resizeBilinear'
+  | 'resizeNearestNeighbor'
   | 'reverse'
   | 'round'
   | 'rsqrt'
@@ -91,6 +96,7 @@ export type MethodName =
   | 'slice'
   | 'softmax'
   | 'softplus'
+  | 'spaceToBatchND'
   | 'split'
   | 'sqrt'
   | 'square'
@@ -138,6 +144,8 @@ declare module '../core/tensor' {
     atan2(b: TensorLike): Tensor;
     /** Inverse hyperbolic tangent; ±Infinity at ±1, NaN beyond. */
     atanh(): Tensor;
+    /** The inverse of spaceToBatchND: moves batch blocks back into the block dimensions, then crops them, as TensorFlow. One kernel. */
+    batchToSpaceND(blockShape: number[], crops: [number, number][]): Tensor;
     /** Broadcasts to `shape` (a view with stride 0 on the broadcast dimensions). */
     broadcastTo(shape: number[]): Tensor;
     /** Converts to `dtype` (float → int truncates toward zero; int32 ↔ uint32 keep the bits). */
@@ -156,6 +164,8 @@ declare module '../core/tensor' {
     cumprod(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
     /** Running sum along `axis`; `exclusive` starts from 0, `reverse` runs from the end (as TensorFlow). */
     cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+    /** Moves depth into blockSize × blockSize spatial blocks (TensorFlow's DCR order) of a rank-4 NHWC or NCHW tensor: one copy kernel. */
+    depthToSpace(blockSize: number, dataFormat?: 'NHWC' | 'NCHW'): Tensor;
     /** a / b; for two integer tensors this is floor division (as TensorFlow.js). */
     div(b: TensorLike): Tensor;
     /** a / b, or 0 where b is 0. */
@@ -228,6 +238,8 @@ declare module '../core/tensor' {
     min(axis?: Axis, keepDims?: boolean): Tensor;
     /** The smaller of a and b (NaN propagates). */
     minimum(b: TensorLike): Tensor;
+    /** Pads with mirrored values: 'reflect' leaves the edge out (paddings < the size), 'symmetric' repeats it (paddings ≤ the size). One kernel. */
+    mirrorPad(paddings: [number, number][], mode: 'reflect' | 'symmetric'): Tensor;
     /** Remainder with the divisor's sign (NumPy/Python %). */
     mod(b: TensorLike): Tensor;
     /** a · b */
@@ -252,6 +264,10 @@ declare module '../core/tensor' {
     relu6(): Tensor;
     /** New shape with the same elements; one dimension may be -1 (inferred). A view when x is contiguous. */
     reshape(shape: number[]): Tensor;
+    /** Resizes [h, w, c] or [b, h, w, c] images to `size` = [newHeight, newWidth] by bilinear interpolation (float32 result), with TensorFlow's alignCorners / halfPixelCenters rules. One kernel. */
+    resizeBilinear(size: number[], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;
+    /** Resizes [h, w, c] or [b, h, w, c] images to `size` = [newHeight, newWidth], each output pixel a copy of the nearest input pixel (dtype kept), with TensorFlow's alignCorners / halfPixelCenters rules. One kernel. */
+    resizeNearestNeighbor(size: number[], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;
     /** Reverses the order along `axis` (all axes by default): a view with negative strides. */
     reverse(axis?: number | number[]): Tensor;
     /** Rounds half to even, as TensorFlow and NumPy do. */
@@ -274,6 +290,8 @@ declare module '../core/tensor' {
     softmax(dim?: number): Tensor;
     /** log(1 + eˣ), computed without overflow. */
     softplus(): Tensor;
+    /** Zero-pads the block dimensions (1…M after the batch) and moves blockShape blocks of them into the batch, as TensorFlow. One kernel. */
+    spaceToBatchND(blockShape: number[], paddings: [number, number][]): Tensor;
     /** Views splitting `axis` into equal parts, or into parts of the given sizes (one may be -1: the rest). */
     split(numOrSizeSplits: number | number[], axis?: number): Tensor[];
     /** Square root √x; negative → NaN. */

@@ -27,6 +27,7 @@ export type OpName =
   | 'atan'
   | 'atan2'
   | 'atanh'
+  | 'batchToSpaceND'
   | 'broadcastTo'
   | 'cast'
   | 'ceil'
@@ -38,6 +39,7 @@ export type OpName =
   | 'cosh'
   | 'cumprod'
   | 'cumsum'
+  | 'depthToSpace'
   | 'div'
   | 'divNoNan'
   | 'dot'
@@ -78,6 +80,7 @@ export type OpName =
   | 'mean'
   | 'min'
   | 'minimum'
+  | 'mirrorPad'
   | 'mod'
   | 'moments'
   | 'mul'
@@ -99,6 +102,8 @@ export type OpName =
   | 'relu'
   | 'relu6'
   | 'reshape'
+  | 'resizeBilinear'
+  | 'resizeNearestNeighbor'
   | 'reverse'
   | 'round'
   | 'rsqrt'
@@ -111,6 +116,7 @@ export type OpName =
   | 'slice'
   | 'softmax'
   | 'softplus'
+  | 'spaceToBatchND'
   | 'split'
   | 'sqrt'
   | 'square'
@@ -164,6 +170,8 @@ export const atan: (x: TensorLike) => Tensor = OPS.atan;
 export const atan2: (a: TensorLike, b: TensorLike) => Tensor = OPS.atan2;
 /** Inverse hyperbolic tangent; ±Infinity at ±1, NaN beyond. */
 export const atanh: (x: TensorLike) => Tensor = OPS.atanh;
+/** The inverse of spaceToBatchND: moves batch blocks back into the block dimensions, then crops them, as TensorFlow. One kernel. */
+export const batchToSpaceND: (x: Tensor, blockShape: number[], crops: [number, number][]) => Tensor = OPS.batchToSpaceND;
 /** Broadcasts to `shape` (a view with stride 0 on the broadcast dimensions). */
 export const broadcastTo: (x: Tensor, shape: number[]) => Tensor = OPS.broadcastTo;
 /** Converts to `dtype` (float → int truncates toward zero; int32 ↔ uint32 keep the bits). */
@@ -186,6 +194,8 @@ export const cosh: (x: TensorLike) => Tensor = OPS.cosh;
 export const cumprod: (x: Tensor, axis?: number, exclusive?: boolean, reverse?: boolean) => Tensor = OPS.cumprod;
 /** Running sum along `axis`; `exclusive` starts from 0, `reverse` runs from the end (as TensorFlow). */
 export const cumsum: (x: Tensor, axis?: number, exclusive?: boolean, reverse?: boolean) => Tensor = OPS.cumsum;
+/** Moves depth into blockSize × blockSize spatial blocks (TensorFlow's DCR order) of a rank-4 NHWC or NCHW tensor: one copy kernel. */
+export const depthToSpace: (x: Tensor, blockSize: number, dataFormat?: 'NHWC' | 'NCHW') => Tensor = OPS.depthToSpace;
 /** a / b; for two integer tensors this is floor division (as TensorFlow.js). */
 export const div: (a: TensorLike, b: TensorLike) => Tensor = OPS.div;
 /** a / b, or 0 where b is 0. */
@@ -268,6 +278,8 @@ export const mean: (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor = OPS.
 export const min: (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor = OPS.min;
 /** The smaller of a and b (NaN propagates). */
 export const minimum: (a: TensorLike, b: TensorLike) => Tensor = OPS.minimum;
+/** Pads with mirrored values: 'reflect' leaves the edge out (paddings < the size), 'symmetric' repeats it (paddings ≤ the size). One kernel. */
+export const mirrorPad: (x: Tensor, paddings: [number, number][], mode: 'reflect' | 'symmetric') => Tensor = OPS.mirrorPad;
 /** Remainder with the divisor's sign (NumPy/Python %). */
 export const mod: (a: TensorLike, b: TensorLike) => Tensor = OPS.mod;
 /** Mean and (population) variance over `axes` (TensorFlow.js's moments). */
@@ -336,6 +348,8 @@ export const slice: (x: Tensor, begin: number | number[], size?: number | number
 export const softmax: (logits: Tensor, dim?: number) => Tensor = OPS.softmax;
 /** log(1 + eˣ), computed without overflow. */
 export const softplus: (x: TensorLike) => Tensor = OPS.softplus;
+/** Zero-pads the block dimensions (1…M after the batch) and moves blockShape blocks of them into the batch, as TensorFlow. One kernel. */
+export const spaceToBatchND: (x: Tensor, blockShape: number[], paddings: [number, number][]) => Tensor = OPS.spaceToBatchND;
 /** Views splitting `axis` into equal parts, or into parts of the given sizes (one may be -1: the rest). */
 export const split: (x: Tensor, numOrSizeSplits: number | number[], axis?: number) => Tensor[] = OPS.split;
 /** Square root √x; negative → NaN. */
@@ -378,3 +392,10 @@ export const where: (condition: TensorLike, a: TensorLike, b: TensorLike) => Ten
 export const zeros: (shape: number[], dtype?: DType) => Tensor = OPS.zeros;
 /** Zeros of the shape and dtype of x. */
 export const zerosLike: (x: Tensor) => Tensor = OPS.zerosLike;
+/** Image ops (TensorFlow.js's `tf.image`). */
+export const image: {
+  /** Resizes [h, w, c] or [b, h, w, c] images to `size` = [newHeight, newWidth] by bilinear interpolation (float32 result), with TensorFlow's alignCorners / halfPixelCenters rules. One kernel. */
+  readonly resizeBilinear: (images: Tensor, size: number[], alignCorners?: boolean, halfPixelCenters?: boolean) => Tensor;
+  /** Resizes [h, w, c] or [b, h, w, c] images to `size` = [newHeight, newWidth], each output pixel a copy of the nearest input pixel (dtype kept), with TensorFlow's alignCorners / halfPixelCenters rules. One kernel. */
+  readonly resizeNearestNeighbor: (images: Tensor, size: number[], alignCorners?: boolean, halfPixelCenters?: boolean) => Tensor;
+} = { resizeBilinear: OPS.resizeBilinear, resizeNearestNeighbor: OPS.resizeNearestNeighbor };
