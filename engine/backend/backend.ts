@@ -47,6 +47,8 @@ export interface ReadRequest<H = unknown> {
 export interface Backend<H = unknown, P = unknown> {
   readonly name: DeviceName;
   readonly limits: BackendLimits;
+  /** A GPU emulated on the CPU (SwiftShader): selection points pick forms measured on it. */
+  readonly cpuLike?: boolean;
   /** Storage for `bytes` bytes (> 0), contents undefined. */
   alloc(bytes: number): H;
   /** Storage initialised with `data` (in storage layout: bool as uint32). */

@@ -6,7 +6,7 @@ const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 export function launchMeta(l: Launch<unknown>): KernelMeta {
   const k = l.kernel;
-  const dtype = k.kind === 'elementwise' || k.kind === 'reduce' ? k.out : k.dtype;
+  const dtype = k.kind === 'elementwise' || k.kind === 'reduce' ? k.out : k.kind === 'conv' ? (k.epilogue?.dtype ?? 'float32') : k.dtype;
   // Every element is 4 bytes. A broadcast or sliced input is counted at its view's size (what the kernel reads).
   const bytesRead = l.inputs.reduce((s, v) => s + sizeOf(v.shape) * 4, 0);
   return {

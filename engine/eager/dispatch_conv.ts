@@ -1,11 +1,16 @@
 // Eager dispatch of convolutions: one entry, runConv, for every convolution the public ops and model importers
 // need (conv1d/2d, depthwise, transposed via input dilation, NHWC or NCHW), with an optional fused epilogue.
+import type { DType } from '../core/dtype';
 import { ShapeError } from '../core/errors';
-import { contiguousStrides, fmtShape, isContiguous } from '../core/shape';
-import type { Tensor } from '../core/tensor';
-import { type Expr, cast, coord, lit, load, prim } from '../ir/expr';
-import { launch, materialize, view } from './dispatch';
-import { type Epilogue, runExpr, runMatmul, runReduce } from './dispatch_kernels';
+import { broadcastShapes, broadcastStrides, contiguousStrides, fmtShape, isContiguous } from '../core/shape';
+import { Tensor } from '../core/tensor';
+import { type Expr, cast, coord, input, lit, load, param, prim } from '../ir/expr';
+import type { ConvGeometry, ConvKernel } from '../ir/kernel';
+import { fillGen } from '../ops/creation';
+import { allocate, internKernel, launch, materialize, runGenerator, runOrDispose, view } from './dispatch';
+import { type Epilogue, runExpr, runMatmul } from './dispatch_kernels';
+import { placeOp, withPlaced } from './devices';
+import { runtime } from './runtime';
 
 /** Where a convolution reads: everything but the tensors. Sizes are in input pixels. */
 export interface ConvSpec {
@@ -29,34 +34,95 @@ export interface ConvSpec {
 /** A fused epilogue (bias, activation…): extras broadcast against the output in its layout (a bias [outC] in NHWC, [outC, 1, 1] in NCHW). */
 export type ConvEpilogue = Epilogue;
 
+/** How a convolution is computed (the selection point below). */
+export type ConvForm = 'direct' | 'depthwise' | 'matmul' | 'im2col';
+
+/**
+ * The convolution selection point, per shape and adapter:
+ * - `matmul`: a 1×1 window with stride 1 and no padding over channel-last input is a plain matrix product of a
+ *   view (pixels × channels) with the filter (no gather at all);
+ * - `depthwise`: its own kernel;
+ * - `direct`: the conv kernel (window addressing inside a register-blocked product: no patch matrix);
+ * - `im2col`: a patch gather then a matmul. Measured on SwiftShader (docs/performance.md): see CONV_IM2COL below.
+ */
+export function chooseConvForm(g: ConvGeometry, depthwise: boolean, cpuLike: boolean): ConvForm {
+  if (depthwise) return 'depthwise';
+  const plain = g.inDilations[0] === 1 && g.inDilations[1] === 1 && g.padBefore[0] === 0 && g.padBefore[1] === 0;
+  if (plain && g.kH === 1 && g.kW === 1 && g.strides[0] === 1 && g.strides[1] === 1 && !g.channelsFirst && g.OH === g.H && g.OW === g.W) {
+    const [sn, sh, sw, sc] = g.xStrides;
+    if (sc === 1 && sw === g.C && sh === g.W * g.C && sn === g.H * g.W * g.C) return 'matmul';
+  }
+  return cpuLike && CONV_IM2COL.useOnCpuLike(g) ? 'im2col' : 'direct';
+}
+
+/** Where the patch-gather form wins on a CPU-emulated adapter (measured: docs/performance.md). */
+export const CONV_IM2COL = {
+  useOnCpuLike: (_g: ConvGeometry) => false,
+};
+
 /**
  * The convolution y[n, oh, ow, co] = Σ x[n, ih, iw, ci] · filter[kh, kw, ci, co] over the window, where the virtual
  * input row is oh·strideH + kh·dilationH − padTop (read when it is a multiple of the input dilation, inside the input).
  * x: float32 [N, H, W, C] (or NCHW); filter: float32 [kH, kW, C, outC] (depthwise: [kH, kW, C, multiplier]), any
  * strides (a flipped or transposed view is fine). Checks only what the kernels need; the public ops check the rest.
+ * The result is [N, OH, OW, outC] (NCHW: [N, outC, OH, OW]), contiguous.
  */
 export function runConv(op: string, x: Tensor, filter: Tensor, spec: ConvSpec, epilogue?: ConvEpilogue): Tensor {
   x.assertUsable(op);
   filter.assertUsable(op);
+  const shapes = [[...x.shape], [...filter.shape]];
   if (x.rank !== 4 || filter.rank !== 4 || x.dtype !== 'float32' || filter.dtype !== 'float32') {
-    throw new ShapeError(`${op}: the convolution kernel needs float32 4-D input and filter, got ${x.dtype} ${fmtShape(x.shape)} and ${filter.dtype} ${fmtShape(filter.shape)}`, {
-      op,
-      shapes: [[...x.shape], [...filter.shape]],
-    });
+    throw new ShapeError(`${op}: the convolution kernel needs float32 4-D input and filter, got ${x.dtype} ${fmtShape(x.shape)} and ${filter.dtype} ${fmtShape(filter.shape)}`, { op, shapes });
   }
   const xs = nhwcView(x, spec.channelsFirst);
-  const C = xs.shape[3];
-  const fC = filter.shape[2];
-  const shapes = [[...x.shape], [...filter.shape]];
+  const [N, H, W, C] = xs.shape;
+  const [kH, kW, fC, fOut] = filter.shape;
   if (fC !== C) {
     throw new ShapeError(`${op}: input has ${C} channels but the filter expects ${fC} (input ${fmtShape(x.shape)}, filter ${fmtShape(filter.shape)})`, { op, shapes });
   }
+  const OC = spec.depthwise ? C * fOut : fOut;
+  const [OH, OW] = spec.outSize;
+  const outShape = spec.channelsFirst ? [N, OC, OH, OW] : [N, OH, OW, OC];
+  const extras = epilogue?.extras ?? [];
+  if (extras.some((t) => t.dtype !== 'float32') || broadcastShapes(op, [outShape, ...extras.map((t) => t.shape)]).length !== 4) {
+    throw new ShapeError(`${op}: the epilogue's inputs ${extras.map((t) => `${t.dtype} ${fmtShape(t.shape)}`).join(', ')} must be float32 and broadcast to the output ${fmtShape(outShape)}`, { op, shapes: [outShape, ...extras.map((t) => [...t.shape])] });
+  }
+  const g: ConvGeometry = {
+    N, H, W, C, OH, OW, OC, kH, kW,
+    strides: spec.strides,
+    dilations: spec.dilations,
+    padBefore: [spec.pads[0], spec.pads[2]],
+    inDilations: spec.inDilations ?? [1, 1],
+    multiplier: spec.depthwise ? fOut : 1,
+    xOffset: xs.offset,
+    xStrides: xs.strides as [number, number, number, number],
+    fOffset: filter.offset,
+    fStrides: filter.strides as [number, number, number, number],
+    channelsFirst: Boolean(spec.channelsFirst),
+  };
   try {
-    const y = spec.depthwise ? depthwiseIm2col(op, xs, filter, spec) : convIm2col(op, xs, filter, spec);
+    const form = chooseConvForm(g, Boolean(spec.depthwise), Boolean(runtime.backend(placeOp(op, [x, filter, ...extras], outShape), op).cpuLike));
+    if (form === 'direct' || form === 'depthwise') return convKernel(op, xs, filter, g, form === 'depthwise' ? 'depthwise' : 'gemm', outShape, epilogue);
+    if (form === 'matmul') {
+      const A = view(xs, [N * H * W, C], [C, 1]);
+      const B = view(filter, [C, OC], [filter.strides[2], filter.strides[3]]);
+      const bias = epilogue && { ...epilogue, extras: extras.map((t) => view(t, ...flatExtra(t, outShape))) };
+      try {
+        const y = runMatmul(A, B, false, false, op, bias);
+        const out = view(y, outShape, contiguousStrides(outShape), 0);
+        y.dispose();
+        return out;
+      } finally {
+        A.dispose();
+        B.dispose();
+        bias?.extras.forEach((t) => t.dispose());
+      }
+    }
+    const y = convIm2col(op, xs, filter, spec);
     let out = y;
     if (epilogue) {
       const yv = spec.channelsFirst ? nchwView(y) : y;
-      out = runExpr(`${op}+${epilogue.name}`, [yv, ...epilogue.extras], 'float32', ([v, ...e], p) => epilogue.build(v, e, p));
+      out = runExpr(`${op}+${epilogue.name}`, [yv, ...extras], 'float32', ([v, ...e], p) => epilogue.build(v, e, p));
       if (yv !== y) yv.dispose();
       y.dispose();
       return out;
@@ -71,6 +137,69 @@ export function runConv(op: string, x: Tensor, filter: Tensor, spec: ConvSpec, e
   } finally {
     if (xs !== x) xs.dispose();
   }
+}
+
+/** An extra broadcast against an NHWC output [N, H, W, C], seen as [N·H·W, C] (for the 1×1 matmul form). */
+function flatExtra(t: Tensor, outShape: number[]): [number[], number[]] {
+  const s = broadcastStrides(t.shape, t.strides, outShape);
+  const [n, h, w, c] = outShape;
+  // The pixel dims merge when their strides do (a bias: all 0; a full tensor: contiguous).
+  if (!(s[0] === s[1] * h && s[1] === s[2] * w)) throw new ShapeError('conv: an epilogue input that varies per pixel unevenly', {});
+  return [[n * h * w, c], [s[2], s[3]]];
+}
+
+/** One conv kernel launch (direct or depthwise), with the epilogue inside it; x is the [N, H, W, C] view. */
+function convKernel(op: string, x: Tensor, filter: Tensor, g: ConvGeometry, variant: ConvKernel['variant'], outShape: number[], epilogue?: ConvEpilogue): Tensor {
+  const extras = epilogue?.extras ?? [];
+  return withPlaced(op, [x, filter, ...extras], outShape, (device, [x, filter, ...extras]) => {
+    const backend = runtime.backend(device, op);
+    const storage = allocate(backend, op, outShape, 'float32');
+    const out = new Tensor(outShape, 'float32', storage, device);
+    if (!storage) return out;
+    const params: number[] = [];
+    const paramTypes: DType[] = [];
+    const epi = epilogue?.build(
+      input(0, 'float32'),
+      extras.map((t, i) => input(i + 1, t.dtype)),
+      (v, d) => {
+        paramTypes.push(d);
+        return param(params.push(v) - 1, d);
+      },
+    );
+    const kernel = internKernel<ConvKernel>(
+      epi
+        ? { kind: 'conv', name: `${op}+${epilogue!.name}`, variant, epilogue: cast(epi, 'float32'), extras: extras.map((t) => t.dtype), params: paramTypes }
+        : { kind: 'conv', name: op, variant },
+    );
+    if (!x.storage || !filter.storage) {
+      // An empty input channel or window: the sum is 0 everywhere (then the epilogue, as its own kernel).
+      out.dispose();
+      const zeros = runGenerator(fillGen(0, 'float32'), outShape, device);
+      if (!epilogue) return zeros;
+      try {
+        return runExpr(`${op}+${epilogue.name}`, [zeros, ...extras], 'float32', ([v, ...e], p) => epilogue.build(v, e, p));
+      } finally {
+        zeros.dispose();
+      }
+    }
+    // Addressing from the placed tensors (a tensor moved from another device arrives as a contiguous copy).
+    const geom: ConvGeometry = {
+      ...g,
+      xOffset: x.offset,
+      xStrides: x.strides as ConvGeometry['xStrides'],
+      fOffset: filter.offset,
+      fStrides: filter.strides as ConvGeometry['fStrides'],
+    };
+    runOrDispose(backend, {
+      kernel,
+      inputs: [x, filter, ...extras].map((t) => ({ handle: t.storage!.handle, dtype: t.dtype, shape: t.shape, strides: t.strides, offset: t.offset })),
+      params,
+      outShape,
+      out: storage.handle,
+      conv: geom,
+    }, out);
+    return out;
+  });
 }
 
 /** x seen as [N, H, W, C] (a view when it is NCHW). */
@@ -88,17 +217,13 @@ function nchwView(y: Tensor): Tensor {
   return view(y, [n, c, h, w], [sn, sc, sh, sw]);
 }
 
-/**
- * Gathers every window into patches [N, OH, OW, kH, kW, C] (one elementwise kernel, zeros outside the input);
- * `taps` orders the window dims after C for depthwise ([N, OH, OW, C, kH, kW]).
- */
-function patches(op: string, x: Tensor, spec: ConvSpec, kH: number, kW: number, channelLast: boolean): Tensor {
+/** Gathers every window into patches [N, OH, OW, kH, kW, C] (one elementwise kernel, zeros outside the input). */
+function patches(op: string, x: Tensor, spec: ConvSpec, kH: number, kW: number): Tensor {
   const [N, H, W, C] = x.shape;
   const [OH, OW] = spec.outSize;
   const [dh, dw] = spec.inDilations ?? [1, 1];
-  const outShape = channelLast ? [N, OH, OW, kH, kW, C] : [N, OH, OW, C, kH, kW];
-  const [ax, ay] = channelLast ? [3, 4] : [4, 5];
-  const cAxis = channelLast ? 5 : 3;
+  const outShape = [N, OH, OW, kH, kW, C];
+  const [ax, ay, cAxis] = [3, 4, 5];
   return launch({
     op: `${op}:patches`,
     device: x.device,
@@ -134,7 +259,7 @@ function convIm2col(op: string, x: Tensor, filter: Tensor, spec: ConvSpec): Tens
   const [N] = x.shape;
   const [kH, kW, C, outC] = filter.shape;
   const [OH, OW] = spec.outSize;
-  const P = patches(op, x, spec, kH, kW, true);
+  const P = patches(op, x, spec, kH, kW);
   const f = isContiguous(filter.shape, filter.strides) && filter.offset === 0 ? filter : materialize(filter, op);
   const K = kH * kW * C;
   const M = N * OH * OW;
@@ -148,31 +273,6 @@ function convIm2col(op: string, x: Tensor, filter: Tensor, spec: ConvSpec): Tens
   } finally {
     A.dispose();
     B.dispose();
-    P.dispose();
-    if (f !== filter) f.dispose();
-  }
-}
-
-/** Depthwise convolution as patches × filter, summed over the window. */
-function depthwiseIm2col(op: string, x: Tensor, filter: Tensor, spec: ConvSpec): Tensor {
-  const [N, , , C] = x.shape;
-  const [kH, kW, , mult] = filter.shape;
-  const [OH, OW] = spec.outSize;
-  const T = kH * kW;
-  const P = patches(op, x, spec, kH, kW, false); // [N, OH, OW, C, kH, kW]
-  const f = isContiguous(filter.shape, filter.strides) && filter.offset === 0 ? filter : materialize(filter, op);
-  const pv = view(P, [N, OH, OW, C, mult, T], [OH * OW * C * T, OW * C * T, C * T, T, 0, 1], 0);
-  const fv = view(f, [C, mult, T], [mult, 1, C * mult]);
-  try {
-    const prod = runExpr(op, [pv, fv], 'float32', ([a, b]) => prim('mul', a, b));
-    const y = runReduce('sum', prod, [5]);
-    prod.dispose();
-    const out = view(y, [N, OH, OW, C * mult], contiguousStrides([N, OH, OW, C * mult]), 0);
-    y.dispose();
-    return out;
-  } finally {
-    pv.dispose();
-    fv.dispose();
     P.dispose();
     if (f !== filter) f.dispose();
   }

@@ -91,6 +91,52 @@ export interface MatmulGeometry {
   bn: number;
 }
 
+/**
+ * Convolution (engine/eager/dispatch_conv.ts): `gemm` computes output pixels × output channels as a matrix
+ * product whose k runs over the window and the input channels, reading the input through the window's
+ * addressing (no patch matrix in memory); `depthwise` computes each output channel from one input channel.
+ * Inputs are [x, filter, ...extras]; the epilogue is as a matmul's (input(0) the convolution's value, float32).
+ */
+export interface ConvKernel {
+  kind: 'conv';
+  name: string;
+  variant: 'gemm' | 'depthwise';
+  epilogue?: Expr;
+  extras?: DType[];
+  params?: DType[];
+}
+
+/** Sizes, window and addressing of one convolution launch (all element counts; x and filter any strides). */
+export interface ConvGeometry {
+  /** Input [N, H, W, C] (logical order; NCHW is a stride order). */
+  N: number;
+  H: number;
+  W: number;
+  C: number;
+  /** Output [N, OH, OW, OC] (logical order). */
+  OH: number;
+  OW: number;
+  OC: number;
+  kH: number;
+  kW: number;
+  strides: [number, number];
+  dilations: [number, number];
+  /** Padding before (top, left): the virtual input row of (oh, kh) is oh·stride + kh·dilation − pad. */
+  padBefore: [number, number];
+  /** Input dilation (transposed convolution): a virtual row is read when divisible by it, at row / inDilation. */
+  inDilations: [number, number];
+  /** Depthwise: output channels per input channel (output channel c·multiplier + m reads channel c). */
+  multiplier: number;
+  xOffset: number;
+  /** x (n, h, w, c) at xOffset + n·xStrides[0] + h·xStrides[1] + w·xStrides[2] + c·xStrides[3]. */
+  xStrides: [number, number, number, number];
+  fOffset: number;
+  /** filter (kh, kw, ci, co) — depthwise (kh, kw, c, m) — at fOffset + Σ index·stride. */
+  fStrides: [number, number, number, number];
+  /** The output tensor's layout: NCHW (then its shape is [N, OC, OH, OW]) or NHWC, contiguous either way. */
+  channelsFirst: boolean;
+}
+
 /** Inclusive/exclusive scan (cumsum, cumprod) along one axis, optionally from the end. */
 export interface ScanKernel {
   kind: 'scan';
@@ -101,7 +147,7 @@ export interface ScanKernel {
   reverse: boolean;
 }
 
-export type Kernel = ElementwiseKernel | ReduceKernel | MatmulKernel | ScanKernel;
+export type Kernel = ElementwiseKernel | ReduceKernel | MatmulKernel | ConvKernel | ScanKernel;
 
 /** A tensor as a kernel reads it: a storage handle (backend specific) seen through shape/strides/offset. */
 export interface View<H = unknown> {
@@ -126,6 +172,8 @@ export interface Launch<H = unknown> {
   inShape?: readonly number[];
   /** matmul: sizes and strides (inputs are [A, B]). */
   matmul?: MatmulGeometry;
+  /** conv: sizes, window and addressing (inputs are [x, filter, ...epilogue extras]). */
+  conv?: ConvGeometry;
   /** Graph nodes this launch computes (set by graph planning; a fused launch lists all of them). */
   nodes?: number[];
   /** Graph planning: the device that runs it (a plan may span devices). */
@@ -145,6 +193,8 @@ export function kernelToString(k: Kernel): string {
       return `reduce ${k.name} ${k.op} (${k.inputs.join(', ')}) -> acc ${k.acc} -> ${k.out} { prologue: ${exprToString(k.prologue)}; epilogue: ${exprToString(k.epilogue)} }`;
     case 'matmul':
       return `matmul ${k.name} ${k.dtype}${k.epilogue ? ` { epilogue: ${exprToString(k.epilogue)} }` : ''}`;
+    case 'conv':
+      return `conv ${k.name} ${k.variant}${k.epilogue ? ` { epilogue: ${exprToString(k.epilogue)} }` : ''}`;
     case 'scan':
       return `scan ${k.name} ${k.op} ${k.dtype}${k.exclusive ? ' exclusive' : ''}${k.reverse ? ' reverse' : ''}`;
     default:
@@ -184,6 +234,7 @@ const PRINTED = {
   elementwise: ['kind', 'name', 'rank', 'inputs', 'params', 'out', 'outLayout', 'expr'],
   reduce: ['kind', 'name', 'op', 'inputs', 'acc', 'out', 'prologue', 'epilogue', 'params'],
   matmul: ['kind', 'name', 'dtype', 'epilogue', 'extras', 'params'],
+  conv: ['kind', 'name', 'variant', 'epilogue', 'extras', 'params'],
   scan: ['kind', 'name', 'op', 'dtype', 'exclusive', 'reverse'],
 } as const satisfies { [K in Kernel['kind']]: readonly (keyof Extract<Kernel, { kind: K }>)[] };
 type Unprinted = { [K in Kernel['kind']]: Exclude<keyof Extract<Kernel, { kind: K }>, (typeof PRINTED)[K][number]> }[Kernel['kind']];
@@ -219,6 +270,8 @@ export function printKernelKey(k: Kernel): string {
       return `r|${str(k.name)}|${k.op}|${dtypes(k.inputs)}|${DTYPE_CODE[k.acc]}|${DTYPE_CODE[k.out]}|${exprKey(k.prologue)}|${exprKey(k.epilogue)}|${dtypes(k.params)}`;
     case 'matmul':
       return `m|${str(k.name)}|${DTYPE_CODE[k.dtype]}|${k.epilogue ? exprKey(k.epilogue) : '-'}|${dtypes(k.extras)}|${dtypes(k.params)}`;
+    case 'conv':
+      return `c|${str(k.name)}|${k.variant}|${k.epilogue ? exprKey(k.epilogue) : '-'}|${dtypes(k.extras)}|${dtypes(k.params)}`;
     case 'scan':
       return `s|${str(k.name)}|${k.op}|${DTYPE_CODE[k.dtype]}|${k.exclusive ? 1 : 0}|${k.reverse ? 1 : 0}`;
     default:

@@ -8,6 +8,7 @@ import { profiling, type BackendCounters, type ProfileCollector, type ProfiledDe
 import type { Backend, BackendLimits, MemoryStats, ReadRequest, StorageArray, TransferItem } from '../backend';
 import { DTYPE_OF_ARRAY, launchMeta, transferMeta } from '../meta';
 import { interpretedFn, interpretedUnary, interpretElementwise } from './interpreter';
+import { cpuConv } from './conv';
 import { cpuMatmulReference, cpuReduce, cpuScan } from './kernels';
 import { cpuKernelMode, runElementwiseJit } from './jit';
 import { matmulEpilogueJit, runReduceJit } from './jit_reduce';
@@ -228,6 +229,8 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
         const rows = e ? (matmulEpilogueJit(k) ?? closureRowEpilogue(interpretedFn(e, launch.params), k.extras?.length ?? 0, DTYPE_INFO[e.dtype].round)) : undefined;
         return cpuMatmul(k, launch, rows);
       }
+      case 'conv':
+        return cpuConv(k, launch, k.epilogue ? interpretedFn(k.epilogue, launch.params) : undefined);
       case 'scan':
         return cpuScan(k, launch);
       default:

@@ -3,7 +3,8 @@
 // The backend owns pipelines, encoding and buffers; these only choose and describe. Pipelines are memoised by
 // (Kernel object, generator, the generator's exact arguments printed field by field): never a hand-made key.
 import { broadcastStrides } from '../../core/shape';
-import type { ElementwiseKernel, Kernel, Launch, MatmulKernel, ReduceKernel, ScanKernel } from '../../ir/kernel';
+import type { ConvKernel, ElementwiseKernel, Kernel, Launch, MatmulKernel, ReduceKernel, ScanKernel } from '../../ir/kernel';
+import { chooseConv, convGrid, generateConvWGSL, packConvUniforms, type ConvVariant } from '../../shaders/conv';
 import { splitReduce } from '../../ir/reduce_split';
 import { DEFAULT_CODEGEN, generateWGSL, gridFor, type CodegenOptions, type ShaderModuleSpec } from '../../shaders/codegen';
 import { packUniforms, uniformLayout, type UniformLayout } from '../../shaders/layout';
@@ -27,6 +28,7 @@ export const GENERATORS = {
   vec4: { generate: generateVec4WGSL, args: (o: CodegenOptions) => CODEGEN(o) },
   reduce: { generate: generateReduceWGSL, args: (keptRank: number, redRank: number, plan: ReducePlan) => `${keptRank},${redRank},${REDUCE_PLAN(plan)}` },
   matmul: { generate: generateMatmulWGSL, args: (batchRank: number, v: MatmulVariant) => `${batchRank},${MATMUL_VARIANT(v)}` },
+  conv: { generate: generateConvWGSL, args: (v: ConvVariant) => CONV_VARIANT(v) },
   scan: { generate: generateScanWGSL, args: (otherRank: number) => String(otherRank) },
 } satisfies { [G in string]: { generate: (k: never, ...a: never[]) => ShaderModuleSpec; args: (...a: never[]) => string } };
 
@@ -49,15 +51,18 @@ const PRINTED = {
   codegen: ['workgroupSize', 'elementsPerThread'],
   reducePlan: ['strategy', 'workgroupSize', 'chunks', 'chunkSize'],
   matmulVariant: ['name', 'TM', 'VN', 'exact', 'WX', 'WY'],
+  convVariant: ['TM', 'VN', 'vecX', 'vecF', 'inDilated', 'WX', 'WY'],
 } as const satisfies {
   codegen: readonly (keyof CodegenOptions)[];
   reducePlan: readonly (keyof ReducePlan)[];
   matmulVariant: readonly (keyof MatmulVariant)[];
+  convVariant: readonly (keyof ConvVariant)[];
 };
 type Unprinted =
   | Exclude<keyof CodegenOptions, (typeof PRINTED)['codegen'][number]>
   | Exclude<keyof ReducePlan, (typeof PRINTED)['reducePlan'][number]>
-  | Exclude<keyof MatmulVariant, (typeof PRINTED)['matmulVariant'][number]>;
+  | Exclude<keyof MatmulVariant, (typeof PRINTED)['matmulVariant'][number]>
+  | Exclude<keyof ConvVariant, (typeof PRINTED)['convVariant'][number]>;
 export type GeneratorKeysCoverEveryField = [Unprinted] extends [never] ? true : { unprinted: Unprinted };
 true satisfies GeneratorKeysCoverEveryField;
 
@@ -65,6 +70,7 @@ true satisfies GeneratorKeysCoverEveryField;
 const CODEGEN = (o: CodegenOptions) => `${o.workgroupSize}x${o.elementsPerThread}`;
 const REDUCE_PLAN = (p: ReducePlan) => `${p.strategy}:${p.workgroupSize}:${p.chunks}:${p.chunkSize}`;
 const MATMUL_VARIANT = (v: MatmulVariant) => `${v.name}:${v.TM}:${v.VN}:${v.exact}:${v.WX}x${v.WY}`;
+const CONV_VARIANT = (v: ConvVariant) => `${v.TM}:${v.VN}:${v.vecX}:${v.vecF}:${v.inDilated}:${v.WX}x${v.WY}`;
 
 /** What the launchers need from the backend. */
 export interface LaunchHost {
@@ -154,6 +160,26 @@ export class KernelLaunchers {
       launch.inputs.map((x) => x.handle.buffer),
       launch.out.buffer,
       matmulGrid(g, variant),
+    );
+  }
+
+  conv(k: ConvKernel, launch: Launch<GpuStorage>): void {
+    const g = launch.conv!;
+    const variant = chooseConv(k, g, this.host.cpuLike);
+    const p = this.host.pipelineFor('conv', k, variant);
+    // Epilogue inputs are read at output positions: strides along the output's logical (n, oh, ow, oc).
+    const perm = g.channelsFirst ? [0, 2, 3, 1] : [0, 1, 2, 3];
+    const extras = launch.inputs.slice(2).map((v) => {
+      const s = broadcastStrides(v.shape, v.strides, launch.outShape);
+      return { offset: v.offset, strides: perm.map((d) => s[d]) as [number, number, number, number] };
+    });
+    const params = launch.params.map((value, i) => ({ value, dtype: k.params![i] }));
+    this.host.encode(
+      p,
+      (arena, at) => packConvUniforms(g, arena, at, extras, params),
+      launch.inputs.map((x) => x.handle.buffer),
+      launch.out.buffer,
+      convGrid(g, variant, this.host.tuning.maxWorkgroupsPerDim),
     );
   }
 

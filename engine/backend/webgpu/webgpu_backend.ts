@@ -198,6 +198,8 @@ export class WebGPUBackend implements Backend<GpuStorage> {
         return this.launchers.reduce(k, launch);
       case 'matmul':
         return this.launchers.matmul(k, launch);
+      case 'conv':
+        return this.launchers.conv(k, launch);
       case 'scan':
         return this.launchers.scan(k, launch);
       default:
