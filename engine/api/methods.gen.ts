@@ -23,6 +23,8 @@ export type MethodName =
   | 'atan'
   | 'atan2'
   | 'atanh'
+  | 'avgPool'
+  | 'batchNorm'
   | 'batchToSpaceND'
   | 'broadcastTo'
   | 'cast'
@@ -67,6 +69,7 @@ export type MethodName =
   | 'matMul'
   | 'max'
   | 'maximum'
+  | 'maxPool'
   | 'mean'
   | 'min'
   | 'minimum'
@@ -76,6 +79,7 @@ export type MethodName =
   | 'neg'
   | 'notEqual'
   | 'pad'
+  | 'pool'
   | 'pow'
   | 'prelu'
   | 'prod'
@@ -144,6 +148,10 @@ declare module '../core/tensor' {
     atan2(b: TensorLike): Tensor;
     /** Inverse hyperbolic tangent; ±Infinity at ±1, NaN beyond. */
     atanh(): Tensor;
+    /** Average pooling over NHWC windows (float32), dividing by the number of taps inside the input, as TensorFlow. */
+    avgPool(filterSize: number | number[], strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
+    /** (x − mean) · rsqrt(variance + varianceEpsilon) · scale + offset, the statistics broadcast against x: one kernel. */
+    batchNorm(mean: Tensor, variance: Tensor, offset?: Tensor | null, scale?: Tensor | null, varianceEpsilon?: number): Tensor;
     /** The inverse of spaceToBatchND: moves batch blocks back into the block dimensions, then crops them, as TensorFlow. One kernel. */
     batchToSpaceND(blockShape: number[], crops: [number, number][]): Tensor;
     /** Broadcasts to `shape` (a view with stride 0 on the broadcast dimensions). */
@@ -232,6 +240,8 @@ declare module '../core/tensor' {
     max(axis?: Axis, keepDims?: boolean): Tensor;
     /** The larger of a and b (NaN propagates). */
     maximum(b: TensorLike): Tensor;
+    /** Max pooling over NHWC windows (rank 3: one image); padding never wins. TensorFlow.js's maxPool. */
+    maxPool(filterSize: number | number[], strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
     /** Arithmetic mean (float32). The mean of nothing is NaN. */
     mean(axis?: Axis, keepDims?: boolean): Tensor;
     /** Minimum (NaN propagates; +Infinity over nothing). */
@@ -250,6 +260,8 @@ declare module '../core/tensor' {
     notEqual(b: TensorLike): Tensor;
     /** Pads with `constantValue`: paddings[d] = [before, after] elements. One kernel. */
     pad(paddings: [number, number][], constantValue?: number): Tensor;
+    /** Max or average pooling with dilations (TensorFlow.js's pool): strides and dilations may not both exceed 1. */
+    pool(windowShape: number | number[], poolingType: 'max' | 'avg', pad: 'valid' | 'same' | number | [number, number][], dilations?: number | number[], strides?: number | number[], dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
     /** a to the power b. */
     pow(b: TensorLike): Tensor;
     /** x < 0 ? alpha·x : x, alpha a tensor broadcast against x. */

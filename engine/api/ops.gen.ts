@@ -27,6 +27,11 @@ export type OpName =
   | 'atan'
   | 'atan2'
   | 'atanh'
+  | 'avgPool'
+  | 'batchNorm'
+  | 'batchNorm2d'
+  | 'batchNorm3d'
+  | 'batchNorm4d'
   | 'batchToSpaceND'
   | 'broadcastTo'
   | 'cast'
@@ -77,6 +82,7 @@ export type OpName =
   | 'matMul'
   | 'max'
   | 'maximum'
+  | 'maxPool'
   | 'mean'
   | 'min'
   | 'minimum'
@@ -91,6 +97,7 @@ export type OpName =
   | 'onesLike'
   | 'outerProduct'
   | 'pad'
+  | 'pool'
   | 'pow'
   | 'prelu'
   | 'print'
@@ -170,6 +177,16 @@ export const atan: (x: TensorLike) => Tensor = OPS.atan;
 export const atan2: (a: TensorLike, b: TensorLike) => Tensor = OPS.atan2;
 /** Inverse hyperbolic tangent; ±Infinity at ±1, NaN beyond. */
 export const atanh: (x: TensorLike) => Tensor = OPS.atanh;
+/** Average pooling over NHWC windows (float32), dividing by the number of taps inside the input, as TensorFlow. */
+export const avgPool: (x: Tensor, filterSize: number | number[], strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dimRoundingMode?: 'floor' | 'round' | 'ceil') => Tensor = OPS.avgPool;
+/** (x − mean) · rsqrt(variance + varianceEpsilon) · scale + offset, the statistics broadcast against x: one kernel. */
+export const batchNorm: (x: Tensor, mean: Tensor, variance: Tensor, offset?: Tensor | null, scale?: Tensor | null, varianceEpsilon?: number) => Tensor = OPS.batchNorm;
+/** batchNorm for a rank-2 x (statistics of rank 2 or 1). */
+export const batchNorm2d: (x: Tensor, mean: Tensor, variance: Tensor, offset?: Tensor | null, scale?: Tensor | null, varianceEpsilon?: number) => Tensor = OPS.batchNorm2d;
+/** batchNorm for a rank-3 x (statistics of rank 3 or 1). */
+export const batchNorm3d: (x: Tensor, mean: Tensor, variance: Tensor, offset?: Tensor | null, scale?: Tensor | null, varianceEpsilon?: number) => Tensor = OPS.batchNorm3d;
+/** batchNorm for a rank-4 x (statistics of rank 4 or 1). */
+export const batchNorm4d: (x: Tensor, mean: Tensor, variance: Tensor, offset?: Tensor | null, scale?: Tensor | null, varianceEpsilon?: number) => Tensor = OPS.batchNorm4d;
 /** The inverse of spaceToBatchND: moves batch blocks back into the block dimensions, then crops them, as TensorFlow. One kernel. */
 export const batchToSpaceND: (x: Tensor, blockShape: number[], crops: [number, number][]) => Tensor = OPS.batchToSpaceND;
 /** Broadcasts to `shape` (a view with stride 0 on the broadcast dimensions). */
@@ -272,6 +289,8 @@ export const matmul = matMul;
 export const max: (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor = OPS.max;
 /** The larger of a and b (NaN propagates). */
 export const maximum: (a: TensorLike, b: TensorLike) => Tensor = OPS.maximum;
+/** Max pooling over NHWC windows (rank 3: one image); padding never wins. TensorFlow.js's maxPool. */
+export const maxPool: (x: Tensor, filterSize: number | number[], strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dimRoundingMode?: 'floor' | 'round' | 'ceil') => Tensor = OPS.maxPool;
 /** Arithmetic mean (float32). The mean of nothing is NaN. */
 export const mean: (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor = OPS.mean;
 /** Minimum (NaN propagates; +Infinity over nothing). */
@@ -300,6 +319,8 @@ export const onesLike: (x: Tensor) => Tensor = OPS.onesLike;
 export const outerProduct: (v1: Tensor, v2: Tensor) => Tensor = OPS.outerProduct;
 /** Pads with `constantValue`: paddings[d] = [before, after] elements. One kernel. */
 export const pad: (x: Tensor, paddings: [number, number][], constantValue?: number) => Tensor = OPS.pad;
+/** Max or average pooling with dilations (TensorFlow.js's pool): strides and dilations may not both exceed 1. */
+export const pool: (input: Tensor, windowShape: number | number[], poolingType: 'max' | 'avg', pad: 'valid' | 'same' | number | [number, number][], dilations?: number | number[], strides?: number | number[], dimRoundingMode?: 'floor' | 'round' | 'ceil') => Tensor = OPS.pool;
 /** a to the power b. */
 export const pow: (a: TensorLike, b: TensorLike) => Tensor = OPS.pow;
 /** x < 0 ? alpha·x : x, alpha a tensor broadcast against x. */
