@@ -14,8 +14,10 @@ export interface ProfileSource {
 
 export interface ProfileKernel {
   name: string;
-  /** 'elementwise' | 'reduce' | 'matmul' | 'scan' | 'transfer'. */
+  /** 'elementwise' | 'reduce' | 'matmul' | 'conv' | 'scan' | 'transfer'. */
   kind: string;
+  /** The variant a selection point chose (matmul, convolution), in words: e.g. 'gemm vec4 input, vec4 filter, 4×16 per invocation'. */
+  variant?: string;
   /** Key of the kernel's WGSL in a run record (`record.wgsl[kernelId]`); transfers: 'transfer:<what>'. */
   kernelId: string;
   device: string;

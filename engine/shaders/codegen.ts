@@ -22,6 +22,8 @@ export interface ShaderModuleSpec {
   elementsPerThread: number;
   /** Size of the uniform block in bytes. */
   uniformBytes: number;
+  /** Which variant a selection point chose, in words (matmul and convolution kernels), for profiles and the Kernels panel. */
+  variant?: string;
 }
 
 /** WGSL for an elementwise kernel (reduce/matmul/scan have their generators in reduce.ts, matmul.ts, scan.ts). */

@@ -253,11 +253,13 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
   ];
   // vec4 columns clamp only past OC (OC % 4 = 0 then), where nothing is stored.
   const code = [...header, ...body, ...store, '}', ''].join('\n');
+  const reads = dw ? (v.vecF ? 'vec4 channels' : 'scalar channels') : `${v.vecX ? 'vec4' : 'scalar'} input, ${v.vecF ? 'vec4' : 'scalar'} filter`;
   return {
     code,
     bindings: { uniform: 0, inputs: [1, 2, ...extras.map((_, e) => 3 + e)], output: 3 + extras.length },
     workgroupSize: [v.WX, v.WY, 1],
     elementsPerThread: v.TM * 4 * (dw ? 1 : v.VN),
     uniformBytes: w.vec4s * 16,
+    variant: `${k.variant === 'gemm' ? 'direct' : 'depthwise'} (${reads}${v.inDilated ? ', input-dilated' : ''}), ${v.TM}×${dw ? 4 : 4 * v.VN} per invocation, workgroup ${v.WX}×${v.WY}`,
   };
 }

@@ -213,6 +213,7 @@ export function generateMatmulWGSL(k: MatmulKernel, batchRank: number, v: Matmul
     workgroupSize: [v.WX, v.WY, 1],
     elementsPerThread: v.TM * 4 * VN,
     uniformBytes: w.vec4s * 16,
+    variant: `${v.name}${exact ? ' exact' : ''}, ${v.TM}×${4 * VN} per invocation, workgroup ${v.WX}×${v.WY}`,
   };
 }
 

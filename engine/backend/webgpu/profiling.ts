@@ -46,6 +46,7 @@ export class BackendProfiling {
     const c = profiling.current!;
     const entry = c.add(meta ?? { name: 'kernel', kind: 'kernel', shape: [], dtype: '', bytesRead: 0, bytesWritten: 0 }, 'webgpu', {
       kernelId: this.kernelId(p, c),
+      ...(p.spec.variant ? { variant: p.spec.variant } : {}),
       compileMs: compile.ms,
       cacheHit: !compile.compiled,
     });

@@ -28,6 +28,8 @@ export interface ShaderDispatch {
   /** The WGSL's id in run records (`record.wgsl[kernelId]`, profile kernels' `kernelId`). */
   kernelId: string;
   wgsl: string;
+  /** The variant a selection point chose (matmul, convolution), in words. */
+  variant?: string;
   workgroupSize: [number, number, number];
   grid: [number, number, number];
 }
@@ -36,7 +38,7 @@ export interface ShaderDispatch {
 export function programShaders(p: GpuProgram, launches: number): ShaderDispatch[][] {
   const out: ShaderDispatch[][] = Array.from({ length: launches }, () => []);
   for (const d of p.dispatches) {
-    out[d.launch].push({ kernelId: d.p.kernelId, wgsl: d.p.spec.code, workgroupSize: [...d.p.spec.workgroupSize], grid: [...d.grid] });
+    out[d.launch].push({ kernelId: d.p.kernelId, wgsl: d.p.spec.code, ...(d.p.spec.variant ? { variant: d.p.spec.variant } : {}), workgroupSize: [...d.p.spec.workgroupSize], grid: [...d.grid] });
   }
   return out;
 }

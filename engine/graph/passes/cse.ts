@@ -15,7 +15,7 @@ export function cseLaunches(ctx: PassContext): PassReport {
   const keyOf = (l: Launch<Slot>) => {
     let k = kernelKeys.get(l.kernel);
     if (!k) kernelKeys.set(l.kernel, (k = kernelToString(l.kernel)));
-    return `${l.device}${l.transfer ? `<${l.transfer.from}` : ''}|${k}|${l.inputs.map((v) => viewKey(v, versions.get(v.handle) ?? 0)).join(';')}|${l.params.join(',')}|${l.outShape.join(',')}|${JSON.stringify(l.axes ?? null)}|${JSON.stringify(l.matmul ?? null)}`;
+    return `${l.device}${l.transfer ? `<${l.transfer.from}` : ''}|${k}|${l.inputs.map((v) => viewKey(v, versions.get(v.handle) ?? 0)).join(';')}|${l.params.join(',')}|${l.outShape.join(',')}|${JSON.stringify(l.axes ?? null)}|${JSON.stringify(l.matmul ?? null)}|${JSON.stringify(l.conv ?? null)}`;
   };
   const out: Launch<Slot>[] = [];
   let removed = 0;

@@ -4,7 +4,7 @@
 // eager); the intermediate is never written.
 import { shapesEqual, isContiguous, sizeOf } from '../../core/shape';
 import { type Expr, input, load, param, rewrite, usesPrim } from '../../ir/expr';
-import type { ElementwiseKernel, InputLayout, Launch, MatmulKernel, ReduceKernel, View } from '../../ir/kernel';
+import type { ConvKernel, ElementwiseKernel, InputLayout, Launch, MatmulKernel, ReduceKernel, View } from '../../ir/kernel';
 import type { Slot } from '../recorder';
 import type { PassContext, PassReport } from './index';
 
@@ -106,8 +106,12 @@ function fuseIntoReduce(P: Launch<Slot> & { kernel: ElementwiseKernel }, C: Laun
   return { ...C, kernel, inputs, inShape: P.outShape, params: [...C.params, ...P.params], nodes: [...(P.nodes ?? []), ...(C.nodes ?? [])] };
 }
 
-/** Makes elementwise consumer C the epilogue of matmul P (C reads P's output element for element). */
-function fuseMatmulEpilogue(P: Launch<Slot> & { kernel: MatmulKernel }, C: Launch<Slot> & { kernel: ElementwiseKernel }, s: Slot): Launch<Slot> | undefined {
+/** A kernel with a fused elementwise epilogue over inputs [a, b, ...extras]: a matmul or a convolution. */
+type EpilogueKernel = MatmulKernel | ConvKernel;
+const hasEpilogue = (l: Launch<Slot> | undefined): l is Launch<Slot> & { kernel: EpilogueKernel } => l?.kernel.kind === 'matmul' || l?.kernel.kind === 'conv';
+
+/** Makes elementwise consumer C the epilogue of matmul or convolution P (C reads P's output element for element). */
+function fuseEpilogue(P: Launch<Slot> & { kernel: EpilogueKernel }, C: Launch<Slot> & { kernel: ElementwiseKernel }, s: Slot): Launch<Slot> | undefined {
   const ce = C.kernel.expr;
   if (C.kernel.outLayout !== 'contiguous' || C.kernel.inputs.some((x) => x.layout === 'loaded')) return undefined;
   if (usesPrim(ce, 'coord') || usesPrim(ce, 'index') || usesPrim(ce, 'load')) return undefined;
@@ -124,13 +128,13 @@ function fuseMatmulEpilogue(P: Launch<Slot> & { kernel: MatmulKernel }, C: Launc
   const pParams = P.kernel.params ?? [];
   const prev = P.kernel.epilogue
     ? rewrite(P.kernel.epilogue, (e) => (e.prim === 'input' && e.value > 0 ? input(1 + pMap[e.value - 1], e.dtype) : undefined))
-    : input(0, P.kernel.dtype);
+    : input(0, P.kernel.kind === 'matmul' ? P.kernel.dtype : 'float32');
   const epilogue = rewrite(ce, (e) => {
     if (e.prim === 'input') return cMap[e.value] < 0 ? prev : input(1 + cMap[e.value], e.dtype);
     if (e.prim === 'param') return param(e.value + pParams.length, e.dtype);
     return undefined;
   });
-  const kernel: MatmulKernel = {
+  const kernel: EpilogueKernel = {
     ...P.kernel,
     name: `${P.kernel.name}+${C.kernel.name}`,
     epilogue,
@@ -180,7 +184,7 @@ export function fusionPass(ctx: PassContext): PassReport {
         const shared = (uses.get(s) ?? 0) > 1;
         if (pi === undefined || s.kind !== 'temp' || (shared && (!reduce || ctx.keep.has(s)))) continue;
         const P = launches[pi];
-        const mm = !reduce && P?.kernel.kind === 'matmul' && !shared;
+        const mm = !reduce && hasEpilogue(P) && !shared;
         if (!P || P.transfer || P.device !== C.device || !(isElementwise(P) || mm) || P.outView || !shapesEqual(P.outShape, readShape)) continue;
         if (!readsAligned(v, readShape) || C.inputs.filter((w) => w.handle === s).length !== 1) continue;
         // A kernel may not read the buffer it writes (assign into a variable that P reads).
@@ -189,7 +193,7 @@ export function fusionPass(ctx: PassContext): PassReport {
         const written = new Set(launches.slice(pi + 1, ci).flatMap((l) => (l ? [l.out] : [])));
         if (P.inputs.some((w) => written.has(w.handle))) continue;
         const merged = mm
-          ? fuseMatmulEpilogue(P as Launch<Slot> & { kernel: MatmulKernel }, C as Launch<Slot> & { kernel: ElementwiseKernel }, s)
+          ? fuseEpilogue(P as Launch<Slot> & { kernel: EpilogueKernel }, C as Launch<Slot> & { kernel: ElementwiseKernel }, s)
           : reduce
             ? fuseIntoReduce(P as Launch<Slot> & { kernel: ElementwiseKernel }, C as Launch<Slot> & { kernel: ReduceKernel }, s)
             : fuse(P as Launch<Slot> & { kernel: ElementwiseKernel }, C as Launch<Slot> & { kernel: ElementwiseKernel }, s);
@@ -212,8 +216,8 @@ export function fusionPass(ctx: PassContext): PassReport {
         launches[ci] = merged;
         if (shared) recomputed++;
         else fused++;
-        // A matmul with its new epilogue takes no further producers here (its inputs are A and B).
-        again = merged.kernel.kind !== 'matmul';
+        // A matmul or convolution with its new epilogue takes no further producers here (its inputs are A and B).
+        again = !hasEpilogue(merged);
         break;
       }
     }

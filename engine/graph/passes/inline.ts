@@ -24,6 +24,7 @@ function inlineLaunch(l: Launch<Slot>): Launch<Slot> | undefined {
         kernel: { ...k, params: [], prologue: inlineParams(k.prologue, l.params), epilogue: inlineParams(k.epilogue, l.params) },
       };
     case 'matmul':
+    case 'conv':
       if (!k.epilogue) return undefined;
       return { ...l, params: [], kernel: { ...k, params: [], epilogue: inlineParams(k.epilogue, l.params) } };
     default:
