@@ -47,7 +47,11 @@ export function compilePlan(
   foldable: (l: Launch<Slot>) => boolean = () => true,
 ): CompiledPlan {
   const keep = new Set<Slot>([...plan.fetches, ...printReads(plan)].map((r) => r.slot).filter(Boolean));
-  const ctx: PassContext = { launches: [...plan.rec.launches], keep };
+  const ctx: PassContext = {
+    launches: [...plan.rec.launches],
+    keep,
+    constSlot: (data, device) => plan.rec.slot(data.byteLength, 'const', device, { data }),
+  };
   const before = snapshot(ctx.launches);
   const reports = optimizeLaunches(ctx, options);
   if (plan.placement.report) reports.unshift({ ...plan.placement.report, launches: before });

@@ -10,6 +10,8 @@ export interface Optimizations {
   prune?: boolean;
   constantFolding?: boolean;
   commonSubexpression?: boolean;
+  /** A batchNorm with constant statistics after a convolution with constant weights folds into them. */
+  foldBatchNorm?: boolean;
   arithmeticSimplification?: boolean;
   fusion?: boolean;
   memoryPlanning?: boolean;

@@ -53,7 +53,8 @@ export function spatialGeometry(
   if (roundingMode !== undefined && !(roundingMode in ROUND)) {
     throw new ShapeError(`${op}: dimRoundingMode must be 'floor', 'round' or 'ceil', got ${describe(roundingMode)}`, { op });
   }
-  if (roundingMode !== undefined && typeof pad !== 'number') {
+  // TensorFlow.js refuses a rounding mode with 'same'/'valid' (explicit pairs take it and ignore it).
+  if (roundingMode !== undefined && typeof pad === 'string') {
     throw new ShapeError(`${op}: dimRoundingMode ${describe(roundingMode)} needs a numeric pad, got ${describe(pad)}`, { op });
   }
   const n = inSize.length;

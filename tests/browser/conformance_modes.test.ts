@@ -11,6 +11,7 @@ const ALL_PASSES = {
   prune: true,
   constantFolding: true,
   commonSubexpression: true,
+  foldBatchNorm: true,
   arithmeticSimplification: true,
   fusion: true,
   memoryPlanning: true,

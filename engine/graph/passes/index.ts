@@ -1,10 +1,12 @@
 // The plan optimiser: passes over a plan's kernel launches, each switchable and reporting what it did.
-// Order: prune → commonSubexpression → fusion → arithmeticSimplification → inlineConstants, then (in compilePlan, with a
+// Order: prune → commonSubexpression → foldBatchNorm → fusion → arithmeticSimplification → inlineConstants, then (in compilePlan, with a
 // device) constantFolding and memoryPlanning.
+import type { DeviceName } from '../../core/tensor';
 import type { Launch } from '../../ir/kernel';
 import type { Optimizations } from '../mode';
 import type { Slot } from '../recorder';
 import { cseLaunches } from './cse';
+import { foldBatchNormPass } from './fold_batchnorm';
 import { fusionPass } from './fusion';
 import { inlineConstantsPass } from './inline';
 import { prunePass } from './prune';
@@ -44,12 +46,15 @@ export interface PassContext {
   launches: Launch<Slot>[];
   /** Slots read outside the launches (fetches, prints): never removed or renamed away. */
   keep: Set<Slot>;
+  /** A new constant slot holding `data` (passes that compute constants on the host: foldBatchNorm). */
+  constSlot?: (data: Float32Array, device: DeviceName) => Slot;
 }
 
 export const ALL_ON: Required<Optimizations> = {
   prune: true,
   constantFolding: true,
   commonSubexpression: true,
+  foldBatchNorm: true,
   arithmeticSimplification: true,
   fusion: true,
   memoryPlanning: true,
@@ -72,6 +77,7 @@ export function optimizeLaunches(ctx: PassContext, o: Optimizations | undefined)
   };
   run('prune', prunePass);
   run('commonSubexpression', cseLaunches);
+  run('foldBatchNorm', foldBatchNormPass);
   run('fusion', fusionPass);
   run('arithmeticSimplification', simplifyPass);
   run('inlineConstants', inlineConstantsPass);
