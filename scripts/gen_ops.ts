@@ -15,6 +15,8 @@ const TYPE_IMPORTS: Record<string, string> = {
   DeviceSpec: './devices',
   VariableOptions: './state',
   TensorLike: './ops',
+  FusedConv2DArgs: './conv',
+  FusedMatMulArgs: './conv',
 };
 
 const FAMILY_ORDER: OpFamily[] = ['creation', 'elementwise', 'movement', 'reduce', 'linalg', 'nn', 'conv', 'image', 'state', 'device'];
@@ -127,7 +129,7 @@ export function generateOpsTable(defs: Record<string, OpDef>, fixtureCases: Map<
         `\`${sig}\``,
         def.method ? 'yes' : '',
         def.differentiable ? 'yes' : '',
-        String(fixtureCases.get(name) ?? ''),
+        String(fixtureCases.get(name) ?? fixtureCases.get(shown) ?? ''), // namespaced fixtures name the op as called (fused.conv2d)
         def.doc.replace(/\|/g, '\\|'),
       ];
       out.push(`| ${row.join(' | ')} |`);

@@ -31,11 +31,15 @@ export type MethodName =
   | 'ceil'
   | 'clipByValue'
   | 'clone'
+  | 'conv1d'
+  | 'conv2d'
+  | 'conv2dTranspose'
   | 'cos'
   | 'cosh'
   | 'cumprod'
   | 'cumsum'
   | 'depthToSpace'
+  | 'depthwiseConv2d'
   | 'div'
   | 'divNoNan'
   | 'dot'
@@ -93,6 +97,7 @@ export type MethodName =
   | 'round'
   | 'rsqrt'
   | 'selu'
+  | 'separableConv2d'
   | 'sigmoid'
   | 'sign'
   | 'sin'
@@ -164,6 +169,12 @@ declare module '../core/tensor' {
     clipByValue(clipValueMin: number, clipValueMax: number): Tensor;
     /** A copy of x in new, contiguous memory. */
     clone(): Tensor;
+    /** 1-D convolution of [batch, width, inChannels] ('NWC'; 'NCW' too) by a [filterWidth, inChannels, outChannels] filter; rank 2 is one signal. */
+    conv1d(filter: Tensor, stride: number, pad: 'valid' | 'same' | number | [number, number][], dataFormat?: 'NWC' | 'NCW', dilation?: number, dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
+    /** 2-D convolution of NHWC (or NCHW) images by a [filterHeight, filterWidth, inChannels, outChannels] filter, TensorFlow.js's padding ('same', 'valid', a number, explicit pairs), strides and dilations; rank 3 is one image. */
+    conv2d(filter: Tensor, strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dataFormat?: 'NHWC' | 'NCHW', dilations?: number | number[], dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
+    /** Transposed 2-D convolution (conv2d's gradient with respect to its input): NHWC x by a [filterHeight, filterWidth, outDepth, inDepth] filter to `outputShape`. */
+    conv2dTranspose(filter: Tensor, outputShape: number[], strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
     /** cos x */
     cos(): Tensor;
     /** Hyperbolic cosine. */
@@ -174,6 +185,8 @@ declare module '../core/tensor' {
     cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
     /** Moves depth into blockSize × blockSize spatial blocks (TensorFlow's DCR order) of a rank-4 NHWC or NCHW tensor: one copy kernel. */
     depthToSpace(blockSize: number, dataFormat?: 'NHWC' | 'NCHW'): Tensor;
+    /** Depthwise 2-D convolution: each input channel convolved with its own [filterHeight, filterWidth] filters (filter [kH, kW, inChannels, multiplier]), giving inChannels·multiplier channels. */
+    depthwiseConv2d(filter: Tensor, strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dataFormat?: 'NHWC' | 'NCHW', dilations?: number | number[], dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
     /** a / b; for two integer tensors this is floor division (as TensorFlow.js). */
     div(b: TensorLike): Tensor;
     /** a / b, or 0 where b is 0. */
@@ -288,6 +301,8 @@ declare module '../core/tensor' {
     rsqrt(): Tensor;
     /** Scaled ELU: 1.0507·(x > 0 ? x : 1.6733·(eˣ - 1)). */
     selu(): Tensor;
+    /** A depthwise convolution (filter [kH, kW, inChannels, multiplier]) then a pointwise 1×1 convolution (filter [1, 1, inChannels·multiplier, outChannels]). */
+    separableConv2d(depthwiseFilter: Tensor, pointwiseFilter: Tensor, strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dilation?: number | number[], dataFormat?: 'NHWC' | 'NCHW'): Tensor;
     /** 1 / (1 + e⁻ˣ) */
     sigmoid(): Tensor;
     /** -1, 0 or 1 (NaN stays NaN). */

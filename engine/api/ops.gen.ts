@@ -7,6 +7,7 @@ import type { TensorValues } from './creation';
 import type { DeviceSpec } from './devices';
 import type { VariableOptions } from './state';
 import type { TensorLike } from './ops';
+import type { FusedConv2DArgs, FusedMatMulArgs } from './conv';
 import { OPS } from './registry';
 
 /** Every op's name: model importers and exporters key their op tables by it (`satisfies Record<OpName, …>`). */
@@ -40,11 +41,15 @@ export type OpName =
   | 'clone'
   | 'concat'
   | 'constant'
+  | 'conv1d'
+  | 'conv2d'
+  | 'conv2dTranspose'
   | 'cos'
   | 'cosh'
   | 'cumprod'
   | 'cumsum'
   | 'depthToSpace'
+  | 'depthwiseConv2d'
   | 'div'
   | 'divNoNan'
   | 'dot'
@@ -58,6 +63,9 @@ export type OpName =
   | 'fill'
   | 'floor'
   | 'floorDiv'
+  | 'fusedConv2d'
+  | 'fusedDepthwiseConv2d'
+  | 'fusedMatMul'
   | 'gather'
   | 'gelu'
   | 'greater'
@@ -116,6 +124,7 @@ export type OpName =
   | 'rsqrt'
   | 'scalar'
   | 'selu'
+  | 'separableConv2d'
   | 'sigmoid'
   | 'sign'
   | 'sin'
@@ -203,6 +212,12 @@ export const clone: (x: TensorLike) => Tensor = OPS.clone;
 export const concat: (tensors: Tensor[], axis?: number) => Tensor = OPS.concat;
 /** TensorFlow's `tf.constant(value, dtype?, shape?)`. A single value with a shape fills it. */
 export const constant: (values: TensorValues, dtype?: DType, shape?: number[]) => Tensor = OPS.constant;
+/** 1-D convolution of [batch, width, inChannels] ('NWC'; 'NCW' too) by a [filterWidth, inChannels, outChannels] filter; rank 2 is one signal. */
+export const conv1d: (x: Tensor, filter: Tensor, stride: number, pad: 'valid' | 'same' | number | [number, number][], dataFormat?: 'NWC' | 'NCW', dilation?: number, dimRoundingMode?: 'floor' | 'round' | 'ceil') => Tensor = OPS.conv1d;
+/** 2-D convolution of NHWC (or NCHW) images by a [filterHeight, filterWidth, inChannels, outChannels] filter, TensorFlow.js's padding ('same', 'valid', a number, explicit pairs), strides and dilations; rank 3 is one image. */
+export const conv2d: (x: Tensor, filter: Tensor, strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dataFormat?: 'NHWC' | 'NCHW', dilations?: number | number[], dimRoundingMode?: 'floor' | 'round' | 'ceil') => Tensor = OPS.conv2d;
+/** Transposed 2-D convolution (conv2d's gradient with respect to its input): NHWC x by a [filterHeight, filterWidth, outDepth, inDepth] filter to `outputShape`. */
+export const conv2dTranspose: (x: Tensor, filter: Tensor, outputShape: number[], strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dimRoundingMode?: 'floor' | 'round' | 'ceil') => Tensor = OPS.conv2dTranspose;
 /** cos x */
 export const cos: (x: TensorLike) => Tensor = OPS.cos;
 /** Hyperbolic cosine. */
@@ -213,6 +228,8 @@ export const cumprod: (x: Tensor, axis?: number, exclusive?: boolean, reverse?: 
 export const cumsum: (x: Tensor, axis?: number, exclusive?: boolean, reverse?: boolean) => Tensor = OPS.cumsum;
 /** Moves depth into blockSize × blockSize spatial blocks (TensorFlow's DCR order) of a rank-4 NHWC or NCHW tensor: one copy kernel. */
 export const depthToSpace: (x: Tensor, blockSize: number, dataFormat?: 'NHWC' | 'NCHW') => Tensor = OPS.depthToSpace;
+/** Depthwise 2-D convolution: each input channel convolved with its own [filterHeight, filterWidth] filters (filter [kH, kW, inChannels, multiplier]), giving inChannels·multiplier channels. */
+export const depthwiseConv2d: (x: Tensor, filter: Tensor, strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dataFormat?: 'NHWC' | 'NCHW', dilations?: number | number[], dimRoundingMode?: 'floor' | 'round' | 'ceil') => Tensor = OPS.depthwiseConv2d;
 /** a / b; for two integer tensors this is floor division (as TensorFlow.js). */
 export const div: (a: TensorLike, b: TensorLike) => Tensor = OPS.div;
 /** a / b, or 0 where b is 0. */
@@ -355,6 +372,8 @@ export const rsqrt: (x: TensorLike) => Tensor = OPS.rsqrt;
 export const scalar: (value: number | boolean, dtype?: DType) => Tensor = OPS.scalar;
 /** Scaled ELU: 1.0507·(x > 0 ? x : 1.6733·(eˣ - 1)). */
 export const selu: (x: TensorLike) => Tensor = OPS.selu;
+/** A depthwise convolution (filter [kH, kW, inChannels, multiplier]) then a pointwise 1×1 convolution (filter [1, 1, inChannels·multiplier, outChannels]). */
+export const separableConv2d: (x: Tensor, depthwiseFilter: Tensor, pointwiseFilter: Tensor, strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dilation?: number | number[], dataFormat?: 'NHWC' | 'NCHW') => Tensor = OPS.separableConv2d;
 /** 1 / (1 + e⁻ˣ) */
 export const sigmoid: (x: TensorLike) => Tensor = OPS.sigmoid;
 /** -1, 0 or 1 (NaN stays NaN). */
@@ -413,6 +432,15 @@ export const where: (condition: TensorLike, a: TensorLike, b: TensorLike) => Ten
 export const zeros: (shape: number[], dtype?: DType) => Tensor = OPS.zeros;
 /** Zeros of the shape and dtype of x. */
 export const zerosLike: (x: Tensor) => Tensor = OPS.zerosLike;
+/** Fused ops (TensorFlow.js's `tf.fused`): a product or convolution with its bias and activation in one kernel. */
+export const fused: {
+  /** conv2d + bias + activation ('linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'prelu', 'sigmoid') as one kernel: TensorFlow.js's fused.conv2d, one options object. */
+  readonly conv2d: (args: FusedConv2DArgs) => Tensor;
+  /** depthwiseConv2d + bias + activation as one kernel: TensorFlow.js's fused.depthwiseConv2d, one options object. */
+  readonly depthwiseConv2d: (args: FusedConv2DArgs) => Tensor;
+  /** matMul + bias + activation in the matmul kernel: TensorFlow.js's fused.matMul, one options object {a, b, transposeA?, transposeB?, bias?, activation?…}. */
+  readonly matMul: (args: FusedMatMulArgs) => Tensor;
+} = { conv2d: OPS.fusedConv2d, depthwiseConv2d: OPS.fusedDepthwiseConv2d, matMul: OPS.fusedMatMul };
 /** Image ops (TensorFlow.js's `tf.image`). */
 export const image: {
   /** Resizes [h, w, c] or [b, h, w, c] images to `size` = [newHeight, newWidth] by bilinear interpolation (float32 result), with TensorFlow's alignCorners / halfPixelCenters rules. One kernel. */

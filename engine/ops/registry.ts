@@ -44,6 +44,12 @@ export const PARAM_TYPES = {
   /** How a numeric pad rounds the output size (TensorFlow.js's dimRoundingMode). */
   roundingMode: "'floor' | 'round' | 'ceil'",
   poolingType: "'max' | 'avg'",
+  /** A 1-D signal's layout (conv1d). */
+  dataFormat1d: "'NWC' | 'NCW'",
+  /** wg.fused.conv2d's and wg.fused.depthwiseConv2d's one options object (tensors inside are graph inputs). */
+  fusedConvArgs: 'FusedConv2DArgs',
+  /** wg.fused.matMul's one options object. */
+  fusedMatMulArgs: 'FusedMatMulArgs',
 } as const;
 export type ParamKind = keyof typeof PARAM_TYPES;
 
@@ -113,6 +119,13 @@ const isIntList = (v: unknown) => Array.isArray(v) && v.every(isInt);
 const isNestedValues = (v: unknown): boolean =>
   typeof v === 'number' || typeof v === 'boolean' || (Array.isArray(v) && v.every(isNestedValues));
 
+/** An options object (fused ops): a plain object whose `tensors` are tensors and `optional` tensors absent or null. */
+const isOptions = (v: unknown, t: (v: unknown) => boolean, tensors: string[], optional: string[]): boolean => {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  return tensors.every((k) => t(o[k])) && optional.every((k) => o[k] === undefined || o[k] === null || t(o[k]));
+};
+
 /**
  * How a decoded JSON argument of each kind must look. Tensor arguments have already been resolved to
  * references (`isTensor`); everything else is plain JSON after decoding (numbers, arrays, strings…).
@@ -147,6 +160,9 @@ const CHECKS: { [K in ParamKind]: (v: unknown, isTensor: (v: unknown) => boolean
   padding: (v) => v === 'same' || v === 'valid' || isInt(v) || (Array.isArray(v) && v.every((pr) => isIntList(pr) && (pr as number[]).length === 2)),
   roundingMode: (v) => v === 'floor' || v === 'round' || v === 'ceil',
   poolingType: (v) => v === 'max' || v === 'avg',
+  dataFormat1d: (v) => v === 'NWC' || v === 'NCW',
+  fusedConvArgs: (v, t) => isOptions(v, t, ['x', 'filter'], ['bias', 'preluActivationWeights']),
+  fusedMatMulArgs: (v, t) => isOptions(v, t, ['a', 'b'], ['bias', 'preluActivationWeights']),
 };
 
 /**
