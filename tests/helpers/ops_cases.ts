@@ -11,7 +11,7 @@ export type OpsInput =
   | { scalar: number }
   | { generate: { kind: 'pattern'; shape: number[]; dtype: WG.DType; a: number; m: number; scale: number; shift: number } };
 
-/** One argument of a generic call: `{"$in": i}` is input i, `{"$ins": [i, j]}` a list of inputs, else a literal. */
+/** One argument of a generic call: `{"$in": i}` is input i, `{"$ins": [i, j]}` a list of inputs, an object has its members resolved (options objects), else a literal. */
 export type CallArg = { $in: number } | { $ins: number[] } | unknown;
 
 export interface OpsCase {
@@ -82,6 +82,8 @@ export function runOpsCase(wg: typeof WG, c: OpsCase, inputs = c.inputs.map((x) 
       if (v && typeof v === 'object' && !Array.isArray(v)) {
         if ('$in' in v) return xs[v.$in];
         if ('$ins' in v) return (v.$ins as number[]).map((i) => xs[i]);
+        // An options object (wg.fused.conv2d({x, filter, …})): its inputs resolved too.
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, arg(x)]));
       }
       return v;
     };
