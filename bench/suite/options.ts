@@ -4,7 +4,8 @@
 //   workloads   comma list of workload ids, each optionally with its own sizes: "matmul:256+1024,chain"
 //   sizes       comma list overriding the sizes of every selected workload that has none of its own
 //               (the one size parameter of each workload: matmul n, chain/chain-sweep/copy/cold elements,
-//               sum/softmax n of n×n, mlp batch, dispatch ops)
+//               sum/softmax n of n×n, mlp batch, dispatch ops, conv2d/depthwise/maxpool the height and width
+//               of their one image, cnn batch)
 //   libs        comma list of libraries (default: all). Sizes given either way apply to every library; at
 //               the default sizes a library may sit some out (the CPU device skips matmul above 512³)
 //   repeats     timed runs per cell (default 10); fewer when a cell passes budget-ms (but at least min-repeats)
@@ -37,6 +38,12 @@ export const DEFAULT_SIZES: Record<WorkloadId, number[]> = {
   softmax: [1024],
   mlp: [64],
   dispatch: [1000],
+  // Issue 17's shapes, one size each: 1×112×112×32 → 64 (3×3 conv), 1×112×112×64 (depthwise, 2×2 max pool),
+  // a batch of 8 64×64×3 images through the CNN.
+  conv2d: [112],
+  depthwise: [112],
+  maxpool: [112],
+  cnn: [8],
   cold: [1 << 20],
 };
 

@@ -108,11 +108,11 @@ export function formatReport(rows: Row[], libs: Pick<Lib, 'id' | 'label'>[]): st
   if (through.length) {
     out.push(
       '',
-      'Throughput at the median (GFLOP/s for matmul and MLP, GB/s of kernel input+output for the rest):',
+      'Throughput at the median (GFLOP/s where a workload counts its flops: matmul, MLP, convolutions, CNN; GB/s of kernel input+output for the rest):',
       table(
         ['workload', ...cols],
         through.map((r) => [
-          r.label + (r.workload === 'matmul' || r.workload === 'mlp' ? ' (GFLOP/s)' : ' (GB/s)'),
+          r.label + (Object.values(r.cells).some((c) => c?.gflops !== undefined) ? ' (GFLOP/s)' : ' (GB/s)'),
           ...libs.map((l) => {
             const c = r.cells[l.id];
             return c?.status === 'ok' ? fmt(c.gflops ?? c.gbps) : '';

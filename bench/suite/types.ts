@@ -5,8 +5,13 @@ import type { BenchOptions } from './options';
 /**
  * The workloads of the suite. `cold` is the benchmark chain run once in a fresh page (see cold.ts);
  * `chain-sweep` is the same chain over a range of sizes, for wgflow only (where its CPU device overtakes WebGPU).
+ * `conv2d`, `depthwise`, `maxpool` and `cnn` are the image-model layers (issue 17): a 3×3 convolution, a 3×3
+ * depthwise convolution, 2×2 max pooling, and a small CNN (conv-relu-pool ×2, dense, softmax); NHWC throughout.
  */
-export const WORKLOADS = ['matmul', 'chain', 'chain-sweep', 'copy', 'sum-rows', 'sum-cols', 'softmax', 'mlp', 'dispatch', 'cold'] as const;
+export const WORKLOADS = [
+  'matmul', 'chain', 'chain-sweep', 'copy', 'sum-rows', 'sum-cols', 'softmax', 'mlp', 'dispatch',
+  'conv2d', 'depthwise', 'maxpool', 'cnn', 'cold',
+] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
 /** Workloads timed by the warm runner (everything but cold start). */
 export type WarmWorkloadId = Exclude<WorkloadId, 'cold'>;
@@ -47,7 +52,7 @@ export interface Problem {
   unit: 'ms' | 'µs/op';
   /** Ops per run (the dispatch workload divides by it). */
   ops?: number;
-  /** Floating-point operations per run (matmul: 2n³), for GFLOP/s. */
+  /** Floating-point operations per run (matmul: 2n³; a convolution: 2 per multiply-add), for GFLOP/s. */
   flops?: number;
   /** Bytes read + written per run by the kernels (copy: 8n), for GB/s. */
   bytes?: number;

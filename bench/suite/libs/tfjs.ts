@@ -19,6 +19,18 @@ const BODIES: Partial<Record<WarmWorkloadId, Body>> = {
     const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2));
     return tf.softmax(tf.add(tf.matMul(h2, w3), b3), -1);
   },
+  conv2d: ({ x, filter }) => tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, 'same'),
+  depthwise: ({ x, filter }) => tf.depthwiseConv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, 'same'),
+  maxpool: ({ x }) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'),
+  // TF.js at its best: bias and relu fused into the convolution and the dense layer (what tf.layers' Conv2D and
+  // Dense run), one kernel each, against wgflow's plain ops.
+  cnn: ({ x, w1, b1, w2, b2, w3, b3 }) => {
+    const block = (h: tf.Tensor4D, filter: tf.Tensor, bias: tf.Tensor) =>
+      tf.maxPool(tf.fused.conv2d({ x: h, filter: filter as tf.Tensor4D, strides: 1, pad: 'same', bias, activation: 'relu' }), 2, 2, 'valid');
+    const h2 = block(block(x as tf.Tensor4D, w1, b1), w2, b2);
+    const [n, h, w, c] = h2.shape;
+    return tf.softmax(tf.fused.matMul({ a: tf.reshape(h2, [n, h * w * c]), b: w3 as tf.Tensor2D, bias: b3 }), -1);
+  },
 };
 
 const upload = (t: HostTensor) => tf.tensor(t.data, t.shape, 'float32');

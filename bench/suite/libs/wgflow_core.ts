@@ -26,6 +26,16 @@ export function wgflowLibs(wg: Wg, device: Device = 'webgpu'): Lib[] {
       const h2 = wg.relu(wg.matMul(h1, w2).add(b2));
       return wg.softmax(wg.matMul(h2, w3).add(b3), -1);
     },
+    conv2d: ({ x, filter }) => wg.conv2d(x, filter, 1, 'same'),
+    depthwise: ({ x, filter }) => wg.depthwiseConv2d(x, filter, 1, 'same'),
+    maxpool: ({ x }) => wg.maxPool(x, 2, 2, 'valid'),
+    // Plain ops (conv2d, add, relu…): graph mode is what fuses the bias and relu into the convolution.
+    cnn: ({ x, w1, b1, w2, b2, w3, b3 }) => {
+      const h1 = wg.maxPool(wg.relu(wg.conv2d(x, w1, 1, 'same').add(b1)), 2, 2, 'valid');
+      const h2 = wg.maxPool(wg.relu(wg.conv2d(h1, w2, 1, 'same').add(b2)), 2, 2, 'valid');
+      const [n, h, w, c] = h2.shape;
+      return wg.softmax(wg.matMul(h2.reshape([n, h * w * c]), w3).add(b3), -1);
+    },
   };
 
   /**
