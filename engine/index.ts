@@ -39,6 +39,8 @@ export type { TensorValues } from './api/creation';
 export type { TensorLike } from './api/ops';
 export type { Axis } from './api/reduce';
 export type { VariableOptions } from './api/state';
+export type { FusedConv2DArgs, FusedMatMulArgs, FusedActivation } from './api/conv';
+export type { Padding, RoundingMode, DataFormat } from './ops/conv_util';
 export { device, setDefaultDevice, getDefaultDevice, setBackend, getBackend } from './api/devices';
 export type { DeviceSpec } from './api/devices';
 export { Graph } from './graph/graph';

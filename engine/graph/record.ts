@@ -142,9 +142,9 @@ export function profiledCall(c: ProfileCollector, op: string, impl: OpImpl, args
 }
 
 function rejectGraphTensors(op: string, args: unknown[]): void {
+  // Nested too: an options object's members (wg.fused.conv2d({ x, … })).
   for (const a of args) {
-    const ts = a instanceof Tensor ? [a] : Array.isArray(a) ? a.filter((x): x is Tensor => x instanceof Tensor) : [];
-    for (const t of ts) {
+    for (const t of tensorsIn(a)) {
       if (t.graph?.graph.kind === 'graph') {
         throw new GraphModeError(
           `${op}: tensor %${t.graph.node} belongs to a Graph and has no value here; use it inside g.build(...) ` +

@@ -247,3 +247,13 @@ describe('fused ops', () => {
     wg.dispose([a, b, bias, v]);
   });
 });
+
+test('a Graph tensor inside wg.fused.conv2d\'s options object, used eagerly, is a GraphModeError naming the op', () => {
+  const g = new wg.Graph();
+  const x = g.build(() => g.placeholder('float32', [1, 4, 4, 1], 'x'));
+  const filter = wg.ones([3, 3, 1, 1]);
+  expect(() => wg.fused.conv2d({ x, filter, strides: 1, pad: 'same' })).toThrow(wg.GraphModeError);
+  expect(() => wg.fused.conv2d({ x, filter, strides: 1, pad: 'same' })).toThrow(/fusedConv2d: tensor %\d+ belongs to a Graph/);
+  filter.dispose();
+  g.dispose();
+});
