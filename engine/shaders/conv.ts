@@ -30,18 +30,43 @@ export interface ConvVariant {
  * bench/conv.bench.test.ts (docs/performance.md): register blocking without shared memory, as for matmul.
  * Real GPUs keep conventional tiles until someone measures on one.
  */
+/** Tiles on a CPU-emulated adapter, per variant (bench/conv.bench.test.ts tries the candidates). */
+export const CONV_TILES = {
+  cpuLike: {
+    gemm: { TM: 8, VN: 4, WX: 4, WY: 2 },
+    depthwise: { TM: 4, VN: 1, WX: 8, WY: 4 },
+  },
+  candidates: [
+    { TM: 8, VN: 4, WX: 4, WY: 2 },
+    { TM: 8, VN: 4, WX: 2, WY: 4 },
+    { TM: 8, VN: 2, WX: 4, WY: 4 },
+    { TM: 16, VN: 2, WX: 4, WY: 2 },
+    { TM: 4, VN: 4, WX: 4, WY: 4 },
+  ],
+  depthwiseCandidates: [
+    { TM: 4, VN: 1, WX: 8, WY: 4 },
+    { TM: 8, VN: 1, WX: 8, WY: 4 },
+    { TM: 4, VN: 1, WX: 16, WY: 4 },
+    { TM: 2, VN: 1, WX: 16, WY: 4 },
+  ],
+};
+
 export function chooseConv(k: ConvKernel, g: ConvGeometry, cpuLike: boolean): ConvVariant {
   const inDilated = g.inDilations[0] > 1 || g.inDilations[1] > 1;
   const al = (...v: number[]) => v.every((x) => x % 4 === 0);
   if (k.variant === 'depthwise') {
     // 4 consecutive output channels are 4 consecutive input channels when the multiplier is 1.
     const vecF = g.multiplier === 1 && g.xStrides[3] === 1 && g.fStrides[2] === 1 && al(g.C, g.xOffset, g.xStrides[0], g.xStrides[1], g.xStrides[2], g.fOffset, g.fStrides[0], g.fStrides[1]);
-    return { TM: cpuLike ? 4 : 4, VN: 1, vecX: vecF, vecF, inDilated, WX: cpuLike ? 8 : 16, WY: cpuLike ? 4 : 8 };
+    const t = cpuLike ? CONV_TILES.cpuLike.depthwise : { TM: 4, VN: 1, WX: 16, WY: 8 };
+    return { ...t, VN: 1, vecX: vecF, vecF, inDilated };
   }
   const vecF = g.fStrides[3] === 1 && al(g.OC, g.fOffset, g.fStrides[0], g.fStrides[1], g.fStrides[2]);
   const vecX = g.xStrides[3] === 1 && al(g.C, g.xOffset, g.xStrides[0], g.xStrides[1], g.xStrides[2]);
-  if (cpuLike) return { TM: 4, VN: vecF && g.OC >= 16 ? 4 : vecF && g.OC >= 8 ? 2 : 1, vecX, vecF, inDilated, WX: 4, WY: 4 };
-  return { TM: 4, VN: 1, vecX, vecF, inDilated, WX: 16, WY: 16 };
+  if (!cpuLike) return { TM: 4, VN: 1, vecX, vecF, inDilated, WX: 16, WY: 16 };
+  const t = CONV_TILES.cpuLike.gemm;
+  // Fewer output channels than the tile's columns: narrower groups (each invocation's columns stay useful).
+  const VN = Math.max(1, Math.min(t.VN, 2 ** Math.floor(Math.log2(Math.max(1, g.OC / 4)))));
+  return { ...t, VN, vecX, vecF, inDilated };
 }
 
 /** Grid: x over channel groups, y (spilling into z past the device's per-dimension limit) over pixel blocks. */

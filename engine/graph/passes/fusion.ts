@@ -3,7 +3,7 @@
 // as its prologue). Chains collapse into ONE generated kernel (same Kernel IR, same code generator as
 // eager); the intermediate is never written.
 import { shapesEqual, isContiguous, sizeOf } from '../../core/shape';
-import { type Expr, input, load, param, rewrite, usesPrim } from '../../ir/expr';
+import { type Expr, input, linearize, load, param, prim, rewrite, usesPrim } from '../../ir/expr';
 import type { ConvKernel, ElementwiseKernel, InputLayout, Launch, MatmulKernel, ReduceKernel, View } from '../../ir/kernel';
 import type { Slot } from '../recorder';
 import type { PassContext, PassReport } from './index';
@@ -106,6 +106,74 @@ function fuseIntoReduce(P: Launch<Slot> & { kernel: ElementwiseKernel }, C: Laun
   return { ...C, kernel, inputs, inShape: P.outShape, params: [...C.params, ...P.params], nodes: [...(P.nodes ?? []), ...(C.nodes ?? [])] };
 }
 
+/**
+ * Producers read through loads (pooling windows, pads, resizes, gathers) are fused when their expression's size
+ * times the consumer's loads of them stays within this budget: each load recomputes the producer at its
+ * element. Measured on SwiftShader (bench/fusion_loads.bench.test.ts, docs/performance.md): relu(x·a + b) into a
+ * 2×2 stride-2 max pool (each element loaded once) is even (10–14 ms fused against 12 ms apart, and one buffer
+ * fewer); into 3×3 windows (2¼–9 loads per element) fusing costs ~20%, so 40 admits an ~8-node producer only
+ * into windows of up to 4 taps.
+ */
+export const LOADED_FUSION = { budget: 40 };
+
+/** Node count of an expression (each distinct node once). */
+const size = (e: Expr) => linearize([e]).nodes.length;
+
+/**
+ * Inlines elementwise producer P into consumer C, which reads P's output (slot s, input `k`) only through loads
+ * at computed element indices: each load becomes P's expression with P's inputs loaded at the same element.
+ */
+function fuseIntoLoads(P: Launch<Slot> & { kernel: ElementwiseKernel }, C: Launch<Slot> & { kernel: ElementwiseKernel }, k: number): Launch<Slot> | undefined {
+  const pe = P.kernel.expr;
+  if (P.outView || P.kernel.outLayout !== 'contiguous' || usesPrim(pe, 'coord') || usesPrim(pe, 'index') || usesPrim(pe, 'load')) return undefined;
+  if (P.kernel.inputs.some((x) => x.layout !== 'contiguous' && x.layout !== 'scalar')) return undefined;
+  if (C.inputs[k].offset !== 0) return undefined;
+  const loads = linearize([C.kernel.expr]).nodes.filter((e) => e.prim === 'load' && e.value === k).length;
+  if (loads * size(pe) > LOADED_FUSION.budget) return undefined;
+  // New inputs: C's (without s), then P's: contiguous ones loaded at the element, scalar ones as they were.
+  const inputs: View<Slot>[] = [];
+  const layouts: InputLayout[] = [];
+  const add = (v: View<Slot>, layout: InputLayout) => {
+    const i = inputs.findIndex((w, j) => layouts[j] === layout && sameView(w, v));
+    if (i >= 0) return i;
+    inputs.push(v);
+    layouts.push(layout);
+    return inputs.length - 1;
+  };
+  const cMap = C.inputs.map((v, i) => (i === k ? -1 : add(v, C.kernel.inputs[i].layout)));
+  const pMap = P.inputs.map((v, i) => add(v, P.kernel.inputs[i].layout === 'scalar' ? 'scalar' : 'loaded'));
+  if (inputs.length > MAX_INPUTS) return undefined;
+  const params = [...C.params, ...P.params];
+  const paramTypes = [...C.kernel.params, ...P.kernel.params];
+  const pOffset = C.params.length;
+  // A loaded input's element e is at its view's offset + e (its index expressions carry the offset).
+  const offsetParam = P.inputs.map((v) => {
+    if (v.offset === 0) return undefined;
+    paramTypes.push('int32');
+    return param(params.push(v.offset) - 1, 'int32');
+  });
+  const at = (e: Expr, j: number) => (offsetParam[j] ? prim('add', e, offsetParam[j]!) : e);
+  const producerAt = (element: Expr) =>
+    rewrite(pe, (e) => {
+      if (e.prim === 'input') return layouts[pMap[e.value]] === 'scalar' ? input(pMap[e.value], e.dtype) : load(pMap[e.value], e.dtype, at(element, e.value));
+      if (e.prim === 'param') return param(e.value + pOffset, e.dtype);
+      return undefined;
+    });
+  const expr = rewrite(C.kernel.expr, (e, args) => {
+    if (e.prim === 'load') return e.value === k ? producerAt(args[0]) : load(cMap[e.value], e.dtype, args[0]);
+    if (e.prim === 'input') return input(cMap[e.value], e.dtype);
+    return undefined;
+  });
+  const kernel: ElementwiseKernel = {
+    ...C.kernel,
+    name: `${P.kernel.name}+${C.kernel.name}`,
+    inputs: inputs.map((v, i) => ({ dtype: v.dtype, layout: layouts[i] })),
+    params: paramTypes,
+    expr,
+  };
+  return { ...C, kernel, inputs, params, nodes: [...(P.nodes ?? []), ...(C.nodes ?? [])] };
+}
+
 /** A kernel with a fused elementwise epilogue over inputs [a, b, ...extras]: a matmul or a convolution. */
 type EpilogueKernel = MatmulKernel | ConvKernel;
 const hasEpilogue = (l: Launch<Slot> | undefined): l is Launch<Slot> & { kernel: EpilogueKernel } => l?.kernel.kind === 'matmul' || l?.kernel.kind === 'conv';
@@ -185,14 +253,20 @@ export function fusionPass(ctx: PassContext): PassReport {
         if (pi === undefined || s.kind !== 'temp' || (shared && (!reduce || ctx.keep.has(s)))) continue;
         const P = launches[pi];
         const mm = !reduce && hasEpilogue(P) && !shared;
-        if (!P || P.transfer || P.device !== C.device || !(isElementwise(P) || mm) || P.outView || !shapesEqual(P.outShape, readShape)) continue;
-        if (!readsAligned(v, readShape) || C.inputs.filter((w) => w.handle === s).length !== 1) continue;
+        if (!P || P.transfer || P.device !== C.device || !(isElementwise(P) || mm) || P.outView) continue;
+        // Read through loads (a pooling window, a pad, a gather…): P is recomputed at each loaded element.
+        const k = C.inputs.indexOf(v);
+        const viaLoads = isElementwise(C) && C.kernel.inputs[k].layout === 'loaded';
+        if (viaLoads ? shared || mm : !shapesEqual(P.outShape, readShape) || !readsAligned(v, readShape)) continue;
+        if (C.inputs.filter((w) => w.handle === s).length !== 1) continue;
         // A kernel may not read the buffer it writes (assign into a variable that P reads).
         if (P.inputs.some((w) => w.handle === C.out)) continue;
         // Nothing between P and C may write a slot P reads (variables written by assign, concat parts…).
         const written = new Set(launches.slice(pi + 1, ci).flatMap((l) => (l ? [l.out] : [])));
         if (P.inputs.some((w) => written.has(w.handle))) continue;
-        const merged = mm
+        const merged = viaLoads
+          ? fuseIntoLoads(P as Launch<Slot> & { kernel: ElementwiseKernel }, C as Launch<Slot> & { kernel: ElementwiseKernel }, k)
+          : mm
           ? fuseEpilogue(P as Launch<Slot> & { kernel: EpilogueKernel }, C as Launch<Slot> & { kernel: ElementwiseKernel }, s)
           : reduce
             ? fuseIntoReduce(P as Launch<Slot> & { kernel: ElementwiseKernel }, C as Launch<Slot> & { kernel: ReduceKernel }, s)
