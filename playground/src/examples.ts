@@ -47,6 +47,35 @@ const probs = wg.softmax(wg.matMul(h2, l3.w).add(l3.b));
 print('first row:', probs.slice([0, 0], [1, 10]), 'row sums (all 1):', probs.sum(1).slice([0], [4]));
 `;
 
+const cnn = `// A small convolutional network on a batch of four 32×32 RGB images, written as plain ops:
+// [conv 3×3 + bias + relu → maxPool 2×2] twice, then flatten, dense and softmax.
+// Eagerly every op is its own kernel. In graph mode each conv2d + add + relu is ONE kernel (the bias and the
+// relu run as the convolution's epilogue; wg.fused.conv2d asks for that eagerly) and dense + bias one matmul.
+// Look at Graph (the fused groups), Kernels (which convolution variant ran) and Timings (⇄ Eager vs graph).
+const [n, size] = [4, 32];
+// The images (stripes, one angle and frequency per image and channel) are data from the host: seeded random
+// images would be constants, and graph mode would fold the whole network at compile time. The weights are
+// seeded constants, computed once when the graph is compiled.
+const pixel = (i: number) => {
+  const [b, y, x, c] = [Math.floor(i / (size * size * 3)), Math.floor(i / (size * 3)) % size, Math.floor(i / 3) % size, i % 3];
+  return 0.5 + 0.5 * Math.sin((x * (b + 1) + y * (c + 1 - b)) * 0.3);
+};
+const images = wg.tensor(Float32Array.from({ length: n * size * size * 3 }, (_, i) => pixel(i)), [n, size, size, 3]);
+const conv = (inC: number, outC: number, seed: number) => ({
+  filter: wg.randomNormal([3, 3, inC, outC], 0, Math.sqrt(2 / (9 * inC)), 'float32', seed),
+  bias: wg.randomUniform([outC], -0.1, 0.1, 'float32', seed + 10),
+});
+const [c1, c2] = [conv(3, 8, 1), conv(8, 16, 2)];
+const dense = { w: wg.randomNormal([8 * 8 * 16, 10], 0, Math.sqrt(1 / 1024), 'float32', 3), b: wg.zeros([10]) };
+
+const h1 = wg.maxPool(wg.relu(wg.conv2d(images, c1.filter, 1, 'same').add(c1.bias)), 2, 2, 'valid'); // [4,16,16,8]
+const h2 = wg.maxPool(wg.relu(wg.conv2d(h1, c2.filter, 1, 'same').add(c2.bias)), 2, 2, 'valid'); // [4,8,8,16]
+const flat = h2.reshape([n, 8 * 8 * 16]);
+const probs = wg.softmax(wg.matMul(flat, dense.w).add(dense.b)); // [4,10]
+// One print reads both values: in graph mode the network is computed once, as one plan.
+print('images 0 and 1:', probs.slice([0, 0], [2, 10]), 'classes (untrained weights):', wg.argMax(probs, 1));
+`;
+
 const softmaxLayerNorm = `// softmax and layer normalisation over the last axis.
 const x = wg.tensor([[1, 2, 3, 4], [2, 2, 2, 2], [-1, 0, 1, 10]]);
 print('softmax:', wg.softmax(x));
@@ -134,6 +163,7 @@ export const EXAMPLES: Example[] = [
   { id: 'seed-eager', title: 'Eager (TF2)', blurb: 'the seed eager program: prints 8', code: seedEager },
   { id: 'chain', title: 'Fusion: an elementwise chain', blurb: 'ten ops, one kernel in graph mode', code: chain },
   { id: 'mlp', title: 'MLP forward pass', blurb: 'matmul + bias + relu fused; softmax in two kernels', code: mlp },
+  { id: 'cnn', title: 'A small CNN', blurb: 'conv + bias + relu fused into one kernel per layer in graph mode', code: cnn },
   { id: 'softmax-layernorm', title: 'softmax and layerNorm', blurb: 'reductions with fused prologues', code: softmaxLayerNorm },
   { id: 'function', title: 'wg.function, feeds and retracing', blurb: 'traced per signature; placeholders fed at run time', code: fn },
   { id: 'devices', title: 'Devices: CPU and WebGPU', blurb: 'placement, t.to, and the copies between devices', code: devices },

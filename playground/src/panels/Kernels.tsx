@@ -1,5 +1,6 @@
 // The Kernels panel: every WGSL kernel the run generated (one card per distinct shader), with its launches,
-// time, output shapes, the source ops / graph nodes it covers (links to their lines), and its code.
+// time, output shapes, the source ops / graph nodes it covers (links to their lines), the variant a selection
+// point chose for it (matmul and convolution kernels: tiling, vec4 reads, workgroup), and its code.
 import { useEffect, useMemo, useState } from 'react';
 import type * as WG from '../../../engine/index';
 import { KindTag, LineLinks, NoRecord, RunPicker, useChosenRun } from './common';
@@ -21,6 +22,12 @@ interface KernelCard {
   covers: { label: string; op: string; line?: number; column?: number }[];
   /** The engine's one-line description from the shader's header comment ("reduce softmaxstats, thread"). */
   about?: string;
+  /**
+   * The variants the engine's selection point chose for its launches (matmul, convolution), in words: e.g.
+   * 'direct (vec4 input, vec4 filter), 4×16 per invocation, workgroup 4×4'. One WGSL is one variant, so
+   * there is normally exactly one.
+   */
+  variants: string[];
   wgsl?: string;
   firstLaunch: number;
 }
@@ -31,13 +38,14 @@ function cards(record: WG.RunRecord): KernelCard[] {
     if (k.kind === 'transfer') return;
     let c = byId.get(k.kernelId);
     if (!c) {
-      c = { id: k.kernelId, names: [], kind: k.kind, device: k.device, calls: 0, ms: 0, compileMs: 0, shapes: [], covers: [], firstLaunch: i };
+      c = { id: k.kernelId, names: [], kind: k.kind, device: k.device, calls: 0, ms: 0, compileMs: 0, shapes: [], covers: [], variants: [], firstLaunch: i };
       byId.set(k.kernelId, c);
     }
     c.calls++;
     c.ms += kernelMs(k);
     c.compileMs += k.compileMs;
     if (!c.names.includes(k.name)) c.names.push(k.name);
+    if (k.variant && !c.variants.includes(k.variant)) c.variants.push(k.variant);
     const shape = fmtShape(k.shape, k.dtype);
     if (!c.shapes.includes(shape)) c.shapes.push(shape);
     for (const s of k.sources) {
@@ -48,7 +56,7 @@ function cards(record: WG.RunRecord): KernelCard[] {
   });
   // Shaders in the record that no profiled launch names (kept so that nothing generated is hidden).
   for (const id of Object.keys(record.wgsl)) {
-    if (!byId.has(id)) byId.set(id, { id, names: [], kind: '?', device: 'webgpu', calls: 0, ms: 0, compileMs: 0, shapes: [], covers: [], firstLaunch: Infinity });
+    if (!byId.has(id)) byId.set(id, { id, names: [], kind: '?', device: 'webgpu', calls: 0, ms: 0, compileMs: 0, shapes: [], covers: [], variants: [], firstLaunch: Infinity });
   }
   return [...byId.values()]
     .map((c) => {
@@ -60,6 +68,9 @@ function cards(record: WG.RunRecord): KernelCard[] {
     .sort((a, b) => a.firstLaunch - b.firstLaunch);
 }
 
+/** The first part of a variant description ('direct (vec4 input, vec4 filter)', 'reg'): the header's short tag. */
+const variantHead = (v: string) => v.split(',')[0]!.replace(/\s*\(.*$/, '').trim() || v;
+
 export function KernelsPanel(props: PanelProps) {
   const [run, shown, pick] = useChosenRun(props);
   const record = run?.result?.record;
@@ -69,7 +80,7 @@ export function KernelsPanel(props: PanelProps) {
   // A new record starts from the default expansion again.
   useEffect(() => setOpen(undefined), [record]);
   const f = filter.trim().toLowerCase();
-  const list = f ? all.filter((c) => [c.id, c.kind, ...c.names, ...c.covers.map((x) => x.label)].some((s) => s.toLowerCase().includes(f)) || c.wgsl?.toLowerCase().includes(f)) : all;
+  const list = f ? all.filter((c) => [c.id, c.kind, ...c.names, ...c.variants, ...c.covers.map((x) => x.label)].some((s) => s.toLowerCase().includes(f)) || c.wgsl?.toLowerCase().includes(f)) : all;
   // By default the first kernel is expanded (all of them when there are three or fewer).
   const isOpen = (c: KernelCard, i: number) => (open === 'all' ? true : open ? open.has(c.id) : all.length <= 3 || i === 0);
   const toggle = (c: KernelCard, i: number) =>
@@ -94,7 +105,7 @@ export function KernelsPanel(props: PanelProps) {
         <span className="spacer" />
         {record && all.length > 0 && (
           <>
-            <input className="pp-filter" type="search" placeholder="Filter kernels…" title="Matches op and node names, kernel ids and WGSL text" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter kernels" />
+            <input className="pp-filter" type="search" placeholder="Filter kernels…" title="Matches op and node names, kernel kinds and ids, matmul/conv variants and WGSL text" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter kernels" />
             <button type="button" className="pp-btn" onClick={() => setOpen(open === 'all' ? new Set() : 'all')}>
               {open === 'all' ? 'Collapse all' : 'Expand all'}
             </button>
@@ -126,6 +137,12 @@ export function KernelsPanel(props: PanelProps) {
                   <span className="mono pp-kname" title={c.names.join(', ')}>
                     {c.names.join(' | ') || c.id}
                   </span>
+                  {c.variants.length > 0 && (
+                    <span className="pp-variant-tag" title={`The variant chosen for this ${c.kind}: ${c.variants.join('; ')}`}>
+                      {variantHead(c.variants[0]!)}
+                      {c.variants.length > 1 ? ` +${c.variants.length - 1}` : ''}
+                    </span>
+                  )}
                   <span className="spacer" />
                   <span className="pp-kmeta">
                     <span title="launches">{c.calls}×</span>
@@ -137,7 +154,19 @@ export function KernelsPanel(props: PanelProps) {
                   </span>
                 </header>
                 <div className="pp-kbody">
-                  {c.about && <div className="dim small">{c.about}</div>}
+                  {/* The shader's own one-line description, unless the variant (its readable form) is shown below. */}
+                  {c.about && c.variants.length === 0 && <div className="dim small">{c.about}</div>}
+                  {c.variants.length > 0 && (
+                    <div className="small pp-variant" data-testid="kernel-variant" data-kind={c.kind}>
+                      <span className="dim">variant:</span>{' '}
+                      {c.variants.map((v, j) => (
+                        <span key={j} className="mono">
+                          {j > 0 && <span className="dim"> · </span>}
+                          {v}
+                        </span>
+                      ))}
+                    </div>
+                  )}
                   <div className="pp-covers">
                     <span className="dim small">{run.mode === 'graph' ? 'nodes:' : 'ops:'}</span>
                     {c.covers.length === 0 && <span className="dim small">— (not launched in this run)</span>}

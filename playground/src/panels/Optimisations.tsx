@@ -13,7 +13,7 @@ const ABOUT: Record<PassName, string> = {
   prune: 'drops kernel launches whose results nothing reads (writes into variables and prints stay)',
   commonSubexpression: 'merges launches of the same kernel over the same inputs into one',
   constantFolding: 'runs launches whose inputs are all constants once, when the plan is compiled',
-  fusion: 'turns elementwise chains into one generated kernel, and folds them into reductions and matmuls',
+  fusion: 'turns elementwise chains into one generated kernel, and folds them into reductions, matmuls and convolutions (bias + activation as an epilogue)',
   arithmeticSimplification: 'removes exact identities from fused expressions: x·1, x+0, −(−x), no-op casts',
   inlineConstants: "writes the plan's scalar parameters into the WGSL as literals for the shader compiler",
   memoryPlanning: 'lets temporaries share buffers when their lifetimes do not overlap',

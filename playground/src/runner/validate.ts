@@ -60,6 +60,8 @@ function kernel(v: unknown, i: number): WG.ProfileKernel {
   return defined({
     name: str(k.name, `${w}.name`, 2000),
     kind: str(k.kind, `${w}.kind`, 50),
+    // Which variant a selection point chose (matmul, convolution), in words.
+    variant: optStr(k.variant, `${w}.variant`, 500),
     kernelId: str(k.kernelId, `${w}.kernelId`, 200),
     device: str(k.device, `${w}.device`, 50),
     shape: shape(k.shape, `${w}.shape`),

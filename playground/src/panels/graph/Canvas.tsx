@@ -353,10 +353,12 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
               data-testid="graph-group"
               data-group={g.group.id}
               data-kind={g.group.kind}
+              data-kernel-kind={g.group.kernelKind ?? ''}
+              data-label={g.group.label}
               data-status={g.group.status ?? ''}
               data-members={g.group.members.length}
             >
-              <title>{`${g.group.kind === 'kernel' ? 'fused kernel ' : ''}${g.group.label}\n${g.group.members.length} ops${groupMeta(g.group) ? ` · ${groupMeta(g.group)}` : ''}\nclick: details · double-click or −: close`}</title>
+              <title>{`${g.group.kind === 'kernel' ? `fused ${g.group.kernelKind ?? ''} kernel `.replace('  ', ' ') : ''}${g.group.label}\n${g.group.members.length} ops${groupMeta(g.group) ? ` · ${groupMeta(g.group)}` : ''}${g.group.variant ? `\nvariant: ${g.group.variant}` : ''}\nclick: details · double-click or −: close`}</title>
               <rect className="gv-gbox" width={g.w} height={g.h} rx={8} style={{ fill: s.fill, stroke: s.stroke, strokeDasharray: s.dash }} />
               <text className="gv-gtitle" x={10} y={19} style={{ fill: s.text }}>
                 {title}

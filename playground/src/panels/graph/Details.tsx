@@ -1,7 +1,7 @@
 // The details of the selected node or group: op, attributes, input/output shapes and dtypes, its source
 // line (a link into the editor), its device (a copy: its direction and bytes), its kernels with their
 // measured time, and the generated WGSL.
-import { useMemo, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import type * as WG from '../../../../engine/index';
 import { fmtBytes, fmtMs, kernelMs } from '../format';
 import { directionText, opHistogram, tensorLabel, tensorLong, type GGroup, type GNode, type GraphModel } from './model';
@@ -39,12 +39,12 @@ const KIND_TEXT: Record<string, string> = {
 
 /** Distinct kernels (by generated code) among profile kernel indices: launches and time summed. */
 function kernelRows(record: WG.RunRecord, ks: number[]) {
-  const rows = new Map<string, { id: string; name: string; kind: string; device: string; launches: number; ms: number; timed: boolean; gpu: boolean; shape: number[]; dtype: string }>();
+  const rows = new Map<string, { id: string; name: string; kind: string; variant?: string; device: string; launches: number; ms: number; timed: boolean; gpu: boolean; shape: number[]; dtype: string }>();
   for (const i of ks) {
     const k = record.profile.kernels[i];
     if (!k) continue;
     const id = k.kernelId;
-    const r = rows.get(id) ?? { id, name: k.name, kind: k.kind, device: k.device, launches: 0, ms: 0, timed: false, gpu: false, shape: k.shape, dtype: k.dtype };
+    const r = rows.get(id) ?? { id, name: k.name, kind: k.kind, variant: k.variant, device: k.device, launches: 0, ms: 0, timed: false, gpu: false, shape: k.shape, dtype: k.dtype };
     r.launches++;
     r.ms += kernelMs(k);
     r.timed ||= k.gpuMs !== undefined || k.cpuMs !== undefined;
@@ -106,15 +106,25 @@ function Kernels({ record, ks, shared }: { record: WG.RunRecord; ks: number[]; s
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.id} className={r.id === pick ? 'on' : ''} onClick={() => record.wgsl[r.id] !== undefined && setPick(r.id)} data-testid="node-kernel">
-              <td title={r.name}>{r.name.length > 40 ? `${r.name.slice(0, 39)}…` : r.name}</td>
-              <td>{r.kind}</td>
-              <td>{r.device}</td>
-              <td className="num">{r.launches}</td>
-              <td className="num" data-testid="node-time">
-                {r.timed ? `${fmtMs(r.ms)}${r.gpu ? '' : ' (CPU)'}` : '–'}
-              </td>
-            </tr>
+            <Fragment key={r.id}>
+              <tr className={r.id === pick ? 'on' : ''} onClick={() => record.wgsl[r.id] !== undefined && setPick(r.id)} data-testid="node-kernel">
+                <td title={r.name}>{r.name.length > 40 ? `${r.name.slice(0, 39)}…` : r.name}</td>
+                <td>{r.kind}</td>
+                <td>{r.device}</td>
+                <td className="num">{r.launches}</td>
+                <td className="num" data-testid="node-time">
+                  {r.timed ? `${fmtMs(r.ms)}${r.gpu ? '' : ' (CPU)'}` : '–'}
+                </td>
+              </tr>
+              {r.variant && (
+                <tr className={`gv-variant-row${r.id === pick ? ' on' : ''}`} onClick={() => record.wgsl[r.id] !== undefined && setPick(r.id)}>
+                  <td colSpan={5} data-testid="node-variant" title="The variant the engine's selection point chose for this kernel">
+                    <span className="dim">variant </span>
+                    {r.variant}
+                  </td>
+                </tr>
+              )}
+            </Fragment>
           ))}
         </tbody>
       </table>
@@ -301,6 +311,14 @@ function GroupDetails({ g, ...p }: Omit<Props, 'selection'> & { g: GGroup }) {
           <>
             <dt>kind</dt>
             <dd>{g.kernelKind}</dd>
+            {g.variant && (
+              <>
+                <dt>variant</dt>
+                <dd data-testid="group-variant">
+                  <code>{g.variant}</code>
+                </dd>
+              </>
+            )}
           </>
         )}
         <dt>outputs</dt>

@@ -10,7 +10,7 @@ export function Legend({ colorBy, scale, model }: { colorBy: ColorBy; scale: Sca
   const hasTransfers = model.nodes.some((n) => n.kind === 'transfer');
   let items: [string, string, string, string?][] = [];
   if (colorBy === 'kind') {
-    const order = ['placeholder', 'variable', 'constant', 'capture', 'input', 'elementwise', 'reduce', 'matmul', 'scan', 'transfer', 'other', 'effect'] as const;
+    const order = ['placeholder', 'variable', 'constant', 'capture', 'input', 'elementwise', 'reduce', 'matmul', 'conv', 'scan', 'transfer', 'other', 'effect'] as const;
     items = order.filter((k) => present.has(k)).map((k) => [k === 'effect' ? 'side effect' : k, PALETTE[k][0], PALETTE[k][1]]);
   } else if (colorBy === 'device') {
     const devices = devicesOf(model);

@@ -178,6 +178,8 @@ export function fromGraph(record: WG.RunRecord, gi: number, stage: Stage): Graph
         return pk.name === grp.label && pk.sources.every((s) => !s.node || grp.members.some((m) => byId.get(m)!.name === s.node));
       });
       if (own.length) grp.kernels = own;
+      // A fused convolution or matmul says which variant its selection point chose.
+      grp.variant = grp.kernels.map((k) => record.profile.kernels[k]!.variant).find((v) => v !== undefined);
       grp.ms = grp.kernels.length ? sum(grp.kernels.map((k) => kernelMs(record.profile.kernels[k]!))) : undefined;
       const devices = new Set(ms.map((m) => m.device));
       grp.device = devices.size === 1 ? ms[0]!.device : undefined;

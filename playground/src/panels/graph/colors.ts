@@ -32,6 +32,7 @@ export const PALETTE = {
   elementwise: ['#15263a', '#4fa3ff'],
   reduce: ['#13291b', '#3fb950'],
   matmul: ['#33220f', '#f0883e'],
+  conv: ['#2d2a10', '#e3c84a'],
   scan: ['#2a1f3d', '#a371f7'],
   transfer: ['#2b1631', '#d46fc4'],
   other: ['#1e232b', '#8a94a6'],

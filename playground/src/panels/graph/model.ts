@@ -71,6 +71,8 @@ export interface GGroup {
   members: string[];
   kernels: number[];
   kernelKind?: string;
+  /** The variant the engine chose for a fused matmul or convolution kernel, in words (from its profile kernels). */
+  variant?: string;
   status?: NodeStatus;
   /** The device all its members ran on (fused kernels). */
   device?: string;

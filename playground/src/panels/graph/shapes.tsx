@@ -37,7 +37,7 @@ function unitTooltip(u: Unit, m: GraphModel): string {
   if (u.type === 'proxy') return `${u.title.slice(2)}: read here (click to go to it)`;
   if (u.type === 'group') {
     const g = u.group!;
-    return `${g.label}\n${g.members.length} ops${g.ms !== undefined ? ` · ${fmtMs(g.ms)}` : ''}${g.status ? ` · ${g.status}` : ''}\nclick: details · double-click: open`;
+    return `${g.label}\n${g.members.length} ops${g.ms !== undefined ? ` · ${fmtMs(g.ms)}` : ''}${g.status ? ` · ${g.status}` : ''}${g.variant ? `\nvariant: ${g.variant}` : ''}\nclick: details · double-click: open`;
   }
   const n = u.node!;
   const lines = [`${n.op}${n.name !== n.op ? ` (${n.name})` : ''}`];
@@ -65,6 +65,7 @@ export const NodeShape = memo(function NodeShape({ u, m, colorBy, scale, selecte
       data-type={u.type}
       data-op={u.node?.op ?? ''}
       data-kind={u.node?.kind ?? u.group?.kind ?? 'proxy'}
+      data-kernel-kind={u.node?.kernelKind ?? u.group?.kernelKind ?? ''}
       data-device={u.node?.device ?? (u.node?.transfer ? directionText(u.node.transfer) : '')}
       data-status={u.node?.status ?? u.group?.status ?? ''}
       data-unit={u.id}

@@ -257,7 +257,8 @@ export function elkGraph(v: VisibleGraph): LayoutRequest {
   const containers = new Map<string, ElkNode>([['', root]]);
   for (const g of v.open) {
     // Room for the header (title, time and status), within reason: the drawing clips what does not fit.
-    const headerW = Math.min(360, textWidth(groupTitle(g), FONT_GROUP) + textWidth(groupMeta(g), FONT_SUB) + 56);
+    // Canvas.tsx's header takes 44 px (margin, the − toggle) and 20 px beside the meta text besides the texts.
+    const headerW = Math.min(360, textWidth(groupTitle(g), FONT_GROUP) + textWidth(groupMeta(g), FONT_SUB) + 68);
     const box: ElkNode = {
       id: g.id,
       layoutOptions: {
