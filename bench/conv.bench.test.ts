@@ -32,13 +32,12 @@ test('conv forms and tiles', async () => {
   for (const [name, xs, fs, dw] of SHAPES) {
     const x = wg.randomUniform(xs, -1, 1, 'float32', 1);
     const f = wg.randomUniform(fs, -1, 1, 'float32', 2);
-    const flops = 2 * xs[0] * xs[1] * xs[2] * fs[0] * fs[1] * fs[2] * fs[3] * (dw ? 1 : 1);
+    const flops = 2 * xs[0] * xs[1] * xs[2] * fs[0] * fs[1] * fs[2] * fs[3];
     const run = () => (dw ? wg.depthwiseConv2d(x, f, 1, 'same') : wg.conv2d(x, f, 1, 'same'));
-    const tiles = dw ? CONV_TILES.depthwiseCandidates : CONV_TILES.candidates;
+    const tiles: object[] = dw ? CONV_TILES.depthwiseCandidates : CONV_TILES.candidates;
     for (const tile of tiles) {
       const keep = { ...CONV_TILES.cpuLike };
-      if (dw) CONV_TILES.cpuLike.depthwise = tile;
-      else CONV_TILES.cpuLike.gemm = tile;
+      Object.assign(CONV_TILES.cpuLike, dw ? { depthwise: tile } : { gemm: tile });
       const ms = await time(run, 3);
       Object.assign(CONV_TILES.cpuLike, keep);
       rows.push(`${name.padEnd(26)} direct ${JSON.stringify(tile).padEnd(28)} ${ms.toFixed(1).padStart(8)} ms ${(flops / ms / 1e6).toFixed(2).padStart(6)} GFLOP/s`);

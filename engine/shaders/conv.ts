@@ -30,26 +30,33 @@ export interface ConvVariant {
  * bench/conv.bench.test.ts (docs/performance.md): register blocking without shared memory, as for matmul.
  * Real GPUs keep conventional tiles until someone measures on one.
  */
-/** Tiles on a CPU-emulated adapter, per variant (bench/conv.bench.test.ts tries the candidates). */
+/**
+ * Tiles on a CPU-emulated adapter (bench/conv.bench.test.ts sweeps the candidates). gemm: TM pixels × 4·VN
+ * channels per invocation, `threads` invocations per workgroup, laid out so a workgroup's columns do not pass the
+ * output channels (few channels: more rows instead).
+ */
 export const CONV_TILES = {
   cpuLike: {
-    gemm: { TM: 8, VN: 4, WX: 4, WY: 2 },
+    gemm: { TM: 8, VN: 2, threads: 8 },
     depthwise: { TM: 4, VN: 1, WX: 8, WY: 4 },
   },
   candidates: [
-    { TM: 8, VN: 4, WX: 4, WY: 2 },
-    { TM: 8, VN: 4, WX: 2, WY: 4 },
-    { TM: 8, VN: 2, WX: 4, WY: 4 },
-    { TM: 16, VN: 2, WX: 4, WY: 2 },
-    { TM: 4, VN: 4, WX: 4, WY: 4 },
+    { TM: 8, VN: 2, threads: 8 },
+    { TM: 8, VN: 4, threads: 8 },
+    { TM: 16, VN: 2, threads: 8 },
+    { TM: 16, VN: 4, threads: 8 },
+    { TM: 8, VN: 2, threads: 16 },
+    { TM: 16, VN: 2, threads: 4 },
   ],
   depthwiseCandidates: [
     { TM: 4, VN: 1, WX: 8, WY: 4 },
-    { TM: 8, VN: 1, WX: 8, WY: 4 },
     { TM: 4, VN: 1, WX: 16, WY: 4 },
-    { TM: 2, VN: 1, WX: 16, WY: 4 },
+    { TM: 4, VN: 1, WX: 4, WY: 8 },
+    { TM: 2, VN: 1, WX: 8, WY: 8 },
   ],
 };
+
+const pow2AtMost = (n: number) => 2 ** Math.floor(Math.log2(Math.max(1, n)));
 
 export function chooseConv(k: ConvKernel, g: ConvGeometry, cpuLike: boolean): ConvVariant {
   const inDilated = g.inDilations[0] > 1 || g.inDilations[1] > 1;
@@ -64,9 +71,13 @@ export function chooseConv(k: ConvKernel, g: ConvGeometry, cpuLike: boolean): Co
   const vecX = g.xStrides[3] === 1 && al(g.C, g.xOffset, g.xStrides[0], g.xStrides[1], g.xStrides[2]);
   if (!cpuLike) return { TM: 4, VN: 1, vecX, vecF, inDilated, WX: 16, WY: 16 };
   const t = CONV_TILES.cpuLike.gemm;
-  // Fewer output channels than the tile's columns: narrower groups (each invocation's columns stay useful).
-  const VN = Math.max(1, Math.min(t.VN, 2 ** Math.floor(Math.log2(Math.max(1, g.OC / 4)))));
-  return { ...t, VN, vecX, vecF, inDilated };
+  // SwiftShader's compile time grows steeply with the unrolled rows (16 input-dilated rows: over a minute), and
+  // every distinct kernel compiles once: input-dilated kernels (more code per row) take 4.
+  const TM = inDilated ? Math.min(t.TM, 4) : t.TM;
+  const groups = Math.ceil(g.OC / 4); // vec4 column groups of the output
+  const VN = Math.min(t.VN, pow2AtMost(groups));
+  const WX = Math.min(t.threads, pow2AtMost(groups / VN));
+  return { TM, VN, WX, WY: t.threads / WX, vecX, vecF, inDilated };
 }
 
 /** Grid: x over channel groups, y (spilling into z past the device's per-dimension limit) over pixel blocks. */
