@@ -141,6 +141,8 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
   const w = words(extras.length, k.params?.length ?? 0);
   const outDtype = k.epilogue?.dtype ?? 'float32';
   const helpers = new HelperSet();
+  // The epilogue as a function of the value, the output channel and each extra's address for the pixel (computed
+  // once per pixel row, not per output): extra e is read at eb_e + c · (its channel stride).
   const epi = k.epilogue
     ? emitExpr(
         k.epilogue,
@@ -149,8 +151,7 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
           if (e.prim !== 'input') throw new Error(`conv epilogue: ${e.prim} leaf`);
           if (e.value === 0) return 'v';
           const x = w.extras[e.value - 1];
-          const at = `${IW(x.offset)} + n * ${IW(x.strides[0])} + oh * ${IW(x.strides[1])} + ow * ${IW(x.strides[2])} + c * ${IW(x.strides[3])}`;
-          return fromStorage(`ex${e.value - 1}[u32(${at})]`, e.dtype);
+          return fromStorage(`ex${e.value - 1}[u32(eb${e.value - 1} + c * ${IW(x.strides[3])})]`, e.dtype);
         },
         helpers,
         'q',
@@ -164,7 +165,7 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
   const fDecl = v.vecF ? `var<storage, read> f4: array<vec4<f32>>;` : `var<storage, read> f: array<f32>;`;
   const epiFn = epi
     ? [
-        `fn wg_epilogue(v: f32, n: i32, oh: i32, ow: i32, c: i32) -> ${DTYPE_INFO[outDtype].wgsl} {`,
+        `fn wg_epilogue(v: f32, c: i32${extras.map((_, e) => `, eb${e}: i32`).join('')}) -> ${DTYPE_INFO[outDtype].wgsl} {`,
         ...epi.lines.map((l) => `  ${l}`),
         `  return ${epi.result};`,
         '}',
@@ -276,10 +277,14 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
   const store = [
     ...rows.flatMap((i) => [
       `  if (row + ${i}u < M) {`,
+      ...extras.map((_, e) => {
+        const x = w.extras[e];
+        return `    let eb${e}_${i} = ${IW(x.offset)} + n${i} * ${IW(x.strides[0])} + oh${i} * ${IW(x.strides[1])} + ow${i} * ${IW(x.strides[2])};`;
+      }),
       ...groups.flatMap((j) =>
         [0, 1, 2, 3].map((q) => {
           const c = `col + ${4 * j + q}u`;
-          const value = epi ? toStorage(`wg_epilogue(${acc(i, j)}[${q}], n${i}, oh${i}, ow${i}, i32(${c}))`, outDtype) : `${acc(i, j)}[${q}]`;
+          const value = epi ? toStorage(`wg_epilogue(${acc(i, j)}[${q}], i32(${c})${extras.map((_, e) => `, eb${e}_${i}`).join('')})`, outDtype) : `${acc(i, j)}[${q}]`;
           const at = `n${i} * ${os(0)} + oh${i} * ${os(1)} + ow${i} * ${os(2)} + i32(${c}) * ${os(3)}`;
           return `    if (${c} < OC) { out[u32(${at})] = ${value}; }`;
         }),
