@@ -133,8 +133,15 @@ export function packConvUniforms(g: ConvGeometry, into: Uint32Array, at: number,
 }
 
 const U = (k: keyof typeof G) => wordRef(G[k]);
-const I = (k: keyof typeof G) => `bitcast<i32>(${wordRef(G[k])})`;
 const IW = (word: number) => `bitcast<i32>(${wordRef(word)})`;
+// The geometry is read from the uniform block once, into lets (SwiftShader does not hoist uniform reads out
+// of loops: they may alias the storage writes, see docs/performance.md); the code names the lets.
+const SCALARS = ['sH', 'sW', 'dH', 'dW', 'pT', 'pL', 'iH', 'iW', 'kH', 'kW', 'C', 'mult', 'xOff', 'fOff'] as const;
+const I = (k: (typeof SCALARS)[number]) => `g_${k}`;
+const geometryLets = [
+  ...SCALARS.map((k) => `  let g_${k} = ${IW(G[k])};`),
+  ...[0, 1, 2, 3].map((d) => `  let xs${d} = ${IW(G.xs + d)}; let fs${d} = ${IW(G.fs + d)}; let os${d} = ${IW(G.os + d)};`),
+];
 
 export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpec {
   const extras = k.extras ?? [];
@@ -151,7 +158,7 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
           if (e.prim !== 'input') throw new Error(`conv epilogue: ${e.prim} leaf`);
           if (e.value === 0) return 'v';
           const x = w.extras[e.value - 1];
-          return fromStorage(`ex${e.value - 1}[u32(eb${e.value - 1} + c * ${IW(x.strides[3])})]`, e.dtype);
+          return fromStorage(`ex${e.value - 1}[u32(eb${e.value - 1} + c * es${e.value - 1})]`, e.dtype);
         },
         helpers,
         'q',
@@ -165,7 +172,7 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
   const fDecl = v.vecF ? `var<storage, read> f4: array<vec4<f32>>;` : `var<storage, read> f: array<f32>;`;
   const epiFn = epi
     ? [
-        `fn wg_epilogue(v: f32, c: i32${extras.map((_, e) => `, eb${e}: i32`).join('')}) -> ${DTYPE_INFO[outDtype].wgsl} {`,
+        `fn wg_epilogue(v: f32, c: i32${extras.map((_, e) => `, eb${e}: i32, es${e}: i32`).join('')}) -> ${DTYPE_INFO[outDtype].wgsl} {`,
         ...epi.lines.map((l) => `  ${l}`),
         `  return ${epi.result};`,
         '}',
@@ -176,7 +183,7 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
     `  let r${i} = min(row + ${i}u, M - 1u);`,
     `  let ow${i} = i32(r${i} % OW); let oh${i} = i32((r${i} / OW) % OH); let n${i} = i32(r${i} / (OW * OH));`,
     `  let hb${i} = oh${i} * ${I('sH')} - ${I('pT')}; let wb${i} = ow${i} * ${I('sW')} - ${I('pL')};`,
-    `  let xb${i} = ${I('xOff')} + n${i} * ${IW(G.xs)};`,
+    `  let xb${i} = ${I('xOff')} + n${i} * xs0;`,
   ]);
   // Where pixel i's window tap (kh, kw) reads: a base address and whether it is inside the input.
   const tap = rows.flatMap((i) => {
@@ -189,7 +196,7 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
       );
     } else lines.push(`      let ok${i} = u32(vh${i}) < H && u32(vw${i}) < W;`);
     lines.push(
-      `      let xa${i} = select(0, xb${i} + vh${i} * ${IW(G.xs + 1)} + vw${i} * ${IW(G.xs + 2)}, ok${i});`,
+      `      let xa${i} = select(0, xb${i} + vh${i} * xs1 + vw${i} * xs2, ok${i});`,
       `      let m${i} = select(0.0f, 1.0f, ok${i});`,
     );
     return lines;
@@ -206,6 +213,8 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
     `@compute @workgroup_size(${v.WX}, ${v.WY})`,
     'fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {',
     `  let M = ${U('M')}; let OC = ${U('OC')}; let OH = ${U('OH')}; let OW = ${U('OW')}; let H = ${U('H')}; let W = ${U('W')};`,
+    ...geometryLets,
+    ...extras.map((_, e) => `  let es${e} = ${IW(w.extras[e].strides[3])};`),
     `  let row = ((wid.z * nwg.y + wid.y) * ${v.WY}u + lid.y) * ${v.TM}u;`,
     `  let col = (wid.x * ${v.WX}u + lid.x) * ${dw ? 4 : 4 * v.VN}u;`,
     ...pixel,
@@ -213,8 +222,8 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
     ...groups.map((j) => (v.vecF ? `  let c${j} = i32(min(col + ${4 * j}u, OC - 4u));` : `  let c${j} = i32(col + ${4 * j}u);`)),
     ...rows.flatMap((i) => groups.map((j) => `  var ${acc(i, j)} = vec4<f32>(0.0f);`)),
   ];
-  const fs = (d: number) => IW(G.fs + d);
-  const xs = (d: number) => IW(G.xs + d);
+  const fs = (d: number) => `fs${d}`;
+  const xs = (d: number) => `xs${d}`;
   let body: string[];
   if (!dw) {
     // Filter rows for input channel ci: vec4 over 4 output channels, or 4 scalar reads (clamped columns).
@@ -273,7 +282,7 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
       '  }',
     ];
   }
-  const os = (d: number) => IW(G.os + d);
+  const os = (d: number) => `os${d}`;
   const store = [
     ...rows.flatMap((i) => [
       `  if (row + ${i}u < M) {`,
@@ -284,7 +293,7 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
       ...groups.flatMap((j) =>
         [0, 1, 2, 3].map((q) => {
           const c = `col + ${4 * j + q}u`;
-          const value = epi ? toStorage(`wg_epilogue(${acc(i, j)}[${q}], i32(${c})${extras.map((_, e) => `, eb${e}_${i}`).join('')})`, outDtype) : `${acc(i, j)}[${q}]`;
+          const value = epi ? toStorage(`wg_epilogue(${acc(i, j)}[${q}], i32(${c})${extras.map((_, e) => `, eb${e}_${i}, es${e}`).join('')})`, outDtype) : `${acc(i, j)}[${q}]`;
           const at = `n${i} * ${os(0)} + oh${i} * ${os(1)} + ow${i} * ${os(2)} + i32(${c}) * ${os(3)}`;
           return `    if (${c} < OC) { out[u32(${at})] = ${value}; }`;
         }),
