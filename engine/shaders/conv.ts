@@ -21,6 +21,12 @@ export interface ConvVariant {
   vecF: boolean;
   /** The input is dilated (transposed convolution): rows are read only where divisible. */
   inDilated: boolean;
+  /**
+   * Depthwise with unit stride and dilation along the width: this window width (≤ 7) is unrolled and an
+   * invocation computes TM consecutive pixels of one output row, loading each input column once for all of
+   * them (TM + kW − 1 loads per window row, not TM·kW). 0: the general form.
+   */
+  strip: number;
   WX: number;
   WY: number;
 }
@@ -38,7 +44,7 @@ export interface ConvVariant {
 export const CONV_TILES = {
   cpuLike: {
     gemm: { TM: 8, VN: 2, threads: 8 },
-    depthwise: { TM: 4, VN: 1, WX: 8, WY: 4 },
+    depthwise: { TM: 8, VN: 1, WX: 8, WY: 4 },
   },
   candidates: [
     { TM: 8, VN: 2, threads: 8 },
@@ -50,9 +56,10 @@ export const CONV_TILES = {
   ],
   depthwiseCandidates: [
     { TM: 4, VN: 1, WX: 8, WY: 4 },
-    { TM: 4, VN: 1, WX: 16, WY: 4 },
-    { TM: 4, VN: 1, WX: 4, WY: 8 },
-    { TM: 2, VN: 1, WX: 8, WY: 8 },
+    { TM: 8, VN: 1, WX: 8, WY: 4 },
+    { TM: 8, VN: 1, WX: 4, WY: 8 },
+    { TM: 4, VN: 1, WX: 16, WY: 2 },
+    { TM: 8, VN: 1, WX: 16, WY: 1 },
   ],
 };
 
@@ -65,11 +72,12 @@ export function chooseConv(k: ConvKernel, g: ConvGeometry, cpuLike: boolean): Co
     // 4 consecutive output channels are 4 consecutive input channels when the multiplier is 1.
     const vecF = g.multiplier === 1 && g.xStrides[3] === 1 && g.fStrides[2] === 1 && al(g.C, g.xOffset, g.xStrides[0], g.xStrides[1], g.xStrides[2], g.fOffset, g.fStrides[0], g.fStrides[1]);
     const t = cpuLike ? CONV_TILES.cpuLike.depthwise : { TM: 4, VN: 1, WX: 16, WY: 8 };
-    return { ...t, VN: 1, vecX: vecF, vecF, inDilated };
+    const strip = !inDilated && g.strides[1] === 1 && g.dilations[1] === 1 && g.kW <= 7 ? g.kW : 0;
+    return { ...t, VN: 1, vecX: vecF, vecF, inDilated, strip };
   }
   const vecF = g.fStrides[3] === 1 && al(g.OC, g.fOffset, g.fStrides[0], g.fStrides[1], g.fStrides[2]);
   const vecX = g.xStrides[3] === 1 && al(g.C, g.xOffset, g.xStrides[0], g.xStrides[1], g.xStrides[2]);
-  if (!cpuLike) return { TM: 4, VN: 1, vecX, vecF, inDilated, WX: 16, WY: 16 };
+  if (!cpuLike) return { TM: 4, VN: 1, vecX, vecF, inDilated, strip: 0, WX: 16, WY: 16 };
   const t = CONV_TILES.cpuLike.gemm;
   // SwiftShader's compile time grows steeply with the unrolled rows (16 input-dilated rows: over a minute), and
   // every distinct kernel compiles once: input-dilated kernels (more code per row) take 4.
@@ -77,12 +85,13 @@ export function chooseConv(k: ConvKernel, g: ConvGeometry, cpuLike: boolean): Co
   const groups = Math.ceil(g.OC / 4); // vec4 column groups of the output
   const VN = Math.min(t.VN, pow2AtMost(groups));
   const WX = Math.min(t.threads, pow2AtMost(groups / VN));
-  return { TM, VN, WX, WY: t.threads / WX, vecX, vecF, inDilated };
+  return { TM, VN, WX, WY: t.threads / WX, vecX, vecF, inDilated, strip: 0 };
 }
 
 /** Grid: x over channel groups, y (spilling into z past the device's per-dimension limit) over pixel blocks. */
 export function convGrid(g: ConvGeometry, v: ConvVariant, maxPerDim: number): [number, number, number] {
-  const blocks = Math.ceil((g.N * g.OH * g.OW) / (v.TM * v.WY));
+  const rows = v.strip ? g.N * g.OH * Math.ceil(g.OW / v.TM) : Math.ceil((g.N * g.OH * g.OW) / v.TM);
+  const blocks = Math.ceil(rows / v.WY);
   const z = Math.ceil(blocks / maxPerDim);
   return [Math.ceil(g.OC / (4 * v.VN * v.WX)), Math.ceil(blocks / z), z];
 }
@@ -178,8 +187,19 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
         '}',
       ]
     : [];
+  // Strip form: one output row's TM consecutive pixels (n, oh, ow0 + i).
+  const strip = dw && v.strip > 0;
+  const stripLines = [
+    `  let SW = (OW + ${v.TM - 1}u) / ${v.TM}u; let MS = ${U('N')} * OH * SW;`,
+    `  let inv = (wid.z * nwg.y + wid.y) * ${v.WY}u + lid.y;`,
+    `  let st = min(inv, MS - 1u);`,
+    `  let owb = st % SW; let oh = i32((st / SW) % OH); let n = i32(st / (SW * OH));`,
+    `  let owS = i32(owb * ${v.TM}u);`,
+    `  let xb = ${I('xOff')} + n * xs0; let wb = owS - ${I('pL')};`,
+    ...rows.map((i) => `  let n${i} = n; let oh${i} = oh; let ow${i} = owS + ${i};`),
+  ];
   // Per pixel row i: its (n, oh, ow), clamped into range, and the window origin.
-  const pixel = rows.flatMap((i) => [
+  const pixel = strip ? stripLines : rows.flatMap((i) => [
     `  let r${i} = min(row + ${i}u, M - 1u);`,
     `  let ow${i} = i32(r${i} % OW); let oh${i} = i32((r${i} / OW) % OH); let n${i} = i32(r${i} / (OW * OH));`,
     `  let hb${i} = oh${i} * ${I('sH')} - ${I('pT')}; let wb${i} = ow${i} * ${I('sW')} - ${I('pL')};`,
@@ -215,7 +235,7 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
     `  let M = ${U('M')}; let OC = ${U('OC')}; let OH = ${U('OH')}; let OW = ${U('OW')}; let H = ${U('H')}; let W = ${U('W')};`,
     ...geometryLets,
     ...extras.map((_, e) => `  let es${e} = ${IW(w.extras[e].strides[3])};`),
-    `  let row = ((wid.z * nwg.y + wid.y) * ${v.WY}u + lid.y) * ${v.TM}u;`,
+    ...(strip ? [] : [`  let row = ((wid.z * nwg.y + wid.y) * ${v.WY}u + lid.y) * ${v.TM}u;`]),
     `  let col = (wid.x * ${v.WX}u + lid.x) * ${dw ? 4 : 4 * v.VN}u;`,
     ...pixel,
     // Column groups clamp into range (vec4 reads stay inside the filter); their stores are guarded.
@@ -265,6 +285,28 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
     const xRead = (i: number) =>
       v.vecX ? `x4[u32(xa${i} + c0) / 4u]` : `vec4<f32>(${[0, 1, 2, 3].map((q) => `x[u32(xa${i} + ic${q} * ${xs(3)})]`).join(', ')})`;
     const fRead = v.vecF ? `f4[u32(fb + c0) / 4u]` : `vec4<f32>(${[0, 1, 2, 3].map((q) => `f[u32(fb + ic${q} * ${fs(2)} + im${q} * ${fs(3)})]`).join(', ')})`;
+    // Strip form: per window row, the TM + kW − 1 input columns once, then every (pixel, tap) product.
+    const cols = Array.from({ length: v.TM + v.strip - 1 }, (_, p) => p);
+    const taps = Array.from({ length: v.strip }, (_, t) => t);
+    const xCol = (p: number) => (v.vecX ? `x4[u32(xa${p} + c0) / 4u]` : `vec4<f32>(${[0, 1, 2, 3].map((q) => `x[u32(xa${p} + ic${q} * ${xs(3)})]`).join(', ')})`);
+    const stripLoop = [
+      `  for (var kh = 0; kh < ${I('kH')}; kh = kh + 1) {`,
+      `    let vh = oh * ${I('sH')} - ${I('pT')} + kh * ${I('dH')};`,
+      `    let rowOk = u32(vh) < H;`,
+      `    let rb = xb + vh * xs1;`,
+      ...cols.flatMap((p) => [
+        `    let ok${p} = rowOk && u32(wb + ${p}) < W;`,
+        `    let xa${p} = select(0, rb + (wb + ${p}) * xs2, ok${p});`,
+        `    let xv${p} = ${xCol(p)} * select(0.0f, 1.0f, ok${p});`,
+      ]),
+      `    let fr = ${I('fOff')} + kh * ${fs(0)};`,
+      ...taps.flatMap((t) => [
+        `    { let fb = fr + ${t} * ${fs(1)}; let b = ${fRead};`,
+        ...rows.map((i) => `      ${acc(i, 0)} = ${acc(i, 0)} + xv${i + t} * b;`),
+        '    }',
+      ]),
+      '  }',
+    ];
     body = [
       ...(v.vecF
         ? []
@@ -272,20 +314,24 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
             `  let cc${q} = min(c0 + ${q}, i32(OC) - 1);`,
             `  let ic${q} = cc${q} / ${I('mult')}; let im${q} = cc${q} % ${I('mult')};`,
           ])),
-      `  for (var kh = 0; kh < ${I('kH')}; kh = kh + 1) {`,
-      `    for (var kw = 0; kw < ${I('kW')}; kw = kw + 1) {`,
-      ...tap,
-      `      let fb = ${I('fOff')} + kh * ${fs(0)} + kw * ${fs(1)};`,
-      `      let b = ${fRead};`,
-      ...rows.map((i) => `      ${acc(i, 0)} = ${acc(i, 0)} + ${xRead(i)} * m${i} * b;`),
-      '    }',
-      '  }',
+      ...(strip
+        ? stripLoop
+        : [
+            `  for (var kh = 0; kh < ${I('kH')}; kh = kh + 1) {`,
+            `    for (var kw = 0; kw < ${I('kW')}; kw = kw + 1) {`,
+            ...tap,
+            `      let fb = ${I('fOff')} + kh * ${fs(0)} + kw * ${fs(1)};`,
+            `      let b = ${fRead};`,
+            ...rows.map((i) => `      ${acc(i, 0)} = ${acc(i, 0)} + ${xRead(i)} * m${i} * b;`),
+            '    }',
+            '  }',
+          ]),
     ];
   }
   const os = (d: number) => `os${d}`;
   const store = [
     ...rows.flatMap((i) => [
-      `  if (row + ${i}u < M) {`,
+      strip ? `  if (inv < MS && ow${i} < i32(OW)) {` : `  if (row + ${i}u < M) {`,
       ...extras.map((_, e) => {
         const x = w.extras[e];
         return `    let eb${e}_${i} = ${IW(x.offset)} + n${i} * ${IW(x.strides[0])} + oh${i} * ${IW(x.strides[1])} + ow${i} * ${IW(x.strides[2])};`;
@@ -310,6 +356,6 @@ export function generateConvWGSL(k: ConvKernel, v: ConvVariant): ShaderModuleSpe
     workgroupSize: [v.WX, v.WY, 1],
     elementsPerThread: v.TM * 4 * (dw ? 1 : v.VN),
     uniformBytes: w.vec4s * 16,
-    variant: `${k.variant === 'gemm' ? 'direct' : 'depthwise'} (${reads}${v.inDilated ? ', input-dilated' : ''}), ${v.TM}×${dw ? 4 : 4 * v.VN} per invocation, workgroup ${v.WX}×${v.WY}`,
+    variant: `${k.variant === 'gemm' ? 'direct' : 'depthwise'} (${reads}${v.inDilated ? ', input-dilated' : ''}${strip ? `, ${v.strip}-wide window unrolled over a row strip` : ''}), ${v.TM}×${dw ? 4 : 4 * v.VN} per invocation, workgroup ${v.WX}×${v.WY}`,
   };
 }

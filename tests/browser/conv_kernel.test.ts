@@ -94,6 +94,7 @@ const CASES: [string, Case][] = [
   ['input dilation, flipped filter view (transposed convolution)', { x: [1, 4, 3, 4], f: [3, 3, 4, 8], id: [2, 2], p: [2, 2, 1, 2], flip: true }],
   ['depthwise, multiplier 1 (vec4)', { x: [2, 6, 7, 8], f: [3, 3, 8, 1], p: [1, 1, 1, 1], depthwise: true, bias: true }],
   ['depthwise, multiplier 3', { x: [1, 6, 5, 3], f: [3, 2, 3, 3], s: [2, 1], p: [1, 1, 0, 1], depthwise: true }],
+  ['depthwise 5×5 row strips, width not a multiple of the strip, stride 2 down', { x: [2, 7, 9, 8], f: [5, 5, 8, 1], s: [2, 1], p: [2, 2, 2, 2], depthwise: true, bias: true }],
   ['depthwise NCHW, dilated', { x: [1, 8, 8, 4], f: [3, 3, 4, 1], d: [2, 2], p: [2, 2, 2, 2], depthwise: true, nchw: true }],
   ['many pixels (grid spills past one dimension on small limits)', { x: [1, 40, 40, 4], f: [3, 3, 4, 4], p: [1, 1, 1, 1] }],
 ];

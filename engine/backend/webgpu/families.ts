@@ -51,7 +51,7 @@ const PRINTED = {
   codegen: ['workgroupSize', 'elementsPerThread'],
   reducePlan: ['strategy', 'workgroupSize', 'chunks', 'chunkSize'],
   matmulVariant: ['name', 'TM', 'VN', 'exact', 'WX', 'WY'],
-  convVariant: ['TM', 'VN', 'vecX', 'vecF', 'inDilated', 'WX', 'WY'],
+  convVariant: ['TM', 'VN', 'vecX', 'vecF', 'inDilated', 'strip', 'WX', 'WY'],
 } as const satisfies {
   codegen: readonly (keyof CodegenOptions)[];
   reducePlan: readonly (keyof ReducePlan)[];
@@ -70,7 +70,7 @@ true satisfies GeneratorKeysCoverEveryField;
 const CODEGEN = (o: CodegenOptions) => `${o.workgroupSize}x${o.elementsPerThread}`;
 const REDUCE_PLAN = (p: ReducePlan) => `${p.strategy}:${p.workgroupSize}:${p.chunks}:${p.chunkSize}`;
 const MATMUL_VARIANT = (v: MatmulVariant) => `${v.name}:${v.TM}:${v.VN}:${v.exact}:${v.WX}x${v.WY}`;
-const CONV_VARIANT = (v: ConvVariant) => `${v.TM}:${v.VN}:${v.vecX}:${v.vecF}:${v.inDilated}:${v.WX}x${v.WY}`;
+const CONV_VARIANT = (v: ConvVariant) => `${v.TM}:${v.VN}:${v.vecX}:${v.vecF}:${v.inDilated}:${v.strip}:${v.WX}x${v.WY}`;
 
 /** What the launchers need from the backend. */
 export interface LaunchHost {
