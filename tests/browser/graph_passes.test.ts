@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import * as wg from '../../engine/index';
 import type { Optimizations } from '../../engine/graph/mode';
 
-const OFF: Optimizations = { prune: false, commonSubexpression: false, constantFolding: false, fusion: false, arithmeticSimplification: false, memoryPlanning: false, inlineConstants: false, placement: false };
+const OFF: Optimizations = { prune: false, commonSubexpression: false, foldBatchNorm: false, constantFolding: false, fusion: false, arithmeticSimplification: false, memoryPlanning: false, inlineConstants: false, placement: false };
 
 /** The plan of `g` for its outputs with the given passes, printed (no run needed). */
 function planOf(g: wg.Graph, on: Optimizations, feeds: Record<string, number[]> = {}): string {

@@ -225,7 +225,7 @@ describe('wg.record', () => {
     expect(run.after[0].nodes).toHaveLength(10);
     const fusion = run.passes.find((p) => p.pass === 'fusion')!;
     expect(fusion.kernels).toHaveLength(1);
-    expect(run.passes.map((p) => p.pass)).toEqual(['placement', 'prune', 'commonSubexpression', 'fusion', 'arithmeticSimplification', 'inlineConstants', 'constantFolding', 'memoryPlanning']);
+    expect(run.passes.map((p) => p.pass)).toEqual(['placement', 'prune', 'commonSubexpression', 'foldBatchNorm', 'fusion', 'arithmeticSimplification', 'inlineConstants', 'constantFolding', 'memoryPlanning']);
     // The eager part: tensor (an upload) and exp (one kernel).
     expect(record.trace.map((t) => t.op)).toEqual(['tensor', 'exp']);
     const exp = record.trace[1];
