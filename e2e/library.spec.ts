@@ -15,8 +15,11 @@ const root = resolve(import.meta.dirname, '..');
 const dist = join(root, 'dist');
 const read = (name: string) => readFileSync(join(dist, name), 'utf8');
 
-/** The bundle's budget, gzipped: the engine is ~55 kB; React alone would add ~45 kB, Monaco megabytes. */
-const GZIP_BUDGET = 80_000;
+/**
+ * The bundle's budget, gzipped: the engine is ~91 kB (wave 1 ~56 kB, the op registry ~72 kB, the vision ops of issue
+ * 17 ~91 kB); React alone would add ~45 kB, Monaco megabytes. Model importers are their own entries, outside it.
+ */
+const GZIP_BUDGET = 100_000;
 
 test.describe('dist/wgflow.js', () => {
   test('is one self-contained module: no imports of any kind, no chunk beside it, no Node-only code', () => {
