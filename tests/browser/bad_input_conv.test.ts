@@ -4,47 +4,15 @@
 // the conv2d errors: the other ops' kernels compile in the fixture suites).
 import { describe, expect, test } from 'vitest';
 import * as wg from '../../engine/index';
-import { expectLocation } from '../helpers/locations';
+import { badCall } from '../helpers/bad_input';
 
-type ErrorClass = abstract new (...args: never[]) => wg.WgError;
-
-/** The error a call throws synchronously (fails the test when it returns instead). */
-function attempt(call: () => unknown): unknown {
-  let result: unknown;
-  try {
-    result = call();
-  } catch (e) {
-    return e;
-  }
-  if (result instanceof wg.Tensor) result.dispose();
-  throw new Error(`the call did not throw (it returned ${result instanceof wg.Tensor ? result.toString() : typeof result})`);
-}
-
-/**
- * A bad call must throw `cls` with `op`, the message parts, a location on the marker's line (made in the same
- * statement as the call), and allocate nothing.
- */
-function bad(marker: Error, call: () => unknown, op: string, parts: (string | RegExp)[], cls: ErrorClass = wg.ShapeError): wg.WgError {
-  const before = wg.memory();
-  const err = attempt(call);
-  expect(err).toBeInstanceOf(cls);
-  const e = err as wg.WgError;
-  expect(e.name).toBe(cls.name);
-  for (const p of parts) {
-    if (typeof p === 'string') expect(e.message).toContain(p);
-    else expect(e.message).toMatch(p);
-  }
-  expect(e.op).toBe(op);
-  expectLocation(e, marker, 'bad_input_conv.test.ts');
-  expect(wg.memory(), `the failed ${op} allocated something`).toEqual(before);
-  return e;
-}
+const bad = badCall('bad_input_conv.test.ts');
 
 /** Values 0, 0.1, 0.2… laid out in `shape` (float32). */
 const ramp = (shape: number[]) => wg.tidy(() => wg.reshape(wg.range(0, shape.reduce((a, b) => a * b, 1)).mul(0.1), shape));
 
 /** After the errors, a correct call gives the right shape (and the engine still computes). */
-async function expectWorks(make: () => wg.Tensor, shape: number[]): Promise<void> {
+async function expectFinite(make: () => wg.Tensor, shape: number[]): Promise<void> {
   await wg.scope(async () => {
     const t = make();
     expect([...t.shape]).toEqual(shape);
@@ -60,7 +28,7 @@ describe('conv2d', () => {
     expect(e.shapes).toEqual([[1, 5, 5, 3], [3, 3, 2, 4]]);
     // NCHW reads the channels from dimension 1.
     bad(new Error(), () => wg.conv2d(x, f, 1, 'same', 'NCHW'), 'conv2d', ['conv2d:', '5 input channels', 'expects 2', '[1,5,5,3]']);
-    await expectWorks(() => wg.conv2d(x, ramp([3, 3, 3, 4]), 1, 'same'), [1, 5, 5, 4]);
+    await expectFinite(() => wg.conv2d(x, ramp([3, 3, 3, 4]), 1, 'same'), [1, 5, 5, 4]);
     wg.dispose([x, f]);
   });
 
@@ -79,7 +47,7 @@ describe('conv2d', () => {
     const f = ramp([5, 2, 1, 1]);
     bad(new Error(), () => wg.conv2d(x, f, 1, 'valid'), 'conv2d', ['conv2d:', '5-wide window', 'size 3', 'padding "valid"', '[1,3,4,1]', '[5,2,1,1]']);
     // 'same' pads it: fine.
-    await expectWorks(() => wg.conv2d(x, f, 1, 'same'), [1, 3, 4, 1]);
+    await expectFinite(() => wg.conv2d(x, f, 1, 'same'), [1, 3, 4, 1]);
     wg.dispose([x, f]);
   });
 

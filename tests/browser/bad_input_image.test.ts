@@ -3,53 +3,9 @@
 // at the call with the caller's location, nothing allocated; the engine keeps working.
 import { describe, expect, test } from 'vitest';
 import * as wg from '../../engine/index';
-import { expectLocation } from '../helpers/locations';
+import { badCall, counting, expectWorks } from '../helpers/bad_input';
 
-type ErrorClass = abstract new (...args: never[]) => wg.WgError;
-
-/** The error a call throws synchronously (fails the test when it returns instead). */
-function attempt(call: () => unknown): unknown {
-  let result: unknown;
-  try {
-    result = call();
-  } catch (e) {
-    return e;
-  }
-  if (result instanceof wg.Tensor) result.dispose();
-  throw new Error(`the call did not throw (it returned ${result instanceof wg.Tensor ? result.toString() : typeof result})`);
-}
-
-/**
- * A bad call must throw `cls` with `op`, the message parts, a location on the marker's line (made in the same
- * statement as the call), and allocate nothing.
- */
-function bad(marker: Error, call: () => unknown, op: string, parts: (string | RegExp)[], cls: ErrorClass = wg.ShapeError): wg.WgError {
-  const before = wg.memory();
-  const err = attempt(call);
-  expect(err).toBeInstanceOf(cls);
-  const e = err as wg.WgError;
-  expect(e.name).toBe(cls.name);
-  for (const p of parts) {
-    if (typeof p === 'string') expect(e.message).toContain(p);
-    else expect(e.message).toMatch(p);
-  }
-  expect(e.op).toBe(op);
-  expectLocation(e, marker, 'bad_input_image.test.ts');
-  expect(wg.memory(), `the failed ${op} allocated something`).toEqual(before);
-  return e;
-}
-
-/** A correct call after the errors gives the right shape and numbers. */
-async function expectWorks(make: () => wg.Tensor, shape: number[], values: number[]): Promise<void> {
-  await wg.scope(async () => {
-    const t = make();
-    expect([...t.shape]).toEqual(shape);
-    expect(Array.from(await t.data())).toEqual(values);
-  });
-}
-
-/** 0, 1, 2… laid out in `shape`. */
-const counting = (shape: number[]) => wg.tidy(() => wg.reshape(wg.range(0, shape.reduce((a, b) => a * b, 1)), shape));
+const bad = badCall('bad_input_image.test.ts');
 
 describe('image.resizeBilinear and image.resizeNearestNeighbor', () => {
   test('images of the wrong rank', async () => {
