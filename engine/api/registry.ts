@@ -6,6 +6,10 @@
 import { Tensor } from '../core/tensor';
 import { bindOpTable, type OpEntry, recordable } from '../graph/record';
 import { CONV_DEFS } from './conv';
+import { EINSUM_DEFS } from './einsum';
+import { INDEXING_DEFS } from './indexing';
+import { SELECTION_DEFS } from './selection';
+import { VOLUME_DEFS } from './volume';
 import { CREATION_DEFS } from './creation';
 import type { OpDef } from './define';
 import type { OpName as PublicOpName } from './ops.gen';
@@ -33,6 +37,10 @@ export const OP_DEFS = {
   ...CONV_DEFS,
   ...IMAGE_DEFS,
   ...LAYOUT_DEFS,
+  ...INDEXING_DEFS,
+  ...EINSUM_DEFS,
+  ...VOLUME_DEFS,
+  ...SELECTION_DEFS,
   ...STATE_DEFS,
   ...DEVICE_DEFS,
 } satisfies Record<string, OpDef>;

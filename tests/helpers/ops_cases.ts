@@ -4,6 +4,10 @@ import fixtures from '../fixtures/ops.json';
 import convFixtures from '../fixtures/conv.json';
 import poolFixtures from '../fixtures/pool.json';
 import imageFixtures from '../fixtures/image.json';
+import indexingFixtures from '../fixtures/indexing.json';
+import einsumFixtures from '../fixtures/einsum.json';
+import volumeFixtures from '../fixtures/volume.json';
+import selectionFixtures from '../fixtures/selection.json';
 import { compare, decode, type FixtureTensor } from './cases';
 
 export type OpsInput =
@@ -31,8 +35,8 @@ export interface OpsCase {
 
 type Cases = { cases: OpsCase[] };
 /** Every fixture file: elementwise.json (tests/helpers/cases.ts) and the ops files joined below. */
-export const FIXTURE_FILES = ['elementwise.json', 'ops.json', 'conv.json', 'pool.json', 'image.json'];
-export const OPS_CASES: OpsCase[] = [fixtures, convFixtures, poolFixtures, imageFixtures].flatMap((f) => (f as unknown as Cases).cases);
+export const FIXTURE_FILES = ['elementwise.json', 'ops.json', 'conv.json', 'pool.json', 'image.json', 'indexing.json', 'einsum.json', 'volume.json', 'selection.json'];
+export const OPS_CASES: OpsCase[] = [fixtures, convFixtures, poolFixtures, imageFixtures, indexingFixtures, einsumFixtures, volumeFixtures, selectionFixtures].flatMap((f) => (f as unknown as Cases).cases);
 
 /** Tolerances: exact for integer/bool/movement results; sums, matmul and nn ops relative to their size. */
 export function opsTolerance(c: OpsCase): { rtol: number; atol: number } {
