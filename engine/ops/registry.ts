@@ -67,6 +67,12 @@ export const RETURN_TYPES = {
   tensors: 'Tensor[]',
   moments: '{ mean: Tensor; variance: Tensor }',
   promise: 'Promise<void>',
+  /** topk: the k largest values along the last axis and their indices. */
+  topk: '{ values: Tensor; indices: Tensor }',
+  /** image.nonMaxSuppressionWithScore. */
+  nmsWithScore: '{ selectedIndices: Tensor; selectedScores: Tensor }',
+  /** image.nonMaxSuppressionPadded. */
+  nmsPadded: '{ selectedIndices: Tensor; validOutputs: Tensor }',
 } as const;
 export type ReturnKind = keyof typeof RETURN_TYPES;
 
