@@ -91,7 +91,9 @@ export function runOpsCase(wg: typeof WG, c: OpsCase, inputs = c.inputs.map((x) 
       }
       return v;
     };
-    return fn(...c.call.map(arg));
+    const r = fn(...c.call.map(arg));
+    // Named outputs ({ values, indices }: topk): the outputs in their order.
+    return r instanceof wg.Tensor || Array.isArray(r) ? r : Object.values(r as Record<string, WG.Tensor>);
   }
   switch (c.op) {
     case 'sum': case 'prod': case 'max': case 'min': case 'mean': case 'logSumExp': case 'any': case 'all':
