@@ -24,6 +24,7 @@ export type MethodName =
   | 'atan2'
   | 'atanh'
   | 'avgPool'
+  | 'avgPool3d'
   | 'batchNorm'
   | 'batchToSpaceND'
   | 'broadcastTo'
@@ -34,6 +35,7 @@ export type MethodName =
   | 'conv1d'
   | 'conv2d'
   | 'conv2dTranspose'
+  | 'conv3d'
   | 'cos'
   | 'cosh'
   | 'cumprod'
@@ -74,6 +76,7 @@ export type MethodName =
   | 'max'
   | 'maximum'
   | 'maxPool'
+  | 'maxPool3d'
   | 'mean'
   | 'min'
   | 'minimum'
@@ -155,6 +158,8 @@ declare module '../core/tensor' {
     atanh(): Tensor;
     /** Average pooling over NHWC windows (float32), dividing by the number of taps inside the input, as TensorFlow. */
     avgPool(filterSize: number | number[], strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
+    /** Average pooling over NDHWC windows (float32), dividing by the number of taps inside the input, as TensorFlow. */
+    avgPool3d(filterSize: number | number[], strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dimRoundingMode?: 'floor' | 'round' | 'ceil', dataFormat?: 'NDHWC' | 'NCDHW'): Tensor;
     /** (x − mean) · rsqrt(variance + varianceEpsilon) · scale + offset, the statistics broadcast against x: one kernel. */
     batchNorm(mean: Tensor, variance: Tensor, offset?: Tensor | null, scale?: Tensor | null, varianceEpsilon?: number): Tensor;
     /** The inverse of spaceToBatchND: moves batch blocks back into the block dimensions, then crops them, as TensorFlow. One kernel. */
@@ -175,6 +180,8 @@ declare module '../core/tensor' {
     conv2d(filter: Tensor, strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dataFormat?: 'NHWC' | 'NCHW', dilations?: number | number[], dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
     /** Transposed 2-D convolution (conv2d's gradient with respect to its input): NHWC x by a [filterHeight, filterWidth, outDepth, inDepth] filter to `outputShape`. */
     conv2dTranspose(filter: Tensor, outputShape: number[], strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
+    /** 3-D convolution of NDHWC volumes by a [filterDepth, filterHeight, filterWidth, inChannels, outChannels] filter, 'same'/'valid' (or numeric, explicit) padding, strides or dilations; rank 4 is one volume. */
+    conv3d(filter: Tensor, strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dataFormat?: 'NDHWC' | 'NCDHW', dilations?: number | number[]): Tensor;
     /** cos x */
     cos(): Tensor;
     /** Hyperbolic cosine. */
@@ -255,6 +262,8 @@ declare module '../core/tensor' {
     maximum(b: TensorLike): Tensor;
     /** Max pooling over NHWC windows (rank 3: one image); padding never wins. TensorFlow.js's maxPool. */
     maxPool(filterSize: number | number[], strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
+    /** Max pooling over NDHWC windows (rank 4: one volume); padding never wins. TensorFlow.js's maxPool3d. */
+    maxPool3d(filterSize: number | number[], strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dimRoundingMode?: 'floor' | 'round' | 'ceil', dataFormat?: 'NDHWC' | 'NCDHW'): Tensor;
     /** Arithmetic mean (float32). The mean of nothing is NaN. */
     mean(axis?: Axis, keepDims?: boolean): Tensor;
     /** Minimum (NaN propagates; +Infinity over nothing). */

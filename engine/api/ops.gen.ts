@@ -29,6 +29,7 @@ export type OpName =
   | 'atan2'
   | 'atanh'
   | 'avgPool'
+  | 'avgPool3d'
   | 'batchNorm'
   | 'batchNorm2d'
   | 'batchNorm3d'
@@ -44,6 +45,7 @@ export type OpName =
   | 'conv1d'
   | 'conv2d'
   | 'conv2dTranspose'
+  | 'conv3d'
   | 'cos'
   | 'cosh'
   | 'cumprod'
@@ -91,6 +93,7 @@ export type OpName =
   | 'max'
   | 'maximum'
   | 'maxPool'
+  | 'maxPool3d'
   | 'mean'
   | 'min'
   | 'minimum'
@@ -188,6 +191,8 @@ export const atan2: (a: TensorLike, b: TensorLike) => Tensor = OPS.atan2;
 export const atanh: (x: TensorLike) => Tensor = OPS.atanh;
 /** Average pooling over NHWC windows (float32), dividing by the number of taps inside the input, as TensorFlow. */
 export const avgPool: (x: Tensor, filterSize: number | number[], strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dimRoundingMode?: 'floor' | 'round' | 'ceil') => Tensor = OPS.avgPool;
+/** Average pooling over NDHWC windows (float32), dividing by the number of taps inside the input, as TensorFlow. */
+export const avgPool3d: (x: Tensor, filterSize: number | number[], strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dimRoundingMode?: 'floor' | 'round' | 'ceil', dataFormat?: 'NDHWC' | 'NCDHW') => Tensor = OPS.avgPool3d;
 /** (x − mean) · rsqrt(variance + varianceEpsilon) · scale + offset, the statistics broadcast against x: one kernel. */
 export const batchNorm: (x: Tensor, mean: Tensor, variance: Tensor, offset?: Tensor | null, scale?: Tensor | null, varianceEpsilon?: number) => Tensor = OPS.batchNorm;
 /** batchNorm for a rank-2 x (statistics of rank 2 or 1). */
@@ -218,6 +223,8 @@ export const conv1d: (x: Tensor, filter: Tensor, stride: number, pad: 'valid' | 
 export const conv2d: (x: Tensor, filter: Tensor, strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dataFormat?: 'NHWC' | 'NCHW', dilations?: number | number[], dimRoundingMode?: 'floor' | 'round' | 'ceil') => Tensor = OPS.conv2d;
 /** Transposed 2-D convolution (conv2d's gradient with respect to its input): NHWC x by a [filterHeight, filterWidth, outDepth, inDepth] filter to `outputShape`. */
 export const conv2dTranspose: (x: Tensor, filter: Tensor, outputShape: number[], strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dimRoundingMode?: 'floor' | 'round' | 'ceil') => Tensor = OPS.conv2dTranspose;
+/** 3-D convolution of NDHWC volumes by a [filterDepth, filterHeight, filterWidth, inChannels, outChannels] filter, 'same'/'valid' (or numeric, explicit) padding, strides or dilations; rank 4 is one volume. */
+export const conv3d: (x: Tensor, filter: Tensor, strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dataFormat?: 'NDHWC' | 'NCDHW', dilations?: number | number[]) => Tensor = OPS.conv3d;
 /** cos x */
 export const cos: (x: TensorLike) => Tensor = OPS.cos;
 /** Hyperbolic cosine. */
@@ -308,6 +315,8 @@ export const max: (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor = OPS.m
 export const maximum: (a: TensorLike, b: TensorLike) => Tensor = OPS.maximum;
 /** Max pooling over NHWC windows (rank 3: one image); padding never wins. TensorFlow.js's maxPool. */
 export const maxPool: (x: Tensor, filterSize: number | number[], strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dimRoundingMode?: 'floor' | 'round' | 'ceil') => Tensor = OPS.maxPool;
+/** Max pooling over NDHWC windows (rank 4: one volume); padding never wins. TensorFlow.js's maxPool3d. */
+export const maxPool3d: (x: Tensor, filterSize: number | number[], strides: number | number[], pad: 'valid' | 'same' | number | [number, number][], dimRoundingMode?: 'floor' | 'round' | 'ceil', dataFormat?: 'NDHWC' | 'NCDHW') => Tensor = OPS.maxPool3d;
 /** Arithmetic mean (float32). The mean of nothing is NaN. */
 export const mean: (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor = OPS.mean;
 /** Minimum (NaN propagates; +Infinity over nothing). */

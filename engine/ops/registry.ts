@@ -46,6 +46,8 @@ export const PARAM_TYPES = {
   poolingType: "'max' | 'avg'",
   /** A 1-D signal's layout (conv1d). */
   dataFormat1d: "'NWC' | 'NCW'",
+  /** A volume's layout (conv3d, maxPool3d, avgPool3d; TensorFlow.js runs 'NDHWC' only). */
+  dataFormat3d: "'NDHWC' | 'NCDHW'",
   /** wg.fused.conv2d's and wg.fused.depthwiseConv2d's one options object (tensors inside are graph inputs). */
   fusedConvArgs: 'FusedConv2DArgs',
   /** wg.fused.matMul's one options object. */
@@ -167,6 +169,7 @@ const CHECKS: { [K in ParamKind]: (v: unknown, isTensor: (v: unknown) => boolean
   roundingMode: (v) => v === 'floor' || v === 'round' || v === 'ceil',
   poolingType: (v) => v === 'max' || v === 'avg',
   dataFormat1d: (v) => v === 'NWC' || v === 'NCW',
+  dataFormat3d: (v) => v === 'NDHWC' || v === 'NCDHW',
   fusedConvArgs: (v, t) => isOptions(v, t, ['x', 'filter'], ['bias', 'preluActivationWeights']),
   fusedMatMulArgs: (v, t) => isOptions(v, t, ['a', 'b'], ['bias', 'preluActivationWeights']),
 };
