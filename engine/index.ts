@@ -32,6 +32,13 @@ export type { SourceLocation } from './core/errors';
 export { tidy, scope, keep } from './eager/scope';
 // Every op: its public function (and Tensor method), generated from the op registry (engine/api/registry.ts).
 export * from './api/ops.gen';
+import { image as imageOps } from './api/ops.gen';
+import { NMS_ASYNC } from './api/selection';
+/**
+ * Image ops (TensorFlow.js's `tf.image`): the registry's, plus the Async forms of non-max suppression
+ * (plain async functions that read back: engine/api/selection.ts).
+ */
+export const image = { ...imageOps, ...NMS_ASYNC };
 // The Tensor methods' declarations, and the names of the ops that are methods.
 export type { MethodName } from './api/methods.gen';
 export { setSeed } from './api/creation';

@@ -121,6 +121,7 @@ export type MethodName =
   | 'tanh'
   | 'tile'
   | 'to'
+  | 'topk'
   | 'transpose'
   | 'unstack';
 
@@ -352,6 +353,8 @@ declare module '../core/tensor' {
     tile(reps: number[]): Tensor;
     /** A copy on `device` (the tensor itself if it is there already); WebGPU → CPU completes asynchronously. */
     to(device: DeviceSpec): Tensor;
+    /** The k largest entries along the last axis and their int32 indices, largest first (ties: lower index first); rank counting on the device, O(n²) per row of n. */
+    topk(k?: number, sorted?: boolean): { values: Tensor; indices: Tensor };
     /** Permutes dimensions (default: reverse them). Always a view. */
     transpose(perm?: number[]): Tensor;
     /** Views of the slices along `axis`, that dimension removed. */

@@ -102,6 +102,9 @@ export type OpName =
   | 'moments'
   | 'mul'
   | 'neg'
+  | 'nonMaxSuppression'
+  | 'nonMaxSuppressionPadded'
+  | 'nonMaxSuppressionWithScore'
   | 'notEqual'
   | 'oneHot'
   | 'ones'
@@ -151,6 +154,7 @@ export type OpName =
   | 'tensor'
   | 'tile'
   | 'to'
+  | 'topk'
   | 'transpose'
   | 'unstack'
   | 'variable'
@@ -429,6 +433,8 @@ export const tensor: (values: TensorValues, shape?: number[] | null, dtype?: DTy
 export const tile: (x: Tensor, reps: number[]) => Tensor = OPS.tile;
 /** A copy on `device` (the tensor itself if it is there already); WebGPU → CPU completes asynchronously. */
 export const to: (x: Tensor, device: DeviceSpec) => Tensor = OPS.to;
+/** The k largest entries along the last axis and their int32 indices, largest first (ties: lower index first); rank counting on the device, O(n²) per row of n. */
+export const topk: (x: Tensor, k?: number, sorted?: boolean) => { values: Tensor; indices: Tensor } = OPS.topk;
 /** Permutes dimensions (default: reverse them). Always a view. */
 export const transpose: (x: Tensor, perm?: number[]) => Tensor = OPS.transpose;
 /** Views of the slices along `axis`, that dimension removed. */
@@ -452,8 +458,14 @@ export const fused: {
 } = { conv2d: OPS.fusedConv2d, depthwiseConv2d: OPS.fusedDepthwiseConv2d, matMul: OPS.fusedMatMul };
 /** Image ops (TensorFlow.js's `tf.image`). */
 export const image: {
+  /** Greedy non-max suppression of [numBoxes, 4] boxes by score: the selected box indices (int32). Needs host-known boxes and scores (JS arrays); device tensors: nonMaxSuppressionAsync. */
+  readonly nonMaxSuppression: (boxes: Tensor | TensorValues, scores: Tensor | TensorValues, maxOutputSize: number, iouThreshold?: number, scoreThreshold?: number) => Tensor;
+  /** Non-max suppression: { selectedIndices (zero-padded to maxOutputSize when padToMaxOutputSize), validOutputs }. Host-known inputs; device tensors: the Async form. */
+  readonly nonMaxSuppressionPadded: (boxes: Tensor | TensorValues, scores: Tensor | TensorValues, maxOutputSize: number, iouThreshold?: number, scoreThreshold?: number, padToMaxOutputSize?: boolean) => { selectedIndices: Tensor; validOutputs: Tensor };
+  /** Non-max suppression (soft-NMS with Gaussian decay when softNmsSigma > 0): { selectedIndices, selectedScores }. Host-known inputs; device tensors: the Async form. */
+  readonly nonMaxSuppressionWithScore: (boxes: Tensor | TensorValues, scores: Tensor | TensorValues, maxOutputSize: number, iouThreshold?: number, scoreThreshold?: number, softNmsSigma?: number) => { selectedIndices: Tensor; selectedScores: Tensor };
   /** Resizes [h, w, c] or [b, h, w, c] images to `size` = [newHeight, newWidth] by bilinear interpolation (float32 result), with TensorFlow's alignCorners / halfPixelCenters rules. One kernel. */
   readonly resizeBilinear: (images: Tensor, size: number[], alignCorners?: boolean, halfPixelCenters?: boolean) => Tensor;
   /** Resizes [h, w, c] or [b, h, w, c] images to `size` = [newHeight, newWidth], each output pixel a copy of the nearest input pixel (dtype kept), with TensorFlow's alignCorners / halfPixelCenters rules. One kernel. */
   readonly resizeNearestNeighbor: (images: Tensor, size: number[], alignCorners?: boolean, halfPixelCenters?: boolean) => Tensor;
-} = { resizeBilinear: OPS.resizeBilinear, resizeNearestNeighbor: OPS.resizeNearestNeighbor };
+} = { nonMaxSuppression: OPS.nonMaxSuppression, nonMaxSuppressionPadded: OPS.nonMaxSuppressionPadded, nonMaxSuppressionWithScore: OPS.nonMaxSuppressionWithScore, resizeBilinear: OPS.resizeBilinear, resizeNearestNeighbor: OPS.resizeNearestNeighbor };
