@@ -217,8 +217,8 @@ declare module '../core/tensor' {
     floor(): Tensor;
     /** ⌊a / b⌋ (NumPy semantics; integer division by 0 gives 0). */
     floorDiv(b: TensorLike): Tensor;
-    /** Slices of x along `axis` at `indices` (int32): host indices are range-checked, device indices clamped. */
-    gather(indices: Tensor | number[], axis?: number): Tensor;
+    /** Slices of x along `axis` at `indices` (int32; the first `batchDims` dimensions shared): host indices are range-checked, device indices clamped. */
+    gather(indices: Tensor | number[], axis?: number, batchDims?: number): Tensor;
     /** Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */
     gelu(): Tensor;
     /** a > b (bool). */

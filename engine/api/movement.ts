@@ -87,42 +87,67 @@ function stridedSlice$impl(
 ): Tensor {
   const op = 'stridedSlice';
   const t = tensorArg(x, op);
-  if (ellipsisMask || newAxisMask) throw shapeErr(op, 'ellipsisMask and newAxisMask are not supported; use expandDims/reshape', [t.shape]);
   const r = t.rank;
-  const st = strides ?? new Array(begin.length).fill(1);
-  if (!Array.isArray(begin) || !Array.isArray(end) || begin.length !== end.length || st.length !== begin.length || begin.length > r) {
-    throw shapeErr(op, `begin ${describe(begin)}, end ${describe(end)} and strides ${describe(st)} must have the same length, at most the rank ${r}`, [t.shape]);
+  const st = strides ?? new Array(Array.isArray(begin) ? begin.length : 0).fill(1);
+  if (!Array.isArray(begin) || !Array.isArray(end) || begin.length !== end.length || st.length !== begin.length) {
+    throw shapeErr(op, `begin ${describe(begin)}, end ${describe(end)} and strides ${describe(st)} must have the same length`, [t.shape]);
+  }
+  // The spec entries, each one of: an input dimension (sliced, or removed by shrinkAxisMask), a new size-1
+  // axis (newAxisMask), or the ellipsis (ellipsisMask: as many whole dimensions as the other entries leave;
+  // only its first bit counts, and it wins over newAxisMask on the same entry). Without an ellipsis, the
+  // dimensions after the entries are taken whole.
+  const m = begin.length;
+  const ell = ellipsisMask ? Math.min(m, Math.log2(ellipsisMask & -ellipsisMask)) : -1;
+  if (ellipsisMask && (ellipsisMask & ~(1 << ell)) !== 0) throw shapeErr(op, `ellipsisMask ${ellipsisMask} has more than one bit set: at most one ellipsis`, [t.shape]);
+  const isNew = (i: number) => i !== ell && (newAxisMask & (1 << i)) !== 0;
+  let dimsUsed = 0;
+  for (let i = 0; i < m; i++) if (i !== ell && !isNew(i)) dimsUsed++;
+  if (dimsUsed > r) {
+    throw shapeErr(op, `begin ${describe(begin)}, end ${describe(end)} and strides ${describe(st)} index ${dimsUsed} dimensions, more than the rank ${r}`, [t.shape]);
   }
   const shape: number[] = [];
   const outStrides: number[] = [];
   let offset = t.offset;
-  for (let d = 0; d < r; d++) {
-    const n = t.shape[d];
-    if (d >= begin.length) {
-      shape.push(n);
-      outStrides.push(t.strides[d]);
+  let d = 0;
+  const whole = () => {
+    shape.push(t.shape[d]);
+    outStrides.push(t.strides[d]);
+    d++;
+  };
+  for (let i = 0; i < m; i++) {
+    if (i === ell) {
+      for (let k = 0; k < r - dimsUsed; k++) whole();
       continue;
     }
-    const step = checkInt(st[d], op, `strides[${d}]`);
-    if (step === 0) throw shapeErr(op, `strides[${d}] must not be 0`, [t.shape]);
-    const bit = 1 << d;
+    if (isNew(i)) {
+      shape.push(1);
+      outStrides.push(0);
+      continue;
+    }
+    const n = t.shape[d];
+    const step = checkInt(st[i], op, `strides[${i}]`);
+    if (step === 0) throw shapeErr(op, `strides[${i}] must not be 0`, [t.shape]);
+    const bit = 1 << i;
     if (shrinkAxisMask & bit) {
-      let i = checkInt(begin[d], op, `begin[${d}]`);
-      if (i < 0) i += n;
-      if (i < 0 || i >= n) throw shapeErr(op, `begin[${d}] = ${begin[d]} is outside dimension ${d} of size ${n} (shrinkAxisMask)`, [t.shape]);
-      offset += i * t.strides[d];
+      let j = checkInt(begin[i], op, `begin[${i}]`);
+      if (j < 0) j += n;
+      if (j < 0 || j >= n) throw shapeErr(op, `begin[${i}] = ${begin[i]} is outside dimension ${d} of size ${n} (shrinkAxisMask)`, [t.shape]);
+      offset += j * t.strides[d];
+      d++;
       continue;
     }
     // Clamp like Python slicing: forwards into [0, n], backwards into [-1, n-1].
     const clamp = (v: number) => (step > 0 ? Math.min(Math.max(v, 0), n) : Math.min(Math.max(v, -1), n - 1));
     const norm = (v: number) => (v < 0 ? v + n : v);
-    const b0 = beginMask & bit ? (step > 0 ? 0 : n - 1) : clamp(norm(checkInt(begin[d], op, `begin[${d}]`)));
-    const e0 = endMask & bit ? (step > 0 ? n : -1) : clamp(norm(checkInt(end[d], op, `end[${d}]`)));
+    const b0 = beginMask & bit ? (step > 0 ? 0 : n - 1) : clamp(norm(checkInt(begin[i], op, `begin[${i}]`)));
+    const e0 = endMask & bit ? (step > 0 ? n : -1) : clamp(norm(checkInt(end[i], op, `end[${i}]`)));
     const count = step > 0 ? Math.max(0, Math.ceil((e0 - b0) / step)) : Math.max(0, Math.ceil((b0 - e0) / -step));
     shape.push(count);
     outStrides.push(t.strides[d] * step);
     if (count > 0) offset += b0 * t.strides[d];
+    d++;
   }
+  while (d < r) whole();
   return view(t, shape, outStrides, offset);
 }
 
@@ -316,7 +341,7 @@ function pad$impl(x: Tensor, paddings: [number, number][], constantValue = 0): T
   });
 }
 
-function gather$impl(x: Tensor, indices: Tensor | number[], axis = 0): Tensor {
+function gather$impl(x: Tensor, indices: Tensor | number[], axis = 0, batchDims = 0): Tensor {
   const op = 'gather';
   const t = tensorArg(x, op);
   const ownIdx = Array.isArray(indices);
@@ -338,6 +363,17 @@ function gather$impl(x: Tensor, indices: Tensor | number[], axis = 0): Tensor {
     }
     if (t.rank === 0) throw shapeErr(op, 'cannot gather from a scalar', [t.shape]);
     const a = normalizeAxis(axis, t.rank, op, t.shape);
+    // batchDims: the first b dimensions of x and indices are shared (one gather per batch entry).
+    const b0 = checkInt(batchDims, op, 'batchDims');
+    const b = b0 < 0 ? b0 + idx.rank : b0;
+    if (b < 0 || b > idx.rank || b > a) {
+      throw shapeErr(op, `batchDims ${b0} must be in [${-idx.rank}, ${idx.rank}] (the rank of indices ${fmtShape(idx.shape)}) and at most axis ${a}`, [t.shape, idx.shape]);
+    }
+    for (let d = 0; d < b; d++) {
+      if (t.shape[d] !== idx.shape[d]) {
+        throw shapeErr(op, `with batchDims ${b}, x ${fmtShape(t.shape)} and indices ${fmtShape(idx.shape)} must agree on their first ${b} dimensions (dimension ${d}: ${t.shape[d]} vs ${idx.shape[d]})`, [t.shape, idx.shape]);
+      }
+    }
     const n = t.shape[a];
     const host = idx.hostValues;
     if (host) {
@@ -347,11 +383,12 @@ function gather$impl(x: Tensor, indices: Tensor | number[], axis = 0): Tensor {
         }
       }
     }
-    const ir = idx.rank;
-    const outShape = [...t.shape.slice(0, a), ...idx.shape, ...t.shape.slice(a + 1)];
+    const ir = idx.rank - b;
+    const outShape = [...t.shape.slice(0, a), ...idx.shape.slice(b), ...t.shape.slice(a + 1)];
     if (sizeOf(outShape) > 0 && n === 0) throw shapeErr(op, `axis ${a} of shape ${fmtShape(t.shape)} is empty: there is nothing to gather`, [t.shape]);
     // The indices, read at each output element's position: their dims sit at [a, a + ir).
-    const idxStrides = outShape.map((_, d) => (d >= a && d < a + ir ? idx.strides[d - a] : 0));
+    // (with batchDims, the batch dims at [0, b) too)
+    const idxStrides = outShape.map((_, d) => (d < b ? idx.strides[d] : d >= a && d < a + ir ? idx.strides[d - a + b] : 0));
     const idxView = view(idx, outShape, idxStrides);
     try {
       return launch({
@@ -402,7 +439,7 @@ export const MOVEMENT_DEFS = family('movement', {
     impl: slice$impl,
   },
   stridedSlice: {
-    doc: "TensorFlow's strided slice (begin/end/strides, beginMask/endMask/shrinkAxisMask): a view.",
+    doc: "TensorFlow's strided slice (begin/end/strides, beginMask/endMask/ellipsisMask/newAxisMask/shrinkAxisMask): a view.",
     params: [
       p('x', 'tensor'), p('begin', 'ints'), p('end', 'ints'), opt('strides', 'ints'), opt('beginMask', 'int'),
       opt('endMask', 'int'), opt('ellipsisMask', 'int'), opt('newAxisMask', 'int'), opt('shrinkAxisMask', 'int'),
@@ -475,8 +512,8 @@ export const MOVEMENT_DEFS = family('movement', {
     impl: pad$impl,
   },
   gather: {
-    doc: 'Slices of x along `axis` at `indices` (int32): host indices are range-checked, device indices clamped.',
-    params: [p('x', 'tensor'), p('indices', 'indices'), opt('axis', 'int')],
+    doc: 'Slices of x along `axis` at `indices` (int32; the first `batchDims` dimensions shared): host indices are range-checked, device indices clamped.',
+    params: [p('x', 'tensor'), p('indices', 'indices'), opt('axis', 'int'), opt('batchDims', 'int')],
     returns: 'tensor',
     method: true,
     differentiable: true,

@@ -35,6 +35,7 @@ export type OpName =
   | 'batchNorm3d'
   | 'batchNorm4d'
   | 'batchToSpaceND'
+  | 'bincount'
   | 'broadcastTo'
   | 'cast'
   | 'ceil'
@@ -69,6 +70,7 @@ export type OpName =
   | 'fusedDepthwiseConv2d'
   | 'fusedMatMul'
   | 'gather'
+  | 'gatherND'
   | 'gelu'
   | 'greater'
   | 'greaterEqual'
@@ -129,6 +131,7 @@ export type OpName =
   | 'round'
   | 'rsqrt'
   | 'scalar'
+  | 'scatterND'
   | 'selu'
   | 'separableConv2d'
   | 'sigmoid'
@@ -152,10 +155,12 @@ export type OpName =
   | 'tan'
   | 'tanh'
   | 'tensor'
+  | 'tensorScatterUpdate'
   | 'tile'
   | 'to'
   | 'topk'
   | 'transpose'
+  | 'unsortedSegmentSum'
   | 'unstack'
   | 'variable'
   | 'where'
@@ -207,6 +212,8 @@ export const batchNorm3d: (x: Tensor, mean: Tensor, variance: Tensor, offset?: T
 export const batchNorm4d: (x: Tensor, mean: Tensor, variance: Tensor, offset?: Tensor | null, scale?: Tensor | null, varianceEpsilon?: number) => Tensor = OPS.batchNorm4d;
 /** The inverse of spaceToBatchND: moves batch blocks back into the block dimensions, then crops them, as TensorFlow. One kernel. */
 export const batchToSpaceND: (x: Tensor, blockShape: number[], crops: [number, number][]) => Tensor = OPS.batchToSpaceND;
+/** Per value in [0, size) of the int32 vector x, the sum of its weights (or its count when weights is empty); larger values are ignored. */
+export const bincount: (x: Tensor, weights: Tensor, size: number) => Tensor = OPS.bincount;
 /** Broadcasts to `shape` (a view with stride 0 on the broadcast dimensions). */
 export const broadcastTo: (x: Tensor, shape: number[]) => Tensor = OPS.broadcastTo;
 /** Converts to `dtype` (float → int truncates toward zero; int32 ↔ uint32 keep the bits). */
@@ -267,8 +274,10 @@ export const fill: (shape: number[], value: number | boolean, dtype?: DType) => 
 export const floor: (x: TensorLike) => Tensor = OPS.floor;
 /** ⌊a / b⌋ (NumPy semantics; integer division by 0 gives 0). */
 export const floorDiv: (a: TensorLike, b: TensorLike) => Tensor = OPS.floorDiv;
-/** Slices of x along `axis` at `indices` (int32): host indices are range-checked, device indices clamped. */
-export const gather: (x: Tensor, indices: Tensor | number[], axis?: number) => Tensor = OPS.gather;
+/** Slices of x along `axis` at `indices` (int32; the first `batchDims` dimensions shared): host indices are range-checked, device indices clamped. */
+export const gather: (x: Tensor, indices: Tensor | number[], axis?: number, batchDims?: number) => Tensor = OPS.gather;
+/** Slices of x at the coordinate rows of `indices` (last dimension K ≤ rank): indices.shape[:-1] + x.shape[K:]. Host indices are range-checked, device ones clamped. */
+export const gatherND: (x: Tensor, indices: Tensor | number[]) => Tensor = OPS.gatherND;
 /** Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */
 export const gelu: (x: TensorLike) => Tensor = OPS.gelu;
 /** a > b (bool). */
@@ -383,6 +392,8 @@ export const round: (x: TensorLike) => Tensor = OPS.round;
 export const rsqrt: (x: TensorLike) => Tensor = OPS.rsqrt;
 /** A rank-0 tensor. */
 export const scalar: (value: number | boolean, dtype?: DType) => Tensor = OPS.scalar;
+/** Zeros of `shape` with `updates` added at the coordinate rows of `indices` (duplicates summed). Compare + sum: slots × slice × rows work. */
+export const scatterND: (indices: Tensor | number[], updates: Tensor, shape: number[]) => Tensor = OPS.scatterND;
 /** Scaled ELU: 1.0507·(x > 0 ? x : 1.6733·(eˣ - 1)). */
 export const selu: (x: TensorLike) => Tensor = OPS.selu;
 /** A depthwise convolution (filter [kH, kW, inChannels, multiplier]) then a pointwise 1×1 convolution (filter [1, 1, inChannels·multiplier, outChannels]). */
@@ -417,7 +428,7 @@ export const squeeze: (x: Tensor, axis?: number | number[]) => Tensor = OPS.sque
 export const stack: (tensors: Tensor[], axis?: number) => Tensor = OPS.stack;
 /** x > 0 ? 1 : alpha (alpha defaults to 0); NaN stays NaN. */
 export const step: (x: TensorLike, alpha?: number) => Tensor = OPS.step;
-/** TensorFlow's strided slice (begin/end/strides, beginMask/endMask/shrinkAxisMask): a view. */
+/** TensorFlow's strided slice (begin/end/strides, beginMask/endMask/ellipsisMask/newAxisMask/shrinkAxisMask): a view. */
 export const stridedSlice: (x: Tensor, begin: number[], end: number[], strides?: number[], beginMask?: number, endMask?: number, ellipsisMask?: number, newAxisMask?: number, shrinkAxisMask?: number) => Tensor = OPS.stridedSlice;
 /** a - b */
 export const sub: (a: TensorLike, b: TensorLike) => Tensor = OPS.sub;
@@ -429,6 +440,8 @@ export const tan: (x: TensorLike) => Tensor = OPS.tan;
 export const tanh: (x: TensorLike) => Tensor = OPS.tanh;
 /** A tensor from host values: numbers become float32 and booleans bool unless `dtype` says otherwise. */
 export const tensor: (values: TensorValues, shape?: number[] | null, dtype?: DType) => Tensor = OPS.tensor;
+/** A copy of `tensor` with the slices at the coordinate rows of `indices` replaced by `updates` (for duplicates the last row wins). */
+export const tensorScatterUpdate: (tensor: Tensor, indices: Tensor | number[], updates: Tensor) => Tensor = OPS.tensorScatterUpdate;
 /** Repeats the tensor reps[d] times along each dimension (one copy kernel through a broadcast view). */
 export const tile: (x: Tensor, reps: number[]) => Tensor = OPS.tile;
 /** A copy on `device` (the tensor itself if it is there already); WebGPU → CPU completes asynchronously. */
@@ -437,6 +450,8 @@ export const to: (x: Tensor, device: DeviceSpec) => Tensor = OPS.to;
 export const topk: (x: Tensor, k?: number, sorted?: boolean) => { values: Tensor; indices: Tensor } = OPS.topk;
 /** Permutes dimensions (default: reverse them). Always a view. */
 export const transpose: (x: Tensor, perm?: number[]) => Tensor = OPS.transpose;
+/** Sums of the slices of x per segment id (ids over the leading dimensions; negative ids are dropped): [numSegments, ...rest]. */
+export const unsortedSegmentSum: (x: Tensor, segmentIds: Tensor | number[], numSegments: number) => Tensor = OPS.unsortedSegmentSum;
 /** Views of the slices along `axis`, that dimension removed. */
 export const unstack: (x: Tensor, axis?: number) => Tensor[] = OPS.unstack;
 /** A variable: a tensor whose value assign/assignAdd change; in a graph its state lives in the Session. */
