@@ -5,7 +5,7 @@
 // scales are uniform parameters, so one compiled kernel serves every shape of a given rank and flag set.
 import { family } from './define';
 import { opt, p } from '../ops/registry';
-import { ShapeError } from '../core/errors';
+import { DTypeError, ShapeError } from '../core/errors';
 import { contiguousStrides, describe, fmtShape, sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { launch, materialize, runGenerator, view } from '../eager/dispatch';
@@ -334,6 +334,115 @@ function batchToSpaceND$impl(x: Tensor, blockShape: number[], crops: [number, nu
   });
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// cropAndResize (TensorFlow's crop_and_resize_op.cc), all in float32: for box b = (y1, x1, y2, x2) of image
+// boxInd[b] and crop row y,
+//   in_y = y1·(H − 1) + y·(y2 − y1)·(H − 1)/(cropH − 1) when cropH > 1, else (y1 + y2)/2·(H − 1) (the same in x);
+//   a sample outside [0, H − 1] × [0, W − 1] is extrapolationValue; bilinear lerps floor/ceil neighbours
+//   (rows first, then columns' results along y), nearest reads round(in) (halves away from zero).
+// One kernel over [n, cropH, cropW, C] that loads the box, its image index and the pixels.
+// ---------------------------------------------------------------------------------------------------------
+
+function cropAndResize$impl(
+  image: Tensor,
+  boxes: Tensor,
+  boxInd: Tensor,
+  cropSize: [number, number] | number[],
+  method: 'bilinear' | 'nearest' = 'bilinear',
+  extrapolationValue = 0,
+): Tensor {
+  const op = 'cropAndResize';
+  const img = tensorArg(image, op, 'image');
+  const bx = tensorArg(boxes, op, 'boxes');
+  const bi = tensorArg(boxInd, op, 'boxInd');
+  const shapes = [img.shape, bx.shape, bi.shape];
+  const all = `(image ${fmtShape(img.shape)}, boxes ${fmtShape(bx.shape)}, boxInd ${fmtShape(bi.shape)})`;
+  if (img.rank !== 4) throw shapeErr(op, `image must be rank 4 ([batch, height, width, depth]), got rank ${img.rank} ${all}`, shapes);
+  if (bx.rank !== 2 || bx.shape[1] !== 4) throw shapeErr(op, `boxes must have shape [numBoxes, 4] (y1, x1, y2, x2), got ${fmtShape(bx.shape)} ${all}`, shapes);
+  if (bi.rank !== 1 || bi.shape[0] !== bx.shape[0]) throw shapeErr(op, `boxInd must have shape [numBoxes] = [${bx.shape[0]}], got ${fmtShape(bi.shape)} ${all}`, shapes);
+  if (bx.dtype !== 'float32') throw new DTypeError(`${op}: boxes must be float32, got ${bx.dtype} ${all}`, { op, dtypes: [img.dtype, bx.dtype, bi.dtype], shapes: shapes.map((s) => [...s]) });
+  if (bi.dtype !== 'int32' && bi.dtype !== 'uint32') throw new DTypeError(`${op}: boxInd must be int32, got ${bi.dtype} ${all}`, { op, dtypes: [img.dtype, bx.dtype, bi.dtype], shapes: shapes.map((s) => [...s]) });
+  if (img.dtype === 'bool') throw new DTypeError(`${op}: image must be numeric, got bool ${all}`, { op, dtypes: [img.dtype], shapes: shapes.map((s) => [...s]) });
+  if (!Array.isArray(cropSize) || cropSize.length !== 2 || !cropSize.every(isInt)) {
+    throw shapeErr(op, `cropSize must be [cropHeight, cropWidth] (two integers), got ${describe(cropSize)} ${all}`, shapes);
+  }
+  const [ch, cw] = cropSize as number[];
+  if (ch <= 0 || cw <= 0) throw shapeErr(op, `cropSize ${fmtShape([ch, cw])} must be positive ${all}`, shapes);
+  if (method !== 'bilinear' && method !== 'nearest') throw shapeErr(op, `method must be 'bilinear' or 'nearest', got ${describe(method)} ${all}`, shapes);
+  if (typeof extrapolationValue !== 'number') throw shapeErr(op, `extrapolationValue must be a number, got ${describe(extrapolationValue)} ${all}`, shapes);
+  const [N, H, W] = img.shape;
+  const host = bi.hostValues;
+  if (host) {
+    for (let i = 0; i < host.length; i++) {
+      if (host[i] < 0 || host[i] >= N) throw shapeErr(op, `boxInd[${i}] = ${host[i]} is out of range: the image batch has ${N} image${N === 1 ? '' : 's'} ${all}`, shapes);
+    }
+  }
+  const outShape = [bx.shape[0], ch, cw, img.shape[3]];
+  if (sizeOf(outShape) === 0) return runGenerator(fillGen(0, 'float32'), outShape, img.device, op);
+  if (N === 0 || H === 0 || W === 0) throw shapeErr(op, `image has no pixels to crop ${all}`, shapes);
+  return launch({
+    op, tensors: [img, bx, bi], loaded: [true, true, true], outShape, outDtype: 'float32',
+    build: (_leaves, param) => {
+      const boxAt = (j: number) => load(1, 'float32', addTo(addTo(param(bx.offset, 'int32'), coord(0), bx.strides[0], param), lit(j, 'int32'), bx.strides[1], param));
+      const [y1, x1, y2, x2] = [0, 1, 2, 3].map(boxAt);
+      // Device-held indices out of range are clamped (host-known ones were checked above).
+      const b = prim('min', prim('max', cast(load(2, bi.dtype, addTo(param(bi.offset, 'int32'), coord(0), bi.strides[0], param)), 'int32'), lit(0, 'int32')), param(N - 1, 'int32'));
+      const axis = (lo: Expr, hi: Expr, n: number, crop: number, d: number) => {
+        const span = param(n - 1, 'float32');
+        if (crop === 1) return prim('mul', prim('mul', f32(0.5), prim('add', lo, hi)), span);
+        const scale = prim('div', prim('mul', prim('sub', hi, lo), span), param(crop - 1, 'float32'));
+        return prim('add', prim('mul', lo, span), prim('mul', cast(coord(d), 'float32'), scale));
+      };
+      const iy = axis(y1, y2, H, ch, 1);
+      const ix = axis(x1, x2, W, cw, 2);
+      const outside = prim('or',
+        prim('or', prim('lt', iy, f32(0)), prim('gt', iy, param(H - 1, 'float32'))),
+        prim('or', prim('lt', ix, f32(0)), prim('gt', ix, param(W - 1, 'float32'))));
+      const clampI = (v: Expr, n: number) => prim('min', prim('max', cast(v, 'int32'), lit(0, 'int32')), param(n - 1, 'int32'));
+      let base = addTo(param(img.offset, 'int32'), b, img.strides[0], param);
+      base = addTo(base, coord(3), img.strides[3], param);
+      const tap = (y: Expr, x: Expr) => cast(load(0, img.dtype, addTo(addTo(base, y, img.strides[1], param), x, img.strides[2], param)), 'float32');
+      let value: Expr;
+      if (method === 'nearest') {
+        value = tap(clampI(prim('floor', prim('add', iy, f32(0.5))), H), clampI(prim('floor', prim('add', ix, f32(0.5))), W));
+      } else {
+        const fy = prim('floor', iy);
+        const fx = prim('floor', ix);
+        const top = clampI(fy, H);
+        const bottom = clampI(prim('ceil', iy), H);
+        const left = clampI(fx, W);
+        const right = clampI(prim('ceil', ix), W);
+        const yl = prim('sub', iy, fy);
+        const xl = prim('sub', ix, fx);
+        const lerp = (a: Expr, c: Expr, w: Expr) => prim('add', a, prim('mul', prim('sub', c, a), w));
+        const t = lerp(tap(top, left), tap(top, right), xl);
+        const btm = lerp(tap(bottom, left), tap(bottom, right), xl);
+        value = lerp(t, btm, yl);
+      }
+      return prim('where', outside, param(extrapolationValue, 'float32'), value);
+    },
+  });
+}
+
+// flipLeftRight: the width axis of [batch, height, width, depth] reversed (a view), copied once.
+function flipLeftRight$impl(image: Tensor): Tensor {
+  const op = 'flipLeftRight';
+  const t = tensorArg(image, op, 'image');
+  if (t.rank !== 4) throw shapeErr(op, `image must be rank 4 ([batch, height, width, depth]), got rank ${t.rank} (shape ${fmtShape(t.shape)})`, [t.shape]);
+  const strides = [...t.strides];
+  let offset = t.offset;
+  if (t.shape[2] > 0) {
+    offset += (t.shape[2] - 1) * t.strides[2];
+    strides[2] = -t.strides[2];
+  }
+  const v = view(t, t.shape, strides, offset);
+  try {
+    return materialize(v, op);
+  } finally {
+    v.dispose();
+  }
+}
+
 /** Image ops (registry definitions). */
 export const IMAGE_DEFS = family('image', {
   resizeBilinear: {
@@ -353,6 +462,22 @@ export const IMAGE_DEFS = family('image', {
     differentiable: true,
     namespace: 'image',
     impl: resizeNearestNeighbor$impl,
+  },
+  cropAndResize: {
+    doc: "Crops boxes ([n, 4] normalized y1, x1, y2, x2; boxInd picks the image) out of [batch, h, w, c] images and resizes each to cropSize, bilinear or nearest, with TensorFlow's sampling rules; samples outside the image are extrapolationValue. One kernel.",
+    params: [p('image', 'tensor'), p('boxes', 'tensor'), p('boxInd', 'tensor'), p('cropSize', 'ints'), opt('method', 'cropMethod'), opt('extrapolationValue', 'number')],
+    returns: 'tensor',
+    differentiable: true,
+    namespace: 'image',
+    impl: cropAndResize$impl,
+  },
+  flipLeftRight: {
+    doc: 'Mirrors [batch, h, w, c] images along the width (a reversed view, copied once).',
+    params: [p('image', 'tensor')],
+    returns: 'tensor',
+    differentiable: true,
+    namespace: 'image',
+    impl: flipLeftRight$impl,
   },
 });
 

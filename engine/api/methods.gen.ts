@@ -63,6 +63,7 @@ export type MethodName =
   | 'leakyRelu'
   | 'less'
   | 'lessEqual'
+  | 'localResponseNormalization'
   | 'log'
   | 'log1p'
   | 'logicalAnd'
@@ -237,6 +238,8 @@ declare module '../core/tensor' {
     less(b: TensorLike): Tensor;
     /** a ≤ b (bool). */
     lessEqual(b: TensorLike): Tensor;
+    /** Local response normalisation over the last axis (TensorFlow's): x · (bias + alpha · Σ x² over the 2·depthRadius + 1 neighbouring channels)^(−beta), for rank-4 NHWC (or rank-3) x. One kernel. */
+    localResponseNormalization(depthRadius?: number, bias?: number, alpha?: number, beta?: number): Tensor;
     /** Natural logarithm; log(0) = -Infinity, negative → NaN. */
     log(): Tensor;
     /** log(1 + x), accurate near 0. */

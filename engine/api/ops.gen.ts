@@ -49,6 +49,7 @@ export type OpName =
   | 'conv3d'
   | 'cos'
   | 'cosh'
+  | 'cropAndResize'
   | 'cumprod'
   | 'cumsum'
   | 'depthToSpace'
@@ -56,6 +57,7 @@ export type OpName =
   | 'div'
   | 'divNoNan'
   | 'dot'
+  | 'einsum'
   | 'elu'
   | 'equal'
   | 'erf'
@@ -64,6 +66,7 @@ export type OpName =
   | 'expm1'
   | 'eye'
   | 'fill'
+  | 'flipLeftRight'
   | 'floor'
   | 'floorDiv'
   | 'fusedConv2d'
@@ -82,6 +85,7 @@ export type OpName =
   | 'less'
   | 'lessEqual'
   | 'linspace'
+  | 'localResponseNormalization'
   | 'log'
   | 'log1p'
   | 'logicalAnd'
@@ -254,6 +258,8 @@ export const div: (a: TensorLike, b: TensorLike) => Tensor = OPS.div;
 export const divNoNan: (a: TensorLike, b: TensorLike) => Tensor = OPS.divNoNan;
 /** Dot product of vectors, or matrix–vector / vector–matrix / matrix–matrix products (rank ≤ 2). */
 export const dot: (t1: Tensor, t2: Tensor) => Tensor = OPS.dot;
+/** Einstein summation over one or two tensors ('ij,jk->ik', 'bij,bjk->bik', 'ii->', 'ij->ji', 'i,j->ij'): repeated indices in an operand take its diagonal, indices missing from the output are summed; lowered onto views, reductions and one batched matMul. */
+export const einsum: (equation: string, ...tensors: Tensor[]) => Tensor = OPS.einsum;
 /** x > 0 ? x : eˣ - 1 */
 export const elu: (x: TensorLike) => Tensor = OPS.elu;
 /** a == b (bool). */
@@ -300,6 +306,8 @@ export const less: (a: TensorLike, b: TensorLike) => Tensor = OPS.less;
 export const lessEqual: (a: TensorLike, b: TensorLike) => Tensor = OPS.lessEqual;
 /** `num` evenly spaced numbers from start to stop, both included. */
 export const linspace: (start: number, stop: number, num: number) => Tensor = OPS.linspace;
+/** Local response normalisation over the last axis (TensorFlow's): x · (bias + alpha · Σ x² over the 2·depthRadius + 1 neighbouring channels)^(−beta), for rank-4 NHWC (or rank-3) x. One kernel. */
+export const localResponseNormalization: (x: Tensor, depthRadius?: number, bias?: number, alpha?: number, beta?: number) => Tensor = OPS.localResponseNormalization;
 /** Natural logarithm; log(0) = -Infinity, negative → NaN. */
 export const log: (x: TensorLike) => Tensor = OPS.log;
 /** log(1 + x), accurate near 0. */
@@ -473,6 +481,10 @@ export const fused: {
 } = { conv2d: OPS.fusedConv2d, depthwiseConv2d: OPS.fusedDepthwiseConv2d, matMul: OPS.fusedMatMul };
 /** Image ops (TensorFlow.js's `tf.image`). */
 export const image: {
+  /** Crops boxes ([n, 4] normalized y1, x1, y2, x2; boxInd picks the image) out of [batch, h, w, c] images and resizes each to cropSize, bilinear or nearest, with TensorFlow's sampling rules; samples outside the image are extrapolationValue. One kernel. */
+  readonly cropAndResize: (image: Tensor, boxes: Tensor, boxInd: Tensor, cropSize: number[], method?: 'bilinear' | 'nearest', extrapolationValue?: number) => Tensor;
+  /** Mirrors [batch, h, w, c] images along the width (a reversed view, copied once). */
+  readonly flipLeftRight: (image: Tensor) => Tensor;
   /** Greedy non-max suppression of [numBoxes, 4] boxes by score: the selected box indices (int32). Needs host-known boxes and scores (JS arrays); device tensors: nonMaxSuppressionAsync. */
   readonly nonMaxSuppression: (boxes: Tensor | TensorValues, scores: Tensor | TensorValues, maxOutputSize: number, iouThreshold?: number, scoreThreshold?: number) => Tensor;
   /** Non-max suppression: { selectedIndices (zero-padded to maxOutputSize when padToMaxOutputSize), validOutputs }. Host-known inputs; device tensors: the Async form. */
@@ -483,4 +495,4 @@ export const image: {
   readonly resizeBilinear: (images: Tensor, size: number[], alignCorners?: boolean, halfPixelCenters?: boolean) => Tensor;
   /** Resizes [h, w, c] or [b, h, w, c] images to `size` = [newHeight, newWidth], each output pixel a copy of the nearest input pixel (dtype kept), with TensorFlow's alignCorners / halfPixelCenters rules. One kernel. */
   readonly resizeNearestNeighbor: (images: Tensor, size: number[], alignCorners?: boolean, halfPixelCenters?: boolean) => Tensor;
-} = { nonMaxSuppression: OPS.nonMaxSuppression, nonMaxSuppressionPadded: OPS.nonMaxSuppressionPadded, nonMaxSuppressionWithScore: OPS.nonMaxSuppressionWithScore, resizeBilinear: OPS.resizeBilinear, resizeNearestNeighbor: OPS.resizeNearestNeighbor };
+} = { cropAndResize: OPS.cropAndResize, flipLeftRight: OPS.flipLeftRight, nonMaxSuppression: OPS.nonMaxSuppression, nonMaxSuppressionPadded: OPS.nonMaxSuppressionPadded, nonMaxSuppressionWithScore: OPS.nonMaxSuppressionWithScore, resizeBilinear: OPS.resizeBilinear, resizeNearestNeighbor: OPS.resizeNearestNeighbor };

@@ -52,6 +52,10 @@ export const PARAM_TYPES = {
   fusedConvArgs: 'FusedConv2DArgs',
   /** wg.fused.matMul's one options object. */
   fusedMatMulArgs: 'FusedMatMulArgs',
+  /** An einsum equation ('ij,jk->ik'). */
+  equation: 'string',
+  /** image.cropAndResize's sampling. */
+  cropMethod: "'bilinear' | 'nearest'",
 } as const;
 export type ParamKind = keyof typeof PARAM_TYPES;
 
@@ -172,6 +176,8 @@ const CHECKS: { [K in ParamKind]: (v: unknown, isTensor: (v: unknown) => boolean
   dataFormat3d: (v) => v === 'NDHWC' || v === 'NCDHW',
   fusedConvArgs: (v, t) => isOptions(v, t, ['x', 'filter'], ['bias', 'preluActivationWeights']),
   fusedMatMulArgs: (v, t) => isOptions(v, t, ['a', 'b'], ['bias', 'preluActivationWeights']),
+  equation: (v) => typeof v === 'string',
+  cropMethod: (v) => v === 'bilinear' || v === 'nearest',
 };
 
 /**
