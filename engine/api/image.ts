@@ -443,6 +443,112 @@ function flipLeftRight$impl(image: Tensor): Tensor {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// transform (TensorFlow.js's image.transform): output pixel (x, y) of image b reads the input at
+//   ((a0·x + a1·y + a2) / k, (b0·x + b1·y + b2) / k), k = c0·x + c1·y + 1 (fillValue where k = 0),
+// for the row [a0, a1, a2, b0, b1, b2, c0, c1] of transforms ([1, 8] for every image, or [batch, 8]);
+// each coordinate is mapped by fillMode: 'constant' (kept; pixels outside read fillValue), 'nearest' (clamped),
+// 'reflect' (… d c b a | a b c d | d c b a …) or 'wrap' (… a b c d | a b c d …), both clamped to the image
+// after, as TensorFlow. 'nearest' interpolation reads pixel floor(v + 0.5); 'bilinear' weighs the four pixels
+// floor(v) and floor(v) + 1 (each outside one reads fillValue). One kernel.
+// ---------------------------------------------------------------------------------------------------------
+
+type FillMode = 'constant' | 'reflect' | 'wrap' | 'nearest';
+
+function transform$impl(
+  image: Tensor,
+  transforms: Tensor,
+  interpolation: 'nearest' | 'bilinear' = 'nearest',
+  fillMode: FillMode = 'constant',
+  fillValue = 0,
+  outputShape?: [number, number] | number[],
+): Tensor {
+  const op = 'transform';
+  const img = tensorArg(image, op, 'image');
+  const tr = tensorArg(transforms, op, 'transforms');
+  const shapes = [img.shape, tr.shape];
+  const all = `(image ${fmtShape(img.shape)}, transforms ${fmtShape(tr.shape)})`;
+  if (img.rank !== 4) throw shapeErr(op, `image must be rank 4 ([batch, height, width, depth]), got rank ${img.rank} ${all}`, shapes);
+  if (tr.rank !== 2 || tr.shape[1] !== 8 || (tr.shape[0] !== 1 && tr.shape[0] !== img.shape[0])) {
+    throw shapeErr(op, `transforms must have shape [1, 8] or [batch, 8] = [${img.shape[0]}, 8], got ${fmtShape(tr.shape)} ${all}`, shapes);
+  }
+  if (tr.dtype !== 'float32') throw new DTypeError(`${op}: transforms must be float32, got ${tr.dtype} ${all}`, { op, dtypes: [img.dtype, tr.dtype], shapes: shapes.map((s) => [...s]) });
+  if (img.dtype === 'bool') throw new DTypeError(`${op}: image must be numeric, got bool ${all}`, { op, dtypes: [img.dtype, tr.dtype], shapes: shapes.map((s) => [...s]) });
+  if (interpolation !== 'nearest' && interpolation !== 'bilinear') throw shapeErr(op, `interpolation must be 'nearest' or 'bilinear', got ${describe(interpolation)} ${all}`, shapes);
+  if (!['constant', 'reflect', 'wrap', 'nearest'].includes(fillMode as string)) {
+    throw shapeErr(op, `fillMode must be 'constant', 'reflect', 'wrap' or 'nearest', got ${describe(fillMode)} ${all}`, shapes);
+  }
+  if (typeof fillValue !== 'number') throw shapeErr(op, `fillValue must be a number, got ${describe(fillValue)} ${all}`, shapes);
+  let outH = img.shape[1];
+  let outW = img.shape[2];
+  if (outputShape !== undefined && outputShape !== null) {
+    if (!Array.isArray(outputShape) || outputShape.length !== 2 || !outputShape.every((v) => isInt(v) && v > 0)) {
+      throw shapeErr(op, `outputShape must be [height, width] (two positive integers), got ${describe(outputShape)} ${all}`, shapes);
+    }
+    [outH, outW] = outputShape as number[];
+  }
+  const [, H, W, C] = img.shape;
+  const outShape = [img.shape[0], outH, outW, C];
+  if (sizeOf(outShape) === 0) return runGenerator(fillGen(0, img.dtype), outShape, img.device, op);
+  return launch({
+    op, tensors: [img, tr], loaded: [true, true], outShape, outDtype: img.dtype,
+    build: (_leaves, param) => {
+      const row = tr.shape[0] === 1 ? lit(0, 'int32') : coord(0);
+      const t = (j: number) => load(1, 'float32', addTo(addTo(param(tr.offset, 'int32'), row, tr.strides[0], param), lit(j, 'int32'), tr.strides[1], param));
+      const x = cast(coord(2), 'float32');
+      const y = cast(coord(1), 'float32');
+      const lin = (a: number, b: number, c: Expr) => prim('add', prim('add', prim('mul', t(a), x), prim('mul', t(b), y)), c);
+      const k = lin(6, 7, f32(1));
+      const inX = prim('div', lin(0, 1, t(2)), k);
+      const inY = prim('div', lin(3, 4, t(5)), k);
+      const clampF = (v: Expr, n: number) => prim('min', prim('max', v, f32(0)), param(n - 1, 'float32'));
+      const map = (c: Expr, n: number): Expr => {
+        if (fillMode === 'constant') return c;
+        if (fillMode === 'nearest' || n <= 1) return clampF(c, n);
+        const len = param(n, 'float32');
+        if (fillMode === 'reflect') {
+          const sz2 = param(2 * n, 'float32');
+          // c < 0: fold by whole periods, then mirror; c > n − 1: fold, then mirror the upper half.
+          const a = prim('add', prim('mul', sz2, prim('floor', prim('div', prim('neg', c), sz2))), c);
+          const neg = prim('where', prim('lt', a, prim('neg', len)), prim('add', a, sz2), prim('sub', prim('neg', a), f32(1)));
+          const b = prim('sub', c, prim('mul', sz2, prim('floor', prim('div', c, sz2))));
+          const pos = prim('where', prim('ge', b, len), prim('sub', prim('sub', sz2, b), f32(1)), b);
+          return clampF(prim('where', prim('lt', c, f32(0)), neg, prim('where', prim('gt', c, param(n - 1, 'float32')), pos, c)), n);
+        }
+        const sz = param(n - 1, 'float32');
+        const neg = prim('add', c, prim('mul', len, prim('add', prim('floor', prim('div', prim('neg', c), sz)), f32(1))));
+        const pos = prim('sub', c, prim('mul', len, prim('floor', prim('div', c, sz))));
+        return clampF(prim('where', prim('lt', c, f32(0)), neg, prim('where', prim('gt', c, sz), pos, c)), n);
+      };
+      const mx = map(inX, W);
+      const my = map(inY, H);
+      const fill = param(fillValue, 'float32');
+      const base = addTo(addTo(param(img.offset, 'int32'), coord(0), img.strides[0], param), coord(3), img.strides[3], param);
+      // The pixel at integer (yi, xi) (float values), or fillValue outside the image.
+      const read = (yi: Expr, xi: Expr) => {
+        const inside = prim('and',
+          prim('and', prim('ge', yi, f32(0)), prim('lt', yi, param(H, 'float32'))),
+          prim('and', prim('ge', xi, f32(0)), prim('lt', xi, param(W, 'float32'))));
+        const iy = prim('where', inside, cast(yi, 'int32'), lit(0, 'int32'));
+        const ix = prim('where', inside, cast(xi, 'int32'), lit(0, 'int32'));
+        return prim('where', inside, cast(load(0, img.dtype, addTo(addTo(base, iy, img.strides[1], param), ix, img.strides[2], param)), 'float32'), fill);
+      };
+      let value: Expr;
+      if (interpolation === 'nearest') {
+        value = read(prim('floor', prim('add', my, f32(0.5))), prim('floor', prim('add', mx, f32(0.5))));
+      } else {
+        const yf = prim('floor', my);
+        const xf = prim('floor', mx);
+        const yc = prim('add', yf, f32(1));
+        const xc = prim('add', xf, f32(1));
+        const rowAt = (yy: Expr) => prim('add', prim('mul', prim('sub', xc, mx), read(yy, xf)), prim('mul', prim('sub', mx, xf), read(yy, xc)));
+        value = prim('add', prim('mul', prim('sub', yc, my), rowAt(yf)), prim('mul', prim('sub', my, yf), rowAt(yc)));
+      }
+      return cast(prim('where', prim('eq', k, f32(0)), fill, value), img.dtype);
+    },
+  });
+}
+
 /** Image ops (registry definitions). */
 export const IMAGE_DEFS = family('image', {
   resizeBilinear: {
@@ -478,6 +584,13 @@ export const IMAGE_DEFS = family('image', {
     differentiable: true,
     namespace: 'image',
     impl: flipLeftRight$impl,
+  },
+  transform: {
+    doc: "Applies projective transforms ([1, 8] or [batch, 8] rows a0 a1 a2 b0 b1 b2 c0 c1, output → input) to [batch, h, w, c] images, TensorFlow.js's image.transform: 'nearest' or 'bilinear' sampling, fillMode 'constant' | 'reflect' | 'wrap' | 'nearest', optional outputShape. One kernel.",
+    params: [p('image', 'tensor'), p('transforms', 'tensor'), opt('interpolation', 'cropMethod'), opt('fillMode', 'fillMode'), opt('fillValue', 'number'), opt('outputShape', 'ints')],
+    returns: 'tensor',
+    namespace: 'image',
+    impl: transform$impl,
   },
 });
 

@@ -163,6 +163,7 @@ export type OpName =
   | 'tile'
   | 'to'
   | 'topk'
+  | 'transform'
   | 'transpose'
   | 'unsortedSegmentSum'
   | 'unstack'
@@ -495,4 +496,6 @@ export const image: {
   readonly resizeBilinear: (images: Tensor, size: number[], alignCorners?: boolean, halfPixelCenters?: boolean) => Tensor;
   /** Resizes [h, w, c] or [b, h, w, c] images to `size` = [newHeight, newWidth], each output pixel a copy of the nearest input pixel (dtype kept), with TensorFlow's alignCorners / halfPixelCenters rules. One kernel. */
   readonly resizeNearestNeighbor: (images: Tensor, size: number[], alignCorners?: boolean, halfPixelCenters?: boolean) => Tensor;
-} = { cropAndResize: OPS.cropAndResize, flipLeftRight: OPS.flipLeftRight, nonMaxSuppression: OPS.nonMaxSuppression, nonMaxSuppressionPadded: OPS.nonMaxSuppressionPadded, nonMaxSuppressionWithScore: OPS.nonMaxSuppressionWithScore, resizeBilinear: OPS.resizeBilinear, resizeNearestNeighbor: OPS.resizeNearestNeighbor };
+  /** Applies projective transforms ([1, 8] or [batch, 8] rows a0 a1 a2 b0 b1 b2 c0 c1, output → input) to [batch, h, w, c] images, TensorFlow.js's image.transform: 'nearest' or 'bilinear' sampling, fillMode 'constant' | 'reflect' | 'wrap' | 'nearest', optional outputShape. One kernel. */
+  readonly transform: (image: Tensor, transforms: Tensor, interpolation?: 'bilinear' | 'nearest', fillMode?: 'constant' | 'reflect' | 'wrap' | 'nearest', fillValue?: number, outputShape?: number[]) => Tensor;
+} = { cropAndResize: OPS.cropAndResize, flipLeftRight: OPS.flipLeftRight, nonMaxSuppression: OPS.nonMaxSuppression, nonMaxSuppressionPadded: OPS.nonMaxSuppressionPadded, nonMaxSuppressionWithScore: OPS.nonMaxSuppressionWithScore, resizeBilinear: OPS.resizeBilinear, resizeNearestNeighbor: OPS.resizeNearestNeighbor, transform: OPS.transform };

@@ -56,6 +56,8 @@ export const PARAM_TYPES = {
   equation: 'string',
   /** image.cropAndResize's sampling. */
   cropMethod: "'bilinear' | 'nearest'",
+  /** image.transform's handling of points outside the image. */
+  fillMode: "'constant' | 'reflect' | 'wrap' | 'nearest'",
 } as const;
 export type ParamKind = keyof typeof PARAM_TYPES;
 
@@ -178,6 +180,7 @@ const CHECKS: { [K in ParamKind]: (v: unknown, isTensor: (v: unknown) => boolean
   fusedMatMulArgs: (v, t) => isOptions(v, t, ['a', 'b'], ['bias', 'preluActivationWeights']),
   equation: (v) => typeof v === 'string',
   cropMethod: (v) => v === 'bilinear' || v === 'nearest',
+  fillMode: (v) => v === 'constant' || v === 'reflect' || v === 'wrap' || v === 'nearest',
 };
 
 /**

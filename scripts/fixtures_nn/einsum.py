@@ -1,5 +1,5 @@
 """Fixtures of einsum, localResponseNormalization and the extra image ops (image.cropAndResize,
-image.flipLeftRight).
+image.flipLeftRight, image.transform).
 
 References: np.einsum for einsum; plain loops written from TensorFlow's documented formulas for the rest:
   localResponseNormalization (over the last axis):
@@ -11,6 +11,7 @@ References: np.einsum for einsum; plain loops written from TensorFlow's document
       bilinear: top = floor(in_y), bottom = ceil(in_y), lerp = in_y - top, rows lerped along x then along y;
       nearest: round(in_y) (halves away from zero).
   flipLeftRight: x[:, :, ::-1, :] written as a loop.
+  transform: TensorFlow.js's projective mapping, fill modes and interpolations (see its section below).
 Box coordinates are mostly multiples of 1/8 on 5-pixel sides, so the sample positions are exact in float32.
 Writes tests/fixtures/einsum.json.
 """
@@ -179,5 +180,89 @@ def flip(name, x):
 flip("float", fx.quarters((2, 3, 4, 2)))
 flip("int32", fx.rs.randint(0, 255, size=(1, 2, 5, 3)).astype(I32))
 flip("width1", fx.quarters((1, 3, 1, 2)))
+
+# ----------------------------------------------------------------------------------------------------------
+# image.transform (TensorFlow.js's semantics, float32 steps): output (x, y) reads input
+# ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k), k = c0 x + c1 y + 1 (fillValue where k == 0); coordinates
+# mapped by fillMode, then nearest = pixel floor(v + 0.5) or bilinear over floor(v), floor(v) + 1, pixels outside
+# reading fillValue.
+# ----------------------------------------------------------------------------------------------------------
+
+
+def map_coord(c, n, mode):
+    f = F32
+    if mode == "constant":
+        return c
+    if mode == "nearest" or n <= 1:
+        return f(min(max(c, 0), n - 1))
+    if mode == "reflect":
+        sz2 = f(2 * n)
+        if c < 0:
+            c = f(sz2 * f(math.floor(f(-c / sz2))) + c)
+            c = f(c + sz2) if c < -n else f(-c - 1)
+        elif c > n - 1:
+            c = f(c - sz2 * f(math.floor(f(c / sz2))))
+            if c >= n:
+                c = f(sz2 - c - 1)
+    else:  # wrap
+        sz = f(n - 1)
+        if c < 0:
+            c = f(c + f(n) * f(math.floor(f(-c / sz)) + 1))
+        elif c > n - 1:
+            c = f(c - f(n) * f(math.floor(f(c / sz))))
+    return f(min(max(c, 0), n - 1))
+
+
+def ref_transform(img, tr, interp="nearest", mode="constant", fill=0.0, out_shape=None):
+    f = F32
+    N, H, W, C = img.shape
+    oh, ow = out_shape or (H, W)
+    out = np.zeros((N, oh, ow, C), dtype=F32)
+
+    def read(b, yi, xi):
+        if 0 <= yi < H and 0 <= xi < W:
+            return img[b, int(yi), int(xi)].astype(F32)
+        return np.full(C, fill, dtype=F32)
+
+    for b in range(N):
+        t = [f(v) for v in tr[0 if tr.shape[0] == 1 else b]]
+        for y in range(oh):
+            for x in range(ow):
+                k = f(f(t[6] * f(x)) + f(t[7] * f(y))) + f(1)
+                if k == 0:
+                    out[b, y, x] = fill
+                    continue
+                ix = f(f(f(t[0] * f(x)) + f(t[1] * f(y))) + t[2]) / k
+                iy = f(f(f(t[3] * f(x)) + f(t[4] * f(y))) + t[5]) / k
+                mx, my = map_coord(f(ix), W, mode), map_coord(f(iy), H, mode)
+                if interp == "nearest":
+                    out[b, y, x] = read(b, math.floor(my + 0.5), math.floor(mx + 0.5))
+                else:
+                    yf, xf = math.floor(my), math.floor(mx)
+                    yc, xc = yf + 1, xf + 1
+
+                    def row(yy):
+                        return f(xc - mx) * read(b, yy, xf) + f(mx - xf) * read(b, yy, xc)
+                    out[b, y, x] = f(yc - my) * row(yf) + f(my - yf) * row(yc)
+    return out.astype(img.dtype)
+
+
+def trf(name, img, rows, *rest, tol=(1e-5, 1e-5)):
+    tr = np.array(rows, dtype=F32).reshape(-1, 8)
+    fx.case("image.transform/%s" % name, "image.transform", [img, tr], [IN(0), IN(1)] + list(rest),
+            ref_transform(img, tr, *rest), tol=tol)
+
+
+timg = fx.quarters((2, 4, 5, 2))
+SHIFT = [1, 0, 1.5, 0, 1, -1, 0, 0]
+trf("identity", timg, [1, 0, 0, 0, 1, 0, 0, 0])
+trf("shift_nearest_constant", timg, SHIFT)
+trf("shift_bilinear_fill", timg, SHIFT, "bilinear", "constant", 9.5)
+trf("flip_and_scale_per_image", timg, [[-1, 0, 4, 0, 1, 0, 0, 0], [0.5, 0, 0.25, 0, 2, -0.5, 0, 0]], "bilinear")
+for mode in ["reflect", "wrap", "nearest"]:
+    trf("zoom_out_%s" % mode, timg, [2, 0, -3.5, 0, 2, -2.25, 0, 0], "nearest", mode)
+    trf("zoom_out_%s_bilinear" % mode, timg, [2, 0, -3.25, 0, 2, -2.5, 0, 0], "bilinear", mode)
+trf("projective_bilinear", fx.rand((1, 4, 4, 1)), [1.1, 0.2, 0.3, -0.1, 0.9, 0.4, 0.05, 0.02], "bilinear", "nearest", tol=(1e-4, 1e-5))
+trf("output_shape", timg, [0.5, 0, 0, 0, 0.5, 0, 0, 0], "nearest", "constant", 0, [6, 3])
 
 fx.write()

@@ -1,4 +1,4 @@
-// Misuse of einsum, localResponseNormalization, image.cropAndResize and image.flipLeftRight on WebGPU: a
+// Misuse of einsum, localResponseNormalization, image.cropAndResize, image.flipLeftRight and image.transform on WebGPU: a
 // ShapeError (or DTypeError) naming the op, the equation or the shapes, thrown at the call with the caller's
 // location, nothing allocated; the engine keeps working.
 import { describe, expect, test } from 'vitest';
@@ -88,5 +88,26 @@ describe('image.flipLeftRight', () => {
     bad(new Error(), () => wg.image.flipLeftRight(x), 'flipLeftRight', ['flipLeftRight:', 'rank 4', 'got rank 3', '[2,3,1]']);
     await expectWorks(() => wg.image.flipLeftRight(wg.reshape(x, [1, 2, 3, 1])), [1, 2, 3, 1], [2, 1, 0, 5, 4, 3]);
     x.dispose();
+  });
+});
+
+describe('image.transform', () => {
+  test('transforms, modes and outputShape', async () => {
+    const img = counting([2, 2, 3, 1]);
+    const seven = wg.tensor([[1, 0, 0, 0, 1, 0, 0]]);
+    const e = bad(new Error(), () => wg.image.transform(img, seven), 'transform', ['transform:', 'transforms must have shape [1, 8] or [batch, 8] = [2, 8]', 'got [1,7]', 'image [2,2,3,1]']);
+    expect(e.shapes).toEqual([[2, 2, 3, 1], [1, 7]]);
+    const three = wg.zeros([3, 8]);
+    bad(new Error(), () => wg.image.transform(img, three), 'transform', ['transform:', '[batch, 8] = [2, 8]', 'got [3,8]']);
+    const id = wg.tensor([[1, 0, 0, 0, 1, 0, 0, 0]]);
+    bad(new Error(), () => wg.image.transform(img, id, 'cubic' as 'nearest'), 'transform', ['transform:', "'nearest' or 'bilinear'", 'cubic']);
+    bad(new Error(), () => wg.image.transform(img, id, 'nearest', 'mirror' as 'wrap'), 'transform', ['transform:', 'fillMode', 'mirror']);
+    bad(new Error(), () => wg.image.transform(img, id, 'nearest', 'constant', 0, [0, 2]), 'transform', ['transform:', 'outputShape', '[0, 2]']);
+    const img3 = counting([2, 3, 1]);
+    bad(new Error(), () => wg.image.transform(img3, id), 'transform', ['transform:', 'image must be rank 4', 'got rank 3']);
+    // A shift by one column to the right: x' = x - 1 (column 0 reads outside: fillValue 9).
+    const shift = wg.tensor([[1, 0, -1, 0, 1, 0, 0, 0]]);
+    await expectWorks(() => wg.image.transform(img, shift, 'nearest', 'constant', 9), [2, 2, 3, 1], [9, 0, 1, 9, 3, 4, 9, 6, 7, 9, 9, 10]);
+    wg.dispose([img, seven, three, id, img3, shift]);
   });
 });
