@@ -16,10 +16,11 @@ const dist = join(root, 'dist');
 const read = (name: string) => readFileSync(join(dist, name), 'utf8');
 
 /**
- * The bundle's budget, gzipped: the engine is ~91 kB (wave 1 ~56 kB, the op registry ~72 kB, the vision ops of issue
- * 17 ~91 kB); React alone would add ~45 kB, Monaco megabytes. Model importers are their own entries, outside it.
+ * The bundle's budget, gzipped: the engine is ~103 kB (wave 1 ~56 kB, the op registry ~72 kB, the vision ops of
+ * issue 17 ~91 kB, issue 18's indexing, einsum, 3-D and selection ops ~103 kB); React alone would add ~45 kB,
+ * Monaco megabytes. Model importers are their own entries, outside it.
  */
-const GZIP_BUDGET = 100_000;
+const GZIP_BUDGET = 115_000;
 
 test.describe('dist/wgflow.js', () => {
   test('is one self-contained module: no imports of any kind, no chunk beside it, no Node-only code', () => {
