@@ -7,16 +7,16 @@
 // PReLU shapes) happen here, before anything runs.
 import { family } from './define';
 import { opt, p } from '../ops/registry';
-import { DTypeError, ShapeError } from '../core/errors';
+import { ShapeError } from '../core/errors';
 import { describe, fmtShape } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { view } from '../eager/dispatch';
 import { type ConvSpec, runConv } from '../eager/dispatch_conv';
-import { type Epilogue, runExpr, runMatmul } from '../eager/dispatch_kernels';
-import { cast, prim } from '../ir/expr';
+import { type Epilogue, runMatmul } from '../eager/dispatch_kernels';
+import { prim } from '../ir/expr';
 import { type FusedActivation, activationIR, checkActivation } from '../ops/activation';
 import { type AxisGeometry, type DataFormat, type Padding, type RoundingMode, spatialGeometry, spatialInts } from '../ops/conv_util';
-import { tensorArg } from './args';
+import { type Named, numericArg, shapeErr, toFloat, withShapes } from './spatial_args';
 
 export type { FusedActivation } from '../ops/activation';
 
@@ -53,44 +53,6 @@ export interface FusedMatMulArgs {
 }
 
 // ---- shared checks ----------------------------------------------------------------------------------------
-
-type Named = [string, Tensor][];
-const shapesOf = (ts: Named) => ts.map(([, t]) => [...t.shape]);
-const listed = (ts: Named) => ts.map(([n, t]) => `${n}: ${fmtShape(t.shape)}`).join(', ');
-const shapeErr = (op: string, msg: string, ts: Named) => new ShapeError(`${op}: ${msg} (${listed(ts)})`, { op, shapes: shapesOf(ts) });
-
-/** Runs a shared spatial check; a ShapeError it raises without shapes gets the operands' shapes added. */
-function withShapes<T>(op: string, ts: Named, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof ShapeError && !(e.shapes && e.shapes.length)) {
-      const msg = e.message.replace(/ \(at [^()]*\)$/, '');
-      throw new ShapeError(`${msg} (${listed(ts)})`, { op, shapes: shapesOf(ts) });
-    }
-    throw e;
-  }
-}
-
-/** A numeric tensor operand (bool is an error). Checked before anything runs; `toFloat` converts it after the checks. */
-function numericArg(op: string, x: unknown, what: string): Tensor {
-  const t = tensorArg(x, op, what);
-  if (t.dtype === 'bool') {
-    throw new DTypeError(`${op}: ${what} must be a numeric tensor, got bool of shape ${fmtShape(t.shape)}`, { op, dtypes: ['bool'], shapes: [[...t.shape]] });
-  }
-  return t;
-}
-
-/**
- * The operand as float32: other numeric dtypes are converted (one kernel; TensorFlow.js computes convolutions in
- * float). A conversion is added to `owned` for the caller to dispose.
- */
-function toFloat(op: string, t: Tensor, owned: Tensor[]): Tensor {
-  if (t.dtype === 'float32') return t;
-  const c = runExpr(op, [t], 'float32', ([v]) => cast(v, 'float32'));
-  owned.push(c);
-  return c;
-}
 
 function checkFormat<F extends string>(op: string, v: unknown, allowed: readonly F[], ts: Named): F {
   if (!(allowed as readonly unknown[]).includes(v)) {

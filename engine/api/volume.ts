@@ -11,47 +11,20 @@
 //   the per-axis counts), each pass the same unrolled kernel with a window along one axis.
 import { family } from './define';
 import { opt, p } from '../ops/registry';
-import { DTypeError, ShapeError } from '../core/errors';
 import type { DType } from '../core/dtype';
-import { describe, fmtShape } from '../core/shape';
+import { describe } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { launch, view } from '../eager/dispatch';
 import { runConv } from '../eager/dispatch_conv';
 import { type Epilogue, runExpr } from '../eager/dispatch_kernels';
 import { type Expr, cast, coord, lit, load, prim } from '../ir/expr';
 import { type AxisGeometry, type Padding, type RoundingMode, spatialGeometry, spatialInts } from '../ops/conv_util';
-import { tensorArg } from './args';
+import { type Named, numericArg, shapeErr, withShapes } from './spatial_args';
 
 /** Windows of up to this many taps (3×3×3) are one unrolled kernel; larger ones are pooled axis by axis. */
 export const POOL3D_UNROLL_MAX_TAPS = 27;
 
 type DataFormat3D = 'NDHWC' | 'NCDHW';
-type Named = [string, Tensor][];
-const listed = (ts: Named) => ts.map(([n, t]) => `${n}: ${fmtShape(t.shape)}`).join(', ');
-const shapeErr = (op: string, msg: string, ts: Named) =>
-  new ShapeError(`${op}: ${msg} (${listed(ts)})`, { op, shapes: ts.map(([, t]) => [...t.shape]) });
-
-/** Runs the shared spatial checks; a ShapeError they raise without shapes gets the operands' shapes added. */
-function withShapes<T>(op: string, ts: Named, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof ShapeError && !(e.shapes && e.shapes.length)) {
-      const msg = e.message.replace(/ \(at [^()]*\)$/, '');
-      throw new ShapeError(`${msg} (${listed(ts)})`, { op, shapes: ts.map(([, t]) => [...t.shape]) });
-    }
-    throw e;
-  }
-}
-
-function numericArg(op: string, x: unknown, what: string): Tensor {
-  const t = tensorArg(x, op, what);
-  if (t.dtype === 'bool') {
-    throw new DTypeError(`${op}: ${what} must be a numeric tensor, got bool of shape ${fmtShape(t.shape)}`, { op, dtypes: ['bool'], shapes: [[...t.shape]] });
-  }
-  return t;
-}
-
 /** x as rank 5 (rank 4 gets a batch of 1), checked. `owned` gets the view to dispose. */
 function rank5(op: string, x: Tensor, ts: Named, owned: Tensor[]): Tensor {
   if (x.rank === 5) return x;
