@@ -39,6 +39,14 @@ import { NMS_ASYNC } from './api/selection';
  * (plain async functions that read back: engine/api/selection.ts).
  */
 export const image = { ...imageOps, ...NMS_ASYNC };
+import { browser as browserOps } from './api/ops.gen';
+import { pixelFunctions } from './api/browser';
+/**
+ * Pixels in and out of tensors (TensorFlow.js's `tf.browser`): fromPixels (the registry's), and the plain async
+ * functions fromPixelsAsync and toPixels (engine/api/browser.ts).
+ */
+export const browser = { ...browserOps, ...pixelFunctions(browserOps.fromPixels) };
+export type { PixelData, PixelSource } from './api/browser';
 // The Tensor methods' declarations, and the names of the ops that are methods.
 export type { MethodName } from './api/methods.gen';
 export { setSeed } from './api/creation';

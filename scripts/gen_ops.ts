@@ -17,6 +17,7 @@ const TYPE_IMPORTS: Record<string, string> = {
   TensorLike: './ops',
   FusedConv2DArgs: './conv',
   FusedMatMulArgs: './conv',
+  PixelSource: './browser',
 };
 
 const FAMILY_ORDER: OpFamily[] = ['creation', 'elementwise', 'movement', 'reduce', 'linalg', 'nn', 'conv', 'image', 'state', 'device'];
@@ -36,6 +37,7 @@ const FAMILY_TITLE: Record<OpFamily, string> = {
 const NAMESPACE_DOC: Record<OpNamespace, string> = {
   fused: 'Fused ops (TensorFlow.js\'s `tf.fused`): a product or convolution with its bias and activation in one kernel.',
   image: 'Image ops (TensorFlow.js\'s `tf.image`).',
+  browser: 'Pixels in and out of tensors (TensorFlow.js\'s `tf.browser`): the registry\'s fromPixels.',
 };
 
 function typesIn(text: string): string[] {

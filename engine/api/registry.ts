@@ -5,6 +5,7 @@
 // piece (doc, schema, return kind) is a compile error, and so is a generated export that no longer matches.
 import { Tensor } from '../core/tensor';
 import { bindOpTable, type OpEntry, recordable } from '../graph/record';
+import { BROWSER_DEFS } from './browser';
 import { CONV_DEFS } from './conv';
 import { EINSUM_DEFS } from './einsum';
 import { INDEXING_DEFS } from './indexing';
@@ -36,6 +37,7 @@ export const OP_DEFS = {
   ...POOL_DEFS,
   ...CONV_DEFS,
   ...IMAGE_DEFS,
+  ...BROWSER_DEFS,
   ...LAYOUT_DEFS,
   ...INDEXING_DEFS,
   ...EINSUM_DEFS,

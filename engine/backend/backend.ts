@@ -80,6 +80,11 @@ export interface Backend<H = unknown, P = unknown> {
   receive(from: Backend, items: TransferItem[]): H[];
   /** The values now, if they can be had synchronously (CPU storage with no pending work on it). */
   readNow?(h: H, dtype: DType, offset: number, count: number): StorageArray | undefined;
+  /**
+   * Optional: a storage of [height, width, channels] int32 pixels from an image source (wg.browser.fromPixels)
+   * without reading them on the CPU; undefined when this source cannot go that way.
+   */
+  pixels?(source: never, width: number, height: number, channels: number): H | undefined;
   /** Resolves once every piece of work enqueued so far has been handed to the device (and its inputs arrived). */
   settled(): Promise<void>;
   memory(): MemoryStats;

@@ -58,6 +58,8 @@ export const PARAM_TYPES = {
   cropMethod: "'bilinear' | 'nearest'",
   /** image.transform's handling of points outside the image. */
   fillMode: "'constant' | 'reflect' | 'wrap' | 'nearest'",
+  /** wg.browser.fromPixels's image, canvas, video, ImageBitmap, ImageData or PixelData (in a graph: PixelData). */
+  pixelSource: 'PixelSource',
 } as const;
 export type ParamKind = keyof typeof PARAM_TYPES;
 
@@ -87,7 +89,7 @@ export type ReturnKind = keyof typeof RETURN_TYPES;
 export type OpFamily = 'creation' | 'elementwise' | 'reduce' | 'linalg' | 'movement' | 'nn' | 'conv' | 'image' | 'state' | 'device';
 
 /** Namespaces of the public API (`wg.fused.conv2d`, `wg.image.resizeBilinear`), as in TensorFlow.js. */
-export type OpNamespace = 'fused' | 'image';
+export type OpNamespace = 'fused' | 'image' | 'browser';
 
 /**
  * An op's public name inside its namespace: the registry name without the namespace's prefix
@@ -181,6 +183,7 @@ const CHECKS: { [K in ParamKind]: (v: unknown, isTensor: (v: unknown) => boolean
   equation: (v) => typeof v === 'string',
   cropMethod: (v) => v === 'bilinear' || v === 'nearest',
   fillMode: (v) => v === 'constant' || v === 'reflect' || v === 'wrap' || v === 'nearest',
+  pixelSource: (v) => typeof v === 'object' && v !== null && ArrayBuffer.isView((v as { data?: unknown }).data) && isInt((v as { width?: unknown }).width) && isInt((v as { height?: unknown }).height),
 };
 
 /**

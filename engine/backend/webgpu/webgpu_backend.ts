@@ -19,6 +19,7 @@ import { BackendProfiling } from './profiling';
 import { QueueOrder } from './queue_order';
 import { readBack, type ReadbackHost } from './readback';
 import { receiveOnGpu, type ReceiveHost } from './receive';
+import { uploadPixels, type RgbaBytes } from './pixels';
 import { defaultTuning, type WebGPUTuning } from './tuning';
 
 export type { WebGPUTuning } from './tuning';
@@ -157,6 +158,18 @@ export class WebGPUBackend implements Backend<GpuStorage> {
       profileTransfer: (...a) => this.profileTransfer(...a),
     };
     return receiveOnGpu(this.receiveHost, from, items);
+  }
+
+  /** wg.browser.fromPixels: [height, width, channels] int32 pixels through a texture (pixels.ts). */
+  pixels(source: GPUCopyExternalImageSource | RgbaBytes, width: number, height: number, channels: number): GpuStorage | undefined {
+    this.checkAlive();
+    const host = {
+      device: this.device,
+      alloc: (bytes: number) => this.alloc(bytes),
+      pass: () => (this.dispatches++, this.computePass()),
+      submitted: (after: () => void) => (this.flush(), this.order.run(after)),
+    };
+    return uploadPixels(host, source, width, height, channels);
   }
 
   /** What receive.ts and readback.ts use of this backend (made on first use). */
