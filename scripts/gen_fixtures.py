@@ -1612,12 +1612,13 @@ def layer_norm_ref(xs, eps):
     return narrow(r, np.dtype(F32))
 
 
-def one_hot_ref(idx, depth, on, off, dtype):
+def one_hot_ref(idx, depth, on, off, dtype, axis=-1):
     if dt_of(idx) != np.dtype(I32):
         raise OracleError("oneHot: indices must be int32")
     dt = NAME_DTYPES[dtype]
     hot = idx.astype(np.int64)[..., None] == np.arange(depth, dtype=np.int64)
-    return np.where(hot, np.array(on, dtype=dt), np.array(off, dtype=dt)).astype(dt)
+    out = np.where(hot, np.array(on, dtype=dt), np.array(off, dtype=dt)).astype(dt)
+    return np.moveaxis(out, -1, axis if axis >= 0 else idx.ndim + 1 + axis)
 
 
 def moments_ref(x, axes, keep):
@@ -1708,7 +1709,8 @@ def ops_reference(op, xs, a):
     if op == "layerNorm":
         return layer_norm_ref(xs, a.get("epsilon", 1e-5))
     if op == "oneHot":
-        return one_hot_ref(x, a["depth"], a.get("onValue", 1), a.get("offValue", 0), a.get("dtype", "int32"))
+        return one_hot_ref(x, a["depth"], a.get("onValue", 1), a.get("offValue", 0), a.get("dtype", "int32"),
+                           a.get("axis", -1))
     if op == "moments":
         return moments_ref(x, a["axes"], a.get("keepDims", False))
     raise OracleError("unknown op " + op)
@@ -2357,6 +2359,12 @@ ocase("oneHot/depth0", "oneHot", [i32([0, 1])], {"depth": 0})
 ocase("oneHot/empty_indices", "oneHot", [i32([], [0])], {"depth": 3})
 ocase("oneHot/perm_indices", "oneHot", [V(i32([0, 1, 2, 3, 0, 1], [2, 3]), perm=[1, 0])], {"depth": 4})
 ocase("oneHot/slice_indices", "oneHot", [V(i32([3, 1, 0, 2, 1, 3]), begin=[2], size=[3])], {"depth": 4})
+# ONNX's OneHot axis: the new dimension anywhere (TensorFlow.js has only the last).
+ocase("oneHot/axis0", "oneHot", [i32([0, 2, 1, 3, 5])], {"depth": 4, "axis": 0})
+ocase("oneHot/axis1_rank2", "oneHot", [i32([0, 1, 2, 3, 4, 5], [2, 3])], {"depth": 5, "axis": 1})
+ocase("oneHot/axis_neg2", "oneHot", [i32([2, 0, 1, 1, 0, 2], [3, 2])], {"depth": 3, "axis": -2, "onValue": 2.5,
+                                                                      "offValue": -1, "dtype": "float32"})
+ocase("oneHot/axis0_perm", "oneHot", [V(i32([0, 1, 2, 3, 0, 1], [2, 3]), perm=[1, 0])], {"depth": 4, "axis": 0})
 
 MX = rand_f32([3, 4, 5], 0.5, 4.5)
 ocase("moments/axis_int", "moments", [MX], {"axes": 2, "keepDims": False})

@@ -1,5 +1,5 @@
 // Public nn ops, composed of reductions and single elementwise kernels: softmax, logSoftmax, layerNorm,
-// moments, oneHot. (Graph mode fuses these further; in eager mode each is a handful of kernels.)
+// moments, oneHot, dropout. (Graph mode fuses these further; in eager mode each is a handful of kernels.)
 import { family } from './define';
 import { opt, p } from '../ops/registry';
 import { DTypeError, ShapeError } from '../core/errors';
@@ -8,7 +8,8 @@ import { checkInt, contiguousStrides, describe, fmtShape, normalizeAxes, normali
 import type { Tensor } from '../core/tensor';
 import { view } from '../eager/dispatch';
 import { runExpr, runReduce } from '../eager/dispatch_kernels';
-import { type Expr, cast, coord, prim } from '../ir/expr';
+import { statefulKeyTensor } from '../graph/record';
+import { type Expr, cast, coord, index, lit, prim } from '../ir/expr';
 import { tensorArg } from './args';
 
 function floatArg(x: unknown, op: string, what = 'x'): Tensor {
@@ -121,7 +122,7 @@ function layerNorm$impl(x: Tensor, gamma?: Tensor | null, beta?: Tensor | null, 
   return out;
 }
 
-function oneHot$impl(indices: Tensor, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32'): Tensor {
+function oneHot$impl(indices: Tensor, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32', axis = -1): Tensor {
   const op = 'oneHot';
   const idx = tensorArg(indices, op, 'indices');
   if (idx.dtype !== 'int32' && idx.dtype !== 'uint32') {
@@ -129,14 +130,66 @@ function oneHot$impl(indices: Tensor, depth: number, onValue = 1, offValue = 0, 
   }
   checkInt(depth, op, 'depth', 0);
   checkDType(dtype, op);
-  const outShape = [...idx.shape, depth];
-  // The indices broadcast along the new last dimension (stride 0).
-  const v = view(idx, outShape, [...idx.strides, 0]);
+  // The new dimension goes at `axis` of the output (rank + 1 dims; -1: last, as TensorFlow.js and ONNX's default).
+  const a = normalizeAxis(axis, idx.rank + 1, op, idx.shape);
+  const outShape = [...idx.shape.slice(0, a), depth, ...idx.shape.slice(a)];
+  // The indices broadcast along the new dimension (stride 0).
+  const v = view(idx, outShape, [...idx.strides.slice(0, a), 0, ...idx.strides.slice(a)]);
   try {
-    return runExpr(op, [v], dtype, ([i], p) => prim('where', prim('eq', cast(i, 'int32'), coord(idx.rank)), p(onValue, dtype), p(offValue, dtype)), outShape);
+    return runExpr(op, [v], dtype, ([i], p) => prim('where', prim('eq', cast(i, 'int32'), coord(a)), p(onValue, dtype), p(offValue, dtype)), outShape);
   } finally {
     v.dispose();
   }
+}
+
+/**
+ * TensorFlow.js's dropout: each element (or each element of `noiseShape`, broadcast to x's shape) is kept
+ * with probability 1 - rate and scaled by 1 / (1 - rate), else zeroed. The mask is drawn in the kernel from
+ * the counter-based generator: its counter is the element's index in the noise shape, its key comes from the
+ * seed and a per-call counter (statefulKeyTensor), so every call, and every run of a graph, draws a new mask.
+ */
+function dropout$impl(x: Tensor, rate: number, noiseShape?: number[] | null, seed?: number): Tensor {
+  const op = 'dropout';
+  const t = tensorArg(x, op);
+  if (t.dtype !== 'float32') {
+    throw new DTypeError(`${op}: x has to be a floating point tensor since it's going to be scaled, but got a ${t.dtype} tensor instead`, { op, dtypes: [t.dtype], shapes: [[...t.shape]] });
+  }
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new ShapeError(`${op}: rate must be a float in the range [0, 1), but got ${rate}`, { op });
+  if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) throw new ShapeError(`${op}: seed must be a finite number, got ${seed}`, { op });
+  const noise = noiseShapeOf(t.shape, noiseShape);
+  if (rate === 0) return runExpr(op, [t], 'float32', ([v]) => v);
+  // The element's linear index in the noise shape (its index in x when the shapes are equal).
+  let stride = 1;
+  const terms: Expr[] = [];
+  for (let a = noise.length - 1; a >= 0; a--) {
+    if (noise[a] !== 1) terms.push(prim('mul', coord(a), lit(stride, 'int32')));
+    stride *= noise[a];
+  }
+  const same = noise.every((d, a) => d === t.shape[a]);
+  const counter = same ? index() : cast(terms.reduce((s, e) => prim('add', s, e), lit(0, 'int32')), 'uint32');
+  const key = statefulKeyTensor(op, seed, t.device);
+  try {
+    return runExpr(op, [t, key], 'float32', ([v, k], p) => {
+      const keep = prim('ge', prim('u01', prim('randbits', counter, k)), p(rate, 'float32'));
+      return prim('mul', prim('div', v, p(1 - rate, 'float32')), cast(keep, 'float32'));
+    }, t.shape);
+  } finally {
+    key.dispose();
+  }
+}
+
+/** dropout's noise shape, checked: x's shape when absent; its own rank or lower, each dimension x's or 1. */
+function noiseShapeOf(shape: readonly number[], noiseShape: readonly (number | null)[] | null | undefined): number[] {
+  if (noiseShape === undefined || noiseShape === null) return [...shape];
+  const lead = shape.length - noiseShape.length;
+  const out = shape.map((d, a) => (a < lead ? 1 : (noiseShape[a - lead] ?? d)));
+  if (lead < 0 || out.some((d, a) => d !== 1 && d !== shape[a])) {
+    throw new ShapeError(`dropout: noiseShape ${fmtShape(noiseShape.map((d) => d ?? -1))} does not broadcast to x's shape ${fmtShape(shape)} (each dimension must be x's or 1)`, {
+      op: 'dropout',
+      shapes: [[...shape]],
+    });
+  }
+  return out;
 }
 
 /** Neural-network ops (registry definitions). */
@@ -172,9 +225,16 @@ export const NN_DEFS = family('nn', {
     impl: layerNorm$impl,
   },
   oneHot: {
-    doc: 'One-hot encoding along a new last dimension of size `depth` (out-of-range indices: all offValue).',
-    params: [p('indices', 'tensor'), p('depth', 'int'), opt('onValue', 'number'), opt('offValue', 'number'), opt('dtype', 'dtype')],
+    doc: 'One-hot encoding along a new dimension of size `depth` at `axis` (default: last; out-of-range indices: all offValue).',
+    params: [p('indices', 'tensor'), p('depth', 'int'), opt('onValue', 'number'), opt('offValue', 'number'), opt('dtype', 'dtype'), opt('axis', 'int')],
     returns: 'tensor',
     impl: oneHot$impl,
+  },
+  dropout: {
+    doc: 'Zeroes each element with probability `rate` and scales the rest by 1 / (1 - rate); a new mask per call and per graph run (seeded: reproducible).',
+    params: [p('x', 'tensor'), p('rate', 'number'), opt('noiseShape', 'nullableShape'), opt('seed', 'number')],
+    returns: 'tensor',
+    differentiable: true,
+    impl: dropout$impl,
   },
 });

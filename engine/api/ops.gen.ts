@@ -8,7 +8,6 @@ import type { DeviceSpec } from './devices';
 import type { VariableOptions } from './state';
 import type { TensorLike } from './ops';
 import type { FusedConv2DArgs, FusedMatMulArgs } from './conv';
-import type { PixelSource } from './browser';
 import { OPS } from './registry';
 
 /** Every op's name: model importers and exporters key their op tables by it (`satisfies Record<OpName, …>`). */
@@ -58,6 +57,7 @@ export type OpName =
   | 'div'
   | 'divNoNan'
   | 'dot'
+  | 'dropout'
   | 'einsum'
   | 'elu'
   | 'equal'
@@ -70,7 +70,6 @@ export type OpName =
   | 'flipLeftRight'
   | 'floor'
   | 'floorDiv'
-  | 'fromPixels'
   | 'fusedConv2d'
   | 'fusedDepthwiseConv2d'
   | 'fusedMatMul'
@@ -261,6 +260,8 @@ export const div: (a: TensorLike, b: TensorLike) => Tensor = OPS.div;
 export const divNoNan: (a: TensorLike, b: TensorLike) => Tensor = OPS.divNoNan;
 /** Dot product of vectors, or matrix–vector / vector–matrix / matrix–matrix products (rank ≤ 2). */
 export const dot: (t1: Tensor, t2: Tensor) => Tensor = OPS.dot;
+/** Zeroes each element with probability `rate` and scales the rest by 1 / (1 - rate); a new mask per call and per graph run (seeded: reproducible). */
+export const dropout: (x: Tensor, rate: number, noiseShape?: number[] | null, seed?: number) => Tensor = OPS.dropout;
 /** Einstein summation over one or two tensors ('ij,jk->ik', 'bij,bjk->bik', 'ii->', 'ij->ji', 'i,j->ij'): repeated indices in an operand take its diagonal, indices missing from the output are summed; lowered onto views, reductions and one batched matMul. */
 export const einsum: (equation: string, ...tensors: Tensor[]) => Tensor = OPS.einsum;
 /** x > 0 ? x : eˣ - 1 */
@@ -359,8 +360,8 @@ export const mul: (a: TensorLike, b: TensorLike) => Tensor = OPS.mul;
 export const neg: (x: TensorLike) => Tensor = OPS.neg;
 /** a != b (bool). */
 export const notEqual: (a: TensorLike, b: TensorLike) => Tensor = OPS.notEqual;
-/** One-hot encoding along a new last dimension of size `depth` (out-of-range indices: all offValue). */
-export const oneHot: (indices: Tensor, depth: number, onValue?: number, offValue?: number, dtype?: DType) => Tensor = OPS.oneHot;
+/** One-hot encoding along a new dimension of size `depth` at `axis` (default: last; out-of-range indices: all offValue). */
+export const oneHot: (indices: Tensor, depth: number, onValue?: number, offValue?: number, dtype?: DType, axis?: number) => Tensor = OPS.oneHot;
 /** A tensor of ones. */
 export const ones: (shape: number[], dtype?: DType) => Tensor = OPS.ones;
 /** Ones of the shape and dtype of x. */
@@ -473,11 +474,6 @@ export const where: (condition: TensorLike, a: TensorLike, b: TensorLike) => Ten
 export const zeros: (shape: number[], dtype?: DType) => Tensor = OPS.zeros;
 /** Zeros of the shape and dtype of x. */
 export const zerosLike: (x: Tensor) => Tensor = OPS.zerosLike;
-/** Pixels in and out of tensors (TensorFlow.js's `tf.browser`): the registry's fromPixels. */
-export const browser: {
-  /** An int32 [height, width, numChannels] tensor (0..255) of an image, canvas, video, ImageBitmap, ImageData or PixelData; numChannels 1, 3 (default) or 4. TensorFlow.js's tf.browser.fromPixels; on WebGPU through copyExternalImageToTexture and one unpack kernel. */
-  readonly fromPixels: (pixels: PixelSource, numChannels?: number) => Tensor;
-} = { fromPixels: OPS.fromPixels };
 /** Fused ops (TensorFlow.js's `tf.fused`): a product or convolution with its bias and activation in one kernel. */
 export const fused: {
   /** conv2d + bias + activation ('linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'prelu', 'sigmoid') as one kernel: TensorFlow.js's fused.conv2d, one options object. */

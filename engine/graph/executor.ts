@@ -4,6 +4,7 @@
 // order where each WebGPU part is submitted before CPU work that does not need it (the two overlap).
 import type { Backend, StorageArray } from '../backend/backend';
 import { profiling, type NodeSources } from '../core/profile';
+import { eagerRandomState, type RandomState } from '../core/random';
 import type { DeviceName, Storage, Tensor } from '../core/tensor';
 import { materialize } from '../eager/dispatch';
 import type { Launch } from '../ir/kernel';
@@ -30,6 +31,8 @@ export interface CompiledPlan {
   /** Set by the Session: graph node → source, and the plan as run-record data (profiles use both). */
   sources?: NodeSources;
   describe?: () => unknown;
+  /** The Session's (or wg.function's) state that stateful random ops draw their per-run keys from (else eager's). */
+  randomState?: RandomState;
 }
 
 /** Folded results larger than this stay computed at run time (constant folding's size cap). */
@@ -67,7 +70,7 @@ export function compilePlan(
   for (const s of plan.rec.slots) {
     be(s.device);
     if (s.kind === 'const') handles[s.id] = own(s, be(s.device).upload(s.data!));
-    else if (s.kind === 'feed') handles[s.id] = own(s, be(s.device).alloc(s.bytes));
+    else if (s.kind === 'feed' || s.kind === 'random') handles[s.id] = own(s, be(s.device).alloc(s.bytes));
     else if (s.kind === 'variable') handles[s.id] = bindVariable(s.node!);
     else if (s.kind === 'external') handles[s.id] = s.external;
   }
@@ -169,9 +172,15 @@ export function bindFeeds(c: CompiledPlan, feeds: Map<number, { data?: StorageAr
   }
 }
 
-/** Runs the steps: each part's program on its device, each transfer between devices. */
+/**
+ * Runs the steps: each part's program on its device, each transfer between devices. First every stateful
+ * random op (dropout) gets this run's key, in program order, so each run draws new values.
+ */
 function runSteps(c: CompiledPlan, rebind?: Map<unknown, unknown>): void {
   const h = (x: unknown) => rebind?.get(x) ?? x;
+  for (const s of c.plan.rec.slots) {
+    if (s.kind === 'random') backendFor(c, s).write(c.handles[s.id], new Uint32Array([(c.randomState ?? eagerRandomState()).next(s.seed)]));
+  }
   c.steps.forEach((st, i) => {
     if (st.kind === 'part') {
       const backend = c.backends.get(st.device)!;

@@ -2,6 +2,7 @@
 // non-tensor arguments) traces the body into a Graph; later calls run its compiled plan. A call returns
 // eager tensors synchronously: the plan is encoded into the eager command stream and read back lazily.
 import { GraphModeError } from '../core/errors';
+import { RandomState, withRandomState } from '../core/random';
 import { Tensor } from '../core/tensor';
 import { runtime } from '../eager/runtime';
 import { Graph, builderFor } from './graph';
@@ -65,6 +66,8 @@ export function tfFunction<F extends (...args: any[]) => any>(body: F, options: 
   if (typeof body !== 'function') throw new GraphModeError('function: expected a function to trace');
   const traces = new Map<string, Trace>();
   let traceCount = 0;
+  // Stateful random ops (dropout) draw from the function's own state, whichever trace runs.
+  const randomState = new RandomState();
   let lastParts: string[] | undefined;
 
   const trace = (args: unknown[], sig: ReturnType<typeof signature>): Trace => {
@@ -109,6 +112,7 @@ export function tfFunction<F extends (...args: any[]) => any>(body: F, options: 
     lastParts = sig.parts;
     const session = new Session(graph, options);
     session.entry = 'function';
+    session.randomState = randomState;
     return { graph, session, inputs: placeholders.map((p) => p.graph!.node), outputs, structure };
   };
 
@@ -121,7 +125,7 @@ export function tfFunction<F extends (...args: any[]) => any>(body: F, options: 
 
   const call = (...args: Parameters<F>): ReturnType<F> => {
     // Eager: withMode('eager') or runFunctionsEagerly: the body runs op by op.
-    if (config.functionsRunEagerly() || currentMode()?.mode === 'eager') return body(...args);
+    if (config.functionsRunEagerly() || currentMode()?.mode === 'eager') return withRandomState(randomState, () => body(...args));
     // Called while another graph records (g.build, an outer trace, withMode('graph')): like TensorFlow, the
     // function is traced for this signature (once; traceCount and getGraph see it) and its body becomes part
     // of the enclosing graph, where the optimiser sees across the call.

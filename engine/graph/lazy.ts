@@ -4,6 +4,7 @@
 // run time, so a structure seen before (a loop over new data) reuses its compiled plan.
 import type { TypedArray } from '../core/dtype';
 import { GraphModeError } from '../core/errors';
+import { eagerRandomState } from '../core/random';
 import { Tensor } from '../core/tensor';
 import { runtime } from '../eager/runtime';
 import { currentDevice, scopedDevice, softPlacementOn, withDevice, withSoftPlacement } from '../eager/devices';
@@ -106,6 +107,7 @@ export class LazyGraph implements Builder {
       lazyStats.planMisses++;
       const session = new Session(sub, this.options);
       session.entry = 'withMode';
+      session.randomState = eagerRandomState();
       entry = { graph: sub, session, inputs: feeds.map((f) => f.node), outputs };
       this.planCache.set(key, entry);
       if (this.planCache.size > PLAN_CACHE_MAX) {

@@ -5,10 +5,12 @@ import type { DType } from '../core/dtype';
 import { GraphModeError, WgError, callerLocation } from '../core/errors';
 import { profiling, type ProfileCollector, type ProfileSource, type TraceOp } from '../core/profile';
 import { type DeviceName, Tensor } from '../core/tensor';
+import { statefulKey } from '../core/random';
+import { upload } from '../eager/dispatch';
 import { runtime } from '../eager/runtime';
 import { tidy } from '../eager/scope';
 import type { ArgSpec, GraphNode, NodeOutput, TypedSpec } from './graph';
-import { RecordingBackend } from './recorder';
+import { RecordingBackend, type Slot } from './recorder';
 import type { OpSpec } from '../ops/registry';
 
 export type OpImpl = (...args: any[]) => unknown;
@@ -283,6 +285,20 @@ const UNLIMITED = { maxStorageBytes: Infinity, maxStorageLimitName: 'none' };
  */
 export function newRecorder(lenient = false): RecordingBackend {
   return new RecordingBackend(lenient ? () => UNLIMITED : limitsOf);
+}
+
+/**
+ * The key of a stateful random op (dropout): a uint32 scalar on `device`. Eagerly it is drawn now. While a
+ * graph is recorded or planned it is a 'random' slot, which the executor writes before every run from the
+ * Session's state; it is never a constant, so the op is never folded and every run draws new values.
+ */
+export function statefulKeyTensor(op: string, seed: number | undefined, device: DeviceName): Tensor {
+  if (!runtime.recorder) return upload(op, new Uint32Array([statefulKey(seed)]), [], 'uint32', device);
+  const owner = runtime.backend(device, op);
+  const slot = owner.alloc(4) as Slot;
+  slot.kind = 'random';
+  slot.seed = seed;
+  return new Tensor([], 'uint32', { owner, handle: slot, bytes: 4, refs: 0 }, device);
 }
 
 /** A stand-in tensor of a given shape/dtype on a recorder (for inference and planning). */

@@ -13,7 +13,7 @@ import type { ElementwiseKernel, Launch } from '../ir/kernel';
 export interface Slot {
   id: number;
   bytes: number;
-  kind: 'temp' | 'const' | 'feed' | 'variable' | 'external';
+  kind: 'temp' | 'const' | 'feed' | 'variable' | 'external' | 'random';
   /** The device whose memory holds it. */
   device: DeviceName;
   /** const: the data to upload once. */
@@ -21,6 +21,8 @@ export interface Slot {
   /** external: the real handle of a captured eager tensor; variable/feed: the node it belongs to. */
   external?: unknown;
   node?: number;
+  /** random: the key of a stateful random op (dropout), written before every run; its op's seed, if any. */
+  seed?: number;
   /** Index of the launch after which the slot is no longer needed (liveness, for memory planning). */
   lastUse?: number;
 }

@@ -5,6 +5,7 @@ import type { Backend, StorageArray } from '../backend/backend';
 import { type DType, DTYPE_INFO, storageArray, weakScalarType } from '../core/dtype';
 import { DTypeError, GraphModeError, ShapeError } from '../core/errors';
 import { collect, profiling } from '../core/profile';
+import { RandomState, withRandomState } from '../core/random';
 import { fmtShape } from '../core/shape';
 import { type Storage, Tensor, nest } from '../core/tensor';
 import { runtime } from '../eager/runtime';
@@ -44,6 +45,12 @@ export class Session {
   private closed = false;
   /** How the graph was entered (run records say so); wg.function and withMode set theirs. */
   entry: GraphEntry = 'session';
+  /**
+   * Where stateful random ops (dropout) draw each run's key: the session's own, so its runs give the
+   * sequence eager calls give from a fresh seed. A wg.function shares one across its traces; withMode('graph')
+   * uses eager's (its blocks stand for eager code).
+   */
+  randomState = new RandomState();
 
   constructor(
     readonly graph: Graph,
@@ -97,6 +104,7 @@ export class Session {
       );
       const c = compiled;
       c.sources = sources;
+      c.randomState = this.randomState;
       c.describe = () => describePlan(this.graph, c, this.entry);
       this.plans.set(key, compiled);
     }
@@ -209,7 +217,7 @@ export class Session {
       const need = neededNodes(this.graph, list, fed);
       const placement = placeGraph(this.graph, need, (id) => this.vars.get(id)?.storage.owner.name, false);
       const prints: Promise<unknown>[] = [];
-      const get = unrecorded(() => replayGraph(this.graph, need, fed, placement, this.eagerEnv(feeds, prints)));
+      const get = unrecorded(() => withRandomState(this.randomState, () => replayGraph(this.graph, need, fed, placement, this.eagerEnv(feeds, prints))));
       const values = await Promise.all(list.map(([n, k]) => get(n, k).data()));
       // The run's prints have been logged by the time run() resolves.
       await Promise.all(prints);

@@ -545,6 +545,14 @@ describe('nn', () => {
     idx.dispose();
   });
 
+  test('oneHot with an axis out of range', async () => {
+    const idx = wg.tensor([0, 2], [2], 'int32');
+    bad(new Error(), () => wg.oneHot(idx, 3, 1, 0, 'int32', 2), wg.ShapeError, 'oneHot', ['oneHot:', 'axis 2', '[2]']);
+    bad(new Error(), () => wg.oneHot(idx, 3, 1, 0, 'int32', -3), wg.ShapeError, 'oneHot', ['oneHot:', 'axis -3']);
+    await expectWorks(() => wg.oneHot(idx, 3, 1, 0, 'int32', 0), [3, 2], [1, 0, 0, 0, 0, 1]);
+    idx.dispose();
+  });
+
   test('layerNorm with a gamma of the wrong size', async () => {
     const x = wg.tensor([[1, 2, 3, 4], [2, 2, 2, 2]]);
     const g = wg.ones([3]);

@@ -34,8 +34,11 @@ export interface OpsCase {
 }
 
 type Cases = { cases: OpsCase[] };
-/** Every fixture file: elementwise.json (tests/helpers/cases.ts) and the ops files joined below. */
-export const FIXTURE_FILES = ['elementwise.json', 'ops.json', 'conv.json', 'pool.json', 'image.json', 'indexing.json', 'einsum.json', 'volume.json', 'selection.json'];
+/**
+ * Every fixture file: elementwise.json (tests/helpers/cases.ts), the ops files joined below, and dropout.json
+ * (sequences of calls from a seed, run by tests/browser/dropout.test.ts rather than case by case).
+ */
+export const FIXTURE_FILES = ['elementwise.json', 'ops.json', 'conv.json', 'pool.json', 'image.json', 'indexing.json', 'einsum.json', 'volume.json', 'selection.json', 'dropout.json'];
 export const OPS_CASES: OpsCase[] = [fixtures, convFixtures, poolFixtures, imageFixtures, indexingFixtures, einsumFixtures, volumeFixtures, selectionFixtures].flatMap((f) => (f as unknown as Cases).cases);
 
 /** Tolerances: exact for integer/bool/movement results; sums, matmul and nn ops relative to their size. */
@@ -141,7 +144,7 @@ export function runOpsCase(wg: typeof WG, c: OpsCase, inputs = c.inputs.map((x) 
     case 'layerNorm':
       return wg.layerNorm(x, xs[1], xs[2], a.epsilon ?? 1e-5);
     case 'oneHot':
-      return wg.oneHot(x, a.depth, a.onValue ?? 1, a.offValue ?? 0, a.dtype ?? 'int32');
+      return has('axis') ? wg.oneHot(x, a.depth, a.onValue ?? 1, a.offValue ?? 0, a.dtype ?? 'int32', a.axis) : wg.oneHot(x, a.depth, a.onValue ?? 1, a.offValue ?? 0, a.dtype ?? 'int32');
     case 'moments': {
       const m = wg.moments(x, a.axes ?? undefined, a.keepDims ?? false);
       return [m.mean, m.variance];
