@@ -8,6 +8,7 @@ import type { DeviceSpec } from './devices';
 import type { VariableOptions } from './state';
 import type { TensorLike } from './ops';
 import type { FusedConv2DArgs, FusedMatMulArgs } from './conv';
+import type { PixelSource } from './browser';
 import { OPS } from './registry';
 
 /** Every op's name: model importers and exporters key their op tables by it (`satisfies Record<OpName, …>`). */
@@ -70,6 +71,7 @@ export type OpName =
   | 'flipLeftRight'
   | 'floor'
   | 'floorDiv'
+  | 'fromPixels'
   | 'fusedConv2d'
   | 'fusedDepthwiseConv2d'
   | 'fusedMatMul'
@@ -474,6 +476,11 @@ export const where: (condition: TensorLike, a: TensorLike, b: TensorLike) => Ten
 export const zeros: (shape: number[], dtype?: DType) => Tensor = OPS.zeros;
 /** Zeros of the shape and dtype of x. */
 export const zerosLike: (x: Tensor) => Tensor = OPS.zerosLike;
+/** Pixels in and out of tensors (TensorFlow.js's `tf.browser`): the registry's fromPixels. */
+export const browser: {
+  /** An int32 [height, width, numChannels] tensor (0..255) of an image, canvas, video, ImageBitmap, ImageData or PixelData; numChannels 1, 3 (default) or 4. TensorFlow.js's tf.browser.fromPixels; on WebGPU through copyExternalImageToTexture and one unpack kernel. */
+  readonly fromPixels: (pixels: PixelSource, numChannels?: number) => Tensor;
+} = { fromPixels: OPS.fromPixels };
 /** Fused ops (TensorFlow.js's `tf.fused`): a product or convolution with its bias and activation in one kernel. */
 export const fused: {
   /** conv2d + bias + activation ('linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'prelu', 'sigmoid') as one kernel: TensorFlow.js's fused.conv2d, one options object. */
