@@ -120,6 +120,17 @@ describe('dropout in graphs', () => {
     again.close();
   });
 
+  test('a saved and loaded graph draws the same sequence', async () => {
+    const g = new wg.Graph();
+    g.build(() => g.output('y', wg.dropout(g.placeholder('float32', [2, 40], 'x'), 0.4, [2, 1], 11).add(1)));
+    const g2 = wg.Graph.fromJSON(JSON.stringify(g.toJSON()));
+    const feed = { x: new Float32Array(80).fill(1) };
+    const [s1, s2] = [new wg.Session(g), new wg.Session(g2)];
+    for (let r = 0; r < 3; r++) expect(await s2.run('y', feed), `run ${r}`).toEqual(await s1.run('y', feed));
+    s1.close();
+    s2.close();
+  });
+
   test('a wg.function draws a new mask per call, and the same sequence when run eagerly', async () => {
     const make = () => wg.function((x: wg.Tensor) => wg.dropout(x, 0.5, null, 77).mul(2));
     const x = wg.ones([128]);
