@@ -31,7 +31,9 @@ export interface CompiledPlan {
   /** Set by the Session: graph node → source, and the plan as run-record data (profiles use both). */
   sources?: NodeSources;
   describe?: () => unknown;
-  /** The Session's (or wg.function's) state that stateful random ops draw their per-run keys from (else eager's). */
+  /** The keys of stateful random ops (dropout), in program order, and the Session's (or wg.function's) state
+   * they are drawn from before each run (else eager's). */
+  randomKeys: Slot[];
   randomState?: RandomState;
 }
 
@@ -101,7 +103,8 @@ export function compilePlan(
   planMemory(ctx, plan, handles, options, reports, (s) => own(s, be(s.device).alloc(s.bytes)));
   for (const s of plan.rec.slots) if (s.kind === 'temp' && handles[s.id] === undefined) handles[s.id] = own(s, be(s.device).alloc(s.bytes));
   const steps = partition(ctx.launches).map((st) => (st.kind === 'part' ? { ...st, program: be(st.device).prepare(st.launches.map(real)) } : st));
-  return { plan, backends, steps, handles, owned, launches: ctx.launches, reports, before };
+  const randomKeys = plan.rec.slots.filter((s) => s.kind === 'random');
+  return { plan, backends, steps, handles, owned, launches: ctx.launches, reports, before, randomKeys };
 }
 
 /**
@@ -178,9 +181,7 @@ export function bindFeeds(c: CompiledPlan, feeds: Map<number, { data?: StorageAr
  */
 function runSteps(c: CompiledPlan, rebind?: Map<unknown, unknown>): void {
   const h = (x: unknown) => rebind?.get(x) ?? x;
-  for (const s of c.plan.rec.slots) {
-    if (s.kind === 'random') backendFor(c, s).write(c.handles[s.id], new Uint32Array([(c.randomState ?? eagerRandomState()).next(s.seed)]));
-  }
+  for (const s of c.randomKeys) backendFor(c, s).write(c.handles[s.id], new Uint32Array([(c.randomState ?? eagerRandomState()).next(s.seed)]));
   c.steps.forEach((st, i) => {
     if (st.kind === 'part') {
       const backend = c.backends.get(st.device)!;
