@@ -145,8 +145,9 @@ function fromPixels$impl(pixels: PixelSource, numChannels?: number): Tensor {
     try {
       handle = (backend.pixels as (s: PixelSource, w: number, h: number, c: number) => unknown)(pixels, w, h, c);
     } catch (e) {
-      // Tainted: no way around it. Anything else (a video frame the copy cannot take): read it through a canvas.
-      if ((e as { name?: string })?.name === 'SecurityError') throw readError(FROM, pixels, e);
+      // Tainted: no way around it. What else the browser refuses (a video frame the copy cannot take): read it
+      // through a canvas instead.
+      if (e instanceof WgError || (e as { name?: string })?.name === 'SecurityError') throw readError(FROM, pixels, e);
     }
     if (handle !== undefined) return new Tensor(shape, 'int32', { owner: backend, handle, bytes: w * h * c * 4, refs: 0 }, device);
   }
@@ -168,10 +169,9 @@ export const BROWSER_DEFS = family('image', {
     // A graph being built keeps the pixels as they are now (RGBA bytes), like wg.tensor keeps its values.
     prepare: (args) => {
       const b = activeBuilder();
-      if (!b || b instanceof LazyGraph || isBytes(args[0])) return args;
+      if (!b || b instanceof LazyGraph || (isBytes(args[0]) && Object.getPrototypeOf(args[0]) === Object.prototype)) return args;
       const [w, h] = sizeOf(FROM, args[0], checkChannels(FROM, args[1]));
-      const { data } = rgbaOf(args[0] as PixelSource, w, h);
-      return [{ width: w, height: h, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) }, ...args.slice(1)];
+      return [{ width: w, height: h, data: rgbaOf(args[0] as PixelSource, w, h).data }, ...args.slice(1)];
     },
     impl: fromPixels$impl,
   },

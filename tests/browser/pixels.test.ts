@@ -160,6 +160,15 @@ describe('fromPixels', () => {
     }
     graph.dispose();
     loaded.dispose();
+    if (dom) {
+      // ImageData (not a plain object) is recorded as its bytes too.
+      const g2 = new wg.Graph();
+      g2.build(() => ({ y: wg.browser.fromPixels(sources.ImageData(), 4) }));
+      const s2 = new wg.Session(wg.Graph.fromJSON(g2.toJSON()));
+      expect((await s2.run('y')).flat(2)).toEqual(expected(4));
+      s2.close();
+      g2.dispose();
+    }
     // Lazy mode: uploaded at once, used as a plan input.
     const lazy = await wg.withMode('graph', async () => {
       const t = wg.browser.fromPixels((sources.ImageBitmap ?? sources.PixelData)(), 1);
