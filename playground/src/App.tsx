@@ -16,7 +16,7 @@ import { LearnPanel } from './panels/Learn';
 import { MemoryPanel } from './panels/Memory';
 import { OptimisationsPanel } from './panels/Optimisations';
 import { useNow } from './panels/common';
-import { OutputPanel, type OutputLine } from './panels/Output';
+import { imageText, OutputPanel, type OutputLine } from './panels/Output';
 import { TimingsPanel } from './panels/Timings';
 import type { GraphSaver, PanelProps } from './panels/types';
 
@@ -144,6 +144,19 @@ export function App() {
             publish();
           },
           onBackend: setBackend,
+          // An image takes its place among the lines when the snippet makes its canvas; its pixels come when the snippet ends.
+          onImage: (slot) => {
+            const image = { id: slot.id, label: slot.label };
+            view.lines.push({ level: 'image', text: imageText(image), image });
+            publish();
+          },
+          onImagePixels: (p) => {
+            const i = view.lines.findIndex((l) => l.image?.id === p.id);
+            if (i < 0) return;
+            const image = { ...view.lines[i].image!, ...('data' in p ? { pixels: new ImageData(p.data, p.width, p.height) } : { error: p.error }) };
+            view.lines[i] = { ...view.lines[i], text: imageText(image), image };
+            publish();
+          },
         },
         { optimizations: passes, compareWith: compareWith?.rawProfile },
       ).catch((e: unknown) => e as Error);
@@ -154,6 +167,12 @@ export function App() {
       if (result.comparison) result.comparison = normalizeComparison(result.comparison, result.lineOffset, emitted.map);
       view.result = result;
       view.state = result.stopped ? 'stopped' : result.ok ? 'done' : 'failed';
+      // Images whose pixels never came (a stopped run, a frame that broke off) say so instead of "drawing…".
+      view.lines = view.lines.map((l) => {
+        if (!l.image || l.image.pixels || l.image.error) return l;
+        const image = { ...l.image, error: result.stopped ? 'the run was stopped' : 'its pixels never came' };
+        return { ...l, text: imageText(image), image };
+      });
       if (result.stopped) view.lines.push({ level: 'system', text: 'Stopped.' });
       publish();
       return view;

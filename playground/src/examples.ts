@@ -151,6 +151,66 @@ const loaded = wg.Graph.fromJSON(JSON.parse(json));
 print(await new wg.Session(loaded).run('y', { x: [[1, 1], [2, 0]] }));
 `;
 
+const image = `// Pixels in and out. canvas(width, height, label) makes a canvas that the Output panel shows (below, in
+// order with the printed lines). A test image is drawn on one with the 2D canvas API, read into a tensor with
+// wg.browser.fromPixels, and every stage of the pipeline is drawn back with wg.browser.toPixels:
+// fromPixels → float in [0, 1] → image.resizeBilinear → image.cropAndResize → 3×3 convolutions → clip → toPixels.
+const input = canvas(96, 96, 'input (2D canvas)');
+const ctx = input.getContext('2d')!;
+const sky = ctx.createLinearGradient(0, 0, 0, 72);
+sky.addColorStop(0, '#1b3a6b');
+sky.addColorStop(1, '#f2a65a');
+ctx.fillStyle = sky;
+ctx.fillRect(0, 0, 96, 72);
+ctx.fillStyle = '#2e7d32'; // grass
+ctx.fillRect(0, 72, 96, 24);
+ctx.fillStyle = '#ffd23f'; // sun
+ctx.beginPath();
+ctx.arc(70, 24, 12, 0, 2 * Math.PI);
+ctx.fill();
+ctx.fillStyle = '#a0432c'; // house and roof
+ctx.fillRect(14, 50, 32, 28);
+ctx.beginPath();
+ctx.moveTo(10, 52);
+ctx.lineTo(30, 34);
+ctx.lineTo(50, 52);
+ctx.closePath();
+ctx.fill();
+ctx.fillStyle = '#fff7d6'; // window, door
+ctx.fillRect(20, 58, 8, 8);
+ctx.fillRect(34, 62, 7, 16);
+ctx.fillStyle = '#ffffff';
+ctx.font = 'bold 16px sans-serif';
+ctx.fillText('wg', 60, 92);
+
+const pixels = wg.browser.fromPixels(input); // int32 [96, 96, 3], values 0..255
+print('fromPixels:', pixels.shape, pixels.dtype);
+const batch = pixels.cast('float32').div(255).expandDims(0); // float32 [1, 96, 96, 3] in [0, 1]
+
+// Smaller: bilinear resampling to 48×48.
+const small = wg.image.resizeBilinear(batch, [48, 48]);
+// Closer: the box [y1, x1, y2, x2] (fractions of the image) around the house, resampled to 64×64.
+const box = wg.tensor([[0.3, 0.05, 0.85, 0.6]]);
+const crop = wg.image.cropAndResize(batch, box, wg.tensor([0], [1], 'int32'), [64, 64]);
+
+// 3×3 convolutions of the crop: a blur per channel (depthwise), and edges summed over the channels (conv2d
+// with one output channel: a grey image). The crop's border is mirrored first, so that 'valid' convolutions
+// keep its 64×64 size with no dark frame of zero padding; edge values outside [0, 1] are clipped.
+const padded = wg.mirrorPad(crop, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric'); // [1, 66, 66, 3]
+const blur = wg.depthwiseConv2d(padded, wg.fill([3, 3, 3, 1], 1 / 9), 1, 'valid');
+const laplacian = [-1, -1, -1, -1, 8, -1, -1, -1, -1];
+const edgeFilter = wg.tensor(laplacian.flatMap((v) => [v, v, v]).map((v) => v / 3), [3, 3, 3, 1]);
+const edges = wg.clipByValue(wg.conv2d(padded, edgeFilter, 1, 'valid').mul(2), 0, 1);
+
+// toPixels draws a [height, width, channels] tensor (float32 in [0, 1] or int32 0..255) into a canvas.
+const show = (t: wg.Tensor, label: string) => wg.browser.toPixels(t.squeeze([0]), canvas(label));
+await show(small, 'resizeBilinear');
+await show(crop, 'cropAndResize (the house)');
+await show(wg.clipByValue(blur, 0, 1), 'depthwiseConv2d: blur');
+await show(edges, 'conv2d: edges (grey)');
+print('edges:', edges.shape, '→ a grey image (one channel)');
+`;
+
 const shapeError = `// A deliberate mistake: [2, 3] and [4] do not broadcast.
 // The error names the op, the shapes, and this line (marked in the editor).
 const a = wg.ones([2, 3]);
@@ -169,6 +229,7 @@ export const EXAMPLES: Example[] = [
   { id: 'devices', title: 'Devices: CPU and WebGPU', blurb: 'placement, t.to, and the copies between devices', code: devices },
   { id: 'matmul-bench', title: 'Matmul benchmark', blurb: 'GFLOP/s of a 512² product on this adapter', code: matmulBench },
   { id: 'save-load', title: 'Save, load and run a graph', blurb: 'toJSON → fromJSON → Session', code: saveLoad },
+  { id: 'image', title: 'Images: pixels in and out', blurb: 'a canvas drawing → fromPixels → resize, crop, 3×3 convolutions → toPixels, each stage shown', code: image },
   { id: 'shape-error', title: 'A shape error', blurb: 'the error message and its marker on the line', code: shapeError },
 ];
 

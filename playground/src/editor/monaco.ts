@@ -47,9 +47,18 @@ export function loadEngineTypes(url = new URL('wgflow.d.ts', document.baseURI).h
       ts.addExtraLib(`${dts}\nexport as namespace wg;\n`, 'file:///node_modules/wgflow/index.d.ts');
       ts.addExtraLib(
         [
-          // An overload of the DOM's window.print() (function declarations merge), so `print(x)` is wg.print.
+          // The frame's globals. print: an overload of the DOM's window.print() (function declarations merge),
+          // so `print(x)` is wg.print; canvas: frame.js's canvas().
           '/** Prints strings, numbers and tensors (NumPy style), in program order: wgflow\'s `wg.print`. */',
           'declare function print(...values: unknown[]): Promise<void>;',
+          '/**',
+          ' * A canvas that the Output panel shows, in its place among the printed lines, with `label` and its size.',
+          ' * Draw on it with the 2D API, or give it to `wg.browser.toPixels(tensor, canvas)` (which sizes it to the',
+          ' * tensor). It is shown as it is when the snippet ends: `await` the toPixels calls. At most 32 per run,',
+          ' * 4096 pixels a side and 4 megapixels. Without a size it is 300×150, like a new <canvas>.',
+          ' */',
+          'declare function canvas(label?: string): HTMLCanvasElement;',
+          'declare function canvas(width: number, height: number, label?: string): HTMLCanvasElement;',
         ].join('\n'),
         'file:///node_modules/@types/wgflow-playground/index.d.ts',
       );

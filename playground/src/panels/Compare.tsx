@@ -1,8 +1,8 @@
 // Compare: the same snippet run eagerly and as graphs, outputs side by side. The outputs must agree: lines
-// are compared number by number with a tolerance, and differing lines are highlighted. The engine's own lines
+// are compared number by number with a tolerance (images pixel by pixel), and differing lines are highlighted. The engine's own lines
 // (device placement logs: per op eagerly, per node in graph mode) are shown but not compared.
 import type { RunView } from '../App';
-import { OutputLines, RunSummary } from './Output';
+import { OutputLines, RunSummary, type OutputLine } from './Output';
 
 const NUM = /-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|nan|-?inf/gi;
 
@@ -20,6 +20,17 @@ export function sameLine(a: string, b: string): boolean {
   });
 }
 
+/** Do two shown images agree (same size, every byte within 2: float rounding may move a pixel by one step)? */
+export function samePixels(a: ImageData, b: ImageData): boolean {
+  if (a.width !== b.width || a.height !== b.height) return false;
+  for (let i = 0; i < a.data.length; i++) if (Math.abs(a.data[i] - b.data[i]) > 2) return false;
+  return true;
+}
+
+/** Two output lines agree: the same text (numbers within tolerance) and, for images, the same pixels. */
+const sameOutput = (a: OutputLine, b: OutputLine) =>
+  sameLine(a.text, b.text) && (!a.image?.pixels || !b.image?.pixels || samePixels(a.image.pixels, b.image.pixels));
+
 export function ComparePanel({ eager, graph }: { eager: RunView | undefined; graph: RunView | undefined }) {
   if (!eager && !graph) return <p className="hint">Compare runs the snippet in both modes and shows the outputs side by side.</p>;
   const e = eager?.lines.filter((l) => l.level !== 'system') ?? [];
@@ -28,7 +39,7 @@ export function ComparePanel({ eager, graph }: { eager: RunView | undefined; gra
   const pe = printed(e);
   const pg = printed(g);
   const n = Math.max(pe.length, pg.length);
-  const differs = Array.from({ length: n }, (_, i) => !(pe[i] && pg[i] && sameLine(pe[i].text, pg[i].text)));
+  const differs = Array.from({ length: n }, (_, i) => !(pe[i] && pg[i] && sameOutput(pe[i], pg[i])));
   const both = eager?.state === 'done' && graph?.state === 'done';
   const mismatches = differs.filter(Boolean).length;
   /** Marks the printed lines that differ (by their place among printed lines). */

@@ -4,7 +4,7 @@
 // plain data. A fresh frame is made for every run, so nothing survives from one run to the next; after a
 // graph-mode run the parent keeps the frame until the next run, to save the graphs it computed on request.
 
-const post = (m) => parent.postMessage(m, '*');
+const post = (m, transfer = []) => parent.postMessage(m, '*', transfer);
 const AsyncFunction = (async () => {}).constructor;
 
 /** Lines the Function wrapper adds before the body (V8 puts the parameters on their own lines). */
@@ -105,6 +105,73 @@ async function saveGraph(msg) {
   }
 }
 
+// Images: `canvas(width?, height?, label?)` (a global of the snippet, so a snippet may still name its own
+// variable `canvas`) makes a canvas that the Output panel shows. Its place among the output lines is where it
+// was made (after the prints issued before it); its pixels are read once, as they are when the snippet ends
+// (so a snippet awaits its `wg.browser.toPixels` calls, as it must anyway to see their bytes), even when it
+// failed, and go to the parent as RGBA bytes. The limits are the parent's (runner/validate.ts).
+const MAX_IMAGES = 32;
+const MAX_IMAGE_SIDE = 4096;
+const MAX_IMAGE_PIXELS = 1 << 22;
+const shown = [];
+const slotsPosted = [];
+
+function makeCanvas(wg, a, b, c) {
+  const sized = typeof a === 'number' || typeof b === 'number';
+  const label = sized ? c : a;
+  if (label !== undefined && typeof label !== 'string') throw new TypeError(`canvas(): the label must be a string, got ${typeof label}`);
+  const side = (v, name) => {
+    if (!Number.isInteger(v) || v < 1 || v > MAX_IMAGE_SIDE) throw new RangeError(`canvas(width, height, label?): ${name} must be an integer from 1 to ${MAX_IMAGE_SIDE}, got ${text(v)}`);
+    return v;
+  };
+  const width = sized ? side(a, 'width') : 300;
+  const height = sized ? side(b, 'height') : 150;
+  if (width * height > MAX_IMAGE_PIXELS) throw new RangeError(`canvas(${width}, ${height}): at most ${MAX_IMAGE_PIXELS} pixels can be shown`);
+  if (shown.length >= MAX_IMAGES) throw new RangeError(`canvas(): a run can show at most ${MAX_IMAGES} images`);
+  const el = document.createElement('canvas');
+  el.width = width;
+  el.height = height;
+  const id = shown.length;
+  const name = (label ?? '').trim().slice(0, 200) || `canvas ${id + 1}`;
+  shown.push({ id, canvas: el, label: name });
+  // After the prints issued so far (print keeps its own order), so the image sits among them in order.
+  slotsPosted.push(wg.flushPrints().then(() => post({ type: 'image', runId, id, label: name })));
+  return el;
+}
+
+/** One shown canvas's pixels as RGBA bytes (any context: 2D directly, others through an ImageBitmap). */
+async function readImage(el) {
+  const { width, height } = el;
+  if (!width || !height) return { error: `it is empty (${width}×${height})` };
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS)
+    return { error: `it is too large to show (${width}×${height}; at most ${MAX_IMAGE_SIDE} a side and ${MAX_IMAGE_PIXELS} pixels)` };
+  let ctx = el.getContext('2d');
+  if (!ctx) {
+    const bitmap = await createImageBitmap(el);
+    ctx = new OffscreenCanvas(width, height).getContext('2d');
+    ctx.drawImage(bitmap, 0, 0);
+    bitmap.close();
+  }
+  return { width, height, data: ctx.getImageData(0, 0, width, height).data };
+}
+
+/** Sends every shown canvas's pixels (in the order they were made), once the snippet's drawing is done. */
+async function sendImages(wg) {
+  if (shown.length === 0) return;
+  await wg.flushPrints().catch(() => {});
+  await Promise.all(slotsPosted);
+  for (const s of shown) {
+    let image;
+    try {
+      image = await readImage(s.canvas);
+    } catch (err) {
+      image = { error: `it could not be read (${err instanceof Error ? err.message : String(err)})` };
+    }
+    if (image.data) post({ type: 'pixels', runId, id: s.id, width: image.width, height: image.height, data: image.data }, [image.data.buffer]);
+    else post({ type: 'pixels', runId, id: s.id, error: image.error });
+  }
+}
+
 let started = false;
 let runId;
 
@@ -161,6 +228,7 @@ addEventListener('message', async (event) => {
   addEventListener('error', (e) => post({ type: 'error', runId, error: describeError(e.error ?? e.message, offset), phase: 'uncaught' }));
   addEventListener('unhandledrejection', (e) => post({ type: 'error', runId, error: describeError(e.reason, offset), phase: 'unhandled' }));
 
+  globalThis.canvas = (a, b, c) => makeCanvas(wg, a, b, c);
   let fn;
   try {
     fn = new AsyncFunction('wg', 'print', `${msg.code}\n//# sourceURL=snippet.js`);
@@ -192,6 +260,7 @@ addEventListener('message', async (event) => {
     );
     await wg.flushPrints();
     const ms = performance.now() - t0;
+    await sendImages(wg);
     // Derived views the parent cannot compute without the engine: the Chrome trace of this run, and its
     // comparison with the other mode's profile when the parent sent one.
     const chromeTrace = wg.toChromeTrace(record.profile);
@@ -208,6 +277,7 @@ addEventListener('message', async (event) => {
   } catch (err) {
     releaseGraphs(); // a failed run has no record to pair them with
     await wg.flushPrints().catch(() => {});
+    await sendImages(wg).catch(() => {});
     post({ type: 'error', runId, error: describeError(err, offset), phase: 'run' });
     post({ type: 'done', runId, ok: false, ms: performance.now() - t0, mode, lineOffset: offset, memory: { atEnd: memoryAtEnd, after: wg.memory() } });
   }

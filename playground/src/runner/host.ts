@@ -6,10 +6,15 @@ import type * as WG from '../../../engine/index';
 import frameSource from './frame.js?raw';
 import { graphSaves, type GraphSave } from './graph_saves';
 import {
+  MAX_IMAGE_BYTES,
   validateComparison,
+  validateImagePixels,
+  validateImageSlot,
   validateGraphJSON,
   validateKeptPlans,
   validateRecord,
+  type ImagePixels,
+  type ImageSlot,
   type KeptPlans,
   type Profile,
   type ProfileComparison,
@@ -69,6 +74,10 @@ export interface RunHandlers {
   onConsole(level: string, text: string): void;
   onError(e: RunError): void;
   onBackend?(info: BackendSummary): void;
+  /** The snippet made a canvas to show (canvas()): its place among the output lines. */
+  onImage?(slot: ImageSlot): void;
+  /** A shown canvas's pixels (or why there are none), validated: sent once, when the snippet ended. */
+  onImagePixels?(pixels: ImagePixels): void;
 }
 
 const MAX_TEXT = 100_000;
@@ -144,6 +153,10 @@ export class Runner {
     // The frame's own script, inline (a static host may send no CORS headers for a script URL either).
     frame.srcdoc = `<!doctype html><meta charset="utf-8"><script type="module">${frameSource.replace(/<\/script/gi, '<\\/script')}</script>`;
     this.frame = frame;
+    // The images of this run: slots announced, pixels received, bytes so far (bounded: validate.ts).
+    const slots = new Set<number>();
+    const filled = new Set<number>();
+    let imageBytes = 0;
     return new Promise<RunResult>((resolve) => {
       const done = (r: RunResult, keep = false) => {
         removeEventListener('message', onMessage);
@@ -169,6 +182,36 @@ export class Runner {
           case 'console':
             h.onConsole(str(m.level, 10) ?? 'log', str(m.text) ?? '');
             break;
+          case 'image': {
+            let slot: ImageSlot;
+            try {
+              slot = validateImageSlot(m);
+              if (slots.has(slot.id)) throw new Error(`image ${slot.id} was announced twice`);
+            } catch (err) {
+              h.onConsole('system', `An image was not shown: ${(err as Error).message}.`);
+              break;
+            }
+            slots.add(slot.id);
+            h.onImage?.(slot);
+            break;
+          }
+          case 'pixels': {
+            const id = typeof m.id === 'number' && slots.has(m.id) && !filled.has(m.id) ? m.id : undefined;
+            if (id === undefined) {
+              h.onConsole('system', 'An image was not shown: its pixels came for no canvas of this run.');
+              break;
+            }
+            filled.add(id);
+            let p: ImagePixels;
+            try {
+              p = validateImagePixels(m);
+              if ('data' in p && (imageBytes += p.data.length) > MAX_IMAGE_BYTES) p = { id, error: `the run's images passed ${MAX_IMAGE_BYTES >> 20} MiB together` };
+            } catch (err) {
+              p = { id, error: `its pixels were malformed (${(err as Error).message})` };
+            }
+            h.onImagePixels?.(p);
+            break;
+          }
           case 'backend':
             if (m.info && typeof m.info === 'object') h.onBackend?.(backendSummary(m.info as Record<string, unknown>));
             break;

@@ -288,3 +288,47 @@ export function validateGraphJSON(v: unknown): WG.GraphJSON {
     ),
   };
 }
+
+// ---- Images the snippet showed (frame.js's canvas()) ----
+// The frame enforces the same limits; the parent checks them again (the frame runs untrusted code).
+
+/** At most this many images a run, each at most MAX_IMAGE_SIDE a side and MAX_IMAGE_PIXELS pixels. */
+export const MAX_IMAGES = 32;
+export const MAX_IMAGE_SIDE = 4096;
+export const MAX_IMAGE_PIXELS = 1 << 22;
+/** All of a run's images together (RGBA bytes). */
+export const MAX_IMAGE_BYTES = 64 << 20;
+
+/** An image's place in the output: sent when the snippet made its canvas. */
+export interface ImageSlot {
+  id: number;
+  label: string;
+}
+
+/** Its pixels (RGBA, row-major, straight alpha), or why there are none: sent when the snippet ended. */
+export type ImagePixels = { id: number; width: number; height: number; data: Uint8ClampedArray<ArrayBuffer> } | { id: number; error: string };
+
+const imageId = (v: unknown): number => {
+  if (!Number.isInteger(v) || (v as number) < 0 || (v as number) >= MAX_IMAGES) throw new Invalid(`image id is not an integer from 0 to ${MAX_IMAGES - 1}`);
+  return v as number;
+};
+
+export function validateImageSlot(m: Record<string, unknown>): ImageSlot {
+  return { id: imageId(m.id), label: str(m.label, 'image label', 200) };
+}
+
+export function validateImagePixels(m: Record<string, unknown>): ImagePixels {
+  const id = imageId(m.id);
+  if (m.error !== undefined) return { id, error: str(m.error, 'image error', 2000) };
+  const side = (v: unknown, what: string) => {
+    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > MAX_IMAGE_SIDE) throw new Invalid(`image ${what} is not an integer from 1 to ${MAX_IMAGE_SIDE}`);
+    return v as number;
+  };
+  const width = side(m.width, 'width');
+  const height = side(m.height, 'height');
+  if (width * height > MAX_IMAGE_PIXELS) throw new Invalid(`the image has more than ${MAX_IMAGE_PIXELS} pixels`);
+  const data = m.data;
+  if (!(data instanceof Uint8ClampedArray) || !(data.buffer instanceof ArrayBuffer)) throw new Invalid('image data is not a Uint8ClampedArray');
+  if (data.length !== width * height * 4) throw new Invalid(`image data has ${data.length} bytes, not ${width}×${height}×4`);
+  return { id, width, height, data: data as Uint8ClampedArray<ArrayBuffer> };
+}
