@@ -46,7 +46,7 @@ import { pixelFunctions } from './api/browser';
  * functions fromPixelsAsync and toPixels (engine/api/browser.ts).
  */
 export const browser = { ...browserOps, ...pixelFunctions(browserOps.fromPixels) };
-export type { PixelData, PixelSource } from './api/browser';
+export type { PixelData, PixelSource, PixelCanvas } from './api/browser';
 // The Tensor methods' declarations, and the names of the ops that are methods.
 export type { MethodName } from './api/methods.gen';
 export { setSeed } from './api/creation';

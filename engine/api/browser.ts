@@ -22,17 +22,19 @@ export interface PixelData {
   data: Uint8Array | Uint8ClampedArray;
 }
 
-/** What wg.browser.fromPixels reads. */
-export type PixelSource =
-  | PixelData
-  | ImageData
-  | HTMLImageElement
-  | HTMLCanvasElement
-  | HTMLVideoElement
-  | ImageBitmap
-  | OffscreenCanvas;
+/**
+ * What wg.browser.fromPixels reads: PixelData or ImageData, or an HTMLImageElement, HTMLCanvasElement,
+ * OffscreenCanvas, HTMLVideoElement or ImageBitmap. Typed by shape so that wgflow's types need no DOM library;
+ * the call checks which it is.
+ */
+export type PixelSource = PixelData | { readonly width: number; readonly height: number };
+/** Where wg.browser.toPixels draws: an HTMLCanvasElement or OffscreenCanvas (typed by shape, as PixelSource). */
+export interface PixelCanvas {
+  width: number;
+  height: number;
+}
 
-type Drawable = Exclude<PixelSource, PixelData | ImageData>;
+type Drawable = HTMLImageElement | HTMLCanvasElement | HTMLVideoElement | ImageBitmap | OffscreenCanvas;
 
 const FROM = 'fromPixels';
 const TO = 'toPixels';
@@ -209,7 +211,7 @@ export function pixelFunctions(fromPixels: typeof fromPixels$impl) {
  * float32 values in [0, 1] are scaled by 255, int32 values in [0, 255] taken as they are; one channel is
  * gray, three get alpha 255. Drawn into `canvas` (resized to width × height) when given.
  */
-async function toPixels(img: Tensor, canvas?: HTMLCanvasElement | OffscreenCanvas): Promise<Uint8ClampedArray> {
+async function toPixels(img: Tensor, canvas?: PixelCanvas): Promise<Uint8ClampedArray> {
   const location = callerLocation();
   if (!(img instanceof Tensor)) throw new DTypeError(`${TO}: img must be a Tensor, got ${kindOf(img)}`, { op: TO, location });
   img.assertUsable(TO);
@@ -251,7 +253,7 @@ async function toPixels(img: Tensor, canvas?: HTMLCanvasElement | OffscreenCanva
   if (canvas) {
     canvas.width = w;
     canvas.height = h;
-    const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+    const ctx = (canvas as HTMLCanvasElement).getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
     if (!ctx) throw new WgError(`${TO}: the canvas has another kind of context than '2d' (shape ${fmtShape(img.shape)})`, { op: TO, shapes, location });
     if (w > 0 && h > 0) ctx.putImageData(new ImageData(bytes, w, h), 0, 0);
   }
