@@ -90,6 +90,21 @@ describe('fromPixels', () => {
     });
   }
 
+  test('several workgroups, and wider than the largest texture (read on the CPU instead), exact', async () => {
+    const rgba = (w: number, h: number) => Uint8Array.from({ length: w * h * 4 }, (_, i) => (i % 4 === 3 ? 255 : (i * 7 + (i >> 5)) % 256));
+    const maxSide = Number(wg.backendInfo().limits.maxTextureDimension2D ?? 8192);
+    for (const [w, h] of [[19, 11], [maxSide + 1, 1]]) {
+      const px = { data: rgba(w, h), width: w, height: h };
+      for (const c of [3, 4]) {
+        const want = Array.from(px.data).filter((_, i) => i % 4 < c);
+        const t = wg.browser.fromPixels(px, c);
+        expect([...t.shape]).toEqual([h, w, c]);
+        expect(Array.from(await t.data()), `${w}×${h}, ${c} channels`).toEqual(want);
+        t.dispose();
+      }
+    }
+  });
+
   test.skipIf(!dom)('a video playing a canvas stream: its frame, on both devices', async () => {
     // captureStream frames go through the media pipeline (YUV), so colours are compared within a tolerance;
     // a canvas of large flat areas keeps them from blurring into each other.
