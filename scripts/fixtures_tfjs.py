@@ -78,7 +78,7 @@ add(0, 'conv/f16', (4, 8), 'float32', halves.tobytes(), ('float32', {'bits': f32
 q = np.array([0, 1, 2, 3, 254, 255], dtype=np.uint8)
 scale, lo = 0.5, -1.0
 vals = np.floor(q.astype(np.float64) * scale + lo + 0.5).astype(np.int32)
-add(0, 'shape/u8', q.shape, 'int32', q.tobytes(), ('int32', {'values': vals.tolist()}),
+add(0, 'shape/u8', q.shape, 'int32', q.tobytes(), ('int32', {'values': vals.ravel().tolist()}),
     {'dtype': 'uint8', 'scale': scale, 'min': lo, 'original_dtype': 'int32'})
 # a scalar and an empty weight
 s = np.array(0.25, dtype='<f4')
@@ -91,7 +91,7 @@ add(1, 'head/bias', v.shape, 'float32', v.tobytes(), ('float32', {'bits': f32_bi
 q = np.array([[0, 65535], [1000, 2]], dtype='<u2')
 scale, lo = 2.0, -7.0
 vals = np.floor(q.astype(np.float64) * scale + lo + 0.5).astype(np.int32)
-add(1, 'head/index', q.shape, 'int32', q.tobytes(), ('int32', {'values': vals.tolist()}),
+add(1, 'head/index', q.shape, 'int32', q.tobytes(), ('int32', {'values': vals.ravel().tolist()}),
     {'dtype': 'uint16', 'scale': scale, 'min': lo, 'original_dtype': 'int32'})
 
 groups = []

