@@ -76,8 +76,17 @@ export interface OpContext {
 /** One TensorFlow op's translation: returns its output(s). */
 export type OpConverter = (ctx: OpContext) => wg.Tensor | wg.Tensor[];
 
-/** A family of translations (one file of ops/ per TensorFlow.js converter op list). */
+/** Translations by TensorFlow op name. */
 export type OpTable = Readonly<Record<string, OpConverter>>;
+
+/**
+ * One file of ops/ per TensorFlow.js converter op list: its translations, and the ops of that list wgflow does
+ * not support yet, each with the reason (tests/node/tfjs_op_table.test.ts checks every listed op is one or the other).
+ */
+export interface Family {
+  ops: OpTable;
+  excluded: Readonly<Record<string, string>>;
+}
 
 /** A Const node's value: inline in the graph, or a weight of the same name. */
 export type ConstSource = (node: GraphNode) => HostValue;

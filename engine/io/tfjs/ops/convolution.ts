@@ -1,6 +1,6 @@
 // TensorFlow.js converter family "convolution": convolutions (plain and fused) and pooling, NHWC or NCHW.
 import * as wg from '../../../index';
-import type { OpContext, OpTable } from '../convert';
+import type { Family, OpContext } from '../convert';
 import { dataFormat, padding, spatial } from './common';
 import { finish, fusion } from './fused';
 
@@ -28,17 +28,20 @@ function pool(kind: 'max' | 'avg') {
   };
 }
 
-export const CONVOLUTION: OpTable = {
-  Conv2D: (ctx) => {
-    const { format, strides, dilations, pad } = conv2dArgs(ctx);
-    return wg.conv2d(ctx.input(0), ctx.input(1), strides, pad, format, dilations);
+export const CONVOLUTION: Family = {
+  excluded: {},
+  ops: {
+    Conv2D: (ctx) => {
+      const { format, strides, dilations, pad } = conv2dArgs(ctx);
+      return wg.conv2d(ctx.input(0), ctx.input(1), strides, pad, format, dilations);
+    },
+    _FusedConv2D: (ctx) => fusedConv(ctx, false),
+    DepthwiseConv2dNative: (ctx) => {
+      const { format, strides, dilations, pad } = conv2dArgs(ctx);
+      return wg.depthwiseConv2d(ctx.input(0), ctx.input(1), strides, pad, format, dilations);
+    },
+    FusedDepthwiseConv2dNative: (ctx) => fusedConv(ctx, true),
+    MaxPool: pool('max'),
+    AvgPool: pool('avg'),
   },
-  _FusedConv2D: (ctx) => fusedConv(ctx, false),
-  DepthwiseConv2dNative: (ctx) => {
-    const { format, strides, dilations, pad } = conv2dArgs(ctx);
-    return wg.depthwiseConv2d(ctx.input(0), ctx.input(1), strides, pad, format, dilations);
-  },
-  FusedDepthwiseConv2dNative: (ctx) => fusedConv(ctx, true),
-  MaxPool: pool('max'),
-  AvgPool: pool('avg'),
 };

@@ -1,8 +1,11 @@
 // TensorFlow.js converter family "normalization".
 import * as wg from '../../../index';
-import type { OpTable } from '../convert';
+import type { Family } from '../convert';
 
-export const NORMALIZATION: OpTable = {
-  Softmax: (ctx) => wg.softmax(ctx.input(0)),
-  LogSoftmax: (ctx) => wg.logSoftmax(ctx.input(0)),
+export const NORMALIZATION: Family = {
+  excluded: {},
+  ops: {
+    Softmax: (ctx) => wg.softmax(ctx.input(0)),
+    LogSoftmax: (ctx) => wg.logSoftmax(ctx.input(0)),
+  },
 };
