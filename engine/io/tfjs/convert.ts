@@ -67,7 +67,13 @@ export interface OpContext {
   ints(i: number, what: string): number[];
   /** Input i as one host number (an error when it is not a known scalar or 1-element tensor). */
   number(i: number, what: string): number;
-  /** A tensor of host data, marked known (for ops that fold: Shape, Size). */
+  /**
+   * Every input's host data when all are known and small (≤ 256 elements each), else undefined: an op then
+   * computes its result on the host and returns it with `constant`, so shape arithmetic (Shape → StridedSlice →
+   * Pack → Reshape) folds while converting, as TensorFlow.js's converter folds it.
+   */
+  allKnown(): HostValue[] | undefined;
+  /** A tensor of host data, marked known (for ops that fold: Shape, Size, shape arithmetic). */
   constant(value: HostValue): wg.Tensor;
   /** A ModelFormatError naming this node and op. */
   error(message: string): ModelFormatError;
@@ -229,6 +235,10 @@ export class Converter {
         const v = known(i);
         if (!v || v.data.length !== 1) throw error(`its ${what} (input ${i}) must be a known scalar`);
         return v.data[0];
+      },
+      allKnown: () => {
+        const vs = inputs.map((t) => this.knownData.get(t));
+        return vs.every((v) => v !== undefined && v.data.length <= 256) ? (vs as HostValue[]) : undefined;
       },
       constant: (value) => {
         const t = wg.tensor(Array.from(value.data), value.shape, value.dtype);
