@@ -1,7 +1,39 @@
 // TensorFlow.js converter family "evaluation": top-k, unique, sorted search.
-import type { Family } from '../convert';
+import * as wg from '../../../index';
+import type { Family, OpContext } from '../convert';
+
+/**
+ * LowerBound / UpperBound (TensorFlow's searchsorted): for each value, the number of entries of its row of the
+ * sorted sequence that are < it (lower) or ≤ it (upper), i.e. its insertion index. Rows: the leading dimensions,
+ * shared by both inputs; computed as one comparison of every (value, entry) pair, summed (int32).
+ */
+function bound(side: 'lower' | 'upper') {
+  return (ctx: OpContext): wg.Tensor => {
+    const seq = ctx.input(0);
+    const values = ctx.input(1);
+    if (seq.rank < 1) throw ctx.error('the sorted sequence must have rank ≥ 1, got a scalar');
+    if (values.rank !== seq.rank || seq.shape.slice(0, -1).join() !== values.shape.slice(0, -1).join()) {
+      throw ctx.error(`the sorted sequence [${seq.shape.join(', ')}] and the values [${values.shape.join(', ')}] must share their leading dimensions`);
+    }
+    const entries = wg.expandDims(seq, -2); // [..., 1, N]
+    const probes = wg.expandDims(values, -1); // [..., M, 1]
+    const before = side === 'lower' ? wg.less(entries, probes) : wg.lessEqual(entries, probes);
+    return wg.cast(wg.sum(before, [seq.rank]), 'int32');
+  };
+}
 
 export const EVALUATION: Family = {
-  excluded: {},
-  ops: {},
+  excluded: {
+    Unique: 'output shape depends on the data (the number of distinct values): needs executeAsync\'s split plan, not yet built',
+    UniqueV2: 'output shape depends on the data (the number of distinct values): needs executeAsync\'s split plan, not yet built',
+  },
+  ops: {
+    TopKV2: (ctx) => {
+      const k = ctx.number(1, 'k');
+      const { values, indices } = wg.topk(ctx.input(0), k, ctx.attrs.bool('sorted', true));
+      return [values, indices];
+    },
+    LowerBound: bound('lower'),
+    UpperBound: bound('upper'),
+  },
 };
