@@ -341,9 +341,9 @@ describe('op table vs TensorFlow.js: slice_join and transformation', () => {
     });
   });
 
-  test('SpaceToBatchND, BatchToSpaceND, DepthToSpace (NHWC), BroadcastTo, BroadcastArgs', async () => {
+  test('SpaceToBatchND, BatchToSpaceND, DepthToSpace (NHWC, NCHW), BroadcastTo, BroadcastArgs', async () => {
     await expectSameAsTfjs({
-      inputs: { x: f32([1, 3, 4, 2], 16), y: f32([4, 2, 2, 1], 17), z: f32([1, 2, 2, 8], 18), w: f32([3, 1], 19) },
+      inputs: { x: f32([1, 3, 4, 2], 16), y: f32([4, 2, 2, 1], 17), z: f32([1, 8, 2, 8], 18), w: f32([3, 1], 19) },
       consts: {
         bs: i32v([2, 2]), pads: i32v([1, 0, 0, 0], [2, 2]), crops: i32v([0, 1, 1, 0], [2, 2]), shape: i32v([2, 3, 4]),
         s0: i32v([5, 1, 4]), s1: i32v([3, 1]),
@@ -352,10 +352,34 @@ describe('op table vs TensorFlow.js: slice_join and transformation', () => {
         s2b: node('SpaceToBatchND', ['x', 'bs', 'pads'], { ...T, Tblock_shape: A.type('DT_INT32'), Tpaddings: A.type('DT_INT32') }),
         b2s: node('BatchToSpaceND', ['y', 'bs', 'crops'], { ...T, Tblock_shape: A.type('DT_INT32'), Tcrops: A.type('DT_INT32') }),
         d2s: node('DepthToSpace', ['z'], { ...T, block_size: A.i(2), data_format: A.s('NHWC') }),
+        d2c: node('DepthToSpace', ['z'], { ...T, block_size: A.i(2), data_format: A.s('NCHW') }),
         bt: node('BroadcastTo', ['w', 'shape'], { ...T, Tidx: A.type('DT_INT32') }),
         ba: node('BroadcastArgs', ['s0', 's1'], { ...TI }),
       },
-      outputs: ['s2b', 'b2s', 'd2s', 'bt', 'ba'],
+      outputs: ['s2b', 'b2s', 'd2s', 'd2c', 'bt', 'ba'],
     });
+  });
+
+  test('bad attributes and inputs: clear errors naming the node', async () => {
+    const bad = async (nodes: Record<string, CaseNode>, consts: Record<string, HostT>, pattern: RegExp, inputs: Record<string, HostT> = { x: f32([2, 3, 4], 21) }) => {
+      for (const mode of ['graph', 'eager'] as const) {
+        const err = await wgOutputs({ inputs, consts, nodes, outputs: ['y'] }, mode).then(() => undefined, (e: Error) => e);
+        expect(err?.message, `${pattern} (${mode}): expected an error`).toMatch(pattern);
+      }
+    };
+    const pads = i32v([1, 1, 1, 1, 1, 1], [3, 2]);
+    await bad({ y: node('MirrorPad', ['x', 'p'], { ...T, mode: A.s('WRAP') }) }, { p: pads }, /node "y" \(MirrorPad\): mode 'WRAP' is not supported/);
+    await bad({ y: node('DepthToSpace', ['x'], { ...T, block_size: A.i(2), data_format: A.s('NCHW_VECT_C') }) }, {}, /node "y" \(DepthToSpace\): data_format 'NCHW_VECT_C'/);
+    await bad({ y: node('Split', ['a', 'x'], { ...T, num_split: A.i(5) }) }, { a: i32s(1) }, /node "y" \(Split\): num_split 5 does not divide dimension 1/);
+    await bad({ y: node('Reshape', ['x', 's'], { ...T }) }, { s: i32v([5, -1]) }, /node "y" \(Reshape\): cannot reshape \[2, 3, 4\] \(24 elements\) to \[5, -1\]/);
+    await bad(
+      { y: node('StridedSlice', ['x', 'b', 'b', 'b'], { ...T, Index: A.type('DT_INT32') }) },
+      {},
+      /node "y" \(StridedSlice\): its begin \(input 1\) is computed at run time/,
+      { x: f32([2, 3, 4], 21), b: i32v([0, 0, 0]) },
+    );
+    await bad({ y: node('StridedSlice', ['c', 'b', 'e', 's'], { ...TI, Index: A.type('DT_INT32'), shrink_axis_mask: A.i(1) }) }, { c: i32v([1, 2, 3]), b: i32v([3]), e: i32v([4]), s: i32v([1]) }, /node "y" \(StridedSlice\): begin\[0\] = 3 is outside dimension 0/);
+    await bad({ y: node('GatherV2', ['c', 'i', 'a'], { Tparams: A.type('DT_INT32'), Tindices: A.type('DT_INT32'), batch_dims: A.i(0) }) }, { c: i32v([1, 2, 3]), i: i32v([3]), a: i32s(0) }, /node "y" \(GatherV2\): index 3 is out of range/);
+    await bad({ y: node('Cast', ['x'], { SrcT: A.type('DT_FLOAT'), DstT: A.type('DT_STRING') }) }, {}, /string tensors are not supported/);
   });
 });

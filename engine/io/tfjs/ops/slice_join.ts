@@ -478,9 +478,11 @@ export const SLICE_JOIN: Family = {
       const dflt = ctx.input(3);
       if (dflt.size !== 1) throw ctx.error(`default_value must be a scalar, got ${fmt(dflt.shape)}`);
       if (dflt.dtype !== values.dtype) throw ctx.error(`default_value (${dflt.dtype}) and sparse_values (${values.dtype}) differ in dtype`);
-      if (idx.rank === 0) idx = wg.reshape(idx, [1, 1]);
-      else if (idx.rank === 1) idx = wg.reshape(idx, shape.length === 1 ? [idx.shape[0], 1] : [1, idx.shape[0]]);
-      else if (idx.rank !== 2) throw ctx.error(`sparse_indices must have rank ≤ 2, got ${fmt(idx.shape)}`);
+      if (idx.rank > 2) throw ctx.error(`sparse_indices must have rank ≤ 2, got ${fmt(idx.shape)}`);
+      // A scalar or a vector of indices: each one a whole index into a rank-1 output.
+      const dims = idx.rank === 2 ? idx.shape[1] : 1;
+      if (shape.length !== dims) throw ctx.error(`sparse_indices ${fmt(idx.shape)} index ${dims} dimension${dims > 1 ? 's' : ''}, but output_shape ${fmt(shape)} has ${shape.length}`);
+      if (idx.rank < 2) idx = wg.reshape(idx, [idx.size, 1]);
       const rows = idx.shape[0];
       if (values.rank === 0) values = wg.broadcastTo(values, [rows]);
       else if (values.rank !== 1 || values.shape[0] !== rows) throw ctx.error(`sparse_values ${fmt(values.shape)} must be a scalar or hold one value per index row (${rows})`);

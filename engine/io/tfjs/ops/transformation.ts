@@ -88,8 +88,11 @@ export const TRANSFORMATION: Family = {
 
     Reshape: (ctx) => {
       const shape = ctx.ints(1, 'shape');
+      const x = ctx.input(0);
+      // Checked here so that a bad shape names the node (the same rules as the fold's).
+      hostReshape(ctx, { data: { length: x.size }, shape: [...x.shape], dtype: x.dtype as HostValue['dtype'] }, shape);
       const folded = foldWith(ctx, (vs) => hostReshape(ctx, vs[0], shape));
-      return folded ?? wg.reshape(ctx.input(0), shape);
+      return folded ?? wg.reshape(x, shape);
     },
     ExpandDims: (ctx) => {
       const x = ctx.input(0);
