@@ -16,10 +16,21 @@ export interface Fusion {
   leakyreluAlpha: number;
   /** Applied to the product when the fused ops are not TensorFlow.js's (batch norm, then the activation). */
   after?: (y: wg.Tensor) => wg.Tensor;
+  /** Reshaped views made for `after`, freed by finish (eagerly). */
+  temps?: wg.Tensor[];
 }
 
-/** Reads fused_ops and the extra inputs (from input 2 on). */
-export function fusion(ctx: OpContext): Fusion {
+/**
+ * A per-channel 1-D argument (batch-norm statistics, PReLU weights) shaped to broadcast along `channelAxis` of a
+ * rank-4 output (NCHW: axis 1 → [C, 1, 1]); unchanged for channels last.
+ */
+export function perChannel(t: wg.Tensor, channelAxis: number | undefined, rank = 4): wg.Tensor {
+  if (channelAxis === undefined || t.rank !== 1) return t;
+  return wg.reshape(t, [t.shape[0], ...new Array(rank - 1 - channelAxis).fill(1)]);
+}
+
+/** Reads fused_ops and the extra inputs (from input 2 on); `channelAxis` 1 for an NCHW product. */
+export function fusion(ctx: OpContext, channelAxis?: number): Fusion {
   const ops = ctx.attrs.strings('fused_ops', []);
   const args = ctx.inputs.slice(2);
   const alpha = ctx.attrs.float('leakyrelu_alpha', 0.2);
@@ -31,11 +42,13 @@ export function fusion(ctx: OpContext): Fusion {
   if (base === 'FusedBatchNorm') {
     // args: scale, offset, mean, variance (then PReLU's weights).
     if (args.length < 4) throw ctx.error(`FusedBatchNorm needs 4 arguments, got ${args.length}`);
-    const [scale, offset, mean, variance] = args;
-    const epsilon = ctx.attrs.float('epsilon', 1e-3);
-    const activate = activation(act, args[4] ?? null, alpha);
+    if (act === 'Prelu' && !args[4]) throw ctx.error('Prelu needs its weights as an argument');
+    const shaped = args.slice(0, 5).map((t) => perChannel(t, channelAxis));
+    const [scale, offset, mean, variance, weights] = shaped;
+    const epsilon = ctx.attrs.float('epsilon', 1e-4);
+    const activate = activation(act, weights ?? null, alpha);
     return {
-      bias: null, activation: 'linear', preluActivationWeights: null, leakyreluAlpha: alpha,
+      bias: null, activation: 'linear', preluActivationWeights: null, leakyreluAlpha: alpha, temps: shaped.filter((t, k) => t !== args[k]),
       after: (y) => activate(wg.batchNorm(y, mean, variance, offset, scale, epsilon)),
     };
   }
@@ -65,6 +78,6 @@ function activation(act: string | undefined, weights: wg.Tensor | null, alpha: n
 export function finish(f: Fusion, y: wg.Tensor): wg.Tensor {
   if (!f.after) return y;
   const out = f.after(y);
-  if (wg.executingEagerly()) y.dispose();
+  if (wg.executingEagerly()) for (const t of [y, ...(f.temps ?? [])]) t.dispose();
   return out;
 }
