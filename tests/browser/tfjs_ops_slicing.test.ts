@@ -379,6 +379,7 @@ describe('op table vs TensorFlow.js: slice_join and transformation', () => {
       { x: f32([2, 3, 4], 21), b: i32v([0, 0, 0]) },
     );
     await bad({ y: node('StridedSlice', ['c', 'b', 'e', 's'], { ...TI, Index: A.type('DT_INT32'), shrink_axis_mask: A.i(1) }) }, { c: i32v([1, 2, 3]), b: i32v([3]), e: i32v([4]), s: i32v([1]) }, /node "y" \(StridedSlice\): begin\[0\] = 3 is outside dimension 0/);
+    await bad({ y: node('StridedSlice', ['x', 'b', 'b', 's'], { ...T, Index: A.type('DT_INT32'), ellipsis_mask: A.i(3) }) }, { b: i32v([0, 0]), s: i32v([1, 1]) }, /node "y" \(StridedSlice\): ellipsis_mask 3 has more than one bit set/);
     await bad({ y: node('GatherV2', ['c', 'i', 'a'], { Tparams: A.type('DT_INT32'), Tindices: A.type('DT_INT32'), batch_dims: A.i(0) }) }, { c: i32v([1, 2, 3]), i: i32v([3]), a: i32s(0) }, /node "y" \(GatherV2\): index 3 is out of range/);
     await bad({ y: node('Cast', ['x'], { SrcT: A.type('DT_FLOAT'), DstT: A.type('DT_STRING') }) }, {}, /string tensors are not supported/);
   });

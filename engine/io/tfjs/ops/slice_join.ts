@@ -342,14 +342,14 @@ function stridedSpec(ctx: OpContext): StridedSpec {
   const strides = ctx.inputs.length > 3 ? ctx.ints(3, 'strides') : begin.map(() => 1);
   const mask = (name: string) => ctx.attrs.int(name, 0);
   const ellipsisMask = mask('ellipsis_mask');
+  if (ellipsisMask & (ellipsisMask - 1)) throw ctx.error(`ellipsis_mask ${ellipsisMask} has more than one bit set: a slice has at most one ellipsis`);
   return {
     begin,
     end,
     strides,
     beginMask: mask('begin_mask'),
     endMask: mask('end_mask'),
-    // Only the lowest ellipsis bit counts (TensorFlow rejects more than one).
-    ellipsisMask: ellipsisMask & -ellipsisMask,
+    ellipsisMask,
     newAxisMask: mask('new_axis_mask'),
     shrinkAxisMask: mask('shrink_axis_mask'),
   };

@@ -90,7 +90,7 @@ export const TRANSFORMATION: Family = {
       const shape = ctx.ints(1, 'shape');
       const x = ctx.input(0);
       // Checked here so that a bad shape names the node (the same rules as the fold's).
-      hostReshape(ctx, { data: { length: x.size }, shape: [...x.shape], dtype: x.dtype as HostValue['dtype'] }, shape);
+      if (x.size >= 0) hostReshape(ctx, { data: { length: x.size }, shape: [...x.shape], dtype: x.dtype as HostValue['dtype'] }, shape);
       const folded = foldWith(ctx, (vs) => hostReshape(ctx, vs[0], shape));
       return folded ?? wg.reshape(x, shape);
     },
@@ -145,8 +145,10 @@ export const TRANSFORMATION: Family = {
       const x = ctx.input(0);
       const shape = ctx.ints(1, 'shape');
       // TensorFlow lets the target be of lower rank than x when x's extra leading dimensions are 1.
-      const target = broadcastShapes(ctx, [...x.shape], shape);
-      if (target.length !== shape.length || target.some((d, i) => d !== shape[i])) throw ctx.error(`cannot broadcast ${fmt(x.shape)} to ${fmt(shape)}`);
+      if (x.size >= 0) {
+        const target = broadcastShapes(ctx, [...x.shape], shape);
+        if (target.length !== shape.length || target.some((d, i) => d !== shape[i])) throw ctx.error(`cannot broadcast ${fmt(x.shape)} to ${fmt(shape)}`);
+      }
       const folded = foldWith(ctx, (vs) => (sizeOf(shape) <= FOLD_LIMIT ? hostBroadcastTo(ctx, vs[0], shape) : undefined));
       return folded ?? wg.broadcastTo(x, shape);
     },
