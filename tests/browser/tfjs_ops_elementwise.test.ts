@@ -3,7 +3,8 @@
 // Where TensorFlow.js does not follow TensorFlow (integer Div and Mod truncate toward zero in TensorFlow; the
 // converter floors them), wgflow's graph is compared with an equivalent graph TensorFlow.js runs.
 import { describe, expect, test } from 'vitest';
-import { A, bools, expectSameAsTfjs, f32, f32s, i32, i32v, node, tfjsOutputs, wgOutputs, type GraphCase, type HostT } from '../helpers/tfjs_graph';
+import * as wg from '../../engine/index';
+import { A, bools, expectSameAsTfjs, f32, f32s, i32, i32v, node, tfjsOutputs, wgModel, wgOutputs, type GraphCase, type HostT } from '../helpers/tfjs_graph';
 
 const T = { T: A.type('DT_FLOAT') };
 const TI = { T: A.type('DT_INT32') };
@@ -316,6 +317,60 @@ describe('op table vs TensorFlow.js: logical', () => {
         expect(o.shape).toEqual([2, 5]);
         expect(Array.from(o.data)).toEqual(want);
       }
+    }
+  });
+});
+
+describe('elementwise translations: bad nodes and eager memory', () => {
+  const run = (c: GraphCase) => {
+    const model = wgModel(c);
+    try {
+      const feeds = Object.fromEntries(Object.entries(c.inputs).map(([k, t]) => [k, wg.tensor(t.data, t.shape, t.dtype)]));
+      try {
+        [model.execute(feeds, c.outputs)].flat().forEach((t) => t.dispose());
+      } finally {
+        Object.values(feeds).forEach((t) => t.dispose());
+      }
+    } finally {
+      model.dispose();
+    }
+  };
+
+  test('bad attributes and shapes name the node', () => {
+    const x = f32([1, 2, 2, 3], 31);
+    expect(() => run({ inputs: { x }, consts: { b: f32([3], 32) }, nodes: { y: node('BiasAdd', ['x', 'b'], { ...T, data_format: A.s('NCDHW') }) }, outputs: ['y'] }))
+      .toThrow(/node "y" \(BiasAdd\): data_format 'NCDHW' is not supported/);
+    expect(() => run({ inputs: { x }, consts: { b: f32([2], 32) }, nodes: { y: node('BiasAdd', ['x', 'b'], T) }, outputs: ['y'] }))
+      .toThrow(/node "y" \(BiasAdd\): bias of size 2 does not match the NHWC input's channel dimension 3/);
+    expect(() => run({ inputs: { x }, consts: { b: f32([3, 1], 32) }, nodes: { y: node('BiasAdd', ['x', 'b'], T) }, outputs: ['y'] }))
+      .toThrow(/bias must be rank 1, got shape \[3, 1\]/);
+    expect(() => run({ inputs: { c: bools([3], 33), a: f32([2, 3], 34), b: f32([2, 3], 35) }, nodes: { y: node('Select', ['c', 'a', 'b'], T) }, outputs: ['y'] }))
+      .toThrow(/node "y" \(Select\): the condition's shape \[3\] must be the values' shape \[2, 3\] or \[2\]/);
+    expect(() => run({ inputs: { c: bools([2, 3], 33), a: f32([2, 3], 34), b: f32([3], 35) }, nodes: { y: node('Select', ['c', 'a', 'b'], T) }, outputs: ['y'] }))
+      .toThrow(/the two values must have the same shape, got \[2, 3\] and \[3\]/);
+    expect(() => run({ inputs: { a: f32([2], 36), b: f32([2], 37) }, nodes: { y: node('BitwiseAnd', ['a', 'b'], T) }, outputs: ['y'] }))
+      .toThrow(/node "y" \(BitwiseAnd\): BitwiseAnd takes integers, got float32 and float32/);
+  });
+
+  test('compositions free their intermediate tensors when run eagerly', async () => {
+    const c: GraphCase = {
+      inputs: { a: i32([2, 3], 38, -9, 9), b: i32([3], [2, -3, 5]), f: f32([2, 3, 2, 2], 39), r: bools([2], [0, 1]), x: f32([2, 3], 40) },
+      consts: { bv: f32([3], 41) },
+      nodes: {
+        div: node('Div', ['a', 'b'], TI), mod: node('Mod', ['a', 'b'], TI), band: node('BitwiseAnd', ['a', 'b'], TI),
+        bias: node('BiasAdd', ['f', 'bv'], { ...T, data_format: A.s('NCHW') }),
+        rows: node('Select', ['r', 'x', 'x'], T), clip: node('ClipByValue', ['x', 'x', 'x'], T),
+      },
+      outputs: ['div', 'mod', 'band', 'bias', 'rows', 'clip'],
+    };
+    wg.config.runFunctionsEagerly(true);
+    try {
+      run(c); // warm-up (caches)
+      const before = wg.memory().tensors;
+      run(c);
+      expect(wg.memory().tensors).toBe(before);
+    } finally {
+      wg.config.runFunctionsEagerly(false);
     }
   });
 });

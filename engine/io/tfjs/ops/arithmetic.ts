@@ -69,16 +69,19 @@ export function foldElementwise(
 const binary = (fn: (a: wg.Tensor, b: wg.Tensor) => wg.Tensor, host?: (a: number, b: number) => number): OpConverter => (ctx) =>
   (host && foldElementwise(ctx, ['int32'], 'int32', host)) || fn(ctx.input(0), ctx.input(1));
 
+/** Runs a composition of several wgflow ops; eagerly, the intermediate tensors are freed (wg.tidy). */
+export const composite = <T extends wg.Tensor>(fn: () => T): T => (wg.executingEagerly() ? wg.tidy(fn) : fn());
+
 const isInt = (t: wg.Tensor) => t.dtype === 'int32' || t.dtype === 'uint32';
 
 /** a / b, integers truncated toward zero (TensorFlow's Div; division by zero gives 0, as wgflow's integer ops). */
 function truncDiv(a: wg.Tensor, b: wg.Tensor): wg.Tensor {
   if (!isInt(a) || !isInt(b)) return wg.div(a, b);
-  return wg.mul(wg.mul(wg.sign(a), wg.sign(b)), wg.floorDiv(wg.abs(a), wg.abs(b)));
+  return composite(() => wg.mul(wg.mul(wg.sign(a), wg.sign(b)), wg.floorDiv(wg.abs(a), wg.abs(b))));
 }
 
 /** The remainder of a truncating division: it has the dividend's sign (C's fmod, TensorFlow's Mod). */
-const truncMod = (a: wg.Tensor, b: wg.Tensor): wg.Tensor => wg.mul(wg.sign(a), wg.mod(wg.abs(a), wg.abs(b)));
+const truncMod = (a: wg.Tensor, b: wg.Tensor): wg.Tensor => composite(() => wg.mul(wg.sign(a), wg.mod(wg.abs(a), wg.abs(b))));
 
 const hostTruncDiv = (a: number, b: number) => (b === 0 ? 0 : Math.trunc(a / b));
 const hostTruncMod = (a: number, b: number) => (b === 0 ? 0 : a % b);
@@ -97,7 +100,7 @@ function biasAdd(ctx: OpContext): wg.Tensor {
     throw ctx.error(`bias of size ${b.shape[0]} does not match the ${format} input's channel dimension ${x.shape[axis]} (shape [${x.shape.join(', ')}])`);
   }
   if (axis === x.rank - 1) return wg.add(x, b);
-  return wg.add(x, wg.reshape(b, [b.shape[0], ...new Array<number>(x.rank - 2).fill(1)]));
+  return composite(() => wg.add(x, wg.reshape(b, [b.shape[0], ...new Array<number>(x.rank - 2).fill(1)])));
 }
 
 export const ARITHMETIC: Family = {

@@ -2,7 +2,7 @@
 // LeakyRelu). Neg, Abs, Square and Sign of known int32 values fold on the host (shape arithmetic).
 import * as wg from '../../../index';
 import type { Family, OpContext, OpConverter } from '../convert';
-import { foldElementwise } from './arithmetic';
+import { composite, foldElementwise } from './arithmetic';
 import { unary } from './common';
 
 const COMPLEX = 'complex numbers are not supported: wgflow has no complex64 dtype';
@@ -23,7 +23,7 @@ function clipByValue(ctx: OpContext): wg.Tensor {
     const [a, b] = [Number(lo.data[0]), Number(hi.data[0])];
     if (a <= b) return wg.clipByValue(x, a, b);
   }
-  return wg.minimum(wg.maximum(x, ctx.input(1)), ctx.input(2));
+  return composite(() => wg.minimum(wg.maximum(x, ctx.input(1)), ctx.input(2)));
 }
 
 export const BASIC_MATH: Family = {

@@ -2,7 +2,7 @@
 // Comparisons and logic on known int32/bool values fold on the host (conditions computed from shapes).
 import * as wg from '../../../index';
 import type { Family, OpContext, OpConverter } from '../convert';
-import { foldElementwise } from './arithmetic';
+import { composite, foldElementwise } from './arithmetic';
 
 const fmt = (s: readonly number[]) => `[${s.join(', ')}]`;
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, k) => d === b[k]);
@@ -20,7 +20,7 @@ const logic = (fn: (a: wg.Tensor, b: wg.Tensor) => wg.Tensor, host: (a: number, 
  * choosing whole rows along the first dimension. No other broadcasting (SelectV2 broadcasts all three).
  */
 function select(ctx: OpContext): wg.Tensor {
-  let c = ctx.input(0);
+  const c = ctx.input(0);
   const t = ctx.input(1);
   const e = ctx.input(2);
   if (!sameShape(t.shape, e.shape)) throw ctx.error(`the two values must have the same shape, got ${fmt(t.shape)} and ${fmt(e.shape)}`);
@@ -28,7 +28,8 @@ function select(ctx: OpContext): wg.Tensor {
     if (c.rank !== 1 || t.rank < 1 || c.shape[0] !== t.shape[0]) {
       throw ctx.error(`the condition's shape ${fmt(c.shape)} must be the values' shape ${fmt(t.shape)} or [${t.shape[0] ?? ''}] (one per row)`);
     }
-    c = wg.reshape(c, [c.shape[0], ...new Array<number>(t.rank - 1).fill(1)]);
+    const rows = c;
+    return composite(() => wg.where(wg.reshape(rows, [rows.shape[0], ...new Array<number>(t.rank - 1).fill(1)]), t, e));
   }
   return wg.where(c, t, e);
 }
@@ -44,11 +45,13 @@ function bitwiseAnd(ctx: OpContext): wg.Tensor {
   const x = ctx.input(0);
   const y = ctx.input(1);
   if (x.dtype !== 'int32' || y.dtype !== 'int32') throw ctx.error(`BitwiseAnd takes integers, got ${x.dtype} and ${y.dtype}`);
-  const weights = wg.tensor(Array.from({ length: 31 }, (_, k) => 2 ** k), [31], 'int32');
-  const bits = (v: wg.Tensor) => wg.mod(wg.floorDiv(wg.expandDims(v, -1), weights), 2);
-  const low = wg.sum(wg.mul(wg.mul(bits(x), bits(y)), weights), -1);
-  const bothNegative = wg.logicalAnd(wg.less(x, 0), wg.less(y, 0));
-  return wg.where(bothNegative, wg.add(low, wg.scalar(-(2 ** 31), 'int32')), low);
+  return composite(() => {
+    const weights = wg.tensor(Array.from({ length: 31 }, (_, k) => 2 ** k), [31], 'int32');
+    const bits = (v: wg.Tensor) => wg.mod(wg.floorDiv(wg.expandDims(v, -1), weights), 2);
+    const low = wg.sum(wg.mul(wg.mul(bits(x), bits(y)), weights), -1);
+    const bothNegative = wg.logicalAnd(wg.less(x, 0), wg.less(y, 0));
+    return wg.where(bothNegative, wg.add(low, wg.scalar(-(2 ** 31), 'int32')), low);
+  });
 }
 
 export const LOGICAL: Family = {
