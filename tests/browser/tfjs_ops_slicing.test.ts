@@ -34,6 +34,9 @@ const SPECS: Spec[] = [
   { begin: [0, 1, 0, 0], end: [0, 3, 0, 2], strides: [1, 1, 1, 1], new_axis_mask: 0b001, begin_mask: 0b1000, end_mask: 0b0100 },
   { begin: [0, 0, 1], end: [0, 0, 2], strides: [1, 1, 1], new_axis_mask: 0b010, ellipsis_mask: 0b001, shrink_axis_mask: 0b100 },
   { begin: [1], end: [1], strides: [1] },
+  { begin: [100, -100, 2], end: [-100, 100, 0], strides: [-1, 3, -1] },
+  { begin: [0, 0, 0], end: [0, 2, 0], strides: [1, 1, 1], begin_mask: 0b001, end_mask: 0b001, new_axis_mask: 0b100 },
+  { begin: [1, 0], end: [3, 0], strides: [1, 1], ellipsis_mask: 0b10 },
 ];
 
 function ssNode(input: string, k: number, s: Spec, dtype: 'float' | 'int'): CaseNode {
@@ -103,6 +106,45 @@ describe('op table vs TensorFlow.js: slice_join and transformation', () => {
       outputs.push(`d${k}`, `h${k}`);
     });
     await expectSameAsTfjs({ inputs: { x: f32([3, 4, 5], 2) }, consts, nodes, outputs });
+  });
+
+  // TensorFlow.js (4.22, WebGPU) gets two StridedSlices wrong: a shrunk axis with a negative stride elsewhere
+  // (x[-2, :, ::-1]) gives zeros, and an empty slice with an ellipsis (x[1:0, ...]) throws "Size(40) must match
+  // the product of shape 0,4,5". The oracle is the equivalent graph: a StridedSlice without the reversal then
+  // ReverseV2, and a Slice of size 0.
+  test('StridedSlice that TensorFlow.js gets wrong, vs equivalent graphs: shrink with a negative stride, empty slice with an ellipsis', async () => {
+    const ss = (input: string, begin: string, end: string, strides: string, masks: Record<string, number>) =>
+      node('StridedSlice', [input, begin, end, strides], {
+        ...(input === 'x' ? T : TI), Index: A.type('DT_INT32'),
+        ...Object.fromEntries(['begin_mask', 'end_mask', 'ellipsis_mask', 'new_axis_mask', 'shrink_axis_mask'].map((m) => [m, A.i(masks[m] ?? 0)])),
+      });
+    const consts = {
+      xc: i32([3, 4, 5], 22, -50, 50), b: i32v([-2, 0, 0]), e: i32v([0, 0, 0]), s: i32v([1, 1, -1]), s1: i32v([1, 1, 1]), m1: i32v([-1]),
+      b2: i32v([1, 0]), e2: i32v([0, 0]), s2: i32v([1, 1]), sb: i32v([1, 0, 0]), sz: i32v([0, -1, -1]),
+    };
+    const inputs = { x: f32([3, 4, 5], 23) };
+    const outputs = ['y', 'yc', 'z', 'zc'];
+    const mine: GraphCase = {
+      inputs, consts, outputs,
+      nodes: {
+        y: ss('x', 'b', 'e', 's', { shrink_axis_mask: 1, begin_mask: 6, end_mask: 6 }),
+        yc: ss('xc', 'b', 'e', 's', { shrink_axis_mask: 1, begin_mask: 6, end_mask: 6 }),
+        z: ss('x', 'b2', 'e2', 's2', { ellipsis_mask: 2 }),
+        zc: ss('xc', 'b2', 'e2', 's2', { ellipsis_mask: 2 }),
+      },
+    };
+    const oracle: GraphCase = {
+      inputs, consts, outputs,
+      nodes: {
+        y0: ss('x', 'b', 'e', 's1', { shrink_axis_mask: 1, begin_mask: 6, end_mask: 6 }),
+        y: node('ReverseV2', ['y0', 'm1'], { ...T, Tidx: A.type('DT_INT32') }),
+        yc0: ss('xc', 'b', 'e', 's1', { shrink_axis_mask: 1, begin_mask: 6, end_mask: 6 }),
+        yc: node('ReverseV2', ['yc0', 'm1'], { ...TI, Tidx: A.type('DT_INT32') }),
+        z: node('Slice', ['x', 'sb', 'sz'], { ...T, Index: A.type('DT_INT32') }),
+        zc: node('Slice', ['xc', 'sb', 'sz'], { ...TI, Index: A.type('DT_INT32') }),
+      },
+    };
+    await expectSameAsTfjsGraph(mine, oracle, 'StridedSlice vs equivalent graph');
   });
 
   test('shape arithmetic folds: Shape → StridedSlice → Pack → Reshape; ConcatV2, Slice, GatherV2, Unpack, Cast, ExpandDims, Squeeze', async () => {
@@ -203,6 +245,21 @@ describe('op table vs TensorFlow.js: slice_join and transformation', () => {
         sq: node('Squeeze', ['b'], { ...TI, squeeze_dims: A.ints([1]) }),
       },
       outputs: ['cat', 'pk', 'un:0', 'un:2', 'gb', 'g2', 'gn', 'tl', 'rv', 'sl', 'sp:0', 'sp:1', 'pd', 'bt', 'rs', 'ex', 'sq'],
+    });
+  });
+
+  test('runtime int32 values stay on the device: StridedSlice, Pack, ConcatV2, Cast, Reshape of a placeholder', async () => {
+    await expectSameAsTfjs({
+      inputs: { i: i32v([7, -2, 5, 3]) },
+      consts: { b: i32v([1]), e: i32v([2]), s: i32v([1]), m1: i32s(-1), ax0: i32s(0), sh: i32v([2, 2]) },
+      nodes: {
+        one: node('StridedSlice', ['i', 'b', 'e', 's'], { ...TI, Index: A.type('DT_INT32'), shrink_axis_mask: A.i(1) }),
+        pk: node('Pack', ['m1', 'one', 'one'], { ...TI, N: A.i(3), axis: A.i(0) }),
+        cat: node('ConcatV2', ['pk', 'i', 'ax0'], { ...TI, N: A.i(2), Tidx: A.type('DT_INT32') }),
+        f: node('Cast', ['cat'], { SrcT: A.type('DT_INT32'), DstT: A.type('DT_FLOAT') }),
+        r: node('Reshape', ['i', 'sh'], { ...TI, Tshape: A.type('DT_INT32') }),
+      },
+      outputs: ['one', 'pk', 'cat', 'f', 'r'],
     });
   });
 
