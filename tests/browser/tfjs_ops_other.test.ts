@@ -3,7 +3,8 @@
 // shape, dtype, range and moments; where TensorFlow.js cannot be the reference (it ignores OneHot's axis and
 // FakeQuantWithMinMaxVars) the reference is an equivalent graph it runs, or host arithmetic.
 import { describe, expect, test } from 'vitest';
-import { A, bools, expectSameAsTfjs, f32, f32s, i32, i32s, i32v, node, tfjsOutputs, wgOutputs, type GraphCase } from '../helpers/tfjs_graph';
+import * as wg from '../../engine/index';
+import { A, bools, values, expectSameAsTfjs, f32, f32s, i32, i32s, i32v, node, tfjsOutputs, wgModel, wgOutputs, type GraphCase } from '../helpers/tfjs_graph';
 
 const T = { T: A.type('DT_FLOAT') };
 const TI = { T: A.type('DT_INT32') };
@@ -181,16 +182,17 @@ describe('op table vs TensorFlow.js: graph ops and folding', () => {
     });
   });
 
-  test('FakeQuantWithMinMaxVars: the nudged range, 8 bits and narrow 4 bits (TensorFlow.js ignores the op: host reference)', async () => {
+  test('FakeQuantWithMinMaxVars: the nudged range, 8 bits, narrow 4 bits, a positive range nudged to 0 (TensorFlow.js ignores the op: host reference)', async () => {
     const x = f32([12], [-1.3, -1, -0.61, -0.2, 0, 0.07, 0.1, 0.33, 0.5, 0.93, 1.2, 2]);
     const c: GraphCase = {
       inputs: { x },
-      consts: { lo: f32s(-1), hi: f32s(1), lo2: f32s(-0.4), hi2: f32s(0.9) },
+      consts: { lo: f32s(-1), hi: f32s(1), lo2: f32s(-0.4), hi2: f32s(0.9), lo3: f32s(0.25), hi3: f32s(1.5) },
       nodes: {
         q8: node('FakeQuantWithMinMaxVars', ['x', 'lo', 'hi'], { num_bits: A.i(8), narrow_range: A.b(false) }),
         q4: node('FakeQuantWithMinMaxVars', ['x', 'lo2', 'hi2'], { num_bits: A.i(4), narrow_range: A.b(true) }),
+        qp: node('FakeQuantWithMinMaxVars', ['x', 'lo3', 'hi3'], { num_bits: A.i(3) }),
       },
-      outputs: ['q8', 'q4'],
+      outputs: ['q8', 'q4', 'qp'],
     };
     // TensorFlow's nudging, written out: the zero point rounded to a level, values clamped and rounded to levels.
     const fake = (v: number, min: number, max: number, bits: number, narrow: boolean) => {
@@ -204,11 +206,12 @@ describe('op table vs TensorFlow.js: graph ops and folding', () => {
       return Math.floor((Math.min(hi, Math.max(lo, v)) - lo) / scale + 0.5) * scale + lo;
     };
     for (const mode of ['graph', 'eager'] as const) {
-      const [q8, q4] = await wgOutputs(c, mode);
+      const [q8, q4, qp] = await wgOutputs(c, mode);
       expect(q8.shape).toEqual([12]);
       x.data.forEach((v, i) => {
         expect(Math.abs(Number(q8.data[i]) - fake(v, -1, 1, 8, false)), `q8[${i}]`).toBeLessThan(1e-5);
         expect(Math.abs(Number(q4.data[i]) - fake(v, -0.4, 0.9, 4, true)), `q4[${i}]`).toBeLessThan(1e-5);
+        expect(Math.abs(Number(qp.data[i]) - fake(v, 0.25, 1.5, 3, false)), `qp[${i}]`).toBeLessThan(1e-5);
       });
       expect(Number(q4.data[4])).toBe(0); // 0 is exactly representable
     }
@@ -354,6 +357,62 @@ describe('op table vs TensorFlow.js: creation', () => {
       // Multinomial: class frequencies follow softmax(logits): row 0 1/10, 3/10, 6/10; row 1 1/2, 1/2, ~0.
       const freq = (row: number, cls: number) => m.v.slice(row * 1000, row * 1000 + 1000).filter((x) => x === cls).length / 1000;
       [[0.1, 0.3, 0.6], [0.5, 0.5, 0]].forEach((p, row) => p.forEach((q, cls) => expect(Math.abs(freq(row, cls) - q), `multinomial row ${row} class ${cls}`).toBeLessThan(0.05)));
+    }
+  });
+});
+
+describe('op table: bad nodes give errors naming the node', () => {
+  const fails = async (c: GraphCase, message: RegExp) => {
+    for (const mode of ['graph', 'eager'] as const) await expect(wgOutputs(c, mode)).rejects.toThrow(message);
+  };
+
+  test('run-time axes, a zero delta, a bad one-hot axis, a negative dimension, an empty integer range, min ≥ max', async () => {
+    await fails(
+      { inputs: { x: f32([2, 3], 30), axes: i32v([1]) }, nodes: { s: node('Sum', ['x', 'axes'], { ...T, ...TIDX }) }, outputs: ['s'] },
+      /node "s" \(Sum\): its axes \(input 1\) is computed at run time/,
+    );
+    await fails({ inputs: {}, consts: { a: i32s(0), b: i32s(5), d: i32s(0) }, nodes: { r: node('Range', ['a', 'b', 'd'], TIDX) }, outputs: ['r'] }, /node "r" \(Range\): delta must not be 0/);
+    await fails(
+      { inputs: { i: i32v([0, 1]) }, consts: { depth: i32s(3), on: f32s(1), off: f32s(0) }, nodes: { h: node('OneHot', ['i', 'depth', 'on', 'off'], { ...T, axis: A.i(3) }) }, outputs: ['h'] },
+      /node "h" \(OneHot\): axis 3 is out of range/,
+    );
+    await fails({ inputs: {}, consts: { s: i32v([2, -1]), v: f32s(1) }, nodes: { f: node('Fill', ['s', 'v'], T) }, outputs: ['f'] }, /node "f" \(Fill\): its shape \[2, -1\] has a negative dimension/);
+    await fails(
+      { inputs: {}, consts: { s: i32v([4]), lo: i32s(3), hi: i32s(3) }, nodes: { r: node('RandomUniformInt', ['s', 'lo', 'hi'], { Tout: A.type('DT_INT32') }) }, outputs: ['r'] },
+      /node "r" \(RandomUniformInt\): needs minval < maxval, got 3 and 3/,
+    );
+    await fails(
+      { inputs: { x: f32([3], 31) }, consts: { lo: f32s(1), hi: f32s(-1) }, nodes: { q: node('FakeQuantWithMinMaxVars', ['x', 'lo', 'hi'], {}) }, outputs: ['q'] },
+      /node "q" \(FakeQuantWithMinMaxVars\): needs min < max/,
+    );
+  });
+});
+
+describe('op table: composite translations free what they make', () => {
+  test('an eager run outside any scope leaves only its outputs (TruncatedNormal, Multinomial, bounds, bincounts, int Mean, FakeQuant)', async () => {
+    const model = wgModel({
+      inputs: { x: f32([2, 5], 32), n: i32([2, 5], 33, 0, 4) },
+      consts: { s: i32v([6]), k: i32s(3), a: i32v([1]), size: i32s(4), none: f32([0], []), lo: f32s(-1), hi: f32s(1) },
+      nodes: {
+        t: node('TruncatedNormal', ['s'], { dtype: A.type('DT_FLOAT') }),
+        m: node('Multinomial', ['x', 'k'], { ...T, seed: A.i(1) }),
+        b: node('LowerBound', ['x', 'x'], T),
+        d: node('DenseBincount', ['n', 'size', 'none'], { ...T, binary_output: A.b(true) }),
+        mn: node('Mean', ['n', 'a'], TI),
+        q: node('FakeQuantWithMinMaxVars', ['x', 'lo', 'hi'], {}),
+      },
+      outputs: ['t', 'm', 'b', 'd', 'mn', 'q'],
+    });
+    wg.config.runFunctionsEagerly(true);
+    try {
+      const feeds = { x: wg.tensor(values(10, 34), [2, 5]), n: wg.tensor([0, 1, 2, 3, 3, 2, 0, 0, 1, 5], [2, 5], 'int32') };
+      const before = wg.memory().tensors;
+      const outs = model.execute(feeds, ['t', 'm', 'b', 'd', 'mn', 'q']) as wg.Tensor[];
+      expect(wg.memory().tensors - before).toBe(outs.length);
+      wg.dispose([...outs, ...Object.values(feeds)]);
+    } finally {
+      wg.config.runFunctionsEagerly(false);
+      model.dispose();
     }
   });
 });

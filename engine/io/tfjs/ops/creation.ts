@@ -109,9 +109,13 @@ function multinomial(ctx: OpContext): wg.Tensor {
   return wg.argMax(wg.add(wg.expandDims(wg.cast(logits, 'float32'), 1), gumbel), 2);
 }
 
+/** Each translation run in a wg.tidy: what a composite makes on the way is freed eagerly, its outputs kept. */
+const tidied = (ops: Record<string, OpConverter>): Record<string, OpConverter> =>
+  Object.fromEntries(Object.entries(ops).map(([name, f]) => [name, (ctx: OpContext) => wg.tidy(() => f(ctx))]));
+
 export const CREATION: Family = {
   excluded: {},
-  ops: {
+  ops: tidied({
     Fill: (ctx) => {
       const shape = dims(ctx, 0);
       const value = ctx.known(1);
@@ -162,5 +166,5 @@ export const CREATION: Family = {
       return truncatedNormal(ctx);
     },
     Multinomial: multinomial,
-  },
+  }),
 };

@@ -1,6 +1,6 @@
 // TensorFlow.js converter family "evaluation": top-k, unique, sorted search.
 import * as wg from '../../../index';
-import type { Family, OpContext } from '../convert';
+import type { Family, OpContext, OpConverter } from '../convert';
 
 /**
  * LowerBound / UpperBound (TensorFlow's searchsorted): for each value, the number of entries of its row of the
@@ -22,12 +22,16 @@ function bound(side: 'lower' | 'upper') {
   };
 }
 
+/** Each translation run in a wg.tidy: what a composite makes on the way is freed eagerly, its outputs kept. */
+const tidied = (ops: Record<string, OpConverter>): Record<string, OpConverter> =>
+  Object.fromEntries(Object.entries(ops).map(([name, f]) => [name, (ctx: OpContext) => wg.tidy(() => f(ctx))]));
+
 export const EVALUATION: Family = {
   excluded: {
     Unique: 'output shape depends on the data (the number of distinct values): needs executeAsync\'s split plan, not yet built',
     UniqueV2: 'output shape depends on the data (the number of distinct values): needs executeAsync\'s split plan, not yet built',
   },
-  ops: {
+  ops: tidied({
     TopKV2: (ctx) => {
       const k = ctx.number(1, 'k');
       const { values, indices } = wg.topk(ctx.input(0), k, ctx.attrs.bool('sorted', true));
@@ -35,5 +39,5 @@ export const EVALUATION: Family = {
     },
     LowerBound: bound('lower'),
     UpperBound: bound('upper'),
-  },
+  }),
 };

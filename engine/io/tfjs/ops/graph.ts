@@ -3,7 +3,7 @@
 // shapes). Const and Placeholder nodes are read by the converter itself (convert.ts); their entries here say what
 // they are if a translation is ever asked for them.
 import * as wg from '../../../index';
-import type { Family, OpContext } from '../convert';
+import type { Family, OpContext, OpConverter } from '../convert';
 
 const identity = (ctx: OpContext) => ctx.input(0);
 
@@ -19,7 +19,8 @@ const shapeOf = (ctx: OpContext, t: wg.Tensor) => {
 
 /**
  * TensorFlow's FakeQuantWithMinMaxVars: the range [min, max] nudged so that 0 is exactly representable, values
- * clamped to it and rounded to one of 2^num_bits (minus one with narrow_range) levels. min and max are inputs 1
+ * clamped to it and rounded to one of 2^num_bits (minus one with narrow_range) levels (a range beyond 0 on one side
+ * is nudged to start or end at 0). min and max are inputs 1
  * and 2 in TensorFlow's graphs (TensorFlow.js's op list names them as attributes: read there when absent).
  */
 function fakeQuant(ctx: OpContext): wg.Tensor {
@@ -28,7 +29,7 @@ function fakeQuant(ctx: OpContext): wg.Tensor {
   const max = ctx.inputs.length >= 3 ? ctx.number(2, 'max') : ctx.attrs.float('max');
   const bits = ctx.attrs.int('num_bits', 8);
   if (!Number.isInteger(bits) || bits < 2 || bits > 16) throw ctx.error(`num_bits must be in [2, 16], got ${bits}`);
-  if (!(min <= 0 && max >= 0 && min < max)) throw ctx.error(`the range [${min}, ${max}] must contain 0 and not be empty`);
+  if (!(min < max)) throw ctx.error(`needs min < max, got [${min}, ${max}]`);
   const qmin = ctx.attrs.bool('narrow_range', false) ? 1 : 0;
   const qmax = 2 ** bits - 1;
   // In float32, as TensorFlow computes it (the zero point's rounding depends on it).
@@ -43,9 +44,13 @@ function fakeQuant(ctx: OpContext): wg.Tensor {
   return wg.add(wg.mul(levels, scale), lo);
 }
 
+/** Each translation run in a wg.tidy: what a composite makes on the way is freed eagerly, its outputs kept. */
+const tidied = (ops: Record<string, OpConverter>): Record<string, OpConverter> =>
+  Object.fromEntries(Object.entries(ops).map(([name, f]) => [name, (ctx: OpContext) => wg.tidy(() => f(ctx))]));
+
 export const GRAPH: Family = {
   excluded: {},
-  ops: {
+  ops: tidied({
     Identity: identity,
     Snapshot: identity,
     StopGradient: identity,
@@ -75,5 +80,5 @@ export const GRAPH: Family = {
     ShapeN: (ctx) => ctx.inputs.map((t) => shapeOf(ctx, t)),
     Size: (ctx) => ctx.constant({ data: [knownShape(ctx, ctx.input(0)).reduce((a, b) => a * b, 1)], shape: [], dtype: 'int32' }),
     Rank: (ctx) => ctx.constant({ data: [ctx.input(0).rank], shape: [], dtype: 'int32' }),
-  },
+  }),
 };

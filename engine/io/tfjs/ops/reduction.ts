@@ -71,9 +71,13 @@ function denseBincount(ctx: OpContext, x: wg.Tensor, size: number, weights: wg.T
   return wg.sum(terms, [x.rank - 1]);
 }
 
+/** Each translation run in a wg.tidy: what a composite makes on the way is freed eagerly, its outputs kept. */
+const tidied = (ops: Record<string, OpConverter>): Record<string, OpConverter> =>
+  Object.fromEntries(Object.entries(ops).map(([name, f]) => [name, (ctx: OpContext) => wg.tidy(() => f(ctx))]));
+
 export const REDUCTION: Family = {
   excluded: {},
-  ops: {
+  ops: tidied({
     Mean: reduce(mean),
     Sum: reduce(wg.sum, { init: 0, f: (a, b) => a + b }),
     Prod: reduce(wg.prod, { init: 1, f: (a, b) => Math.imul(a, b) }),
@@ -93,5 +97,5 @@ export const REDUCTION: Family = {
       return wg.bincount(flat, weights.size > 0 && weights.rank !== 1 ? wg.reshape(weights, [-1]) : weights, ctx.number(1, 'size'));
     },
     DenseBincount: (ctx) => denseBincount(ctx, ctx.input(0), ctx.number(1, 'size'), ctx.input(2), ctx.attrs.bool('binary_output', false)),
-  },
+  }),
 };
