@@ -276,11 +276,11 @@ describe('op table vs TensorFlow.js: logical', () => {
       outputs: ['and', 'or', 'not', 'eq', 'ne', 'sel', 'sel2'],
     });
     // Select with a vector condition picks rows; TensorFlow.js's where rejects it: the reference is SelectV2 with
-    // the condition as a [2, 1] column.
-    const xy = { x: f32([2, 3], 28), y: f32([2, 3], 29) };
+    // the condition as a [2, 1] column. A scalar condition picks a whole value (the reference: SelectV2).
+    const xy = { x: f32([2, 3], 28), y: f32([2, 3], 29), s: bools([], [0]) };
     await expectSameAsTfjsOf(
-      { inputs: { r: bools([2], [1, 0]), ...xy }, nodes: { rows: node('Select', ['r', 'x', 'y'], T) }, outputs: ['rows'] },
-      { inputs: { r: bools([2, 1], [1, 0]), ...xy }, nodes: { rows: node('SelectV2', ['r', 'x', 'y'], T) }, outputs: ['rows'] },
+      { inputs: { r: bools([2], [1, 0]), ...xy }, nodes: { rows: node('Select', ['r', 'x', 'y'], T), all: node('Select', ['s', 'x', 'y'], T) }, outputs: ['rows', 'all'] },
+      { inputs: { r: bools([2, 1], [1, 0]), ...xy }, nodes: { rows: node('SelectV2', ['r', 'x', 'y'], T), all: node('SelectV2', ['s', 'x', 'y'], T) }, outputs: ['rows', 'all'] },
     );
   });
 
@@ -345,7 +345,7 @@ describe('elementwise translations: bad nodes and eager memory', () => {
     expect(() => run({ inputs: { x }, consts: { b: f32([3, 1], 32) }, nodes: { y: node('BiasAdd', ['x', 'b'], T) }, outputs: ['y'] }))
       .toThrow(/bias must be rank 1, got shape \[3, 1\]/);
     expect(() => run({ inputs: { c: bools([3], 33), a: f32([2, 3], 34), b: f32([2, 3], 35) }, nodes: { y: node('Select', ['c', 'a', 'b'], T) }, outputs: ['y'] }))
-      .toThrow(/node "y" \(Select\): the condition's shape \[3\] must be the values' shape \[2, 3\] or \[2\]/);
+      .toThrow(/node "y" \(Select\): the condition's shape \[3\] must be \[\] \(one for all\), the values' shape \[2, 3\] or \[2\]/);
     expect(() => run({ inputs: { c: bools([2, 3], 33), a: f32([2, 3], 34), b: f32([3], 35) }, nodes: { y: node('Select', ['c', 'a', 'b'], T) }, outputs: ['y'] }))
       .toThrow(/the two values must have the same shape, got \[2, 3\] and \[3\]/);
     expect(() => run({ inputs: { a: f32([2], 36), b: f32([2], 37) }, nodes: { y: node('BitwiseAnd', ['a', 'b'], T) }, outputs: ['y'] }))

@@ -96,7 +96,7 @@ function biasAdd(ctx: OpContext): wg.Tensor {
   if (b.rank !== 1) throw ctx.error(`bias must be rank 1, got shape [${b.shape.join(', ')}]`);
   if (x.rank < 2) throw ctx.error(`input must be at least rank 2, got shape [${x.shape.join(', ')}]`);
   const axis = format === 'NCHW' ? 1 : x.rank - 1;
-  if (x.shape[axis] !== b.shape[0]) {
+  if (x.shape[axis] !== b.shape[0] && x.shape[axis] >= 0 && b.shape[0] >= 0) {
     throw ctx.error(`bias of size ${b.shape[0]} does not match the ${format} input's channel dimension ${x.shape[axis]} (shape [${x.shape.join(', ')}])`);
   }
   if (axis === x.rank - 1) return wg.add(x, b);

@@ -5,7 +5,8 @@ import type { Family, OpContext, OpConverter } from '../convert';
 import { composite, foldElementwise } from './arithmetic';
 
 const fmt = (s: readonly number[]) => `[${s.join(', ')}]`;
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, k) => d === b[k]);
+/** Whether two shapes are equal (a dimension not known while building a graph, < 0, matches any). */
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, k) => d === b[k] || d < 0 || b[k] < 0);
 
 /** A comparison (bool result), folded on the host when its operands are known ints or bools. */
 const compare = (fn: (a: wg.Tensor, b: wg.Tensor) => wg.Tensor, host: (a: number, b: number) => boolean, accepts: ('int32' | 'bool')[] = ['int32']): OpConverter => (ctx) =>
@@ -16,17 +17,17 @@ const logic = (fn: (a: wg.Tensor, b: wg.Tensor) => wg.Tensor, host: (a: number, 
   foldElementwise(ctx, ['bool'], 'bool', (a, b) => Number(host(a, b))) ?? fn(ctx.input(0), ctx.input(1));
 
 /**
- * TensorFlow's Select (v1): t and e of one shape; the condition of that shape too, or (t of rank ≥ 1) a vector
- * choosing whole rows along the first dimension. No other broadcasting (SelectV2 broadcasts all three).
+ * TensorFlow's Select (v1): t and e of one shape; the condition a scalar, of that shape too, or (t of rank ≥ 1)
+ * a vector choosing whole rows along the first dimension. No other broadcasting (SelectV2 broadcasts all three).
  */
 function select(ctx: OpContext): wg.Tensor {
   const c = ctx.input(0);
   const t = ctx.input(1);
   const e = ctx.input(2);
   if (!sameShape(t.shape, e.shape)) throw ctx.error(`the two values must have the same shape, got ${fmt(t.shape)} and ${fmt(e.shape)}`);
-  if (!sameShape(c.shape, t.shape)) {
-    if (c.rank !== 1 || t.rank < 1 || c.shape[0] !== t.shape[0]) {
-      throw ctx.error(`the condition's shape ${fmt(c.shape)} must be the values' shape ${fmt(t.shape)} or [${t.shape[0] ?? ''}] (one per row)`);
+  if (c.rank !== 0 && !sameShape(c.shape, t.shape)) {
+    if (c.rank !== 1 || t.rank < 1 || !sameShape(c.shape, [t.shape[0]])) {
+      throw ctx.error(`the condition's shape ${fmt(c.shape)} must be [] (one for all), the values' shape ${fmt(t.shape)} or [${t.shape[0] ?? ''}] (one per row)`);
     }
     const rows = c;
     return composite(() => wg.where(wg.reshape(rows, [rows.shape[0], ...new Array<number>(t.rank - 1).fill(1)]), t, e));
