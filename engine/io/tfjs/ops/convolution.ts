@@ -109,12 +109,102 @@ function pool3d(kind: 'max' | 'avg') {
   };
 }
 
+/** float32's lowest finite value: the padding of max-like windows (never wins, stays finite when a filter is added). */
+const LOWEST = -3.4028234663852886e38;
+
+/** One axis of a window op: output size and padding before/after (TensorFlow's SAME/VALID rules). */
+function windowAxis(size: number, k: number, stride: number, rate: number, same: boolean) {
+  const ke = (k - 1) * rate + 1;
+  const out = same ? Math.ceil(size / stride) : Math.ceil((size - ke + 1) / stride);
+  const total = same ? Math.max((out - 1) * stride + ke - size, 0) : 0;
+  return { out, before: Math.floor(total / 2), after: total - Math.floor(total / 2) };
+}
+
+/**
+ * The taps of a 2-D window op on NHWC x: for each filter position (dy, dx), row-major, the strided view of the
+ * input (padded with LOWEST) it reads for every output position, [N, outH, outW, C].
+ */
+function windowTaps(ctx: OpContext, x: wg.Tensor, k: number[], strides: number[], rates: number[]) {
+  if (x.rank !== 4) throw ctx.error(`input must be rank 4 [batch, height, width, channels], got rank ${x.rank}`);
+  const p = ctx.attrs.string('padding');
+  if (p !== 'SAME' && p !== 'VALID') throw ctx.error(`padding '${p}' is not supported (SAME or VALID)`);
+  const [n, h, w, c] = x.shape;
+  const rows = windowAxis(h, k[0], strides[0], rates[0], p === 'SAME');
+  const cols = windowAxis(w, k[1], strides[1], rates[1], p === 'SAME');
+  if (rows.out < 1 || cols.out < 1) throw ctx.error(`the window (${k.join('×')}, rates ${rates.join('×')}) is larger than the input ${h}×${w}`);
+  const padded = rows.before + rows.after + cols.before + cols.after > 0;
+  const xp = padded ? wg.pad(x, [[0, 0], [rows.before, rows.after], [cols.before, cols.after], [0, 0]], LOWEST) : x;
+  const taps: wg.Tensor[] = [];
+  for (let dy = 0; dy < k[0]; dy++) {
+    for (let dx = 0; dx < k[1]; dx++) {
+      const y0 = dy * rates[0];
+      const x0 = dx * rates[1];
+      taps.push(wg.stridedSlice(xp, [0, y0, x0, 0], [n, y0 + (rows.out - 1) * strides[0] + 1, x0 + (cols.out - 1) * strides[1] + 1, c], [1, strides[0], strides[1], 1]));
+    }
+  }
+  return { taps, rows, cols };
+}
+
+/**
+ * MaxPoolWithArgmax (NHWC): the maxima, and where each was read as a flat index into x, ((y · W) + x) · C + c
+ * (plus b · H · W · C with include_batch_in_index); the first maximum in row-major window order on ties.
+ */
+function maxPoolWithArgmax(ctx: OpContext): wg.Tensor[] {
+  const x = ctx.input(0);
+  const k = spatialAttr(ctx, 'ksize', 2, false);
+  const st = spatialAttr(ctx, 'strides', 2, false);
+  const withBatch = ctx.attrs.bool('include_batch_in_index', false);
+  return wg.tidy(() => {
+    const { taps, rows, cols } = windowTaps(ctx, x, k, st, [1, 1]);
+    const [n, h, w, c] = x.shape;
+    const all = wg.stack(taps, 0);
+    // Flat index of each output position's window origin (host), plus each tap's offset, picked by the argmax.
+    const base = new Array<number>(n * rows.out * cols.out * c);
+    let i = 0;
+    for (let b = 0; b < n; b++) {
+      for (let oy = 0; oy < rows.out; oy++) {
+        for (let ox = 0; ox < cols.out; ox++) {
+          const origin = ((withBatch ? b * h : 0) + oy * st[0] - rows.before) * w + ox * st[1] - cols.before;
+          for (let ch = 0; ch < c; ch++) base[i++] = origin * c + ch;
+        }
+      }
+    }
+    const offsets = Array.from({ length: k[0] * k[1] }, (_, t) => (Math.floor(t / k[1]) * w + (t % k[1])) * c);
+    const arg = wg.argMax(all, 0);
+    const index = wg.add(wg.tensor(base, [n, rows.out, cols.out, c], 'int32'), wg.gather(wg.tensor(offsets, [offsets.length], 'int32'), arg));
+    return [wg.max(all, 0), index];
+  });
+}
+
+/**
+ * Dilation2D (NHWC, filter [kH, kW, C]): grayscale morphological dilation, the max over each window of
+ * x + filter, with strides and rates; SAME padding never wins.
+ */
+function dilation2d(ctx: OpContext): wg.Tensor {
+  const x = ctx.input(0);
+  const f = ctx.input(1);
+  if (f.rank !== 3 || (x.rank === 4 && f.shape[2] !== x.shape[3])) {
+    throw ctx.error(`filter must be [filterHeight, filterWidth, ${x.shape[3]}], got [${f.shape.join(', ')}]`);
+  }
+  const st = spatialAttr(ctx, 'strides', 2, false);
+  const rates = spatialAttr(ctx, 'rates', 2, false);
+  return wg.tidy(() => {
+    const { taps } = windowTaps(ctx, x, [f.shape[0], f.shape[1]], st, rates);
+    let acc: wg.Tensor | undefined;
+    taps.forEach((tap, t) => {
+      const weight = wg.reshape(wg.slice(f, [Math.floor(t / f.shape[1]), t % f.shape[1], 0], [1, 1, f.shape[2]]), [f.shape[2]]);
+      const v = wg.add(tap, weight);
+      acc = acc ? wg.maximum(acc, v) : v;
+    });
+    return acc!;
+  });
+}
+
 export const CONVOLUTION: Family = {
-  excluded: {
-    MaxPoolWithArgmax: "needs the argmax of each pooling window as flat indices; wgflow's maxPool returns only the maxima (no argmax output)",
-    Dilation2D: 'morphological dilation (max of input + filter over each window) has no wgflow op yet',
-  },
+  excluded: {},
   ops: {
+    MaxPoolWithArgmax: maxPoolWithArgmax,
+    Dilation2D: dilation2d,
     Conv1D: (ctx) => {
       const fmt = format(ctx, ['NWC', 'NCW'] as const);
       const p = pad(ctx, 3, false);
