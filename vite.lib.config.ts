@@ -2,12 +2,13 @@
 // source map) and wgflow.d.ts (one declaration file). `vite build -c vite.lib.config.ts` builds it alone into dist/;
 // the `wgflowLibrary()` plugin (used by vite.config.ts) builds it after the site (with the Node module of
 // vite.node.config.ts), and serves the same files in dev.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { resolve, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { generateDtsBundle } from 'dts-bundle-generator';
+import ts from 'typescript';
 import { build, defineConfig, type Connect, type InlineConfig, type Plugin, type Rolldown, type UserConfig } from 'vite';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
@@ -108,6 +109,85 @@ async function bundleInMemory(): Promise<Record<'wgflow.js' | 'wgflow.js.map', s
   return { 'wgflow.js': files.get('wgflow.js')!, 'wgflow.js.map': files.get('wgflow.js.map')! };
 }
 
+// ---- wgflow/tfjs ----
+// The TensorFlow.js model importer is its own entry: dist/wgflow-tfjs.js (browser, minified) and
+// dist/wgflow-tfjs.node.js. engine/io reaches the engine only through engine/index.ts (tests/node/layering.test.ts),
+// and that import is rewritten to the core module beside it ('./wgflow.js', './wgflow.node.js'): one engine in a
+// page, never a second copy. Its declarations are TypeScript's own, per file, under dist/tfjs/, importing wgflow.d.ts.
+
+const TFJS_ENTRY = resolve(ROOT, 'engine/io/tfjs/index.ts');
+const CORE = resolve(ROOT, 'engine/index');
+
+/** Resolves the importer's import of engine/index.ts to `core` (the built core module beside it), external. */
+function coreImport(core: string): Plugin {
+  return {
+    name: 'wgflow-core-import',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (!importer || !source.startsWith('.')) return null;
+      return resolve(dirname(importer), source).replace(/\.ts$/, '') === CORE ? { id: core, external: true } : null;
+    },
+  };
+}
+
+/** The importer's build: `node` gives the unminified Node module importing wgflow.node.js. */
+function tfjsBuild(outDir: string, node: boolean): InlineConfig {
+  const file = node ? 'wgflow-tfjs.node.js' : 'wgflow-tfjs.js';
+  return {
+    configFile: false,
+    root: ROOT,
+    publicDir: false,
+    logLevel: 'warn',
+    plugins: [coreImport(node ? './wgflow.node.js' : './wgflow.js')],
+    build: {
+      outDir,
+      emptyOutDir: false,
+      copyPublicDir: false,
+      target: node ? 'node20' : 'es2022',
+      sourcemap: true,
+      reportCompressedSize: false,
+      lib: { entry: TFJS_ENTRY, formats: ['es'], fileName: () => file },
+      rolldownOptions: {
+        external: [/^node:/], // load.ts reads files in Node through a dynamic import of node:fs/promises
+        output: {
+          codeSplitting: false,
+          minify: node ? false : { compress: { keepNames: KEEP_CLASS_NAMES }, mangle: { keepNames: KEEP_CLASS_NAMES }, codegen: true },
+          postBanner: `/*! wgflow ${version} | TensorFlow.js graph models${node ? ' (Node)' : ''} | MIT */`,
+        },
+      },
+    },
+  };
+}
+
+/** dist/tfjs/*.d.ts (TypeScript's declarations of engine/io/tfjs, the core import → wgflow.d.ts) and dist/wgflow-tfjs.d.ts. */
+function tfjsDeclarations(outDir: string): void {
+  const config = ts.getParsedCommandLineOfConfigFile(TSCONFIG, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  if (!config) throw new Error('wgflow/tfjs declarations: cannot read tsconfig.json');
+  const options: ts.CompilerOptions = { ...config.options, declaration: true, emitDeclarationOnly: true, noEmit: false, outDir: undefined, declarationDir: undefined, rootDir: undefined, sourceMap: false, declarationMap: false };
+  const program = ts.createProgram([TFJS_ENTRY], options);
+  const io = resolve(ROOT, 'engine/io/tfjs');
+  const into = resolve(outDir, 'tfjs');
+  rmSync(into, { recursive: true, force: true });
+  const result = program.emit(undefined, (fileName, text) => {
+    const source = resolve(ROOT, fileName.replace(/\.d\.ts$/, '.ts'));
+    if (!source.startsWith(io + sep)) return; // only the importer's own files
+    const target = resolve(into, relative(io, source).replace(/\.ts$/, '.d.ts'));
+    const core = relative(dirname(target), resolve(outDir, 'wgflow.js')).split(sep).join('/');
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text.replace(/(from\s+|import\()(['"])(\.\.\/)+index\2/g, (_m, head, q) => `${head}${q}${core}${q}`));
+  }, undefined, true);
+  const errors = result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (errors.length) throw new Error(`wgflow/tfjs declarations: ${ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n' })}`);
+  writeFileSync(resolve(outDir, 'wgflow-tfjs.d.ts'), `// wgflow ${version}: the declarations of wgflow-tfjs.js (engine/io/tfjs).\nexport * from './tfjs/index.js';\n`);
+}
+
+/** Builds wgflow/tfjs (browser and Node modules, declarations) into `outDir`, beside the core. */
+export async function buildTfjs(outDir: string): Promise<void> {
+  await build(tfjsBuild(outDir, false));
+  await build(tfjsBuild(outDir, true));
+  tfjsDeclarations(outDir);
+}
+
 // ---- serving ----
 
 /**
@@ -152,8 +232,9 @@ export function wgflowLibrary(): Plugin {
     },
     async writeBundle() {
       await build(libraryBuild({ outDir }));
-      // And the Node module beside it (vite.node.config.ts): `vite build` gives every file `npm pack` ships.
+      // And the Node module beside it (vite.node.config.ts), and wgflow/tfjs: `vite build` gives every file `npm pack` ships.
       await build({ configFile: resolve(ROOT, 'vite.node.config.ts'), build: { outDir } });
+      await buildTfjs(outDir);
     },
     configureServer(server) {
       server.watcher.add(ENGINE_DIR);

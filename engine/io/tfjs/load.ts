@@ -15,13 +15,22 @@ export interface InMemoryModel {
  * Where a model comes from: an http(s)/file/blob URL; a string that is a URL (in a page, a relative one resolves
  * against the page) or, in Node, a file path; or an InMemoryModel.
  */
-export type ModelSource = string | URL | InMemoryModel;
+export type ModelSource = string | { readonly href: string } | InMemoryModel;
+
+/** What the reader uses of a fetch response (typed by shape, so the declarations need no DOM library). */
+export interface FetchedFile {
+  ok: boolean;
+  status: number;
+  statusText: string;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
 
 export interface ReadOptions {
   /** The fetch to use (default: globalThis.fetch). */
-  fetch?: (input: string, init?: RequestInit) => Promise<Response>;
-  /** Passed to every fetch (headers, credentials, an AbortSignal …). */
-  requestInit?: RequestInit;
+  fetch?: (input: string, init?: object) => Promise<FetchedFile>;
+  /** Passed to every fetch (a RequestInit: headers, credentials, an AbortSignal …). */
+  requestInit?: object;
 }
 
 export interface ReadModel {
@@ -34,7 +43,8 @@ export interface ReadModel {
 
 /** Reads model.json and its weight shards from a URL, a file path (Node) or memory; parses and decodes them. */
 export async function readGraphModel(source: ModelSource, options: ReadOptions = {}): Promise<ReadModel> {
-  if (source instanceof URL) return readGraphModel(source.href, options);
+  // A URL object (or anything with an href string).
+  if (source !== null && typeof source === 'object' && 'href' in source && typeof source.href === 'string') return readGraphModel(source.href, options);
   if (typeof source === 'string') {
     if (source === '') throw new ModelFetchError('the model source is an empty string: give a URL, a path or { modelJson, weights }');
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(source)?.[1].toLowerCase();
@@ -71,10 +81,10 @@ function readFromMemory(m: InMemoryModel): ReadModel {
 
 // ---- URLs ----------------------------------------------------------------------------------------------------
 
-async function fetchBytes(url: string, what: string, options: ReadOptions): Promise<Response> {
+async function fetchBytes(url: string, what: string, options: ReadOptions): Promise<FetchedFile> {
   const f = options.fetch ?? (globalThis.fetch as ReadOptions['fetch']);
   if (typeof f !== 'function') throw new ModelFetchError(`cannot fetch ${what} (${url}): there is no fetch here; pass options.fetch`);
-  let res: Response;
+  let res: FetchedFile;
   try {
     res = await f(url, options.requestInit);
   } catch (e) {
