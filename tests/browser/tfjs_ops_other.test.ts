@@ -4,7 +4,10 @@
 // FakeQuantWithMinMaxVars) the reference is an equivalent graph it runs, or host arithmetic.
 import { describe, expect, test } from 'vitest';
 import * as wg from '../../engine/index';
-import { A, bools, values, expectSameAsTfjs, f32, f32s, i32, i32s, i32v, node, tfjsOutputs, wgModel, wgOutputs, type GraphCase } from '../helpers/tfjs_graph';
+import { GraphModel } from '../../engine/io/tfjs/graph_model';
+import { parseModelJson } from '../../engine/io/tfjs/model_json';
+import { decodeWeights } from '../../engine/io/tfjs/weights';
+import { A, bools, caseModel, values, expectSameAsTfjs, f32, f32s, i32, i32s, i32v, node, tfjsOutputs, wgModel, wgOutputs, type GraphCase } from '../helpers/tfjs_graph';
 
 const T = { T: A.type('DT_FLOAT') };
 const TI = { T: A.type('DT_INT32') };
@@ -131,7 +134,7 @@ describe('op table vs TensorFlow.js: graph ops and folding', () => {
     );
   });
 
-  test('folded chains: Shape → Prod → Reshape; Range(0, Size) reshaped to Shape; Fill of a Shape and of its Max; Range to its Sum', async () => {
+  test('folded chains: Shape → Prod → Reshape; Rank → Range → Sum axes; ShapeN → Reshape; Range(0, Size) reshaped to Shape; Fill of a Shape and of its Max; Range to its Sum', async () => {
     // Reshape, Fill and Range need their shapes and bounds while converting: known only if Shape, Size, Prod,
     // Max, Sum, Range and Fill fold. TensorFlow.js's WebGPU backend reads an int32 reduction's result as 0 when a
     // later op needs it on the host, so its reference graph holds the reductions' values as constants.
@@ -153,13 +156,17 @@ describe('op table vs TensorFlow.js: graph ops and folding', () => {
       mx: node('Max', ['s', 'am'], { ...TI, ...TIDX, keep_dims: A.b(true) }),
       sm: node('Sum', ['s', 'a0'], { ...TI, ...TIDX, keep_dims: A.b(true) }),
     };
-    const outputs = ['flat', 'rr', 'y', 'ff', 'rs', 'p', 'mx', 'sm'];
+    // Rank → Range → Sum's axes and ShapeN → Reshape fold too (the reference holds the Range's value, and Shape).
+    const sumAll = node('Sum', ['x', 'ax'], { ...T, ...TIDX, keep_dims: A.b(false) });
+    const ours = { rk: node('Rank', ['x'], T), ax: node('Range', ['zero', 'rk', 'one'], TIDX), sa: sumAll, sn: node('ShapeN', ['x', 'x'], { ...T, N: A.i(2) }), rr2: node('Reshape', ['r', 'sn:1'], { ...TI, Tshape: A.type('DT_INT32') }) };
+    const theirs = { ax: node('Identity', ['ax0'], TI), sa: sumAll, rr2: node('Reshape', ['r', 's'], { ...TI, Tshape: A.type('DT_INT32') }) };
+    const outputs = ['flat', 'rr', 'y', 'ff', 'rs', 'p', 'mx', 'sm', 'sa', 'rr2'];
     await expectSameAsTfjsOf(
-      { inputs, consts, nodes: { ...reductions, ...chain }, outputs },
+      { inputs, consts, nodes: { ...reductions, ...chain, ...ours }, outputs },
       {
         inputs,
-        consts: { ...consts, p0: i32v([24]), mx0: i32v([4]), sm0: i32v([9]) },
-        nodes: { ...chain, p: node('Identity', ['p0'], TI), mx: node('Identity', ['mx0'], TI), sm: node('Identity', ['sm0'], TI) },
+        consts: { ...consts, p0: i32v([24]), mx0: i32v([4]), sm0: i32v([9]), ax0: i32v([0, 1, 2]) },
+        nodes: { ...chain, ...theirs, p: node('Identity', ['p0'], TI), mx: node('Identity', ['mx0'], TI), sm: node('Identity', ['sm0'], TI) },
         outputs,
       },
     );
@@ -412,6 +419,42 @@ describe('op table: composite translations free what they make', () => {
       wg.dispose([...outs, ...Object.values(feeds)]);
     } finally {
       wg.config.runFunctionsEagerly(false);
+      model.dispose();
+    }
+  });
+});
+
+describe('op table: model.graph with an unknown batch size', () => {
+  test('ZerosLike, OnesLike, int Mean, LowerBound and DenseBincount build with [-1, 4] inputs and run in a Session like execute', async () => {
+    const c: GraphCase = {
+      inputs: { x: f32([2, 4], 35), n: i32([2, 4], 36, 0, 4) },
+      consts: { a0: i32v([0]), size: i32s(4), none: f32([0], []) },
+      nodes: {
+        zl: node('ZerosLike', ['x'], T),
+        ol: node('OnesLike', ['n'], TI),
+        m: node('Mean', ['n', 'a0'], TI),
+        lb: node('LowerBound', ['x', 'x'], T),
+        d: node('DenseBincount', ['n', 'size', 'none'], T),
+      },
+      outputs: ['zl', 'ol', 'm', 'lb', 'd'],
+    };
+    const { modelJson, weights } = caseModel(c);
+    for (const n of (modelJson.modelTopology as { node: { op: string; attr: Record<string, unknown> }[] }).node) {
+      if (n.op === 'Placeholder') n.attr.shape = A.shape([-1, 4]);
+    }
+    const parsed = parseModelJson(modelJson);
+    const model = new GraphModel(parsed, decodeWeights(parsed.weightsManifest, weights));
+    const sess = new wg.Session(model.graph);
+    const feeds = { x: wg.tensor(c.inputs.x.data, [2, 4]), n: wg.tensor(c.inputs.n.data, [2, 4], 'int32') };
+    try {
+      const want = await wgOutputs(c, 'graph');
+      for (const [k, name] of c.outputs.entries()) {
+        const got = (await sess.run(name, feeds)) as unknown;
+        expect((got as number[][]).flat(3), name).toEqual(Array.from(want[k].data, Number));
+      }
+    } finally {
+      wg.dispose(Object.values(feeds));
+      sess.close();
       model.dispose();
     }
   });

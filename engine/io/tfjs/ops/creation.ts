@@ -34,9 +34,11 @@ function filled(ctx: OpContext, shape: number[], value: number, dtype: DT): wg.T
 
 /** A like-op (ZerosLike, OnesLike): the input's shape and dtype. */
 const like =
-  (value: number): OpConverter =>
+  (value: 0 | 1): OpConverter =>
   (ctx) => {
     const x = ctx.input(0);
+    // A graph's unknown sizes (model.graph) are only known when it runs: a fill kernel of x's shape then.
+    if (x.shape.some((d) => d < 0)) return value === 0 ? wg.zerosLike(x) : wg.onesLike(x);
     return filled(ctx, [...x.shape], value, x.dtype as DT);
   };
 

@@ -12,7 +12,8 @@ function bound(side: 'lower' | 'upper') {
     const seq = ctx.input(0);
     const values = ctx.input(1);
     if (seq.rank < 1) throw ctx.error('the sorted sequence must have rank ≥ 1, got a scalar');
-    if (values.rank !== seq.rank || seq.shape.slice(0, -1).join() !== values.shape.slice(0, -1).join()) {
+    const rowsDiffer = seq.shape.slice(0, -1).some((d, i) => d >= 0 && values.shape[i] >= 0 && d !== values.shape[i]);
+    if (values.rank !== seq.rank || rowsDiffer) {
       throw ctx.error(`the sorted sequence [${seq.shape.join(', ')}] and the values [${values.shape.join(', ')}] must share their leading dimensions`);
     }
     const entries = wg.expandDims(seq, -2); // [..., 1, N]

@@ -41,12 +41,8 @@ const reduce =
     return fn(ctx.input(0), axes, keepDims);
   };
 
-/** TensorFlow's Mean keeps an integer input's dtype (the sum divided by the count, truncated). */
-const mean: Reducer = (x, axis, keepDims) => {
-  if (x.dtype !== 'int32') return wg.mean(x, axis, keepDims);
-  const count = axis.reduce((n, a) => n * x.shape[a < 0 ? a + x.rank : a], 1);
-  return wg.cast(wg.div(wg.cast(wg.sum(x, axis, keepDims), 'float32'), count), 'int32');
-};
+/** TensorFlow's Mean keeps an integer input's dtype (the sum divided by the count, truncated toward zero). */
+const mean: Reducer = (x, axis, keepDims) => (x.dtype === 'int32' ? wg.cast(wg.mean(x, axis, keepDims), 'int32') : wg.mean(x, axis, keepDims));
 
 const scan =
   (fn: (x: wg.Tensor, axis: number, exclusive: boolean, reverse: boolean) => wg.Tensor): OpConverter =>
@@ -61,7 +57,7 @@ function denseBincount(ctx: OpContext, x: wg.Tensor, size: number, weights: wg.T
   if (x.rank !== 1 && x.rank !== 2) throw ctx.error(`x must be 1-D or 2-D, got shape [${x.shape.join(', ')}]`);
   if (!Number.isInteger(size) || size < 0) throw ctx.error(`size must be a non-negative integer, got ${size}`);
   const weighted = weights.size > 0;
-  if (weighted && weights.shape.join() !== x.shape.join()) {
+  if (weighted && (weights.rank !== x.rank || weights.shape.some((d, i) => d >= 0 && x.shape[i] >= 0 && d !== x.shape[i]))) {
     throw ctx.error(`weights [${weights.shape.join(', ')}] must have x's shape [${x.shape.join(', ')}] or be empty`);
   }
   const dtype = weights.dtype === 'bool' ? 'int32' : weights.dtype;
