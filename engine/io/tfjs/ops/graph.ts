@@ -54,7 +54,6 @@ export const GRAPH: Family = {
     Identity: identity,
     Snapshot: identity,
     StopGradient: identity,
-    EnsureShape: identity,
     IdentityN: (ctx) => ctx.inputs,
     NoOp: () => [],
     PlaceholderWithDefault: identity,
