@@ -188,7 +188,8 @@ export class Converter {
           if (!v) throw new ModelFormatError(`node "${node.name}" (${node.op}) reads "${i.node}:${i.output}", which has no value`);
           return v;
         });
-        const result = convert(this.context(node, inputs));
+        // In a tidy: a translation's own intermediates (several wgflow ops for one TensorFlow op) are freed eagerly.
+        const result = wg.tidy(() => convert(this.context(node, inputs)));
         const outs = Array.isArray(result) ? result : [result];
         outs.forEach((t, k) => {
           values.set(`${node.name}:${k}`, t);
