@@ -3,12 +3,14 @@ import { family } from './define';
 import { opt, p } from '../ops/registry';
 import { type DType, DTYPE_INFO, checkDType, storageArray, type TypedArray } from '../core/dtype';
 import { DTypeError, ShapeError } from '../core/errors';
-import { nextKey, seedKey, setGlobalSeed } from '../core/random';
+import { seedKey, setGlobalSeed } from '../core/random';
 import { checkInt, checkShape, describe, fmtShape, sizeOf } from '../core/shape';
 import type { DeviceName, NestedArray, Tensor } from '../core/tensor';
 import { castValue } from '../backend/cpu/prims';
-import { runGenerator, upload } from '../eager/dispatch';
-import { eyeGen, fillGen, linspaceGen, randomNormalGen, randomUniformGen, rangeGen } from '../ops/creation';
+import { launch, runGenerator, upload } from '../eager/dispatch';
+import { placeOp } from '../eager/devices';
+import { statefulKeyTensor } from '../graph/record';
+import { eyeGen, fillGen, linspaceGen, randomNormalGen, randomUniformGen, rangeGen, type Generator } from '../ops/creation';
 
 export type TensorValues = NestedArray | TypedArray | Float64Array | Int8Array | Int16Array | Uint16Array | Uint8ClampedArray;
 
@@ -192,9 +194,27 @@ function eye$impl(numRows: number, numColumns?: number | null, batchShape?: numb
   return runGenerator(eyeGen(numRows, cols, dtype), [...batch, numRows, cols]);
 }
 
-function keyFor(op: string, seed: number | undefined): number {
-  if (seed === undefined) return nextKey();
-  return seedKey(finite(op, 'seed', seed));
+/**
+ * A random generator's tensor. Seeded: its key is a param (the same values on every call, as TensorFlow.js).
+ * Unseeded: its key is an input drawn from the global generator, eagerly at the call, in a graph before every run
+ * (statefulKeyTensor), so each run of a compiled plan draws new values, and nothing folds them.
+ */
+function runRandom(op: string, make: (key: number) => Generator, shape: number[], seed: number | undefined): Tensor {
+  if (seed !== undefined) return runGenerator(make(seedKey(finite(op, 'seed', seed))), shape);
+  const gen = make(0);
+  const device = placeOp(op, [], shape);
+  const key = statefulKeyTensor(op, undefined, device);
+  try {
+    return launch({
+      op, device, tensors: [key], outShape: shape, outDtype: gen.dtype,
+      build: ([k], addParam) => {
+        const ps = gen.params.map((p, i) => (i === gen.key ? k : addParam(p.value, p.dtype)));
+        return gen.build((i) => ps[i]);
+      },
+    });
+  } finally {
+    key.dispose();
+  }
 }
 
 function randomUniform$impl(shape: number[], minval = 0, maxval = 1, dtype: DType = 'float32', seed?: number): Tensor {
@@ -205,7 +225,7 @@ function randomUniform$impl(shape: number[], minval = 0, maxval = 1, dtype: DTyp
     throw new DTypeError('randomUniform: dtype must be float32, int32 or uint32', { op: 'randomUniform' });
   }
   if (maxval < minval) throw new ShapeError(`randomUniform: maxval ${maxval} is below minval ${minval}`, { op: 'randomUniform' });
-  return runGenerator(randomUniformGen(minval, maxval, dtype, keyFor('randomUniform', seed)), s);
+  return runRandom('randomUniform', (key) => randomUniformGen(minval, maxval, dtype, key), s, seed);
 }
 
 function randomNormal$impl(shape: number[], mean = 0, stdDev = 1, dtype: DType = 'float32', seed?: number): Tensor {
@@ -215,7 +235,7 @@ function randomNormal$impl(shape: number[], mean = 0, stdDev = 1, dtype: DType =
   if (checkDType(dtype, 'randomNormal') !== 'float32') {
     throw new DTypeError(`randomNormal: dtype must be float32, got ${dtype}`, { op: 'randomNormal' });
   }
-  return runGenerator(randomNormalGen(mean, stdDev, keyFor('randomNormal', seed)), s);
+  return runRandom('randomNormal', (key) => randomNormalGen(mean, stdDev, key), s, seed);
 }
 
 /** Resets the global generator that unseeded random ops draw from. */

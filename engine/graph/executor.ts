@@ -49,7 +49,6 @@ export function compilePlan(
   backendOf: (device: DeviceName) => Backend,
   bindVariable: (node: number) => unknown,
   options: Optimizations = {},
-  foldable: (l: Launch<Slot>) => boolean = () => true,
 ): CompiledPlan {
   const keep = new Set<Slot>([...plan.fetches, ...printReads(plan)].map((r) => r.slot).filter(Boolean));
   const ctx: PassContext = {
@@ -84,7 +83,7 @@ export function compilePlan(
     const kept: Launch<Slot>[] = [];
     let folded = 0;
     for (const l of ctx.launches) {
-      const ok = !l.transfer && !l.outView && l.out.kind === 'temp' && l.out.bytes <= FOLD_MAX_BYTES && l.inputs.every((v) => constant.has(v.handle)) && foldable(l);
+      const ok = !l.transfer && !l.outView && l.out.kind === 'temp' && l.out.bytes <= FOLD_MAX_BYTES && l.inputs.every((v) => constant.has(v.handle));
       if (!ok) {
         kept.push(l);
         continue;

@@ -99,7 +99,6 @@ export class Session {
           (d) => runtime.backend(d, 'Session.run'),
           (n) => this.vars.get(n)!.storage.handle,
           optimizations,
-          (l) => (l.nodes ?? []).every((id) => !isUnseededRandom(this.graph.nodes[id])),
         ),
       );
       const c = compiled;
@@ -389,13 +388,6 @@ function inferFlatShape(shape: number[], n: number, node: GraphNode): number[] {
     throw new ShapeError(`feed "${node.name}": ${n} values do not fit the placeholder shape [${shape.map((d) => (d < 0 ? 'null' : d)).join(',')}]; pass nested arrays`);
   }
   return shape.map((d) => (d < 0 ? n / known : d));
-}
-
-/** Unseeded random ops are effects: folding them would freeze one draw (their seed is the 5th argument). */
-function isUnseededRandom(n: GraphNode | undefined): boolean {
-  if (!n || (n.op !== 'randomUniform' && n.op !== 'randomNormal')) return false;
-  const seed = n.args[4];
-  return seed === undefined || seed === null || (typeof seed === 'object' && '$undefined' in seed);
 }
 
 /**

@@ -9,6 +9,8 @@ export interface Generator {
   /** Params in slot order with their dtypes; the builder refers to them as param(i). */
   params: { value: number; dtype: DType }[];
   build: (p: (i: number) => Expr) => Expr;
+  /** A random generator: the slot of its uint32 key among the params (an input instead, when drawn per run). */
+  key?: number;
 }
 
 export function fillGen(value: number, dtype: DType): Generator {
@@ -85,6 +87,7 @@ export function randomUniformGen(minval: number, maxval: number, dtype: DType, k
   return {
     name: 'randomUniform',
     dtype,
+    key: 2,
     params: [
       { value: minval, dtype: 'float32' },
       { value: Math.fround(maxval - minval), dtype: 'float32' },
@@ -103,6 +106,7 @@ export function randomNormalGen(mean: number, stdDev: number, key: number): Gene
   return {
     name: 'randomNormal',
     dtype: 'float32',
+    key: 2,
     params: [
       { value: mean, dtype: 'float32' },
       { value: stdDev, dtype: 'float32' },

@@ -2,7 +2,8 @@
 // scripts/fixtures_nn/dropout.py), call after call, on WebGPU and on the CPU device, eagerly and in every graph
 // mode — a Session's runs, a wg.function's calls, withMode('graph') blocks and a Session replayed under
 // withMode('eager') all draw the sequence eager calls draw from the same seed. Also: each graph run draws a new
-// mask and the op is never folded, the kept fraction and scale, memory stays flat over many runs, bad input.
+// mask and the op is never folded, the kept fraction and scale, memory stays flat over many runs, bad input; and
+// unseeded randomUniform/randomNormal, which draw their key per run the same way.
 import { describe, expect, test } from 'vitest';
 import * as wg from '../../engine/index';
 import dropoutFixtures from '../fixtures/dropout.json';
@@ -175,6 +176,24 @@ describe('dropout in graphs', () => {
     expect(wg.memory().bytesInUse).toBe(before);
     f.dispose();
     x.dispose();
+  });
+});
+
+describe('unseeded random ops in graphs', () => {
+  test('each run of a compiled plan draws new values: the sequence eager calls draw after the same setSeed', async () => {
+    const body = () => [wg.randomUniform([40]), wg.randomNormal([3, 5], 1, 2)];
+    const read = (ts: wg.Tensor[]) => Promise.all(ts.map((t) => t.data().then((d) => (t.dispose(), Array.from(d)))));
+    wg.setSeed(12);
+    const eager = [await read(body()), await read(body()), await read(body())];
+    expect(eager[1]).not.toEqual(eager[0]);
+    wg.setSeed(12);
+    const f = wg.function(body);
+    for (let r = 0; r < 3; r++) expect(await read(f()), `wg.function call ${r}`).toEqual(eager[r]);
+    f.dispose();
+    // Seeded calls stay the same every time (TensorFlow.js's rule for its random ops).
+    const g = wg.function(() => wg.randomUniform([8], 0, 1, 'float32', 3));
+    expect(await read([g()])).toEqual(await read([g()]));
+    g.dispose();
   });
 });
 
