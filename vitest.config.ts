@@ -18,7 +18,11 @@ const provide = {
  * Browser suites that do not run on Dawn, and why: none need a page, but these test the browser itself.
  * (Filled in from what fails for browser-specific reasons, each with its reason.)
  */
-const DAWN_EXCLUDE: string[] = [];
+const DAWN_EXCLUDE: string[] = [
+  // TensorFlow.js graph models: their oracle is TensorFlow.js's WebGPU backend in the page, and the models are
+  // fetched from the test server. In Node, e2e/library.spec.ts loads a model through wgflow/tfjs's exports.
+  'tests/browser/tfjs_*.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -71,6 +75,23 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 600_000,
           provide,
+        },
+      },
+      {
+        // `npm run test:models`: every packaged TensorFlow.js model against TensorFlow.js (minutes on SwiftShader).
+        test: {
+          name: 'models',
+          include: ['tests/models/**/*.test.ts'],
+          setupFiles: ['tests/browser/setup.ts'],
+          testTimeout: 600_000,
+          provide,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({ launchOptions: { executablePath: chrome ?? undefined, args: chromiumArgs } }),
+            instances: [{ browser: 'chromium' }],
+          },
         },
       },
       {

@@ -85,7 +85,13 @@ export function tfFunction<F extends (...args: any[]) => any>(body: F, options: 
       return v;
     };
     const mapped = args.map(mapArg);
-    const result = graph.build(() => body(...mapped));
+    let result: unknown;
+    try {
+      result = graph.build(() => body(...mapped));
+    } catch (e) {
+      graph.dispose(); // a failed trace keeps nothing alive (the eager tensors it captured)
+      throw e;
+    }
     // Outputs: every tensor in the result (an eager tensor returned as-is is captured).
     const outputs: [number, number][] = [];
     const toStructure = (v: unknown): unknown => {

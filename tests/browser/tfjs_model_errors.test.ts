@@ -76,6 +76,26 @@ describe('loadGraphModel: bad files', () => {
   });
 });
 
+describe('GraphModel: a model that cannot be converted for these inputs', () => {
+  test('a Reshape shape only known at run time: an error naming the node; the failed trace keeps nothing', async () => {
+    const { modelJson, weights } = caseModel({
+      inputs: { x: f32([2, 3], 1), s: { data: [3, 2], shape: [2], dtype: 'int32' } },
+      consts: { w: f32([3], 2) },
+      nodes: { m: node('Mul', ['x', 'w'], { T: A.type('DT_FLOAT') }), y: node('Reshape', ['m', 's'], { T: A.type('DT_FLOAT') }) },
+      outputs: ['y'],
+    });
+    const before = wg.memory();
+    const m = await loadGraphModel({ modelJson, weights });
+    const x = wg.ones([2, 3]);
+    const s = wg.tensor([3, 2], [2], 'int32');
+    expect(thrown(() => m.predict([x, s])).message).toContain('node "y" (Reshape): its shape (input 1) is computed at run time');
+    wg.dispose([x, s]);
+    m.dispose();
+    expect(wg.memory().bytesInUse).toBe(before.bytesInUse);
+    expect(wg.memory().tensors).toBe(before.tensors);
+  });
+});
+
 describe('GraphModel: memory', () => {
   test('loads and disposes, and hundreds of runs in both modes, keep memory bounded', async () => {
     const { json, bin } = await antispoof();

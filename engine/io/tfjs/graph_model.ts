@@ -25,7 +25,7 @@ export type ModelInputs = wg.Tensor | wg.Tensor[] | Record<string, wg.Tensor>;
 
 const info = (s: TensorSpec): ModelTensorInfo => ({
   name: s.key,
-  tensor: s.name,
+  tensor: `${s.node}:${s.output}`,
   shape: s.shape && [...s.shape],
   dtype: s.dtype === undefined || s.dtype === 'string' || s.dtype === 'complex64' ? undefined : s.dtype,
 });

@@ -482,6 +482,25 @@ export const SLICE_JOIN: Family = {
       // A scalar or a vector of indices: each one a whole index into a rank-1 output.
       const dims = idx.rank === 2 ? idx.shape[1] : 1;
       if (shape.length !== dims) throw ctx.error(`sparse_indices ${fmt(idx.shape)} index ${dims} dimension${dims > 1 ? 's' : ''}, but output_shape ${fmt(shape)} has ${shape.length}`);
+      // All known (models converted from ONNX build Reshape shapes this way): the dense result on the host.
+      const folded = foldWith(ctx, ([iv, , vv, dv]) => {
+        const n = sizeOf(shape);
+        if (n > FOLD_LIMIT) return undefined;
+        const data: number[] = new Array(n).fill(dv.data[0]);
+        const strides = contiguousStrides(shape);
+        const count = iv.data.length / dims;
+        for (let r = 0; r < count; r++) {
+          let at = 0;
+          for (let k = 0; k < dims; k++) {
+            const i = iv.data[r * dims + k];
+            if (i < 0 || i >= shape[k]) throw ctx.error(`sparse index ${i} is out of range for output_shape ${fmt(shape)}`);
+            at += i * strides[k];
+          }
+          data[at] = vv.data.length === 1 ? vv.data[0] : vv.data[r];
+        }
+        return { data, shape, dtype: vv.dtype };
+      });
+      if (folded) return folded;
       if (idx.rank < 2) idx = wg.reshape(idx, [idx.size, 1]);
       const rows = idx.shape[0];
       if (values.rank === 0) values = wg.broadcastTo(values, [rows]);
