@@ -29,6 +29,70 @@ const shapeErr = (op: string, msg: string, shapes: (readonly number[])[] = []) =
 
 // ---------------------------------------------------------------------------------------------- topk
 
+/**
+ * Past this many (i, j) pairs the rank-counting form (O(n²) work and an [..., n, n] intermediate) gives way to
+ * k rounds of selection: centernet's topk over 1.3M scores would need a 6.9 TB pair tensor.
+ */
+const PAIR_LIMIT = 1 << 24;
+
+/** x[..., indices[..., j]]: the values at the chosen indices along the last axis. */
+function gatherLast(t: Tensor, indices: Tensor, outShape: number[]): Tensor {
+  const r = t.rank;
+  const s = t.strides[r - 1];
+  const leadStrides = t.strides.slice(0, r - 1);
+  return launch({
+    op: 'topk', tensors: [t, indices], loaded: [true, false], outShape, outDtype: t.dtype,
+    build: ([, i], prm) => {
+      let addr: Expr = prim('add', prm(t.offset, 'int32'), prim('mul', cast(i, 'int32'), prm(s, 'int32')));
+      leadStrides.forEach((st, d) => (addr = prim('add', addr, prim('mul', coord(d), prm(st, 'int32')))));
+      return load(0, t.dtype, addr);
+    },
+  });
+}
+
+/**
+ * topk for long rows: k rounds, each the row's first maximum (argMax keeps the lowest index among equal values,
+ * topk's tie rule) and then that element masked to the dtype's lowest value. 3k kernels of O(n) work. A row whose
+ * remaining values all equal that lowest value (-Infinity for float32) may repeat a masked index.
+ */
+function topkBySelection(t: Tensor, k: number, lead: number[], n: number): { values: Tensor; indices: Tensor } {
+  const op = 'topk';
+  const r = t.rank;
+  const low = t.dtype === 'float32' ? -Infinity : t.dtype === 'int32' ? -2147483648 : 0;
+  const outShape = [...lead, k];
+  const leadStrides = contiguousStrides(lead);
+  let cur = t;
+  let indices = runExpr(op, [], 'int32', () => lit(0, 'int32'), outShape);
+  try {
+    for (let j = 0; j < k; j++) {
+      const idx = runReduce('argMax', cur, [r - 1]);
+      try {
+        const along = (shape: number[]) => view(idx, shape, [...leadStrides, 0], 0);
+        const ik = along(outShape);
+        const next = runExpr(op, [indices, ik], 'int32', ([acc, i], p) => prim('where', prim('eq', coord(r - 1), p(j, 'int32')), i, acc));
+        ik.dispose();
+        indices.dispose();
+        indices = next;
+        if (j === k - 1) break;
+        const iv = along([...lead, n]);
+        const masked = runExpr(op, [cur, iv], t.dtype, ([v, i], p) => prim('where', prim('eq', coord(r - 1), cast(i, 'int32')), p(low, t.dtype), v));
+        iv.dispose();
+        if (cur !== t) cur.dispose();
+        cur = masked;
+      } finally {
+        idx.dispose();
+      }
+    }
+    const out = { values: gatherLast(t, indices, outShape), indices };
+    return out;
+  } catch (e) {
+    indices.dispose();
+    throw e;
+  } finally {
+    if (cur !== t) cur.dispose();
+  }
+}
+
 function topk$impl(x: Tensor, k = 1, sorted = true): { values: Tensor; indices: Tensor } {
   const op = 'topk';
   const t = tensorArg(x, op);
@@ -46,6 +110,7 @@ function topk$impl(x: Tensor, k = 1, sorted = true): { values: Tensor; indices: 
   const outShape = [...lead, k];
   const s = t.strides[r - 1];
   const leadStrides = t.strides.slice(0, r - 1);
+  if (lead.reduce((a, b) => a * b, 1) * n * n > PAIR_LIMIT) return topkBySelection(t, k, lead, n);
   // rank[..., i] = Σ_j (x_j > x_i) or (x_j == x_i and j < i), over a [..., n (i), n (j)] view pair.
   const pairShape = [...lead, n, n];
   const xi = view(t, pairShape, [...leadStrides, s, 0]);
@@ -68,16 +133,7 @@ function topk$impl(x: Tensor, k = 1, sorted = true): { values: Tensor; indices: 
       rv.dispose();
     }
     indices = runReduce('sum', hit, [r]);
-    const idx = indices;
-    const values = launch({
-      op, tensors: [t, idx], loaded: [true, false], outShape, outDtype: t.dtype,
-      build: ([, i], prm) => {
-        let addr: Expr = prim('add', prm(t.offset, 'int32'), prim('mul', cast(i, 'int32'), prm(s, 'int32')));
-        leadStrides.forEach((st, d) => (addr = prim('add', addr, prim('mul', coord(d), prm(st, 'int32')))));
-        return load(0, t.dtype, addr);
-      },
-    });
-    const out = { values, indices };
+    const out = { values: gatherLast(t, indices, outShape), indices };
     indices = undefined;
     return out;
   } finally {

@@ -178,4 +178,30 @@ describe('topk on a longer row', () => {
       }
     });
   });
+
+  test('rows too long for rank counting (2 × 3000, centernet has 1.3M) select in k rounds: same answer, both modes, both dtypes', async () => {
+    const r = stream(21);
+    const n = 3000;
+    const k = 9;
+    const want = (row: number[]) => row.map((v, i) => [v, i]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, k);
+    for (const dtype of ['float32', 'int32'] as const) {
+      // Few distinct values: many ties, which must keep the lower index first.
+      const vals = Array.from({ length: 2 * n }, () => Math.round(r() * 60) - (dtype === 'float32' ? 0.5 : 0));
+      const f = wg.function((x: wg.Tensor) => wg.topk(x, k));
+      for (const mode of ['eager', 'graph'] as const) {
+        await wg.scope(async () => {
+          const x = wg.tensor(vals, [2, n], dtype);
+          const { values, indices } = mode === 'eager' ? wg.topk(x, k) : (f(x) as { values: wg.Tensor; indices: wg.Tensor });
+          const v = Array.from(await values.data());
+          const ix = await ints(indices);
+          for (const row of [0, 1]) {
+            const w = want(vals.slice(row * n, row * n + n));
+            expect(ix.slice(row * k, row * k + k), `${dtype} ${mode} row ${row}`).toEqual(w.map((p) => p[1]));
+            expect(v.slice(row * k, row * k + k)).toEqual(w.map((p) => p[0]));
+          }
+        });
+      }
+      f.dispose();
+    }
+  });
 });
