@@ -24,6 +24,15 @@ const DAWN_EXCLUDE: string[] = [
   'tests/browser/tfjs_*.test.ts',
 ];
 
+/** Headless Chromium with WebGPU (the browser, models and bench projects). */
+const headlessChromium = () => ({
+  enabled: true,
+  headless: true,
+  screenshotFailures: false,
+  provider: playwright({ launchOptions: { executablePath: chrome ?? undefined, args: chromiumArgs } }),
+  instances: [{ browser: 'chromium' as const }],
+});
+
 export default defineConfig({
   test: {
     provide,
@@ -44,13 +53,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           provide,
-          browser: {
-            enabled: true,
-            headless: true,
-            screenshotFailures: false,
-            provider: playwright({ launchOptions: { executablePath: chrome ?? undefined, args: chromiumArgs } }),
-            instances: [{ browser: 'chromium' }],
-          },
+          browser: headlessChromium(),
         },
       },
       {
@@ -85,13 +88,7 @@ export default defineConfig({
           setupFiles: ['tests/browser/setup.ts'],
           testTimeout: 600_000,
           provide,
-          browser: {
-            enabled: true,
-            headless: true,
-            screenshotFailures: false,
-            provider: playwright({ launchOptions: { executablePath: chrome ?? undefined, args: chromiumArgs } }),
-            instances: [{ browser: 'chromium' }],
-          },
+          browser: headlessChromium(),
         },
       },
       {
@@ -101,13 +98,7 @@ export default defineConfig({
           exclude: ['bench/suite_node.bench.test.ts'],
           testTimeout: 300_000,
           provide,
-          browser: {
-            enabled: true,
-            headless: true,
-            screenshotFailures: false,
-            provider: playwright({ launchOptions: { executablePath: chrome ?? undefined, args: chromiumArgs } }),
-            instances: [{ browser: 'chromium' }],
-          },
+          browser: headlessChromium(),
         },
       },
     ],

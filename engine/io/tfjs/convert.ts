@@ -165,7 +165,7 @@ export class Converter {
    */
   run(feeds: ReadonlyMap<string, wg.Tensor>, outputs: string[]): wg.Tensor[] {
     const values = new Map<string, wg.Tensor>(feeds);
-    const made: wg.Tensor[] = [];
+    const made = new Set<wg.Tensor>();
     const order = this.order(outputs, new Set(feeds.keys()));
     try {
       for (const node of order) {
@@ -193,7 +193,7 @@ export class Converter {
         const outs = Array.isArray(result) ? result : [result];
         outs.forEach((t, k) => {
           values.set(`${node.name}:${k}`, t);
-          if (!inputs.includes(t) && !this.weights.has(t) && !made.includes(t)) made.push(t);
+          if (!inputs.includes(t) && !this.weights.has(t)) made.add(t);
         });
       }
       const results = outputs.map((o) => {
@@ -204,11 +204,14 @@ export class Converter {
       // Each output is the caller's: a weight, an input or a tensor returned twice is returned as a copy.
       const owned = new Set<wg.Tensor>();
       return results.map((t) => {
-        if (made.includes(t) && !owned.has(t)) return owned.add(t), t;
+        if (made.has(t) && !owned.has(t)) return owned.add(t), t;
         return wg.clone(t);
       });
     } finally {
-      if (wg.executingEagerly()) for (const t of made) if (!results_(values, outputs).includes(t)) t.dispose();
+      if (wg.executingEagerly()) {
+        const kept = new Set(results_(values, outputs));
+        for (const t of made) if (!kept.has(t)) t.dispose();
+      }
     }
   }
 
