@@ -356,7 +356,7 @@ declare module '../core/tensor' {
     tile(reps: number[]): Tensor;
     /** A copy on `device` (the tensor itself if it is there already); WebGPU → CPU completes asynchronously. */
     to(device: DeviceSpec): Tensor;
-    /** The k largest entries along the last axis and their int32 indices, largest first (ties: lower index first); rank counting on the device, O(n²) per row of n. */
+    /** The k largest entries along the last axis and their int32 indices, largest first (ties: lower index first); rank counting on the device (O(n²) per row of n), or k rounds of argMax for rows too long for that. */
     topk(k?: number, sorted?: boolean): { values: Tensor; indices: Tensor };
     /** Permutes dimensions (default: reverse them). Always a view. */
     transpose(perm?: number[]): Tensor;

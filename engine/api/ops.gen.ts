@@ -460,7 +460,7 @@ export const tensorScatterUpdate: (tensor: Tensor, indices: Tensor | number[], u
 export const tile: (x: Tensor, reps: number[]) => Tensor = OPS.tile;
 /** A copy on `device` (the tensor itself if it is there already); WebGPU → CPU completes asynchronously. */
 export const to: (x: Tensor, device: DeviceSpec) => Tensor = OPS.to;
-/** The k largest entries along the last axis and their int32 indices, largest first (ties: lower index first); rank counting on the device, O(n²) per row of n. */
+/** The k largest entries along the last axis and their int32 indices, largest first (ties: lower index first); rank counting on the device (O(n²) per row of n), or k rounds of argMax for rows too long for that. */
 export const topk: (x: Tensor, k?: number, sorted?: boolean) => { values: Tensor; indices: Tensor } = OPS.topk;
 /** Permutes dimensions (default: reverse them). Always a view. */
 export const transpose: (x: Tensor, perm?: number[]) => Tensor = OPS.transpose;

@@ -369,7 +369,7 @@ export const NMS_ASYNC = {
 /** selection ops (registry definitions). */
 export const SELECTION_DEFS = family('nn', {
   topk: {
-    doc: 'The k largest entries along the last axis and their int32 indices, largest first (ties: lower index first); rank counting on the device, O(n²) per row of n.',
+    doc: 'The k largest entries along the last axis and their int32 indices, largest first (ties: lower index first); rank counting on the device (O(n²) per row of n), or k rounds of argMax for rows too long for that.',
     params: [p('x', 'tensor'), opt('k', 'int'), opt('sorted', 'bool')],
     returns: 'topk',
     method: true,
