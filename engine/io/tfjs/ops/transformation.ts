@@ -3,7 +3,7 @@
 // known (shape arithmetic), with the host helpers of slice_join.ts.
 import * as wg from '../../../index';
 import { numericDType, type Family, type HostValue, type OpContext } from '../convert';
-import { contiguousStrides, FOLD_LIMIT, foldWith, hostBroadcastTo, hostReshape, sizeOf } from './slice_join';
+import { contiguousStrides, FOLD_LIMIT, foldWith, hostBroadcastTo, hostReshape, sizeOf } from './host';
 
 const fmt = (s: readonly number[]) => `[${s.join(', ')}]`;
 
