@@ -9,7 +9,7 @@ import type { DeviceName, NestedArray, Tensor } from '../core/tensor';
 import { castValue } from '../backend/cpu/prims';
 import { launch, runGenerator, upload } from '../eager/dispatch';
 import { placeOp } from '../eager/devices';
-import { statefulKeyTensor } from '../graph/record';
+import { statefulKeyInput } from '../graph/record';
 import { eyeGen, fillGen, linspaceGen, randomNormalGen, randomUniformGen, rangeGen, type Generator } from '../ops/creation';
 
 export type TensorValues = NestedArray | TypedArray | Float64Array | Int8Array | Int16Array | Uint16Array | Uint8ClampedArray;
@@ -196,17 +196,17 @@ function eye$impl(numRows: number, numColumns?: number | null, batchShape?: numb
 
 /**
  * A random generator's tensor. Seeded: its key is a param (the same values on every call, as TensorFlow.js).
- * Unseeded: its key is an input drawn from the global generator, eagerly at the call, in a graph before every run
- * (statefulKeyTensor), so each run of a compiled plan draws new values, and nothing folds them.
+ * Unseeded: its key is drawn from the global generator, eagerly at the call (a param again), in a graph before
+ * every run (an input: statefulKeyInput), so each run of a compiled plan draws new values, and nothing folds them.
  */
 function runRandom(op: string, make: (key: number) => Generator, shape: number[], seed: number | undefined): Tensor {
   if (seed !== undefined) return runGenerator(make(seedKey(finite(op, 'seed', seed))), shape);
+  const key = statefulKeyInput(op, undefined, () => placeOp(op, [], shape));
+  if (typeof key === 'number') return runGenerator(make(key), shape);
   const gen = make(0);
-  const device = placeOp(op, [], shape);
-  const key = statefulKeyTensor(op, undefined, device);
   try {
     return launch({
-      op, device, tensors: [key], outShape: shape, outDtype: gen.dtype,
+      op, device: key.device, tensors: [key], outShape: shape, outDtype: gen.dtype,
       build: ([k], addParam) => {
         const ps = gen.params.map((p, i) => (i === gen.key ? k : addParam(p.value, p.dtype)));
         return gen.build((i) => ps[i]);

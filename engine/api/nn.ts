@@ -8,7 +8,7 @@ import { checkInt, contiguousStrides, describe, fmtShape, normalizeAxes, normali
 import type { Tensor } from '../core/tensor';
 import { view } from '../eager/dispatch';
 import { runExpr, runReduce } from '../eager/dispatch_kernels';
-import { statefulKeyTensor } from '../graph/record';
+import { statefulKeyInput } from '../graph/record';
 import { type Expr, cast, coord, index, lit, prim } from '../ir/expr';
 import { tensorArg } from './args';
 
@@ -146,7 +146,7 @@ function oneHot$impl(indices: Tensor, depth: number, onValue = 1, offValue = 0, 
  * TensorFlow.js's dropout: each element (or each element of `noiseShape`, broadcast to x's shape) is kept
  * with probability 1 - rate and scaled by 1 / (1 - rate), else zeroed. The mask is drawn in the kernel from
  * the counter-based generator: its counter is the element's index in the noise shape, its key comes from the
- * seed and a per-call counter (statefulKeyTensor), so every call, and every run of a graph, draws a new mask.
+ * seed and a per-call counter (statefulKeyInput), so every call, and every run of a graph, draws a new mask.
  */
 function dropout$impl(x: Tensor, rate: number, noiseShape?: number[] | null, seed?: number): Tensor {
   const op = 'dropout';
@@ -167,14 +167,16 @@ function dropout$impl(x: Tensor, rate: number, noiseShape?: number[] | null, see
   }
   const same = noise.every((d, a) => d === t.shape[a]);
   const counter = same ? index() : cast(terms.reduce((s, e) => prim('add', s, e), lit(0, 'int32')), 'uint32');
-  const key = statefulKeyTensor(op, seed, t.device);
+  const key = statefulKeyInput(op, seed, () => t.device);
+  const keyed = typeof key === 'number' ? [t] : [t, key];
   try {
-    return runExpr(op, [t, key], 'float32', ([v, k], p) => {
-      const keep = prim('ge', prim('u01', prim('randbits', counter, k)), p(rate, 'float32'));
+    return runExpr(op, keyed, 'float32', ([v, k], p) => {
+      const bits = prim('randbits', counter, typeof key === 'number' ? p(key, 'uint32') : k);
+      const keep = prim('ge', prim('u01', bits), p(rate, 'float32'));
       return prim('mul', prim('div', v, p(1 - rate, 'float32')), cast(keep, 'float32'));
     }, t.shape);
   } finally {
-    key.dispose();
+    if (typeof key !== 'number') key.dispose();
   }
 }
 

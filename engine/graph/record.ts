@@ -6,7 +6,6 @@ import { GraphModeError, WgError, callerLocation } from '../core/errors';
 import { profiling, type ProfileCollector, type ProfileSource, type TraceOp } from '../core/profile';
 import { type DeviceName, Tensor } from '../core/tensor';
 import { statefulKey } from '../core/random';
-import { upload } from '../eager/dispatch';
 import { runtime } from '../eager/runtime';
 import { tidy } from '../eager/scope';
 import type { ArgSpec, GraphNode, NodeOutput, TypedSpec } from './graph';
@@ -288,12 +287,14 @@ export function newRecorder(lenient = false): RecordingBackend {
 }
 
 /**
- * The key of a stateful random op (dropout): a uint32 scalar on `device`. Eagerly it is drawn now. While a
- * graph is recorded or planned it is a 'random' slot, which the executor writes before every run from the
- * Session's state; it is never a constant, so the op is never folded and every run draws new values.
+ * The key of a stateful random op (dropout, unseeded random tensors). Eagerly it is a number, drawn now, which the
+ * kernel takes as a uniform param (no upload per call). While a graph is recorded or planned it is a uint32 scalar
+ * on `deviceOf()` in a 'random' slot, which the executor writes before every run from the Session's state; it is never a
+ * constant, so the op is never folded and every run draws new values.
  */
-export function statefulKeyTensor(op: string, seed: number | undefined, device: DeviceName): Tensor {
-  if (!runtime.recorder) return upload(op, new Uint32Array([statefulKey(seed)]), [], 'uint32', device);
+export function statefulKeyInput(op: string, seed: number | undefined, deviceOf: () => DeviceName): number | Tensor {
+  if (!runtime.recorder) return statefulKey(seed);
+  const device = deviceOf();
   const owner = runtime.backend(device, op);
   const slot = owner.alloc(4) as Slot;
   slot.kind = 'random';
