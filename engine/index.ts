@@ -64,6 +64,8 @@ export { Session } from './graph/session';
 export { tfFunction as function } from './graph/function';
 export type { WgFunction } from './graph/function';
 export { withMode, executingEagerly } from './graph/lazy';
+/** Runs fn with a name scope pushed (TensorFlow's tf.name_scope): graph nodes and traced eager ops inside carry its '/'-joined path. */
+export { nameScope } from './graph/name_scope';
 export { config } from './graph/mode';
 export { flushPrints } from './graph/print';
 /** NumPy-style text of row-major values (`[[1., 2.],\n [3., 4.]]`), as wg.print shows a tensor's values. */

@@ -87,6 +87,8 @@ export interface TraceOp {
   file?: string;
   line?: number;
   column?: number;
+  /** The wg.nameScope path the op was called in (absent outside every scope). */
+  scope?: string;
   /** Tensors read and made (ids link one op's outputs to later ops' inputs: the trace is a graph). */
   inputs: { id: number; shape: number[]; dtype: string }[];
   outputs: { id: number; shape: number[]; dtype: string }[];

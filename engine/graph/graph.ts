@@ -10,6 +10,7 @@ import type { PlanInfo } from './explain';
 import { type Builder, type OpEntry, encodeArgs, inferNode, nodeLocation, withBuilder } from './record';
 import { type GraphJSON, type LoadOptions, graphToJSON, loadGraphJSON, readCaptures } from './serialize';
 import { type Fetches, graphKernels } from './session';
+import { currentScope } from './name_scope';
 import type { GraphOptions } from './mode';
 
 /** A reference to output `o` of node `n`. */
@@ -64,6 +65,8 @@ export interface GraphNode {
   /** The device a wg.device block asked for when the node was recorded (kept by save/load). */
   requested?: DeviceName;
   location?: SourceLocation;
+  /** The name scope it was recorded in (wg.nameScope), as a '/'-joined path; absent outside every scope. */
+  scope?: string;
   /** Effects (print, assign): never removed by pruning or optimisation. */
   sideEffect: boolean;
   /** capture: the eager storage the graph keeps a reference to (not serialisable without save()). */
@@ -88,7 +91,7 @@ export function copyNodes(from: Graph, to: Graph, keep: Set<number>, replace: (n
   const map = new Map<number, number>();
   for (const node of from.nodes) {
     if (!keep.has(node.id)) continue;
-    const id = replace(node) ?? to.addNode({ ...node, args: node.args.map((a) => remapRefs(a, map)), name: undefined }).id;
+    const id = replace(node) ?? to.addNode({ ...node, args: node.args.map((a) => remapRefs(a, map)), name: undefined, scope: node.scope }).id;
     map.set(node.id, id);
   }
   return map;
@@ -113,10 +116,15 @@ export class Graph {
     return name;
   }
 
-  /** Adds a node; `name` must already be reserved with uniqueName (else the op name is made unique). */
+  /**
+   * Adds a node; `name` must already be reserved with uniqueName (else the op name is made unique). Its scope
+   * is the current wg.nameScope unless `n` has a `scope` key (a copied node keeps its own, even none).
+   */
   addNode(n: Omit<GraphNode, 'id' | 'name'> & { name?: string }): GraphNode {
     if (this.disposed) throw new GraphModeError('this Graph was disposed');
-    const node: GraphNode = { ...n, id: this.nodes.length, name: n.name ?? this.uniqueName(n.op) };
+    const { scope: own, ...rest } = n;
+    const scope = 'scope' in n ? own : currentScope();
+    const node: GraphNode = { ...rest, id: this.nodes.length, name: n.name ?? this.uniqueName(n.op), ...(scope === undefined ? {} : { scope }) };
     this.nodes.push(node);
     return node;
   }

@@ -21,6 +21,8 @@ export interface GraphRunNode {
   file?: string;
   line?: number;
   column?: number;
+  /** The wg.nameScope path it was recorded in (absent outside every scope). */
+  scope?: string;
 }
 
 /** A kernel of the plan: its name and kind, the graph nodes (by name) it computes, and its device. */
@@ -81,6 +83,7 @@ export function describePlan(g: Graph, c: CompiledPlan, entry: GraphEntry): Grap
       device: c.plan.devices.get(n.id) ?? n.device,
       sideEffect: n.sideEffect,
       ...(n.location ?? {}),
+      ...(n.scope !== undefined ? { scope: n.scope } : {}),
     }));
   return {
     entry,

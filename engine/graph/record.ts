@@ -10,6 +10,7 @@ import { runtime } from '../eager/runtime';
 import { tidy } from '../eager/scope';
 import type { ArgSpec, GraphNode, NodeOutput, TypedSpec } from './graph';
 import { RecordingBackend, type Slot } from './recorder';
+import { currentScope } from './name_scope';
 import type { OpSpec } from '../ops/registry';
 
 export type OpImpl = (...args: any[]) => unknown;
@@ -126,9 +127,13 @@ const described = (ts: Tensor[]) => ts.map((t) => ({ id: t.id, shape: [...t.shap
  * An eager op call while profiling: kernels it dispatches (its own and those of the ops it is built from)
  * are attributed to it and to the user's line that called it; run records also trace it.
  */
-export function profiledCall(c: ProfileCollector, op: string, impl: OpImpl, args: unknown[], at?: ProfileSource): unknown {
+export function profiledCall(c: ProfileCollector, op: string, impl: OpImpl, args: unknown[], at?: ProfileSource, atScope?: string): unknown {
   const source = at ?? { op, ...(callerLocation() ?? {}) };
-  const trace: TraceOp | undefined = c.options.trace ? { ...source, inputs: described(tensorsIn(args)), outputs: [], kernels: [] } : undefined;
+  // A replayed graph node (`at`) is in the scope it was recorded in, not the one it runs in.
+  const scope = !c.options.trace ? undefined : at ? atScope : currentScope();
+  const trace: TraceOp | undefined = c.options.trace
+    ? { ...source, ...(scope !== undefined ? { scope } : {}), inputs: described(tensorsIn(args)), outputs: [], kernels: [] }
+    : undefined;
   c.ops.push({ source, trace });
   try {
     const out = impl(...args);

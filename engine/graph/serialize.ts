@@ -27,6 +27,8 @@ export interface GraphJSON {
     requested?: 'webgpu' | 'cpu';
     sideEffect: boolean;
     location?: { file: string; line: number; column: number };
+    /** The wg.nameScope path it was recorded in (optional: files without it load with no scopes). */
+    scope?: string;
   }[];
   outputs: Record<string, [number, number]>;
 }
@@ -60,6 +62,7 @@ export function graphToJSON(g: Graph, captured: Map<number, { data: ArrayLike<nu
       ...(n.requested ? { requested: n.requested } : {}),
       sideEffect: n.sideEffect,
       ...(n.location ? { location: { ...n.location } } : {}),
+      ...(n.scope !== undefined ? { scope: n.scope } : {}),
     };
   });
   const outputs = Object.fromEntries([...g.outputs].map(([k, t]) => [k, [t.graph!.node, t.graph!.output] as [number, number]]));
@@ -165,6 +168,7 @@ export function loadGraphJSON(input: unknown, options: LoadOptions, g: Graph, b:
     });
     checkArg(n.args, `${at} args`, i, nodes);
     if (n.requested !== undefined && n.requested !== 'webgpu' && n.requested !== 'cpu') fail(`${at}: requested device must be 'webgpu' or 'cpu'`);
+    if (n.scope !== undefined && (typeof n.scope !== 'string' || n.scope === '')) fail(`${at}: scope must be a non-empty string`);
   });
   if (!j.outputs || typeof j.outputs !== 'object') fail('"outputs" must be an object of name → [node, output]');
   for (const [k, r] of Object.entries(j.outputs!)) {
@@ -200,6 +204,8 @@ export function loadGraphJSON(input: unknown, options: LoadOptions, g: Graph, b:
       if (!same) fail(`node ${n.id} ("${n.name}", ${n.op}): the file says its outputs are ${JSON.stringify(n.outputs)}, but the op gives ${JSON.stringify(node.outputs)}`);
       node.name = n.name;
       node.location = n.location;
+      if (n.scope !== undefined) node.scope = n.scope;
+      else delete node.scope;
     } catch (e) {
       if (e instanceof SerializationError) throw e;
       if (e instanceof WgError || e instanceof Error) fail(`node ${n.id} ("${n.name}", ${n.op}) does not load: ${e.message}`);
