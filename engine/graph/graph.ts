@@ -91,7 +91,10 @@ export function copyNodes(from: Graph, to: Graph, keep: Set<number>, replace: (n
   const map = new Map<number, number>();
   for (const node of from.nodes) {
     if (!keep.has(node.id)) continue;
-    const id = replace(node) ?? to.addNode({ ...node, args: node.args.map((a) => remapRefs(a, map)), name: undefined, scope: node.scope }).id;
+    const given = replace(node);
+    const id = given ?? to.addNode({ ...node, args: node.args.map((a) => remapRefs(a, map)), name: undefined, scope: node.scope }).id;
+    // A stand-in (a placeholder for a capture) is where the node was: it keeps the node's scope.
+    if (given !== undefined && node.scope !== undefined && to.nodes[given] && to.nodes[given].scope === undefined) to.nodes[given].scope = node.scope;
     map.set(node.id, id);
   }
   return map;

@@ -55,6 +55,26 @@ describe('wg.nameScope', () => {
     f.dispose();
   });
 
+  test('withMode(graph): lazy nodes keep their scopes, and a captured eager tensor\'s stand-in keeps its capture\'s', async () => {
+    const w = wg.tensor([1, 2]);
+    const { record } = await wg.record(() =>
+      wg.withMode('graph', async () => {
+        const [m, y] = wg.nameScope('layer', () => {
+          const m = w.mul(2);
+          return [m, wg.relu(m)];
+        });
+        const z = y.add(1);
+        await z.data();
+        wg.dispose([m, y, z]);
+      }),
+    );
+    const nodes = record.graphs[record.graphs.length - 1]!.nodes;
+    expect(nodes.find((n) => n.op === 'placeholder')?.scope).toBe('layer');
+    expect(nodes.find((n) => n.op === 'relu')?.scope).toBe('layer');
+    expect(nodes.find((n) => n.op === 'add')).not.toHaveProperty('scope');
+    w.dispose();
+  });
+
   test('the stack unwinds on errors, and bad names are refused', () => {
     expect(() => wg.nameScope('s', () => { throw new Error('boom'); })).toThrow('boom');
     const g = new wg.Graph();
