@@ -12,9 +12,11 @@
 import { expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
+import '@tensorflow/tfjs-backend-cpu';
 import * as tfc from '@tensorflow/tfjs-converter';
 import * as wg from '../../engine/index';
 import { GraphModel } from '../../engine/io/tfjs/graph_model';
+import { DYNAMIC_OPS } from '../../engine/io/tfjs/ops/dynamic';
 import { parseModelJson, type AttrValueJson, type NodeDefJson } from '../../engine/io/tfjs/model_json';
 import { decodeWeights } from '../../engine/io/tfjs/weights';
 
@@ -140,9 +142,25 @@ export function tfjsReady(): Promise<void> {
   return tfReady;
 }
 
-/** TensorFlow.js's outputs of the case (its converter, executed with the case's feeds). */
-export async function tfjsOutputs(c: GraphCase): Promise<{ data: ArrayLike<number>; shape: number[]; dtype: string }[]> {
+/**
+ * TensorFlow.js's outputs of the case (its converter, executed with the case's feeds), on its WebGPU backend, or
+ * its CPU backend for what the WebGPU one lacks or gets wrong (Unique is not registered; an int32 shape computed
+ * on the device reads as zeros on the host).
+ */
+export async function tfjsOutputs(c: GraphCase, backend: 'webgpu' | 'cpu' = 'webgpu'): Promise<{ data: ArrayLike<number>; shape: number[]; dtype: string }[]> {
   await tfjsReady();
+  if (backend === 'cpu') {
+    await tf.setBackend('cpu');
+    try {
+      return await tfjsRun(c);
+    } finally {
+      await tf.setBackend('webgpu');
+    }
+  }
+  return tfjsRun(c);
+}
+
+async function tfjsRun(c: GraphCase): Promise<{ data: ArrayLike<number>; shape: number[]; dtype: string }[]> {
   const { modelJson, weights } = caseModel(c);
   const m = modelJson as { modelTopology: object; weightsManifest: { weights: object[] }[] };
   const model = await tfc.loadGraphModel(tf.io.fromMemory({ modelTopology: m.modelTopology, weightSpecs: m.weightsManifest[0].weights as never, weightData: weights }));
@@ -165,14 +183,18 @@ export function wgModel(c: GraphCase): GraphModel {
   return new GraphModel(parsed, decodeWeights(parsed.weightsManifest, weights));
 }
 
-/** wgflow's outputs of the case, in graph mode (a compiled plan) or eagerly (node by node). */
+/**
+ * wgflow's outputs of the case, in graph mode (a compiled plan) or eagerly (node by node); through executeAsync
+ * when the case has a data-dependent op (ops/dynamic.ts), else through execute.
+ */
 export async function wgOutputs(c: GraphCase, mode: 'graph' | 'eager'): Promise<{ data: ArrayLike<number>; shape: number[]; dtype: string }[]> {
   const model = wgModel(c);
   wg.config.runFunctionsEagerly(mode === 'eager');
   try {
     return await wg.scope(async () => {
       const feeds = Object.fromEntries(Object.entries(c.inputs).map(([k, t]) => [k, wg.tensor(t.data, t.shape, t.dtype)]));
-      const outs = [model.execute(feeds, c.outputs)].flat();
+      const dynamic = Object.values(c.nodes).some((n) => DYNAMIC_OPS.has(n.op));
+      const outs = [dynamic ? await model.executeAsync(feeds, c.outputs) : model.execute(feeds, c.outputs)].flat();
       return Promise.all(outs.map(async (t) => ({ data: await t.data(), shape: [...t.shape], dtype: t.dtype as string })));
     });
   } finally {
@@ -185,9 +207,11 @@ export async function wgOutputs(c: GraphCase, mode: 'graph' | 'eager'): Promise<
  * Runs the case in TensorFlow.js and in wgflow (graph mode and eagerly) and expects the same shapes, dtypes and
  * values: exactly for int32/bool, within rtol·|want| + atol for float32.
  */
-export async function expectSameAsTfjs(c: GraphCase, tol: { rtol?: number; atol?: number } = {}, label = ''): Promise<void> {
+export async function expectSameAsTfjs(
+  c: GraphCase, tol: { rtol?: number; atol?: number } = {}, label = '', backend: 'webgpu' | 'cpu' = 'webgpu',
+): Promise<void> {
   const { rtol = 1e-5, atol = 1e-5 } = tol;
-  const want = await tfjsOutputs(c);
+  const want = await tfjsOutputs(c, backend);
   for (const mode of ['graph', 'eager'] as const) {
     const got = await wgOutputs(c, mode);
     const where = `${label || Object.values(c.nodes).map((n) => n.op).join('+')} (${mode})`;

@@ -140,8 +140,9 @@ export class Converter {
     this.weights.clear();
   }
 
-  /** The nodes `outputs` need, inputs before the nodes reading them; fed tensors end the walk. */
-  order(outputs: string[], fed: ReadonlySet<string>): GraphNode[] {
+  /** The nodes `outputs` need, inputs before the nodes reading them; a node with a fed output ends the walk. */
+  order(outputs: string[], fed: Iterable<string>): GraphNode[] {
+    const fedNodes = new Set([...fed].map((t) => t.split(':')[0]));
     const state = new Map<string, 'visiting' | 'done'>();
     const out: GraphNode[] = [];
     const visit = (name: string) => {
@@ -151,7 +152,7 @@ export class Converter {
       const node = this.model.nodeByName.get(name);
       if (!node) throw new ModelFormatError(`node "${name}" is read but not defined in the graph`);
       state.set(name, 'visiting');
-      if (!fed.has(`${name}:0`)) for (const i of node.inputs) if (!i.control) visit(i.node);
+      if (!fedNodes.has(name)) for (const i of node.inputs) if (!i.control) visit(i.node);
       state.set(name, 'done');
       out.push(node);
     };
@@ -159,17 +160,34 @@ export class Converter {
     return out;
   }
 
+  /** A Const node's host data (the weights are made once, at load). */
+  constKnown(node: GraphNode): HostValue {
+    return this.knownData.get(this.constTensor(node))!;
+  }
+
   /**
    * Computes `outputs` ('node:index' names) from `feeds` ('node:index' → tensor). Every tensor made on the way
    * that is not an output or a weight is disposed (eagerly; graph tensors are the recording's).
+   * `options.known`: more feeds, given as host data (made into tensors marked known, so ops that need host values
+   * can read them); `options.onKnown`: told the host data known for each output (executeAsync's stages).
    */
-  run(feeds: ReadonlyMap<string, wg.Tensor>, outputs: string[]): wg.Tensor[] {
+  run(
+    feeds: ReadonlyMap<string, wg.Tensor>,
+    outputs: string[],
+    options: { known?: ReadonlyMap<string, HostValue>; onKnown?: (known: (HostValue | undefined)[]) => void } = {},
+  ): wg.Tensor[] {
     const values = new Map<string, wg.Tensor>(feeds);
     const made = new Set<wg.Tensor>();
-    const order = this.order(outputs, new Set(feeds.keys()));
+    for (const [name, v] of options.known ?? []) {
+      const t = this.knownTensor(v);
+      values.set(name, t);
+      made.add(t);
+    }
+    const order = this.order(outputs, values.keys());
+    const fedNodes = new Set([...values.keys()].map((t) => t.split(':')[0]));
     try {
       for (const node of order) {
-        if (values.has(`${node.name}:0`)) continue;
+        if (fedNodes.has(node.name)) continue;
         if (node.op === 'Const') {
           values.set(`${node.name}:0`, this.constTensor(node));
           continue;
@@ -201,6 +219,7 @@ export class Converter {
         if (!v) throw new ModelFormatError(`the model has no output "${o}"`);
         return v;
       });
+      options.onKnown?.(results.map((t) => this.knownData.get(t)));
       // Each output is the caller's: a weight, an input or a tensor returned twice is returned as a copy.
       const owned = new Set<wg.Tensor>();
       return results.map((t) => {
@@ -213,6 +232,27 @@ export class Converter {
         for (const t of made) if (!kept.has(t)) t.dispose();
       }
     }
+  }
+
+  /** A tensor of host data, marked known. */
+  private knownTensor(value: HostValue): wg.Tensor {
+    const t = wg.tensor(Array.from(value.data), value.shape, value.dtype);
+    this.knownData.set(t, value);
+    return t;
+  }
+
+  /**
+   * One node's outputs from its inputs' host data, eagerly (executeAsync's data-dependent nodes, between the
+   * stages): the inputs are made known tensors, so the translation computes on the host.
+   */
+  runOnHost(node: GraphNode, inputs: HostValue[]): wg.Tensor[] {
+    const convert = this.table[node.op];
+    if (!convert) throw new UnsupportedOpError(`node "${node.name}": op ${node.op} is not supported`, [{ op: node.op, node: node.name }]);
+    return wg.tidy(() => {
+      const ts = inputs.map((v) => this.knownTensor(v));
+      const result = convert(this.context(node, ts));
+      return (Array.isArray(result) ? result : [result]).map((t) => (ts.includes(t) ? wg.clone(t) : t));
+    });
   }
 
   private context(node: GraphNode, inputs: wg.Tensor[]): OpContext {
@@ -244,11 +284,7 @@ export class Converter {
         const vs = inputs.map((t) => this.knownData.get(t));
         return vs.every((v) => v !== undefined && v.data.length <= 256) ? (vs as HostValue[]) : undefined;
       },
-      constant: (value) => {
-        const t = wg.tensor(Array.from(value.data), value.shape, value.dtype);
-        this.knownData.set(t, value);
-        return t;
-      },
+      constant: (value) => this.knownTensor(value),
       error,
     };
   }

@@ -3,6 +3,8 @@
 // fusion, memory plan, one submission), eagerly (withMode('eager'), config.runFunctionsEagerly) node by node.
 import * as wg from '../../index';
 import { type HostValue, Converter, checkSupported, numericDType, type OpTable } from './convert';
+import { DYNAMIC_OPS } from './ops/dynamic';
+import { planSplit, type SplitPlan } from './split';
 import { ModelFormatError } from './errors';
 import type { ParsedGraphModel, TensorSpec } from './model_json';
 import { OP_TABLE } from './ops/index';
@@ -35,6 +37,12 @@ export class GraphModel {
   readonly outputs: ModelTensorInfo[];
   private readonly converter: Converter;
   private readonly functions = new Map<string, ReturnType<typeof wg.function>>();
+  /** executeAsync's plans by output set (undefined: nothing to split, execute's plan). */
+  private readonly splits = new Map<string, SplitPlan | undefined>();
+  /** The stage functions of executeAsync, by output set and stage. */
+  private readonly stageFunctions = new Map<string, { f: ReturnType<typeof wg.function>; call?: StageCall }>();
+  /** Host data each stage's trace knew for its outputs, by stage and argument signature (see runStages). */
+  private readonly stageKnown = new Map<string, (HostValue | undefined)[]>();
   private built: wg.Graph | undefined;
   private disposed = false;
 
@@ -66,9 +74,19 @@ export class GraphModel {
     return typeof outputs === 'string' || (outputs === undefined && outs.length === 1) ? outs[0] : outs;
   }
 
-  /** execute for models whose shapes depend on data (the same as execute until such ops are supported). */
+  /**
+   * execute for models with data-dependent shapes (non-max suppression, Where, ListDiff, Unique on values computed
+   * at run time): the model is cut before each such node into stages, each a compiled plan; between stages those
+   * nodes read their inputs back and run on the host (split.ts). A model without them runs as execute does.
+   */
   async executeAsync(inputs: ModelInputs, outputs?: string | string[]): Promise<wg.Tensor | wg.Tensor[]> {
-    return this.execute(inputs, outputs);
+    this.alive();
+    const names = outputs === undefined ? this.outputs.map((o) => o.tensor) : [outputs].flat().map((n) => this.tensorName(n));
+    const key = names.join('|');
+    if (!this.splits.has(key)) this.splits.set(key, planSplit(this.converter, this.inputs.map((i) => i.tensor), names, (op) => DYNAMIC_OPS.has(op)));
+    const plan = this.splits.get(key);
+    const outs = plan ? await this.runStages(plan, key, this.ordered(inputs), names) : this.run(inputs, names);
+    return typeof outputs === 'string' || (outputs === undefined && outs.length === 1) ? outs[0] : outs;
   }
 
   /**
@@ -99,6 +117,9 @@ export class GraphModel {
     this.disposed = true;
     for (const f of this.functions.values()) f.dispose();
     this.functions.clear();
+    for (const { f } of this.stageFunctions.values()) f.dispose();
+    this.stageFunctions.clear();
+    this.stageKnown.clear();
     this.built?.dispose();
     this.converter.dispose();
   }
@@ -154,6 +175,93 @@ export class GraphModel {
     }
     return f(...xs) as wg.Tensor[];
   }
+
+  /**
+   * Runs executeAsync's stages. Stage s is a wg.function of the model inputs, the data-dependent results made
+   * before it, and the tensors it reads from earlier stages; a value an earlier stage knew on the host (folded
+   * shape arithmetic) is passed as host data instead, so ops needing host values still fold. Those values depend
+   * only on the shapes of the earlier stages' arguments, which stage s also takes, so its traces (one per
+   * signature) stay valid. Everything made on the way but not returned is freed, also on an error.
+   */
+  private async runStages(plan: SplitPlan, key: string, xs: wg.Tensor[], outputs: string[]): Promise<wg.Tensor[]> {
+    const inputNames = this.inputs.map((i) => i.tensor);
+    const tensors = new Map<string, wg.Tensor>(); // stage outputs and data-dependent results
+    const known = new Map<string, HostValue>();
+    const owned = new Set<wg.Tensor>();
+    const host = async (t: string): Promise<HostValue> => {
+      const k = known.get(t);
+      if (k) return k;
+      const producer = this.model.nodeByName.get(t.split(':')[0])!;
+      if (producer.op === 'Const') return this.converter.constKnown(producer);
+      const v = tensors.get(t) ?? xs[inputNames.indexOf(t)];
+      return { data: await v.data(), shape: [...v.shape], dtype: v.dtype as HostValue['dtype'] };
+    };
+    try {
+      for (const [s, stage] of plan.stages.entries()) {
+        if (stage.outputs.length > 0) {
+          const dyn = plan.dynamicFeeds.filter((t) => plan.dynamicStage.get(t)! < s);
+          const passed = stage.feeds.filter((t) => !known.has(t));
+          const names = [...inputNames, ...dyn, ...passed];
+          const args = names.map((n, k) => (k < xs.length ? xs[k] : tensors.get(n)!));
+          const call: StageCall = {
+            names,
+            known: new Map(stage.feeds.filter((t) => known.has(t)).map((t) => [t, known.get(t)!])),
+            signature: `${s}|${names.join(',')}|${args.map((t) => `${t.dtype}[${t.shape.join(',')}]`).join(';')}`,
+          };
+          const outs = this.stageFunction(key, s, stage.outputs, call)(...args) as wg.Tensor[];
+          const knownOuts = this.stageKnown.get(call.signature);
+          stage.outputs.forEach((t, k) => {
+            tensors.set(t, outs[k]);
+            owned.add(outs[k]);
+            if (knownOuts?.[k]) known.set(t, knownOuts[k]!);
+          });
+        }
+        for (const node of stage.dynamic) {
+          const values = await Promise.all(node.inputs.filter((i) => !i.control).map((i) => host(`${i.node}:${i.output}`)));
+          this.converter.runOnHost(node, values).forEach((t, k) => {
+            tensors.set(`${node.name}:${k}`, t);
+            owned.add(t);
+          });
+        }
+      }
+      const result: wg.Tensor[] = [];
+      for (const o of outputs) {
+        const t = tensors.get(o);
+        if (!t) throw new ModelFormatError(`executeAsync: the output "${o}" was not computed`);
+        result.push(owned.delete(t) ? t : wg.clone(t));
+      }
+      return result;
+    } finally {
+      for (const t of owned) t.dispose();
+    }
+  }
+
+  /** Stage s's wg.function for an output set; `call` tells a trace what the current call passes. */
+  private stageFunction(key: string, s: number, outputs: string[], call: StageCall): ReturnType<typeof wg.function> {
+    const id = `${key}#${s}`;
+    let entry = this.stageFunctions.get(id);
+    if (!entry) {
+      const e: { f: ReturnType<typeof wg.function>; call?: StageCall } = {
+        f: wg.function((...ts: wg.Tensor[]) => {
+          const c = e.call!;
+          return this.converter.run(new Map(c.names.map((n, k) => [n, ts[k]])), outputs, {
+            known: c.known,
+            onKnown: (ks) => this.stageKnown.set(c.signature, ks),
+          });
+        }),
+      };
+      this.stageFunctions.set(id, (entry = e));
+    }
+    entry.call = call;
+    return entry.f;
+  }
+}
+
+/** What a stage function's trace reads of the call being made: its arguments' names, and known feeds. */
+interface StageCall {
+  names: string[];
+  known: Map<string, HostValue>;
+  signature: string;
 }
 
 /** A Const node's value: its inline tensor, or the weight of its name (int64 and float64 narrowed already). */

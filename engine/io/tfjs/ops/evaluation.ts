@@ -1,6 +1,7 @@
-// TensorFlow.js converter family "evaluation": top-k, unique, sorted search.
+// TensorFlow.js converter family "evaluation": top-k, sorted search, and unique (data-dependent: ops/dynamic.ts).
 import * as wg from '../../../index';
 import type { Family, OpContext, OpConverter } from '../convert';
+import { UNIQUE_OPS } from './dynamic';
 
 /**
  * LowerBound / UpperBound (TensorFlow's searchsorted): for each value, the number of entries of its row of the
@@ -28,11 +29,9 @@ const tidied = (ops: Record<string, OpConverter>): Record<string, OpConverter> =
   Object.fromEntries(Object.entries(ops).map(([name, f]) => [name, (ctx: OpContext) => wg.tidy(() => f(ctx))]));
 
 export const EVALUATION: Family = {
-  excluded: {
-    Unique: 'output shape depends on the data (the number of distinct values): needs executeAsync\'s split plan, not yet built',
-    UniqueV2: 'output shape depends on the data (the number of distinct values): needs executeAsync\'s split plan, not yet built',
-  },
+  excluded: {},
   ops: tidied({
+    ...UNIQUE_OPS,
     TopKV2: (ctx) => {
       const k = ctx.number(1, 'k');
       const { values, indices } = wg.topk(ctx.input(0), k, ctx.attrs.bool('sorted', true));

@@ -6,6 +6,7 @@ import { ARITHMETIC } from './arithmetic';
 import { BASIC_MATH } from './basic_math';
 import { CONVOLUTION } from './convolution';
 import { CREATION } from './creation';
+import { DYNAMIC } from './dynamic';
 import { EVALUATION } from './evaluation';
 import { GRAPH } from './graph';
 import { IMAGE } from './image';
@@ -31,6 +32,7 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   evaluation: EVALUATION,
   creation: CREATION,
   graph: GRAPH,
+  dynamic: DYNAMIC,
 };
 
 export const OP_TABLE: OpTable = Object.assign({}, ...Object.values(FAMILIES).map((f) => f.ops));
