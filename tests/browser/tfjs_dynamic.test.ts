@@ -203,3 +203,24 @@ describe('executeAsync: behaviour around the split', () => {
 });
 
 
+
+describe('name scopes', () => {
+  test("model.graph's nodes carry their TensorFlow node's name as scope (the playground groups by it)", () => {
+    const model = wgModel({
+      inputs: { x: f32([2, 3], 3) },
+      consts: { a: i32v([1]) },
+      nodes: {
+        'net/dense/Relu': node('Relu', ['x'], T),
+        'net/head/Mean': node('Mean', ['net/dense/Relu', 'a'], { ...T, Tidx: A.type('DT_INT32'), keep_dims: A.b(false) }),
+      },
+      outputs: ['net/head/Mean'],
+    });
+    try {
+      const ops = model.graph.nodes.filter((n) => n.op !== 'placeholder' && n.op !== 'constant');
+      expect(ops.length).toBeGreaterThan(1);
+      expect(new Set(ops.map((n) => n.scope))).toEqual(new Set(['net/dense/Relu', 'net/head/Mean']));
+    } finally {
+      model.dispose();
+    }
+  });
+});

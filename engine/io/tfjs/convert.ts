@@ -207,7 +207,8 @@ export class Converter {
           return v;
         });
         // In a tidy: a translation's own intermediates (several wgflow ops for one TensorFlow op) are freed eagerly.
-        const result = wg.tidy(() => convert(this.context(node, inputs)));
+        // In a name scope of the node's name: graph views group the wgflow ops by TensorFlow's name scopes.
+        const result = wg.tidy(() => wg.nameScope(node.name, () => convert(this.context(node, inputs))));
         const outs = Array.isArray(result) ? result : [result];
         outs.forEach((t, k) => {
           values.set(`${node.name}:${k}`, t);
