@@ -5,7 +5,7 @@ import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffec
 import type { GraphModel } from './model';
 import { groupStyle, type ColorBy, type Scale } from './colors';
 import { EdgeShape, NodeShape } from './shapes';
-import { FONT_GROUP, FONT_SUB, fitText, groupMeta, groupTitle, textWidth, type Box, type Drawing } from './visible';
+import { FONT_GROUP, FONT_SUB, fitText, groupMeta, groupName, groupTitle, groupsOf, textWidth, type Box, type Drawing } from './visible';
 
 export type Selection = { type: 'node' | 'group'; id: string } | undefined;
 
@@ -291,8 +291,10 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
     ? selection.type === 'group'
       ? selection.id
       : (() => {
-          const n = model.byId.get(selection.id);
-          return drawing.units.some((u) => u.id === selection.id) ? selection.id : n?.group;
+          if (drawing.units.some((u) => u.id === selection.id)) return selection.id;
+          // Hidden in a collapsed group: the outermost group holding it that is drawn.
+          const drawn = new Set(drawing.units.map((u) => u.id));
+          return groupsOf(model, selection.id).reverse().find((g) => drawn.has(g.id))?.id;
         })()
     : undefined;
   selRef.current = selUnit;
@@ -358,7 +360,7 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
               data-status={g.group.status ?? ''}
               data-members={g.group.members.length}
             >
-              <title>{`${g.group.kind === 'kernel' ? `fused ${g.group.kernelKind ?? ''} kernel `.replace('  ', ' ') : ''}${g.group.label}\n${g.group.members.length} ops${groupMeta(g.group) ? ` · ${groupMeta(g.group)}` : ''}${g.group.variant ? `\nvariant: ${g.group.variant}` : ''}\nclick: details · double-click or −: close`}</title>
+              <title>{`${g.group.kind === 'kernel' ? `fused ${g.group.kernelKind ?? ''} kernel `.replace('  ', ' ') : g.group.kind === 'scope' ? 'name scope ' : ''}${groupName(g.group)}\n${g.group.members.length} ops${groupMeta(g.group) ? ` · ${groupMeta(g.group)}` : ''}${g.group.variant ? `\nvariant: ${g.group.variant}` : ''}\nclick: details · double-click or −: close`}</title>
               <rect className="gv-gbox" width={g.w} height={g.h} rx={8} style={{ fill: s.fill, stroke: s.stroke, strokeDasharray: s.dash }} />
               <text className="gv-gtitle" x={10} y={19} style={{ fill: s.text }}>
                 {title}

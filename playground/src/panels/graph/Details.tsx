@@ -188,6 +188,14 @@ function NodeDetails({ n, ...p }: Omit<Props, 'selection'> & { n: GNode }) {
             </dd>
           </>
         )}
+        {n.scope && (
+          <>
+            <dt>scope</dt>
+            <dd data-testid="node-scope">
+              <code>{n.scope}</code>
+            </dd>
+          </>
+        )}
         <dt>inputs</dt>
         <dd>
           {n.inputs.length === 0 ? (
@@ -286,14 +294,15 @@ function GroupDetails({ g, ...p }: Omit<Props, 'selection'> & { g: GGroup }) {
   const { model, record } = p;
   const open = !p.collapsed.has(g.id);
   const members = g.members.map((id) => model.byId.get(id)!);
-  const outputs = members.filter((m) => !model.edges.some((e) => e.from === m.id && model.byId.get(e.to)?.group === g.id));
+  const inside = new Set(g.members);
+  const outputs = members.filter((m) => !model.edges.some((e) => e.from === m.id && inside.has(e.to)));
   return (
     <div className="gv-details" data-testid="node-details" data-group={g.id}>
       <header>
-        <h3 title={g.label}>
+        <h3 title={g.path ?? g.label}>
           <span className="gv-op gv-clip">{g.label}</span>
         </h3>
-        <span className="gv-badge">{g.kind === 'kernel' ? 'fused kernel' : g.kind === 'line' ? 'source line' : 'group'}</span>
+        <span className="gv-badge">{g.kind === 'kernel' ? 'fused kernel' : g.kind === 'scope' ? 'name scope' : g.kind === 'line' ? 'source line' : 'group'}</span>
         {g.status && <span className={`gv-badge st-${g.status}`}>{g.status}</span>}
         <button onClick={() => p.onToggleGroup(g.id)} className="gv-btn" data-testid="group-toggle">
           {open ? 'Collapse' : 'Expand'}
@@ -303,6 +312,14 @@ function GroupDetails({ g, ...p }: Omit<Props, 'selection'> & { g: GGroup }) {
         </button>
       </header>
       <dl>
+        {g.path && (
+          <>
+            <dt>scope</dt>
+            <dd data-testid="group-path">
+              <code>{g.path}</code>
+            </dd>
+          </>
+        )}
         <dt>ops</dt>
         <dd>
           {g.members.length} · <span className="dim">{opHistogram(model, g, 6)}</span>

@@ -15,7 +15,7 @@ import { Legend } from './Legend';
 import { SaveGraph } from './SaveGraph';
 import { fmtMs } from '../format';
 import { defaultChoice, usesDevices, viewChoices, type Stage } from './model';
-import { defaultCollapsed, elkGraph, toDrawing, unitCount, visibleGraph, type Drawing } from './visible';
+import { defaultCollapsed, elkGraph, toDrawing, unitCount, unitOf, visibleGraph, type Drawing } from './visible';
 import './graph.css';
 
 /** What the panel remembers of a record while the app holds it (switching tabs keeps the view). */
@@ -176,8 +176,7 @@ function RecordGraph({ record, run, layouter, onJump, graphs }: { record: WG.Run
       mem.selection = s;
       setSelectionState(s);
       if (!s || !reveal || !model) return;
-      const n = s.type === 'node' ? model.byId.get(s.id) : undefined;
-      const unit = n?.group && collapsed.has(n.group) ? n.group : s.id;
+      const unit = s.type === 'node' ? unitOf(model, collapsed, s.id) : s.id;
       canvas.current?.reveal(unit);
     },
     [mem, model, collapsed],

@@ -1,8 +1,9 @@
 // Builds the graph panel's models from a run record: a graph plan before or after optimisation (fused
 // kernels as groups; nodes that constant folding, pruning or CSE removed marked so), or the eager op trace
 // (tensor ids link producers to consumers). Each node is linked to the profile kernels that computed it
-// (time, WGSL); copies between devices are nodes of their own (plan_devices.ts, trace_devices.ts); big models
-// also get source-line groups so that they can be drawn collapsed.
+// (time, WGSL); copies between devices are nodes of their own (plan_devices.ts, trace_devices.ts). Nodes that
+// carry name scopes (wg.nameScope, imported models) are grouped by the scope tree; other big models get
+// source-line groups instead, so that they can be drawn collapsed.
 import type * as WG from '../../../../engine/index';
 import { fmtBytes, kernelMs } from '../format';
 import { addPlanTransfers, linkCpuKernels } from './plan_devices';
@@ -83,6 +84,7 @@ export function fromGraph(record: WG.RunRecord, gi: number, stage: Stage): Graph
       file: n.file,
       line: n.line,
       column: n.column,
+      ...(n.scope ? { scope: n.scope } : {}),
       sideEffect: n.sideEffect,
       kernels: [],
       planKernels: [],
@@ -260,6 +262,7 @@ export function fromTrace(record: WG.RunRecord): GraphModel {
       file: t.file,
       line: t.line,
       column: t.column,
+      ...(t.scope ? { scope: t.scope } : {}),
       sideEffect: kind === 'effect',
       kernels,
       kernelKind: kindOfKernels(record, kernels),
@@ -311,9 +314,9 @@ const MAX_SEGMENTS = 30;
  * source line (a loop body), split into chunks of at most MAX_CHUNK, merged with neighbours when there
  * would be too many. Linear in the node count.
  */
-function addLineGroups(m: GraphModel, record: WG.RunRecord): void {
+function addLineGroups(m: GraphModel, record: WG.RunRecord, only?: GNode[]): void {
   if (m.nodes.length <= GROUP_ABOVE) return;
-  const loose = m.nodes.filter((n) => !n.group).sort((a, b) => a.order - b.order);
+  const loose = (only ?? m.nodes.filter((n) => !n.group)).sort((a, b) => a.order - b.order);
   if (loose.length < 2) return;
   // Runs of the same line.
   let runs: GNode[][] = [];
@@ -370,8 +373,131 @@ function addLineGroups(m: GraphModel, record: WG.RunRecord): void {
   });
 }
 
+// ---- grouping by name scope ----
+
+/** The longest common leading run of several paths (as parts). */
+function commonPrefix(paths: string[][]): string[] {
+  if (paths.length === 0) return [];
+  const out = [...paths[0]!];
+  for (const p of paths) {
+    let i = 0;
+    while (i < out.length && i < p.length && out[i] === p[i]) i++;
+    out.length = i;
+  }
+  return out;
+}
+
+/** One level of the scope tree: the nodes and fused kernels drawn directly in it, and its sub-scopes. */
+interface ScopeTrie {
+  parts: string[];
+  items: ({ node: GNode } | { kernel: GGroup })[];
+  children: Map<string, ScopeTrie>;
+  /** Items at any depth. */
+  size: number;
+}
+
+/**
+ * Groups by name scope (a graph whose nodes carry wg.nameScope paths): one compound group per scope that
+ * holds two things or more (a scope of one node leaves it in its parent, subtitled with the rest of its path);
+ * a scope whose only content is one sub-scope is merged with it ('StatefulPartitionedCall/model' is one
+ * level). Nodes without a scope of their own that only feed scoped nodes (inputs made before an eager record,
+ * copies, captures, constants) join the scope their consumers share. A fused kernel (after optimisation) stays
+ * one box, drawn in the deepest scope that holds all its members (their common path); its members keep their
+ * own scopes in the details. Unscoped nodes stay at the top level (source-line groups if there are many).
+ */
+function addScopeGroups(m: GraphModel, record: WG.RunRecord): void {
+  const path = new Map<string, string[]>();
+  for (const n of m.nodes) if (n.scope) path.set(n.id, n.scope.split('/'));
+  // Unscoped producers that only feed scoped nodes join their consumers' common scope (latest first, so a
+  // chain of them, copy after input, follows its consumer).
+  const consumers = new Map<string, string[]>();
+  for (const e of m.edges) (consumers.get(e.from) ?? consumers.set(e.from, []).get(e.from)!).push(e.to);
+  const adoptable = new Set(['input', 'transfer', 'capture', 'constant']);
+  for (const n of [...m.nodes].sort((a, b) => b.order - a.order)) {
+    if (path.has(n.id) || !adoptable.has(n.kind)) continue;
+    const to = consumers.get(n.id) ?? [];
+    if (to.length === 0 || !to.every((c) => path.has(c))) continue;
+    const p = commonPrefix(to.map((c) => path.get(c)!));
+    if (p.length) path.set(n.id, p);
+  }
+
+  const root: ScopeTrie = { parts: [], items: [], children: new Map(), size: 0 };
+  const place = (parts: string[], item: ScopeTrie['items'][number]) => {
+    let t = root;
+    t.size++;
+    for (const part of parts) {
+      let c = t.children.get(part);
+      if (!c) t.children.set(part, (c = { parts: [...t.parts, part], items: [], children: new Map(), size: 0 }));
+      t = c;
+      t.size++;
+    }
+    t.items.push(item);
+  };
+  const kernels = m.groups.filter((g) => g.kind === 'kernel');
+  for (const k of kernels) place(commonPrefix(k.members.map((id) => path.get(id) ?? [])), { kernel: k });
+  for (const n of m.nodes) if (!n.group) place(path.get(n.id) ?? [], { node: n });
+
+  const scopes: GGroup[] = [];
+  const emit = (t: ScopeTrie, parent: GGroup | undefined, from: number) => {
+    // One level for a chain of scopes with nothing of their own.
+    while (t.items.length === 0 && t.children.size === 1) t = t.children.values().next().value!;
+    let here = parent;
+    if (t !== root && t.size >= 2) {
+      here = {
+        id: `c${scopes.length}`,
+        kind: 'scope',
+        label: t.parts.slice(from).join('/'),
+        path: t.parts.join('/'),
+        ...(parent ? { parent: parent.id } : {}),
+        members: [],
+        kernels: [],
+      };
+      scopes.push(here);
+    }
+    const depth = here?.path ? here.path.split('/').length : 0;
+    for (const item of t.items) {
+      if ('kernel' in item) {
+        if (here) item.kernel.parent = here.id;
+        continue;
+      }
+      const n = item.node;
+      if (here) n.group = here.id;
+      // A node left in an outer scope says the rest of its path.
+      const p = path.get(n.id);
+      if (n.scope && p && p.length > depth) n.subtitle = p.slice(depth).join('/');
+    }
+    for (const c of t.children.values()) emit(c, here, here ? t.parts.length : from);
+  };
+  emit(root, undefined, 0);
+  if (scopes.length === 0) return;
+
+  // Members at any depth, their kernels (each once) and time; the first source position.
+  const byId = new Map(scopes.map((g) => [g.id, g]));
+  const all = new Map<string, GGroup>([...m.groups, ...scopes].map((g) => [g.id, g]));
+  for (const n of m.nodes) {
+    for (let g = n.group ? all.get(n.group) : undefined; g; g = g.parent ? all.get(g.parent) : undefined) {
+      if (byId.has(g.id)) g.members.push(n.id);
+    }
+  }
+  for (const g of scopes) {
+    const ms = g.members.map((id) => m.byId.get(id)!);
+    g.kernels = [...new Set(ms.flatMap((n) => n.kernels))].sort((a, b) => a - b);
+    if (g.kernels.length) g.ms = sum(g.kernels.map((k) => kernelMs(record.profile.kernels[k]!)));
+    const devices = new Set(ms.map((n) => n.device).filter(Boolean));
+    if (devices.size === 1) g.device = [...devices][0];
+    const first = ms.find((n) => n.line !== undefined);
+    g.line = first?.line;
+    g.column = first?.column;
+  }
+  m.groups.unshift(...scopes);
+  // Many unscoped nodes at the top level still get source-line groups.
+  const loose = m.nodes.filter((n) => !n.group);
+  if (loose.length > GROUP_ABOVE) addLineGroups(m, record, loose);
+}
+
 function finish(m: GraphModel, record: WG.RunRecord): GraphModel {
-  addLineGroups(m, record);
+  if (m.nodes.some((n) => n.scope)) addScopeGroups(m, record);
+  else addLineGroups(m, record);
   m.groupById = new Map(m.groups.map((g) => [g.id, g]));
   return m;
 }

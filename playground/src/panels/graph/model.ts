@@ -1,5 +1,6 @@
 // The graph panel's data model: the one shape every view is drawn from (nodes, edges with shapes and dtypes,
-// groups: fused kernels, and source-line groups for big graphs), the views a record offers, and formatting.
+// groups: fused kernels, name scopes (nested), and source-line groups for big graphs without scopes), the views
+// a record offers, and formatting.
 // build.ts makes models from run records. Pure, no DOM.
 import type * as WG from '../../../../engine/index';
 import { fmtShape } from '../format';
@@ -47,8 +48,10 @@ export interface GNode {
   /** Names of the plan kernels it belongs to (graph plans). */
   planKernels: string[];
   status?: NodeStatus;
-  /** The group (fused kernel, or a source-line/chunk group for big graphs) it is drawn in. */
+  /** The innermost group (fused kernel, name scope, or a source-line/chunk group for big graphs) it is drawn in. */
   group?: string;
+  /** The wg.nameScope path it was made in (graph nodes and trace ops that carry one). */
+  scope?: string;
   /** Time of its kernels: gpuMs where measured, else cpuMs, summed over launches. */
   ms?: number;
   order: number;
@@ -61,13 +64,18 @@ export interface TransferInfo {
   bytes?: number;
 }
 
-export type GroupKind = 'kernel' | 'line' | 'chunk';
+export type GroupKind = 'kernel' | 'scope' | 'line' | 'chunk';
 
 export interface GGroup {
   id: string;
   kind: GroupKind;
-  /** The kernel name (fused kernels) or a description of the source range. */
+  /** The kernel name (fused kernels), the scope's last path part(s), or a description of the source range. */
   label: string;
+  /** A name scope's full path. */
+  path?: string;
+  /** The group it is drawn in (scopes nest; a fused kernel sits in a scope); none at the top level. */
+  parent?: string;
+  /** Every node drawn inside it, at any depth. */
   members: string[];
   kernels: number[];
   kernelKind?: string;

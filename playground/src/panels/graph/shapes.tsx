@@ -37,7 +37,7 @@ function unitTooltip(u: Unit, m: GraphModel): string {
   if (u.type === 'proxy') return `${u.title.slice(2)}: read here (click to go to it)`;
   if (u.type === 'group') {
     const g = u.group!;
-    return `${g.label}\n${g.members.length} ops${g.ms !== undefined ? ` · ${fmtMs(g.ms)}` : ''}${g.status ? ` · ${g.status}` : ''}${g.variant ? `\nvariant: ${g.variant}` : ''}\nclick: details · double-click: open`;
+    return `${g.kind === 'scope' ? 'name scope ' : ''}${g.path ?? g.label}\n${g.members.length} ops${g.ms !== undefined ? ` · ${fmtMs(g.ms)}` : ''}${g.status ? ` · ${g.status}` : ''}${g.variant ? `\nvariant: ${g.variant}` : ''}\nclick: details · double-click: open`;
   }
   const n = u.node!;
   const lines = [`${n.op}${n.name !== n.op ? ` (${n.name})` : ''}`];
@@ -47,6 +47,7 @@ function unitTooltip(u: Unit, m: GraphModel): string {
   if (n.device) lines.push(`device ${n.device}`);
   if (n.status) lines.push(n.status);
   if (n.line !== undefined) lines.push(`line ${n.line}`);
+  if (n.scope) lines.push(`scope ${n.scope}`);
   if (n.group && m.groupById.get(n.group)?.kind === 'kernel') lines.push(`fused kernel ${m.groupById.get(n.group)!.label}`);
   return lines.join('\n');
 }

@@ -1,6 +1,8 @@
 // What is drawn of a model given the groups the user collapsed: units (nodes, collapsed groups, and proxy
 // stubs for far-reaching edges of busy nodes), aggregated edges, and the ELK graph that lays them out.
-// Also the defaults for big graphs: collapse the largest groups until the drawing stays small.
+// Groups nest (name scopes hold sub-scopes and fused kernels): a collapsed group hides everything inside it,
+// open groups are boxes inside their parents. Also the defaults for big graphs: every group collapsed, and
+// name scopes opened level by level while the drawing stays readable.
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import { fmtMs } from '../format';
 import { opHistogram, tensorLabel, type GEdge, type GGroup, type GNode, type GraphModel } from './model';
@@ -54,10 +56,39 @@ export const FONT_SUB = '10.5px ui-monospace, SFMono-Regular, Menlo, Consolas, m
 export const FONT_EDGE = '10px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
 export const FONT_GROUP = '600 11.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
 
-/** An open group's header: its title, and its time and status. */
+/** An open group's header: its title, and its node count (scopes), time and status. */
 export const groupTitle = (g: GGroup) => clip(g.label, 44);
 export function groupMeta(g: GGroup): string {
-  return [g.ms !== undefined ? fmtMs(g.ms) : '', g.status === 'folded' ? 'folded' : (g.status ?? '')].filter(Boolean).join(' · ');
+  return [
+    g.kind === 'scope' ? `${g.members.length} ops` : '',
+    g.ms !== undefined ? fmtMs(g.ms) : '',
+    g.status === 'folded' ? 'folded' : (g.status ?? ''),
+  ].filter(Boolean).join(' · ');
+}
+
+/** A group's name for tooltips: a scope's full path, else its label. */
+export const groupName = (g: GGroup) => g.path ?? g.label;
+
+/** The groups holding a node, innermost first. */
+export function groupsOf(m: GraphModel, nodeId: string): GGroup[] {
+  const out: GGroup[] = [];
+  for (let g = m.groupById.get(m.byId.get(nodeId)?.group ?? ''); g; g = g.parent ? m.groupById.get(g.parent) : undefined) out.push(g);
+  return out;
+}
+
+/** The unit that shows a node: the outermost collapsed group holding it, or the node itself. */
+export function unitOf(m: GraphModel, collapsed: Set<string>, nodeId: string): string {
+  let u = nodeId;
+  for (const g of groupsOf(m, nodeId)) if (collapsed.has(g.id)) u = g.id;
+  return u;
+}
+
+/** Is a group hidden inside a collapsed group? */
+function hidden(m: GraphModel, collapsed: Set<string>, g: GGroup): boolean {
+  for (let p = g.parent ? m.groupById.get(g.parent) : undefined; p; p = p.parent ? m.groupById.get(p.parent) : undefined) {
+    if (collapsed.has(p.id)) return true;
+  }
+  return false;
 }
 
 /** The longest start of `text` (with an ellipsis) that fits `width` pixels. */
@@ -117,44 +148,74 @@ function sized(u: Omit<Unit, 'w' | 'h'>): Unit {
 
 // ---- collapse ----
 
+/** Name scopes open by default while the drawing keeps at most this many units. */
+export const SCOPE_UNITS = 30;
+
 /**
  * Groups collapsed by default: none in a small graph; every group in a big one (more than VISIBLE_LIMIT
- * nodes), which gives an overview of fused kernels and source ranges that opens one group at a time.
+ * nodes), which gives an overview of fused kernels and source ranges that opens one group at a time. Name
+ * scopes then open level by level (all scopes of a level at once) while at most SCOPE_UNITS units show, or
+ * while fewer than 6 show and opening stays under VISIBLE_LIMIT: the first view is the deepest readable level.
  */
 export function defaultCollapsed(m: GraphModel): Set<string> {
-  return m.nodes.length <= VISIBLE_LIMIT ? new Set() : new Set(m.groups.map((g) => g.id));
+  if (m.nodes.length <= VISIBLE_LIMIT) return new Set();
+  let collapsed = new Set(m.groups.map((g) => g.id));
+  let level = m.groups.filter((g) => g.kind === 'scope' && !g.parent);
+  while (level.length > 0) {
+    const next = new Set(collapsed);
+    for (const g of level) next.delete(g.id);
+    const now = unitCount(m, collapsed);
+    const after = unitCount(m, next);
+    if (!(after <= SCOPE_UNITS || (now < 6 && after <= VISIBLE_LIMIT))) break;
+    collapsed = next;
+    const opened = new Set(level.map((g) => g.id));
+    level = m.groups.filter((g) => g.kind === 'scope' && g.parent !== undefined && opened.has(g.parent));
+  }
+  return collapsed;
 }
 
 /** How many units a set of collapsed groups draws (before proxies). */
 export function unitCount(m: GraphModel, collapsed: Set<string>): number {
-  let n = m.nodes.length;
-  for (const g of m.groups) if (collapsed.has(g.id)) n -= g.members.length - 1;
-  return n;
+  const units = new Set<string>();
+  for (const n of m.nodes) units.add(unitOf(m, collapsed, n.id));
+  return units.size;
+}
+
+/** The open groups holding a unit's box, innermost first (its ELK containers). */
+function containers(m: GraphModel, parent: string | undefined): string[] {
+  const out: string[] = [];
+  for (let g = parent ? m.groupById.get(parent) : undefined; g; g = g.parent ? m.groupById.get(g.parent) : undefined) out.push(g.id);
+  return out;
 }
 
 export function visibleGraph(m: GraphModel, collapsed: Set<string>): VisibleGraph {
   const units = new Map<string, Unit>();
-  const rep = (id: string): string => {
-    const g = m.byId.get(id)?.group;
-    return g && collapsed.has(g) ? g : id;
-  };
-  for (const g of m.groups) {
+  const rep = new Map<string, string>();
+  for (const n of m.nodes) rep.set(n.id, unitOf(m, collapsed, n.id));
+  const shown = m.groups.filter((g) => !hidden(m, collapsed, g));
+  for (const g of shown) {
     if (!collapsed.has(g.id)) continue;
-    const title = g.kind === 'kernel' ? g.label : g.label;
-    const subtitle = g.kind === 'kernel' ? `fused · ${g.members.length} ops${g.status ? ` · ${g.status}` : ''}` : opHistogram(m, g, 3);
-    units.set(g.id, sized({ id: g.id, type: 'group', group: g, title, subtitle }));
+    const subtitle =
+      g.kind === 'kernel'
+        ? `fused · ${g.members.length} ops${g.status ? ` · ${g.status}` : ''}`
+        : g.kind === 'scope'
+          ? [`${g.members.length} ops`, g.ms !== undefined ? fmtMs(g.ms) : ''].filter(Boolean).join(' · ')
+          : opHistogram(m, g, 3);
+    units.set(g.id, sized({ id: g.id, type: 'group', group: g, title: g.label, subtitle, parent: g.parent }));
   }
   for (const n of m.nodes) {
-    if (n.group && collapsed.has(n.group)) continue;
+    if (rep.get(n.id) !== n.id) continue;
     units.set(n.id, sized({ id: n.id, type: 'node', node: n, title: n.title, subtitle: n.subtitle, parent: n.group }));
   }
-  const open = m.groups.filter((g) => !collapsed.has(g.id));
+  // Outer boxes first: ELK containers and the drawing's layers nest in this order.
+  const depth = (g: GGroup) => containers(m, g.parent).length;
+  const open = shown.filter((g) => !collapsed.has(g.id)).sort((a, b) => depth(a) - depth(b));
 
   // Aggregate edges between units.
   const byPair = new Map<string, VisibleEdge>();
   for (const e of m.edges) {
-    const from = rep(e.from);
-    const to = rep(e.to);
+    const from = rep.get(e.from) ?? e.from;
+    const to = rep.get(e.to) ?? e.to;
     if (from === to || !units.has(from) || !units.has(to)) continue;
     const key = `${from}>${to}`;
     const hit = byPair.get(key);
@@ -164,16 +225,19 @@ export function visibleGraph(m: GraphModel, collapsed: Set<string>): VisibleGrap
   const edges = [...byPair.values()];
   for (const e of edges) {
     if (e.edges.every((x) => x.quiet)) continue;
+    // One tensor read by several ops of a collapsed group is one tensor.
+    const tensors = new Set(e.edges.map((x) => x.from)).size;
     const labels = [...new Set(e.edges.map((x) => tensorLabel(x.info)))];
-    e.label = labels.length === 1 ? (e.edges.length > 1 ? `${labels[0]} ×${e.edges.length}` : labels[0]!) : `${e.edges.length} tensors`;
+    e.label = labels.length === 1 ? (tensors > 1 ? `${labels[0]} ×${tensors}` : labels[0]!) : `${tensors} tensors`;
   }
 
   if (units.size > PROXY_ABOVE) addProxies(units, edges);
 
+  // An edge lives in the innermost open group holding both ends.
   for (const e of edges) {
-    const pf = units.get(e.from)!.parent;
-    const pt = units.get(e.to)!.parent;
-    e.parent = pf && pf === pt ? pf : undefined;
+    const a = containers(m, units.get(e.from)!.parent);
+    const b = new Set(containers(m, units.get(e.to)!.parent));
+    e.parent = a.find((g) => b.has(g));
   }
   return { units, open, edges };
 }
@@ -258,7 +322,10 @@ export function elkGraph(v: VisibleGraph): LayoutRequest {
   for (const g of v.open) {
     // Room for the header (title, time and status), within reason: the drawing clips what does not fit.
     // Canvas.tsx's header takes 44 px (margin, the − toggle) and 20 px beside the meta text besides the texts.
-    const headerW = Math.min(360, textWidth(groupTitle(g), FONT_GROUP) + textWidth(groupMeta(g), FONT_SUB) + 68);
+    // The meta text shows only beside at least 90 px of title (Canvas.tsx).
+    const meta = groupMeta(g);
+    const titleW = textWidth(groupTitle(g), FONT_GROUP);
+    const headerW = Math.min(360, (meta ? Math.max(titleW, 90) + textWidth(meta, FONT_SUB) + 20 : titleW) + 56);
     const box: ElkNode = {
       id: g.id,
       layoutOptions: {
@@ -272,7 +339,7 @@ export function elkGraph(v: VisibleGraph): LayoutRequest {
       edges: [],
     };
     containers.set(g.id, box);
-    root.children!.push(box);
+    containers.get(g.parent ?? '')!.children!.push(box);
   }
   for (const u of v.units.values()) containers.get(u.parent ?? '')!.children!.push({ id: u.id, width: u.w, height: u.h });
   for (const e of v.edges) {
