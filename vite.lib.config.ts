@@ -272,4 +272,6 @@ function cached<T>(make: () => Promise<T>): { get(): Promise<T>; invalidate(): v
   };
 }
 
-export default defineConfig(libraryConfig());
+// `WGFLOW_BUILD=tfjs-node vite build -c vite.lib.config.ts`: only dist/wgflow-tfjs.node.js, the importer's Node module
+// (scripts/test.mjs builds it beside vite.node.config.ts's core module, for the command line's tests).
+export default defineConfig(process.env.WGFLOW_BUILD === 'tfjs-node' ? tfjsBuild(resolve(ROOT, 'dist'), true) : libraryConfig());

@@ -75,9 +75,11 @@ if (args.has('--bench')) {
 
 if (!quick && !run('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'])) failed++;
 
-/** The WebGPU suites in Node on Dawn (and the command line), after building the Node bundle the CLI runs. */
+/** The WebGPU suites in Node on Dawn (and the command line), after building the Node bundles the CLI runs. */
 function runDawn() {
   run('Node bundle (for the command line)', process.execPath, ['node_modules/vite/bin/vite.js', 'build', '-c', 'vite.node.config.ts', '--logLevel', 'warn']);
+  // wgflow/tfjs's Node module (it imports the one above): `wgflow run model.json`.
+  run('wgflow/tfjs Node bundle', process.execPath, ['node_modules/vite/bin/vite.js', 'build', '-c', 'vite.lib.config.ts', '--logLevel', 'warn'], { WGFLOW_BUILD: 'tfjs-node' });
   vitestCounted('WebGPU tests in Node on Dawn', ['dawn'], '.vitest/dawn.json', dawnEnv(env));
 }
 
