@@ -21,6 +21,9 @@ const FILES = {
   'wgflow.js': 'text/javascript; charset=utf-8',
   'wgflow.js.map': 'application/json; charset=utf-8',
   'wgflow.d.ts': 'text/plain; charset=utf-8',
+  // wgflow/tfjs beside it (the playground posts it into its frame for snippets that import it).
+  'wgflow-tfjs.js': 'text/javascript; charset=utf-8',
+  'wgflow-tfjs.js.map': 'application/json; charset=utf-8',
 } as const;
 type LibraryFile = keyof typeof FILES;
 
@@ -181,6 +184,20 @@ function tfjsDeclarations(outDir: string): void {
   writeFileSync(resolve(outDir, 'wgflow-tfjs.d.ts'), `// wgflow ${version}: the declarations of wgflow-tfjs.js (engine/io/tfjs).\nexport * from './tfjs/index.js';\n`);
 }
 
+/** The dev server's wgflow-tfjs.js (unminified) and its map, in memory, as bundleInMemory does the core. */
+async function bundleTfjsInMemory(): Promise<Record<'wgflow-tfjs.js' | 'wgflow-tfjs.js.map', string>> {
+  const config = tfjsBuild(resolve(ROOT, 'dist'), false);
+  const output = { ...(config.build!.rolldownOptions!.output as object), minify: false };
+  config.build = { ...config.build, write: false, rolldownOptions: { ...config.build!.rolldownOptions, output } };
+  const results = [await build(config)].flat() as Rolldown.RolldownOutput[];
+  const files = new Map(results.flatMap((r) => r.output).map((o) => [o.fileName, o.type === 'chunk' ? o.code : String(o.source)]));
+  if (!files.has('wgflow-tfjs.js') || !files.has('wgflow-tfjs.js.map')) throw new Error(`wgflow/tfjs: expected wgflow-tfjs.js and its map, got ${[...files.keys()].join(', ')}`);
+  return { 'wgflow-tfjs.js': files.get('wgflow-tfjs.js')!, 'wgflow-tfjs.js.map': files.get('wgflow-tfjs.js.map')! };
+}
+
+/** The dev server's wgflow-tfjs.d.ts and tfjs/*.d.ts (the playground's editor reads them), written to a cache folder. */
+const DEV_TFJS_TYPES = resolve(ROOT, 'node_modules/.wgflow-dev');
+
 /** Builds wgflow/tfjs (browser and Node modules, declarations) into `outDir`, beside the core. */
 export async function buildTfjs(outDir: string): Promise<void> {
   await build(tfjsBuild(outDir, false));
@@ -225,6 +242,8 @@ export function wgflowLibrary(): Plugin {
   let outDir = '';
   const js = cached(bundleInMemory);
   const dts = cached(declarationsInWorker);
+  const tfjs = cached(bundleTfjsInMemory);
+  const tfjsTypes = cached(async () => tfjsDeclarations(DEV_TFJS_TYPES));
   return {
     name: 'wgflow-library',
     configResolved(config) {
@@ -242,9 +261,24 @@ export function wgflowLibrary(): Plugin {
         if (!file.startsWith(ENGINE_DIR + sep)) return;
         js.invalidate();
         dts.invalidate();
+        tfjs.invalidate();
+        tfjsTypes.invalidate();
       });
-      const read = async (name: LibraryFile) => (name === 'wgflow.d.ts' ? dts.get() : (await js.get())[name]);
+      const read = async (name: LibraryFile) =>
+        name === 'wgflow.d.ts' ? dts.get() : name === 'wgflow-tfjs.js' || name === 'wgflow-tfjs.js.map' ? (await tfjs.get())[name] : (await js.get())[name];
       server.middlewares.use(libraryMiddleware(server.config.base, read));
+      // wgflow/tfjs's declarations: wgflow-tfjs.d.ts and tfjs/**/*.d.ts, made on first request.
+      server.middlewares.use((req, res, next) => {
+        const path = (req.url ?? '').replace(/[?#].*$/, '').slice(server.config.base.length);
+        if (path !== 'wgflow-tfjs.d.ts' && !/^tfjs\/[\w/]+\.d\.ts$/.test(path)) return next();
+        tfjsTypes.get().then(() => {
+          const file = resolve(DEV_TFJS_TYPES, path);
+          if (!existsSync(file)) return next();
+          res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+          res.setHeader('Cache-Control', 'no-cache');
+          res.end(readFileSync(file, 'utf8'));
+        }, (e: Error) => next(e));
+      });
     },
     configurePreviewServer(server) {
       const read = async (name: LibraryFile) => {

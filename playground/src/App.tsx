@@ -6,7 +6,10 @@ import { Group, Panel, Separator } from 'react-resizable-panels';
 import { Editor, type EditorHandle } from './editor/Editor';
 import { DEFAULT_EXAMPLE, EXAMPLES } from './examples';
 import { engineLine, mapEmitted, normalizeComparison, normalizeRecord } from './positions';
-import { Runner, type BackendSummary, type Mode, type RunError, type RunResult } from './runner/host';
+import { OpenModelDialog } from './model/OpenModel';
+import { modelSnippet, type ModelChoice } from './model/snippet';
+import { Runner, type BackendSummary, type Mode, type OpenedModel, type RunError, type RunResult } from './runner/host';
+import { resolveImports } from './runner/imports';
 import { decodeShare, encodeShare, ShareError } from './share';
 import type { Profile } from './runner/validate';
 import { ComparePanel } from './panels/Compare';
@@ -78,6 +81,9 @@ export function App() {
   const [showKeys, setShowKeys] = useState(false);
   /** Passes switched off in the Optimisations panel (graph mode); every other pass stays on. */
   const [optimizations, setOptimizations] = useState<Record<string, boolean>>({});
+  /** The model Open model… read (files or a URL): posted with every run whose snippet uses `openedModel`. */
+  const opened = useRef<OpenedModel | undefined>(undefined);
+  const [showOpen, setShowOpen] = useState(false);
   const running = current?.state === 'running';
   // Ticks the elapsed time while a run is going.
   const now = useNow(running);
@@ -120,13 +126,16 @@ export function App() {
         return view;
       };
       let emitted;
+      let resolved;
       try {
         emitted = await editor.current!.emit();
+        // import … from 'wgflow' | 'wgflow/tfjs' → the modules the frame is given.
+        resolved = resolveImports(emitted.js);
       } catch (e) {
         return failed(e, 'compile', 'The snippet could not be compiled');
       }
       const result = await runner.run(
-        emitted.js,
+        resolved.code,
         m,
         {
           onConsole: (level, text) => {
@@ -136,7 +145,8 @@ export function App() {
           onError: (raw) => {
             const p = raw.position ? mapEmitted(emitted.map, raw.position) : undefined;
             // The engine appends the position it saw (in the emitted code); the link below gives the snippet's.
-            const err = p ? { ...raw, message: raw.message.replace(/ \(at [^()]*snippet\.js:\d+:\d+\)$/, '') } : raw;
+            // (An error thrown inside wgflow/tfjs may name a place in that module, a blob: URL in the frame: dropped too.)
+            const err = p ? { ...raw, message: raw.message.replace(/ \(at [^()]*(?:snippet\.js|blob:[^()]*):\d+:\d+\)$/, '') } : raw;
             const e = { ...err, line: p?.line, column: p?.column };
             view.errors.push(e);
             view.lines.push({ level: 'error', text: `${err.name}: ${err.message}`, line: p?.line, column: p?.column });
@@ -158,7 +168,12 @@ export function App() {
             publish();
           },
         },
-        { optimizations: passes, compareWith: compareWith?.rawProfile },
+        {
+          optimizations: passes,
+          compareWith: compareWith?.rawProfile,
+          modules: resolved.modules,
+          model: /\bopenedModel\b/.test(resolved.code) ? opened.current : undefined,
+        },
       ).catch((e: unknown) => e as Error);
       // The engine itself could not be loaded (network, a missing wgflow.js): say so; the next Run retries.
       if (result instanceof Error) return failed(result, 'load', 'The run could not start');
@@ -251,6 +266,22 @@ export function App() {
     [runOnce],
   );
 
+  /** Open model…: a sample (loaded by URL in the snippet) or a model read from files or a URL; the snippet runs. */
+  const openModel = useCallback(
+    (choice: ModelChoice, model?: OpenedModel, note?: string) => {
+      setShowOpen(false);
+      if (model) opened.current = model;
+      const code = modelSnippet(choice);
+      editor.current?.setValue(code);
+      store(STORE_CODE, code);
+      history.replaceState(null, '', location.pathname);
+      setBanner(note ? { kind: 'warn', text: note } : undefined);
+      setTab('output');
+      void runOnce(mode);
+    },
+    [mode, runOnce],
+  );
+
   const graphs = useMemo<GraphSaver>(
     () => ({
       holds: (r) => runner.holds(r.result?.runId),
@@ -288,6 +319,9 @@ export function App() {
             ))}
           </select>
         </label>
+        <button onClick={() => setShowOpen(true)} disabled={running || !editorReady} title="Open a TensorFlow.js graph model (files, a URL or a sample)">
+          Open model…
+        </button>
         <div className="mode" role="radiogroup" aria-label="Execution mode">
           {(['eager', 'graph'] as const).map((m) => (
             <button key={m} role="radio" aria-checked={mode === m} className={mode === m ? 'on' : ''} onClick={() => setMode(m)} disabled={running}>
@@ -318,6 +352,7 @@ export function App() {
           {adapter}
         </span>
       </header>
+      {showOpen && <OpenModelDialog onOpen={openModel} onClose={() => setShowOpen(false)} />}
       {showKeys && (
         <div className="keys" role="dialog" aria-label="Keyboard shortcuts">
           <div><kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> run</div>

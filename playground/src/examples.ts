@@ -211,6 +211,113 @@ await show(edges, 'conv2d: edges (grey)');
 print('edges:', edges.shape, '→ a grey image (one channel)');
 `;
 
+const blazeface = `// Face detection with a real network: blazeface (a TensorFlow.js graph model, one of the site's sample
+// models) loaded by wgflow/tfjs, run on a drawn face. fromPixels → resize to the model's input → [-1, 1] →
+// predict → decode the 896 anchors' boxes on the host → non-max suppression → boxes drawn on the picture.
+// In graph mode predict is one compiled plan (fused convolutions, one submission); eagerly, node by node.
+import { loadGraphModel } from 'wgflow/tfjs';
+
+const model = await loadGraphModel(new URL('models/blazeface/model.json', document.baseURI));
+const size = model.inputs[0].shape![1]; // 256
+
+// The picture: a face drawn with the 2D canvas API.
+const picture = canvas(256, 256, 'input (2D canvas)');
+const ctx = picture.getContext('2d')!;
+const bg = ctx.createLinearGradient(0, 0, 0, 256);
+bg.addColorStop(0, '#8fb3c9');
+bg.addColorStop(1, '#4d6b80');
+ctx.fillStyle = bg;
+ctx.fillRect(0, 0, 256, 256);
+const ellipse = (x: number, y: number, rx: number, ry: number, color: string | CanvasGradient) => {
+  ctx.fillStyle = color;
+  ctx.beginPath();
+  ctx.ellipse(x, y, rx, ry, 0, 0, 2 * Math.PI);
+  ctx.fill();
+};
+ellipse(128, 270, 110, 60, '#2f3b52'); // shoulders
+ctx.fillStyle = '#d29a78'; // neck
+ctx.fillRect(108, 170, 40, 50);
+ellipse(128, 104, 68, 76, '#3b2618'); // hair
+ellipse(70, 126, 9, 16, '#d8a07e'); // ears
+ellipse(186, 126, 9, 16, '#d8a07e');
+const skin = ctx.createRadialGradient(118, 110, 10, 128, 124, 80);
+skin.addColorStop(0, '#f1c9a5');
+skin.addColorStop(1, '#c98d68');
+ellipse(128, 124, 58, 72, skin);
+ctx.fillStyle = '#3b2618'; // fringe
+ctx.beginPath();
+ctx.ellipse(128, 74, 60, 26, 0, Math.PI, 2 * Math.PI);
+ctx.fill();
+for (const x of [104, 152]) {
+  ctx.strokeStyle = '#3b2618'; // eyebrow
+  ctx.lineWidth = 4;
+  ctx.beginPath();
+  ctx.arc(x, 112, 16, 1.15 * Math.PI, 1.85 * Math.PI);
+  ctx.stroke();
+  ellipse(x, 114, 13, 7, '#ffffff'); // eye
+  ellipse(x, 114, 6, 6, '#4a2f1c');
+  ellipse(x, 114, 2.5, 2.5, '#000000');
+}
+ctx.strokeStyle = '#a86a4c'; // nose
+ctx.lineWidth = 3;
+ctx.beginPath();
+ctx.moveTo(128, 118);
+ctx.lineTo(121, 146);
+ctx.lineTo(133, 148);
+ctx.stroke();
+ctx.fillStyle = '#b5524a'; // mouth
+ctx.beginPath();
+ctx.ellipse(128, 166, 20, 8, 0, 0, Math.PI);
+ctx.fill();
+
+// The model's input: [1, size, size, 3] floats in [-1, 1].
+const pixels = wg.browser.fromPixels(picture); // int32 [256, 256, 3]
+const input = wg.image.resizeBilinear(pixels.cast('float32').expandDims(0), [size, size]).div(127.5).sub(1);
+
+// Four outputs: per anchor a score logit and 16 regressors (box centre offset and size, 6 keypoints), for the
+// 512 anchors of the 16×16 grid and the 384 of the 8×8 grid. One readback of all of them (one plan in graph mode).
+const outputs = (model.predict(input) as wg.Tensor[]).slice().sort((a, b) => a.size - b.size);
+const [logits384, logits512, regs384, regs512] = outputs;
+const flat = await wg.concat([logits512, logits384, regs512, regs384].map((t) => t.reshape([-1]))).data();
+const logits = flat.subarray(0, 896);
+const regs = flat.subarray(896);
+
+// The anchors, as blazeface lays them out: cell centres of a 16×16 grid (2 anchors a cell), then of an 8×8 grid
+// (6 a cell), in input pixels. A box is [centre + offset, size]; the score is sigmoid(logit).
+const anchors: [number, number][] = [];
+for (const [cells, perCell] of [[16, 2], [8, 6]]) {
+  const stride = size / cells;
+  for (let y = 0; y < cells; y++) for (let x = 0; x < cells; x++) for (let k = 0; k < perCell; k++) anchors.push([(x + 0.5) * stride, (y + 0.5) * stride]);
+}
+const scale = 256 / size; // input pixels → picture pixels
+const boxes: number[][] = []; // [y1, x1, y2, x2], TensorFlow's order
+const scores: number[] = [];
+anchors.forEach(([ax, ay], i) => {
+  const r = regs.subarray(16 * i, 16 * i + 16);
+  const [cx, cy, w, h] = [ax + r[0], ay + r[1], r[2], r[3]];
+  boxes.push([(cy - h / 2) * scale, (cx - w / 2) * scale, (cy + h / 2) * scale, (cx + w / 2) * scale]);
+  scores.push(1 / (1 + Math.exp(-logits[i])));
+});
+const kept = await wg.image.nonMaxSuppressionAsync(wg.tensor(boxes), wg.tensor(scores), 5, 0.3, 0.5);
+const faces = Array.from(await kept.data());
+print(\`faces found: \${faces.length} (of \${anchors.length} anchors, score > 0.5, non-max suppression at IoU 0.3)\`);
+
+// The picture again, with each face's box and its 6 keypoints (eyes, nose, mouth, ears).
+const result = canvas(256, 256, 'blazeface: faces found');
+const out = result.getContext('2d')!;
+out.drawImage(picture, 0, 0);
+out.strokeStyle = '#ff3b30';
+out.fillStyle = '#ffd60a';
+out.lineWidth = 3;
+for (const i of faces) {
+  const [y1, x1, y2, x2] = boxes[i];
+  out.strokeRect(x1, y1, x2 - x1, y2 - y1);
+  for (let k = 0; k < 6; k++) out.fillRect((anchors[i][0] + regs[16 * i + 4 + 2 * k]) * scale - 2, (anchors[i][1] + regs[16 * i + 5 + 2 * k]) * scale - 2, 5, 5);
+  print(\`face: score \${scores[i].toFixed(2)}, box x \${Math.round(x1)}–\${Math.round(x2)}, y \${Math.round(y1)}–\${Math.round(y2)}\`);
+}
+model.dispose();
+`;
+
 const shapeError = `// A deliberate mistake: [2, 3] and [4] do not broadcast.
 // The error names the op, the shapes, and this line (marked in the editor).
 const a = wg.ones([2, 3]);
@@ -230,6 +337,7 @@ export const EXAMPLES: Example[] = [
   { id: 'matmul-bench', title: 'Matmul benchmark', blurb: 'GFLOP/s of a 512² product on this adapter', code: matmulBench },
   { id: 'save-load', title: 'Save, load and run a graph', blurb: 'toJSON → fromJSON → Session', code: saveLoad },
   { id: 'image', title: 'Images: pixels in and out', blurb: 'a canvas drawing → fromPixels → resize, crop, 3×3 convolutions → toPixels, each stage shown', code: image },
+  { id: 'blazeface', title: 'A model: blazeface finds a face', blurb: 'a TensorFlow.js graph model (wgflow/tfjs) on a drawn face: fromPixels → predict → boxes', code: blazeface },
   { id: 'shape-error', title: 'A shape error', blurb: 'the error message and its marker on the line', code: shapeError },
 ];
 

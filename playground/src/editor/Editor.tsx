@@ -39,6 +39,8 @@ export const Editor = forwardRef<EditorHandle, Props>(function Editor({ initialC
     import('./monaco')
       .then(async (m) => {
         await m.loadEngineTypes().catch((e) => console.warn(String(e)));
+        // The model importer's types ('wgflow/tfjs'): not awaited, the editor need not wait for them.
+        void m.loadTfjsTypes().catch((e) => console.warn(String(e)));
         if (disposed || !host.current) return;
         const { monaco } = m;
         const model = monaco.editor.getModel(m.SNIPPET_URI) ?? monaco.editor.createModel(pending.current ?? initialCode, 'typescript', m.SNIPPET_URI);

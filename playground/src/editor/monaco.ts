@@ -3,6 +3,8 @@
 // - Workers come from Vite's `?worker` imports, so they are same-origin chunks of the built site.
 // - IntelliSense knows exactly the public API: the bundled dist/wgflow.d.ts (served beside the page) is
 //   added as the `wgflow` module and exposed as the global namespace `wg` (values and types: `wg.Tensor`).
+//   'wgflow/tfjs' (the model importer) gets its declarations the same way: dist/tfjs/*.d.ts, followed from
+//   tfjs/index.d.ts by their relative imports, as node_modules/wgflow/tfjs/ (their '../wgflow.js' is the core).
 // - Snippets are emitted to JavaScript by the same TypeScript worker, with a source map (positions in the
 //   emitted code map back to the snippet's lines).
 import * as monaco from 'monaco-editor/editor/editor.api.js';
@@ -45,6 +47,8 @@ export function loadEngineTypes(url = new URL('wgflow.d.ts', document.baseURI).h
     })
     .then((dts) => {
       ts.addExtraLib(`${dts}\nexport as namespace wg;\n`, 'file:///node_modules/wgflow/index.d.ts');
+      // dist/tfjs/*.d.ts import the core as '../wgflow.js' (dist/wgflow.d.ts beside them).
+      ts.addExtraLib(`export * from './index';\n`, 'file:///node_modules/wgflow/wgflow.d.ts');
       ts.addExtraLib(
         [
           // The frame's globals. print: an overload of the DOM's window.print() (function declarations merge),
@@ -59,12 +63,45 @@ export function loadEngineTypes(url = new URL('wgflow.d.ts', document.baseURI).h
           ' */',
           'declare function canvas(label?: string): HTMLCanvasElement;',
           'declare function canvas(width: number, height: number, label?: string): HTMLCanvasElement;',
+          '/**',
+          ' * The model that "Open model…" read from files or a URL: model.json\'s text and its weight shards, posted with',
+          ' * each run. Load it with `loadGraphModel(openedModel)` from \'wgflow/tfjs\'. Reading it when no model is open throws.',
+          ' */',
+          "declare const openedModel: import('wgflow/tfjs').InMemoryModel & { readonly name: string };",
         ].join('\n'),
         'file:///node_modules/@types/wgflow-playground/index.d.ts',
       );
     });
   libsLoaded.catch(() => (libsLoaded = undefined));
   return libsLoaded;
+}
+
+let tfjsLoaded: Promise<void> | undefined;
+
+/** Adds wgflow/tfjs's declarations: tfjs/index.d.ts beside the page and the files it imports, fetched once. */
+export function loadTfjsTypes(base = new URL('tfjs/', document.baseURI).href): Promise<void> {
+  tfjsLoaded ??= (async () => {
+    const seen = new Set<string>();
+    const visit = async (rel: string): Promise<void> => {
+      if (seen.has(rel) || seen.size > 200) return;
+      seen.add(rel);
+      const url = new URL(rel, base).href;
+      const r = await fetch(url);
+      if (!r.ok) throw new Error(`could not load wgflow/tfjs's types (${url}: HTTP ${r.status})`);
+      const text = await r.text();
+      ts.addExtraLib(text, `file:///node_modules/wgflow/tfjs/${rel}`);
+      const dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/') + 1) : '';
+      const next = [...text.matchAll(/(?:from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\1/g)]
+        .map((m) => new URL(m[2].replace(/\.js$/, ''), `file:///tfjs/${dir}`).pathname)
+        // Only the importer's own files: '../wgflow.js' (the core) resolves outside tfjs/.
+        .filter((p) => p.startsWith('/tfjs/'))
+        .map((p) => `${p.slice('/tfjs/'.length)}.d.ts`);
+      await Promise.all(next.map(visit));
+    };
+    await visit('index.d.ts');
+  })();
+  tfjsLoaded.catch(() => (tfjsLoaded = undefined));
+  return tfjsLoaded;
 }
 
 export const SNIPPET_URI = monaco.Uri.parse('file:///snippet.ts');

@@ -3,6 +3,10 @@
 // runs one snippet inside wg.record(() => wg.withMode(mode, …)), and reports everything by postMessage as
 // plain data. A fresh frame is made for every run, so nothing survives from one run to the next; after a
 // graph-mode run the parent keeps the frame until the next run, to save the graphs it computed on request.
+// Modules: a snippet's imports were rewritten by the parent (runner/imports.ts) to `__import(name)`, a parameter
+// of the snippet's function; 'wgflow/tfjs' comes as text too when the snippet imports it, and its import of
+// './wgflow.js' is pointed at the engine's Blob URL (one engine). Models: `openedModel` (Open model…), and the
+// site's sample models fetched through the parent (this frame's opaque origin cannot read them itself).
 
 const post = (m, transfer = []) => parent.postMessage(m, '*', transfer);
 const AsyncFunction = (async () => {}).constructor;
@@ -10,7 +14,7 @@ const AsyncFunction = (async () => {}).constructor;
 /** Lines the Function wrapper adds before the body (V8 puts the parameters on their own lines). */
 function wrapperLines() {
   return new Promise((resolve) => {
-    new AsyncFunction('wg', 'print', 'throw new Error("probe")\n//# sourceURL=probe.js')().catch((e) => {
+    new AsyncFunction('wg', 'print', '__import', 'throw new Error("probe")\n//# sourceURL=probe.js')().catch((e) => {
       const m = /probe\.js:(\d+):\d+/.exec(String(e && e.stack));
       resolve(m ? Number(m[1]) - 1 : 2);
     });
@@ -175,11 +179,61 @@ async function sendImages(wg) {
 let started = false;
 let runId;
 
+// ---- fetch through the parent: the site's sample models (models/…) ----
+let nextFetch = 1;
+const fetches = new Map();
+const realFetch = globalThis.fetch.bind(globalThis);
+
+/** fetch, except that URLs on the parent's origin (relative ones resolve against the parent's page) are asked of the parent. */
+function installFetch(base) {
+  let origin;
+  try {
+    origin = new URL(base).origin;
+  } catch {
+    return;
+  }
+  globalThis.fetch = (input, init) => {
+    const raw = typeof input === 'string' ? input : input instanceof URL ? input.href : input && input.url;
+    let url;
+    try {
+      url = new URL(raw, base);
+    } catch {
+      return realFetch(input, init);
+    }
+    if (url.origin !== origin) return realFetch(input, init);
+    const requestId = nextFetch++;
+    return new Promise((resolve, reject) => {
+      fetches.set(requestId, { resolve, reject, url: url.href });
+      post({ type: 'fetch', runId, requestId, url: url.href });
+    });
+  };
+}
+
+function fetched(msg) {
+  const f = fetches.get(msg.requestId);
+  if (!f) return;
+  fetches.delete(msg.requestId);
+  if (typeof msg.error === 'string') f.reject(new TypeError(`fetch ${f.url}: ${msg.error}`));
+  else f.resolve(new Response(msg.body ?? null, { status: msg.status || 200, statusText: msg.statusText || '' }));
+}
+
+/** `openedModel`: what Open model… opened, or an error saying to open one. */
+function installOpenedModel(model) {
+  Object.defineProperty(globalThis, 'openedModel', {
+    configurable: true,
+    get() {
+      if (!model) throw new ReferenceError('openedModel: no model is open. Open one with "Open model…" in the toolbar (files, a URL or a sample), then run again.');
+      return model;
+    },
+  });
+}
+
 addEventListener('message', async (event) => {
   if (event.source !== parent) return;
   const msg = event.data;
   if (!msg || typeof msg !== 'object') return;
   if (msg.type === 'save' && started && msg.runId === runId) return saveGraph(msg);
+  if (msg.type === 'fetched' && started && msg.runId === runId) return fetched(msg);
   if (msg.type === 'release' && started && msg.runId === runId) {
     releaseGraphs();
     post({ type: 'released', runId });
@@ -190,9 +244,16 @@ addEventListener('message', async (event) => {
   runId = msg.runId;
   const offset = await wrapperLines();
   let wg;
+  const modules = {};
   try {
     const url = URL.createObjectURL(new Blob([msg.lib], { type: 'text/javascript' }));
     wg = await import(url);
+    modules.wgflow = wg;
+    if (typeof msg.tfjs === 'string') {
+      // The importer imports the engine as './wgflow.js' (beside it in dist/): here, the engine's Blob URL.
+      const text = msg.tfjs.replace(/(["'])\.\/wgflow\.js\1/g, JSON.stringify(url));
+      modules['wgflow/tfjs'] = await import(URL.createObjectURL(new Blob([text], { type: 'text/javascript' })));
+    }
     await wg.ready();
   } catch (err) {
     post({ type: 'error', runId, error: describeError(err, offset), phase: 'load' });
@@ -229,9 +290,15 @@ addEventListener('message', async (event) => {
   addEventListener('unhandledrejection', (e) => post({ type: 'error', runId, error: describeError(e.reason, offset), phase: 'unhandled' }));
 
   globalThis.canvas = (a, b, c) => makeCanvas(wg, a, b, c);
+  if (typeof msg.base === 'string') installFetch(msg.base);
+  installOpenedModel(msg.model && typeof msg.model === 'object' ? msg.model : undefined);
+  const importModule = (name) => {
+    if (name in modules) return modules[name];
+    throw new Error(`'${name}' was not loaded into this run`);
+  };
   let fn;
   try {
-    fn = new AsyncFunction('wg', 'print', `${msg.code}\n//# sourceURL=snippet.js`);
+    fn = new AsyncFunction('wg', 'print', '__import', `${msg.code}\n//# sourceURL=snippet.js`);
   } catch (err) {
     post({ type: 'error', runId, error: describeError(err, offset), phase: 'compile' });
     post({ type: 'done', runId, ok: false, ms: 0 });
@@ -249,7 +316,7 @@ addEventListener('message', async (event) => {
         mode,
         () =>
           wg.scope(async () => {
-            await fn(wg, wg.print);
+            await fn(wg, wg.print, importModule);
             memoryAtEnd = wg.memory();
           }),
         {

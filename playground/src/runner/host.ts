@@ -2,9 +2,13 @@
 // allow-same-origin), the engine module's text posted to it (an opaque-origin frame cannot import the
 // parent's module from a host that sends no CORS headers), and every message from it validated before use.
 // A graph-mode run's frame stays (hidden, idle) until the next run starts, to save the graphs it kept.
+// A snippet that imports 'wgflow/tfjs' gets that module too (fetched once, posted as text; the frame points its
+// import of './wgflow.js' at the engine's Blob URL: one engine). A model opened with Open model… is posted with
+// the run as `openedModel`; the frame's fetch of the site's sample models (models/…) is answered from here.
 import type * as WG from '../../../engine/index';
 import frameSource from './frame.js?raw';
 import { graphSaves, type GraphSave } from './graph_saves';
+import type { ModuleName } from './imports';
 import {
   MAX_IMAGE_BYTES,
   validateComparison,
@@ -80,6 +84,21 @@ export interface RunHandlers {
   onImagePixels?(pixels: ImagePixels): void;
 }
 
+/** A model opened in the parent (files, a URL, a sample), posted into the frame as the global `openedModel`. */
+export interface OpenedModel {
+  /** What it is called in the dialog and the snippet (a file name, a URL, a sample's name). */
+  name: string;
+  /** model.json's text (the engine parses it, and says what is wrong with it). */
+  modelJson: string;
+  /** The weight shards in the manifest's order (those that were found). */
+  weights: ArrayBuffer[];
+}
+
+/** The site's folder of sample models: the only same-origin files a frame may ask the parent to fetch. */
+export const MODELS_DIR = 'models/';
+/** The largest file the parent fetches for a frame. */
+const MAX_FETCH_BYTES = 64 << 20;
+
 const MAX_TEXT = 100_000;
 const str = (v: unknown, max = MAX_TEXT): string | undefined => (typeof v === 'string' ? (v.length > max ? `${v.slice(0, max)}…` : v) : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -113,12 +132,17 @@ interface KeptFrame {
 
 export class Runner {
   private lib: Promise<string> | undefined;
+  private tfjs: Promise<string> | undefined;
   private frame: HTMLIFrameElement | undefined;
   private finish: ((r: RunResult) => void) | undefined;
   private kept: KeptFrame | undefined;
 
   /** `libUrl`: the engine bundle (dist/wgflow.js beside the page, or served by the dev server). */
-  constructor(private readonly libUrl: string = new URL('wgflow.js', document.baseURI).href) {}
+  constructor(
+    private readonly libUrl: string = new URL('wgflow.js', document.baseURI).href,
+    /** `tfjsUrl`: the TensorFlow.js model importer (dist/wgflow-tfjs.js), fetched only for snippets that import it. */
+    private readonly tfjsUrl: string = new URL('wgflow-tfjs.js', document.baseURI).href,
+  ) {}
 
   /** The engine's source, fetched once and reused by every run. */
   library(): Promise<string> {
@@ -130,6 +154,16 @@ export class Runner {
     return this.lib;
   }
 
+  /** wgflow/tfjs's source, fetched once (on the first run that imports it). */
+  tfjsLibrary(): Promise<string> {
+    this.tfjs ??= fetch(this.tfjsUrl).then((r) => {
+      if (!r.ok) throw new Error(`could not load wgflow/tfjs (${this.tfjsUrl}: HTTP ${r.status})`);
+      return r.text();
+    });
+    this.tfjs.catch(() => (this.tfjs = undefined));
+    return this.tfjs;
+  }
+
   get running(): boolean {
     return this.frame !== undefined;
   }
@@ -139,12 +173,12 @@ export class Runner {
     code: string,
     mode: Mode,
     h: RunHandlers,
-    options: { optimizations?: Record<string, boolean>; compareWith?: Profile } = {},
+    options: { optimizations?: Record<string, boolean>; compareWith?: Profile; modules?: ReadonlySet<ModuleName>; model?: OpenedModel } = {},
   ): Promise<RunResult> {
-    const { optimizations = {}, compareWith } = options;
+    const { optimizations = {}, compareWith, modules, model } = options;
     this.stop();
     await this.release();
-    const lib = await this.library();
+    const [lib, tfjs] = await Promise.all([this.library(), modules?.has('wgflow/tfjs') ? this.tfjsLibrary() : undefined]);
     const runId = nextRun++;
     const frame = document.createElement('iframe');
     frame.setAttribute('sandbox', 'allow-scripts');
@@ -174,11 +208,14 @@ export class Runner {
         const m = e.data as Record<string, unknown> | null;
         if (!m || typeof m !== 'object' || typeof m.type !== 'string') return;
         if (m.type === 'ready') {
-          frame.contentWindow!.postMessage({ type: 'run', runId, lib, code, mode, optimizations, compareWith }, '*');
+          frame.contentWindow!.postMessage({ type: 'run', runId, lib, tfjs, base: document.baseURI, model, code, mode, optimizations, compareWith }, '*');
           return;
         }
         if (m.runId !== runId) return;
         switch (m.type) {
+          case 'fetch':
+            void answerFetch(frame, runId, m);
+            break;
           case 'console':
             h.onConsole(str(m.level, 10) ?? 'log', str(m.text) ?? '');
             break;
@@ -335,6 +372,31 @@ export class Runner {
     }
     this.finish = undefined;
     f?.({ ok: false, ms: 0, mode: 'eager', lineOffset: 0, stopped: true });
+  }
+}
+
+/**
+ * Answers a frame's fetch of a sample model file (the frame's opaque origin cannot read the site's files when
+ * the server sends no CORS headers): same-origin URLs under the site's models/ folder only, bounded in size.
+ */
+async function answerFetch(frame: HTMLIFrameElement, runId: number, m: Record<string, unknown>): Promise<void> {
+  const requestId = m.requestId;
+  if (typeof requestId !== 'number') return;
+  const reply = (r: Record<string, unknown>, transfer: Transferable[] = []) =>
+    frame.contentWindow?.postMessage({ type: 'fetched', runId, requestId, ...r }, '*', transfer);
+  try {
+    if (typeof m.url !== 'string' || m.url.length > 2000) throw new Error('the URL is not a string');
+    const url = new URL(m.url, document.baseURI);
+    const dir = new URL(MODELS_DIR, document.baseURI);
+    if (url.origin !== dir.origin || !url.pathname.startsWith(dir.pathname) || url.pathname.includes('..')) {
+      throw new Error(`the playground's frame may fetch this site's ${MODELS_DIR} files only, not ${url.href}`);
+    }
+    const r = await fetch(url.href);
+    const body = r.ok ? await r.arrayBuffer() : undefined;
+    if (body && body.byteLength > MAX_FETCH_BYTES) throw new Error(`${url.href} is larger than ${MAX_FETCH_BYTES >> 20} MiB`);
+    reply({ status: r.status, statusText: r.statusText, body }, body ? [body] : []);
+  } catch (e) {
+    reply({ error: e instanceof Error ? e.message : String(e) });
   }
 }
 
