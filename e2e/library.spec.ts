@@ -157,7 +157,13 @@ test.describe('npm pack', () => {
       import { loadGraphModel } from 'wgflow/tfjs';
       const model = await loadGraphModel(${JSON.stringify(join(models, 'antispoof.json'))});
       const y = model.predict(wg.fill([1, 128, 128, 3], 0.5));
-      console.log(JSON.stringify({ same: y instanceof wg.Tensor, shape: y.shape, value: (await y.data())[0] }));`);
+      let message = '';
+      try {
+        model.predict(wg.fill([1, 64, 64, 3], 0.5)); // line 8: the error points here, not into the bundles
+      } catch (e) {
+        message = e.message;
+      }
+      console.log(JSON.stringify({ same: y instanceof wg.Tensor, shape: y.shape, value: (await y.data())[0], message }));`);
     const r = spawnSync(process.execPath, [join(scratch, 'tfjs_main.mjs')], { cwd: scratch, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
@@ -165,6 +171,7 @@ test.describe('npm pack', () => {
     expect(out.shape).toEqual([1, 1]);
     expect(out.value).toBeGreaterThan(0);
     expect(out.value).toBeLessThan(1);
+    expect(out.message).toMatch(/predict: input "conv2d_input" must have shape \[-1,128,128,3\].*got \[1,64,64,3\] \(at .*tfjs_main\.mjs:8:\d+\)$/);
   });
 
   test('a Node user imports it ("exports": "node"); without the optional `webgpu` package: the CPU, and a warning saying what to install', () => {

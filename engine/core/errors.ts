@@ -67,6 +67,13 @@ const ENGINE_ROOT = (() => {
   return m ? m[1] : here.replace(/[?#].*$/, '');
 })();
 
+/**
+ * In a bundle (dist/wgflow.js, wgflow.node.js), the package's other entries beside it (wgflow-tfjs.js …) are
+ * ours too: they call the core for their user, whose line is not in them.
+ */
+const SIBLING_ENTRY = /^(.*\/)wgflow(\.node)?\.js$/.exec(ENGINE_ROOT);
+const isSiblingEntry = (file: string) => SIBLING_ENTRY !== null && file.startsWith(SIBLING_ENTRY[1]) && /^wgflow-[\w-]+(\.node)?\.js$/.test(file.slice(SIBLING_ENTRY[1].length));
+
 /** The package's bin/ beside engine/ (sources) or dist/ (bundles); undefined where there is none (a page). */
 const PACKAGE_BIN = /\/(engine\/|dist\/[^/]*)$/.test(ENGINE_ROOT) ? ENGINE_ROOT.replace(/(engine\/|dist\/[^/]*)$/, 'bin/') : undefined;
 
@@ -80,7 +87,7 @@ export function userFrame(stack: string | undefined): SourceLocation | undefined
     const m = FRAME_RE.exec(raw.trim());
     if (!m) continue;
     const file = plainPath(m[1]);
-    if (file.startsWith(ENGINE_ROOT) || (PACKAGE_BIN && file.startsWith(PACKAGE_BIN))) continue;
+    if (file.startsWith(ENGINE_ROOT) || isSiblingEntry(file) || (PACKAGE_BIN && file.startsWith(PACKAGE_BIN))) continue;
     if (/\/node_modules\/|^node:|^internal\//.test(file)) continue;
     return { file: shortFile(file), line: Number(m[2]), column: Number(m[3]) };
   }
