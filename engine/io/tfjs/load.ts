@@ -52,8 +52,11 @@ export async function readGraphModel(source: ModelSource, options: ReadOptions =
     if (scheme === 'file' && inNode()) return readFromFile(source, true);
     if (scheme !== undefined && !windowsDrive) return readFromUrl(source, options);
     if (inNode()) return readFromFile(source, false);
-    const base = (globalThis as { location?: { href?: string } }).location?.href;
-    return readFromUrl(base ? new URL(source, base).href : source, options);
+    // A relative URL resolves as the page's links do: against document.baseURI (in an about:srcdoc frame, the
+    // parent's URL), else the worker's location.
+    const g = globalThis as { document?: { baseURI?: string }; location?: { href?: string } };
+    const base = g.document?.baseURI ?? g.location?.href;
+    return readFromUrl(base && base !== 'about:srcdoc' ? new URL(source, base).href : source, options);
   }
   if (source !== null && typeof source === 'object' && 'modelJson' in source) return readFromMemory(source);
   throw new ModelFetchError(
