@@ -302,7 +302,7 @@ function GroupDetails({ g, ...p }: Omit<Props, 'selection'> & { g: GGroup }) {
         <h3 title={g.path ?? g.label}>
           <span className="gv-op gv-clip">{g.label}</span>
         </h3>
-        <span className="gv-badge">{g.kind === 'kernel' ? 'fused kernel' : g.kind === 'scope' ? 'name scope' : g.kind === 'line' ? 'source line' : 'group'}</span>
+        <span className="gv-badge">{g.kind === 'kernel' ? 'fused kernel' : g.kind === 'scope' ? 'name scope' : g.path ? 'part of a scope' : g.kind === 'line' ? 'source line' : 'group'}</span>
         {g.status && <span className={`gv-badge st-${g.status}`}>{g.status}</span>}
         <button onClick={() => p.onToggleGroup(g.id)} className="gv-btn" data-testid="group-toggle">
           {open ? 'Collapse' : 'Expand'}

@@ -375,6 +375,11 @@ function addLineGroups(m: GraphModel, record: WG.RunRecord, only?: GNode[]): voi
 
 // ---- grouping by name scope ----
 
+/** A scope holding more things than this (sub-scopes, fused kernels, nodes) is split into parts… */
+const SCOPE_CHILDREN = 30;
+/** …of at least this many things each. */
+const PART_SIZE = 10;
+
 /** The longest common leading run of several paths (as parts). */
 function commonPrefix(paths: string[][]): string[] {
   if (paths.length === 0) return [];
@@ -470,15 +475,53 @@ function addScopeGroups(m: GraphModel, record: WG.RunRecord): void {
   };
   emit(root, undefined, 0);
   if (scopes.length === 0) return;
+  const all = new Map<string, GGroup>([...m.groups, ...scopes].map((g) => [g.id, g]));
+  const ancestors = function* (n: GNode) {
+    for (let g = n.group ? all.get(n.group) : undefined; g; g = g.parent ? all.get(g.parent) : undefined) yield g;
+  };
+
+  // A flat scope (a network's layers side by side) with too many things in it: runs of them in program order
+  // become part groups ('conv2d … conv2d_9'), so it opens into a readable number of boxes.
+  // Things are ordered by their last node (their output): inputs prepared early (weights, the trace's first
+  // reads) do not pull a layer forward.
+  const last = new Map<string, number>();
+  for (const n of m.nodes) for (const g of ancestors(n)) last.set(g.id, Math.max(last.get(g.id) ?? -Infinity, n.order));
+  const parts: GGroup[] = [];
+  for (const s of [...scopes]) {
+    const kids: { order: number; name: string; scope?: boolean; set(parent: string): void }[] = [];
+    for (const g of all.values()) {
+      if (g.parent === s.id) kids.push({ order: last.get(g.id) ?? 0, name: g.label, scope: g.kind === 'scope', set: (p) => (g.parent = p) });
+    }
+    const rest = (n: GNode) => (n.scope?.startsWith(`${s.path}/`) ? n.scope.slice(s.path!.length + 1) : n.op);
+    for (const n of m.nodes) if (n.group === s.id) kids.push({ order: n.order, name: rest(n), set: (p) => (n.group = p) });
+    if (kids.length <= SCOPE_CHILDREN) continue;
+    kids.sort((a, b) => a.order - b.order);
+    const size = Math.max(PART_SIZE, Math.ceil(kids.length / (SCOPE_CHILDREN - 6)));
+    const count = Math.ceil(kids.length / size);
+    for (let i = 0; i < count; i++) {
+      const run = kids.slice(i * size, (i + 1) * size);
+      // Named by its first and last sub-scopes (layers), else by whatever it holds.
+      const named = run.some((k) => k.scope) ? run.filter((k) => k.scope) : run;
+      const short = (x: { name: string }) => x.name.split('/')[0]!;
+      const part: GGroup = {
+        id: `${s.id}p${i}`,
+        kind: 'chunk',
+        label: named.length > 1 ? `${short(named[0]!)} … ${short(named[named.length - 1]!)}` : short(named[0]!),
+        path: `${s.path} · part ${i + 1}/${count}`,
+        parent: s.id,
+        members: [],
+        kernels: [],
+      };
+      for (const k of run) k.set(part.id);
+      parts.push(part);
+      all.set(part.id, part);
+    }
+  }
+  scopes.push(...parts);
 
   // Members at any depth, their kernels (each once) and time; the first source position.
   const byId = new Map(scopes.map((g) => [g.id, g]));
-  const all = new Map<string, GGroup>([...m.groups, ...scopes].map((g) => [g.id, g]));
-  for (const n of m.nodes) {
-    for (let g = n.group ? all.get(n.group) : undefined; g; g = g.parent ? all.get(g.parent) : undefined) {
-      if (byId.has(g.id)) g.members.push(n.id);
-    }
-  }
+  for (const n of m.nodes) for (const g of ancestors(n)) if (byId.has(g.id)) g.members.push(n.id);
   for (const g of scopes) {
     const ms = g.members.map((id) => m.byId.get(id)!);
     g.kernels = [...new Set(ms.flatMap((n) => n.kernels))].sort((a, b) => a - b);

@@ -71,7 +71,7 @@ export interface GGroup {
   kind: GroupKind;
   /** The kernel name (fused kernels), the scope's last path part(s), or a description of the source range. */
   label: string;
-  /** A name scope's full path. */
+  /** A name scope's full path (a part of a flat scope: its path and which part). */
   path?: string;
   /** The group it is drawn in (scopes nest; a fused kernel sits in a scope); none at the top level. */
   parent?: string;

@@ -60,13 +60,13 @@ export const FONT_GROUP = '600 11.5px ui-monospace, SFMono-Regular, Menlo, Conso
 export const groupTitle = (g: GGroup) => clip(g.label, 44);
 export function groupMeta(g: GGroup): string {
   return [
-    g.kind === 'scope' ? `${g.members.length} ops` : '',
+    g.path !== undefined ? `${g.members.length} ops` : '',
     g.ms !== undefined ? fmtMs(g.ms) : '',
     g.status === 'folded' ? 'folded' : (g.status ?? ''),
   ].filter(Boolean).join(' · ');
 }
 
-/** A group's name for tooltips: a scope's full path, else its label. */
+/** A group's name for tooltips: a scope's full path (a part of one: the path and which part), else its label. */
 export const groupName = (g: GGroup) => g.path ?? g.label;
 
 /** The groups holding a node, innermost first. */
@@ -154,8 +154,9 @@ export const SCOPE_UNITS = 30;
 /**
  * Groups collapsed by default: none in a small graph; every group in a big one (more than VISIBLE_LIMIT
  * nodes), which gives an overview of fused kernels and source ranges that opens one group at a time. Name
- * scopes then open level by level (all scopes of a level at once) while at most SCOPE_UNITS units show, or
- * while fewer than 6 show and opening stays under VISIBLE_LIMIT: the first view is the deepest readable level.
+ * scopes (and the parts of flat ones) then open level by level, all groups of a level at once, while at most
+ * SCOPE_UNITS units show (10 more for a lone scope holding most of the graph), or while fewer than 6 show and
+ * opening stays under VISIBLE_LIMIT: the first view is the deepest readable level.
  */
 export function defaultCollapsed(m: GraphModel): Set<string> {
   if (m.nodes.length <= VISIBLE_LIMIT) return new Set();
@@ -166,10 +167,13 @@ export function defaultCollapsed(m: GraphModel): Set<string> {
     for (const g of level) next.delete(g.id);
     const now = unitCount(m, collapsed);
     const after = unitCount(m, next);
-    if (!(after <= SCOPE_UNITS || (now < 6 && after <= VISIBLE_LIMIT))) break;
+    // One scope holding most of the graph (a model's outer scope) is worth opening into a few more boxes.
+    const dominant = level.length === 1 && level[0]!.members.length * 2 > m.nodes.length;
+    if (!(after <= SCOPE_UNITS || (dominant && after <= SCOPE_UNITS + 10) || (now < 6 && after <= VISIBLE_LIMIT))) break;
     collapsed = next;
     const opened = new Set(level.map((g) => g.id));
-    level = m.groups.filter((g) => g.kind === 'scope' && g.parent !== undefined && opened.has(g.parent));
+    // Sub-scopes, and the parts a flat scope is split into.
+    level = m.groups.filter((g) => (g.kind === 'scope' || g.kind === 'chunk') && g.parent !== undefined && opened.has(g.parent));
   }
   return collapsed;
 }
@@ -198,7 +202,7 @@ export function visibleGraph(m: GraphModel, collapsed: Set<string>): VisibleGrap
     const subtitle =
       g.kind === 'kernel'
         ? `fused · ${g.members.length} ops${g.status ? ` · ${g.status}` : ''}`
-        : g.kind === 'scope'
+        : g.path !== undefined
           ? [`${g.members.length} ops`, g.ms !== undefined ? fmtMs(g.ms) : ''].filter(Boolean).join(' · ')
           : opHistogram(m, g, 3);
     units.set(g.id, sized({ id: g.id, type: 'group', group: g, title: g.label, subtitle, parent: g.parent }));
