@@ -246,7 +246,7 @@ export class Session {
       call: (node, impl, args) => {
         // Profiled: each node is an op of the eager trace, at the line where it was recorded.
         const c = profiling.current;
-        if (c && c.ops.length === 0) return profiledCall(c, node.op, impl, args, { op: node.op, node: node.name, ...(node.location ?? {}) });
+        if (c && c.ops.length === 0) return profiledCall(c, node.op, impl, args, { op: node.op, node: node.name, ...(node.location ?? {}) }, node.scope);
         return impl(...args);
       },
     };

@@ -120,6 +120,7 @@ function graphRun(v: unknown, i: number): WG.GraphRun {
         file: optStr(n.file, 'node.file', 2000),
         line: optNum(n.line, 'node.line'),
         column: optNum(n.column, 'node.column'),
+        scope: optStr(n.scope, 'node.scope', 2000),
       });
     }),
     before: runKernels(g.before, `${w}.before`),
@@ -155,6 +156,7 @@ export function validateRecord(v: unknown): RunRecord {
         file: optStr(t.file, 'trace.file', 2000),
         line: optNum(t.line, 'trace.line'),
         column: optNum(t.column, 'trace.column'),
+        scope: optStr(t.scope, 'trace.scope', 2000),
         inputs: io(t.inputs, `trace[${i}].inputs`),
         outputs: io(t.outputs, `trace[${i}].outputs`),
         kernels: arr(t.kernels, `trace[${i}].kernels`).map((k) => num(k, 'trace.kernels[]')),
