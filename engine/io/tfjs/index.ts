@@ -7,6 +7,7 @@ import { readGraphModel, type ModelSource, type ReadOptions } from './load';
 export { GraphModel, type ModelInputs, type ModelTensorInfo } from './graph_model';
 export { UnsupportedOpError } from './convert';
 export { ModelFetchError, ModelFormatError, WeightDataError } from './errors';
+export { DynamicShapeError } from './ops/dynamic';
 export type { InMemoryModel, ModelSource, ReadOptions } from './load';
 
 /**
