@@ -116,7 +116,7 @@ test('the blazeface example finds the drawn face and draws its box', async ({ pa
   expect(red).toBeGreaterThan(300);
   await page.screenshot({ path: `${SHOTS}-blazeface.png` });
 
-  // The Graph panel draws the network's ~260 TensorFlow nodes (over a thousand wgflow nodes) collapsed by
+  // The Graph panel draws the network (about 250 graph nodes, 257 TensorFlow nodes in model.json) collapsed by
   // TensorFlow name scope; a scope opens on click.
   await tab(page, 'Graph');
   await graphReady(page, 60_000);
