@@ -6,13 +6,15 @@ import type { SampleModel } from './samples';
 /** What the snippet loads: a sample by URL (fetched through the page), or `openedModel` (posted with each run). */
 export type ModelChoice = { kind: 'sample'; sample: SampleModel } | { kind: 'opened'; name: string };
 
+/** The snippet for a choice. A model's name (a file name or URL) goes in a line comment: no line break of
+ * JavaScript's (\r, \n, U+2028, U+2029) may end that comment and put the rest of the name in the code. */
 export function modelSnippet(choice: ModelChoice): string {
   const sample = choice.kind === 'sample' ? choice.sample : undefined;
   const [lo, hi] = sample?.range ?? [0, 1];
   const load = choice.kind === 'sample'
     ? `// The site's sample model (relative URLs resolve against the page: document.baseURI).
 const model = await loadGraphModel(new URL('${choice.sample.url}', document.baseURI));`
-    : `// openedModel: the model.json and shards Open model… read (${choice.name.replace(/\n/g, ' ').slice(0, 120)}), posted with each run.
+    : `// openedModel: the model.json and shards Open model… read (${choice.name.replace(/[\r\n\u2028\u2029]/g, ' ').slice(0, 120)}), posted with each run.
 const model = await loadGraphModel(openedModel);`;
   return `// ${sample ? `${sample.name}: ${sample.blurb}` : 'A TensorFlow.js graph model'}, run by wgflow.
 // Switch Eager/Graph and Run, or ⇄ Compare; Timings shows the run op by op, Graph draws the network.
