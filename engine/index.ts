@@ -25,7 +25,7 @@ export type { DeviceName, NestedArray } from './core/tensor';
 export type { DType, TypedArray } from './core/dtype';
 export type { BackendInfo } from './eager/runtime';
 export {
-  WgError, ShapeError, DTypeError, DisposedError, ScopeError, GraphModeError, LimitError, DeviceLostError,
+  WgError, ShapeError, DTypeError, DisposedError, ScopeError, GraphModeError, LimitError, ResourceExhaustedError, DeviceLostError,
   DeviceError, ShaderError, SerializationError,
 } from './core/errors';
 export type { SourceLocation } from './core/errors';

@@ -41,6 +41,36 @@ export class ScopeError extends WgError {}
 export class GraphModeError extends WgError {}
 /** A tensor or dispatch beyond the device's granted limits; the message names the limit. */
 export class LimitError extends WgError {}
+/** What a ResourceExhaustedError measured: the allocation refused, the memory in use, the limit. */
+export interface ExhaustedDetails extends ErrorDetails {
+  /** Bytes the refused allocation would have added to the memory in use (the WebGPU pool's bucket size). */
+  requestedBytes: number;
+  /** Bytes in use on every device (as wg.memory().bytesInUse counts them) when it was refused. */
+  bytesInUse: number;
+  /** The limit set by wg.config.setMemoryLimit. */
+  limit: number;
+  /** Live tensors (wg.memory().tensors) when it was refused. */
+  liveTensors: number;
+}
+
+/**
+ * An allocation that would bring the memory in use over the limit set by wg.config.setMemoryLimit
+ * (TensorFlow's ResourceExhaustedError, "OOM when allocating tensor"). Nothing was allocated for it.
+ */
+export class ResourceExhaustedError extends WgError {
+  readonly requestedBytes: number;
+  readonly bytesInUse: number;
+  readonly limit: number;
+  readonly liveTensors: number;
+
+  constructor(message: string, details: ExhaustedDetails) {
+    super(message, details);
+    this.requestedBytes = details.requestedBytes;
+    this.bytesInUse = details.bytesInUse;
+    this.limit = details.limit;
+    this.liveTensors = details.liveTensors;
+  }
+}
 /** The WebGPU device was lost; tensors that lived on it are gone. */
 export class DeviceLostError extends WgError {}
 /** An unknown device name, or a device that is not available here. */

@@ -2,7 +2,8 @@
 // allocate the output and launch it now. Every check happens here, before anything reaches a device.
 import type { Backend } from '../backend/backend';
 import { type DType, weakScalarType, promoteTypes } from '../core/dtype';
-import { DTypeError, LimitError } from '../core/errors';
+import { DTypeError, LimitError, ResourceExhaustedError } from '../core/errors';
+import { fmtBytes, nameAllocation, tensorAllocation } from '../core/memory_limit';
 import { broadcastShapes, fmtShape, shapesEqual, sizeOf } from '../core/shape';
 import { type DeviceName, type Storage, Tensor } from '../core/tensor';
 import { type Expr, cast, input, param } from '../ir/expr';
@@ -37,7 +38,14 @@ export function allocate(backend: Backend, op: string, shape: readonly number[],
   if (size === 0) return null;
   const bytes = size * 4;
   checkFits(backend, op, shape, dtype);
-  return { owner: backend, handle: backend.alloc(bytes), bytes, refs: 0 };
+  let handle: unknown;
+  try {
+    handle = backend.alloc(bytes);
+  } catch (e) {
+    // Over the memory limit (wg.config.setMemoryLimit): the backend knows bytes, here the op and shape are known.
+    throw nameAllocation(e, tensorAllocation(op, shape, dtype));
+  }
+  return { owner: backend, handle, bytes, refs: 0 };
 }
 
 /** LimitError when a tensor of this shape would not fit one storage buffer of the device. */
@@ -155,6 +163,10 @@ export function runOrDispose(backend: Backend, l: Launch, out: Tensor | undefine
     backend.run(l);
   } catch (e) {
     out?.dispose();
+    // A temporary of the kernel (a two-pass reduction's partials) over the memory limit.
+    if (e instanceof ResourceExhaustedError) {
+      throw nameAllocation(e, { op: l.kernel.name, describe: `a temporary of ${fmtBytes(e.requestedBytes)} for its ${fmtShape(l.outShape)} result` });
+    }
     throw e;
   }
 }
@@ -236,7 +248,13 @@ export function upload(
   if (values.length === 0) return new Tensor(shape, dtype, null, device);
   // Reuses the size check of allocate() without allocating twice.
   if (values.byteLength > backend.limits.maxStorageBytes) allocate(backend, op, shape, dtype);
-  const storage: Storage = { owner: backend, handle: backend.upload(values), bytes: values.byteLength, refs: 0 };
+  let handle: unknown;
+  try {
+    handle = backend.upload(values);
+  } catch (e) {
+    throw nameAllocation(e, tensorAllocation(op, shape, dtype));
+  }
+  const storage: Storage = { owner: backend, handle, bytes: values.byteLength, refs: 0 };
   return new Tensor(shape, dtype, storage, device);
 }
 

@@ -7,6 +7,7 @@ import { acquireDevice, limitsRecord, missingReason } from '../backend/webgpu/de
 import { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
 import { DTYPE_INFO, type TypedArray } from '../core/dtype';
 import { DeviceLostError, GraphModeError } from '../core/errors';
+import { installMemoryMeter, limitedTensors } from '../core/memory_limit';
 import { type DeviceName, type Tensor, installTensorRuntime } from '../core/tensor';
 import { materialize } from './dispatch';
 import { noteCreated, noteDisposed } from './scope';
@@ -145,6 +146,13 @@ class Runtime {
 
 export const runtime = new Runtime();
 
+// wg.config.setMemoryLimit counts what wg.memory() counts: live storages on the CPU and the current WebGPU device.
+installMemoryMeter({
+  bytesInUse: () => runtime.cpu.bytesLive() + (runtime.gpu?.bytesLive() ?? 0),
+  liveTensors: () => runtime.liveTensors,
+  releasePooled: () => runtime.gpu?.releasePooled(),
+});
+
 installTensorRuntime({
   read: (t) => runtime.read(t),
   // Graph tensors are symbols, not memory: not counted, not in scopes. Lazy tensors (withMode('graph'))
@@ -154,17 +162,21 @@ installTensorRuntime({
     if (!t.graph) {
       runtime.liveTensors++;
       t.accounted = true;
+      // With a memory limit set, live tensors are kept for its error message (see core/memory_limit.ts).
+      if (limitedTensors) limitedTensors.add(t);
     }
     noteCreated(t);
   },
   disposed: (t) => {
     if (t.accounted) runtime.liveTensors--;
+    if (limitedTensors) limitedTensors.delete(t);
     noteDisposed(t);
   },
   bound: (t) => {
     if (!t.accounted && !t.isDisposed) {
       runtime.liveTensors++;
       t.accounted = true;
+      if (limitedTensors) limitedTensors.add(t);
     }
   },
   checkAlive: (t, op) => {

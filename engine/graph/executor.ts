@@ -3,6 +3,7 @@
 // on WebGPU). A plan that spans devices runs as steps: device parts and the transfers between them, in an
 // order where each WebGPU part is submitted before CPU work that does not need it (the two overlap).
 import type { Backend, StorageArray } from '../backend/backend';
+import { type Allocation, fmtBytes, nameAllocation, tensorAllocation } from '../core/memory_limit';
 import { profiling, type NodeSources } from '../core/profile';
 import { eagerRandomState, type RandomState } from '../core/random';
 import type { DeviceName, Storage, Tensor } from '../core/tensor';
@@ -66,44 +67,81 @@ export function compilePlan(
     return b;
   };
   const owned: CompiledPlan['owned'] = [];
+  const programs: { backend: Backend; program: unknown }[] = [];
   const handles: unknown[] = new Array(plan.rec.slots.length);
-  const own = (s: Slot, h: unknown) => (owned.push({ backend: be(s.device), handle: h }), h);
-  for (const s of plan.rec.slots) {
-    be(s.device);
-    if (s.kind === 'const') handles[s.id] = own(s, be(s.device).upload(s.data!));
-    else if (s.kind === 'feed' || s.kind === 'random') handles[s.id] = own(s, be(s.device).alloc(s.bytes));
-    else if (s.kind === 'variable') handles[s.id] = bindVariable(s.node!);
-    else if (s.kind === 'external') handles[s.id] = s.external;
-  }
-  const real = (l: Launch<Slot>): Launch => ({ ...l, inputs: l.inputs.map((v) => ({ ...v, handle: handles[v.handle.id] })), out: handles[l.out.id] });
-
-  // Constant folding: launches whose inputs are all constants run once now; their results become constants.
-  if (enabled(options, 'constantFolding')) {
-    const constant = new Set(plan.rec.slots.filter((s) => s.kind === 'const'));
-    const kept: Launch<Slot>[] = [];
-    let folded = 0;
-    for (const l of ctx.launches) {
-      const ok = !l.transfer && !l.outView && l.out.kind === 'temp' && l.out.bytes <= FOLD_MAX_BYTES && l.inputs.every((v) => constant.has(v.handle));
-      if (!ok) {
-        kept.push(l);
-        continue;
-      }
-      if (handles[l.out.id] === undefined) handles[l.out.id] = own(l.out, be(l.out.device).alloc(l.out.bytes));
-      be(l.device ?? l.out.device).run(real(l));
-      constant.add(l.out);
-      folded++;
+  // A buffer the memory limit refuses (wg.config.setMemoryLimit) is named after its slot.
+  const own = (s: Slot, make: () => unknown) => {
+    let h: unknown;
+    try {
+      h = make();
+    } catch (e) {
+      throw nameAllocation(e, slotAllocation(plan, s));
     }
-    ctx.launches = kept;
-    reports.push({ pass: 'constantFolding', removed: folded, detail: `${folded} launches computed once at compile time`, launches: snapshot(kept) });
+    owned.push({ backend: be(s.device), handle: h });
+    return h;
+  };
+  try {
+    return compileInto();
+  } catch (e) {
+    // Nothing is left half-made: the buffers and programs made so far are released.
+    for (const p of programs) p.backend.releaseProgram(p.program);
+    for (const o of owned) o.backend.release(o.handle);
+    throw nameAllocation(e, { describe: 'a buffer of a graph plan' });
   }
 
-  // Devices: WebGPU parts first, CPU work that does not wait for them next, transfers between.
-  ctx.launches = schedule(ctx.launches);
-  planMemory(ctx, plan, handles, options, reports, (s) => own(s, be(s.device).alloc(s.bytes)));
-  for (const s of plan.rec.slots) if (s.kind === 'temp' && handles[s.id] === undefined) handles[s.id] = own(s, be(s.device).alloc(s.bytes));
-  const steps = partition(ctx.launches).map((st) => (st.kind === 'part' ? { ...st, program: be(st.device).prepare(st.launches.map(real)) } : st));
-  const randomKeys = plan.rec.slots.filter((s) => s.kind === 'random');
-  return { plan, backends, steps, handles, owned, launches: ctx.launches, reports, before, randomKeys };
+  function compileInto(): CompiledPlan {
+    for (const s of plan.rec.slots) {
+      be(s.device);
+      if (s.kind === 'const') handles[s.id] = own(s, () => be(s.device).upload(s.data!));
+      else if (s.kind === 'feed' || s.kind === 'random') handles[s.id] = own(s, () => be(s.device).alloc(s.bytes));
+      else if (s.kind === 'variable') handles[s.id] = bindVariable(s.node!);
+      else if (s.kind === 'external') handles[s.id] = s.external;
+    }
+    const real = (l: Launch<Slot>): Launch => ({ ...l, inputs: l.inputs.map((v) => ({ ...v, handle: handles[v.handle.id] })), out: handles[l.out.id] });
+
+    // Constant folding: launches whose inputs are all constants run once now; their results become constants.
+    if (enabled(options, 'constantFolding')) {
+      const constant = new Set(plan.rec.slots.filter((s) => s.kind === 'const'));
+      const kept: Launch<Slot>[] = [];
+      let folded = 0;
+      for (const l of ctx.launches) {
+        const ok = !l.transfer && !l.outView && l.out.kind === 'temp' && l.out.bytes <= FOLD_MAX_BYTES && l.inputs.every((v) => constant.has(v.handle));
+        if (!ok) {
+          kept.push(l);
+          continue;
+        }
+        if (handles[l.out.id] === undefined) handles[l.out.id] = own(l.out, () => be(l.out.device).alloc(l.out.bytes));
+        be(l.device ?? l.out.device).run(real(l));
+        constant.add(l.out);
+        folded++;
+      }
+      ctx.launches = kept;
+      reports.push({ pass: 'constantFolding', removed: folded, detail: `${folded} launches computed once at compile time`, launches: snapshot(kept) });
+    }
+
+    // Devices: WebGPU parts first, CPU work that does not wait for them next, transfers between.
+    ctx.launches = schedule(ctx.launches);
+    planMemory(ctx, plan, handles, options, reports, (s) => own(s, () => be(s.device).alloc(s.bytes)));
+    for (const s of plan.rec.slots) if (s.kind === 'temp' && handles[s.id] === undefined) handles[s.id] = own(s, () => be(s.device).alloc(s.bytes));
+    const prepare = (st: Step & { kind: 'part' }) => {
+      const program = be(st.device).prepare(st.launches.map(real));
+      programs.push({ backend: be(st.device), program });
+      return program;
+    };
+    const steps = partition(ctx.launches).map((st) => (st.kind === 'part' ? { ...st, program: prepare(st) } : st));
+    const randomKeys = plan.rec.slots.filter((s) => s.kind === 'random');
+    return { plan, backends, steps, handles, owned, launches: ctx.launches, reports, before, randomKeys };
+  }
+}
+
+const SLOT_KINDS: Record<Slot['kind'], string> = {
+  temp: 'an intermediate result', const: 'a constant', feed: 'an input buffer', random: 'a random key', variable: 'a variable', external: 'a captured tensor',
+};
+
+/** What a plan's slot is, for the memory limit's error: `matmul: allocating an intermediate result of a graph plan (1 MiB)`. */
+function slotAllocation(plan: Plan, s: Slot): Allocation {
+  const writer = s.kind === 'temp' ? plan.rec.launches.find((l) => l.out === s) : undefined;
+  return { op: writer?.kernel.name, describe: `${SLOT_KINDS[s.kind]} of a graph plan (${fmtBytes(s.bytes)})` };
 }
 
 /**
@@ -285,32 +323,53 @@ export function executeInto(
   }
   const facts = factsOf(c);
   const direct = new Set<unknown>();
-  const outs: (Storage | null | 'copy')[] = plan.fetches.map((r) => {
-    if (r.count === 0 || !r.slot) return null;
-    const h = c.handles[r.slot.id];
-    // Only a whole temporary the program itself writes, fetched once (a folded constant is never written).
-    if (r.slot.kind !== 'temp' || r.offset !== 0 || !facts.written.has(h) || direct.has(h)) return 'copy';
-    direct.add(h);
-    const bytes = facts.bytes.get(h)!;
-    const backend = backendFor(c, r.slot);
-    const storage: Storage = { owner: backend, handle: backend.alloc(bytes), bytes, refs: 0 };
-    rebind.set(h, storage.handle);
-    return storage;
-  });
-  withPlanSources(c, () => {
-    bindFeeds(c, copied);
-    runSteps(c, rebind);
-  });
+  /** A result's own storage; a refusal of the memory limit names the result. */
+  const resultStorage = (r: SlotRead, backend: Backend, bytes: number): Storage => {
+    try {
+      return { owner: backend, handle: backend.alloc(bytes), bytes, refs: 0 };
+    } catch (e) {
+      const what = tensorAllocation('graph plan', r.shape, r.dtype);
+      throw nameAllocation(e, { ...what, op: undefined, describe: `a result of a graph plan, ${what.describe}` });
+    }
+  };
   /** A copy of a value the run computed (from the buffer it was written to in this run). */
   const copyOut = (r: SlotRead): Storage | null => {
     if (r.count === 0 || !r.slot) return null;
     const h = c.handles[r.slot.id];
     const backend = backendFor(c, r.slot);
-    const storage: Storage = { owner: backend, handle: backend.alloc(r.count * 4), bytes: r.count * 4, refs: 0 };
+    const storage = resultStorage(r, backend, r.count * 4);
     backend.copy(rebind.get(h) ?? h, r.offset, storage.handle, 0, r.count);
     return storage;
   };
-  return { fetches: outs.map((o, i) => (o === 'copy' ? copyOut(plan.fetches[i]) : o)), copyOut };
+  const made: Storage[] = [];
+  try {
+    const outs: (Storage | null | 'copy')[] = plan.fetches.map((r) => {
+      if (r.count === 0 || !r.slot) return null;
+      const h = c.handles[r.slot.id];
+      // Only a whole temporary the program itself writes, fetched once (a folded constant is never written).
+      if (r.slot.kind !== 'temp' || r.offset !== 0 || !facts.written.has(h) || direct.has(h)) return 'copy';
+      direct.add(h);
+      const storage = resultStorage(r, backendFor(c, r.slot), facts.bytes.get(h)!);
+      made.push(storage);
+      rebind.set(h, storage.handle);
+      return storage;
+    });
+    withPlanSources(c, () => {
+      bindFeeds(c, copied);
+      runSteps(c, rebind);
+    });
+    const fetches = outs.map((o, i) => {
+      if (o !== 'copy') return o;
+      const s = copyOut(plan.fetches[i]);
+      if (s) made.push(s);
+      return s;
+    });
+    return { fetches, copyOut };
+  } catch (e) {
+    // A failed run holds no result: the storages made for it are released.
+    for (const s of made) s.owner.release(s.handle);
+    throw e;
+  }
 }
 
 /** While profiling: the plan's kernels are attributed to its graph nodes, and run records list the plan. */

@@ -1,5 +1,6 @@
 // Execution modes: the withMode block stack, and wg.config switches.
 import { GraphModeError } from '../core/errors';
+import { memoryLimit, setMemoryLimit } from '../core/memory_limit';
 import { placementLogging, setPlacementLogging } from '../eager/devices';
 import { BlockStack } from '../eager/scope';
 import type { LazyGraph } from './lazy';
@@ -80,4 +81,16 @@ export const config = {
     setPlacementLogging(Boolean(on));
   },
   placementLogged: () => placementLogging(),
+  /**
+   * Caps the memory tensors may hold, in bytes (null: no limit, the default), like TensorFlow's
+   * per_process_gpu_memory_fraction: an allocation that would bring wg.memory().bytesInUse (every device
+   * together) over it throws ResourceExhaustedError, naming the op, the shape, the limit and the largest
+   * live tensors, before anything is allocated. Pooled free buffers are not counted, but the WebGPU pool
+   * keeps in-use plus pooled bytes within the limit. A positive number (rounded down to whole bytes) or null.
+   */
+  setMemoryLimit(bytes: number | null): void {
+    setMemoryLimit(bytes);
+  },
+  /** The limit set by setMemoryLimit, in bytes, or null. */
+  memoryLimit: (): number | null => memoryLimit(),
 };

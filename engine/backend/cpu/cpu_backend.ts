@@ -4,6 +4,7 @@
 // the fallback.
 import { DTYPE_INFO, storageArray, type DType } from '../../core/dtype';
 import type { Launch } from '../../ir/kernel';
+import { checkMemoryLimit, memoryLimitBytes } from '../../core/memory_limit';
 import { profiling, type BackendCounters, type ProfileCollector, type ProfiledDevice } from '../../core/profile';
 import type { Backend, BackendLimits, MemoryStats, ReadRequest, StorageArray, TransferItem } from '../backend';
 import { DTYPE_OF_ARRAY, launchMeta, transferMeta } from '../meta';
@@ -76,6 +77,8 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
   }
 
   receive(from: Backend, items: TransferItem[]): CpuStorage[] {
+    // All or nothing under a memory limit: no storage is made unless every one fits.
+    if (memoryLimitBytes !== null) checkMemoryLimit(items.reduce((p, it) => p + (it.into ? 0 : it.count * 4), 0));
     const hs = items.map((it) => (it.into as CpuStorage | undefined) ?? this.alloc(it.count * 4));
     const now = items.map((it) => from.readNow?.(it.src, it.dtype, it.offset, it.count));
     items.forEach((it, i) => {
@@ -104,6 +107,7 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
   }
 
   alloc(bytes: number): CpuStorage {
+    if (memoryLimitBytes !== null) checkMemoryLimit(bytes);
     this.created++;
     this.bytesInUse += bytes;
     profiling.current?.notePeak(this.bytesInUse);
@@ -135,6 +139,11 @@ export class CpuBackend implements Backend<CpuStorage, Launch<CpuStorage>[]> {
   }
 
   flush(): void {}
+
+  /** Bytes held by live storages (what memory() reports as bytesInUse), without making an object. */
+  bytesLive(): number {
+    return this.bytesInUse;
+  }
 
   memory(): MemoryStats {
     return { bytesInUse: this.bytesInUse, bytesPooled: 0, buffersCreated: this.created };

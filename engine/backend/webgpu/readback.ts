@@ -60,7 +60,8 @@ export async function readBack(host: ReadbackHost, reads: ReadRequest<{ buffer: 
     const out = storageArray(r.dtype, r.count);
     if (r.count > 0) out.set(storageArray(r.dtype, stagings[i].buffer.getMappedRange(0, r.count * 4)));
     stagings[i].buffer.unmap();
-    host.staging.release(stagings[i]);
+    // Mapped and read: no command uses it any more, so one the pool does not keep goes now.
+    host.staging.release(stagings[i])?.destroy();
     return out;
   });
   if (profiled && profiling.current === profiled) {

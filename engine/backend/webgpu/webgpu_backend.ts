@@ -2,6 +2,7 @@
 // programs, profiles, and reads back. Kernel families are in families.ts, bind groups in bind_groups.ts.
 import type { DType } from '../../core/dtype';
 import { DeviceLostError, LimitError, WgError } from '../../core/errors';
+import { checkMemoryLimit, memoryLimitBytes } from '../../core/memory_limit';
 import { profiling, type KernelMeta, type ProfileCollector } from '../../core/profile';
 import type { Kernel, Launch } from '../../ir/kernel';
 import type { ShaderModuleSpec } from '../../shaders/codegen';
@@ -13,7 +14,7 @@ import type { AcquiredDevice } from './device';
 import { GENERATORS, KernelLaunchers, type GeneratorArgs, type GeneratorKernel, type GeneratorName } from './families';
 import { PipelineCache, type CachedPipeline } from './pipelines';
 import type { GpuProgram } from './program';
-import { BufferPool, type PooledBuffer } from './pool';
+import { BufferPool, bucketSize, type PooledBuffer } from './pool';
 import type { GpuProfiler } from './profiler';
 import { BackendProfiling } from './profiling';
 import { QueueOrder } from './queue_order';
@@ -91,7 +92,7 @@ export class WebGPUBackend implements Backend<GpuStorage> {
     this.bindGroups = new BindGroups(device);
     // Keep up to a quarter of the largest buffer (at least 64 MiB) pooled; beyond that, free for real.
     const storageUsage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    this.pool = new BufferPool(device, storageUsage, Math.max(64 << 20, l.maxBufferSize / 4));
+    this.pool = new BufferPool(device, storageUsage, Math.max(64 << 20, l.maxBufferSize / 4), true);
     this.staging = new BufferPool(device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 64 << 20);
     this.arena = device.createBuffer({ size: ARENA_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     device.addEventListener('uncapturederror', (e) => {
@@ -121,9 +122,23 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   alloc(bytes: number): GpuStorage {
     this.checkAlive();
+    if (memoryLimitBytes !== null) this.withinLimit(bucketSize(bytes));
     const s = { ...this.pool.acquire(bytes), owner: this };
     profiling.current?.notePeak(this.pool.bytesInUse);
     return s;
+  }
+
+  /**
+   * Under a memory limit: a new buffer of `size` (a bucket: what the pool counts) must keep the memory in use
+   * within it (else ResourceExhaustedError), and live + pooled buffers too (pooled ones are freed to make room).
+   */
+  private withinLimit(size: number): void {
+    checkMemoryLimit(size);
+    const over = this.pool.bytesInUse + this.pool.bytesPooled + size - memoryLimitBytes!;
+    if (over <= 0 || this.pool.hasFree(size)) return;
+    const drop = this.pool.evict(this.pool.bytesPooled - over);
+    if (this.encoder) this.flush();
+    this.order.run(() => drop.forEach((b) => b.destroy()));
   }
 
   upload(data: StorageArray): GpuStorage {
@@ -149,6 +164,8 @@ export class WebGPUBackend implements Backend<GpuStorage> {
 
   receive(from: Backend, items: TransferItem[]): GpuStorage[] {
     this.checkAlive();
+    // All or nothing under a memory limit: no buffer is taken unless every one fits.
+    if (memoryLimitBytes !== null) checkMemoryLimit(items.reduce((p, it) => p + (it.into ? 0 : bucketSize(it.count * 4)), 0));
     this.receiveHost ??= {
       device: this.device,
       order: this.order,
@@ -163,6 +180,8 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   /** wg.browser.fromPixels: [height, width, channels] int32 pixels through a texture (pixels.ts). */
   pixels(source: GPUCopyExternalImageSource | RgbaBytes, width: number, height: number, channels: number): GpuStorage | undefined {
     this.checkAlive();
+    // Before the texture is made (its output buffer is allocated after it).
+    if (memoryLimitBytes !== null) checkMemoryLimit(bucketSize(width * height * channels * 4));
     const host = {
       device: this.device,
       alloc: (bytes: number) => this.alloc(bytes),
@@ -189,8 +208,28 @@ export class WebGPUBackend implements Backend<GpuStorage> {
   release(h: GpuStorage): void {
     if (h.owner !== this || this.lostReason !== undefined) return;
     // Held commands may still use it: it goes back to the pool (or is destroyed) after they are submitted.
-    if (this.order.holding) this.order.run(() => this.pool.release(h));
-    else this.pool.release(h);
+    if (this.order.holding) this.order.run(() => this.freeNow(h));
+    else this.freeNow(h);
+  }
+
+  /** Back to the pool, or destroyed: then after the commands recorded so far (they may use it) are submitted. */
+  private freeNow(h: GpuStorage): void {
+    const drop = this.pool.release(h);
+    if (!drop) return;
+    if (this.encoder) this.flush();
+    this.order.run(() => drop.destroy());
+  }
+
+  /** Destroys the pooled (free) buffers, after the commands recorded so far that may use them are submitted. */
+  releasePooled(): void {
+    if (this.lostReason !== undefined) return;
+    if (this.encoder) this.flush();
+    this.order.run(() => this.pool.clear());
+  }
+
+  /** Bytes held by live storages (what memory() reports as bytesInUse), without making an object. */
+  bytesLive(): number {
+    return this.pool.bytesInUse;
   }
 
   memory(): MemoryStats {
@@ -376,6 +415,10 @@ export class WebGPUBackend implements Backend<GpuStorage> {
         };
       });
       return { backend: this, dispatches, uniform, temps };
+    } catch (e) {
+      // A launch that failed (a temporary over the memory limit, say): the temporaries taken so far go back.
+      this.captureTemps?.forEach((t) => this.release(t));
+      throw e;
     } finally {
       this.capture = undefined;
       this.captureTemps = undefined;
