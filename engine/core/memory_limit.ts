@@ -62,7 +62,8 @@ export const memoryLimit = (): number | null => memoryLimitBytes;
  */
 export function checkMemoryLimit(counted: number): void {
   const inUse = meter.bytesInUse();
-  if (inUse + counted > memoryLimitBytes!) throw exhausted(counted, inUse, memoryLimitBytes!);
+  // Taking nothing new (a transfer into existing buffers) is never refused, even over the limit.
+  if (inUse + counted > memoryLimitBytes! && counted > 0) throw exhausted(counted, inUse, memoryLimitBytes!);
 }
 
 function exhausted(counted: number, inUse: number, limit: number, what?: Allocation): ResourceExhaustedError {

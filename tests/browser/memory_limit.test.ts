@@ -152,6 +152,14 @@ describe('memory limit on WebGPU', () => {
     expect(live()).toEqual(before);
     wg.config.setMemoryLimit(null);
     expect(await sess.run(y, feed)).toBe(127 * 128 * 128);
+    // A compiled plan allocates nothing more to run, even below the memory in use: its feeds are written (host
+    // data) or copied (a tensor on the CPU device) into its own buffers.
+    const onCpu = wg.device('cpu', () => wg.fill([128, 128], 1));
+    limitAbove(-1);
+    expect(await sess.run(y, feed)).toBe(127 * 128 * 128);
+    expect(await sess.run(y, new Map([['x', onCpu]]))).toBe(127 * 128 * 128);
+    wg.config.setMemoryLimit(null);
+    onCpu.dispose();
     // A plan compiled and cached holds memory no tensor explains: the message says who holds it.
     limitAbove(0);
     const e2 = await errorOf(() => wg.zeros([8]));
