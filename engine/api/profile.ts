@@ -18,8 +18,10 @@ export interface RunRecord {
   wgsl: Record<string, string>;
   /** Every graph plan that ran: its nodes, kernels before and after each pass, and its run count. */
   graphs: GraphRun[];
-  /** The eager ops executed, in order, with shapes, source lines and the kernels each dispatched. */
+  /** The eager ops executed, in order, with shapes, source lines and the kernels each dispatched (the first MAX_PROFILED). */
   trace: TraceOp[];
+  /** Eager ops past MAX_PROFILED, counted but not traced. */
+  omittedTrace?: number;
 }
 
 /** Like wg.profile, and also keeps the WGSL, the graphs that ran and the eager op trace. */
@@ -27,7 +29,13 @@ export async function record<T>(fn: () => Promise<T> | T): Promise<{ result: T; 
   const { result, collector, profile: p } = await collect(fn, runtime.profileOptions({ wgsl: true, trace: true }));
   return {
     result,
-    record: { profile: p, wgsl: Object.fromEntries(collector.wgsl), graphs: collector.graphs as GraphRun[], trace: collector.trace },
+    record: {
+      profile: p,
+      wgsl: Object.fromEntries(collector.wgsl),
+      graphs: collector.graphs as GraphRun[],
+      trace: collector.trace,
+      ...(collector.omittedTrace ? { omittedTrace: collector.omittedTrace } : {}),
+    },
   };
 }
 

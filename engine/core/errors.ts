@@ -132,12 +132,20 @@ function shortFile(file: string): string {
 /** The user's call site right now (costs a stack capture: only used on error paths and when recording). */
 export function callerLocation(): SourceLocation | undefined {
   // V8 keeps 10 frames by default: a check a few calls deep inside the engine would lose the user's frame.
+  // Most calls find it within SHALLOW frames, and a stack costs by its depth (recorded runs capture one per
+  // op): try those first, then up to DEEP.
   const E = Error as { stackTraceLimit?: number };
   const limit = E.stackTraceLimit;
-  if (typeof limit === 'number') E.stackTraceLimit = Math.max(limit, 64);
+  if (typeof limit !== 'number') return userFrame(new Error().stack);
   try {
+    E.stackTraceLimit = SHALLOW;
+    const near = userFrame(new Error().stack);
+    if (near) return near;
+    E.stackTraceLimit = Math.max(limit, DEEP);
     return userFrame(new Error().stack);
   } finally {
-    if (typeof limit === 'number') E.stackTraceLimit = limit;
+    E.stackTraceLimit = limit;
   }
 }
+const SHALLOW = 12;
+const DEEP = 64;

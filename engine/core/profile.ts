@@ -64,7 +64,10 @@ export interface ProfileTimer {
 
 export interface Profile {
   mode: 'eager' | 'graph' | 'mixed';
+  /** The first MAX_PROFILED kernels (a long run is bounded); `omittedKernels` counts the others. */
   kernels: ProfileKernel[];
+  /** Kernels that ran but are not listed (past MAX_PROFILED); the totals still count them. */
+  omittedKernels?: number;
   totals: ProfileTotals;
   timer: ProfileTimer;
 }
@@ -119,8 +122,16 @@ export interface ProfileContext {
   ops: ProfileCollector['ops'];
 }
 
+/**
+ * A profile lists at most this many kernels, and a run record's trace at most this many ops: a snippet that
+ * loops without end (or a long training run) keeps its profile's memory bounded. Past it they are counted.
+ */
+export const MAX_PROFILED = 100_000;
+
 export class ProfileCollector {
   readonly kernels: ProfileKernel[] = [];
+  omittedKernels = 0;
+  omittedTrace = 0;
   readonly t0 = performance.now();
   /** WGSL by kernelId (kept for run records). */
   readonly wgsl = new Map<string, string>();
@@ -193,6 +204,10 @@ export class ProfileCollector {
       if (meta.nodes && this.nodeSources) this.graphKernels++;
       else this.eagerKernels++;
     }
+    if (this.kernels.length >= MAX_PROFILED) {
+      this.omittedKernels++;
+      return k; // filled in by its backend as usual, but not listed
+    }
     this.ops[0]?.trace?.kernels.push(this.kernels.length);
     this.kernels.push(k);
     return k;
@@ -230,7 +245,7 @@ export class ProfileCollector {
     const timed = this.kernels.filter((k) => k.gpuMs !== undefined);
     if (timed.length > 0) totals.gpuMs = timed.reduce((s, k) => s + k.gpuMs!, 0);
     const mode = this.graphKernels > 0 && this.eagerKernels > 0 ? 'mixed' : this.graphKernels > 0 ? 'graph' : 'eager';
-    return { mode, kernels: this.kernels, totals, timer: this.timer };
+    return { mode, kernels: this.kernels, totals, timer: this.timer, ...(this.omittedKernels ? { omittedKernels: this.omittedKernels } : {}) };
   }
 }
 

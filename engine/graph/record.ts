@@ -3,7 +3,7 @@
 // checking shapes and dtypes by running `impl` against a recording backend (nothing reaches a device).
 import type { DType } from '../core/dtype';
 import { GraphModeError, WgError, callerLocation } from '../core/errors';
-import { profiling, type ProfileCollector, type ProfileSource, type TraceOp } from '../core/profile';
+import { MAX_PROFILED, profiling, type ProfileCollector, type ProfileSource, type TraceOp } from '../core/profile';
 import { type DeviceName, Tensor } from '../core/tensor';
 import { statefulKey } from '../core/random';
 import { runtime } from '../eager/runtime';
@@ -139,7 +139,8 @@ export function profiledCall(c: ProfileCollector, op: string, impl: OpImpl, args
     const out = impl(...args);
     if (trace) {
       trace.outputs = described(tensorsIn(out));
-      c.trace.push(trace);
+      if (c.trace.length < MAX_PROFILED) c.trace.push(trace);
+      else c.omittedTrace++;
     }
     return out;
   } finally {
