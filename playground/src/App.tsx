@@ -9,6 +9,7 @@ import { engineLine, mapEmitted, normalizeComparison, normalizeRecord } from './
 import { OpenModelDialog } from './model/OpenModel';
 import { modelSnippet, type ModelChoice } from './model/snippet';
 import { Runner, type BackendSummary, type Mode, type OpenedModel, type RunError, type RunResult } from './runner/host';
+import { budgetBytes } from './runner/budget';
 import { resolveImports } from './runner/imports';
 import { decodeShare, encodeShare, ShareError } from './share';
 import type { Profile } from './runner/validate';
@@ -19,18 +20,24 @@ import { LearnPanel } from './panels/Learn';
 import { MemoryPanel } from './panels/Memory';
 import { OptimisationsPanel } from './panels/Optimisations';
 import { useNow } from './panels/common';
-import { imageText, OutputPanel, type OutputLine } from './panels/Output';
+import { imageText, OutputPanel } from './panels/Output';
+import { OutputLog, type OutputLine } from './runner/output_log';
 import { TimingsPanel } from './panels/Timings';
 import type { GraphSaver, PanelProps } from './panels/types';
 
 const STORE_CODE = 'wgflow.playground.code';
 const STORE_MODE = 'wgflow.playground.mode';
+/** How often a running snippet's output reaches the screen (a burst of batches renders once). */
+const PUBLISH_MS = 50;
 
 /** One run of the snippet in one mode, as the panels show it. */
 export interface RunView {
   mode: Mode;
   code: string;
+  /** What the Output panel shows (bounded: the first and last lines of `log`, and a marker between). */
   lines: OutputLine[];
+  /** The whole output as this page keeps it (bounded: runner/output_log.ts); Download reads its text. */
+  log: OutputLog;
   errors: (RunError & { line?: number; column?: number })[];
   result?: RunResult;
   /** The run's profile as the engine reported it (positions not yet mapped): what compareProfiles pairs. */
@@ -110,9 +117,22 @@ export function App() {
   const runOnce = useCallback(
     async (m: Mode, compareWith?: RunView, passes: Record<string, boolean> = optimizations): Promise<RunView> => {
       const code = editor.current?.getValue() ?? '';
-      const view: RunView = { mode: m, code, lines: [], errors: [], state: 'running', startedAt: performance.now() };
-      const publish = () => {
-        const copy = { ...view, lines: [...view.lines], errors: [...view.errors] };
+      const stopped = runner.ticket(); // Stop pressed while the snippet compiles stops this run too
+      // Saved before every run: a snippet that takes the page down loses nothing (reloading restores both).
+      store(STORE_CODE, code);
+      store(STORE_MODE, m);
+      const log = new OutputLog();
+      const view: RunView = { mode: m, code, lines: [], log, errors: [], state: 'running', startedAt: performance.now() };
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      /** Shows the run's state now, or (soon: at most every PUBLISH_MS while output streams in). */
+      const publish = (soon = false) => {
+        if (soon) {
+          timer ??= setTimeout(() => publish(), PUBLISH_MS);
+          return;
+        }
+        if (timer !== undefined) clearTimeout(timer);
+        timer = undefined;
+        const copy = { ...view, lines: log.lines(), errors: [...view.errors] };
         setCurrent(copy);
         setRuns((r) => ({ ...r, [m]: copy }));
       };
@@ -120,7 +140,7 @@ export function App() {
       editor.current?.setRunMarker(undefined);
       const failed = (e: unknown, phase: 'compile' | 'load', what: string): RunView => {
         view.errors.push({ name: 'Error', message: String(e), stack: '', phase });
-        view.lines.push({ level: 'error', text: `${what}: ${e instanceof Error ? e.message : String(e)}` });
+        log.push({ level: 'error', text: `${what}: ${e instanceof Error ? e.message : String(e)}` });
         view.state = 'failed';
         publish();
         return view;
@@ -138,9 +158,10 @@ export function App() {
         resolved.code,
         m,
         {
-          onConsole: (level, text) => {
-            view.lines.push(level === 'engine' ? engineLine(text, emitted.map) : { level, text });
-            publish();
+          onOutput: (lines, skipped) => {
+            log.skip(skipped);
+            for (const l of lines) log.push(l.level === 'engine' ? engineLine(l.text, emitted.map) : l);
+            publish(true);
           },
           onError: (raw) => {
             const p = raw.position ? mapEmitted(emitted.map, raw.position) : undefined;
@@ -149,7 +170,7 @@ export function App() {
             const err = p ? { ...raw, message: raw.message.replace(/ \(at [^()]*(?:snippet\.js|blob:[^()]*):\d+:\d+\)$/, '') } : raw;
             const e = { ...err, line: p?.line, column: p?.column };
             view.errors.push(e);
-            view.lines.push({ level: 'error', text: `${err.name}: ${err.message}`, line: p?.line, column: p?.column });
+            log.push({ level: 'error', text: `${err.name}: ${err.message}`, line: p?.line, column: p?.column });
             if (p) editor.current?.setRunMarker({ line: p.line, column: p.column, message: `${err.name}: ${err.message}` });
             publish();
           },
@@ -157,15 +178,18 @@ export function App() {
           // An image takes its place among the lines when the snippet makes its canvas; its pixels come when the snippet ends.
           onImage: (slot) => {
             const image = { id: slot.id, label: slot.label };
-            view.lines.push({ level: 'image', text: imageText(image), image });
-            publish();
+            log.push({ level: 'image', text: imageText(image), image });
+            publish(true);
           },
           onImagePixels: (p) => {
-            const i = view.lines.findIndex((l) => l.image?.id === p.id);
-            if (i < 0) return;
-            const image = { ...view.lines[i].image!, ...('data' in p ? { pixels: new ImageData(p.data, p.width, p.height) } : { error: p.error }) };
-            view.lines[i] = { ...view.lines[i], text: imageText(image), image };
-            publish();
+            log.update(
+              (l) => l.image?.id === p.id,
+              (l) => {
+                const image = { ...l.image!, ...('data' in p ? { pixels: new ImageData(p.data, p.width, p.height) } : { error: p.error }) };
+                return { ...l, text: imageText(image), image };
+              },
+            );
+            publish(true);
           },
         },
         {
@@ -173,6 +197,8 @@ export function App() {
           compareWith: compareWith?.rawProfile,
           modules: resolved.modules,
           model: /\bopenedModel\b/.test(resolved.code) ? opened.current : undefined,
+          memoryBudget: budgetBytes(),
+          stopped,
         },
       ).catch((e: unknown) => e as Error);
       // The engine itself could not be loaded (network, a missing wgflow.js): say so; the next Run retries.
@@ -183,12 +209,12 @@ export function App() {
       view.result = result;
       view.state = result.stopped ? 'stopped' : result.ok ? 'done' : 'failed';
       // Images whose pixels never came (a stopped run, a frame that broke off) say so instead of "drawing…".
-      view.lines = view.lines.map((l) => {
+      log.updateAll((l) => {
         if (!l.image || l.image.pixels || l.image.error) return l;
         const image = { ...l.image, error: result.stopped ? 'the run was stopped' : 'its pixels never came' };
         return { ...l, text: imageText(image), image };
       });
-      if (result.stopped) view.lines.push({ level: 'system', text: 'Stopped.' });
+      if (result.stopped) log.push({ level: 'system', text: 'Stopped.' });
       publish();
       return view;
     },

@@ -1,7 +1,9 @@
 // The Memory panel: after each run, the tensors and bytes still alive at the end of the snippet and after
 // the run's scope freed what it made (what survives is a leak), the peak during the run, and what graph
 // mode's memory planner saved. Both modes side by side, plus the recent runs so a growing leak shows.
+import { useState } from 'react';
 import type { RunView } from '../App';
+import { MAX_BUDGET_MIB, MIN_BUDGET_MIB, storeBudgetMiB, storedBudgetMiB } from '../runner/budget';
 import type { MemoryReadout } from '../runner/host';
 import { Stat } from './common';
 import { fmtBytes } from './format';
@@ -14,7 +16,11 @@ interface Readout {
   at: number;
   state: string;
   atEnd?: MemoryReadout;
+  /** When the snippet threw (before its scope freed what it made). */
+  atError?: MemoryReadout;
   after?: MemoryReadout;
+  /** The run's memory budget (bytes). */
+  budget?: number;
   /** Graphs kept for the Graph panel's "Save graph": part of `after`, held until the next run. */
   keptGraphs?: number;
   peak?: number;
@@ -32,7 +38,10 @@ function readout(run: RunView): Readout {
       planned.planned += p.peakBytes.planned;
     }
   }
-  return { key: `${run.mode}@${run.startedAt}`, mode: run.mode, at: run.startedAt, state: run.state, atEnd: r?.memory?.atEnd, after: r?.memory?.after, keptGraphs: r?.memory?.keptGraphs, peak: r?.record?.profile.totals.peakBytes, planned };
+  const m = r?.memory;
+  // A failed run has no profile: its peak is at least what was in use when it threw.
+  const peak = r?.record?.profile.totals.peakBytes ?? m?.atError?.bytesInUse;
+  return { key: `${run.mode}@${run.startedAt}`, mode: run.mode, at: run.startedAt, state: run.state, atEnd: m?.atEnd, atError: m?.atError, after: m?.after, budget: m?.budget, keptGraphs: m?.keptGraphs, peak, planned };
 }
 
 /** Runs this page has shown, newest first (kept across tab switches; a page reload starts afresh). */
@@ -56,13 +65,19 @@ export function MemoryPanel(props: PanelProps) {
   remember(props.run);
   const run = props.run;
   const cur = run && run.state !== 'running' ? readout(run) : undefined;
-  if (!run) return <p className="hint">Run the snippet to see the tensors and device memory it leaves behind.</p>;
-  if (run.state === 'running') return <p className="hint">Running… the memory readout appears when the run ends.</p>;
+  if (!run || run.state === 'running')
+    return (
+      <div className="pp-panel" data-testid="memory">
+        <Budget r={undefined} />
+        <p className="hint">{run ? 'Running… the memory readout appears when the run ends.' : 'Run the snippet to see the tensors and device memory it leaves behind.'}</p>
+      </div>
+    );
   const both = (['eager', 'graph'] as const).map((m) => props.runs[m]).filter((r): r is RunView => !!r && r.state !== 'running' && r.code === run.code).map(readout);
   const leak = cur && leakOf(cur);
 
   return (
     <div className="pp-panel" data-testid="memory">
+      <Budget r={cur} />
       {!cur?.atEnd && !cur?.after ? (
         <p className="hint">This run reported no memory readout{run.state === 'stopped' ? ' (it was stopped)' : ''}.</p>
       ) : (
@@ -204,5 +219,78 @@ function MemoryBars({ r }: { r: Readout }) {
         </div>
       ))}
     </div>
+  );
+}
+
+/**
+ * The run's memory budget (runner/budget.ts): how close the last run came to it, and the setting (MiB, kept in
+ * this browser; empty: the default, the device's largest buffer and at most a quarter of the machine's memory).
+ */
+function Budget({ r }: { r: Readout | undefined }) {
+  const [value, setValue] = useState(() => String(storedBudgetMiB() ?? ''));
+  const [note, setNote] = useState<string | undefined>();
+  const apply = () => {
+    const v = value.trim();
+    if (v === '') {
+      storeBudgetMiB(undefined);
+      setNote('The default budget applies from the next run.');
+      return;
+    }
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < MIN_BUDGET_MIB || n > MAX_BUDGET_MIB) {
+      setNote(`A budget is a number of MiB from ${MIN_BUDGET_MIB} to ${MAX_BUDGET_MIB}.`);
+      return;
+    }
+    storeBudgetMiB(n);
+    setValue(String(storedBudgetMiB() ?? ''));
+    setNote(`${storedBudgetMiB()} MiB from the next run.`);
+  };
+  const used = r?.budget && r.peak !== undefined ? r.peak / r.budget : undefined;
+  return (
+    <section className="pp-section pp-budget" data-testid="budget">
+      {r?.budget !== undefined && used !== undefined && (
+        <div className="pp-membar" data-testid="budget-used" title="the run's peak bytes in use against its memory budget (wg.config.setMemoryLimit)">
+          <span className="small">
+            peak {fmtBytes(r.peak)} of the {fmtBytes(r.budget)} budget ({Math.round(used * 100)}%)
+          </span>
+          <span className="track">
+            <i className={used >= 0.9 ? 'leak' : 'peak'} style={{ width: `${Math.min(1, used) * 100}%` }} />
+          </span>
+          <span />
+        </div>
+      )}
+      <form
+        className="small"
+        onSubmit={(e) => {
+          e.preventDefault();
+          apply();
+        }}
+      >
+        <label>
+          Memory budget per run{' '}
+          <input
+            data-testid="budget-input"
+            type="number"
+            min={MIN_BUDGET_MIB}
+            max={MAX_BUDGET_MIB}
+            placeholder="default"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            onBlur={apply}
+            style={{ width: '7em' }}
+          />{' '}
+          MiB
+        </label>{' '}
+        <span className="dim">
+          A run that allocates past it stops with a ResourceExhaustedError naming the live tensors. Empty: the default, the device's largest
+          buffer, at most a quarter of this machine's memory.
+        </span>
+        {note && (
+          <div className="dim" data-testid="budget-note">
+            {note}
+          </div>
+        )}
+      </form>
+    </section>
   );
 }

@@ -1,27 +1,13 @@
 // The Output panel: what the snippet printed (console and wg.print, tensors NumPy-style), the images it
 // showed (canvas()), its errors with a link to the line, and a summary of the run (mode, time, kernels,
 // submissions, memory).
-import { useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { RunView } from '../App';
+import type { OutputLine, OutputLog, ShownImage } from '../runner/output_log';
 import { fmtBytes } from './format';
 import './output.css';
 
-/** An image the snippet showed: its label, then its pixels (or why there are none) once the snippet ended. */
-export interface ShownImage {
-  id: number;
-  label: string;
-  pixels?: ImageData;
-  error?: string;
-}
-
-export interface OutputLine {
-  level: string;
-  text: string;
-  line?: number;
-  column?: number;
-  /** An image line (level 'image'); `text` says the same in words (Compare pairs lines by it). */
-  image?: ShownImage;
-}
+export type { OutputLine, ShownImage } from '../runner/output_log';
 
 /** The text of an image line: its label and size, or its state. */
 export function imageText(im: ShownImage): string {
@@ -106,6 +92,11 @@ export function RunSummary({ run }: { run: RunView }) {
           <span>{t.submissions} submissions</span>
           <span>{t.pipelinesCompiled} pipelines compiled</span>
           {t.gpuMs !== undefined && <span>GPU {t.gpuMs.toFixed(2)} ms</span>}
+          {(r.record!.profile.omittedKernels || r.record!.omittedTrace) && (
+            <span className="dim" data-testid="profile-bounded" title="a run's profile and trace keep their first 100,000 entries (engine/core/profile.ts MAX_PROFILED)">
+              profiled: the first {count(r.record!.profile.kernels.length)} kernels and {count(r.record!.trace.length)} ops
+            </span>
+          )}
         </>
       )}
       {mem && (
@@ -117,36 +108,111 @@ export function RunSummary({ run }: { run: RunView }) {
   );
 }
 
-export function OutputLines({ lines, onJump }: { lines: OutputLine[]; onJump?: (line: number, column: number) => void }) {
+/** On screen, a line shows at most this many characters or text lines until "show all" is pressed. */
+export const SCREEN_CHARS = 2000;
+export const SCREEN_LINES = 40;
+
+/** Where a long text is cut on screen: after SCREEN_CHARS characters or SCREEN_LINES lines; undefined if it fits. */
+export function screenCut(text: string): number | undefined {
+  let at = Math.min(text.length, SCREEN_CHARS);
+  let nl = -1;
+  for (let i = 0; i < SCREEN_LINES; i++) {
+    nl = text.indexOf('\n', nl + 1);
+    if (nl < 0 || nl >= at) break;
+    if (i === SCREEN_LINES - 1) at = nl;
+  }
+  return at < text.length ? at : undefined;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** One text line: cut when long, with a control that shows all of it (as the frame sent it). */
+const TextRow = memo(function TextRow({ line: l, onJump }: { line: OutputLine; onJump?: (line: number, column: number) => void }) {
+  const [all, setAll] = useState(false);
+  const at = all ? undefined : screenCut(l.text);
+  // The frame cuts a line past 256 Ki characters (runner/frame.js LINE_CHARS); `length` is what was printed.
+  const cutByFrame = l.length !== undefined && l.length > l.text.length;
+  return (
+    <div className={`line ${l.level}`} data-seq={l.seq}>
+      {at === undefined ? l.text : l.text.slice(0, at)}
+      {at !== undefined && (
+        <button className="link more" onClick={() => setAll(true)} data-testid="show-all" title="show the whole line">
+          … show all ({count(l.length ?? l.text.length)} characters)
+        </button>
+      )}
+      {at === undefined && cutByFrame && (
+        <span className="dim" data-testid="line-cut">
+          {' '}
+          … (cut: {count(l.length!)} characters were printed; the first {count(l.text.length)} are kept)
+        </span>
+      )}
+      {l.line !== undefined && (
+        <button className="link" onClick={() => onJump?.(l.line!, l.column ?? 1)} data-testid="error-location">
+          line {l.line}
+          {l.column !== undefined ? `:${l.column}` : ''}
+        </button>
+      )}
+    </div>
+  );
+});
+
+/**
+ * The output lines. The list is bounded (runner/output_log.ts: the first and last 1000 lines and a marker), each
+ * line is cut on screen, and rows off screen are skipped by the browser (CSS content-visibility), so it renders
+ * fast at any output size; rows keep their keys (`seq`) as the tail slides, so a new batch renders only itself.
+ */
+export function OutputLines({ lines, onJump, onDownload }: { lines: OutputLine[]; onJump?: (line: number, column: number) => void; onDownload?: () => void }) {
   return (
     <pre className="output" data-testid="output">
-      {lines.map((l, i) =>
+      {lines.map((l) =>
         l.image ? (
-          <Picture key={i} image={l.image} />
+          <Picture key={l.seq} image={l.image} />
+        ) : l.level === 'omitted' ? (
+          <div key="omitted" className="line omitted" data-testid="output-omitted">
+            {l.text}
+            {onDownload && (
+              <button className="link" onClick={onDownload} data-testid="output-download-marker">
+                download the whole output
+              </button>
+            )}
+          </div>
         ) : (
-        <div key={i} className={`line ${l.level}`}>
-          {l.text}
-          {l.line !== undefined && (
-            <button className="link" onClick={() => onJump?.(l.line!, l.column ?? 1)} data-testid="error-location">
-              line {l.line}
-              {l.column !== undefined ? `:${l.column}` : ''}
-            </button>
-          )}
-        </div>
+          <TextRow key={l.seq} line={l} onJump={onJump} />
         ),
       )}
     </pre>
   );
 }
 
+/** Saves the run's output (as the page kept it: runner/output_log.ts) as a text file. */
+function download(log: OutputLog, mode: string): void {
+  const url = URL.createObjectURL(new Blob([log.text()], { type: 'text/plain;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `wgflow-output-${mode}.txt`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 export function OutputPanel({ run, onJump }: { run: RunView | undefined; onJump(line: number, column: number): void }) {
   if (!run) return <p className="hint">Press Run (Ctrl+Enter) to run the snippet. Its output shows here.</p>;
+  const save = () => download(run.log, run.mode);
   return (
     <div className="output-panel">
       <RunSummary run={run} />
-      <OutputLines lines={run.lines} onJump={onJump} />
+      {run.log.count > 0 && (
+        <div className="output-tools">
+          <span className="dim" data-testid="output-count">
+            {count(run.log.count)} line{run.log.count === 1 ? '' : 's'}
+          </span>
+          <button className="link" onClick={save} data-testid="output-download">
+            Download output
+          </button>
+        </div>
+      )}
+      <OutputLines lines={run.lines} onJump={onJump} onDownload={save} />
       {run.state === 'running' && <div className="hint">running…</div>}
-      {run.state === 'done' && run.lines.length === 0 && <div className="hint">The snippet printed nothing.</div>}
+      {run.state === 'done' && run.log.count === 0 && <div className="hint">The snippet printed nothing.</div>}
     </div>
   );
 }

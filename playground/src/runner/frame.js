@@ -8,7 +8,12 @@
 // './wgflow.js' is pointed at the engine's Blob URL (one engine). Models: `openedModel` (Open model…), and the
 // site's sample models fetched through the parent (this frame's opaque origin cannot read them itself).
 
-const post = (m, transfer = []) => parent.postMessage(m, '*', transfer);
+const send = (m, transfer = []) => parent.postMessage(m, '*', transfer);
+/** Every message but the output lines: the lines printed before it go first (errors and images keep their place). */
+const post = (m, transfer = []) => {
+  flushOutput();
+  send(m, transfer);
+};
 const AsyncFunction = (async () => {}).constructor;
 
 /** Lines the Function wrapper adds before the body (V8 puts the parameters on their own lines). */
@@ -29,25 +34,45 @@ function snippetPosition(err, offset) {
   return m ? { line: Number(m[1]) - offset, column: Number(m[2]) } : undefined;
 }
 
+/** Anything as a string, never throwing (a thrown object may have no toString, or one that throws). */
+function safeString(v) {
+  try {
+    return String(v);
+  } catch {
+    try {
+      return Object.prototype.toString.call(v);
+    } catch {
+      return '(a value that cannot be shown)';
+    }
+  }
+}
+
+const cut = (s, max = LINE_CHARS) => (s.length > max ? `${s.slice(0, max)}… (cut: ${s.length} characters)` : s);
+
+/** What the parent is told of an error (or of any thrown value: a snippet may throw a string, an object, null). */
 function describeError(err, offset) {
-  const e = err instanceof Error ? err : new Error(String(err));
-  return {
-    name: e.name || 'Error',
-    message: e.message,
-    stack: String(e.stack || ''),
-    position: snippetPosition(e, offset),
-    op: typeof e.op === 'string' ? e.op : undefined,
-  };
+  try {
+    const e = err instanceof Error ? err : new Error(safeString(err));
+    return {
+      name: cut(safeString(e.name || 'Error'), 200),
+      message: cut(safeString(e.message)),
+      stack: cut(safeString(e.stack || '')),
+      position: snippetPosition(e, offset),
+      op: typeof e.op === 'string' ? e.op : undefined,
+    };
+  } catch {
+    return { name: 'Error', message: '(an error that cannot be shown)', stack: '' };
+  }
 }
 
 function text(v) {
   if (typeof v === 'string') return v;
-  if (v instanceof Error) return `${v.name}: ${v.message}`;
   try {
+    if (v instanceof Error) return `${safeString(v.name)}: ${safeString(v.message)}`;
     const s = JSON.stringify(v);
-    return s === undefined ? String(v) : s;
+    return s === undefined ? safeString(v) : s;
   } catch {
-    return String(v);
+    return safeString(v);
   }
 }
 
@@ -176,8 +201,90 @@ async function sendImages(wg) {
   }
 }
 
+/**
+ * The default memory budget of a run (docs/playground.md "Memory budget"): the largest buffer the device
+ * grants (WebGPU reports no total; this is its own measure of what it can hold), and at most a quarter of
+ * the machine's memory as the browser reports it (navigator.deviceMemory, rounded and capped at 8 GiB by
+ * the browser; 4 GiB when it says nothing), since a software or integrated GPU's buffers are system memory.
+ */
+function defaultBudget(wg) {
+  const limits = wg.backendInfo().limits || {};
+  const largest = typeof limits.maxBufferSize === 'number' ? limits.maxBufferSize : 256 << 20;
+  const machine = (typeof navigator.deviceMemory === 'number' && navigator.deviceMemory > 0 ? navigator.deviceMemory : 4) * 2 ** 30;
+  return Math.min(largest, machine / 4);
+}
+
 let started = false;
 let runId;
+
+/**
+ * The frame's pulse (runner/host.ts): a worker beats on the parent's port, so the parent can tell a frame whose
+ * process died (the beats stop) from one that is busy (a snippet that never yields blocks this thread, not the
+ * worker's). Without workers there is no pulse, and the parent never decides the frame died.
+ */
+function startPulse(port) {
+  if (!port) return;
+  try {
+    const src = 'onmessage = (e) => { const p = e.ports[0]; p.postMessage(0); setInterval(() => p.postMessage(0), 250); };';
+    const worker = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+    worker.postMessage(null, [port]);
+  } catch {
+    /* no pulse */
+  }
+}
+
+// ---- output: batched, and bounded however fast the snippet prints ----
+// Lines (print, console.*, the engine's own) are sent in batches: when BATCH_LINES or BATCH_CHARS are
+// waiting, or FLUSH_MS after the first one waits, and before any other message (so errors and images keep
+// their place among the lines). A line longer than LINE_CHARS is cut (its full length goes with it). Once
+// SEND_LINES or SEND_CHARS have been sent (the page's download keeps as much: runner/output_log.ts), only the
+// newest TAIL_LINES are kept between flushes, and the others are counted (`skipped`); those flush on the
+// timer only, so a loop that prints without end sends at most TAIL_LINES per FLUSH_MS.
+const BATCH_LINES = 500;
+const BATCH_CHARS = 1 << 20;
+const FLUSH_MS = 100;
+const LINE_CHARS = 256 * 1024;
+const SEND_LINES = 250_000;
+const SEND_CHARS = 8 << 20;
+const TAIL_LINES = 1000;
+/** The first lines are echoed to the frame's own console too (DevTools); the rest are not, to bound its cost. */
+const ECHO_LINES = 1000;
+let pending = [];
+let pendingChars = 0;
+let sentLines = 0;
+let sentChars = 0;
+let skipped = 0;
+let flushTimer;
+let echoed = 0;
+
+function flushOutput() {
+  if (flushTimer !== undefined) clearTimeout(flushTimer);
+  flushTimer = undefined;
+  if (pending.length === 0 && skipped === 0) return;
+  send({ type: 'output', runId, lines: pending, skipped });
+  for (const l of pending) sentChars += l.text.length;
+  sentLines += pending.length;
+  pending = [];
+  pendingChars = 0;
+  skipped = 0;
+}
+
+function emit(level, s) {
+  const line = s.length > LINE_CHARS ? { level, text: s.slice(0, LINE_CHARS), length: s.length } : { level, text: s };
+  pending.push(line);
+  pendingChars += line.text.length;
+  if (sentLines >= SEND_LINES || sentChars >= SEND_CHARS) {
+    // Past the caps: keep the newest lines only, and send them on the timer.
+    if (pending.length > 2 * TAIL_LINES) {
+      skipped += pending.length - TAIL_LINES;
+      pending = pending.slice(-TAIL_LINES);
+    }
+  } else if (pending.length >= BATCH_LINES || pendingChars >= BATCH_CHARS || sentLines + pending.length >= SEND_LINES) {
+    flushOutput();
+    return;
+  }
+  flushTimer ??= setTimeout(flushOutput, FLUSH_MS);
+}
 
 // ---- fetch through the parent: the site's sample models (models/…) ----
 let nextFetch = 1;
@@ -242,6 +349,7 @@ addEventListener('message', async (event) => {
   if (msg.type !== 'run' || started) return;
   started = true;
   runId = msg.runId;
+  startPulse(event.ports[0]);
   const offset = await wrapperLines();
   let wg;
   const modules = {};
@@ -274,20 +382,30 @@ addEventListener('message', async (event) => {
   for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
     const original = console[level].bind(console);
     console[level] = (...args) => {
-      original(...args);
+      if (echoed < ECHO_LINES) {
+        original(...args);
+        if (++echoed === ECHO_LINES) original(`wgflow playground: the run's further output is shown in the Output panel only (not echoed here)`);
+      }
       if (level !== 'error' && fromEngine(args)) {
-        post({ type: 'console', runId, level: 'engine', text: withoutWrapper(args.map(text).join(' ')) });
+        emit('engine', withoutWrapper(args.map(text).join(' ')));
         return;
       }
       if (level !== 'error' && args.some((a) => a instanceof wg.Tensor)) {
         void wg.print(...args);
         return;
       }
-      post({ type: 'console', runId, level, text: args.map(text).join(' ') });
+      emit(level, args.map(text).join(' '));
     };
   }
-  addEventListener('error', (e) => post({ type: 'error', runId, error: describeError(e.error ?? e.message, offset), phase: 'uncaught' }));
-  addEventListener('unhandledrejection', (e) => post({ type: 'error', runId, error: describeError(e.reason, offset), phase: 'unhandled' }));
+  // Reported in the Output; preventDefault keeps them from surfacing as the page's errors too.
+  addEventListener('error', (e) => {
+    e.preventDefault();
+    post({ type: 'error', runId, error: describeError(e.error ?? e.message, offset), phase: 'uncaught' });
+  });
+  addEventListener('unhandledrejection', (e) => {
+    e.preventDefault();
+    post({ type: 'error', runId, error: describeError(e.reason, offset), phase: 'unhandled' });
+  });
 
   globalThis.canvas = (a, b, c) => makeCanvas(wg, a, b, c);
   if (typeof msg.base === 'string') installFetch(msg.base);
@@ -306,8 +424,11 @@ addEventListener('message', async (event) => {
   }
   const mode = msg.mode === 'graph' ? 'graph' : 'eager';
   wg.config.runFunctionsEagerly(mode === 'eager');
+  // The run's memory budget (the parent's setting): allocations past it throw ResourceExhaustedError.
+  wg.config.setMemoryLimit(typeof msg.memoryBudget === 'number' && msg.memoryBudget > 0 ? msg.memoryBudget : defaultBudget(wg));
   const t0 = performance.now();
   let memoryAtEnd;
+  let memoryAtError;
   try {
     // The scope frees what the snippet made (so graph mode need not compute intermediates at the block's
     // end); memory is read just before, so leaks (tensors still alive) show.
@@ -316,7 +437,12 @@ addEventListener('message', async (event) => {
         mode,
         () =>
           wg.scope(async () => {
-            await fn(wg, wg.print, importModule);
+            try {
+              await fn(wg, wg.print, importModule);
+            } catch (err) {
+              memoryAtError = wg.memory(); // before the scope frees what the snippet made
+              throw err;
+            }
             memoryAtEnd = wg.memory();
           }),
         {
@@ -340,13 +466,13 @@ addEventListener('message', async (event) => {
       }
     }
     const graphs = mode === 'graph' ? planSummary() : undefined;
-    post({ type: 'done', runId, ok: true, ms, mode, lineOffset: offset, record, chromeTrace, comparison, graphs, memory: { atEnd: memoryAtEnd, after: wg.memory() } });
+    post({ type: 'done', runId, ok: true, ms, mode, lineOffset: offset, record, chromeTrace, comparison, graphs, memory: { atEnd: memoryAtEnd, after: wg.memory(), budget: wg.config.memoryLimit() } });
   } catch (err) {
     releaseGraphs(); // a failed run has no record to pair them with
     await wg.flushPrints().catch(() => {});
     await sendImages(wg).catch(() => {});
     post({ type: 'error', runId, error: describeError(err, offset), phase: 'run' });
-    post({ type: 'done', runId, ok: false, ms: performance.now() - t0, mode, lineOffset: offset, memory: { atEnd: memoryAtEnd, after: wg.memory() } });
+    post({ type: 'done', runId, ok: false, ms: performance.now() - t0, mode, lineOffset: offset, memory: { atEnd: memoryAtEnd, atError: memoryAtError, after: wg.memory(), budget: wg.config.memoryLimit() } });
   }
 });
 

@@ -9,6 +9,7 @@ import type * as WG from '../../../engine/index';
 import frameSource from './frame.js?raw';
 import { graphSaves, type GraphSave } from './graph_saves';
 import type { ModuleName } from './imports';
+import type { OutputLine } from './output_log';
 import {
   MAX_IMAGE_BYTES,
   validateComparison,
@@ -67,15 +68,24 @@ export interface RunResult {
   chromeTrace?: unknown;
   /** wg.compareProfiles(eager, graph) when the run was given the other mode's profile. */
   comparison?: ProfileComparison;
-  /** wg.memory() at the snippet's end and after the run; keptGraphs: how many graphs the frame kept for saving (their data counts in `after`). */
-  memory?: { atEnd?: MemoryReadout; after?: MemoryReadout; keptGraphs?: number };
+  /**
+   * wg.memory() at the snippet's end (or when it threw: atError) and after the run; keptGraphs: how many graphs
+   * the frame kept for saving (their data counts in `after`); budget: the run's memory limit in bytes.
+   */
+  memory?: { atEnd?: MemoryReadout; atError?: MemoryReadout; after?: MemoryReadout; keptGraphs?: number; budget?: number };
   /** Per record.graphs entry: the kept plan that saves it, or why it cannot be saved here. */
   saves?: GraphSave[];
   stopped?: boolean;
+  /** The frame's process died during the run (out of memory, a crash): the run ended without a word from it. */
+  crashed?: boolean;
 }
 
+/** Output lines as the frame sends them (batched: runner/frame.js). */
+export type FrameLine = Pick<OutputLine, 'level' | 'text' | 'length'>;
+
 export interface RunHandlers {
-  onConsole(level: string, text: string): void;
+  /** A batch of output lines, after `skipped` lines the frame counted but did not send (past its caps). */
+  onOutput(lines: FrameLine[], skipped: number): void;
   onError(e: RunError): void;
   onBackend?(info: BackendSummary): void;
   /** The snippet made a canvas to show (canvas()): its place among the output lines. */
@@ -100,6 +110,9 @@ export const MODELS_DIR = 'models/';
 const MAX_FETCH_BYTES = 64 << 20;
 
 const MAX_TEXT = 100_000;
+/** A line of output: frame.js's LINE_CHARS, and the most lines one batch can carry (twice its TAIL_LINES). */
+const MAX_LINE = 256 * 1024;
+const MAX_BATCH = 2000;
 const str = (v: unknown, max = MAX_TEXT): string | undefined => (typeof v === 'string' ? (v.length > max ? `${v.slice(0, max)}…` : v) : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const pos = (v: unknown): Position | undefined => {
@@ -116,6 +129,12 @@ const memory = (v: unknown): MemoryReadout | undefined => {
   const b = num(bytesInUse);
   return t !== undefined && b !== undefined ? { tensors: t, bytesInUse: b } : undefined;
 };
+
+/** How often the frame's worker beats, and how long a silence means the frame's process is gone. */
+const PULSE_MS = 250;
+const PULSE_LOST_MS = 4000;
+const FRAME_DIED =
+  "The run's frame stopped answering: its process died (it ran out of memory or crashed, or the GPU process was reset). The page kept everything; the next run starts a fresh frame.";
 
 let nextRun = 1;
 let nextRequest = 1;
@@ -173,12 +192,22 @@ export class Runner {
     code: string,
     mode: Mode,
     h: RunHandlers,
-    options: { optimizations?: Record<string, boolean>; compareWith?: Profile; modules?: ReadonlySet<ModuleName>; model?: OpenedModel } = {},
+    options: {
+      optimizations?: Record<string, boolean>;
+      compareWith?: Profile;
+      modules?: ReadonlySet<ModuleName>;
+      model?: OpenedModel;
+      /** The run's memory limit in bytes; the frame's default (frame.js defaultBudget) when not given. */
+      memoryBudget?: number;
+      /** From ticket(), taken when the run was asked for: Stop pressed before the frame exists stops it too. */
+      stopped?: () => boolean;
+    } = {},
   ): Promise<RunResult> {
-    const { optimizations = {}, compareWith, modules, model } = options;
-    this.stop();
+    const { optimizations = {}, compareWith, modules, model, memoryBudget, stopped = this.ticket() } = options;
+    this.halt();
     await this.release();
     const [lib, tfjs] = await Promise.all([this.library(), modules?.has('wgflow/tfjs') ? this.tfjsLibrary() : undefined]);
+    if (stopped()) return { ok: false, ms: 0, mode, lineOffset: 0, stopped: true };
     const runId = nextRun++;
     const frame = document.createElement('iframe');
     frame.setAttribute('sandbox', 'allow-scripts');
@@ -191,8 +220,20 @@ export class Runner {
     const slots = new Set<number>();
     const filled = new Set<number>();
     let imageBytes = 0;
+    // The frame's pulse: a worker in the frame beats on port2 every PULSE_MS (a worker, so a snippet that
+    // never yields does not stop it); beats that stop for PULSE_LOST_MS mean the frame's process died.
+    const pulse = new MessageChannel();
     return new Promise<RunResult>((resolve) => {
+      let lastBeat: number | undefined;
+      pulse.port1.onmessage = () => (lastBeat = performance.now());
+      const watch = setInterval(() => {
+        if (lastBeat === undefined || performance.now() - lastBeat < PULSE_LOST_MS || this.frame !== frame) return;
+        h.onOutput([{ level: 'system', text: FRAME_DIED }], 0);
+        done({ ok: false, ms: 0, mode, lineOffset: 0, crashed: true });
+      }, PULSE_MS);
       const done = (r: RunResult, keep = false) => {
+        clearInterval(watch);
+        pulse.port1.close();
         removeEventListener('message', onMessage);
         if (this.frame === frame) {
           if (keep) this.kept = { runId, frame, pending: new Set() };
@@ -208,7 +249,7 @@ export class Runner {
         const m = e.data as Record<string, unknown> | null;
         if (!m || typeof m !== 'object' || typeof m.type !== 'string') return;
         if (m.type === 'ready') {
-          frame.contentWindow!.postMessage({ type: 'run', runId, lib, tfjs, base: document.baseURI, model, code, mode, optimizations, compareWith }, '*');
+          frame.contentWindow!.postMessage({ type: 'run', runId, lib, tfjs, base: document.baseURI, model, code, mode, optimizations, compareWith, memoryBudget }, '*', [pulse.port2]);
           return;
         }
         if (m.runId !== runId) return;
@@ -216,16 +257,27 @@ export class Runner {
           case 'fetch':
             void answerFetch(frame, runId, m);
             break;
-          case 'console':
-            h.onConsole(str(m.level, 10) ?? 'log', str(m.text) ?? '');
+          case 'output': {
+            const lines = Array.isArray(m.lines) ? m.lines.slice(0, MAX_BATCH) : [];
+            const skipped = num(m.skipped) ?? 0;
+            h.onOutput(
+              lines.map((l: unknown) => {
+                const o = (l && typeof l === 'object' ? l : {}) as Record<string, unknown>;
+                const length = num(o.length);
+                return { level: str(o.level, 10) ?? 'log', text: str(o.text, MAX_LINE) ?? '', ...(length !== undefined ? { length } : {}) };
+              }),
+              // Lines past the batch's bound count as skipped.
+              Math.max(0, Math.floor(skipped)) + (Array.isArray(m.lines) ? m.lines.length - lines.length : 0),
+            );
             break;
+          }
           case 'image': {
             let slot: ImageSlot;
             try {
               slot = validateImageSlot(m);
               if (slots.has(slot.id)) throw new Error(`image ${slot.id} was announced twice`);
             } catch (err) {
-              h.onConsole('system', `An image was not shown: ${(err as Error).message}.`);
+              h.onOutput([{ level: 'system', text: `An image was not shown: ${(err as Error).message}.` }], 0);
               break;
             }
             slots.add(slot.id);
@@ -235,7 +287,7 @@ export class Runner {
           case 'pixels': {
             const id = typeof m.id === 'number' && slots.has(m.id) && !filled.has(m.id) ? m.id : undefined;
             if (id === undefined) {
-              h.onConsole('system', 'An image was not shown: its pixels came for no canvas of this run.');
+              h.onOutput([{ level: 'system', text: 'An image was not shown: its pixels came for no canvas of this run.' }], 0);
               break;
             }
             filled.add(id);
@@ -291,7 +343,13 @@ export class Runner {
               comparison,
               chromeTrace,
               // The graphs the frame kept still held their data when it read memory.after.
-              memory: { atEnd: memory(mem.atEnd), after: memory(mem.after), keptGraphs: kept?.plans.filter((p) => p.kept).length },
+              memory: {
+                atEnd: memory(mem.atEnd),
+                atError: memory(mem.atError),
+                after: memory(mem.after),
+                keptGraphs: kept?.plans.filter((p) => p.kept).length,
+                budget: num(mem.budget),
+              },
               saves,
             }, keep);
             break;
@@ -363,8 +421,21 @@ export class Runner {
     kept.frame.remove();
   }
 
-  /** Stops a run by removing its frame (a runaway loop dies with it); the next run gets a new frame. */
+  private stops = 0;
+
+  /** Says, later, whether stop() was called since: a run asked for now and stopped before it started. */
+  ticket(): () => boolean {
+    const at = this.stops;
+    return () => this.stops !== at;
+  }
+
+  /** Stops a run by removing its frame (a runaway loop dies with it), or before it starts; the next run gets a new frame. */
   stop(): void {
+    this.stops++;
+    this.halt();
+  }
+
+  private halt(): void {
     const f = this.finish;
     if (this.frame) {
       this.frame.remove();

@@ -9,6 +9,8 @@ export type ProfileComparison = WG.ProfileComparison;
 class Invalid extends Error {}
 
 const MAX_ITEMS = 50_000;
+/** The engine's bound on a profile's kernels and a record's trace (engine/core/profile.ts MAX_PROFILED). */
+const MAX_PROFILED = 100_000;
 const MAX_STR = 200_000;
 
 const obj = (v: unknown, what: string): Record<string, unknown> => {
@@ -82,7 +84,13 @@ export function validateProfile(v: unknown): Profile {
   const p = obj(v, 'profile');
   const mode = p.mode;
   if (mode !== 'eager' && mode !== 'graph' && mode !== 'mixed') throw new Invalid('profile.mode is unknown');
-  return { mode, kernels: arr(p.kernels, 'profile.kernels').map(kernel), totals: totals(p.totals, 'profile.totals'), timer: timer(p.timer, 'profile.timer') };
+  return defined({
+    mode,
+    kernels: arr(p.kernels, 'profile.kernels', MAX_PROFILED).map(kernel),
+    omittedKernels: optNum(p.omittedKernels, 'profile.omittedKernels'),
+    totals: totals(p.totals, 'profile.totals'),
+    timer: timer(p.timer, 'profile.timer'),
+  });
 }
 
 function runKernels(v: unknown, what: string): WG.GraphRunKernel[] {
@@ -148,7 +156,8 @@ export function validateRecord(v: unknown): RunRecord {
     profile: validateProfile(r.profile),
     wgsl: Object.fromEntries(ids.map((id) => [str(id, 'kernel id', 200), str(wgsl[id], `wgsl[${id}]`)])),
     graphs: arr(r.graphs, 'record.graphs', 1000).map(graphRun),
-    trace: arr(r.trace, 'record.trace').map((x, i) => {
+    omittedTrace: optNum(r.omittedTrace, 'record.omittedTrace'),
+    trace: arr(r.trace, 'record.trace', MAX_PROFILED).map((x, i) => {
       const t = obj(x, `trace[${i}]`);
       const io = (v2: unknown, w: string) => arr(v2, w, 1000).map((o) => ({ id: num(obj(o, w).id, `${w}.id`), ...tensorType(o, w) }));
       return defined({
