@@ -73,9 +73,13 @@ test('floods of 200,000 printed lines (print and console.log) show their first a
     const lines = text.split('\n');
     expect(lines).toHaveLength(200_001);
     expect(lines[123_456]).toBe('123456');
+    if (name === 'print') {
+      await page.getByTestId('output-omitted').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300); // rows scrolled into view render in the next frames (content-visibility)
+      await page.screenshot({ path: `${SHOTS}-flood.png` });
+    }
     await seedPrints8(page);
   }
-  await page.screenshot({ path: `${SHOTS}-flood.png` });
   expect(problems).toEqual([]);
 });
 
@@ -91,6 +95,7 @@ test('huge values, errors of every kind, recursion and leaks end with a clear li
   expect(((await long.textContent()) ?? '').length).toBeLessThan(2100);
   await long.getByTestId('show-all').click();
   await expect(long.getByTestId('line-cut')).toContainText('30,000,000 characters were printed');
+  await page.screenshot({ path: `${SHOTS}-long-line.png` });
   await seedPrints8(page);
 
   // A tensor 16× over the device's limit: the engine's LimitError, before any GPU work.
@@ -130,6 +135,7 @@ test('a run that keeps allocating stops at the memory budget with a clear error,
   await expect(out).toContainText('tensors are live');
   await tab(page, 'Memory');
   await expect(page.getByTestId('budget-used')).toContainText(/of the 64(\.0)? MiB budget/);
+  await expect(page.getByTestId('mem-at-error')).toContainText('tensors');
   await page.screenshot({ path: `${SHOTS}-budget.png` });
   await tab(page, 'Output');
   await seedPrints8(page);

@@ -96,13 +96,23 @@ export function MemoryPanel(props: PanelProps) {
             )}
           </div>
           <div className="pp-stats" data-testid="memory-readout">
-            <Stat
-              label="Live at end"
-              value={cur.atEnd ? tensors(cur.atEnd.tensors) : '—'}
-              sub={fmtBytes(cur.atEnd?.bytesInUse)}
-              title="wg.memory() as the snippet's last line finished, before the run's scope freed what it made"
-              testId="mem-at-end"
-            />
+            {!cur.atEnd && cur.atError ? (
+              <Stat
+                label="Live when it threw"
+                value={tensors(cur.atError.tensors)}
+                sub={fmtBytes(cur.atError.bytesInUse)}
+                title="wg.memory() when the snippet threw, before the run's scope freed what it made"
+                testId="mem-at-error"
+              />
+            ) : (
+              <Stat
+                label="Live at end"
+                value={cur.atEnd ? tensors(cur.atEnd.tensors) : '—'}
+                sub={fmtBytes(cur.atEnd?.bytesInUse)}
+                title="wg.memory() as the snippet's last line finished, before the run's scope freed what it made"
+                testId="mem-at-end"
+              />
+            )}
             <Stat
               label="After the run"
               value={cur.after ? tensors(cur.after.tensors) : '—'}
@@ -249,14 +259,13 @@ function Budget({ r }: { r: Readout | undefined }) {
   return (
     <section className="pp-section pp-budget" data-testid="budget">
       {r?.budget !== undefined && used !== undefined && (
-        <div className="pp-membar" data-testid="budget-used" title="the run's peak bytes in use against its memory budget (wg.config.setMemoryLimit)">
+        <div className="pp-budgetbar" data-testid="budget-used" title="the run's peak bytes in use against its memory budget (wg.config.setMemoryLimit)">
           <span className="small">
             peak {fmtBytes(r.peak)} of the {fmtBytes(r.budget)} budget ({Math.round(used * 100)}%)
           </span>
           <span className="track">
             <i className={used >= 0.9 ? 'leak' : 'peak'} style={{ width: `${Math.min(1, used) * 100}%` }} />
           </span>
-          <span />
         </div>
       )}
       <form
