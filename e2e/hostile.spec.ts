@@ -113,6 +113,8 @@ test('huge values, errors of every kind, recursion and leaks end with a clear li
   // Unbounded recursion, sync and async.
   expect(await run(page, 'const f = (n: number): number => f(n + 1) + 1;\nf(0);')).toBe('failed');
   await expect(out).toContainText('RangeError: Maximum call stack size exceeded');
+  expect(await run(page, 'const g = async (n: number): Promise<number> => (await g(n + 1)) + 1;\nawait g(0);')).toBe('failed');
+  await expect(out).toContainText('RangeError: Maximum call stack size exceeded');
   await seedPrints8(page);
 
   // 500 leaked 1 MiB tensors: under the default budget; the run's scope frees them.
