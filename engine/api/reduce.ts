@@ -70,7 +70,8 @@ const cumprod$impl = (x: Tensor, axis = 0, exclusive = false, reverse = false) =
 
 const axisParams = [p('x', 'tensor'), opt('axis', 'axis'), opt('keepDims', 'bool')] as const;
 const scanParams = [p('x', 'tensor'), opt('axis', 'int'), opt('exclusive', 'bool'), opt('reverse', 'bool')] as const;
-const reduction = <F extends (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor>(doc: string, impl: F, differentiable: boolean) =>
+// `const D` keeps `differentiable`'s literal type: the gradient rule table is keyed by the differentiable ops.
+const reduction = <F extends (x: Tensor, axis?: Axis, keepDims?: boolean) => Tensor, const D extends boolean>(doc: string, impl: F, differentiable: D) =>
   ({ doc, params: axisParams, returns: 'tensor', method: true, differentiable, impl }) as const;
 
 /** Reductions and scans (registry definitions). */

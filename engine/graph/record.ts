@@ -98,16 +98,26 @@ export function unrecorded<T>(fn: () => T): T {
  * Wraps an op's implementation into its public function: graph builders record the call as a node; eagerly
  * it runs `impl` (attributed to the caller's line while profiling). `entry` is the op's registry entry.
  */
+/**
+ * Set while a gradient tape records (engine/autodiff/tape.ts): every public op call goes through `around`,
+ * which runs it and notes it on the tapes. Unset otherwise: one property read per op call.
+ */
+export const gradientHook: { around?: (op: string, args: unknown[], run: () => unknown) => unknown } = {};
+
 export function recordable<F extends OpImpl>(name: string, entry: OpEntry & { impl: F }, prepare?: (args: unknown[]) => unknown[]): F {
   const impl = entry.impl;
-  const wrapped = function (this: unknown, ...given: unknown[]) {
-    const args = prepare ? prepare(given) : given;
+  const call = (args: unknown[]) => {
     const b = activeBuilder();
     if (b) return b.record(name, entry, args);
     if (suspended === 0) rejectGraphTensors(name, args);
     const c = profiling.current;
     if (c && suspended === 0 && c.ops.length === 0) return profiledCall(c, name, impl, args);
     return impl(...args);
+  };
+  const wrapped = function (this: unknown, ...given: unknown[]) {
+    const args = prepare ? prepare(given) : given;
+    const around = gradientHook.around;
+    return around ? around(name, args, () => call(args)) : call(args);
   };
   Object.defineProperty(wrapped, 'name', { value: name });
   return wrapped as unknown as F;

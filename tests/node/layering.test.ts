@@ -14,6 +14,8 @@ const ALLOWED: Record<string, string[]> = {
   eager: ['core', 'ir', 'ops', 'shaders', 'backend'],
   graph: ['core', 'ir', 'ops', 'shaders', 'backend', 'eager'],
   api: ['core', 'ir', 'ops', 'shaders', 'backend', 'eager', 'graph'],
+  // Gradients: tapes hook the recordable wrapper (graph) and rules are written with the public ops (api).
+  autodiff: ['core', 'ir', 'ops', 'shaders', 'backend', 'eager', 'graph', 'api'],
   // Model import (wgflow/tfjs, wgflow/onnx) is built as its own entry: it reaches the engine only through the
   // public module (engine/index.ts), so its bundle imports the core instead of carrying a second copy.
   io: [],

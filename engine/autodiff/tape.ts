@@ -1,0 +1,178 @@
+// Reverse-mode differentiation: tapes record the public ops called while they are active (the recordable
+// wrapper of engine/graph/record.ts calls `opCalled`), and `backward` walks a tape's entries in reverse,
+// applying each op's gradient rule (autodiff/rules.ts). Rules are written with the public ops, so the same
+// code differentiates eager tensors (each backward op runs at once) and graph tensors (the backward ops become
+// nodes of the graph being built: wg.gradients, a wg.function's trace, withMode('graph')).
+import { DisposedError, GraphModeError, ShapeError } from '../core/errors';
+import { OPS } from '../api/registry';
+import { fmtShape } from '../core/shape';
+import { Tensor } from '../core/tensor';
+import { tidy } from '../eager/scope';
+import { gradientHook } from '../graph/record';
+import { gradRule, type GradResult } from './rules';
+
+/** One recorded op call: its registry name, its arguments as given, and what it returned. */
+interface Entry {
+  op: string;
+  args: unknown[];
+  out: unknown;
+}
+
+/** Tensors inside an argument: a tensor, an array of tensors (addN, concat), an options object (fused ops). */
+export function tensorsOf(v: unknown, into: Tensor[] = []): Tensor[] {
+  if (v instanceof Tensor) into.push(v);
+  else if (Array.isArray(v)) for (const x of v) tensorsOf(x, into);
+  else if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) for (const x of Object.values(v)) tensorsOf(x, into);
+  return into;
+}
+
+const isFloat = (t: Tensor) => t.dtype === 'float32';
+
+/** The tapes recording now, innermost last. */
+const recording: Tape[] = [];
+/** Depth of public op calls in progress: only the outermost call of a composite op is recorded. */
+let depth = 0;
+
+export class Tape {
+  readonly entries: Entry[] = [];
+  /** Tensors whose values depend on a watched tensor: an op with one of these among its inputs is recorded. */
+  readonly tracked = new Set<Tensor>();
+  private active = true;
+  disposed = false;
+
+  constructor() {
+    recording.push(this);
+    syncHook();
+  }
+
+  watch(t: Tensor): void {
+    if (isFloat(t)) this.tracked.add(t);
+  }
+
+  get isRecording(): boolean {
+    return this.active;
+  }
+
+  /** Stops recording (the entries are kept for gradient()). */
+  stop(): void {
+    if (!this.active) return;
+    this.active = false;
+    const i = recording.lastIndexOf(this);
+    if (i >= 0) recording.splice(i, 1);
+    syncHook();
+  }
+
+  /** Called for every outermost public op call while this tape records. */
+  note(op: string, args: unknown[], out: unknown): void {
+    if (!args.some((a) => tensorsOf(a).some((t) => this.tracked.has(t)))) return;
+    this.entries.push({ op, args, out });
+    // Outputs of an op without a gradient (comparisons, argMax, integer results) carry none.
+    if (gradRule(op) === 'none') return;
+    for (const t of tensorsOf(out)) if (isFloat(t)) this.tracked.add(t);
+  }
+
+  dispose(): void {
+    this.stop();
+    this.entries.length = 0;
+    this.tracked.clear();
+    this.disposed = true;
+  }
+}
+
+/** Is a tape recording now? (Then intermediates must outlive a nested grad: the outer tape needs them.) */
+export function taping(): boolean {
+  return recording.length > 0;
+}
+
+function syncHook(): void {
+  gradientHook.around = recording.length > 0 ? around : undefined;
+}
+
+/** The recordable wrapper's hook while a tape records: note the outermost op call on every recording tape. */
+function around(op: string, args: unknown[], run: () => unknown): unknown {
+  if (depth > 0) return run();
+  depth++;
+  let out: unknown;
+  try {
+    out = run();
+  } finally {
+    depth--;
+  }
+  for (const tape of [...recording]) tape.note(op, args, out);
+  return out;
+}
+
+/**
+ * The gradients of `target` with respect to `sources`, from what `tape` recorded: one per source, null where
+ * the target does not depend on it. `dy` weighs the target (ones when absent). The tape stops recording its
+ * own backward ops; tapes around it record them (higher-order gradients).
+ */
+export function backward(tape: Tape, target: Tensor, sources: Tensor[], dy?: Tensor): (Tensor | null)[] {
+  if (dy !== undefined && (dy.rank !== target.rank || dy.shape.some((d, i) => d !== target.shape[i]))) {
+    throw new ShapeError(`gradient: dy of shape ${fmtShape(dy.shape)} does not match the target's shape ${fmtShape(target.shape)}`);
+  }
+  tape.stop();
+  const eager = target.graph === undefined;
+  const compute = () => {
+    const grads = new Map<Tensor, Tensor>();
+    grads.set(target, dy ?? OPS.onesLike(target));
+    for (let i = tape.entries.length - 1; i >= 0; i--) {
+      const e = tape.entries[i];
+      const outs = tensorsOf(e.out);
+      const gys = outs.map((o) => grads.get(o));
+      if (gys.every((g) => g === undefined)) continue;
+      const rule = gradRule(e.op);
+      if (rule === 'none') continue;
+      if (rule === undefined) throw new GraphModeError(`gradient: ${e.op} has no gradient rule yet; the target depends on its result`, { op: e.op });
+      const dys = Array.isArray(e.out) ? outs.map((o, k) => gys[k] ?? OPS.zerosLike(o)) : gys[0]!;
+      let result: GradResult;
+      try {
+        result = rule(dys as Tensor & Tensor[], e.args, e.out as Tensor & Tensor[]);
+      } catch (err) {
+        if (err instanceof DisposedError) {
+          throw new DisposedError(
+            `gradient: the backward pass of ${e.op} needs a tensor that was disposed after the op ran (${err.message}). Keep the taped computation's tensors alive until gradient() (no wg.tidy or dispose() inside it)`,
+            { op: e.op },
+          );
+        }
+        throw err;
+      }
+      accumulate(grads, tape, e.args, result);
+    }
+    // Each gradient is a tensor of its own: not the caller's dy, a source, or another source's gradient
+    // (add's rule passes dy through), so disposing one never disposes another.
+    const given = new Set<Tensor>([...(dy ? [dy] : []), ...sources]);
+    return sources.map((s) => {
+      const g = grads.get(s);
+      if (g === undefined) return null;
+      if (!given.has(g)) {
+        given.add(g);
+        return g;
+      }
+      return OPS.clone(g);
+    });
+  };
+  // Graph tensors are never freed here; and while another tape records, the backward ops are its entries.
+  if (!eager || taping()) return compute();
+  // Eagerly, the backward pass's intermediates are freed; the gradients are kept.
+  let out: (Tensor | null)[] = [];
+  tidy(() => {
+    out = compute();
+    return out.filter((t): t is Tensor => t !== null);
+  });
+  return out;
+}
+
+/** Adds a rule's gradients to each tracked input's total (positional, nested like the arguments). */
+function accumulate(grads: Map<Tensor, Tensor>, tape: Tape, args: unknown[], result: GradResult): void {
+  const visit = (arg: unknown, g: unknown) => {
+    if (g === null || g === undefined) return;
+    if (arg instanceof Tensor) {
+      if (!tape.tracked.has(arg) || !(g instanceof Tensor)) return;
+      const prev = grads.get(arg);
+      grads.set(arg, prev ? OPS.add(prev, g) : g);
+    } else if (Array.isArray(arg) && Array.isArray(g)) arg.forEach((a, k) => visit(a, g[k]));
+    else if (arg && typeof arg === 'object' && g && typeof g === 'object') for (const [k, a] of Object.entries(arg)) visit(a, (g as Record<string, unknown>)[k]);
+  };
+  args.forEach((a, k) => visit(a, result[k]));
+}

@@ -1,0 +1,4 @@
+// Finite-difference cases for a family's gradient rules: see grad_cases.ts (the float64 references and helpers).
+import type { GradCase } from './grad_cases';
+
+export const MOVEMENT_GRAD_CASES: GradCase[] = [];

@@ -1,0 +1,114 @@
+// Gradients on the CPU device: every rule against central differences of a float64 plain-JavaScript reference
+// (tests/helpers/grad_cases.ts), eagerly and traced into a wg.function; the API's contracts and errors.
+import { describe, expect, it } from 'vitest';
+import * as wg from '../../engine/index';
+import { finiteDifferences, GRAD_CASES, type GradCase } from '../helpers/grad_cases';
+
+function close(got: ArrayLike<number>, want: ArrayLike<number>, [rtol, atol]: [number, number], label: string): void {
+  expect(got.length, label).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    const ok = Math.abs(got[i] - want[i]) <= atol + rtol * Math.abs(want[i]);
+    if (!ok) expect.fail(`${label}[${i}]: got ${got[i]}, the differences give ${want[i]}`);
+  }
+}
+
+async function checkCase(c: GradCase, mode: 'eager' | 'function'): Promise<void> {
+  const { inputs, w, grads } = finiteDifferences(c);
+  const xs = inputs.map((a) => wg.tensor(Float32Array.from(a.data), a.shape));
+  const dy = wg.tensor(Float32Array.from(w.data), w.shape);
+  const f = (...t: wg.Tensor[]) => c.wg(wg, ...t);
+  const got =
+    mode === 'eager'
+      ? wg.grads(f)(xs, dy)
+      : await wg.function((...a: wg.Tensor[]) => wg.grads(f)(a.slice(0, -1), a[a.length - 1]))(...xs, dy);
+  for (let k = 0; k < grads.length; k++) close(await (got as wg.Tensor[])[k].data(), grads[k], c.tol ?? [2e-3, 2e-4], `${c.name} d/dx${k + 1} (${mode})`);
+  for (const t of [...xs, dy, ...(got as wg.Tensor[])]) t.dispose();
+}
+
+describe('gradient rules against finite differences (CPU device)', () => {
+  wg.setDefaultDevice('cpu');
+  for (const c of GRAD_CASES) {
+    it(c.name, async () => {
+      await checkCase(c, 'eager');
+      await checkCase(c, 'function');
+    });
+  }
+});
+
+describe('the gradient API', () => {
+  wg.setDefaultDevice('cpu');
+  it('grad, valueAndGrad, valueAndGrads and a non-scalar target (ones as dy)', async () => {
+    const x = wg.tensor([1, 2, 3]);
+    expect(await wg.grad((t) => wg.sum(wg.square(t)))(x).array()).toEqual([2, 4, 6]);
+    expect(await wg.grad((t) => wg.square(t))(x).array()).toEqual([2, 4, 6]);
+    const { value, grad } = wg.valueAndGrad((t) => wg.sum(wg.mul(t, t)))(x);
+    expect(await value.array()).toBe(14);
+    expect(await grad.array()).toEqual([2, 4, 6]);
+    const r = wg.valueAndGrads((a, b) => wg.sum(wg.mul(a, b)))([x, wg.tensor([4, 5, 6])]);
+    expect(await r.value.array()).toBe(32);
+    expect(await r.grads[0].array()).toEqual([4, 5, 6]);
+    expect(await r.grads[1].array()).toEqual([1, 2, 3]);
+  });
+
+  it('grad(grad(f)): second derivatives through the elementwise rules and the reductions', async () => {
+    const x = wg.tensor([0.5, -1, 2]);
+    const d2 = wg.grad((t) => wg.sum(wg.grad((u) => wg.sum(wg.mul(wg.mul(u, u), u)))(t)))(x);
+    close(await d2.data(), [3, -6, 12], [1e-6, 1e-6], 'd²/dx² Σx³ = 6x');
+    const h = wg.grad((t) => wg.sum(wg.grad((u) => wg.sum(wg.exp(u)))(t)))(x);
+    close(await h.data(), [0.5, -1, 2].map(Math.exp), [1e-5, 1e-6], 'd²/dx² Σeˣ = eˣ');
+  });
+
+  it('GradientTape: watch, several sources, persistent, unconnected sources, stop()', async () => {
+    const a = wg.tensor([1, 2]);
+    const b = wg.tensor([3, 4]);
+    const unused = wg.tensor([5]);
+    const tape = new wg.GradientTape({ persistent: true });
+    tape.watch(a, b);
+    const y = wg.sum(wg.mul(a, b));
+    tape.stop();
+    const z = wg.sum(wg.mul(a, a)); // after stop(): not recorded
+    const [ga, gb, gu] = tape.gradient(y, [a, b, unused]);
+    expect(await ga!.array()).toEqual([3, 4]);
+    expect(await gb!.array()).toEqual([1, 2]);
+    expect(gu).toBeNull();
+    expect(tape.gradient(z, a)).toBeNull();
+    expect(await (tape.gradient(y, unused, undefined, { unconnectedGradients: 'zero' }) as wg.Tensor).array()).toEqual([0]);
+    tape.dispose();
+    expect(() => tape.gradient(y, a)).toThrow(/disposed/);
+  });
+
+  it('a non-persistent tape computes gradients once; wg.gradientTape records inside its callback', async () => {
+    const x = wg.tensor([2]);
+    const tape = new wg.GradientTape();
+    tape.watch(x);
+    const y = wg.square(x);
+    expect(await (tape.gradient(y, x) as wg.Tensor).array()).toEqual([4]);
+    expect(() => tape.gradient(y, x)).toThrow(/disposed|once/);
+    const g = await wg.gradientTape(async (t) => {
+      t.watch(x);
+      const v = wg.mul(x, 3);
+      return t.gradient(v, x) as wg.Tensor;
+    });
+    expect(await g.array()).toEqual([3]);
+  });
+
+  it('bad input: an unconnected x, a non-tensor, an integer source, a dy of the wrong shape, a missing rule', () => {
+    const x = wg.tensor([1, 2]);
+    expect(() => wg.grad(() => wg.tensor([1]))(x)).toThrow(/cannot compute the gradient of y=f\(x\) with respect to x/);
+    expect(() => wg.grads((a, b) => wg.mul(a, 2))([x, wg.tensor([3, 4])])).toThrow(/with respect to x2/);
+    expect(() => wg.grad((t) => t)(3 as unknown as wg.Tensor)).toThrow(/must be a Tensor/);
+    expect(() => wg.grad((t) => t)(wg.tensor([1], undefined, 'int32'))).toThrow(/float32/);
+    expect(() => wg.grad((t) => wg.square(t))(x, wg.tensor([1, 2, 3]))).toThrow(/shape/);
+    // Comparisons carry no gradient: the target does not depend on x through them.
+    expect(() => wg.grad((t) => wg.cast(wg.greater(t, 0), 'float32'))(x)).toThrow(/does not depend/);
+  });
+
+  it('eager grad frees what f and the backward pass made: 200 steps leave no tensor behind', async () => {
+    const x = wg.tensor([1, 2]);
+    const before = wg.memory();
+    for (let i = 0; i < 200; i++) wg.grad((t) => wg.sum(wg.mul(wg.exp(t), t)))(x).dispose();
+    expect(wg.memory().tensors).toBe(before.tensors);
+    expect(wg.memory().bytesInUse).toBe(before.bytesInUse);
+    close(await wg.grad((t) => wg.sum(wg.mul(wg.exp(t), t)))(x).data(), [2 * Math.E, 3 * Math.E ** 2], [1e-6, 1e-6], 'd/dx Σ x·eˣ');
+  });
+});
