@@ -1,5 +1,177 @@
 // Gradient rules: see autodiff/rules.ts for the contract (one gradient per argument, written with the public ops).
+// Movement, indexing, scans and products. Views are undone by their adjoint: slice ↔ pad, concat ↔ slice,
+// stack ↔ unstack, gather ↔ unsortedSegmentSum, gatherND ↔ scatterND, spaceToBatchND ↔ batchToSpaceND; the
+// views with no simple adjoint (stridedSlice, mirrorPad) send dy to the input positions they read, found by
+// applying the same op to the positions themselves (`adjointByIndex`).
 import type { DifferentiableOp } from '../api/registry';
-import type { GradRule } from './grad_util';
+import type { Tensor } from '../core/tensor';
+import { o, T, type GradRule } from './grad_util';
 
-export const MOVEMENT_RULES: Partial<Record<DifferentiableOp, GradRule>> = {};
+const norm = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
+
+/**
+ * The gradient of a view `f` (an op that only moves or repeats elements of x): f applied to the positions
+ * 0 … n−1 of x (exact in float32 up to 2^24) tells each result element where it came from, and dy is summed
+ * back there. Positions shifted by one, so that elements f fills with zeros (padding) read −1 and drop out.
+ */
+function adjointByIndex(dy: Tensor, x: Tensor, f: (t: Tensor) => Tensor): Tensor {
+  const positions = o.reshape(o.range(1, x.size + 1, 1, 'float32'), [...x.shape]);
+  const source = o.sub(o.cast(f(positions), 'int32'), 1);
+  const summed = o.unsortedSegmentSum(o.reshape(dy, [-1]), o.reshape(source, [-1]), x.size);
+  return o.reshape(summed, [...x.shape]);
+}
+
+/** slice's begin and size, one entry per dimension (as the op reads them). */
+function sliceBox(x: Tensor, begin: number | number[], size?: number | number[]): { start: number[]; count: number[] } {
+  const bs = typeof begin === 'number' ? [begin] : begin;
+  const ss = size === undefined || size === null ? [] : typeof size === 'number' ? [size] : size;
+  const start: number[] = [];
+  const count: number[] = [];
+  x.shape.forEach((n, d) => {
+    const b = bs[d] ?? 0;
+    const st = b < 0 ? b + n : b;
+    const s = ss[d] ?? -1;
+    start.push(st);
+    count.push(s === -1 ? n - st : s);
+  });
+  return { start, count };
+}
+
+/** Σ over the letters of `term` that `keep` lacks, as einsum must not be asked for (a letter only one side has). */
+function einsumOperandGrad(dy: Tensor, outTerm: string, other: { term: string; t: Tensor } | null, term: string, x: Tensor): Tensor {
+  if (new Set(term).size !== term.length) throw new Error(`einsum gradient: the repeated index in operand '${term}' (a diagonal) is not supported yet`);
+  const avail = new Set(outTerm + (other?.term ?? ''));
+  const present = [...term].filter((c) => avail.has(c)).join('');
+  const eq = other ? `${outTerm},${other.term}->${present}` : `${outTerm}->${present}`;
+  const g = other ? o.einsum(eq, dy, other.t) : o.einsum(eq, dy);
+  if (present.length === term.length) return g;
+  const kept = o.reshape(g, [...term].map((c, d) => (avail.has(c) ? x.shape[d] : 1)));
+  return o.broadcastTo(kept, [...x.shape]);
+}
+
+/** einsum's output term: given after '->', else the letters used once, in alphabetical order (NumPy). */
+function einsumTerms(equation: string): { inputs: string[]; output: string } {
+  const eq = equation.replace(/\s+/g, '');
+  const [lhs, rhs] = eq.split('->');
+  const inputs = lhs.split(',');
+  if (rhs !== undefined) return { inputs, output: rhs };
+  const counts = new Map<string, number>();
+  for (const c of lhs.replace(/,/g, '')) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return { inputs, output: [...counts].filter(([, n]) => n === 1).map(([c]) => c).sort().join('') };
+}
+
+export const MOVEMENT_RULES: Partial<Record<DifferentiableOp, GradRule>> = {
+  // ---- slices and joins ----
+  slice: (dy, [x, begin, size]) => {
+    const { start, count } = sliceBox(x, begin, size);
+    return [o.pad(dy, x.shape.map((n: number, d: number) => [start[d], n - start[d] - count[d]] as [number, number])), null, null];
+  },
+  stridedSlice: (dy, [x, ...rest]) => [
+    adjointByIndex(dy, x, (t) => (o.stridedSlice as (...a: unknown[]) => Tensor)(t, ...rest)),
+    ...rest.map(() => null),
+  ],
+  concat: (dy, [xs, axis = 0]) => {
+    const a = norm(axis, xs[0].rank);
+    let at = 0;
+    const gs = (xs as Tensor[]).map((x) => {
+      const begin = x.shape.map((_, d) => (d === a ? at : 0));
+      at += x.shape[a];
+      return o.slice(dy, begin, [...x.shape]);
+    });
+    return [gs, null];
+  },
+  stack: (dy, [xs, axis = 0]) => [o.unstack(dy, norm(axis, xs[0].rank + 1)), null],
+  unstack: (dys, [, axis = 0]) => [o.stack(dys, axis), null],
+  split: (dys, [, , axis = 0]) => [o.concat(dys, axis), null, null],
+  reverse: (dy, [, axis]) => [o.reverse(dy, axis), null],
+  flipLeftRight: (dy) => [o.flipLeftRight(dy)],
+  // tile: the result is [r0·n0, r1·n1, …]; each input element receives the sum over its repeats.
+  tile: (dy, [x, reps]) => {
+    const split = (x as Tensor).shape.flatMap((n, d) => [reps[d], n]);
+    const axes = x.shape.map((_: number, d: number) => 2 * d);
+    return [o.reshape(o.sum(o.reshape(dy, split), axes), [...x.shape]), null];
+  },
+  pad: (dy, [x, paddings]) => [o.slice(dy, (paddings as [number, number][]).map((p) => p[0]), [...x.shape]), null, null],
+  mirrorPad: (dy, [x, paddings, mode]) => [adjointByIndex(dy, x, (t) => o.mirrorPad(t, paddings, mode)), null, null],
+
+  // ---- indexing ----
+  gather: (dy, [x, indices, axis = 0, batchDims = 0]) => {
+    const idx = T(indices) ? indices : o.tensor(indices, null, 'int32');
+    if (batchDims !== 0) return [adjointByIndex(dy, x, (t) => o.gather(t, idx, axis, batchDims)), null, null, null];
+    // dy: x.shape[:a] + idx.shape + x.shape[a+1:]. Move the index dimensions to the front, sum the rows per
+    // index into x's dimension a, and move it back.
+    const a = norm(axis, x.rank);
+    const q = idx.rank;
+    const perm = [...Array(q).keys()].map((i) => a + i);
+    for (let d = 0; d < a; d++) perm.push(d);
+    for (let d = a + q; d < dy.rank; d++) perm.push(d);
+    const rest = perm.slice(q).map((d) => dy.shape[d]);
+    const rows = o.reshape(o.transpose(dy, perm), [idx.size, ...rest]);
+    const summed = o.unsortedSegmentSum(rows, o.reshape(idx, [-1]), x.shape[a]);
+    const back = [...Array(x.rank - 1).keys()].map((d) => d + 1);
+    back.splice(a, 0, 0);
+    return [o.transpose(summed, back), null, null, null];
+  },
+  gatherND: (dy, [x, indices]) => [o.scatterND(indices, dy, [...x.shape]), null],
+  scatterND: (dy, [indices]) => [null, o.gatherND(dy, indices), null],
+  // The replaced slices get no gradient from dy; the updates get theirs (for duplicates TensorFlow's rule too
+  // gives every row its slice of dy).
+  tensorScatterUpdate: (dy, [, indices, updates]) => [o.tensorScatterUpdate(dy, indices, o.zerosLike(updates)), null, o.gatherND(dy, indices)],
+  // Each row of x went to its segment (none for negative ids).
+  unsortedSegmentSum: (dy, [x, segmentIds]) => {
+    const ids = T(segmentIds) ? segmentIds : o.tensor(segmentIds, null, 'int32');
+    const rows = o.gather(dy, o.maximum(ids, 0));
+    const keep = o.reshape(o.cast(o.greaterEqual(ids, 0), 'float32'), [...ids.shape, ...new Array(x.rank - ids.rank).fill(1)]);
+    return [o.mul(rows, keep), null, null];
+  },
+
+  // ---- scans ----
+  cumsum: (dy, [, axis = 0, exclusive = false, reverse = false]) => [o.cumsum(dy, axis, exclusive, !reverse), null, null, null],
+  // Inputs without zeros: d/dx_i of every running product that includes x_i is (that product) / x_i.
+  cumprod: (dy, [x, axis = 0, exclusive = false, reverse = false], y) => [
+    o.div(o.cumsum(o.mul(dy, y), axis, exclusive, !reverse), x),
+    null,
+    null,
+    null,
+  ],
+
+  // ---- products ----
+  // dot: vectors as a row (first operand) or a column (second operand), then matMul's rule.
+  dot: (dy, [a, b]) => {
+    const A = a.rank === 1 ? o.reshape(a, [1, a.shape[0]]) : a;
+    const B = b.rank === 1 ? o.reshape(b, [b.shape[0], 1]) : b;
+    const g = o.reshape(dy, [A.shape[0], B.shape[1]]);
+    return [o.reshape(o.matMul(g, B, false, true), [...a.shape]), o.reshape(o.matMul(A, g, true, false), [...b.shape])];
+  },
+  outerProduct: (dy, [a, b]) => [
+    o.reshape(o.matMul(dy, o.reshape(b, [b.shape[0], 1])), [...a.shape]),
+    o.reshape(o.matMul(o.reshape(a, [1, a.shape[0]]), dy), [...b.shape]),
+  ],
+  // einsum: each operand's gradient is einsum of dy with the other operand, to that operand's indices.
+  einsum: (dy, [equation, ...ts]) => {
+    const { inputs, output } = einsumTerms(equation);
+    const gs = (ts as Tensor[]).map((t, i) => {
+      const other = ts.length === 2 ? { term: inputs[1 - i], t: ts[1 - i] as Tensor } : null;
+      return einsumOperandGrad(dy, output, other, inputs[i], t);
+    });
+    return [null, ...gs];
+  },
+
+  // ---- layout ----
+  // depthToSpace's inverse (spaceToDepth) written as reshape + transpose.
+  depthToSpace: (dy, [x, blockSize, dataFormat = 'NHWC']) => {
+    const s = blockSize as number;
+    if (dataFormat === 'NCHW') {
+      const [n, c, h, w] = x.shape;
+      const blocks = o.reshape(dy, [n, c / (s * s), h, s, w, s]);
+      return [o.reshape(o.transpose(blocks, [0, 3, 5, 1, 2, 4]), [n, c, h, w]), null, null];
+    }
+    const [n, h, w, c] = x.shape;
+    const blocks = o.reshape(dy, [n, h, s, w, s, c / (s * s)]);
+    return [o.reshape(o.transpose(blocks, [0, 1, 3, 2, 4, 5]), [n, h, w, c]), null, null];
+  },
+  spaceToBatchND: (dy, [, blockShape, paddings]) => [o.batchToSpaceND(dy, blockShape, paddings), null, null],
+  batchToSpaceND: (dy, [, blockShape, crops]) => [o.spaceToBatchND(dy, blockShape, crops), null, null],
+  // A tensor already on the device is its own result: its gradient is already the one that reached it.
+  to: (dy, [x], y) => [y === x ? null : o.to(dy, x.device), null],
+};
