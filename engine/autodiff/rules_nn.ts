@@ -201,7 +201,9 @@ function conv2dGrads(
     x4 = nhwc(x4);
     dy4 = nhwc(dy4);
   }
-  const g = geo2d(op, x4, [filter.shape[0], filter.shape[1]], strides, dilations, pad, rm);
+  // Explicit NCHW pairs, reordered as NHWC's.
+  const pads = cf && Array.isArray(pad) ? ([pad[0], pad[2], pad[3], pad[1]] as Padding) : pad;
+  const g = geo2d(op, x4, [filter.shape[0], filter.shape[1]], strides, dilations, pads, rm);
   const { dx, df } = convGrads(dy4, x4, filter, g, depthwise, isFloat(x), isFloat(filter));
   let dxOut: Tensor | null = null;
   if (dx) {
@@ -312,6 +314,48 @@ export const NN_RULES: Partial<Record<DifferentiableOp, GradRule>> = {
     }
     return [dxOut, df ? o.reshape(df, [...filter.shape]) : null];
   },
+  separableConv2d: (dy, [x, depthwiseFilter, pointwiseFilter, strides, pad, dilation, dataFormat]) => {
+    // A depthwise convolution (recomputed) then a 1×1 convolution.
+    const mid = o.depthwiseConv2d(x, depthwiseFilter, strides, pad, dataFormat, dilation);
+    const [dmid, dpw] = conv2dGrads('separableConv2d', dy, mid, pointwiseFilter, 1, 'valid', dataFormat, 1, undefined, false);
+    const [dx, ddw] = conv2dGrads('separableConv2d', dmid!, x, depthwiseFilter, strides, pad, dataFormat, dilation, undefined, true);
+    return [dx, ddw, isFloat(pointwiseFilter) ? dpw : null];
+  },
+  conv2dTranspose: (dy, [x, filter, outputShape, strides, pad, rm]) => {
+    // y is conv2d's input gradient for an outputShape input: dx is that conv2d of dy, and the filter's gradient
+    // is conv2d's filter gradient with dy as the input and x as the output's gradient.
+    const x4 = x.rank === 3 ? o.expandDims(x, 0) : x;
+    const dy4 = dy.rank === 3 ? o.expandDims(dy, 0) : dy;
+    const g = geo2d('conv2dTranspose', dy4, [filter.shape[0], filter.shape[1]], strides, 1, pad, rm);
+    const { df } = convGrads(x4, dy4, filter, g, false, false, isFloat(filter));
+    const dx = isFloat(x) ? o.conv2d(dy, filter, strides, pad, 'NHWC', 1, rm) : null;
+    return [dx, df ?? null, null];
+  },
+  resizeBilinear: (dy, [images, size, alignCorners = false, halfPixelCenters = false]) => [
+    forArg(images, () => resizeGrad(dy, images, size, (i, n) => bilinearMatrix(i, n, alignCorners, halfPixelCenters))),
+  ],
+  resizeNearestNeighbor: (dy, [images, size, alignCorners = false, halfPixelCenters = false]) => [
+    forArg(images, () => resizeGrad(dy, images, size, (i, n) => nearestMatrix(i, n, alignCorners, halfPixelCenters))),
+  ],
+  localResponseNormalization: (dy, [x, depthRadius = 5, bias = 1, alpha = 1, beta = 0.5]) => [
+    forArg(x, () => {
+      // y_c = x_c·D_c^(−β), D_c = bias + α·Σ_{|k|≤r} x²_{c+k}:
+      // dx_j = dy_j·D_j^(−β) − 2αβ·x_j·Σ_{|c−j|≤r} dy_c·x_c·D_c^(−β−1) (the window is symmetric).
+      const C = x.shape[x.rank - 1];
+      const r = Math.min(depthRadius, Math.max(C - 1, 0));
+      const win = (t: Tensor) => {
+        if (r === 0) return t;
+        const p = o.pad(t, t.shape.map((_, i) => (i === t.rank - 1 ? [r, r] : [0, 0])) as [number, number][]);
+        const parts: Tensor[] = [];
+        for (let k = 0; k <= 2 * r; k++) parts.push(o.slice(p, t.shape.map((_, i) => (i === t.rank - 1 ? k : 0)), [...t.shape]));
+        return o.addN(parts);
+      };
+      const D = o.add(o.mul(win(o.square(x)), alpha), bias);
+      const Dpow = o.pow(D, -beta);
+      const inner = win(o.div(o.mul(o.mul(dy, x), Dpow), D));
+      return o.sub(o.mul(dy, Dpow), o.mul(o.mul(x, inner), 2 * alpha * beta));
+    }),
+  ],
   fusedConv2d: (dy, [args], out) => fusedConvRule('conv2d', false, dy, args, out),
   fusedDepthwiseConv2d: (dy, [args], out) => fusedConvRule('depthwiseConv2d', true, dy, args, out),
 
@@ -340,4 +384,53 @@ function fusedConvRule(op: string, depthwise: boolean, dy: Tensor, args: Record<
       preluActivationWeights: dw ? toOperand(dw, args.preluActivationWeights, cf) : null,
     },
   ];
+}
+
+// ---- resize: the adjoint of each axis's interpolation matrix ------------------------------------------------
+
+/** The resize's source scale, as the forward op computes it (float32). */
+const resizeScale = (i: number, n: number, align: boolean) => Math.fround(align && n > 1 ? (i - 1) / (n - 1) : i / n);
+
+/** [outSize, inSize]: bilinear weights, the forward's float32 source coordinates. */
+function bilinearMatrix(inSize: number, outSize: number, align: boolean, half: boolean): Float32Array {
+  const m = new Float32Array(outSize * inSize);
+  const scale = resizeScale(inSize, outSize, align);
+  const f = Math.fround;
+  for (let d = 0; d < outSize; d++) {
+    const src = half ? f(f(f(d + 0.5) * scale) - 0.5) : f(d * scale);
+    const fl = Math.floor(src);
+    const lower = Math.min(Math.max(fl, 0), inSize - 1);
+    const upper = Math.max(Math.min(Math.ceil(src), inSize - 1), 0);
+    const w = f(src - fl);
+    m[d * inSize + lower] += 1 - w;
+    m[d * inSize + upper] += w;
+  }
+  return m;
+}
+
+/** [outSize, inSize]: one 1 per row, at the source the forward picks. */
+function nearestMatrix(inSize: number, outSize: number, align: boolean, half: boolean): Float32Array {
+  const m = new Float32Array(outSize * inSize);
+  const scale = resizeScale(inSize, outSize, align);
+  const f = Math.fround;
+  for (let d = 0; d < outSize; d++) {
+    const src = f((half ? f(d + 0.5) : d) * scale);
+    const picked = Math.floor(align ? f(src + 0.5) : src);
+    m[d * inSize + Math.max(Math.min(picked, inSize - 1), 0)] = 1;
+  }
+  return m;
+}
+
+/** dx = Aᵀ_H · dy · A_W per image and channel. */
+function resizeGrad(dy: Tensor, x: Tensor, size: number[], matrix: (inSize: number, outSize: number) => Float32Array): Tensor {
+  const hd = x.rank - 3;
+  const [inH, inW] = [x.shape[hd], x.shape[hd + 1]];
+  const [outH, outW] = size;
+  const ah = o.tensor(matrix(inH, outH), [outH, inH]);
+  const aw = o.tensor(matrix(inW, outW), [outW, inW]);
+  // channels first: [..., C, outH, outW]
+  const toCF = hd === 1 ? [0, 3, 1, 2] : [2, 0, 1];
+  const fromCF = hd === 1 ? [0, 2, 3, 1] : [1, 2, 0];
+  const g = o.matMul(o.matMul(ah, o.transpose(dy, toCF), true, false), aw);
+  return o.transpose(g, fromCF);
 }

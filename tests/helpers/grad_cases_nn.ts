@@ -71,6 +71,67 @@ function poolRef(type: 'max' | 'avg', x: Arr, k: number, s: number, pad: Pad, d 
   });
 }
 
+/** conv2d's adjoint with respect to its input: x [N, xH, xW, inDepth] spread onto outputShape by f [kH, kW, outDepth, inDepth]. */
+function conv2dTransposeRef(x: Arr, f: Arr, outShape: number[], s: number, pad: Pad): Arr {
+  const [N, xH, xW, I] = x.shape;
+  const [kH, kW, O] = f.shape;
+  const [, oH, oW] = outShape;
+  const rows = axis(oH, kH, s, 1, pad);
+  const cols = axis(oW, kW, s, 1, pad);
+  const y = new Float64Array(N * oH * oW * O);
+  for (let n = 0; n < N; n++)
+    for (let i = 0; i < xH; i++)
+      for (let j = 0; j < xW; j++)
+        for (let a = 0; a < kH; a++)
+          for (let b = 0; b < kW; b++) {
+            const r = i * s + a - rows.before;
+            const c = j * s + b - cols.before;
+            if (r < 0 || r >= oH || c < 0 || c >= oW) continue;
+            for (let od = 0; od < O; od++)
+              for (let id = 0; id < I; id++) y[((n * oH + r) * oW + c) * O + od] += x.data[((n * xH + i) * xW + j) * I + id] * f.data[((a * kW + b) * O + od) * I + id];
+          }
+  return { shape: [N, oH, oW, O], data: y };
+}
+
+/** TensorFlow's resize of NHWC images (rank 4), bilinear or nearest. */
+function resizeRef(x: Arr, [oH, oW]: number[], bilinear: boolean, align: boolean, half: boolean): Arr {
+  const [N, H, W, C] = x.shape;
+  const scale = (i: number, n: number) => (align && n > 1 ? (i - 1) / (n - 1) : i / n);
+  const at = (n: number, r: number, c: number, ch: number) => x.data[((n * H + r) * W + c) * C + ch];
+  const src = (d: number, sc: number) => (half ? (d + 0.5) * sc - 0.5 : d * sc);
+  const near = (d: number, sc: number, n: number) => {
+    const v = (half ? d + 0.5 : d) * sc;
+    return Math.max(Math.min(Math.floor(align ? v + 0.5 : v), n - 1), 0);
+  };
+  return arr([N, oH, oW, C], (q) => {
+    const ch = q % C;
+    const j = Math.floor(q / C) % oW;
+    const i = Math.floor(q / C / oW) % oH;
+    const n = Math.floor(q / C / oW / oH);
+    if (!bilinear) return at(n, near(i, scale(H, oH), H), near(j, scale(W, oW), W), ch);
+    const ys = src(i, scale(H, oH));
+    const xs = src(j, scale(W, oW));
+    const [y0, x0] = [Math.floor(ys), Math.floor(xs)];
+    const clampH = (v: number) => Math.min(Math.max(v, 0), H - 1);
+    const clampW = (v: number) => Math.min(Math.max(v, 0), W - 1);
+    const [ly, lx] = [ys - y0, xs - x0];
+    const v = (r: number, c: number) => at(n, clampH(r), clampW(c), ch);
+    const top = v(y0, x0) * (1 - lx) + v(y0, Math.ceil(xs)) * lx;
+    const bottom = v(Math.ceil(ys), x0) * (1 - lx) + v(Math.ceil(ys), Math.ceil(xs)) * lx;
+    return top * (1 - ly) + bottom * ly;
+  });
+}
+
+function lrnRef(x: Arr, r: number, bias: number, alpha: number, beta: number): Arr {
+  const C = x.shape[x.shape.length - 1];
+  return arr(x.shape, (q) => {
+    const c = q % C;
+    let sum = 0;
+    for (let k = Math.max(0, c - r); k <= Math.min(C - 1, c + r); k++) sum += x.data[q - c + k] ** 2;
+    return x.data[q] * (bias + alpha * sum) ** -beta;
+  });
+}
+
 const reshape = (x: Arr, shape: number[]): Arr => ({ shape, data: x.data });
 const add = (a: Arr, b: Arr) => broadcast([a, b], (u, v) => u + v);
 const ACT: Record<string, (v: number, w?: number) => number> = {
@@ -246,6 +307,87 @@ export const NN_GRAD_CASES: GradCase[] = [
     inputs: [{ shape: [1, 4, 4, 2] }, { shape: [2, 2, 2, 1] }, { shape: [2] }],
     wg: (wg, x, f, bias) => wg.fused.depthwiseConv2d({ x, filter: f, strides: 1, pad: 'valid', bias, activation: 'elu' }),
     ref: (x, f, bias) => broadcast([add(conv2dRef(x, f, [1, 1], 'valid', [1, 1], true), bias)], ACT.elu),
+  },
+  {
+    name: "conv2d NCHW, explicit pads [[0, 0], [0, 0], [1, 0], [0, 2]]",
+    inputs: [{ shape: [1, 2, 3, 3] }, { shape: [2, 2, 2, 2] }],
+    wg: (wg, x, f) => wg.conv2d(x, f, 1, [[0, 0], [0, 0], [1, 0], [0, 2]], 'NCHW'),
+    ref: (x, f) => {
+      // Pad rows 1 before, columns 2 after by hand, then 'valid'.
+      const xh = transpose(x, [0, 2, 3, 1]);
+      const xp = arr([1, 4, 5, 2], (q) => {
+        const ch = q % 2;
+        const c = Math.floor(q / 2) % 5;
+        const r = Math.floor(q / 10) - 1;
+        return r >= 0 && c < 3 ? xh.data[(r * 3 + c) * 2 + ch] : 0;
+      });
+      return transpose(conv2dRef(xp, f, [1, 1], 'valid'), [0, 3, 1, 2]);
+    },
+  },
+  {
+    name: "separableConv2d 'same', multiplier 2, 3 out channels",
+    inputs: [{ shape: [1, 4, 4, 2] }, { shape: [2, 2, 2, 2] }, { shape: [1, 1, 4, 3] }],
+    wg: (wg, x, dw, pw) => wg.separableConv2d(x, dw, pw, 1, 'same'),
+    ref: (x, dw, pw) => conv2dRef(conv2dRef(x, dw, [1, 1], 'same', [1, 1], true), pw, [1, 1], 'valid'),
+  },
+  {
+    name: "separableConv2d NCHW, 'valid', dilation 2",
+    inputs: [{ shape: [1, 2, 5, 5] }, { shape: [2, 2, 2, 1] }, { shape: [1, 1, 2, 2] }],
+    wg: (wg, x, dw, pw) => wg.separableConv2d(x, dw, pw, 1, 'valid', 2, 'NCHW'),
+    ref: (x, dw, pw) => transpose(conv2dRef(conv2dRef(transpose(x, [0, 2, 3, 1]), dw, [1, 1], 'valid', [2, 2], true), pw, [1, 1], 'valid'), [0, 3, 1, 2]),
+  },
+  ...(
+    [
+      [[1, 2, 2, 2], [3, 3, 1, 2], [1, 4, 4, 1], 2, 'same'],
+      [[1, 2, 2, 2], [2, 2, 1, 2], [1, 5, 5, 1], 2, 'valid'],
+      [[4, 4, 1], [2, 2, 2, 1], [3, 3, 2], 1, 1],
+    ] as [number[], number[], number[], number, Pad][]
+  ).map(
+    ([xs, fs, os, st, pad]): GradCase => ({
+      name: `conv2dTranspose x ${JSON.stringify(xs)} to ${JSON.stringify(os)}, stride ${st}, pad ${JSON.stringify(pad)}`,
+      inputs: [{ shape: xs }, { shape: fs }],
+      wg: (wg, x, f) => wg.conv2dTranspose(x, f, os, st, pad),
+      ref: (x, f) => {
+        if (xs.length === 4) return conv2dTransposeRef(x, f, os, st, pad);
+        const y = conv2dTransposeRef(reshape(x, [1, ...xs]), f, [1, ...os], st, pad);
+        return reshape(y, os);
+      },
+    }),
+  ),
+  // ---- resize ----
+  ...(
+    [
+      [true, [1, 3, 4, 2], [5, 3], false, false],
+      [true, [2, 3, 3, 1], [4, 5], true, false],
+      [true, [3, 3, 1], [2, 5], false, true],
+      [false, [1, 3, 4, 1], [5, 7], false, false],
+      [false, [1, 4, 3, 2], [3, 5], true, false],
+      [false, [3, 4, 1], [5, 2], false, true],
+    ] as [boolean, number[], number[], boolean, boolean][]
+  ).map(
+    ([bilinear, xs, size, align, half]): GradCase => ({
+      name: `${bilinear ? 'resizeBilinear' : 'resizeNearestNeighbor'} ${JSON.stringify(xs)} to ${JSON.stringify(size)}${align ? ', alignCorners' : ''}${half ? ', halfPixelCenters' : ''}`,
+      inputs: [{ shape: xs }],
+      wg: (wg, x) => (bilinear ? wg.image.resizeBilinear : wg.image.resizeNearestNeighbor)(x, size, align, half),
+      ref: (x) => {
+        if (xs.length === 4) return resizeRef(x, size, bilinear, align, half);
+        const y = resizeRef(reshape(x, [1, ...xs]), size, bilinear, align, half);
+        return reshape(y, y.shape.slice(1));
+      },
+    }),
+  ),
+  // ---- local response normalisation ----
+  {
+    name: 'localResponseNormalization radius 2, bias 1, alpha 0.5, beta 0.75',
+    inputs: [{ shape: [1, 2, 2, 5] }],
+    wg: (wg, x) => wg.localResponseNormalization(x, 2, 1, 0.5, 0.75),
+    ref: (x) => lrnRef(x, 2, 1, 0.5, 0.75),
+  },
+  {
+    name: 'localResponseNormalization rank 3, defaults (radius 5 > depth)',
+    inputs: [{ shape: [2, 2, 3] }],
+    wg: (wg, x) => wg.localResponseNormalization(x),
+    ref: (x) => lrnRef(x, 5, 1, 1, 0.5),
   },
   // ---- pooling ----
   ...poolCases.map(
