@@ -63,12 +63,13 @@ export class ResourceExhaustedError extends WgError {
   readonly limit: number;
   readonly liveTensors: number;
 
-  constructor(message: string, details: ExhaustedDetails) {
+  // Like every WgError, constructible from a message alone (the figures are then NaN).
+  constructor(message: string, details: Partial<ExhaustedDetails> = {}) {
     super(message, details);
-    this.requestedBytes = details.requestedBytes;
-    this.bytesInUse = details.bytesInUse;
-    this.limit = details.limit;
-    this.liveTensors = details.liveTensors;
+    this.requestedBytes = details.requestedBytes ?? NaN;
+    this.bytesInUse = details.bytesInUse ?? NaN;
+    this.limit = details.limit ?? NaN;
+    this.liveTensors = details.liveTensors ?? NaN;
   }
 }
 /** The WebGPU device was lost; tensors that lived on it are gone. */
