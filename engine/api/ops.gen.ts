@@ -156,6 +156,7 @@ export type OpName =
   | 'squeeze'
   | 'stack'
   | 'step'
+  | 'stopGradient'
   | 'stridedSlice'
   | 'sub'
   | 'sum'
@@ -442,6 +443,8 @@ export const squeeze: (x: Tensor, axis?: number | number[]) => Tensor = OPS.sque
 export const stack: (tensors: Tensor[], axis?: number) => Tensor = OPS.stack;
 /** x > 0 ? 1 : alpha (alpha defaults to 0); NaN stays NaN. */
 export const step: (x: TensorLike, alpha?: number) => Tensor = OPS.step;
+/** x unchanged, as a constant for gradients: nothing flows back through it (TensorFlow stop_gradient). A view. */
+export const stopGradient: (x: Tensor) => Tensor = OPS.stopGradient;
 /** TensorFlow's strided slice (begin/end/strides, beginMask/endMask/ellipsisMask/newAxisMask/shrinkAxisMask): a view. */
 export const stridedSlice: (x: Tensor, begin: number[], end: number[], strides?: number[], beginMask?: number, endMask?: number, ellipsisMask?: number, newAxisMask?: number, shrinkAxisMask?: number) => Tensor = OPS.stridedSlice;
 /** a - b */

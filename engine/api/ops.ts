@@ -124,8 +124,20 @@ function transpose$impl(x: Tensor, perm?: number[]): Tensor {
 }
 
 
-/** reshape and transpose: views (no kernel when the input is contiguous). */
+/** x itself as a new tensor (a view): gradients do not flow through it. */
+function stopGradient$impl(x: Tensor): Tensor {
+  const t = namedTensorArg(x, 'stopGradient', 'x');
+  return view(t, t.shape, t.strides);
+}
+
+/** reshape, transpose and stopGradient: views (no kernel when the input is contiguous). */
 export const VIEW_DEFS = family('movement', {
+  stopGradient: {
+    doc: 'x unchanged, as a constant for gradients: nothing flows back through it (TensorFlow stop_gradient). A view.',
+    params: [p('x', 'tensor')],
+    returns: 'tensor',
+    impl: stopGradient$impl,
+  },
   reshape: {
     doc: 'New shape with the same elements; one dimension may be -1 (inferred). A view when x is contiguous.',
     params: [p('x', 'tensor'), p('shape', 'shape')],

@@ -13,7 +13,11 @@ import { constantFromHost, type TensorValues } from './creation';
 
 export interface VariableOptions {
   name?: string;
+  /** Watched by gradient tapes by default, and differentiated by variableGrads (default true, as TensorFlow). */
+  trainable?: boolean;
 }
+
+let variables = 0;
 
 /**
  * A variable: a tensor whose value `assign`/`assignAdd` change. Eagerly it is a tensor holding a copy of
@@ -25,6 +29,9 @@ function variableImpl(initial: Tensor | TensorValues, options: VariableOptions =
   const v = materialize(init);
   if (init !== initial) init.dispose();
   v.variable = true;
+  v.trainable = options?.trainable !== false;
+  v.variableName = typeof options?.name === 'string' && options.name ? options.name : `Variable_${variables}`;
+  variables++;
   return v;
 }
 

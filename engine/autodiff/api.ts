@@ -4,7 +4,7 @@ import { OPS } from '../api/registry';
 import { DisposedError, ShapeError, WgError } from '../core/errors';
 import { Tensor } from '../core/tensor';
 import { tidy } from '../eager/scope';
-import { backward, Tape, taping } from './tape';
+import { backward, noteCustom, Tape, taping, unrecorded } from './tape';
 
 export class GradientError extends WgError {}
 
@@ -19,12 +19,14 @@ function checkFloat(x: Tensor, what: string): void {
 
 /** TensorFlow 2's tape: records the ops on watched tensors from construction until gradient() (or stop()). */
 export class GradientTape {
-  private readonly tape = new Tape();
+  private readonly tape: Tape;
   private readonly persistent: boolean;
   private used = false;
 
-  constructor(options: { persistent?: boolean } = {}) {
+  /** `watchAccessedVariables` (default true): trainable variables the taped ops read are watched, as TensorFlow. */
+  constructor(options: { persistent?: boolean; watchAccessedVariables?: boolean } = {}) {
     this.persistent = Boolean(options.persistent);
+    this.tape = new Tape(options.watchAccessedVariables !== false);
   }
 
   /** Records the ops that use `x` (trainable variables are watched by default, as in TensorFlow: with variables). */
@@ -100,7 +102,7 @@ function differentiate(f: (...xs: Tensor[]) => Tensor, xs: Tensor[], dy: Tensor 
 }
 
 function differentiateOn(f: (...xs: Tensor[]) => Tensor, xs: Tensor[], dy: Tensor | undefined, api: string): { value: Tensor; grads: Tensor[] } {
-  const tape = new Tape();
+  const tape = new Tape(false);
   let value: Tensor;
   try {
     for (const x of xs) tape.watch(x);
@@ -156,5 +158,75 @@ export function valueAndGrads(f: (...xs: Tensor[]) => Tensor): (xs: Tensor[], dy
   return (xs, dy) => {
     if (!Array.isArray(xs)) throw new GradientError('valueAndGrads: the arguments must be given as a list of tensors');
     return differentiate(f, xs, dy, 'valueAndGrads');
+  };
+}
+
+/**
+ * wg.variableGrads(f, varList?) → { value, grads: { [name]: gradient } } (TensorFlow.js): f's scalar value and
+ * its gradients with respect to the trainable variables it reads (or `varList`); unconnected variables are
+ * left out.
+ */
+export function variableGrads(f: () => Tensor, varList?: Tensor[]): { value: Tensor; grads: Record<string, Tensor> } {
+  if (typeof f !== 'function') throw new GradientError('variableGrads: f must be a function returning a scalar tensor');
+  if (varList !== undefined) {
+    if (!Array.isArray(varList)) throw new GradientError('variableGrads: varList must be a list of variables');
+    varList.forEach((v, i) => {
+      if (!(v instanceof Tensor) || !v.variable) throw new GradientError(`variableGrads: varList[${i}] is not a variable (make it with wg.variable)`);
+    });
+  }
+  const run = () => {
+    const tape = new Tape(varList === undefined);
+    try {
+      for (const v of varList ?? []) tape.watch(v);
+      const value = f();
+      if (!(value instanceof Tensor)) throw new GradientError(`variableGrads: f must return a Tensor, got ${value === null ? 'null' : typeof value}`);
+      if (value.rank !== 0) throw new ShapeError(`variableGrads: f must return a scalar, got shape [${value.shape}]`);
+      const vars = varList ?? [...tape.accessed];
+      const g = backward(tape, value, vars);
+      const grads: Record<string, Tensor> = {};
+      vars.forEach((v, i) => {
+        if (g[i]) grads[v.variableName ?? `Variable_${v.id}`] = g[i]!;
+      });
+      return { value, grads };
+    } finally {
+      tape.dispose();
+    }
+  };
+  if (taping()) return run();
+  let result: { value: Tensor; grads: Record<string, Tensor> } | undefined;
+  tidy(() => {
+    result = run();
+    return [result.value, ...Object.values(result.grads)];
+  });
+  return result!;
+}
+
+/**
+ * wg.customGrad(f): f(...xs) returns { value, gradFunc(dy, saved) } and may `save` tensors for gradFunc; the
+ * result is a function whose gradient is gradFunc's (one gradient per x), not that of the ops inside f.
+ */
+// f's arguments are the inputs then `save` (TensorFlow.js's CustomGradientFunc): typed loosely, as there.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type CustomGradFunc = (...args: any[]) => { value: Tensor; gradFunc: (dy: Tensor, saved: Tensor[]) => Tensor | Tensor[] };
+
+export function customGrad(f: CustomGradFunc): (...xs: Tensor[]) => Tensor {
+  if (typeof f !== 'function') throw new GradientError('customGrad: f must be a function returning { value, gradFunc }');
+  return (...xs: Tensor[]) => {
+    xs.forEach((x, i) => tensorArg(x, `customGrad: argument ${i + 1}`));
+    let saved: Tensor[] = [];
+    const save = (ts: Tensor[]) => {
+      saved = ts;
+    };
+    const r = unrecorded(() => f(...xs, save));
+    if (!r || !(r.value instanceof Tensor) || typeof r.gradFunc !== 'function') {
+      throw new GradientError('customGrad: f must return { value: Tensor, gradFunc: (dy, saved) => gradients }');
+    }
+    noteCustom(xs, r.value, (dy) => {
+      const g = r.gradFunc(dy, saved);
+      const list = Array.isArray(g) ? g : [g];
+      if (list.length !== xs.length) throw new GradientError(`customGrad: gradFunc returned ${list.length} gradient(s) for ${xs.length} input(s)`);
+      return list;
+    });
+    return r.value;
   };
 }

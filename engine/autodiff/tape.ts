@@ -9,13 +9,15 @@ import { fmtShape } from '../core/shape';
 import { Tensor } from '../core/tensor';
 import { tidy } from '../eager/scope';
 import { gradientHook } from '../graph/record';
-import { gradRule, type GradResult } from './rules';
+import { gradRule, type GradResult, type GradRule } from './rules';
 
 /** One recorded op call: its registry name, its arguments as given, and what it returned. */
 interface Entry {
   op: string;
   args: unknown[];
   out: unknown;
+  /** A customGrad's own rule (instead of the op's). */
+  rule?: GradRule;
 }
 
 /** Tensors inside an argument: a tensor, an array of tensors (addN, concat), an options object (fused ops). */
@@ -37,10 +39,13 @@ export class Tape {
   readonly entries: Entry[] = [];
   /** Tensors whose values depend on a watched tensor: an op with one of these among its inputs is recorded. */
   readonly tracked = new Set<Tensor>();
+  /** Trainable variables the recorded ops read (variableGrads differentiates them), in order. */
+  readonly accessed = new Set<Tensor>();
   private active = true;
   disposed = false;
 
-  constructor() {
+  /** `watchAccessedVariables`: trainable variables an op reads are watched (TensorFlow's default). */
+  constructor(private readonly watchVariables = true) {
     recording.push(this);
     syncHook();
   }
@@ -63,9 +68,22 @@ export class Tape {
   }
 
   /** Called for every outermost public op call while this tape records. */
-  note(op: string, args: unknown[], out: unknown): void {
-    if (!args.some((a) => tensorsOf(a).some((t) => this.tracked.has(t)))) return;
-    this.entries.push({ op, args, out });
+  note(op: string, args: unknown[], out: unknown, rule?: GradRule): void {
+    const inputs = tensorsOf(args);
+    if (this.watchVariables) {
+      for (const t of inputs) {
+        if (t.trainable && !this.tracked.has(t)) {
+          this.accessed.add(t);
+          this.watch(t);
+        }
+      }
+    }
+    if (!inputs.some((t) => this.tracked.has(t))) return;
+    this.entries.push({ op, args, out, rule });
+    if (rule) {
+      for (const t of tensorsOf(out)) if (isFloat(t)) this.tracked.add(t);
+      return;
+    }
     // Outputs of an op without a gradient (comparisons, argMax, integer results) carry none.
     if (gradRule(op) === 'none') return;
     for (const t of tensorsOf(out)) if (isFloat(t)) this.tracked.add(t);
@@ -102,6 +120,22 @@ function around(op: string, args: unknown[], run: () => unknown): unknown {
   return out;
 }
 
+/** Runs `fn` with no tape recording the ops it calls (a customGrad's forward: its own rule stands for them). */
+export function unrecorded<T>(fn: () => T): T {
+  depth++;
+  try {
+    return fn();
+  } finally {
+    depth--;
+  }
+}
+
+/** Notes a customGrad call on the recording tapes: its inputs, its value and its own rule. */
+export function noteCustom(args: Tensor[], out: Tensor, rule: GradRule): void {
+  if (depth > 0) return;
+  for (const tape of [...recording]) tape.note('customGrad', args, out, rule);
+}
+
 /**
  * The gradients of `target` with respect to `sources`, from what `tape` recorded: one per source, null where
  * the target does not depend on it. `dy` weighs the target (ones when absent). The tape stops recording its
@@ -121,7 +155,7 @@ export function backward(tape: Tape, target: Tensor, sources: Tensor[], dy?: Ten
       const outs = tensorsOf(e.out);
       const gys = outs.map((o) => grads.get(o));
       if (gys.every((g) => g === undefined)) continue;
-      const rule = gradRule(e.op);
+      const rule = e.rule ?? gradRule(e.op);
       if (rule === 'none') continue;
       if (rule === undefined) throw new GraphModeError(`gradient: ${e.op} has no gradient rule yet; the target depends on its result`, { op: e.op });
       const dys = Array.isArray(e.out) ? outs.map((o, k) => gys[k] ?? OPS.zerosLike(o)) : gys[0]!;

@@ -71,6 +71,9 @@ export class Tensor {
   hostValues?: Int32Array | Uint32Array;
   /** A variable (wg.variable): its value changes with assign/assignAdd. */
   variable = false;
+  /** A variable's name (variableGrads keys its gradients by it) and whether tapes watch it by default. */
+  variableName?: string;
+  trainable = false;
   /** Counted in wg.memory().tensors (eager tensors, and lazy ones once computed). Runtime bookkeeping. */
   accounted = false;
 

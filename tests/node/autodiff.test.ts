@@ -111,4 +111,47 @@ describe('the gradient API', () => {
     expect(wg.memory().bytesInUse).toBe(before.bytesInUse);
     close(await wg.grad((t) => wg.sum(wg.mul(wg.exp(t), t)))(x).data(), [2 * Math.E, 3 * Math.E ** 2], [1e-6, 1e-6], 'd/dx Σ x·eˣ');
   });
+
+  it('stopGradient: nothing flows back through it', async () => {
+    const x = wg.tensor([1, 2, 3]);
+    expect(await wg.grad((t) => wg.sum(wg.mul(t, wg.stopGradient(t))))(x).array()).toEqual([1, 2, 3]);
+    expect(() => wg.grad((t) => wg.stopGradient(wg.square(t)))(x)).toThrow(/does not depend/);
+  });
+
+  it('variables: tapes watch trainable ones; variableGrads keys gradients by name and leaves unconnected ones out', async () => {
+    const w = wg.variable(wg.tensor([1, 2]), { name: 'w' });
+    const b = wg.variable(wg.tensor([3]), { name: 'b' });
+    const frozen = wg.variable(wg.tensor([5, 6]), { name: 'frozen', trainable: false });
+    const unused = wg.variable(wg.tensor([7]), { name: 'unused' });
+    const { value, grads } = wg.variableGrads(() => wg.sum(wg.add(wg.mul(wg.square(w), frozen), b)));
+    expect(await value.array()).toBe(1 * 5 + 4 * 6 + 2 * 3);
+    expect(Object.keys(grads).sort()).toEqual(['b', 'w']);
+    expect(await grads.w.array()).toEqual([10, 24]);
+    expect(await grads.b.array()).toEqual([2]);
+    const only = wg.variableGrads(() => wg.sum(wg.mul(w, b)), [b, unused]);
+    expect(Object.keys(only.grads)).toEqual(['b']);
+    expect(await only.grads.b.array()).toEqual([3]);
+    const tape = new wg.GradientTape();
+    const y = wg.sum(wg.mul(w, 2));
+    expect(await (tape.gradient(y, w) as wg.Tensor).array()).toEqual([2, 2]);
+    const blind = new wg.GradientTape({ watchAccessedVariables: false });
+    const z = wg.sum(wg.mul(w, 2));
+    expect(blind.gradient(z, w)).toBeNull();
+    expect(() => wg.variableGrads(() => wg.sum(w), [wg.tensor([1])])).toThrow(/not a variable/);
+    expect(() => wg.variableGrads(() => w)).toThrow(/scalar/);
+    for (const v of [w, b, frozen, unused]) v.dispose();
+  });
+
+  it('customGrad: the gradient is gradFunc\'s, with the tensors f saved', async () => {
+    const f = wg.customGrad((x: wg.Tensor, save: (t: wg.Tensor[]) => void) => {
+      save([x]);
+      return { value: wg.square(x), gradFunc: (dy: wg.Tensor, [saved]: wg.Tensor[]) => wg.mul(dy, wg.mul(saved, 10)) };
+    });
+    const x = wg.tensor([1, 2]);
+    expect(await f(x).array()).toEqual([1, 4]);
+    expect(await wg.grad((t) => wg.sum(f(t)))(x).array()).toEqual([10, 20]);
+    // Traced: the custom rule becomes graph nodes like any other.
+    const g = (await wg.function((t: wg.Tensor) => wg.grad((u) => wg.sum(f(u)))(t))(x)) as wg.Tensor;
+    expect(await g.array()).toEqual([10, 20]);
+  });
 });
