@@ -1,8 +1,7 @@
 // Gradient rules: see autodiff/rules.ts for the contract (one gradient per argument, written with the public ops).
 // Movement, indexing, scans and products. Views are undone by their adjoint: slice ↔ pad, concat ↔ slice,
-// stack ↔ unstack, gather ↔ unsortedSegmentSum, gatherND ↔ scatterND, spaceToBatchND ↔ batchToSpaceND; the
-// views with no simple adjoint (stridedSlice, mirrorPad) send dy to the input positions they read, found by
-// applying the same op to the positions themselves (`adjointByIndex`).
+// stack ↔ unstack, gather ↔ unsortedSegmentSum, gatherND ↔ scatterND, spaceToBatchND ↔ batchToSpaceND,
+// strided slices ↔ zeros interleaved and padded, mirrored pads ↔ the mirrored borders added back.
 import type { DifferentiableOp } from '../api/registry';
 import type { Tensor } from '../core/tensor';
 import { o, T, type GradRule } from './grad_util';
@@ -12,13 +11,103 @@ const norm = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 /**
  * The gradient of a view `f` (an op that only moves or repeats elements of x): f applied to the positions
  * 0 … n−1 of x (exact in float32 up to 2^24) tells each result element where it came from, and dy is summed
- * back there. Positions shifted by one, so that elements f fills with zeros (padding) read −1 and drop out.
+ * back there. Only for small index sets: unsortedSegmentSum compares every element with every segment.
  */
 function adjointByIndex(dy: Tensor, x: Tensor, f: (t: Tensor) => Tensor): Tensor {
-  const positions = o.reshape(o.range(1, x.size + 1, 1, 'float32'), [...x.shape]);
-  const source = o.sub(o.cast(f(positions), 'int32'), 1);
+  const positions = o.reshape(o.range(0, x.size, 1, 'float32'), [...x.shape]);
+  const source = o.cast(f(positions), 'int32');
   const summed = o.unsortedSegmentSum(o.reshape(dy, [-1]), o.reshape(source, [-1]), x.size);
   return o.reshape(summed, [...x.shape]);
+}
+
+const padAxis = (g: Tensor, d: number, before: number, after: number) =>
+  before === 0 && after === 0 ? g : o.pad(g, g.shape.map((_, k) => (k === d ? [before, after] : [0, 0]) as [number, number]));
+const sliceAxis = (g: Tensor, d: number, begin: number, count: number) =>
+  o.slice(g, g.shape.map((_, k) => (k === d ? begin : 0)), g.shape.map((n, k) => (k === d ? count : n)));
+
+/** What stridedSlice does to each input dimension, read from its spec as the op reads it. */
+type Take = { kind: 'whole' } | { kind: 'index'; at: number } | { kind: 'range'; begin: number; step: number; count: number };
+function stridedTakes(
+  shape: readonly number[],
+  begin: number[],
+  end: number[],
+  strides: number[] | undefined,
+  beginMask = 0,
+  endMask = 0,
+  ellipsisMask = 0,
+  newAxisMask = 0,
+  shrinkAxisMask = 0,
+): Take[] {
+  const r = shape.length;
+  const st = strides ?? new Array(begin.length).fill(1);
+  const m = begin.length;
+  const ell = ellipsisMask ? Math.min(m, Math.log2(ellipsisMask & -ellipsisMask)) : -1;
+  const isNew = (i: number) => i !== ell && (newAxisMask & (1 << i)) !== 0;
+  let used = 0;
+  for (let i = 0; i < m; i++) if (i !== ell && !isNew(i)) used++;
+  const takes: Take[] = [];
+  for (let i = 0; i < m; i++) {
+    if (i === ell) {
+      for (let k = 0; k < r - used; k++) takes.push({ kind: 'whole' });
+      continue;
+    }
+    if (isNew(i)) continue;
+    const n = shape[takes.length];
+    const step = st[i];
+    const bit = 1 << i;
+    if (shrinkAxisMask & bit) {
+      takes.push({ kind: 'index', at: begin[i] < 0 ? begin[i] + n : begin[i] });
+      continue;
+    }
+    const clamp = (v: number) => (step > 0 ? Math.min(Math.max(v, 0), n) : Math.min(Math.max(v, -1), n - 1));
+    const wrap = (v: number) => (v < 0 ? v + n : v);
+    const b0 = beginMask & bit ? (step > 0 ? 0 : n - 1) : clamp(wrap(begin[i]));
+    const e0 = endMask & bit ? (step > 0 ? n : -1) : clamp(wrap(end[i]));
+    const count = step > 0 ? Math.max(0, Math.ceil((e0 - b0) / step)) : Math.max(0, Math.ceil((b0 - e0) / -step));
+    takes.push({ kind: 'range', begin: b0, step, count });
+  }
+  while (takes.length < r) takes.push({ kind: 'whole' });
+  return takes;
+}
+
+/** stridedSlice's adjoint: dy per input dimension put back at its positions (zeros between the strides). */
+function stridedSliceGrad(dy: Tensor, x: Tensor, takes: Take[]): Tensor {
+  if (takes.some((t) => t.kind === 'range' && t.count === 0)) return o.zerosLike(x);
+  // New axes dropped, shrunk axes back as size 1: the same elements in the same order.
+  let g = o.reshape(dy, takes.map((t, d) => (t.kind === 'whole' ? x.shape[d] : t.kind === 'index' ? 1 : t.count)));
+  takes.forEach((t, d) => {
+    const n = x.shape[d];
+    if (t.kind === 'index') g = padAxis(g, d, t.at, n - t.at - 1);
+    if (t.kind !== 'range') return;
+    let { begin, step } = t;
+    if (step < 0) {
+      g = o.reverse(g, d);
+      begin += (t.count - 1) * step;
+      step = -step;
+    }
+    if (step > 1) {
+      // [.., count, ..] → [.., count, step, ..] (zeros after each element) → [.., count·step, ..], cut after the last.
+      const spread = padAxis(o.expandDims(g, d + 1), d + 1, 0, step - 1);
+      const merged = o.reshape(spread, g.shape.flatMap((s, k) => (k === d ? [s * step] : [s])));
+      g = sliceAxis(merged, d, 0, (t.count - 1) * step + 1);
+    }
+    g = padAxis(g, d, begin, n - begin - g.shape[d]);
+  });
+  return g;
+}
+
+/** mirrorPad's adjoint, one axis after another: the centre, plus each border reversed onto what it mirrored. */
+function mirrorPadGrad(dy: Tensor, x: Tensor, paddings: [number, number][], mode: 'reflect' | 'symmetric'): Tensor {
+  const s = mode === 'reflect' ? 1 : 0;
+  let g = dy;
+  x.shape.forEach((n, d) => {
+    const [before, after] = paddings[d];
+    let sum = sliceAxis(g, d, before, n);
+    if (before > 0) sum = o.add(sum, padAxis(o.reverse(sliceAxis(g, d, 0, before), d), d, s, n - before - s));
+    if (after > 0) sum = o.add(sum, padAxis(o.reverse(sliceAxis(g, d, before + n, after), d), d, n - after - s, s));
+    g = sum;
+  });
+  return g;
 }
 
 /** slice's begin and size, one entry per dimension (as the op reads them). */
@@ -66,10 +155,7 @@ export const MOVEMENT_RULES: Partial<Record<DifferentiableOp, GradRule>> = {
     const { start, count } = sliceBox(x, begin, size);
     return [o.pad(dy, x.shape.map((n: number, d: number) => [start[d], n - start[d] - count[d]] as [number, number])), null, null];
   },
-  stridedSlice: (dy, [x, ...rest]) => [
-    adjointByIndex(dy, x, (t) => (o.stridedSlice as (...a: unknown[]) => Tensor)(t, ...rest)),
-    ...rest.map(() => null),
-  ],
+  stridedSlice: (dy, [x, begin, end, strides, ...masks]) => [stridedSliceGrad(dy, x, stridedTakes(x.shape, begin, end, strides, ...masks)), ...new Array(8).fill(null)],
   concat: (dy, [xs, axis = 0]) => {
     const a = norm(axis, xs[0].rank);
     let at = 0;
@@ -92,7 +178,7 @@ export const MOVEMENT_RULES: Partial<Record<DifferentiableOp, GradRule>> = {
     return [o.reshape(o.sum(o.reshape(dy, split), axes), [...x.shape]), null];
   },
   pad: (dy, [x, paddings]) => [o.slice(dy, (paddings as [number, number][]).map((p) => p[0]), [...x.shape]), null, null],
-  mirrorPad: (dy, [x, paddings, mode]) => [adjointByIndex(dy, x, (t) => o.mirrorPad(t, paddings, mode)), null, null],
+  mirrorPad: (dy, [x, paddings, mode]) => [mirrorPadGrad(dy, x, paddings, mode), null, null],
 
   // ---- indexing ----
   gather: (dy, [x, indices, axis = 0, batchDims = 0]) => {

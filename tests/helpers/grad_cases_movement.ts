@@ -84,6 +84,18 @@ export const MOVEMENT_GRAD_CASES: GradCase[] = [
     ref: (x) => pick(x, [1, 2], ([, j]) => [1, 1 + 2 * j]),
   },
   {
+    name: 'stridedSlice(strides [1, 3], beginMask, endMask, a whole last axis)',
+    inputs: [{ shape: [2, 7, 3] }],
+    wg: (wg, x) => wg.stridedSlice(x, [0, 1], [0, 7], [1, 3], 1, 1),
+    ref: (x) => pick(x, [2, 2, 3], ([i, j, k]) => [i, 1 + 3 * j, k]),
+  },
+  {
+    name: 'stridedSlice(ellipsisMask, stride -1)',
+    inputs: [{ shape: [2, 3, 4] }],
+    wg: (wg, x) => wg.stridedSlice(x, [0, 3], [0, 0], [1, -1], 0, 0, 1),
+    ref: (x) => pick(x, [2, 3, 3], ([i, j, k]) => [i, j, 3 - k]),
+  },
+  {
     name: 'concat(axis -1)',
     inputs: [{ shape: [2, 3] }, { shape: [2, 1] }, { shape: [2, 2] }],
     wg: (wg, a, b, c) => wg.concat([a, b, c], -1),
