@@ -356,6 +356,26 @@ export const NN_RULES: Partial<Record<DifferentiableOp, GradRule>> = {
       return o.sub(o.mul(dy, Dpow), o.mul(o.mul(x, inner), 2 * alpha * beta));
     }),
   ],
+  conv3d: (dy, [x, filter, strides, pad, , dilations]) => {
+    const x5 = x.rank === 4 ? o.expandDims(x, 0) : x;
+    const dy5 = dy.rank === 4 ? o.expandDims(dy, 0) : dy;
+    const g = geoNd('conv3d', x5, filter.shape.slice(0, 3), strides, dilations, pad, undefined);
+    const [C, O] = filter.shape.slice(3);
+    const P = g.N * g.axes.reduce((a, q) => a * q.out, 1);
+    const dyFlat = o.reshape(dy5, [P, O]);
+    const xp = isFloat(filter) ? paddedNd(x5, g) : undefined;
+    const dxParts: Tensor[] = [];
+    const dfParts: Tensor[] = [];
+    for (const t of tapsNd(g)) {
+      const w = o.reshape(o.slice(filter, [...t, 0, 0], [1, 1, 1, C, O]), [C, O]);
+      if (isFloat(x)) dxParts.push(untapNd(o.reshape(o.matMul(dyFlat, w, false, true), [g.N, ...g.axes.map((q) => q.out), C]), g, t));
+      if (xp) dfParts.push(o.matMul(o.reshape(tapNd(xp, g, t), [P, C]), dyFlat, true, false));
+    }
+    const dx = isFloat(x) ? o.reshape(gatherNd(dxParts, g), [...x.shape]) : null;
+    return [dx, xp ? o.reshape(o.stack(dfParts, 0), [...filter.shape]) : null];
+  },
+  maxPool3d: (dy, [x, k = 1, strides, pad, rm], out) => [forArg(x, () => pool3dGrad('max', dy, x, out, k, strides, pad, rm))],
+  avgPool3d: (dy, [x, k = 1, strides, pad, rm], out) => [forArg(x, () => pool3dGrad('avg', dy, x, out, k, strides, pad, rm))],
   fusedConv2d: (dy, [args], out) => fusedConvRule('conv2d', false, dy, args, out),
   fusedDepthwiseConv2d: (dy, [args], out) => fusedConvRule('depthwiseConv2d', true, dy, args, out),
 
@@ -433,4 +453,88 @@ function resizeGrad(dy: Tensor, x: Tensor, size: number[], matrix: (inSize: numb
   const fromCF = hd === 1 ? [0, 2, 3, 1] : [1, 2, 0];
   const g = o.matMul(o.matMul(ah, o.transpose(dy, toCF), true, false), aw);
   return o.transpose(g, fromCF);
+}
+
+// ---- 3-D: the same taps over any number of spatial axes --------------------------------------------------------
+
+interface AxisNd extends AxisGeometry {
+  size: number;
+  k: number;
+  s: number;
+  d: number;
+  /** The padded size, large enough for every tap's slice. */
+  P: number;
+}
+interface GeoNd {
+  N: number;
+  C: number;
+  axes: AxisNd[];
+}
+
+function geoNd(op: string, x: Tensor, k: number[], strides: unknown, dilations: unknown, pad: Padding, rm: RoundingMode | undefined): GeoNd {
+  const n = k.length;
+  const sizes = x.shape.slice(1, 1 + n);
+  const s = spatialInts(strides ?? 1, n, op, 'strides');
+  const d = spatialInts(dilations ?? 1, n, op, 'dilations');
+  const geos = spatialGeometry(op, sizes, k, s, d, pad, Array.isArray(pad) ? undefined : (rm ?? undefined));
+  const axes = geos.map((q, i) => ({
+    ...q, size: sizes[i], k: k[i], s: s[i], d: d[i],
+    P: Math.max(sizes[i] + q.before + q.after, (k[i] - 1) * d[i] + (q.out - 1) * s[i] + 1, sizes[i] + q.before),
+  }));
+  return { N: x.shape[0], C: x.shape[x.rank - 1], axes };
+}
+
+const paddedNd = (x: Tensor, g: GeoNd): Tensor => o.pad(x, [[0, 0], ...g.axes.map((q) => [q.before, q.P - q.size - q.before] as [number, number]), [0, 0]]);
+
+function tapsNd(g: GeoNd): number[][] {
+  let out: number[][] = [[]];
+  for (const q of g.axes) out = out.flatMap((t) => Array.from({ length: q.k }, (_, a) => [...t, a]));
+  return out;
+}
+
+function tapNd(xp: Tensor, g: GeoNd, t: number[]): Tensor {
+  const begin = g.axes.map((q, i) => t[i] * q.d);
+  return o.stridedSlice(
+    xp,
+    [0, ...begin, 0],
+    [xp.shape[0], ...g.axes.map((q, i) => begin[i] + (q.out - 1) * q.s + 1), xp.shape[xp.rank - 1]],
+    [1, ...g.axes.map((q) => q.s), 1],
+  );
+}
+
+function untapNd(c: Tensor, g: GeoNd, t: number[]): Tensor {
+  const C = c.shape[c.rank - 1];
+  let u = c;
+  if (g.axes.some((q) => q.s > 1)) {
+    const outs = g.axes.map((q) => q.out);
+    const split = o.reshape(c, [g.N, ...outs.flatMap((v) => [v, 1]), C]);
+    const spread = o.pad(split, [[0, 0], ...g.axes.flatMap((q) => [[0, 0], [0, q.s - 1]] as [number, number][]), [0, 0]]);
+    u = o.reshape(spread, [g.N, ...g.axes.map((q) => q.out * q.s), C]);
+    u = o.slice(u, u.shape.map(() => 0), [g.N, ...g.axes.map((q) => (q.out - 1) * q.s + 1), C]);
+  }
+  return o.pad(u, [[0, 0], ...g.axes.map((q, i) => [t[i] * q.d, q.P - t[i] * q.d - u.shape[i + 1]] as [number, number]), [0, 0]]);
+}
+
+function gatherNd(parts: Tensor[], g: GeoNd): Tensor {
+  const sum = parts.length === 1 ? parts[0] : o.addN(parts);
+  return o.slice(sum, [0, ...g.axes.map((q) => q.before), 0], [g.N, ...g.axes.map((q) => q.size), sum.shape[sum.rank - 1]]);
+}
+
+function pool3dGrad(type: 'max' | 'avg', dy: Tensor, x: Tensor, out: Tensor, k: unknown, strides: unknown, pad: Padding, rm: RoundingMode | undefined): Tensor {
+  const op = type === 'max' ? 'maxPool3d' : 'avgPool3d';
+  const x5 = x.rank === 4 ? o.expandDims(x, 0) : x;
+  const dy5 = dy.rank === 4 ? o.expandDims(dy, 0) : dy;
+  const out5 = out.rank === 4 ? o.expandDims(out, 0) : out;
+  const g = geoNd(op, x5, spatialInts(k, 3, op, 'filterSize'), strides, 1, pad, rm);
+  const parts: Tensor[] = [];
+  if (type === 'max') {
+    const xp = paddedNd(x5, g);
+    for (const t of tapsNd(g)) parts.push(untapNd(o.mul(dy5, mask(o.equal(tapNd(xp, g, t), out5))), g, t));
+  } else {
+    const ones = paddedNd(o.onesLike(o.slice(x5, [0, 0, 0, 0, 0], [1, ...g.axes.map((q) => q.size), 1])), g);
+    const count = o.addN(tapsNd(g).map((t) => tapNd(ones, g, t)));
+    const share = o.div(dy5, count);
+    for (const t of tapsNd(g)) parts.push(untapNd(share, g, t));
+  }
+  return o.reshape(gatherNd(parts, g), [...x.shape]);
 }

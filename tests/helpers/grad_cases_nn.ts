@@ -132,6 +132,37 @@ function lrnRef(x: Arr, r: number, bias: number, alpha: number, beta: number): A
   });
 }
 
+/** NDHWC 3-D windows: conv3d (filter [kD, kH, kW, C, O]) or a pool. */
+function volume(x: Arr, k: number[], s: number[], d: number[], pad: Pad, f?: Arr, type: 'max' | 'avg' = 'max'): Arr {
+  const [N, D, H, W, C] = x.shape;
+  const ax = [D, H, W].map((n, i) => axis(n, k[i], s[i], d[i], pad));
+  const O = f ? f.shape[4] : C;
+  const outs = ax.map((q) => q.out);
+  return arr([N, ...outs, O], (q) => {
+    const oc = q % O;
+    let r = Math.floor(q / O);
+    const pos: number[] = [];
+    for (let i = 2; i >= 0; i--) {
+      pos[i] = r % outs[i];
+      r = Math.floor(r / outs[i]);
+    }
+    const n = r;
+    const vals: number[] = [];
+    let acc = 0;
+    for (let a = 0; a < k[0]; a++)
+      for (let b = 0; b < k[1]; b++)
+        for (let c = 0; c < k[2]; c++) {
+          const z = [a, b, c].map((t, i) => pos[i] * s[i] + t * d[i] - ax[i].before);
+          if (z.some((v, i) => v < 0 || v >= [D, H, W][i])) continue;
+          const base = (((n * D + z[0]) * H + z[1]) * W + z[2]) * C;
+          if (f) for (let ci = 0; ci < C; ci++) acc += x.data[base + ci] * f.data[(((a * k[1] + b) * k[2] + c) * C + ci) * O + oc];
+          else vals.push(x.data[base + oc]);
+        }
+    if (f) return acc;
+    return type === 'max' ? Math.max(...vals) : vals.reduce((u, v) => u + v, 0) / vals.length;
+  });
+}
+
 const reshape = (x: Arr, shape: number[]): Arr => ({ shape, data: x.data });
 const add = (a: Arr, b: Arr) => broadcast([a, b], (u, v) => u + v);
 const ACT: Record<string, (v: number, w?: number) => number> = {
@@ -388,6 +419,49 @@ export const NN_GRAD_CASES: GradCase[] = [
     inputs: [{ shape: [2, 2, 3] }],
     wg: (wg, x) => wg.localResponseNormalization(x),
     ref: (x) => lrnRef(x, 5, 1, 1, 0.5),
+  },
+  // ---- 3-D ----
+  {
+    name: "conv3d 'same', strides [2, 1, 2]",
+    inputs: [{ shape: [1, 3, 3, 4, 2] }, { shape: [2, 2, 2, 2, 2] }],
+    wg: (wg, x, f) => wg.conv3d(x, f, [2, 1, 2], 'same'),
+    ref: (x, f) => volume(x, [2, 2, 2], [2, 1, 2], [1, 1, 1], 'same', f),
+  },
+  {
+    name: "conv3d 'valid', dilation 2, rank 4",
+    inputs: [{ shape: [3, 4, 3, 1] }, { shape: [2, 2, 1, 1, 2] }],
+    wg: (wg, x, f) => wg.conv3d(x, f, 1, 'valid', 'NDHWC', 2),
+    ref: (x, f) => {
+      const y = volume(reshape(x, [1, 3, 4, 3, 1]), [2, 2, 1], [1, 1, 1], [2, 2, 2], 'valid', f);
+      return reshape(y, y.shape.slice(1));
+    },
+  },
+  {
+    name: "maxPool3d 2×2×2, stride 1, 'same'",
+    inputs: [{ shape: [1, 3, 3, 3, 2] }],
+    wg: (wg, x) => wg.maxPool3d(x, 2, 1, 'same'),
+    ref: (x) => volume(x, [2, 2, 2], [1, 1, 1], [1, 1, 1], 'same'),
+  },
+  {
+    name: "maxPool3d [2, 1, 2], stride 2, 'valid'",
+    inputs: [{ shape: [2, 4, 2, 4, 1] }],
+    wg: (wg, x) => wg.maxPool3d(x, [2, 1, 2], 2, 'valid'),
+    ref: (x) => volume(x, [2, 1, 2], [2, 2, 2], [1, 1, 1], 'valid'),
+  },
+  {
+    name: "avgPool3d 2×2×2, stride 2, 'same', rank 4",
+    inputs: [{ shape: [3, 3, 3, 2] }],
+    wg: (wg, x) => wg.avgPool3d(x, 2, 2, 'same'),
+    ref: (x) => {
+      const y = volume(reshape(x, [1, 3, 3, 3, 2]), [2, 2, 2], [2, 2, 2], [1, 1, 1], 'same', undefined, 'avg');
+      return reshape(y, y.shape.slice(1));
+    },
+  },
+  {
+    name: 'avgPool3d 2×2×2, stride 1, pad 1',
+    inputs: [{ shape: [1, 2, 3, 2, 1] }],
+    wg: (wg, x) => wg.avgPool3d(x, 2, 1, 1),
+    ref: (x) => volume(x, [2, 2, 2], [1, 1, 1], [1, 1, 1], 1, undefined, 'avg'),
   },
   // ---- pooling ----
   ...poolCases.map(
