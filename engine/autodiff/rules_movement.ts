@@ -8,18 +8,6 @@ import { o, T, type GradRule } from './grad_util';
 
 const norm = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 
-/**
- * The gradient of a view `f` (an op that only moves or repeats elements of x): f applied to the positions
- * 0 … n−1 of x (exact in float32 up to 2^24) tells each result element where it came from, and dy is summed
- * back there. Only for small index sets: unsortedSegmentSum compares every element with every segment.
- */
-function adjointByIndex(dy: Tensor, x: Tensor, f: (t: Tensor) => Tensor): Tensor {
-  const positions = o.reshape(o.range(0, x.size, 1, 'float32'), [...x.shape]);
-  const source = o.cast(f(positions), 'int32');
-  const summed = o.unsortedSegmentSum(o.reshape(dy, [-1]), o.reshape(source, [-1]), x.size);
-  return o.reshape(summed, [...x.shape]);
-}
-
 const padAxis = (g: Tensor, d: number, before: number, after: number) =>
   before === 0 && after === 0 ? g : o.pad(g, g.shape.map((_, k) => (k === d ? [before, after] : [0, 0]) as [number, number]));
 const sliceAxis = (g: Tensor, d: number, begin: number, count: number) =>
@@ -181,22 +169,20 @@ export const MOVEMENT_RULES: Partial<Record<DifferentiableOp, GradRule>> = {
   mirrorPad: (dy, [x, paddings, mode]) => [mirrorPadGrad(dy, x, paddings, mode), null, null],
 
   // ---- indexing ----
+  // Dimensions in groups: x [B, P, N, Q], indices [B, I], dy [B, P, I, Q] (B: the batch dimensions, N: the
+  // gathered axis). dy's rows are summed per index into N, with each batch's indices offset by batch·N.
   gather: (dy, [x, indices, axis = 0, batchDims = 0]) => {
-    const idx = T(indices) ? indices : o.tensor(indices, null, 'int32');
-    if (batchDims !== 0) return [adjointByIndex(dy, x, (t) => o.gather(t, idx, axis, batchDims)), null, null, null];
-    // dy: x.shape[:a] + idx.shape + x.shape[a+1:]. Move the index dimensions to the front, sum the rows per
-    // index into x's dimension a, and move it back.
+    const idx: Tensor = T(indices) ? indices : o.tensor(indices, null, 'int32');
+    const b = batchDims < 0 ? batchDims + idx.rank : batchDims;
     const a = norm(axis, x.rank);
-    const q = idx.rank;
-    const perm = [...Array(q).keys()].map((i) => a + i);
-    for (let d = 0; d < a; d++) perm.push(d);
-    for (let d = a + q; d < dy.rank; d++) perm.push(d);
-    const rest = perm.slice(q).map((d) => dy.shape[d]);
-    const rows = o.reshape(o.transpose(dy, perm), [idx.size, ...rest]);
-    const summed = o.unsortedSegmentSum(rows, o.reshape(idx, [-1]), x.shape[a]);
-    const back = [...Array(x.rank - 1).keys()].map((d) => d + 1);
-    back.splice(a, 0, 0);
-    return [o.transpose(summed, back), null, null, null];
+    const prod = (s: readonly number[]) => s.reduce((p, v) => p * v, 1);
+    const [B, P, N, Q] = [prod(x.shape.slice(0, b)), prod(x.shape.slice(b, a)), x.shape[a], prod(x.shape.slice(a + 1))];
+    const I = prod(idx.shape.slice(b));
+    const rows = o.reshape(o.transpose(o.reshape(dy, [B, P, I, Q]), [0, 2, 1, 3]), [B * I, P * Q]);
+    const offsets = o.reshape(o.mul(o.range(0, B, 1, 'int32'), N), [B, 1]);
+    const ids = o.reshape(o.add(o.reshape(idx, [B, I]), offsets), [-1]);
+    const summed = o.reshape(o.unsortedSegmentSum(rows, ids, B * N), [B, N, P, Q]);
+    return [o.reshape(o.transpose(summed, [0, 2, 1, 3]), [...x.shape]), null, null, null];
   },
   gatherND: (dy, [x, indices]) => [o.scatterND(indices, dy, [...x.shape]), null],
   scatterND: (dy, [indices]) => [null, o.gatherND(dy, indices), null],

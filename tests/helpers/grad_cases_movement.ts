@@ -218,6 +218,12 @@ export const MOVEMENT_GRAD_CASES: GradCase[] = [
     ref: (x) => pick(x, [2, 2, 2], ([b, i, c]) => [b, [[0, 2], [1, 1]][b][i], c]),
   },
   {
+    name: 'gather(axis 2, batchDims -1: a dimension between)',
+    inputs: [{ shape: [2, 2, 3, 2] }],
+    wg: (wg, x) => wg.gather(x, wg.tensor([[1, 2], [0, 0]], undefined, 'int32'), 2, -1),
+    ref: (x) => pick(x, [2, 2, 2, 2], ([b, p, i, q]) => [b, p, [[1, 2], [0, 0]][b][i], q]),
+  },
+  {
     name: 'gatherND(repeated rows)',
     inputs: [{ shape: [3, 2, 2] }],
     wg: (wg, x) => wg.gatherND(x, wg.tensor([[0, 1], [2, 0], [0, 1]], undefined, 'int32')),
