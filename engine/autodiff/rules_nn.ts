@@ -376,6 +376,12 @@ export const NN_RULES: Partial<Record<DifferentiableOp, GradRule>> = {
   },
   maxPool3d: (dy, [x, k = 1, strides, pad, rm], out) => [forArg(x, () => pool3dGrad('max', dy, x, out, k, strides, pad, rm))],
   avgPool3d: (dy, [x, k = 1, strides, pad, rm], out) => [forArg(x, () => pool3dGrad('avg', dy, x, out, k, strides, pad, rm))],
+  // The image's gradient (the boxes get none here; TensorFlow's CropAndResizeGradBoxes is not composed).
+  cropAndResize: (dy, [image, boxes, boxInd, cropSize, method = 'bilinear']) => [
+    forArg(image, () => cropAndResizeGrad(dy, image, boxes, boxInd, cropSize, method === 'nearest')),
+    null,
+    null,
+  ],
   fusedConv2d: (dy, [args], out) => fusedConvRule('conv2d', false, dy, args, out),
   fusedDepthwiseConv2d: (dy, [args], out) => fusedConvRule('depthwiseConv2d', true, dy, args, out),
 
@@ -537,4 +543,45 @@ function pool3dGrad(type: 'max' | 'avg', dy: Tensor, x: Tensor, out: Tensor, k: 
     for (const t of tapsNd(g)) parts.push(untapNd(share, g, t));
   }
   return o.reshape(gatherNd(parts, g), [...x.shape]);
+}
+
+// ---- cropAndResize: per box, the interpolation matrices built from the boxes with ops ---------------------------
+
+/**
+ * [B, crop, n]: each crop row's weights over the image rows (the forward's float32 source coordinate, its two
+ * neighbours' weights or its nearest row; zero where the coordinate falls outside the image).
+ */
+function cropMatrix(lo: Tensor, hi: Tensor, n: number, crop: number, nearest: boolean): Tensor {
+  const span = n - 1;
+  const src =
+    crop === 1
+      ? o.mul(o.mul(o.add(lo, hi), 0.5), span)
+      : o.add(o.mul(lo, span), o.mul(o.reshape(o.range(0, crop, 1, 'float32'), [1, crop]), o.div(o.mul(o.sub(hi, lo), span), crop - 1)));
+  const s3 = o.reshape(o.broadcastTo(src, [lo.shape[0], crop]), [lo.shape[0], crop, 1]);
+  const rows = o.reshape(o.range(0, n, 1, 'float32'), [1, 1, n]);
+  const at = (idx: Tensor) => mask(o.equal(o.clipByValue(idx, 0, span), rows));
+  const inside = mask(o.logicalAnd(o.greaterEqual(s3, 0), o.lessEqual(s3, span)));
+  let m: Tensor;
+  if (nearest) m = at(o.floor(o.add(s3, 0.5)));
+  else {
+    const fl = o.floor(s3);
+    const w = o.sub(s3, fl);
+    m = o.add(o.mul(at(fl), o.sub(1, w)), o.mul(at(o.ceil(s3)), w));
+  }
+  return o.mul(m, inside);
+}
+
+function cropAndResizeGrad(dy: Tensor, image: Tensor, boxes: Tensor, boxInd: Tensor, cropSize: number[], nearest: boolean): Tensor {
+  const [N, H, W, C] = image.shape;
+  const B = boxes.shape[0];
+  const [ch, cw] = cropSize;
+  const col = (j: number) => o.slice(boxes, [0, j], [B, 1]);
+  const ay = o.expandDims(cropMatrix(col(0), col(2), H, ch, nearest), 1); // [B, 1, ch, H]
+  const ax = o.expandDims(cropMatrix(col(1), col(3), W, cw, nearest), 1); // [B, 1, cw, W]
+  // per box and channel: Aᵧᵀ · dy · Aₓ, [B, C, H, W]
+  const g = o.matMul(o.matMul(ay, o.transpose(dy, [0, 3, 1, 2]), true, false), ax);
+  // summed into each box's image
+  const owner = mask(o.equal(o.reshape(o.cast(boxInd, 'int32'), [B, 1]), o.reshape(o.range(0, N, 1, 'int32'), [1, N])));
+  const dx = o.matMul(owner, o.reshape(g, [B, C * H * W]), true, false);
+  return o.transpose(o.reshape(dx, [N, C, H, W]), [0, 2, 3, 1]);
 }

@@ -163,6 +163,37 @@ function volume(x: Arr, k: number[], s: number[], d: number[], pad: Pad, f?: Arr
   });
 }
 
+/** TensorFlow's crop_and_resize of NHWC images, float64. */
+function cropAndResizeRef(img: Arr, boxes: number[][], ind: number[], [ch, cw]: number[], nearest: boolean): Arr {
+  const [, H, W, C] = img.shape;
+  const at = (n: number, r: number, c: number, k: number) => img.data[((n * H + r) * W + c) * C + k];
+  const src = (lo: number, hi: number, n: number, crop: number, i: number) => (crop === 1 ? 0.5 * (lo + hi) * (n - 1) : lo * (n - 1) + (i * (hi - lo) * (n - 1)) / (crop - 1));
+  return arr([boxes.length, ch, cw, C], (q) => {
+    const k = q % C;
+    const j = Math.floor(q / C) % cw;
+    const i = Math.floor(q / C / cw) % ch;
+    const b = Math.floor(q / C / cw / ch);
+    const [y1, x1, y2, x2] = boxes[b];
+    const y = src(y1, y2, H, ch, i);
+    const x = src(x1, x2, W, cw, j);
+    if (y < 0 || y > H - 1 || x < 0 || x > W - 1) return 0;
+    const n = ind[b];
+    if (nearest) return at(n, Math.floor(y + 0.5), Math.floor(x + 0.5), k);
+    const [t, l] = [Math.floor(y), Math.floor(x)];
+    const [bt, r] = [Math.ceil(y), Math.ceil(x)];
+    const [ly, lx] = [y - t, x - l];
+    const top = at(n, t, l, k) * (1 - lx) + at(n, t, r, k) * lx;
+    const bottom = at(n, bt, l, k) * (1 - lx) + at(n, bt, r, k) * lx;
+    return top * (1 - ly) + bottom * ly;
+  });
+}
+const CROP_BOXES = [
+  [0.1, 0.2, 0.8, 0.9],
+  [0.5, -0.1, 1.2, 0.7],
+  [0.9, 1, 0.05, 0.15],
+];
+const CROP_IND = [1, 0, 1];
+
 const reshape = (x: Arr, shape: number[]): Arr => ({ shape, data: x.data });
 const add = (a: Arr, b: Arr) => broadcast([a, b], (u, v) => u + v);
 const ACT: Record<string, (v: number, w?: number) => number> = {
@@ -463,6 +494,21 @@ export const NN_GRAD_CASES: GradCase[] = [
     wg: (wg, x) => wg.avgPool3d(x, 2, 1, 1),
     ref: (x) => volume(x, [2, 2, 2], [1, 1, 1], [1, 1, 1], 1, undefined, 'avg'),
   },
+  // ---- cropAndResize ----
+  ...(
+    [
+      ['bilinear', [3, 4]],
+      ['nearest', [3, 4]],
+      ['bilinear', [1, 2]],
+    ] as ['bilinear' | 'nearest', number[]][]
+  ).map(
+    ([method, size]): GradCase => ({
+      name: `cropAndResize ${method} to ${JSON.stringify(size)} (a box partly outside, a flipped box, two boxes on one image)`,
+      inputs: [{ shape: [2, 4, 5, 2] }],
+      wg: (wg, x) => wg.image.cropAndResize(x, wg.tensor(CROP_BOXES), wg.tensor(CROP_IND, undefined, 'int32'), size, method),
+      ref: (x) => cropAndResizeRef(x, CROP_BOXES, CROP_IND, size, method === 'nearest'),
+    }),
+  ),
   // ---- pooling ----
   ...poolCases.map(
     (c): GradCase => ({
