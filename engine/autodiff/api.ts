@@ -4,7 +4,7 @@ import { OPS } from '../api/registry';
 import { DisposedError, ShapeError, WgError } from '../core/errors';
 import { Tensor } from '../core/tensor';
 import { tidy } from '../eager/scope';
-import { backward, noteCustom, Tape, taping, unrecorded } from './tape';
+import { backward, noteCustom, openedAfter, Tape, taping, unrecorded } from './tape';
 
 export class GradientError extends WgError {}
 
@@ -17,6 +17,9 @@ function checkFloat(x: Tensor, what: string): void {
   if (x.dtype !== 'float32') throw new GradientError(`${what}: gradients are taken with respect to float32 tensors, got ${x.dtype}`);
 }
 
+/** Each GradientTape's recorder (kept off the public class). */
+const inner = new WeakMap<GradientTape, Tape>();
+
 /** TensorFlow 2's tape: records the ops on watched tensors from construction until gradient() (or stop()). */
 export class GradientTape {
   private readonly tape: Tape;
@@ -27,6 +30,7 @@ export class GradientTape {
   constructor(options: { persistent?: boolean; watchAccessedVariables?: boolean } = {}) {
     this.persistent = Boolean(options.persistent);
     this.tape = new Tape(options.watchAccessedVariables !== false);
+    inner.set(this, this.tape);
   }
 
   /** Records the ops that use `x` (trainable variables are watched by default, as in TensorFlow: with variables). */
@@ -75,13 +79,25 @@ export class GradientTape {
 }
 
 /** wg.gradientTape(async (tape) => …): the tape records inside the callback only. */
-export async function gradientTape<T>(fn: (tape: GradientTape) => Promise<T> | T, options: { persistent?: boolean } = {}): Promise<T> {
+export async function gradientTape<T>(fn: (tape: GradientTape) => Promise<T> | T, options: { persistent?: boolean; watchAccessedVariables?: boolean } = {}): Promise<T> {
   const tape = new GradientTape(options);
+  const recorder = inner.get(tape)!;
+  recorder.scoped = true;
+  let result: T;
   try {
-    return await fn(tape);
+    result = await fn(tape);
   } finally {
+    // A tape opened inside the callback and still recording at its end belongs to another async flow whose
+    // awaits interleaved with this one: both tapes recorded the other's ops.
+    const interleaved = openedAfter(recorder) > 0;
     tape.stop();
+    if (interleaved) {
+      throw new GradientError(
+        'gradientTape: two async tape callbacks interleaved (one started while the other was awaiting), so each recorded the other\'s ops. Await one callback before starting the next.',
+      );
+    }
   }
+  return result;
 }
 
 /** Differentiates `f` at xs, weighted by dy: the value and one gradient per x; throws for an unconnected x (TensorFlow.js). */

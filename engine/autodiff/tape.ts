@@ -43,6 +43,8 @@ export class Tape {
   readonly accessed = new Set<Tensor>();
   private active = true;
   disposed = false;
+  /** Made by wg.gradientTape's callback form (its interleaving is checked). */
+  scoped = false;
 
   /** `watchAccessedVariables`: trainable variables an op reads are watched (TensorFlow's default). */
   constructor(private readonly watchVariables = true) {
@@ -95,6 +97,15 @@ export class Tape {
     this.tracked.clear();
     this.disposed = true;
   }
+}
+
+/**
+ * Callback tapes (wg.gradientTape) opened after `tape` that still record: a callback tape nested in another
+ * ends first, so one still open when `tape`'s callback ends belongs to another async flow (interleaving).
+ */
+export function openedAfter(tape: Tape): number {
+  const i = recording.indexOf(tape);
+  return i < 0 ? 0 : recording.slice(i + 1).filter((t) => t.scoped).length;
 }
 
 /** Is a tape recording now? (Then intermediates must outlive a nested grad: the outer tape needs them.) */

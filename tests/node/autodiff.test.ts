@@ -154,4 +154,30 @@ describe('the gradient API', () => {
     const g = (await wg.function((t: wg.Tensor) => wg.grad((u) => wg.sum(f(u)))(t))(x)) as wg.Tensor;
     expect(await g.array()).toEqual([10, 20]);
   });
+
+  it('interleaved async tape callbacks are detected with a clear error', async () => {
+    const x = wg.tensor([1, 2]);
+    const tick = () => new Promise((r) => setTimeout(r, 5));
+    // The first callback ends while the second, started during its await, still records: not nesting.
+    const one = wg.gradientTape(async (t) => {
+      t.watch(x);
+      await tick();
+      return wg.square(x);
+    });
+    const two = wg.gradientTape(async (t) => {
+      t.watch(x);
+      await tick();
+      await tick();
+      return wg.exp(x);
+    });
+    const results = await Promise.allSettled([one, two]);
+    expect(results.some((r) => r.status === 'rejected' && /interleaved/.test(String((r as PromiseRejectedResult).reason)))).toBe(true);
+    // Sequential callbacks are fine.
+    const y = await wg.gradientTape(async (t) => {
+      t.watch(x);
+      await tick();
+      return t.gradient(wg.sum(wg.square(x)), x) as wg.Tensor;
+    });
+    expect(await y.array()).toEqual([2, 4]);
+  });
 });
