@@ -114,16 +114,27 @@ function sliceBox(x: Tensor, begin: number | number[], size?: number | number[])
   return { start, count };
 }
 
-/** Σ over the letters of `term` that `keep` lacks, as einsum must not be asked for (a letter only one side has). */
+/**
+ * One einsum operand's gradient: einsum of dy with the other operand, to the operand's letters. Letters that
+ * neither dy nor the other operand has (summed out of this operand alone) are broadcast back; a letter repeated
+ * in the operand (a diagonal) is computed once and put on the diagonal (identity masks).
+ */
 function einsumOperandGrad(dy: Tensor, outTerm: string, other: { term: string; t: Tensor } | null, term: string, x: Tensor): Tensor {
-  if (new Set(term).size !== term.length) throw new Error(`einsum gradient: the repeated index in operand '${term}' (a diagonal) is not supported yet`);
   const avail = new Set(outTerm + (other?.term ?? ''));
-  const present = [...term].filter((c) => avail.has(c)).join('');
+  const letters = [...term];
+  const first = letters.map((c, d) => letters.indexOf(c) === d);
+  const present = letters.filter((c, d) => first[d] && avail.has(c)).join('');
   const eq = other ? `${outTerm},${other.term}->${present}` : `${outTerm}->${present}`;
-  const g = other ? o.einsum(eq, dy, other.t) : o.einsum(eq, dy);
+  let g = other ? o.einsum(eq, dy, other.t) : o.einsum(eq, dy);
   if (present.length === term.length) return g;
-  const kept = o.reshape(g, [...term].map((c, d) => (avail.has(c) ? x.shape[d] : 1)));
-  return o.broadcastTo(kept, [...x.shape]);
+  g = o.broadcastTo(o.reshape(g, letters.map((c, d) => (first[d] && avail.has(c) ? x.shape[d] : 1))), [...x.shape]);
+  letters.forEach((c, d) => {
+    if (first[d]) return;
+    const f = letters.indexOf(c);
+    const n = x.shape[d];
+    g = o.mul(g, o.reshape(o.eye(n), letters.map((_, k) => (k === f || k === d ? n : 1))));
+  });
+  return g;
 }
 
 /** einsum's output term: given after '->', else the letters used once, in alphabetical order (NumPy). */

@@ -326,6 +326,10 @@ export const MOVEMENT_GRAD_CASES: GradCase[] = [
       ['ij,ij->', [[2, 3], [2, 3]]],
       ['i,j', [[3], [2]]],
       ['ik,jk', [[2, 3], [4, 3]]],
+      ['ii->i', [[3, 3]]],
+      ['ii->', [[3, 3]]],
+      ['iij,jk->ik', [[2, 2, 3], [3, 2]]],
+      ['ij,kk->ij', [[2, 3], [2, 2]]],
     ] as [string, number[][]][]
   ).map(([eq, shapes]): GradCase => ({
     name: `einsum('${eq}')`,
