@@ -7,7 +7,7 @@
 import type { DifferentiableOp } from '../api/registry';
 import type { Tensor } from '../core/tensor';
 import { type AxisGeometry, type Padding, type RoundingMode, spatialGeometry, spatialInts } from '../ops/conv_util';
-import { forArg, mask, o, T, unbroadcast, type GradRule } from './grad_util';
+import { axesOf, expandReduced, forArg, mask, o, T, unbroadcast, type GradRule } from './grad_util';
 
 /** The gradient of a statistic (batchNorm's mean, variance, offset, scale): summed to its shape, which may have extra leading 1s. */
 function toStat(g: Tensor, s: unknown): Tensor | null {
@@ -240,6 +240,13 @@ function poolGrad(type: 'max' | 'avg', dy: Tensor, x: Tensor, out: Tensor, k: un
 // ---- the table ---------------------------------------------------------------------------------------------------
 
 export const NN_RULES: Partial<Record<DifferentiableOp, GradRule>> = {
+  // moments → { mean, variance } (dy: [dMean, dVariance]): ∂mean/∂x = 1/n, ∂var/∂x = 2(x − mean)/n.
+  moments: ([dMean, dVar], [x, axes, keepDims = false], { mean }) => {
+    const n = axesOf(axes ?? null, x.rank).reduce((s: number, a: number) => s * x.shape[a], 1);
+    const expand = (t: Tensor) => (keepDims ? t : expandReduced(t, x, axes ?? null));
+    const m = expand(mean);
+    return [o.add(o.broadcastTo(o.div(expand(dMean), n), [...x.shape]), o.mul(expand(dVar), o.mul(o.sub(x, m), 2 / n)))];
+  },
   // ---- normalisation ----
   layerNorm: (dy, [x, gamma, beta, eps = 1e-5]) => {
     // y = x̂·γ + β, x̂ = (x − μ)·r, r = (σ² + ε)^(−½) over the last axis:

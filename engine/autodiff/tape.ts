@@ -81,6 +81,9 @@ export class Tape {
       }
     }
     if (!inputs.some((t) => this.tracked.has(t))) return;
+    // An op that returned its input itself (`to` the device it is on) adds no edge: its gradient is that input's.
+    const outs = tensorsOf(out);
+    if (outs.length > 0 && outs.every((t) => inputs.includes(t))) return;
     this.entries.push({ op, args, out, rule });
     if (rule) {
       for (const t of tensorsOf(out)) if (isFloat(t)) this.tracked.add(t);
@@ -169,7 +172,9 @@ export function backward(tape: Tape, target: Tensor, sources: Tensor[], dy?: Ten
       const rule = e.rule ?? gradRule(e.op);
       if (rule === 'none') continue;
       if (rule === undefined) throw new GraphModeError(`gradient: ${e.op} has no gradient rule yet; the target depends on its result`, { op: e.op });
-      const dys = Array.isArray(e.out) ? outs.map((o, k) => gys[k] ?? OPS.zerosLike(o)) : gys[0]!;
+      // Ops with several results (a list, or an object such as moments' { mean, variance }) get one dy per
+      // result, in tensorsOf's order: zeros for those no gradient reached.
+      const dys = outs.length > 1 || Array.isArray(e.out) ? outs.map((o, k) => gys[k] ?? OPS.zerosLike(o)) : gys[0]!;
       let result: GradResult;
       try {
         result = rule(dys as Tensor & Tensor[], e.args, e.out as Tensor & Tensor[]);

@@ -2,7 +2,7 @@
 // Normalisation, dropout, the fused matMul, convolutions and pooling: their forwards again in plain JavaScript.
 import type * as WG from '../../engine/index';
 import type { GradCase } from './grad_cases';
-import { arr, broadcast, matMul, transpose, type Arr } from './grad_ref';
+import { arr, broadcast, matMul, reduce as refReduce, transpose, type Arr } from './grad_ref';
 
 type Pad = 'same' | 'valid' | number;
 
@@ -239,6 +239,19 @@ const poolCases: { type: 'max' | 'avg'; x: number[]; k: number; s: number; pad: 
 ];
 
 export const NN_GRAD_CASES: GradCase[] = [
+  // moments: both results used (dy is a pair), and the variance alone (the mean's dy is zeros).
+  ...([[[0, 2], false, 1.5], [-1, true, 0], [null, false, 0.5]] as [number | number[] | null, boolean, number][]).map(([axes, keep, k]): GradCase => ({
+    name: `moments(axes ${JSON.stringify(axes)}, keepDims ${keep}): ${k}·mean + variance`,
+    inputs: [{ shape: [2, 3, 2] }],
+    wg: (wg, x) => {
+      const { mean, variance } = wg.moments(x, axes ?? undefined, keep);
+      return wg.add(wg.mul(mean, k), variance);
+    },
+    ref: (x) => {
+      const m = momentsRef(x, axes, keep);
+      return { shape: m.mean.shape, data: m.mean.data.map((v, i) => k * v + m.variance.data[i]) };
+    },
+  })),
   // ---- normalisation ----
   {
     name: 'layerNorm with gamma and beta',
@@ -531,3 +544,13 @@ export const NN_GRAD_CASES: GradCase[] = [
     }),
   ),
 ];
+
+/** Population mean and variance over `axes` (float64). */
+function momentsRef(x: Arr, axes: number | number[] | null, keep: boolean): { mean: Arr; variance: Arr } {
+  const mean = refReduce(x, axes, keep, (v) => v.reduce((s, q) => s + q, 0) / v.length);
+  const variance = refReduce(x, axes, keep, (v) => {
+    const m = v.reduce((s, q) => s + q, 0) / v.length;
+    return v.reduce((s, q) => s + (q - m) ** 2, 0) / v.length;
+  });
+  return { mean, variance };
+}
