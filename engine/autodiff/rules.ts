@@ -11,7 +11,7 @@ import { NN_RULES } from './rules_nn';
 
 export type { GradResult, GradRule };
 
-const CORE_RULES: Partial<Record<DifferentiableOp, GradRule>> = {
+const CORE_RULES = {
   // ---- elementwise, one operand ----
   clone: unary((dy) => dy),
   neg: unary((dy) => o.neg(dy)),
@@ -135,9 +135,10 @@ const CORE_RULES: Partial<Record<DifferentiableOp, GradRule>> = {
   // ---- normalisation ----
   softmax: (dy, [, dim = -1], y) => [o.mul(y, o.sub(dy, o.sum(o.mul(dy, y), dim, true)))],
   logSoftmax: (dy, [, axis = -1], y) => [o.sub(dy, o.mul(o.exp(y), o.sum(dy, axis, true)))],
-};
+} satisfies Partial<Record<DifferentiableOp, GradRule>>;
 
-const RULES: Partial<Record<DifferentiableOp, GradRule>> = { ...CORE_RULES, ...MOVEMENT_RULES, ...NN_RULES };
+// Exhaustive: a differentiable op (OpSpec.differentiable) without a rule is a compile error here.
+const RULES: Record<DifferentiableOp, GradRule> = { ...CORE_RULES, ...MOVEMENT_RULES, ...NN_RULES } satisfies Record<DifferentiableOp, GradRule>;
 
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
@@ -147,11 +148,4 @@ export function gradRule(op: string): GradRule | 'none' | undefined {
   const def = (OP_DEFS as Record<string, { differentiable?: boolean }>)[op];
   if (!def?.differentiable) return 'none';
   return RULES[op as DifferentiableOp];
-}
-
-/** The differentiable ops that have no rule yet (a test lists them; the table becomes exhaustive when empty). */
-export function missingRules(): string[] {
-  return Object.entries(OP_DEFS as Record<string, { differentiable?: boolean }>)
-    .filter(([k, d]) => d.differentiable && !(k in RULES))
-    .map(([k]) => k);
 }

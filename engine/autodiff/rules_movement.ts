@@ -148,7 +148,7 @@ function einsumTerms(equation: string): { inputs: string[]; output: string } {
   return { inputs, output: [...counts].filter(([, n]) => n === 1).map(([c]) => c).sort().join('') };
 }
 
-export const MOVEMENT_RULES: Partial<Record<DifferentiableOp, GradRule>> = {
+export const MOVEMENT_RULES = {
   // ---- slices and joins ----
   slice: (dy, [x, begin, size]) => {
     const { start, count } = sliceBox(x, begin, size);
@@ -257,4 +257,4 @@ export const MOVEMENT_RULES: Partial<Record<DifferentiableOp, GradRule>> = {
   batchToSpaceND: (dy, [, blockShape, crops]) => [o.spaceToBatchND(dy, blockShape, crops), null, null],
   // A tensor already on the device is its own result: its gradient is already the one that reached it.
   to: (dy, [x], y) => [y === x ? null : o.to(dy, x.device), null],
-};
+} satisfies Partial<Record<DifferentiableOp, GradRule>>;

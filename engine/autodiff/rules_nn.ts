@@ -239,7 +239,7 @@ function poolGrad(type: 'max' | 'avg', dy: Tensor, x: Tensor, out: Tensor, k: un
 
 // ---- the table ---------------------------------------------------------------------------------------------------
 
-export const NN_RULES: Partial<Record<DifferentiableOp, GradRule>> = {
+export const NN_RULES = {
   // moments → { mean, variance } (dy: [dMean, dVariance]): ∂mean/∂x = 1/n, ∂var/∂x = 2(x − mean)/n.
   moments: ([dMean, dVar], [x, axes, keepDims = false], { mean }) => {
     const n = axesOf(axes ?? null, x.rank).reduce((s: number, a: number) => s * x.shape[a], 1);
@@ -396,7 +396,7 @@ export const NN_RULES: Partial<Record<DifferentiableOp, GradRule>> = {
   maxPool: (dy, [x, k, strides, pad, rm], out) => [forArg(x, () => poolGrad('max', dy, x, out, k, strides, 1, pad, rm, 'maxPool'))],
   avgPool: (dy, [x, k, strides, pad, rm], out) => [forArg(x, () => poolGrad('avg', dy, x, out, k, strides, 1, pad, rm, 'avgPool'))],
   pool: (dy, [x, k, type, pad, dilations, strides, rm], out) => [forArg(x, () => poolGrad(type, dy, x, out, k, strides, dilations, pad, rm, 'pool'))],
-};
+} satisfies Partial<Record<DifferentiableOp, GradRule>>;
 
 function fusedConvRule(op: string, depthwise: boolean, dy: Tensor, args: Record<string, unknown> & FusedLike, out: Tensor): unknown[] {
   const x = args.x as Tensor;
