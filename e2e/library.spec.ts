@@ -17,10 +17,11 @@ const read = (name: string) => readFileSync(join(dist, name), 'utf8');
 
 /**
  * The bundle's budget, gzipped: the engine is ~103 kB (wave 1 ~56 kB, the op registry ~72 kB, the vision ops of
- * issue 17 ~91 kB, issue 18's indexing, einsum, 3-D and selection ops ~103 kB); React alone would add ~45 kB,
- * Monaco megabytes. Model importers are their own entries, outside it.
+ * issue 17 ~91 kB, issue 18's indexing, einsum, 3-D and selection ops ~103 kB, issue 26's memory limit ~108 kB,
+ * issue 20's gradients ~120 kB: tapes and a rule for each of the 113 differentiable ops, core API as in
+ * TensorFlow.js); React alone would add ~45 kB, Monaco megabytes. Model importers are their own entries, outside it.
  */
-const GZIP_BUDGET = 115_000;
+const GZIP_BUDGET = 130_000;
 
 test.describe('dist/wgflow.js', () => {
   test('is one self-contained module: no imports of any kind, no chunk beside it, no Node-only code', () => {

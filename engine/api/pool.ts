@@ -31,7 +31,7 @@ export const POOL_UNROLL_MAX_TAPS = 49;
 /** The lowest value of a dtype: what max pooling's padding holds (it never wins). */
 const lowest = (d: DType) => (d === 'float32' ? -Infinity : d === 'int32' ? -2147483648 : 0);
 
-interface PoolGeometry {
+export interface PoolGeometry {
   N: number;
   H: number;
   W: number;

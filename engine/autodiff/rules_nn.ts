@@ -5,6 +5,7 @@
 // + reshape) and a pad; so 'same', 'valid', numeric and explicit padding, strides, dilations and rounding
 // modes all follow from the forward op's own geometry (ops/conv_util.ts), exactly.
 import type { DifferentiableOp } from '../api/registry';
+import type { PoolGeometry } from '../api/pool';
 import type { Tensor } from '../core/tensor';
 import { type AxisGeometry, type Padding, type RoundingMode, spatialGeometry, spatialInts } from '../ops/conv_util';
 import { axesOf, expandReduced, forArg, mask, o, T, unbroadcast, type GradRule } from './grad_util';
@@ -83,16 +84,8 @@ function toOperand(g: Tensor, t: unknown, nchw: boolean): Tensor | null {
 
 // ---- convolutions and pools, tap by tap --------------------------------------------------------------------
 
-interface Geo {
-  N: number;
-  H: number;
-  W: number;
-  C: number;
-  k: [number, number];
-  s: [number, number];
-  d: [number, number];
-  rows: AxisGeometry;
-  cols: AxisGeometry;
+/** A pool's or convolution's geometry (api/pool.ts), and the padded grid the taps read. */
+interface Geo extends PoolGeometry {
   /** The padded grid, large enough for every tap's slice. */
   Hp: number;
   Wp: number;
