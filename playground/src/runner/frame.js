@@ -202,7 +202,7 @@ async function sendImages(wg) {
 }
 
 /**
- * The default memory budget of a run (docs/playground.md "Memory budget"): the largest buffer the device
+ * The default memory budget of a run (README, "Hostile snippets"): the largest buffer the device
  * grants (WebGPU reports no total; this is its own measure of what it can hold), and at most a quarter of
  * the machine's memory as the browser reports it (navigator.deviceMemory, rounded by the browser: 16 in
  * Chromium 156 on a 23 GiB machine; 4 GiB when it says nothing), since a software or integrated GPU's
