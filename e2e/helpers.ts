@@ -48,3 +48,11 @@ export const tab = (page: Page, name: string) => page.getByRole('tab', { name, e
 export async function graphReady(page: Page, timeout = 30_000): Promise<void> {
   await expect(page.getByTestId('graph-panel')).toHaveAttribute('data-state', 'ready', { timeout });
 }
+
+/** Replaces the editor's text (inserted as one edit: Monaco's auto-closing of brackets does not apply). */
+export async function setCode(page: Page, code: string): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(code);
+}

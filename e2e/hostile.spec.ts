@@ -3,17 +3,9 @@
 // error is raised. (HTML planted in everything a snippet controls: hostile_html.spec.ts.)
 import { expect, test, type CDPSession, type Page } from '@playwright/test';
 import { encodeShare, MAX_CODE, MAX_HASH } from '../playground/src/share';
-import { finished, open, tab } from './helpers';
+import { finished, open, setCode, tab } from './helpers';
 
 const SHOTS = 'test-results/hostile';
-
-/** Replaces the editor's text (inserted as one edit: Monaco's auto-closing does not apply). */
-async function setCode(page: Page, code: string): Promise<void> {
-  await page.locator('.monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(code);
-}
 
 async function run(page: Page, code: string): Promise<string> {
   await setCode(page, code);

@@ -9,7 +9,7 @@
 // inserted as HTML (an <img onerror>, an <svg onload>, a <script>); each panel is checked for the payloads
 // shown as text, for none of them run (window.__pwned) or turned into an element, and for no page error.
 import { expect, test, type Page } from '@playwright/test';
-import { finished, graphReady, open, setMode, tab } from './helpers';
+import { finished, graphReady, open, setCode, setMode, tab } from './helpers';
 
 const ACT = 'parent.__pwned=(parent.__pwned||0)+1';
 const IMG = `<img src=x onerror="${ACT}">`;
@@ -53,13 +53,6 @@ print(await new wg.Session(wg.Graph.fromJSON(json)).run('y', { [IMG]: [1, 2, 3, 
 const THROW_ERROR = `throw new Error(${JSON.stringify(IMG)});\n`;
 const THROW_STRING = `throw ${JSON.stringify(`${SVG} ${SCRIPT}`)};\n`;
 
-async function typeSnippet(page: Page, code: string): Promise<void> {
-  await page.locator('.monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(code);
-}
-
 /** Nothing planted ran, and no element of a payload exists anywhere in the page. */
 async function nothingRan(page: Page, where: string): Promise<void> {
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), `${where}: a payload ran`).toBeUndefined();
@@ -80,7 +73,7 @@ const inTooltip = (page: Page, testId: string, part: string) =>
 
 test('HTML planted in printed text, errors, names and kernel source is shown as text and never runs', async ({ page }) => {
   const problems = await open(page);
-  await typeSnippet(page, PLANT);
+  await setCode(page, PLANT);
   await page.getByRole('button', { name: '⇄ Compare' }).click();
   await expect(page.getByTestId('verdict')).toContainText('Outputs agree', { timeout: 60_000 });
   await expect(page.getByTestId('status')).toHaveText(/^done · graph/);
@@ -158,11 +151,11 @@ test('HTML planted in printed text, errors, names and kernel source is shown as 
   // its marker's text; the playground's Monaco bundles no hover, so the marker is never rendered as a widget.)
   await setMode(page, 'Eager');
   await tab(page, 'Output');
-  await typeSnippet(page, THROW_ERROR);
+  await setCode(page, THROW_ERROR);
   await page.getByRole('button', { name: '▶ Run', exact: true }).click();
   expect(await finished(page)).toBe('failed');
   await expect(page.getByTestId('output')).toContainText(IMG);
-  await typeSnippet(page, THROW_STRING);
+  await setCode(page, THROW_STRING);
   await page.getByRole('button', { name: '▶ Run', exact: true }).click();
   expect(await finished(page)).toBe('failed');
   await expect(page.getByTestId('output')).toContainText(`${SVG} ${SCRIPT}`);

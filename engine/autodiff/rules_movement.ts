@@ -256,5 +256,5 @@ export const MOVEMENT_RULES = {
   spaceToBatchND: (dy, [, blockShape, paddings]) => [o.batchToSpaceND(dy, blockShape, paddings), null, null],
   batchToSpaceND: (dy, [, blockShape, crops]) => [o.spaceToBatchND(dy, blockShape, crops), null, null],
   // A tensor already on the device is its own result: its gradient is already the one that reached it.
-  to: (dy, [x], y) => [y === x ? null : o.to(dy, x.device), null],
+  to: (dy, [x]) => [o.to(dy, x.device), null],
 } satisfies Partial<Record<DifferentiableOp, GradRule>>;

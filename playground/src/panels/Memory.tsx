@@ -96,23 +96,7 @@ export function MemoryPanel(props: PanelProps) {
             )}
           </div>
           <div className="pp-stats" data-testid="memory-readout">
-            {!cur.atEnd && cur.atError ? (
-              <Stat
-                label="Live when it threw"
-                value={tensors(cur.atError.tensors)}
-                sub={fmtBytes(cur.atError.bytesInUse)}
-                title="wg.memory() when the snippet threw, before the run's scope freed what it made"
-                testId="mem-at-error"
-              />
-            ) : (
-              <Stat
-                label="Live at end"
-                value={cur.atEnd ? tensors(cur.atEnd.tensors) : '—'}
-                sub={fmtBytes(cur.atEnd?.bytesInUse)}
-                title="wg.memory() as the snippet's last line finished, before the run's scope freed what it made"
-                testId="mem-at-end"
-              />
-            )}
+            <LiveStat r={cur} />
             <Stat
               label="After the run"
               value={cur.after ? tensors(cur.after.tensors) : '—'}
@@ -301,5 +285,20 @@ function Budget({ r }: { r: Readout | undefined }) {
         )}
       </form>
     </section>
+  );
+}
+
+/** The tensors live at the snippet's end, or when it threw (a failed run has no end). */
+function LiveStat({ r }: { r: Readout }) {
+  const threw = !r.atEnd && r.atError;
+  const m = threw ? r.atError : r.atEnd;
+  return (
+    <Stat
+      label={threw ? 'Live when it threw' : 'Live at end'}
+      value={m ? tensors(m.tensors) : '—'}
+      sub={fmtBytes(m?.bytesInUse)}
+      title={`wg.memory() ${threw ? 'when the snippet threw' : "as the snippet's last line finished"}, before the run's scope freed what it made`}
+      testId={threw ? 'mem-at-error' : 'mem-at-end'}
+    />
   );
 }
