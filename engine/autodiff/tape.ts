@@ -8,7 +8,7 @@ import { OPS } from '../api/registry';
 import { fmtShape } from '../core/shape';
 import { Tensor } from '../core/tensor';
 import { tidy } from '../eager/scope';
-import { gradientHook } from '../graph/record';
+import { gradientHook, tensorsIn } from '../graph/record';
 import { gradRule, type GradResult, type GradRule } from './rules';
 
 /** One recorded op call: its registry name, its arguments as given, and what it returned. */
@@ -18,14 +18,6 @@ interface Entry {
   out: unknown;
   /** A customGrad's own rule (instead of the op's). */
   rule?: GradRule;
-}
-
-/** Tensors inside an argument: a tensor, an array of tensors (addN, concat), an options object (fused ops). */
-export function tensorsOf(v: unknown, into: Tensor[] = []): Tensor[] {
-  if (v instanceof Tensor) into.push(v);
-  else if (Array.isArray(v)) for (const x of v) tensorsOf(x, into);
-  else if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) for (const x of Object.values(v)) tensorsOf(x, into);
-  return into;
 }
 
 const isFloat = (t: Tensor) => t.dtype === 'float32';
@@ -71,7 +63,7 @@ export class Tape {
 
   /** Called for every outermost public op call while this tape records. */
   note(op: string, args: unknown[], out: unknown, rule?: GradRule): void {
-    const inputs = tensorsOf(args);
+    const inputs = tensorsIn(args);
     if (this.watchVariables) {
       for (const t of inputs) {
         if (t.trainable && !this.tracked.has(t)) {
@@ -82,16 +74,16 @@ export class Tape {
     }
     if (!inputs.some((t) => this.tracked.has(t))) return;
     // An op that returned its input itself (`to` the device it is on) adds no edge: its gradient is that input's.
-    const outs = tensorsOf(out);
+    const outs = tensorsIn(out);
     if (outs.length > 0 && outs.every((t) => inputs.includes(t))) return;
     this.entries.push({ op, args, out, rule });
     if (rule) {
-      for (const t of tensorsOf(out)) if (isFloat(t)) this.tracked.add(t);
+      for (const t of tensorsIn(out)) if (isFloat(t)) this.tracked.add(t);
       return;
     }
     // Outputs of an op without a gradient (comparisons, argMax, integer results) carry none.
     if (gradRule(op) === 'none') return;
-    for (const t of tensorsOf(out)) if (isFloat(t)) this.tracked.add(t);
+    for (const t of tensorsIn(out)) if (isFloat(t)) this.tracked.add(t);
   }
 
   dispose(): void {
@@ -166,14 +158,14 @@ export function backward(tape: Tape, target: Tensor, sources: Tensor[], dy?: Ten
     grads.set(target, dy ?? OPS.onesLike(target));
     for (let i = tape.entries.length - 1; i >= 0; i--) {
       const e = tape.entries[i];
-      const outs = tensorsOf(e.out);
+      const outs = tensorsIn(e.out);
       const gys = outs.map((o) => grads.get(o));
       if (gys.every((g) => g === undefined)) continue;
       const rule = e.rule ?? gradRule(e.op);
       if (rule === 'none') continue;
       if (rule === undefined) throw new GraphModeError(`gradient: ${e.op} has no gradient rule yet; the target depends on its result`, { op: e.op });
       // Ops with several results (a list, or an object such as moments' { mean, variance }) get one dy per
-      // result, in tensorsOf's order: zeros for those no gradient reached.
+      // result, in tensorsIn's order: zeros for those no gradient reached.
       const dys = outs.length > 1 || Array.isArray(e.out) ? outs.map((o, k) => gys[k] ?? OPS.zerosLike(o)) : gys[0]!;
       let result: GradResult;
       try {

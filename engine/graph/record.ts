@@ -123,7 +123,8 @@ export function recordable<F extends OpImpl>(name: string, entry: OpEntry & { im
   return wrapped as unknown as F;
 }
 
-const tensorsIn = (v: unknown): Tensor[] =>
+/** The tensors inside an argument or result: a tensor, a list of them, a plain object's values (fused ops' options). */
+export const tensorsIn = (v: unknown): Tensor[] =>
   v instanceof Tensor
     ? [v]
     : Array.isArray(v)
