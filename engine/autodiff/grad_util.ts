@@ -36,6 +36,15 @@ export function expandReduced(y: Tensor, x: Tensor, axis: number | number[] | nu
   return o.reshape(y, x.shape.map((d, i) => (axes.has(i) ? 1 : d)));
 }
 
+/** Has `x` a dimension known only when the graph runs (a placeholder's null dimension: -1 while recording)? */
+export const dynamic = (x: Tensor): boolean => x.shape.some((d) => d < 0);
+
+/** A reduction's dy spread back over its input `x` (also when x has a dimension known only at run time). */
+export function spread(dy: Tensor, x: Tensor, axis: number | number[] | null | undefined, keepDims: boolean | undefined): Tensor {
+  const e = keepDims ? dy : expandReduced(dy, x, axis);
+  return dynamic(x) ? o.mul(e, o.onesLike(x)) : o.broadcastTo(e, [...x.shape]);
+}
+
 export const unary = (f: (dy: Tensor, x: Tensor, y: Tensor) => Tensor): GradRule => (dy, [x], y) => [forArg(x, () => f(dy, x, y))];
 export const float = (x: Tensor) => o.cast(x, 'float32');
 export const mask = (cond: Tensor) => float(cond);

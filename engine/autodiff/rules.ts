@@ -5,7 +5,7 @@
 // modes. Broadcast inputs get their gradient summed back to their own shape (`unbroadcast`).
 import { OP_DEFS, type DifferentiableOp } from '../api/registry';
 import type { Tensor } from '../core/tensor';
-import { axesOf, expandReduced, forArg, mask, o, unary, unbroadcast, type GradResult, type GradRule } from './grad_util';
+import { axesOf, expandReduced, forArg, mask, o, spread, unary, unbroadcast, type GradResult, type GradRule } from './grad_util';
 import { MOVEMENT_RULES } from './rules_movement';
 import { NN_RULES } from './rules_nn';
 
@@ -101,19 +101,15 @@ const CORE_RULES = {
   },
 
   // ---- reductions ----
-  sum: (dy, [x, axis, keepDims]) => [o.broadcastTo(keepDims ? dy : expandReduced(dy, x, axis), [...x.shape])],
+  sum: (dy, [x, axis, keepDims]) => [spread(dy, x, axis, keepDims)],
   mean: (dy, [x, axis, keepDims]) => {
-    const n = axesOf(axis, x.rank).reduce((s, a) => s * x.shape[a], 1);
-    return [o.broadcastTo(o.div(keepDims ? dy : expandReduced(dy, x, axis), n), [...x.shape])];
+    const axes = axesOf(axis, x.rank);
+    // The count of reduced elements; counted by the graph when a reduced dimension is known only at run time.
+    const n = axes.some((a) => x.shape[a] < 0) ? o.sum(o.onesLike(x), axes, true) : axes.reduce((s, a) => s * x.shape[a], 1);
+    return [o.div(spread(dy, x, axis, keepDims), n)];
   },
-  max: (dy, [x, axis, keepDims], y) => {
-    const ye = keepDims ? y : expandReduced(y, x, axis);
-    return [o.mul(o.broadcastTo(keepDims ? dy : expandReduced(dy, x, axis), [...x.shape]), mask(o.equal(x, ye)))];
-  },
-  min: (dy, [x, axis, keepDims], y) => {
-    const ye = keepDims ? y : expandReduced(y, x, axis);
-    return [o.mul(o.broadcastTo(keepDims ? dy : expandReduced(dy, x, axis), [...x.shape]), mask(o.equal(x, ye)))];
-  },
+  max: (dy, [x, axis, keepDims], y) => [o.mul(spread(dy, x, axis, keepDims), mask(o.equal(x, keepDims ? y : expandReduced(y, x, axis))))],
+  min: (dy, [x, axis, keepDims], y) => [o.mul(spread(dy, x, axis, keepDims), mask(o.equal(x, keepDims ? y : expandReduced(y, x, axis))))],
   // d/dx_i Π = Π / x_i (inputs without zeros)
   prod: (dy, [x, axis, keepDims], y) => {
     const ye = keepDims ? y : expandReduced(y, x, axis);

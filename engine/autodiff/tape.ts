@@ -3,21 +3,25 @@
 // applying each op's gradient rule (autodiff/rules.ts). Rules are written with the public ops, so the same
 // code differentiates eager tensors (each backward op runs at once) and graph tensors (the backward ops become
 // nodes of the graph being built: wg.gradients, a wg.function's trace, withMode('graph')).
-import { DisposedError, GraphModeError, ShapeError } from '../core/errors';
+import { DisposedError, GraphModeError, ShapeError, callerLocation } from '../core/errors';
+import { backwardOf, profiling, type GradOf } from '../core/profile';
 import { OPS } from '../api/registry';
 import { fmtShape } from '../core/shape';
 import { Tensor } from '../core/tensor';
 import { tidy } from '../eager/scope';
+import type { Graph } from '../graph/graph';
 import { gradientHook, tensorsIn } from '../graph/record';
 import { gradRule, type GradResult, type GradRule } from './rules';
 
 /** One recorded op call: its registry name, its arguments as given, and what it returned. */
-interface Entry {
+export interface Entry {
   op: string;
   args: unknown[];
   out: unknown;
   /** A customGrad's own rule (instead of the op's). */
   rule?: GradRule;
+  /** The user's line that called the op (eager, while profiling: the backward kernels name it). */
+  at?: GradOf;
 }
 
 const isFloat = (t: Tensor) => t.dtype === 'float32';
@@ -76,7 +80,9 @@ export class Tape {
     // An op that returned its input itself (`to` the device it is on) adds no edge: its gradient is that input's.
     const outs = tensorsIn(out);
     if (outs.length > 0 && outs.every((t) => inputs.includes(t))) return;
-    this.entries.push({ op, args, out, rule });
+    // Graph tensors know their node and line; eagerly the line is only looked up while profiling.
+    const at = profiling.current && !outs.some((t) => t.graph) ? { op, ...(callerLocation() ?? {}) } : undefined;
+    this.entries.push({ op, args, out, rule, ...(at ? { at } : {}) });
     if (rule) {
       for (const t of tensorsIn(out)) if (isFloat(t)) this.tracked.add(t);
       return;
@@ -148,22 +154,60 @@ export function noteCustom(args: Tensor[], out: Tensor, rule: GradRule): void {
  * own backward ops; tapes around it record them (higher-order gradients).
  */
 export function backward(tape: Tape, target: Tensor, sources: Tensor[], dy?: Tensor): (Tensor | null)[] {
-  if (dy !== undefined && (dy.rank !== target.rank || dy.shape.some((d, i) => d !== target.shape[i]))) {
-    throw new ShapeError(`gradient: dy of shape ${fmtShape(dy.shape)} does not match the target's shape ${fmtShape(target.shape)}`);
-  }
+  checkDy(target, dy, 'gradient');
   tape.stop();
   const eager = target.graph === undefined;
-  const compute = () => {
-    const grads = new Map<Tensor, Tensor>();
-    grads.set(target, dy ?? OPS.onesLike(target));
-    for (let i = tape.entries.length - 1; i >= 0; i--) {
-      const e = tape.entries[i];
+  const compute = () => reverse(tape.entries, (t) => tape.tracked.has(t), [[target, dy]], sources);
+  // Graph tensors are never freed here; and while another tape records, the backward ops are its entries.
+  if (!eager || taping()) return compute();
+  // Eagerly, the backward pass's intermediates are freed; the gradients are kept.
+  let out: (Tensor | null)[] = [];
+  tidy(() => {
+    out = compute();
+    return out.filter((t): t is Tensor => t !== null);
+  });
+  return out;
+}
+
+export function checkDy(target: Tensor, dy: Tensor | undefined, what: string): void {
+  if (dy !== undefined && (dy.rank !== target.rank || dy.shape.some((d, i) => d !== target.shape[i]))) {
+    throw new ShapeError(`${what}: dy of shape ${fmtShape(dy.shape)} does not match the target's shape ${fmtShape(target.shape)}`);
+  }
+}
+
+/** The forward op an entry's gradient differentiates: its graph node and line, or the eager line noted. */
+function gradOf(e: Pick<Entry, 'op' | 'at'>, outs: Tensor[]): GradOf {
+  const g = outs.find((t) => t.graph)?.graph;
+  if (!g) return e.at ?? { op: e.op };
+  const node = (g.graph as Graph).nodes[g.node];
+  return { op: node.op, node: node.name, ...(node.location ?? {}) };
+}
+
+/**
+ * The reverse pass over recorded op calls (a tape's entries, or a graph's nodes for wg.gradients): starting
+ * from `seeds` (each target with its weight: ones when undefined), applies each entry's rule in reverse order
+ * and sums what reaches each tracked tensor. Returns one gradient per source, null where none reached it.
+ */
+export function reverse(entries: Entry[], tracked: (t: Tensor) => boolean, seeds: [Tensor, Tensor | undefined][], sources: Tensor[]): (Tensor | null)[] {
+  const grads = new Map<Tensor, Tensor>();
+  const outer = backwardOf.current;
+  try {
+    for (const [t, w] of seeds) {
+      backwardOf.current = gradOf({ op: 'gradient' }, [t]);
+      const weight = w ?? OPS.onesLike(t);
+      const prev = grads.get(t);
+      grads.set(t, prev ? OPS.add(prev, weight) : weight);
+    }
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const e = entries[i];
       const outs = tensorsIn(e.out);
       const gys = outs.map((o) => grads.get(o));
       if (gys.every((g) => g === undefined)) continue;
       const rule = e.rule ?? gradRule(e.op);
       if (rule === 'none') continue;
       if (rule === undefined) throw new GraphModeError(`gradient: ${e.op} has no gradient rule yet; the target depends on its result`, { op: e.op });
+      // Nodes recorded and kernels profiled from here on are this op's gradient.
+      backwardOf.current = gradOf(e, outs);
       // Ops with several results (a list, or an object such as moments' { mean, variance }) get one dy per
       // result, in tensorsIn's order: zeros for those no gradient reached.
       const dys = outs.length > 1 || Array.isArray(e.out) ? outs.map((o, k) => gys[k] ?? OPS.zerosLike(o)) : gys[0]!;
@@ -179,38 +223,31 @@ export function backward(tape: Tape, target: Tensor, sources: Tensor[], dy?: Ten
         }
         throw err;
       }
-      accumulate(grads, tape, e.args, result);
+      accumulate(grads, tracked, e.args, result);
     }
-    // Each gradient is a tensor of its own: not the caller's dy, a source, or another source's gradient
-    // (add's rule passes dy through), so disposing one never disposes another.
-    const given = new Set<Tensor>([...(dy ? [dy] : []), ...sources]);
-    return sources.map((s) => {
-      const g = grads.get(s);
-      if (g === undefined) return null;
-      if (!given.has(g)) {
-        given.add(g);
-        return g;
-      }
-      return OPS.clone(g);
-    });
-  };
-  // Graph tensors are never freed here; and while another tape records, the backward ops are its entries.
-  if (!eager || taping()) return compute();
-  // Eagerly, the backward pass's intermediates are freed; the gradients are kept.
-  let out: (Tensor | null)[] = [];
-  tidy(() => {
-    out = compute();
-    return out.filter((t): t is Tensor => t !== null);
+  } finally {
+    backwardOf.current = outer;
+  }
+  // Each gradient is a tensor of its own: not the caller's dy, a source, or another source's gradient
+  // (add's rule passes dy through), so disposing one never disposes another.
+  const taken = new Set<Tensor>([...seeds.flatMap(([, w]) => (w ? [w] : [])), ...sources]);
+  return sources.map((s) => {
+    const g = grads.get(s);
+    if (g === undefined) return null;
+    if (!taken.has(g)) {
+      taken.add(g);
+      return g;
+    }
+    return OPS.clone(g);
   });
-  return out;
 }
 
 /** Adds a rule's gradients to each tracked input's total (positional, nested like the arguments). */
-function accumulate(grads: Map<Tensor, Tensor>, tape: Tape, args: unknown[], result: GradResult): void {
+function accumulate(grads: Map<Tensor, Tensor>, tracked: (t: Tensor) => boolean, args: unknown[], result: GradResult): void {
   const visit = (arg: unknown, g: unknown) => {
     if (g === null || g === undefined) return;
     if (arg instanceof Tensor) {
-      if (!tape.tracked.has(arg) || !(g instanceof Tensor)) return;
+      if (!tracked(arg) || !(g instanceof Tensor)) return;
       const prev = grads.get(arg);
       grads.set(arg, prev ? OPS.add(prev, g) : g);
     } else if (Array.isArray(arg) && Array.isArray(g)) arg.forEach((a, k) => visit(a, g[k]));

@@ -3,6 +3,15 @@
 // is active. Nothing here touches a device: backends measure, this file only keeps what they report.
 // When no collector is active every hook is one `undefined` check, so profiling off costs nothing.
 
+/** The forward op a gradient op differentiates: its op, its graph node (graph mode) and the user's line. */
+export interface GradOf {
+  op: string;
+  node?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
 /** Where a kernel came from: the public op, the graph node (graph mode) and the user's source position. */
 export interface ProfileSource {
   op: string;
@@ -10,7 +19,15 @@ export interface ProfileSource {
   file?: string;
   line?: number;
   column?: number;
+  /** Set on the backward pass's kernels: the forward op they differentiate. */
+  grad?: GradOf;
 }
+
+/**
+ * Set by the backward pass (autodiff/tape.ts) while a gradient rule runs: graph nodes recorded and eager
+ * kernels profiled meanwhile are marked as the gradient of that forward op.
+ */
+export const backwardOf: { current?: GradOf } = {};
 
 export interface ProfileKernel {
   name: string;

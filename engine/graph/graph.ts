@@ -4,6 +4,7 @@
 import { type DType, checkDType } from '../core/dtype';
 import { GraphModeError, ShapeError, type SourceLocation, formatLocation } from '../core/errors';
 import { describe } from '../core/shape';
+import { backwardOf, type GradOf } from '../core/profile';
 import { type DeviceName, type Storage, Tensor } from '../core/tensor';
 import { currentDevice, scopedDevice } from '../eager/devices';
 import type { PlanInfo } from './explain';
@@ -69,6 +70,8 @@ export interface GraphNode {
   scope?: string;
   /** Effects (print, assign): never removed by pruning or optimisation. */
   sideEffect: boolean;
+  /** A node of a backward pass: the forward op (node, line) it differentiates. */
+  grad?: GradOf;
   /** capture: the eager storage the graph keeps a reference to (not serialisable without save()). */
   capture?: { storage: Storage; shape: number[]; strides: number[]; offset: number };
 }
@@ -342,6 +345,11 @@ export class GraphBuilder implements Builder {
     return { $ref: [id, 0] };
   }
 
+  /** The capture node standing for an eager tensor used while building, if it was used. */
+  captureOf(t: Tensor): number | undefined {
+    return this.captured.get(t.id);
+  }
+
   record(op: string, entry: OpEntry, args: unknown[]): unknown {
     const location = nodeLocation();
     const spec = encodeArgs(args, (t) => this.refFor(t, op), op);
@@ -359,7 +367,8 @@ export class GraphBuilder implements Builder {
         throw e;
       }
     }
-    const node = this.graph.addNode({ op, name, args: spec, ...inferred, device: inferred.device ?? currentDevice(), ...(requested ? { requested } : {}), location, sideEffect: entry.sideEffect });
+    const grad = backwardOf.current;
+    const node = this.graph.addNode({ op, name, args: spec, ...inferred, device: inferred.device ?? currentDevice(), ...(requested ? { requested } : {}), location, sideEffect: entry.sideEffect, ...(grad ? { grad } : {}) });
     return op === 'print' ? Promise.resolve() : this.graph.resultOf(node);
   }
 }

@@ -4,6 +4,7 @@
 // run time, so a structure seen before (a loop over new data) reuses its compiled plan.
 import type { TypedArray } from '../core/dtype';
 import { GraphModeError } from '../core/errors';
+import { backwardOf } from '../core/profile';
 import { eagerRandomState } from '../core/random';
 import { Tensor } from '../core/tensor';
 import { runtime } from '../eager/runtime';
@@ -70,7 +71,7 @@ export class LazyGraph implements Builder {
     const requested = scopedDevice();
     const node = this.graph.addNode({
       op, args: spec, ...inferred, device: inferred.device ?? currentDevice(), ...(requested ? { requested } : {}),
-      location: nodeLocation(), sideEffect: entry.sideEffect,
+      location: nodeLocation(), sideEffect: entry.sideEffect, ...(backwardOf.current ? { grad: backwardOf.current } : {}),
     });
     return this.graph.resultOf(node);
   }

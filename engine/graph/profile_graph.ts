@@ -1,6 +1,6 @@
 // Graph plans as profiles and run records see them: which graph node (and so which user line) each kernel
 // computes, and the plan as plain data — the graph's nodes, the kernels before and after each pass.
-import type { NodeSources, ProfileSource } from '../core/profile';
+import type { GradOf, NodeSources, ProfileSource } from '../core/profile';
 import type { Graph } from './graph';
 import { snapshot, type LaunchSnapshot, type PassReport } from './passes/index';
 import type { CompiledPlan } from './executor';
@@ -23,6 +23,8 @@ export interface GraphRunNode {
   column?: number;
   /** The wg.nameScope path it was recorded in (absent outside every scope). */
   scope?: string;
+  /** A backward-pass node: the forward op it differentiates. */
+  grad?: GradOf;
 }
 
 /** A kernel of the plan: its name and kind, the graph nodes (by name) it computes, and its device. */
@@ -52,6 +54,7 @@ export function nodeSourcesOf(g: Graph): NodeSources {
     if (!n) return undefined;
     const s: ProfileSource = { op: n.op, node: n.name };
     if (n.location) Object.assign(s, n.location);
+    if (n.grad) s.grad = n.grad;
     return s;
   };
 }
@@ -84,6 +87,7 @@ export function describePlan(g: Graph, c: CompiledPlan, entry: GraphEntry): Grap
       sideEffect: n.sideEffect,
       ...(n.location ?? {}),
       ...(n.scope !== undefined ? { scope: n.scope } : {}),
+      ...(n.grad ? { grad: n.grad } : {}),
     }));
   return {
     entry,

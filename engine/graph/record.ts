@@ -3,7 +3,7 @@
 // checking shapes and dtypes by running `impl` against a recording backend (nothing reaches a device).
 import type { DType } from '../core/dtype';
 import { GraphModeError, WgError, callerLocation } from '../core/errors';
-import { MAX_PROFILED, profiling, type ProfileCollector, type ProfileSource, type TraceOp } from '../core/profile';
+import { MAX_PROFILED, backwardOf, profiling, type ProfileCollector, type ProfileSource, type TraceOp } from '../core/profile';
 import { type DeviceName, Tensor } from '../core/tensor';
 import { statefulKey } from '../core/random';
 import { runtime } from '../eager/runtime';
@@ -139,7 +139,8 @@ const described = (ts: Tensor[]) => ts.map((t) => ({ id: t.id, shape: [...t.shap
  * are attributed to it and to the user's line that called it; run records also trace it.
  */
 export function profiledCall(c: ProfileCollector, op: string, impl: OpImpl, args: unknown[], at?: ProfileSource, atScope?: string): unknown {
-  const source = at ?? { op, ...(callerLocation() ?? {}) };
+  const grad = backwardOf.current;
+  const source = at ?? { op, ...(callerLocation() ?? {}), ...(grad ? { grad } : {}) };
   // A replayed graph node (`at`) is in the scope it was recorded in, not the one it runs in.
   const scope = !c.options.trace ? undefined : at ? atScope : currentScope();
   const trace: TraceOp | undefined = c.options.trace

@@ -3,6 +3,7 @@
 // again: a tampered file fails with a SerializationError naming the problem, never deep inside.
 import { DTYPES, type DType, storageArray } from '../core/dtype';
 import { SerializationError, WgError } from '../core/errors';
+import type { GradOf } from '../core/profile';
 import { Tensor } from '../core/tensor';
 import type { ArgSpec, Graph, GraphNode, NodeOutput } from './graph';
 import { validateArgs } from '../ops/registry';
@@ -29,6 +30,8 @@ export interface GraphJSON {
     location?: { file: string; line: number; column: number };
     /** The wg.nameScope path it was recorded in (optional: files without it load with no scopes). */
     scope?: string;
+    /** A backward-pass node: the forward op it differentiates (optional). */
+    grad?: GradOf;
   }[];
   outputs: Record<string, [number, number]>;
 }
@@ -63,6 +66,7 @@ export function graphToJSON(g: Graph, captured: Map<number, { data: ArrayLike<nu
       sideEffect: n.sideEffect,
       ...(n.location ? { location: { ...n.location } } : {}),
       ...(n.scope !== undefined ? { scope: n.scope } : {}),
+      ...(n.grad ? { grad: { ...n.grad } } : {}),
     };
   });
   const outputs = Object.fromEntries([...g.outputs].map(([k, t]) => [k, [t.graph!.node, t.graph!.output] as [number, number]]));
@@ -131,6 +135,15 @@ function checkArg(s: unknown, where: string, nodeId: number, nodes: GraphJSON['n
   }
 }
 
+/** A node's `grad` field as a file may hold it. */
+function isGradOf(g: unknown): g is GradOf {
+  if (!g || typeof g !== 'object' || Array.isArray(g)) return false;
+  const o = g as Record<string, unknown>;
+  const opt = (k: string, t: 'string' | 'number') => o[k] === undefined || typeof o[k] === t;
+  return typeof o.op === 'string' && opt('node', 'string') && opt('file', 'string') && opt('line', 'number') && opt('column', 'number')
+    && Object.keys(o).every((k) => ['op', 'node', 'file', 'line', 'column'].includes(k));
+}
+
 export interface LoadOptions {
   /** Drop the devices the graph's wg.device blocks asked for: every node is placed by the rule here. */
   clearDevices?: boolean;
@@ -169,6 +182,7 @@ export function loadGraphJSON(input: unknown, options: LoadOptions, g: Graph, b:
     checkArg(n.args, `${at} args`, i, nodes);
     if (n.requested !== undefined && n.requested !== 'webgpu' && n.requested !== 'cpu') fail(`${at}: requested device must be 'webgpu' or 'cpu'`);
     if (n.scope !== undefined && (typeof n.scope !== 'string' || n.scope === '')) fail(`${at}: scope must be a non-empty string`);
+    if (n.grad !== undefined && !isGradOf(n.grad)) fail(`${at}: grad must be { op: string, node?: string, file?: string, line?: number, column?: number }`);
   });
   if (!j.outputs || typeof j.outputs !== 'object') fail('"outputs" must be an object of name → [node, output]');
   for (const [k, r] of Object.entries(j.outputs!)) {
@@ -206,6 +220,7 @@ export function loadGraphJSON(input: unknown, options: LoadOptions, g: Graph, b:
       node.location = n.location;
       if (n.scope !== undefined) node.scope = n.scope;
       else delete node.scope;
+      if (n.grad) node.grad = { ...n.grad };
     } catch (e) {
       if (e instanceof SerializationError) throw e;
       if (e instanceof WgError || e instanceof Error) fail(`node ${n.id} ("${n.name}", ${n.op}) does not load: ${e.message}`);

@@ -12,6 +12,24 @@ function close(got: ArrayLike<number>, want: ArrayLike<number>, [rtol, atol]: [n
   }
 }
 
+/** TensorFlow 1: wg.gradients adds the backward nodes to a Graph; a Session runs it with the inputs fed. */
+async function checkCaseTF1(c: GradCase): Promise<void> {
+  const { inputs, w, grads } = finiteDifferences(c);
+  const g = new wg.Graph();
+  const fetched = g.build(() => {
+    const xs = inputs.map((a, i) => g.placeholder('float32', a.shape, `x${i}`));
+    const dy = g.placeholder('float32', w.shape, 'dy');
+    return wg.gradients(c.wg(wg, ...xs), xs, dy);
+  });
+  const sess = new wg.Session(g);
+  const feeds: Record<string, Float32Array> = { dy: Float32Array.from(w.data) };
+  inputs.forEach((a, i) => (feeds[`x${i}`] = Float32Array.from(a.data)));
+  const got = (await sess.run(fetched as wg.Tensor[], feeds, { typedArrays: true })) as Float32Array[];
+  for (let k = 0; k < grads.length; k++) close(got[k], grads[k], c.tol ?? [2e-3, 2e-4], `${c.name} d/dx${k + 1} (wg.gradients)`);
+  sess.close();
+  g.dispose();
+}
+
 async function checkCase(c: GradCase, mode: 'eager' | 'function'): Promise<void> {
   const { inputs, w, grads } = finiteDifferences(c);
   const xs = inputs.map((a) => wg.tensor(Float32Array.from(a.data), a.shape));
@@ -31,6 +49,7 @@ describe('gradient rules against finite differences (CPU device)', () => {
     it(c.name, async () => {
       await checkCase(c, 'eager');
       await checkCase(c, 'function');
+      await checkCaseTF1(c);
     });
   }
 });
@@ -56,6 +75,77 @@ describe('the gradient API', () => {
     close(await d2.data(), [3, -6, 12], [1e-6, 1e-6], 'd²/dx² Σx³ = 6x');
     const h = wg.grad((t) => wg.sum(wg.grad((u) => wg.sum(wg.exp(u)))(t)))(x);
     close(await h.data(), [0.5, -1, 2].map(Math.exp), [1e-5, 1e-6], 'd²/dx² Σeˣ = eˣ');
+  });
+
+  it('TensorFlow 1: wg.gradients adds the backward pass to a Graph (placeholders with a null batch, variables inside and outside build)', async () => {
+    const w = wg.variable(wg.tensor([[1], [2]]), { name: 'w_outside' });
+    const g = new wg.Graph();
+    const out = g.build(() => {
+      const x = g.placeholder('float32', [null, 2], 'x');
+      const b = wg.variable(wg.tensor([0.5]), { name: 'b' });
+      const y = wg.add(wg.matMul(x, w), b);
+      const loss = wg.sum(wg.square(y));
+      const [dw, db, dx] = wg.gradients(loss, [w, b, x]);
+      const other = g.placeholder('float32', [1], 'other');
+      const [none] = wg.gradients(loss, [other]);
+      const [zero] = wg.gradients(loss, other, undefined, { unconnectedGradients: 'zero' });
+      // Two targets, the second weighted: d(loss + Σ 3·y)/db = Σ 2y + 3n. And a second derivative: d(Σ dx)/dx = 0 here,
+      // d(Σ dw)/dx through the matmul: Σ_j dw_j = Σ_i 2 y_i (x_i0 + x_i1) → d/dx_ik = 2 (w_k (x_i0 + x_i1) + y_i).
+      const [db2] = wg.gradients([loss, wg.sum(y)], [b], [null, wg.scalar(3)]);
+      const [ddx] = wg.gradients(wg.sum(dw!), [x]);
+      expect(none).toBeNull();
+      return { loss, dw: dw!, db: db!, dx: dx!, zero: zero!, db2: db2!, ddx: ddx! };
+    });
+    const sess = new wg.Session(g);
+    const r = await sess.run(out, { x: [[1, 0], [0, 1], [1, 1]], other: [1] });
+    // y = [1.5, 2.5, 3.5]; dL/dy = 2y = [3, 5, 7].
+    expect(r.loss).toBeCloseTo(1.5 ** 2 + 2.5 ** 2 + 3.5 ** 2, 5);
+    expect(r.dw).toEqual([[10], [12]]);
+    expect(r.db).toEqual([15]);
+    expect(r.dx).toEqual([[3, 6], [5, 10], [7, 14]]);
+    expect(r.zero).toEqual([0]);
+    expect(r.db2).toEqual([15 + 9]);
+    // x_i0 + x_i1 = [1, 1, 2]; y = [1.5, 2.5, 3.5]; w = [1, 2].
+    expect(r.ddx).toEqual([[2 * (1 + 1.5), 2 * (2 + 1.5)], [2 * (1 + 2.5), 2 * (2 + 2.5)], [2 * (2 + 3.5), 2 * (4 + 3.5)]]);
+    // The backward nodes say which forward op and line they differentiate (the playground draws them apart).
+    const backward = g.nodes.filter((n) => n.grad);
+    expect(backward.length).toBeGreaterThan(4);
+    // Each names a node of the graph and its op: the forward ones, and (second order) the backward ones of dw.
+    const differentiated = new Set(backward.map((n) => n.grad!.op));
+    for (const op of ['sum', 'square', 'add', 'matMul']) expect(differentiated).toContain(op);
+    expect(backward.every((n) => g.nodes.some((m) => m.name === n.grad!.node && m.op === n.grad!.op))).toBe(true);
+    expect(backward.every((n) => n.grad!.line! > 0 && n.grad!.file!.includes('autodiff.test'))).toBe(true);
+    expect(g.nodes.filter((n) => n.op === 'matMul' && !n.grad)).toHaveLength(1);
+    // They survive a save and load.
+    const loaded = wg.Graph.fromJSON(JSON.parse(JSON.stringify(await g.save())));
+    expect(loaded.nodes.filter((n) => n.grad).map((n) => n.grad)).toEqual(backward.map((n) => n.grad));
+    sess.close();
+    g.dispose();
+    w.dispose();
+  });
+
+  it('TensorFlow 1: wg.gradients of a loaded graph, and its errors', async () => {
+    const g = new wg.Graph();
+    g.build(() => {
+      const x = g.placeholder('float32', [3], 'x');
+      return { y: wg.sum(wg.exp(x)) };
+    });
+    const loaded = wg.Graph.fromJSON(g.toJSON());
+    const dx = loaded.build(() => wg.gradients(loaded.lookup('y')!, loaded.lookup('x')!)[0]!);
+    const sess = new wg.Session(loaded);
+    const got = await sess.run(dx, { x: [0, 1, 2] }, { typedArrays: true });
+    close(got as Float32Array, [0, 1, 2].map(Math.exp), [1e-6, 0], 'd Σeˣ/dx');
+    sess.close();
+    expect(() => wg.gradients(wg.scalar(1), [wg.scalar(2)])).toThrow(/inside g\.build\(\.\.\.\) or a wg\.function.*GradientTape/);
+    g.build(() => {
+      const x = g.lookup('x')!;
+      expect(() => wg.gradients(g.lookup('y')!, [3 as unknown as wg.Tensor])).toThrow(/xs\[0\] must be a Tensor or variable, got number/);
+      expect(() => wg.gradients(g.lookup('y')!, [loaded.lookup('x')!])).toThrow(/another graph/);
+      expect(() => wg.gradients(x, [x], [wg.scalar(1)])).toThrow(/dy of shape \[\] does not match the target's shape \[3\]/);
+      expect(() => wg.gradients(g.lookup('y')!, [wg.cast(x, 'int32')])).toThrow(/int32/);
+    });
+    g.dispose();
+    loaded.dispose();
   });
 
   it('GradientTape: watch, several sources, persistent, unconnected sources, stop()', async () => {
