@@ -7,10 +7,12 @@ import type { BenchOptions } from './options';
  * `chain-sweep` is the same chain over a range of sizes, for wgflow only (where its CPU device overtakes WebGPU).
  * `conv2d`, `depthwise`, `maxpool` and `cnn` are the image-model layers (issue 17): a 3×3 convolution, a 3×3
  * depthwise convolution, 2×2 max pooling, and a small CNN (conv-relu-pool ×2, dense, softmax); NHWC throughout.
+ * `mlp-grad` and `mlp-grad-small` (issue 20) are the loss and all six parameter gradients of an MLP with softmax
+ * cross-entropy: 784 → 256 → 256 → 10 (batch 64), and 64 → 64 → 64 → 10 (batch 16), where per-op overhead dominates.
  */
 export const WORKLOADS = [
   'matmul', 'chain', 'chain-sweep', 'copy', 'sum-rows', 'sum-cols', 'softmax', 'mlp', 'dispatch',
-  'conv2d', 'depthwise', 'maxpool', 'cnn', 'cold',
+  'conv2d', 'depthwise', 'maxpool', 'cnn', 'mlp-grad', 'mlp-grad-small', 'cold',
 ] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
 /** Workloads timed by the warm runner (everything but cold start). */
@@ -60,7 +62,10 @@ export interface Problem {
 
 /** A problem prepared on a library: inputs uploaded, functions traced or pipelines built. */
 export interface Runnable {
-  /** Computes the output and reads it back to the host (awaited: readback included). */
+  /**
+   * Computes the output and reads it back to the host (awaited: readback included). Workloads with several
+   * outputs (mlp-grad) read each back and join them in the problem's order (`joinOutputs` in workloads.ts).
+   */
   run(): Promise<ArrayLike<number>>;
   /** Frees what prepare() made (inputs, traced functions, buffers). */
   dispose(): void;

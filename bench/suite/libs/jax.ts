@@ -1,13 +1,32 @@
 // jax-js (@jax-js/jax, version pinned in package.json) in the suite, on its WebGPU device: eager array ops,
 // and the same functions compiled with `jit` (fused kernels, recorded execution). jax-js arrays are
 // reference-counted and every function takes ownership of its arguments: a prepared input is passed as
-// `x.ref` (+1) so it survives the call, and `await y.data()` consumes the output.
-import { defaultDevice, init, jit, lax, nn, numpy as np } from '@jax-js/jax';
+// `x.ref` (+1) so it survives the call, and `await y.data()` consumes the output. The mlp-grad workloads take
+// the loss and its gradients with `valueAndGrad` (under `jit` in the jit column: forward and backward compiled
+// together).
+import { defaultDevice, init, jit, lax, nn, numpy as np, valueAndGrad } from '@jax-js/jax';
 import type { HostTensor, Lib, Problem, Runnable, WarmWorkloadId } from '../types';
+import { joinOutputs } from '../workloads';
 
 type Inputs = Record<string, np.Array>;
-/** A workload body: consumes every array it is given (each exactly once). */
-type Body = (t: Inputs, s: Record<string, number>) => np.Array;
+/**
+ * A workload body: consumes every array it is given (each exactly once). One output, or several (mlp-grad: the
+ * loss and the gradients, in MLP_GRAD_OUTPUTS order).
+ */
+type Body = (t: Inputs, s: Record<string, number>) => np.Array | np.Array[];
+
+/** The MLP's softmax cross-entropy on one-hot labels, mean over the batch (parameters first: argnums 0–5). */
+const mlpLoss = (w1: np.Array, b1: np.Array, w2: np.Array, b2: np.Array, w3: np.Array, b3: np.Array, x: np.Array, labels: np.Array) => {
+  const h1 = nn.relu(np.matmul(x, w1).add(b1));
+  const h2 = nn.relu(np.matmul(h1, w2).add(b2));
+  const logits = np.matmul(h2, w3).add(b3);
+  return np.negative(np.mean(np.sum(labels.mul(nn.logSoftmax(logits, -1)), -1)));
+};
+const mlpValueAndGrads = valueAndGrad(mlpLoss, { argnums: [0, 1, 2, 3, 4, 5] });
+const mlpGrad: Body = ({ x, labels, w1, b1, w2, b2, w3, b3 }) => {
+  const [value, grads] = mlpValueAndGrads(w1, b1, w2, b2, w3, b3, x, labels);
+  return [value, ...grads];
+};
 
 const BODIES: Partial<Record<WarmWorkloadId, Body>> = {
   matmul: ({ a, b }) => np.matmul(a, b),
@@ -34,6 +53,8 @@ const BODIES: Partial<Record<WarmWorkloadId, Body>> = {
     const [n, c, h, w] = h2.shape;
     return nn.softmax(np.matmul(h2.reshape([n, c * h * w]), w3).add(b3), -1);
   },
+  'mlp-grad': mlpGrad,
+  'mlp-grad-small': mlpGrad,
 };
 
 /** NCHW → NHWC. */
@@ -113,7 +134,7 @@ function jaxLib(mode: 'eager' | 'jit'): Lib {
       // The unit jit compiles: the workload's body, or for dispatch one add, called p.ops times in a chain.
       const unit = body
         ? (...as: np.Array[]) => body(Object.fromEntries(names.map((n, i) => [n, as[i]])), p.scalars)
-        : (y: np.Array, v: np.Array) => y.add(v);
+        : (y: np.Array, v: np.Array): np.Array | np.Array[] => y.add(v);
       const jitted = mode === 'jit' ? jit(unit) : undefined;
       const f = jitted ?? unit;
       const compute = body
@@ -121,11 +142,14 @@ function jaxLib(mode: 'eager' | 'jit'): Lib {
         : () => {
             const [x] = arrays;
             let y = x.ref;
-            for (let i = 0; i < p.ops!; i++) y = f(y, x.ref);
+            for (let i = 0; i < p.ops!; i++) y = f(y, x.ref) as np.Array;
             return y;
           };
       return {
-        run: () => compute().data(),
+        run: async () => {
+          const out = compute();
+          return Array.isArray(out) ? joinOutputs(await Promise.all(out.map((a) => a.data()))) : out.data();
+        },
         dispose() {
           jitted?.dispose();
           for (const a of arrays) {

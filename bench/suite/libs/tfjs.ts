@@ -1,12 +1,34 @@
 // TensorFlow.js (@tensorflow/tfjs-core + @tensorflow/tfjs-backend-webgpu, versions pinned in package.json)
-// in the suite: eager ops inside tf.tidy, the output read with `await data()` and disposed.
+// in the suite: eager ops inside tf.tidy, the output read with `await data()` and disposed. The mlp-grad
+// workloads hold the MLP's parameters as tf.Variables and take their gradients with tf.variableGrads, as a
+// TF.js training step does.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu'; // registers the 'webgpu' backend
+// tfjs-core's gradients live in a module of their own, which the @tensorflow/tfjs package imports (so TF.js's cold
+// start includes registering them, as a page importing @tensorflow/tfjs does). A dynamic import in prepare() would
+// spare the cold start, but vite's dev server discovers the dependency mid-run and the first run's import fails.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { HostTensor, Lib, Problem, Runnable, WarmWorkloadId } from '../types';
+import { joinOutputs, MLP_GRAD_PARAMS } from '../workloads';
 
 type Inputs = Record<string, tf.Tensor>;
-type Body = (t: Inputs, s: Record<string, number>) => tf.Tensor;
+/** A workload body: one output, or several (mlp-grad: the loss and the gradients, in MLP_GRAD_OUTPUTS order). */
+type Body = (t: Inputs, s: Record<string, number>) => tf.Tensor | tf.Tensor[];
+
+/** The MLP's softmax cross-entropy on one-hot labels, mean over the batch; its gradients by tf.variableGrads. */
+const mlpGrad: Body = ({ x, labels, ...params }) => {
+  const { w1, b1, w2, b2, w3, b3 } = params;
+  const loss = () => {
+    const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1));
+    const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2));
+    const logits = tf.add(tf.matMul(h2, w3), b3);
+    return tf.neg(tf.mean(tf.sum(tf.mul(labels, tf.logSoftmax(logits, -1)), -1))) as tf.Scalar;
+  };
+  const vars = MLP_GRAD_PARAMS.map((n) => params[n] as tf.Variable);
+  const { value, grads } = tf.variableGrads(loss, vars);
+  return [value, ...vars.map((v) => grads[v.name])];
+};
 
 const BODIES: Partial<Record<WarmWorkloadId, Body>> = {
   matmul: ({ a, b }) => tf.matMul(a, b),
@@ -31,6 +53,8 @@ const BODIES: Partial<Record<WarmWorkloadId, Body>> = {
     const [n, h, w, c] = h2.shape;
     return tf.softmax(tf.fused.matMul({ a: tf.reshape(h2, [n, h * w * c]), b: w3 as tf.Tensor2D, bias: b3 }), -1);
   },
+  'mlp-grad': mlpGrad,
+  'mlp-grad-small': mlpGrad,
 };
 
 const upload = (t: HostTensor) => tf.tensor(t.data, t.shape, 'float32');
@@ -51,9 +75,14 @@ export const libs: Lib[] = [
     async prepare(p: Problem): Promise<Runnable | undefined> {
       const workload = p.workload === 'cold' ? 'chain' : p.workload;
       const names = Object.keys(p.inputs);
-      const inputs = Object.fromEntries(names.map((n) => [n, upload(p.inputs[n])]));
-      const release = () => tf.dispose(Object.values(inputs));
-      let compute: (() => tf.Tensor) | undefined;
+      const inputs: Inputs = Object.fromEntries(names.map((n) => [n, upload(p.inputs[n])]));
+      const grad = workload === 'mlp-grad' || workload === 'mlp-grad-small';
+      // The mlp-grad parameters as trainable variables (sharing the uploaded data).
+      const vars = grad ? MLP_GRAD_PARAMS.map((n) => [n, tf.variable(inputs[n], true)] as const) : [];
+      const uploads = Object.values(inputs);
+      for (const [n, v] of vars) inputs[n] = v;
+      const release = () => tf.dispose([...uploads, ...vars.map(([, v]) => v)]);
+      let compute: (() => tf.Tensor | tf.Tensor[]) | undefined;
       if (workload === 'dispatch') {
         compute = () => {
           let y = inputs.x;
@@ -71,11 +100,11 @@ export const libs: Lib[] = [
       const fn = compute;
       return {
         async run() {
-          const y = tf.tidy(fn); // intermediates freed here; the output lives until read
+          const y = tf.tidy(fn); // intermediates freed here; the outputs live until read
           try {
-            return await y.data();
+            return Array.isArray(y) ? joinOutputs(await Promise.all(y.map((t) => t.data()))) : await y.data();
           } finally {
-            y.dispose();
+            tf.dispose(y);
           }
         },
         dispose: release,

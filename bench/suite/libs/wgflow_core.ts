@@ -5,6 +5,7 @@
 import type * as engine from '../../../engine/index';
 import type { BenchOptions } from '../options';
 import type { HostTensor, Lib, Problem, Runnable, WarmWorkloadId } from '../types';
+import { joinOutputs, MLP_GRAD_PARAMS } from '../workloads';
 
 type Wg = typeof engine;
 type Device = 'webgpu' | 'cpu';
@@ -36,7 +37,25 @@ export function wgflowLibs(wg: Wg, device: Device = 'webgpu'): Lib[] {
       const [n, h, w, c] = h2.shape;
       return wg.softmax(wg.matMul(h2.reshape([n, h * w * c]), w3).add(b3), -1);
     },
+    // The loss and its six parameter gradients (wg.valueAndGrads: eagerly a tape; in graph mode forward and
+    // backward traced into one plan).
+    'mlp-grad': mlpGrad,
+    'mlp-grad-small': mlpGrad,
   };
+
+  /** Softmax cross-entropy of the MLP on (x, one-hot labels), mean over the batch, as a function of the parameters. */
+  function mlpLoss(x: engine.Tensor, labels: engine.Tensor) {
+    return (w1: engine.Tensor, b1: engine.Tensor, w2: engine.Tensor, b2: engine.Tensor, w3: engine.Tensor, b3: engine.Tensor) => {
+      const h1 = wg.relu(wg.matMul(x, w1).add(b1));
+      const h2 = wg.relu(wg.matMul(h1, w2).add(b2));
+      const logits = wg.matMul(h2, w3).add(b3);
+      return wg.neg(wg.mean(wg.sum(wg.mul(labels, wg.logSoftmax(logits, -1)), -1)));
+    };
+  }
+  function mlpGrad(t: Inputs): engine.Tensor[] {
+    const { value, grads } = wg.valueAndGrads(mlpLoss(t.x, t.labels))(MLP_GRAD_PARAMS.map((n) => t[n]));
+    return [value, ...grads];
+  }
 
   /**
    * Runs `fn` with this adapter's device as wgflow's default device (inputs are made there, graphs planned
@@ -96,7 +115,7 @@ export function wgflowLibs(wg: Wg, device: Device = 'webgpu'): Lib[] {
     // (each its own dispatch eagerly, its own call of the traced function in graph mode).
     const unit = body
       ? (...ts: engine.Tensor[]) => body(Object.fromEntries(names.map((n, i) => [n, ts[i]])), p.scalars)
-      : (y: engine.Tensor, v: engine.Tensor) => wg.add(y, v);
+      : (y: engine.Tensor, v: engine.Tensor): engine.Tensor | engine.Tensor[] => wg.add(y, v);
     const traced = mode === 'graph' ? wg.function(unit) : undefined;
     const f = traced ?? unit;
     const compute = body
@@ -104,12 +123,19 @@ export function wgflowLibs(wg: Wg, device: Device = 'webgpu'): Lib[] {
       : () => {
           const [x] = inputs;
           let y = x;
-          for (let i = 0; i < p.ops!; i++) y = f(y, x);
+          for (let i = 0; i < p.ops!; i++) y = f(y, x) as engine.Tensor;
           return y;
         };
     return {
-      // The scope frees every tensor the call made (eager intermediates, the output) once read back.
-      run: () => onDevice(() => wg.scope(async () => compute().data())),
+      // The scope frees every tensor the call made (eager intermediates, the outputs) once read back; several
+      // outputs are read back together and joined.
+      run: () =>
+        onDevice(() =>
+          wg.scope(async () => {
+            const out = compute();
+            return Array.isArray(out) ? joinOutputs(await Promise.all(out.map((t) => t.data()))) : out.data();
+          }),
+        ),
       dispose: () => {
         traced?.dispose();
         wg.dispose(inputs);
@@ -120,5 +146,6 @@ export function wgflowLibs(wg: Wg, device: Device = 'webgpu'): Lib[] {
 }
 
 type Inputs = Record<string, engine.Tensor>;
-type Body = (t: Inputs, s: Record<string, number>) => engine.Tensor;
+/** A workload body: one output, or several (the mlp-grad workloads: loss and gradients, in MLP_GRAD_OUTPUTS order). */
+type Body = (t: Inputs, s: Record<string, number>) => engine.Tensor | engine.Tensor[];
 
