@@ -17,7 +17,9 @@ const CORE_RULES = {
   neg: unary((dy) => o.neg(dy)),
   abs: unary((dy, x) => o.mul(dy, o.sign(x))),
   square: unary((dy, x) => o.mul(dy, o.mul(x, 2))),
-  relu: unary((dy, x) => o.mul(dy, mask(o.greater(x, 0)))),
+  // From the result, not the input: y > 0 exactly where x > 0, and then the pre-activation need not be kept
+  // (graph mode fuses bias + relu into the matmul that makes x).
+  relu: unary((dy, _x, y) => o.mul(dy, mask(o.greater(y, 0)))),
   relu6: unary((dy, x) => o.mul(dy, mask(o.logicalAnd(o.greater(x, 0), o.less(x, 6))))),
   exp: unary((dy, _x, y) => o.mul(dy, y)),
   expm1: unary((dy, _x, y) => o.mul(dy, o.add(y, 1))),

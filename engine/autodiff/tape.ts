@@ -7,8 +7,9 @@ import { DisposedError, GraphModeError, ShapeError, callerLocation } from '../co
 import { backwardOf, profiling, type GradOf } from '../core/profile';
 import { OPS } from '../api/registry';
 import { fmtShape } from '../core/shape';
-import { Tensor } from '../core/tensor';
-import { tidy } from '../eager/scope';
+import { type DeviceName, Tensor, tapedDispose } from '../core/tensor';
+import { keep, tidy } from '../eager/scope';
+import { currentDevice, scopedDevice, withDevice } from '../eager/devices';
 import type { Graph } from '../graph/graph';
 import { gradientHook, tensorsIn } from '../graph/record';
 import { gradRule, type GradResult, type GradRule } from './rules';
@@ -30,6 +31,16 @@ const isFloat = (t: Tensor) => t.dtype === 'float32';
 const recording: Tape[] = [];
 /** Depth of public op calls in progress: only the outermost call of a composite op is recorded. */
 let depth = 0;
+/** Tapes holding entries (until disposed): a taped tensor disposed meanwhile is saved for them. */
+const live = new Set<Tape>();
+
+// A tensor a tape recorded, disposed before the tape is done (a wg.tidy inside the taped code): each tape that
+// holds it keeps its storage in a tensor of its own, which the backward pass uses instead.
+tapedDispose.hook = (t) => {
+  for (const tape of live) {
+    if (tape.holds.has(t) && !tape.saved.has(t)) tape.saved.set(t, keep(new Tensor(t.shape, t.dtype, t.storage, t.device, t.strides, t.offset)));
+  }
+};
 
 export class Tape {
   readonly entries: Entry[] = [];
@@ -41,10 +52,14 @@ export class Tape {
   disposed = false;
   /** Made by wg.gradientTape's callback form (its interleaving is checked). */
   scoped = false;
+  /** The eager tensors the entries refer to, and those of them disposed since, saved (see `live`). */
+  readonly holds = new Set<Tensor>();
+  readonly saved = new Map<Tensor, Tensor>();
 
   /** `watchAccessedVariables`: trainable variables an op reads are watched (TensorFlow's default). */
   constructor(private readonly watchVariables = true) {
     recording.push(this);
+    live.add(this);
     syncHook();
   }
 
@@ -83,6 +98,8 @@ export class Tape {
     // Graph tensors know their node and line; eagerly the line is only looked up while profiling.
     const at = profiling.current && !outs.some((t) => t.graph) ? { op, ...(callerLocation() ?? {}) } : undefined;
     this.entries.push({ op, args, out, rule, ...(at ? { at } : {}) });
+    for (const t of inputs) this.hold(t);
+    for (const t of outs) this.hold(t);
     if (rule) {
       for (const t of tensorsIn(out)) if (isFloat(t)) this.tracked.add(t);
       return;
@@ -92,10 +109,20 @@ export class Tape {
     for (const t of tensorsIn(out)) if (isFloat(t)) this.tracked.add(t);
   }
 
+  private hold(t: Tensor): void {
+    if (t.graph) return;
+    t.taped = true;
+    this.holds.add(t);
+  }
+
   dispose(): void {
     this.stop();
     this.entries.length = 0;
     this.tracked.clear();
+    this.holds.clear();
+    for (const t of this.saved.values()) t.dispose();
+    this.saved.clear();
+    live.delete(this);
     this.disposed = true;
   }
 }
@@ -157,7 +184,7 @@ export function backward(tape: Tape, target: Tensor, sources: Tensor[], dy?: Ten
   checkDy(target, dy, 'gradient');
   tape.stop();
   const eager = target.graph === undefined;
-  const compute = () => reverse(tape.entries, (t) => tape.tracked.has(t), [[target, dy]], sources);
+  const compute = () => reverse(tape.entries, (t) => tape.tracked.has(t), [[target, dy]], sources, tape.saved);
   // Graph tensors are never freed here; and while another tape records, the backward ops are its entries.
   if (!eager || taping()) return compute();
   // Eagerly, the backward pass's intermediates are freed; the gradients are kept.
@@ -184,17 +211,48 @@ function gradOf(e: Pick<Entry, 'op' | 'at'>, outs: Tensor[]): GradOf {
 }
 
 /**
+ * Where an op's gradient runs: its forward op's device — a graph node's wg.device request (else placement
+ * decides, as for the forward node), an eager result's device.
+ */
+function deviceOf(outs: Tensor[]): DeviceName | undefined {
+  const t = outs[0];
+  if (!t) return undefined;
+  // (Returned only where it differs from where the backward ops would go anyway.)
+  if (t.graph) {
+    const requested = (t.graph.graph as Graph).nodes[t.graph.node].requested;
+    return requested !== scopedDevice() ? requested : undefined;
+  }
+  return t.device !== currentDevice() ? t.device : undefined;
+}
+
+/**
  * The reverse pass over recorded op calls (a tape's entries, or a graph's nodes for wg.gradients): starting
  * from `seeds` (each target with its weight: ones when undefined), applies each entry's rule in reverse order
  * and sums what reaches each tracked tensor. Returns one gradient per source, null where none reached it.
  */
-export function reverse(entries: Entry[], tracked: (t: Tensor) => boolean, seeds: [Tensor, Tensor | undefined][], sources: Tensor[]): (Tensor | null)[] {
+export function reverse(
+  entries: Entry[],
+  tracked: (t: Tensor) => boolean,
+  seeds: [Tensor, Tensor | undefined][],
+  sources: Tensor[],
+  saved?: Map<Tensor, Tensor>,
+): (Tensor | null)[] {
+  // Rules see a disposed tensor's saved stand-in (same storage); gradients still go to the tensor itself.
+  const kept = (v: unknown): unknown =>
+    v instanceof Tensor
+      ? (saved!.get(v) ?? v)
+      : Array.isArray(v)
+        ? v.map(kept)
+        : v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, kept(x)]))
+          : v;
   const grads = new Map<Tensor, Tensor>();
   const outer = backwardOf.current;
   try {
     for (const [t, w] of seeds) {
       backwardOf.current = gradOf({ op: 'gradient' }, [t]);
-      const weight = w ?? OPS.onesLike(t);
+      const device = w ? undefined : deviceOf([t]);
+      const weight = w ?? (device ? withDevice(device, () => OPS.onesLike(t)) : OPS.onesLike(t));
       const prev = grads.get(t);
       grads.set(t, prev ? OPS.add(prev, weight) : weight);
     }
@@ -211,19 +269,25 @@ export function reverse(entries: Entry[], tracked: (t: Tensor) => boolean, seeds
       // Ops with several results (a list, or an object such as moments' { mean, variance }) get one dy per
       // result, in tensorsIn's order: zeros for those no gradient reached.
       const dys = outs.length > 1 || Array.isArray(e.out) ? outs.map((o, k) => gys[k] ?? OPS.zerosLike(o)) : gys[0]!;
-      let result: GradResult;
-      try {
-        result = rule(dys as Tensor & Tensor[], e.args, e.out as Tensor & Tensor[]);
-      } catch (err) {
-        if (err instanceof DisposedError) {
-          throw new DisposedError(
-            `gradient: the backward pass of ${e.op} needs a tensor that was disposed after the op ran (${err.message}). Keep the taped computation's tensors alive until gradient() (no wg.tidy or dispose() inside it)`,
-            { op: e.op },
-          );
+      const swap = saved !== undefined && saved.size > 0;
+      const step = () => {
+        let result: GradResult;
+        try {
+          result = rule(dys as Tensor & Tensor[], swap ? (kept(e.args) as unknown[]) : e.args, (swap ? kept(e.out) : e.out) as Tensor & Tensor[]);
+        } catch (err) {
+          if (err instanceof DisposedError) {
+            throw new DisposedError(
+              `gradient: the backward pass of ${e.op} needs a tensor that was disposed after the op ran (${err.message}). Keep the taped computation's tensors alive until gradient() (no wg.tidy or dispose() inside it)`,
+              { op: e.op },
+            );
+          }
+          throw err;
         }
-        throw err;
-      }
-      accumulate(grads, tracked, e.args, result);
+        accumulate(grads, tracked, e.args, result);
+      };
+      const device = deviceOf(outs);
+      if (device) withDevice(device, step);
+      else step();
     }
   } finally {
     backwardOf.current = outer;

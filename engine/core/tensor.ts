@@ -56,6 +56,12 @@ export function polyfillDispose(host: { dispose?: symbol } = Symbol as { dispose
 // The one place the engine touches the global Symbol: before Tensor's [Symbol.dispose] method is defined.
 polyfillDispose();
 
+/**
+ * Set by autodiff/tape.ts: called when a tensor a gradient tape recorded (`taped`) is disposed before the tape
+ * is done with it (a wg.tidy inside taped code), so the tape can keep its storage for the backward pass.
+ */
+export const tapedDispose: { hook?: (t: Tensor) => void } = {};
+
 let nextId = 1;
 
 export class Tensor {
@@ -76,6 +82,8 @@ export class Tensor {
   trainable = false;
   /** Counted in wg.memory().tensors (eager tensors, and lazy ones once computed). Runtime bookkeeping. */
   accounted = false;
+  /** A gradient tape recorded an op on it (see `tapedDispose`). */
+  taped = false;
 
   private storageRef: Storage | null;
 
@@ -149,6 +157,7 @@ export class Tensor {
 
   dispose(): void {
     if (this.disposedFlag) return;
+    if (this.taped) tapedDispose.hook?.(this);
     this.disposedFlag = true;
     const s = this.storage;
     if (s && --s.refs === 0) s.owner.release(s.handle);

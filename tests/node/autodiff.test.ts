@@ -83,7 +83,8 @@ describe('the gradient API', () => {
     const out = g.build(() => {
       const x = g.placeholder('float32', [null, 2], 'x');
       const b = wg.variable(wg.tensor([0.5]), { name: 'b' });
-      const y = wg.add(wg.matMul(x, w), b);
+      // Placed on the CPU by a wg.device block: its gradient nodes are asked for there too.
+      const y = wg.device('cpu', () => wg.add(wg.matMul(x, w), b));
       const loss = wg.sum(wg.square(y));
       const [dw, db, dx] = wg.gradients(loss, [w, b, x]);
       const other = g.placeholder('float32', [1], 'other');
@@ -116,6 +117,10 @@ describe('the gradient API', () => {
     expect(backward.every((n) => g.nodes.some((m) => m.name === n.grad!.node && m.op === n.grad!.op))).toBe(true);
     expect(backward.every((n) => n.grad!.line! > 0 && n.grad!.file!.includes('autodiff.test'))).toBe(true);
     expect(g.nodes.filter((n) => n.op === 'matMul' && !n.grad)).toHaveLength(1);
+    const placed = backward.filter((n) => n.grad!.op === 'matMul' || n.grad!.op === 'add');
+    expect(placed.length).toBeGreaterThan(1);
+    expect(placed.filter((n) => n.requested !== "cpu").map((n) => `${n.name} ${n.op} ${n.grad!.node} ${n.requested}`)).toEqual([]);
+    expect(backward.filter((n) => n.grad!.op === 'square').every((n) => n.requested === undefined)).toBe(true);
     // They survive a save and load.
     const loaded = wg.Graph.fromJSON(JSON.parse(JSON.stringify(await g.save())));
     expect(loaded.nodes.filter((n) => n.grad).map((n) => n.grad)).toEqual(backward.map((n) => n.grad));
@@ -200,6 +205,54 @@ describe('the gradient API', () => {
     expect(wg.memory().tensors).toBe(before.tensors);
     expect(wg.memory().bytesInUse).toBe(before.bytesInUse);
     close(await wg.grad((t) => wg.sum(wg.mul(wg.exp(t), t)))(x).data(), [2 * Math.E, 3 * Math.E ** 2], [1e-6, 1e-6], 'd/dx Σ x·eˣ');
+  });
+
+  it('a wg.tidy or dispose() inside taped code: the tape keeps what its backward pass needs, then frees it', async () => {
+    const x = wg.tensor([0.5, 1, 2]);
+    const before = wg.memory();
+    // tidy frees exp(2x) (exp's rule reads it) and 2x; the tape saved them.
+    const g = wg.grad((t) => wg.tidy(() => wg.sum(wg.exp(wg.mul(t, 2)))))(x);
+    close(await g.data(), [0.5, 1, 2].map((v) => 2 * Math.exp(2 * v)), [1e-6, 1e-6], 'd/dx Σ e^(2x) through a tidy');
+    g.dispose();
+    const tape = new wg.GradientTape();
+    tape.watch(x);
+    const h = wg.sigmoid(x);
+    const sq = wg.square(h);
+    const y = wg.sum(sq);
+    h.dispose();
+    sq.dispose();
+    const s = [0.5, 1, 2].map((v) => 1 / (1 + Math.exp(-v)));
+    const d = tape.gradient(y, x)!;
+    close(await d.data(), s.map((v) => 2 * v * v * (1 - v)), [1e-6, 1e-6], 'd/dx Σ σ(x)² with σ(x) disposed');
+    d.dispose();
+    y.dispose();
+    // Nothing is left: the saved stand-ins went with the tape.
+    expect(wg.memory().tensors).toBe(before.tensors);
+    expect(wg.memory().bytesInUse).toBe(before.bytesInUse);
+  });
+
+  it('variableGrads and a tape inside a wg.function: captured variables, read fresh each call', async () => {
+    const w = wg.variable(wg.tensor([1, 2]), { name: 'w_fn' });
+    const b = wg.variable(wg.tensor([3]), { name: 'b_fn', trainable: false });
+    const step = wg.function((x: wg.Tensor) => {
+      const { value, grads } = wg.variableGrads(() => wg.sum(wg.square(wg.add(wg.mul(x, w), b))));
+      expect(Object.keys(grads)).toEqual(['w_fn']);
+      return { value, gw: grads.w_fn };
+    });
+    const taped = wg.function((x: wg.Tensor) => {
+      const tape = new wg.GradientTape();
+      return tape.gradient(wg.sum(wg.square(wg.mul(x, w))), w)!;
+    });
+    const x = wg.tensor([1, 1]);
+    // x·w + b = [4, 5]: Σ² = 41, d/dw = 2·[4, 5]·x.
+    let r = await step(x);
+    expect([await r.value.array(), await r.gw.array()]).toEqual([41, [8, 10]]);
+    expect(await (await taped(x)).array()).toEqual([2, 4]);
+    w.assign(wg.tensor([2, 2]));
+    r = await step(x);
+    expect([await r.value.array(), await r.gw.array()]).toEqual([50, [10, 10]]);
+    expect(await (await taped(x)).array()).toEqual([4, 4]);
+    for (const v of [w, b, x]) v.dispose();
   });
 
   it('stopGradient: nothing flows back through it', async () => {
