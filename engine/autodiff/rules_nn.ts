@@ -197,7 +197,11 @@ function conv2dGrads(
   // Explicit NCHW pairs, reordered as NHWC's.
   const pads = cf && Array.isArray(pad) ? ([pad[0], pad[2], pad[3], pad[1]] as Padding) : pad;
   const g = geo2d(op, x4, [filter.shape[0], filter.shape[1]], strides, dilations, pads, rm);
-  const { dx, df } = convGrads(dy4, x4, filter, g, depthwise, isFloat(x), isFloat(filter));
+  // dx of an undilated convolution is conv2dTranspose (one kernel, as TensorFlow's backprop-input); otherwise,
+  // and for depthwise filters, the taps give it.
+  const direct = !depthwise && isFloat(x) && g.d[0] === 1 && g.d[1] === 1;
+  const { dx: tapped, df } = convGrads(dy4, x4, filter, g, depthwise, isFloat(x) && !direct, isFloat(filter));
+  const dx = direct ? o.conv2dTranspose(dy4, filter, [...x4.shape], g.s, pads, Array.isArray(pads) ? undefined : rm) : tapped;
   let dxOut: Tensor | null = null;
   if (dx) {
     const back = cf ? nchw(dx) : dx;
