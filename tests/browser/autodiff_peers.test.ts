@@ -3,7 +3,8 @@
 // same seeded float32 inputs go to all three; wgflow runs on WebGPU eagerly, traced into a wg.function (forward
 // and backward one plan) and in a withMode('graph') block (the tape records lazily). Each loss is a scalar, and
 // every input gets its gradient compared (the constants too: the one-hot labels, the targets, the weights that
-// reduce a tensor output to a scalar).
+// reduce a tensor output to a scalar). The MLP runs once more with its parameters as variables, eagerly:
+// wg.variableGrads and wg.GradientTape against tf.variableGrads.
 //
 // Tolerance (float32 everywhere): |wgflow − peer| ≤ RTOL·|peer| + ATOL·max|peer| per element, RTOL = 1e-4 and
 // ATOL = 1e-5 of that gradient's largest magnitude. The three engines sum in different orders and use their own
@@ -275,6 +276,51 @@ describe('gradients against TensorFlow.js tf.grads and jax-js grad', () => {
       console.log(`${c.name}: largest difference / max|gradient| vs TF.js/jax-js: ${spread.join(', ')}; TF.js vs jax-js ${worst(fromJax, fromTf).toExponential(1)}`);
     });
   }
+
+  test('MLP parameters as variables: wg.variableGrads and wg.GradientTape vs tf.variableGrads', async () => {
+    // The MLP's weights and biases as trainable variables (x and y plain tensors): each engine's variable form.
+    const data = MLP.inputs.map((inp) => inp.data);
+    const names = ['w1', 'b1', 'w2', 'b2'];
+    const at = (name: string) => MLP.inputs.findIndex((inp) => inp.name === name);
+    const tfVars = names.map((n) => tf.variable(tf.tensor(data[at(n)], MLP.inputs[at(n)].shape), true, `peers_${n}`));
+    const [tx, ty] = ['x', 'y'].map((n) => tf.tensor(data[at(n)], MLP.inputs[at(n)].shape));
+    const { value: tfValue, grads: tfByName } = tf.variableGrads(() => MLP.tf(tx, tfVars[0], tfVars[1], tfVars[2], tfVars[3], ty));
+    const fromTf = (await Promise.all(names.map((n) => tfByName[`peers_${n}`].data()))) as Float32Array[];
+    tf.dispose([tfValue, ...Object.values(tfByName), tx, ty, ...tfVars]);
+    const fromJax = (await jaxGrads(MLP, data)).filter((_, k) => names.includes(MLP.inputs[k].name));
+
+    const [x, y] = ['x', 'y'].map((n) => wg.tensor(data[at(n)], MLP.inputs[at(n)].shape));
+    const vars = names.map((n) => {
+      const t = wg.tensor(data[at(n)], MLP.inputs[at(n)].shape);
+      const v = wg.variable(t, { name: `peers_${n}` });
+      t.dispose();
+      return v;
+    });
+    const f = () => MLP.wg(x, vars[0], vars[1], vars[2], vars[3], y);
+    try {
+      const { value, grads } = wg.variableGrads(f);
+      expect(Object.keys(grads).sort()).toEqual(names.map((n) => `peers_${n}`).sort());
+      const fromVariableGrads = (await Promise.all(names.map((n) => grads[`peers_${n}`].data()))) as Float32Array[];
+      wg.dispose([value, ...Object.values(grads)]);
+      // The tape records the forward pass's intermediates: tidy frees them (and the tape's saved tensors).
+      const g = wg.tidy(() => {
+        const tape = new wg.GradientTape();
+        const grads = tape.gradient(f(), vars) as wg.Tensor[];
+        tape.dispose();
+        return grads;
+      });
+      const fromTape = (await Promise.all(g.map((t) => t.data()))) as Float32Array[];
+      wg.dispose(g);
+      const c = { ...MLP, inputs: names.map((n) => MLP.inputs[at(n)]) };
+      expectClose(fromJax, fromTf, c, 'jax-js vs TensorFlow.js');
+      for (const [label, got] of [['wg.variableGrads', fromVariableGrads], ['wg.GradientTape', fromTape]] as const) {
+        expectClose(got, fromTf, c, `${label} vs tf.variableGrads`);
+        expectClose(got, fromJax, c, `${label} vs jax-js`);
+      }
+    } finally {
+      wg.dispose([x, y, ...vars]);
+    }
+  });
 
   test('the comparison fails when one input element of one engine is off by 1%', async () => {
     // The MLP with w1[0, 0] scaled by 1.01 in TensorFlow.js's copy only: its gradients must no longer match.
