@@ -10,6 +10,7 @@ export type GradRule = (dy: any, args: any[], out: any) => GradResult;
 
 export const o = OPS;
 export const T = (v: unknown): v is Tensor => v instanceof Tensor;
+export const isFloat = (t: unknown): t is Tensor => T(t) && t.dtype === 'float32';
 
 /** Sums `g` (the shape of a broadcast result) back to `shape`: the leading axes, then the size-1 axes. */
 export function unbroadcast(g: Tensor, shape: readonly number[]): Tensor {

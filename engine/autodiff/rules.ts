@@ -7,6 +7,7 @@ import { OP_DEFS, type DifferentiableOp } from '../api/registry';
 import type { Tensor } from '../core/tensor';
 import { axesOf, expandReduced, forArg, mask, o, spread, unary, unbroadcast, type GradResult, type GradRule } from './grad_util';
 import { MOVEMENT_RULES } from './rules_movement';
+import { CONV_RULES } from './rules_conv';
 import { NN_RULES } from './rules_nn';
 
 export type { GradResult, GradRule };
@@ -136,7 +137,7 @@ const CORE_RULES = {
 } satisfies Partial<Record<DifferentiableOp, GradRule>>;
 
 // Exhaustive: a differentiable op (OpSpec.differentiable) without a rule is a compile error here.
-const RULES: Record<DifferentiableOp, GradRule> = { ...CORE_RULES, ...MOVEMENT_RULES, ...NN_RULES } satisfies Record<DifferentiableOp, GradRule>;
+const RULES: Record<DifferentiableOp, GradRule> = { ...CORE_RULES, ...MOVEMENT_RULES, ...NN_RULES, ...CONV_RULES } satisfies Record<DifferentiableOp, GradRule>;
 
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
