@@ -453,8 +453,10 @@ function colSums(a: ArrayLike<number>, rows: number, cols: number): Float64Array
  * The MLP's loss and parameter gradients by hand, in float64: forward z1 = x·W1 + b1, h1 = relu(z1),
  * z2 = h1·W2 + b2, h2 = relu(z2), z = h2·W3 + b3, loss = −mean over rows of Σ y·logSoftmax(z); backward
  * dz = (softmax(z)·Σy − y)/B, dW3 = h2ᵀ·dz, db3 = Σ_rows dz, dh2 = dz·W3ᵀ, dz2 = dh2·[z2 > 0], and so on down.
- * With `abs` the same backward on absolute values (|softmax| + |y|, |W|, |h|; the relu masks as they are):
- * each gradient's Σ|terms| over the whole chain, the scale its float32 rounding follows.
+ * The check's scales: the same backward on magnitudes, each gradient's Σ|terms| over the whole chain, the scale its
+ * float32 rounding follows. The activations enter as their forward Σ|terms| (F1 = |x|·|W1| + |b1|, masked by relu,
+ * and so on: what their own rounding follows, not |h|, which cancellation can make far smaller), the logits'
+ * gradient as (p·(1 + 2·max F3 of its row) + |y|)/B (p moves by p·2·max|δz| when the logits move by δz).
  */
 function mlpGradReference(inputs: Record<string, HostTensor>, widths: readonly number[], batch: number) {
   const d = (k: string) => inputs[k].data;
@@ -465,6 +467,11 @@ function mlpGradReference(inputs: Record<string, HostTensor>, widths: readonly n
   const z2 = matmul64(h1, d('w2'), batch, n1, n2).map((v, i) => v + d('b2')[i % n2]);
   const h2 = relu(z2);
   const z = matmul64(h2, d('w3'), batch, n2, n3).map((v, i) => v + d('b3')[i % n3]);
+  // Forward Σ|terms| of every activation (relu's mask applied: a zeroed unit carries no rounding).
+  const abs = (a: ArrayLike<number>) => Float64Array.from(a, Math.abs);
+  const f1 = matmul64(abs(d('x')), abs(d('w1')), batch, n0, n1).map((v, i) => (z1[i] > 0 ? v + Math.abs(d('b1')[i % n1]) : 0));
+  const f2 = matmul64(f1, abs(d('w2')), batch, n1, n2).map((v, i) => (z2[i] > 0 ? v + Math.abs(d('b2')[i % n2]) : 0));
+  const f3 = matmul64(f2, abs(d('w3')), batch, n2, n3).map((v, i) => v + Math.abs(d('b3')[i % n3]));
   const y = d('labels');
   const p = softmaxReference(z, batch, n3);
   let loss = 0;
@@ -478,20 +485,23 @@ function mlpGradReference(inputs: Record<string, HostTensor>, widths: readonly n
     for (let c = 0; c < n3; c++) s += Math.exp(z[r * n3 + c] - max);
     const lse = max + Math.log(s);
     let ySum = 0;
-    for (let c = 0; c < n3; c++) ySum += y[r * n3 + c];
+    let f3Max = 0;
+    for (let c = 0; c < n3; c++) {
+      ySum += y[r * n3 + c];
+      f3Max = Math.max(f3Max, f3[r * n3 + c]);
+    }
     for (let c = 0; c < n3; c++) {
       const at = r * n3 + c;
       const term = (y[at] * (z[at] - lse)) / batch;
       loss -= term;
-      // The logits' own float32 rounding (they sum n2 products) reaches the loss through logSoftmax: scale by |z|.
-      lossScale += Math.abs(term) + (Math.abs(y[at]) * (Math.abs(z[at]) + Math.abs(lse))) / batch;
+      // The logits' own rounding (δz ≤ F3, δlse ≤ max F3 of the row, in float32 steps) reaches the loss too.
+      lossScale += Math.abs(term) + (Math.abs(y[at]) * (Math.abs(z[at]) + Math.abs(lse) + f3[at] + f3Max)) / batch;
       dz[at] = (p[at] * ySum - y[at]) / batch;
-      adz[at] = (p[at] * Math.abs(ySum) + Math.abs(y[at])) / batch;
+      adz[at] = (p[at] * Math.abs(ySum) * (1 + 2 * f3Max) + Math.abs(y[at])) / batch;
     }
   }
-  const abs = (a: ArrayLike<number>) => Float64Array.from(a, Math.abs);
   const backward = (g3: Float64Array, useAbs: boolean) => {
-    const [a1, a2, w2, w3] = useAbs ? [abs(h1), abs(h2), abs(d('w2')), abs(d('w3'))] : [h1, h2, d('w2'), d('w3')];
+    const [a1, a2, w2, w3] = useAbs ? [f1, f2, abs(d('w2')), abs(d('w3'))] : [h1, h2, d('w2'), d('w3')];
     const x = useAbs ? abs(d('x')) : d('x');
     const dh2 = matmul64(g3, w3, batch, n3, n2, true);
     const g2 = dh2.map((v, i) => (z2[i] > 0 ? v : 0));
@@ -503,28 +513,53 @@ function mlpGradReference(inputs: Record<string, HostTensor>, widths: readonly n
       w3: matmulTA64(a2, g3, batch, n2, n3), b3: colSums(g3, batch, n3),
     };
   };
-  // The closest a hidden pre-activation comes to relu's kink: float32 may put it on the other side below ~1e-6.
-  let kink = Infinity;
-  for (const v of z1) kink = Math.min(kink, Math.abs(v));
-  for (const v of z2) kink = Math.min(kink, Math.abs(v));
-  return { loss, lossScale, grads: backward(dz, false), scales: backward(adz, true), kink };
+  return { loss, lossScale, grads: backward(dz, false), scales: backward(adz, true) };
+}
+
+/** The smallest |z| / Σ|terms| over the MLP's hidden pre-activations (how close a unit comes to relu's kink). */
+function kinkMargin(inputs: Record<string, HostTensor>, widths: readonly number[], batch: number): number {
+  const abs = (a: ArrayLike<number>) => Float64Array.from(a, Math.abs);
+  let h: ArrayLike<number> = inputs.x.data;
+  let margin = Infinity;
+  for (let l = 0; l < 2; l++) {
+    const [fin, fout] = [widths[l], widths[l + 1]];
+    const [w, b] = [inputs[`w${l + 1}`].data, inputs[`b${l + 1}`].data];
+    const z = matmul64(h, w, batch, fin, fout);
+    const f = matmul64(abs(h), abs(w), batch, fin, fout);
+    for (let i = 0; i < z.length; i++) {
+      z[i] += b[i % fout];
+      margin = Math.min(margin, Math.abs(z[i]) / (f[i] + Math.abs(b[i % fout])));
+    }
+    h = z.map((v) => Math.max(v, 0));
+  }
+  return margin;
 }
 
 /**
  * mlp-grad (784→256→256→10) and mlp-grad-small (64→64→64→10): the softmax cross-entropy loss of a batch with
  * one-hot labels (mean over the batch) and its gradients with respect to all six parameters, one output array:
  * MLP_GRAD_OUTPUTS joined in order. Each part is checked within atol + rtol·Σ|terms| (scales from
- * mlpGradReference): rtol 1e-4 as for matmul, which leaves ~50× float32's observed error (see the README).
+ * mlpGradReference) with rtol 1e-5 (atol 1e-12, for the exact zeros of units relu turned off for the whole batch).
+ * Measured on SwiftShader: every library passes at rtol 1e-7 (float32 lands within ~2 ulps of these scales), so
+ * 1e-5 leaves 100× for other adapters' summation orders; a part scaled by 1 + 1e-2 fails (by 1 + 1e-3 for the
+ * loss, db2 and db3).
  */
 function mlpGradProblem(batch: number, workload: keyof typeof MLP_GRAD_WIDTHS): Problem {
   const widths = MLP_GRAD_WIDTHS[workload];
   const seed = workload === 'mlp-grad' ? 111 : 131;
-  const inputs: Record<string, HostTensor> = { x: host(uniform(batch * widths[0], 0, 1, seed), [batch, widths[0]]) };
+  const inputs: Record<string, HostTensor> = {};
   for (let l = 0; l < 3; l++) {
     const [fin, fout] = [widths[l], widths[l + 1]];
     const s = Math.sqrt(6 / (fin + fout));
     inputs[`w${l + 1}`] = host(uniform(fin * fout, -s, s, seed + 1 + 2 * l), [fin, fout]);
     inputs[`b${l + 1}`] = host(uniform(fout, -0.1, 0.1, seed + 2 + 2 * l), [fout]);
+  }
+  // A batch with no hidden pre-activation within 3e-6 of its Σ|terms| of relu's kink (~50 float32 steps; the
+  // libraries land within ~2): nearer, rounding could switch a unit's mask, which the check would call wrong.
+  // The first seed that qualifies (mlp-grad: the fifth, ~1 s here; mlp-grad-small: the first).
+  for (let k = 0; ; k++) {
+    inputs.x = host(uniform(batch * widths[0], 0, 1, seed + 1000 * k), [batch, widths[0]]);
+    if (kinkMargin(inputs, widths, batch) > 3e-6) break;
   }
   const classes = widths[3];
   const labels = new Float32Array(batch * classes);
@@ -552,7 +587,7 @@ function mlpGradProblem(batch: number, workload: keyof typeof MLP_GRAD_WIDTHS): 
       let detail: string | undefined;
       for (const p of parts) {
         const n = p.expected.length;
-        const r = compare(Array.prototype.slice.call(out, at, at + n), n, p.expected, { atol: 1e-7, rtol: 1e-4 }, undefined, p.scale);
+        const r = compare(Array.prototype.slice.call(out, at, at + n), n, p.expected, { atol: 1e-12, rtol: 1e-5 }, undefined, p.scale);
         maxAbsErr = Math.max(maxAbsErr, r.maxAbsErr);
         if (!r.ok && detail === undefined) detail = `${p.name === 'loss' ? 'loss' : `d${p.name}`}, ${r.detail}`;
         at += n;
