@@ -373,6 +373,7 @@ export const SELECTION_DEFS = family('nn', {
     params: [p('x', 'tensor'), opt('k', 'int'), opt('sorted', 'bool')],
     returns: 'topk',
     method: true,
+    differentiable: true,
     impl: topk$impl,
   },
   nonMaxSuppression: {

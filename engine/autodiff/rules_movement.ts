@@ -4,7 +4,7 @@
 // strided slices ↔ zeros interleaved and padded, mirrored pads ↔ the mirrored borders added back.
 import type { DifferentiableOp } from '../api/registry';
 import type { Tensor } from '../core/tensor';
-import { o, T, type GradRule } from './grad_util';
+import { isFloat, o, T, type GradRule } from './grad_util';
 
 const norm = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 
@@ -149,6 +149,12 @@ function einsumTerms(equation: string): { inputs: string[]; output: string } {
 }
 
 export const MOVEMENT_RULES = {
+  // topk → { values, indices }: each value's gradient goes back to where it was taken from (the indices get none).
+  topk: ([dValues], [x], { indices }) => {
+    if (!isFloat(x)) return [null];
+    const n = x.shape[x.rank - 1];
+    return [o.sum(o.mul(o.oneHot(indices, n, 1, 0, 'float32'), o.expandDims(dValues, -1)), -2)];
+  },
   // ---- slices and joins ----
   slice: (dy, [x, begin, size]) => {
     const { start, count } = sliceBox(x, begin, size);

@@ -200,6 +200,15 @@ export const MOVEMENT_GRAD_CASES: GradCase[] = [
 
   // ---- indexing ----
   {
+    name: 'topk(k 3) values, rows of 5 (sorted)',
+    inputs: [{ shape: [2, 5] }],
+    wg: (wg, x) => wg.topk(x, 3).values,
+    ref: (x) => {
+      const rows = [0, 1].flatMap((r) => Array.from(x.data.slice(r * 5, r * 5 + 5)).sort((a, b) => b - a).slice(0, 3));
+      return fromRows([2, 3], rows);
+    },
+  },
+  {
     name: 'gather(axis 0, repeated indices)',
     inputs: [{ shape: [4, 3] }],
     wg: (wg, x) => wg.gather(x, wg.tensor([2, 0, 2], undefined, 'int32')),
