@@ -135,6 +135,28 @@ const CNN: Case = {
   },
 };
 
+/** The same CNN in the brief's order with average pooling: conv2d 'same' + bias, relu, avgPool 2×2, dense, CE. */
+const CNN_AVG: Case = {
+  ...CNN,
+  name: 'small CNN loss (conv2d same + bias, relu, avgPool 2×2, dense, softmax cross-entropy)',
+  wg: (x, f, b, w, labels) => {
+    const h = wg.avgPool(wg.relu(wg.conv2d(x, f, 1, 'same').add(b)), 2, 2, 'valid');
+    const logits = wg.matMul(h.reshape([2, 36]), w);
+    return wg.neg(wg.mean(wg.sum(labels.mul(wg.logSoftmax(logits, -1)), -1)));
+  },
+  tf: (x, f, b, w, labels) => {
+    const h = tf.avgPool(tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'), b)) as tf.Tensor4D, 2, 2, 'valid');
+    const logits = tf.matMul(tf.reshape(h, [2, 36]), w);
+    return tf.neg(tf.mean(tf.sum(tf.mul(labels, tf.logSoftmax(logits, -1)), -1))) as tf.Scalar;
+  },
+  jax: (x, f, b, w, labels) => {
+    const conv = jax.lax.convGeneralDilated(x.transpose([0, 3, 1, 2]), f.transpose([3, 2, 0, 1]), [1, 1], 'SAME');
+    const pooled = jax.lax.reduceWindow(jax.nn.relu(conv.add(b.reshape([4, 1, 1]))), (win) => np.mean(win), [2, 2], [2, 2]);
+    const logits = np.matmul(pooled.transpose([0, 2, 3, 1]).reshape([2, 36]), w);
+    return np.negative(np.mean(np.sum(labels.mul(jax.nn.logSoftmax(logits, -1)), -1)));
+  },
+};
+
 /**
  * Σ w·layerNorm(x)·gamma + beta over the last axis (ε = 1e-5). wgflow uses its layerNorm op (its own rule);
  * the peers compose it from the mean, the (biased) variance and rsqrt (jax-js: 1/sqrt). The weights w make the loss depend on
@@ -167,7 +189,7 @@ const ATTENTION: Case = {
   jax: (q, k, v, w) => np.sum(np.matmul(jax.nn.softmax(np.matmul(q, k.transpose([0, 2, 1])).mul(1 / Math.sqrt(8)), -1), v).mul(w)),
 };
 
-const CASES = [MLP, SOFTMAX_CE, CNN, LAYER_NORM, ATTENTION];
+const CASES = [MLP, SOFTMAX_CE, CNN, CNN_AVG, LAYER_NORM, ATTENTION];
 
 // ---- running each engine ----
 
