@@ -22,6 +22,11 @@ const DAWN_EXCLUDE: string[] = [
   // TensorFlow.js graph models: their oracle is TensorFlow.js's WebGPU backend in the page, and the models are
   // fetched from the test server. In Node, e2e/library.spec.ts loads a model through wgflow/tfjs's exports.
   'tests/browser/tfjs_*.test.ts',
+  // Gradients against TensorFlow.js and jax-js, and 1,000 training steps per mode: what they check (the peers'
+  // numbers, the engine's own memory accounting) does not depend on the WebGPU implementation, Chromium runs
+  // them, and on Dawn they cost over a minute (recording is slower in Node under vitest: its stack hooks).
+  'tests/browser/autodiff_peers.test.ts',
+  'tests/browser/autodiff_memory.test.ts',
 ];
 
 /** Headless Chromium with WebGPU (the browser, models and bench projects). */
@@ -46,6 +51,8 @@ export default defineConfig({
         },
       },
       {
+        // Bundled before the run (found late, Vite would reload the page mid-run): the gradient peers' modules.
+        optimizeDeps: { include: ['@tensorflow/tfjs-core/dist/register_all_gradients', '@tensorflow/tfjs-backend-cpu', '@jax-js/jax'] },
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],

@@ -13,7 +13,7 @@ import { Graph, copyNodes, type ArgSpec, type GraphNode } from './graph';
 import { checkMode, currentLazy, currentMode, type GraphOptions, modeBlock, type Mode } from './mode';
 import { type CompiledPlan, executeInto } from './executor';
 import { ancestors } from './plan';
-import { type Builder, type OpEntry, activeBuilder, encodeArgs, inferNode, nodeLocation, popBuilder, pushBuilder, unrecorded } from './record';
+import { type Builder, type OpEntry, activeBuilder, encodeArgs, inferNode, nodeLocation, popBuilder, pushBuilder, refsOf, unrecorded } from './record';
 import { Session } from './session';
 
 /**
@@ -63,7 +63,12 @@ export class LazyGraph implements Builder {
       // Inputs first (they may be lazy: all of them in one plan, so shared work is done once), then the op
       // itself, eagerly.
       const lazy = args.filter((a): a is Tensor => a instanceof Tensor && this.owns(a));
-      if (lazy.length > 0) this.flushSync(lazy);
+      // A write to a variable (assign, assignAdd) that pending nodes read: eagerly they would have read the old
+      // value, so they are computed first (a training step's gradients, before its first update: one plan).
+      const target = args[0];
+      const readers = target instanceof Tensor && target.variable ? this.readersOf(target) : [];
+      const wanted = [...lazy, ...readers];
+      if (wanted.length > 0) this.flushSync(wanted);
       return unrecorded(() => entry.impl(...args));
     }
     const spec = encodeArgs(args, (t) => this.ref(t, op), op);
@@ -124,6 +129,17 @@ export class LazyGraph implements Builder {
     fetches.forEach((storage, i) => targets[i].bindStorage(storage));
     this.compact();
     return wanted;
+  }
+
+  /** Pending tensors whose value depends on the eager tensor `t` (through its capture node). */
+  private readersOf(t: Tensor): Tensor[] {
+    const id = this.captures.get(t);
+    if (id === undefined) return [];
+    const reads = new Set([id]);
+    for (let n = id + 1; n < this.graph.nodes.length; n++) {
+      if (refsOf(this.graph.nodes[n].args).some(([m]) => reads.has(m))) reads.add(n);
+    }
+    return this.livePending().filter((p) => reads.has(p.graph!.node));
   }
 
   /** Pending (not computed, not disposed) tensors of the current graph. */

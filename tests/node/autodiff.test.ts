@@ -255,6 +255,44 @@ describe('the gradient API', () => {
     for (const v of [w, b, x]) v.dispose();
   });
 
+  it("withMode('graph'): reads of a variable made before an assign see the old value, as eagerly (a training step in one block)", async () => {
+    const v = wg.variable(wg.tensor([1]), { name: 'v_lazy' });
+    const y = await wg.withMode('graph', () =>
+      wg.scope(async () => {
+        const twice = v.mul(2);
+        v.assign(wg.tensor([10]));
+        return (await twice.data())[0];
+      }),
+    );
+    expect(y).toBe(2);
+    // SGD on Σ(x·w + b)² in one block per step: the update of w must not change what b's gradient read.
+    const step = async (mode: 'eager' | 'graph', w: wg.Tensor, b: wg.Tensor) => {
+      const body = async () =>
+        wg.scope(async () => {
+          const x = wg.tensor([1, 2]);
+          const tape = new wg.GradientTape();
+          const loss = wg.sum(wg.square(wg.add(wg.mul(x, w), b)));
+          const [gw, gb] = tape.gradient(loss, [w, b]) as wg.Tensor[];
+          w.assign(wg.sub(w, wg.mul(gw, 0.1)));
+          b.assign(wg.sub(b, wg.mul(gb, 0.1)));
+          return loss.data();
+        });
+      return mode === 'eager' ? body() : wg.withMode('graph', body);
+    };
+    const run = async (mode: 'eager' | 'graph') => {
+      const w = wg.variable(wg.tensor([0.5, -0.5]));
+      const b = wg.variable(wg.tensor([0.25]));
+      const losses: number[] = [];
+      for (let i = 0; i < 3; i++) losses.push((await step(mode, w, b))[0]);
+      const out = [losses, await w.array(), await b.array()];
+      w.dispose();
+      b.dispose();
+      return out;
+    };
+    expect(await run('graph')).toEqual(await run('eager'));
+    v.dispose();
+  });
+
   it('stopGradient: nothing flows back through it', async () => {
     const x = wg.tensor([1, 2, 3]);
     expect(await wg.grad((t) => wg.sum(wg.mul(t, wg.stopGradient(t))))(x).array()).toEqual([1, 2, 3]);
