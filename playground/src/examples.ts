@@ -318,6 +318,70 @@ for (const i of faces) {
 model.dispose();
 `;
 
+const gradFunction = `// Gradients of a function (TensorFlow.js style): wg.valueAndGrads(f) returns f's value and its gradient with
+// respect to each argument; wg.grad(f) returns a function that computes f's gradient. Eagerly a tape records
+// f's ops and the backward ops run one by one; in graph mode forward and backward are one plan. Look at Graph
+// (backward nodes in their own colour and group) and Timings (a gradient kernel's row names the forward op).
+const data = (n: number, m: number, seed: number) =>
+  wg.tensor(Float32Array.from({ length: n * m }, (_, i) => Math.sin(i * 1.7 + seed) * 0.5), [n, m]);
+const x = data(16, 8, 1);
+const labels = wg.oneHot(wg.tensor(Int32Array.from({ length: 16 }, (_, i) => i % 4), [16]), 4).cast('float32');
+
+// A small MLP's loss (16×8 → 16 → 4, softmax cross-entropy) as a function of its parameters.
+const loss = (w1: wg.Tensor, b1: wg.Tensor, w2: wg.Tensor, b2: wg.Tensor) => {
+  const h = wg.relu(wg.matMul(x, w1).add(b1));
+  const logits = wg.matMul(h, w2).add(b2);
+  return wg.neg(wg.mean(wg.sum(labels.mul(wg.logSoftmax(logits, -1)), -1)));
+};
+const { value, grads } = wg.valueAndGrads(loss)([data(8, 16, 2), wg.zeros([16]), data(16, 4, 3), wg.zeros([4])]);
+const norm = (t: wg.Tensor) => wg.sqrt(wg.sum(wg.square(t)));
+print('loss, ‖∂loss/∂w1‖, ‖∂loss/∂w2‖:', wg.stack([value, norm(grads[0]), norm(grads[2])]));
+
+// Higher order: the gradient of a gradient. f(x) = x³, f'(x) = 3x², f''(x) = 6x.
+const f = (x: wg.Tensor) => x.mul(x).mul(x);
+const df = wg.grad(f);
+const ddf = wg.grad((x) => df(x));
+const at = wg.tensor([-1, 0.5, 2]);
+print("f'(x) at -1, 0.5, 2:", df(at), "f''(x):", ddf(at));
+`;
+
+const gradientTape = `// TensorFlow 2 style: a GradientTape records the ops run while it is open, and tape.gradient(loss, w)
+// differentiates them. Trainable variables are watched by default (as in TensorFlow). A few steps of plain
+// gradient descent fit y = 3x − 1, and the loss falls. Each row of the input is [x, 1], so w = [slope, intercept].
+const x = Float32Array.from({ length: 32 }, (_, i) => i / 16 - 1);
+const xs = wg.tensor(Float32Array.from({ length: 64 }, (_, i) => (i % 2 ? 1 : x[i >> 1])), [32, 2]);
+const ys = wg.tensor(x.map((v) => 3 * v - 1), [32, 1]);
+const w = wg.variable(wg.zeros([2, 1]), { name: 'w' });
+for (let step = 1; step <= 5; step++) {
+  const tape = new wg.GradientTape();
+  const loss = wg.mean(wg.square(wg.matMul(xs, w).sub(ys)));
+  const dw = tape.gradient(loss, w)!;
+  const value = (await loss.data())[0]; // the loss before this step's update
+  w.assign(w.sub(dw.mul(0.5)));
+  print(\`step \${step}: loss \${value.toFixed(4)}\`);
+}
+print('w (slope, intercept):', w);
+`;
+
+const tf1Gradients = `// TensorFlow 1: wg.gradients(ys, xs) inside g.build adds the backward pass to the graph as nodes of their
+// own (tf.gradients); a Session runs forward and backward together with the placeholders fed. A Session
+// always runs a graph, so the Eager/Graph toggle changes nothing here. Graph shows the backward nodes apart.
+const g = new wg.Graph();
+const fetches = g.build(() => {
+  const x = g.placeholder('float32', [null, 3], 'x'); // a batch of rows of 3 features
+  const y = g.placeholder('float32', [null, 1], 'y');
+  const w = wg.variable(wg.tensor([[0.5], [-1], [2]]), { name: 'w' });
+  const b = wg.variable(wg.tensor([0.25]), { name: 'b' });
+  const loss = wg.mean(wg.square(wg.matMul(x, w).add(b).sub(y)));
+  const [dw, db] = wg.gradients(loss, [w, b]);
+  return { loss, dw: dw!, db: db! };
+});
+const sess = new wg.Session(g);
+const r = await sess.run(fetches, { x: [[1, 2, 3], [0, 1, 0], [2, 0, 1]], y: [[4], [0], [3]] });
+print('loss:', r.loss);
+print('∂loss/∂w:', r.dw, '∂loss/∂b:', r.db);
+`;
+
 const shapeError = `// A deliberate mistake: [2, 3] and [4] do not broadcast.
 // The error names the op, the shapes, and this line (marked in the editor).
 const a = wg.ones([2, 3]);
@@ -338,6 +402,9 @@ export const EXAMPLES: Example[] = [
   { id: 'save-load', title: 'Save, load and run a graph', blurb: 'toJSON → fromJSON → Session', code: saveLoad },
   { id: 'image', title: 'Images: pixels in and out', blurb: 'a canvas drawing → fromPixels → resize, crop, 3×3 convolutions → toPixels, each stage shown', code: image },
   { id: 'blazeface', title: 'A model: blazeface finds a face', blurb: 'a TensorFlow.js graph model (wgflow/tfjs) on a drawn face: fromPixels → predict → boxes', code: blazeface },
+  { id: 'grad-function', title: 'Gradients of a function', blurb: 'wg.valueAndGrads of an MLP loss; grad(grad(f))', code: gradFunction },
+  { id: 'gradient-tape', title: 'A GradientTape (TF2)', blurb: 'variables watched by default; gradient descent with assign', code: gradientTape },
+  { id: 'tf1-gradients', title: 'TensorFlow 1: wg.gradients', blurb: 'the backward pass added to a Graph; Session.run', code: tf1Gradients },
   { id: 'shape-error', title: 'A shape error', blurb: 'the error message and its marker on the line', code: shapeError },
 ];
 

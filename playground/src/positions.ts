@@ -28,10 +28,16 @@ export function engineLine(text: string, map: LineMap | undefined): { level: 'en
 
 /** A fixer of snippet positions reported by the engine (they still include the wrapper lines). */
 function fixer(lineOffset: number, map: LineMap | undefined) {
-  return <T extends { file?: string; line?: number; column?: number }>(s: T): T => {
+  const fix = <T extends { file?: string; line?: number; column?: number }>(s: T): T => {
     if (!s.file?.endsWith('snippet.js') || s.line === undefined) return s;
     const p = mapEmitted(map, { line: s.line - lineOffset, column: s.column ?? 1 });
     return { ...s, file: SNIPPET_FILE, line: p.line, column: p.column };
+  };
+  // A backward op's source also names the forward op's position (grad: ProfileSource.grad, GraphRunNode.grad).
+  type Pos = { file?: string; line?: number; column?: number };
+  return <T extends Pos & { grad?: Pos }>(s: T): T => {
+    const own = fix(s);
+    return s.grad ? { ...own, grad: fix(s.grad) } : own;
   };
 }
 

@@ -1,7 +1,7 @@
 // Eager vs graph per source op as an SVG bar chart: for each row, an eager bar and a graph bar on one
 // time axis (linear, or logarithmic when times span orders of magnitude), labelled with kernel counts.
 import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
-import { fmtMs } from './format';
+import { fmtMs, gradLabel, gradsOf } from './format';
 import type { CompareRow } from './timings_data';
 import './panels.css';
 
@@ -91,11 +91,14 @@ export function CompareChart({ rows, log }: { rows: CompareRow[]; log: boolean }
           ))}
           {shown.map((r, i) => {
             const y = TOP + i * ROW;
+            // A backward row names the forward op it differentiates: "matMul · ∇ matMul (line 12)".
+            const grads = gradsOf(r.sources);
+            const label = grads.length ? `${r.label} · ${gradLabel(grads[0]!)}${grads.length > 1 ? ` +${grads.length - 1}` : ''}` : r.label;
             return (
               <g key={r.key} transform={`translate(0,${y})`}>
-                <title>{`${r.label}\neager: ${r.eager.kernels} kernels, ${fmtMs(r.eager.ms)}\ngraph: ${r.graph.kernels} kernels, ${fmtMs(r.graph.ms)}`}</title>
+                <title>{`${label}\neager: ${r.eager.kernels} kernels, ${fmtMs(r.eager.ms)}\ngraph: ${r.graph.kernels} kernels, ${fmtMs(r.graph.ms)}`}</title>
                 <text x={0} y={10} className="pp-bar-label">
-                  {truncate(r.label, chars)}
+                  {truncate(label, chars)}
                 </text>
                 <text x={width - 2} y={10} className="pp-bar-value" textAnchor="end">
                   <tspan className="pp-eager-fill">{r.eager.kernels}</tspan> → <tspan className="pp-graph-fill">{r.graph.kernels}</tspan> kernels

@@ -3,8 +3,8 @@
 // point chose for it (matmul and convolution kernels: tiling, vec4 reads, workgroup), and its code.
 import { useEffect, useMemo, useState } from 'react';
 import type * as WG from '../../../engine/index';
-import { KindTag, LineLinks, NoRecord, RunPicker, useChosenRun } from './common';
-import { fmtMs, fmtShape, inSnippet, kernelMs } from './format';
+import { GradTags, KindTag, LineLinks, NoRecord, RunPicker, useChosenRun } from './common';
+import { fmtMs, fmtShape, gradLabel, inSnippet, kernelMs, type GradOf } from './format';
 import { WgslCode } from './WgslCode';
 import type { PanelProps } from './types';
 import './panels.css';
@@ -19,7 +19,7 @@ interface KernelCard {
   compileMs: number;
   shapes: string[];
   /** Distinct source ops / graph nodes, in order. */
-  covers: { label: string; op: string; line?: number; column?: number }[];
+  covers: { label: string; op: string; line?: number; column?: number; grad?: GradOf }[];
   /** The engine's one-line description from the shader's header comment ("reduce softmaxstats, thread"). */
   about?: string;
   /**
@@ -51,7 +51,8 @@ function cards(record: WG.RunRecord): KernelCard[] {
     for (const s of k.sources) {
       const label = s.node && s.node !== s.op ? `${s.node} = ${s.op}` : s.op;
       const line = inSnippet(s) ? s.line : undefined;
-      if (!c.covers.some((x) => x.label === label && x.line === line)) c.covers.push({ label, op: s.op, line, column: s.column });
+      const same = (g?: GradOf) => (g ? `${g.op}@${g.line}:${g.column}` : '') === (s.grad ? `${s.grad.op}@${s.grad.line}:${s.grad.column}` : '');
+      if (!c.covers.some((x) => x.label === label && x.line === line && same(x.grad))) c.covers.push({ label, op: s.op, line, column: s.column, ...(s.grad ? { grad: s.grad } : {}) });
     }
   });
   // Shaders in the record that no profiled launch names (kept so that nothing generated is hidden).
@@ -80,7 +81,7 @@ export function KernelsPanel(props: PanelProps) {
   // A new record starts from the default expansion again.
   useEffect(() => setOpen(undefined), [record]);
   const f = filter.trim().toLowerCase();
-  const list = f ? all.filter((c) => [c.id, c.kind, ...c.names, ...c.variants, ...c.covers.map((x) => x.label)].some((s) => s.toLowerCase().includes(f)) || c.wgsl?.toLowerCase().includes(f)) : all;
+  const list = f ? all.filter((c) => [c.id, c.kind, ...c.names, ...c.variants, ...c.covers.map((x) => x.label), ...c.covers.flatMap((x) => (x.grad ? [gradLabel(x.grad)] : []))].some((s) => s.toLowerCase().includes(f)) || c.wgsl?.toLowerCase().includes(f)) : all;
   // By default the first kernel is expanded (all of them when there are three or fewer).
   const isOpen = (c: KernelCard, i: number) => (open === 'all' ? true : open ? open.has(c.id) : all.length <= 3 || i === 0);
   const toggle = (c: KernelCard, i: number) =>
@@ -174,6 +175,7 @@ export function KernelsPanel(props: PanelProps) {
                       <span key={j} className="pp-chip">
                         <span className="mono">{x.label}</span>
                         {x.line !== undefined && <LineLinks lines={[{ line: x.line, column: x.column ?? 1 }]} onJump={props.onJump} />}
+                        {x.grad && <GradTags sources={[{ op: x.op, grad: x.grad }]} onJump={props.onJump} />}
                       </span>
                     ))}
                   </div>

@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import type { RunView } from '../App';
 import type * as WG from '../../../engine/index';
 import { CompareChart } from './CompareChart';
-import { DeviceTag, downloadJSON, KindTag, LineLinks, NoRecord, RunPicker, Stat, useChosenRun } from './common';
+import { DeviceTag, downloadJSON, GradTags, KindTag, LineLinks, NoRecord, RunPicker, Stat, useChosenRun } from './common';
 import { describeTimer, fmtBandwidth, fmtBytes, fmtMs, fmtPct, fmtRatio } from './format';
 import { SortableTable, type Column } from './SortableTable';
 import { describeSources, hasDeviceCopies, mergeComparison, opRows, type CompareRow, type OpRow } from './timings_data';
@@ -137,6 +137,7 @@ function OpTable({ profile, mode, onJump }: { profile: WG.Profile; mode: string;
           <KindTag kind={r.kind} />
           <span className="mono">{r.label}</span>
           {r.kernel && <span className="dim mono"> · {r.kernel}</span>}
+          <GradTags sources={r.sources} onJump={onJump} />
           <DeviceTag route={r.route} />
           {r.sources.length > 1 && <span className="pp-badge">{r.sources.length} ops</span>}
         </span>
@@ -211,7 +212,7 @@ function OpTable({ profile, mode, onJump }: { profile: WG.Profile; mode: string;
           initialSort={{ id: 'total', dir: 'desc' }}
           testId="timings-table"
           caption={`Per-op timings of the ${mode} run`}
-          rowProps={(r) => ({ 'data-testid': 'timing-row', 'data-kind': r.kind, 'data-device': r.route, className: transferClass(r) })}
+          rowProps={(r) => ({ 'data-testid': 'timing-row', 'data-kind': r.kind, 'data-backward': r.sources.some((x) => x.grad) ? 'true' : undefined, 'data-device': r.route, className: transferClass(r) })}
           footer={
             <tr className="pp-total">
               <td>all kernels</td>
@@ -285,6 +286,7 @@ function ComparisonSection({
               {fmtBytePair(r.bytes.eager, r.bytes.graph)}
             </span>
           )}
+          <GradTags sources={r.sources} onJump={onJump} max={1} />
           {r.lines.length > 0 && <LineLinks lines={r.lines} onJump={onJump} max={2} />}
         </span>
       ),
@@ -345,7 +347,7 @@ function ComparisonSection({
           initialSort={{ id: 'ems', dir: 'desc' }}
           testId="comparison-table"
           caption="Eager and graph kernels and time per source op"
-          rowProps={(r) => ({ 'data-testid': 'compare-row', 'data-eager-kernels': r.eager.kernels, 'data-graph-kernels': r.graph.kernels, 'data-kind': r.kind, 'data-device': r.route, className: transferClass(r) })}
+          rowProps={(r) => ({ 'data-testid': 'compare-row', 'data-backward': r.sources.some((x) => x.grad) ? 'true' : undefined, 'data-eager-kernels': r.eager.kernels, 'data-graph-kernels': r.graph.kernels, 'data-kind': r.kind, 'data-device': r.route, className: transferClass(r) })}
           footer={
             <tr className="pp-total">
               <td>total</td>

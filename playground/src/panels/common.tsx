@@ -3,6 +3,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { RunView } from '../App';
 import type { Mode } from '../runner/host';
+import type * as WG from '../../../engine/index';
+import { gradLabel, gradsOf, inSnippet } from './format';
 import type { PanelProps } from './types';
 import './panels.css';
 
@@ -38,6 +40,45 @@ export function RunPicker({ runs, value, onPick }: { runs: PanelProps['runs']; v
         </button>
       ))}
     </div>
+  );
+}
+
+/**
+ * What a backward kernel differentiates: "∇ matMul (line 7)" per forward op (the first `max`, then +N), each a link
+ * to the forward op's line. Nothing for forward kernels.
+ */
+export function GradTags({ sources, onJump, max = 2 }: { sources: readonly WG.ProfileSource[]; onJump(line: number, column: number): void; max?: number }) {
+  const grads = gradsOf(sources);
+  if (grads.length === 0) return null;
+  const rest = grads.slice(max);
+  return (
+    <span className="pp-grads" data-testid="grad-of">
+      {grads.slice(0, max).map((g, i) =>
+        inSnippet(g) ? (
+          <button
+            key={i}
+            type="button"
+            className="pp-grad"
+            onClick={(e) => {
+              e.stopPropagation();
+              onJump(g.line, g.column ?? 1);
+            }}
+            title={`A gradient kernel: part of the backward pass of ${g.op}${g.node ? ` %${g.node}` : ''} at line ${g.line}. Click: go to that line`}
+          >
+            {gradLabel(g)}
+          </button>
+        ) : (
+          <span key={i} className="pp-grad" title={`A gradient kernel: part of the backward pass of ${g.op}${g.node ? ` %${g.node}` : ''}`}>
+            {gradLabel(g)}
+          </span>
+        ),
+      )}
+      {rest.length > 0 && (
+        <span className="dim" title={rest.map(gradLabel).join(', ')}>
+          +{rest.length}
+        </span>
+      )}
+    </span>
   );
 }
 

@@ -106,3 +106,27 @@ export function describeTimer(t: WG.ProfileTimer): string {
   const res = t.resolutionMs > 0 ? `${fmtMs(t.resolutionMs)} resolution` : 'resolution unknown';
   return t.source === 'timestamp-query' ? `GPU timestamp queries · ${res}` : `CPU clock (no GPU timestamps) · ${res}`;
 }
+
+/** The forward op a backward kernel's source differentiates (ProfileSource.grad). */
+export type GradOf = NonNullable<WG.ProfileSource['grad']>;
+
+/**
+ * The distinct forward ops some kernel sources differentiate (a backward pass's kernels carry `grad`), in order
+ * of first appearance: one per forward op and line (a fused backward kernel can cover several).
+ */
+export function gradsOf(sources: readonly WG.ProfileSource[]): GradOf[] {
+  const seen = new Set<string>();
+  const out: GradOf[] = [];
+  for (const s of sources) {
+    const g = s.grad;
+    if (!g) continue;
+    const key = `${g.op}#${g.node ?? ''}@${g.line ?? ''}:${g.column ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(g);
+  }
+  return out;
+}
+
+/** "∇ matMul (line 7)": the forward op a backward kernel differentiates, and its line. */
+export const gradLabel = (g: GradOf) => `∇ ${g.op}${inSnippet(g) ? ` (line ${g.line})` : ''}`;

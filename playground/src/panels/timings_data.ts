@@ -2,7 +2,7 @@
 // (graph), and a comparison's rows merged per source op so that every op appears once with both sides. Rows
 // say where they ran (webgpu, cpu) or, for transfers, where they copied from and to.
 import type * as WG from '../../../engine/index';
-import { fmtShape, isDeviceCopy, kernelClock, kernelMs, movedBytes, parseLines, routeOf, snippetLines } from './format';
+import { fmtShape, gradLabel, isDeviceCopy, kernelClock, kernelMs, movedBytes, parseLines, routeOf, snippetLines } from './format';
 
 export interface OpRow {
   key: string;
@@ -199,7 +199,9 @@ function pairBySource(input: readonly WG.ComparisonRow[]): WG.ComparisonRow[] {
 
 /** The ops a fused kernel's row covers, for a tooltip: "mul (line 5), add (line 5), …". */
 export function describeSources(sources: readonly WG.ProfileSource[], max = 12): string {
-  const parts = sources.slice(0, max).map((s) => `${s.node && s.node !== s.op ? `${s.node} = ${s.op}` : s.op}${s.line !== undefined ? ` (line ${s.line})` : ''}`);
+  const parts = sources
+    .slice(0, max)
+    .map((s) => `${s.node && s.node !== s.op ? `${s.node} = ${s.op}` : s.op}${s.line !== undefined ? ` (line ${s.line})` : ''}${s.grad ? ` · ${gradLabel(s.grad)}` : ''}`);
   if (sources.length > max) parts.push(`… ${sources.length - max} more`);
   return parts.join(', ');
 }

@@ -360,7 +360,7 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
               data-status={g.group.status ?? ''}
               data-members={g.group.members.length}
             >
-              <title>{`${g.group.kind === 'kernel' ? `fused ${g.group.kernelKind ?? ''} kernel `.replace('  ', ' ') : g.group.kind === 'scope' ? 'name scope ' : ''}${groupName(g.group)}\n${g.group.members.length} ops${groupMeta(g.group) ? ` · ${groupMeta(g.group)}` : ''}${g.group.variant ? `\nvariant: ${g.group.variant}` : ''}\nclick: details · double-click or −: close`}</title>
+              <title>{`${g.group.kind === 'kernel' ? `fused ${g.group.kernelKind ?? ''} kernel `.replace('  ', ' ') : g.group.kind === 'scope' ? 'name scope ' : g.group.kind === 'backward' ? 'backward pass: ' : ''}${groupName(g.group)}\n${g.group.members.length} ops${groupMeta(g.group) ? ` · ${groupMeta(g.group)}` : ''}${g.group.variant ? `\nvariant: ${g.group.variant}` : ''}\nclick: details · double-click or −: close`}</title>
               <rect className="gv-gbox" width={g.w} height={g.h} rx={8} style={{ fill: s.fill, stroke: s.stroke, strokeDasharray: s.dash }} />
               <text className="gv-gtitle" x={10} y={19} style={{ fill: s.text }}>
                 {title}

@@ -4,9 +4,10 @@
 import { Fragment, useMemo, useState } from 'react';
 import type * as WG from '../../../../engine/index';
 import { fmtBytes, fmtMs, kernelMs } from '../format';
-import { directionText, opHistogram, tensorLabel, tensorLong, type GGroup, type GNode, type GraphModel } from './model';
+import { directionText, opHistogram, tensorLabel, tensorLong, type GGroup, type GNode, type GradOf, type GraphModel } from './model';
 import type { Selection } from './Canvas';
 import { WgslView } from './WgslView';
+import { GradTags } from '../common';
 
 interface Props {
   model: GraphModel;
@@ -39,12 +40,13 @@ const KIND_TEXT: Record<string, string> = {
 
 /** Distinct kernels (by generated code) among profile kernel indices: launches and time summed. */
 function kernelRows(record: WG.RunRecord, ks: number[]) {
-  const rows = new Map<string, { id: string; name: string; kind: string; variant?: string; device: string; launches: number; ms: number; timed: boolean; gpu: boolean; shape: number[]; dtype: string }>();
+  const rows = new Map<string, { id: string; name: string; kind: string; variant?: string; device: string; launches: number; ms: number; timed: boolean; gpu: boolean; shape: number[]; dtype: string; sources: WG.ProfileSource[] }>();
   for (const i of ks) {
     const k = record.profile.kernels[i];
     if (!k) continue;
     const id = k.kernelId;
-    const r = rows.get(id) ?? { id, name: k.name, kind: k.kind, variant: k.variant, device: k.device, launches: 0, ms: 0, timed: false, gpu: false, shape: k.shape, dtype: k.dtype };
+    const r = rows.get(id) ?? { id, name: k.name, kind: k.kind, variant: k.variant, device: k.device, launches: 0, ms: 0, timed: false, gpu: false, shape: k.shape, dtype: k.dtype, sources: [] };
+    r.sources.push(...k.sources);
     r.launches++;
     r.ms += kernelMs(k);
     r.timed ||= k.gpuMs !== undefined || k.cpuMs !== undefined;
@@ -68,6 +70,30 @@ function SourceLink({ line, column, code, onJump }: { line?: number; column?: nu
   );
 }
 
+/** "gradient of matMul %matMul_1 at line 7", the line a link to the forward op in the editor. */
+function GradLink({ grad, onJump }: { grad: GradOf; onJump(l: number, c: number): void }) {
+  return (
+    <span>
+      gradient of <code>{grad.op}</code>
+      {grad.node && (
+        <>
+          {' '}
+          <code>%{grad.node}</code>
+        </>
+      )}
+      {grad.line !== undefined && (
+        <>
+          {' at '}
+          <button className="link gv-jump" data-testid="node-grad-line" onClick={() => onJump(grad.line!, grad.column ?? 1)} title="Show the forward op's line in the editor">
+            line {grad.line}
+          </button>
+        </>
+      )}
+      <span className="dim"> · part of the backward pass, computed from the forward op's inputs and its output's gradient</span>
+    </span>
+  );
+}
+
 /** The "optimised" (what a pass did to it, if anything) and "source" rows of a node's or group's details. */
 function Origin({ status, ...source }: { status?: string } & Parameters<typeof SourceLink>[0]) {
   return (
@@ -86,7 +112,7 @@ function Origin({ status, ...source }: { status?: string } & Parameters<typeof S
   );
 }
 
-function Kernels({ record, ks, shared }: { record: WG.RunRecord; ks: number[]; shared?: string }) {
+function Kernels({ record, ks, shared, onJump }: { record: WG.RunRecord; ks: number[]; shared?: string; onJump(line: number, column: number): void }) {
   const rows = useMemo(() => kernelRows(record, ks), [record, ks]);
   const withCode = rows.filter((r) => record.wgsl[r.id] !== undefined);
   const [pick, setPick] = useState<string | undefined>(withCode[0]?.id);
@@ -108,7 +134,10 @@ function Kernels({ record, ks, shared }: { record: WG.RunRecord; ks: number[]; s
           {rows.map((r) => (
             <Fragment key={r.id}>
               <tr className={r.id === pick ? 'on' : ''} onClick={() => record.wgsl[r.id] !== undefined && setPick(r.id)} data-testid="node-kernel">
-                <td title={r.name}>{r.name.length > 40 ? `${r.name.slice(0, 39)}…` : r.name}</td>
+                <td title={r.name}>
+                  {r.name.length > 40 ? `${r.name.slice(0, 39)}…` : r.name}
+                  <GradTags sources={r.sources} onJump={onJump} max={1} />
+                </td>
                 <td>{r.kind}</td>
                 <td>{r.device}</td>
                 <td className="num">{r.launches}</td>
@@ -162,6 +191,7 @@ function NodeDetails({ n, ...p }: Omit<Props, 'selection'> & { n: GNode }) {
           {n.name !== n.op && <span className="gv-name">{n.name}</span>}
         </h3>
         <span className={`gv-badge k-${n.kind}`}>{n.kind}</span>
+        {n.grad && <span className="gv-badge k-backward">backward</span>}
         {n.status && <span className={`gv-badge st-${n.status}`}>{n.status}</span>}
         <button className="ghost gv-close" onClick={() => p.onSelect(undefined)} aria-label="Close the details">
           ×
@@ -185,6 +215,14 @@ function NodeDetails({ n, ...p }: Omit<Props, 'selection'> & { n: GNode }) {
                 </>
               )}
               {n.op !== 'to' && <span className="dim"> · made for {n.name.split(' → ').pop()}</span>}
+            </dd>
+          </>
+        )}
+        {n.grad && (
+          <>
+            <dt>backward</dt>
+            <dd data-testid="node-grad">
+              <GradLink grad={n.grad} onJump={p.onJump} />
             </dd>
           </>
         )}
@@ -285,7 +323,7 @@ function NodeDetails({ n, ...p }: Omit<Props, 'selection'> & { n: GNode }) {
         </dd>
       </dl>
       <h4>Kernels</h4>
-      <Kernels key={n.id} record={record} ks={n.kernels} shared={timeNote} />
+      <Kernels key={n.id} record={record} ks={n.kernels} shared={timeNote} onJump={p.onJump} />
     </div>
   );
 }
@@ -302,7 +340,7 @@ function GroupDetails({ g, ...p }: Omit<Props, 'selection'> & { g: GGroup }) {
         <h3 title={g.path ?? g.label}>
           <span className="gv-op gv-clip">{g.label}</span>
         </h3>
-        <span className="gv-badge">{g.kind === 'kernel' ? 'fused kernel' : g.kind === 'scope' ? 'name scope' : g.path ? 'part of a scope' : g.kind === 'line' ? 'source line' : 'group'}</span>
+        <span className="gv-badge">{g.kind === 'kernel' ? 'fused kernel' : g.kind === 'scope' ? 'name scope' : g.kind === 'backward' ? 'backward pass' : g.path ? 'part of a scope' : g.kind === 'line' ? 'source line' : 'group'}</span>
         {g.status && <span className={`gv-badge st-${g.status}`}>{g.status}</span>}
         <button onClick={() => p.onToggleGroup(g.id)} className="gv-btn" data-testid="group-toggle">
           {open ? 'Collapse' : 'Expand'}
@@ -356,7 +394,7 @@ function GroupDetails({ g, ...p }: Omit<Props, 'selection'> & { g: GGroup }) {
         <dd data-testid="node-ms">{g.ms !== undefined ? <b>{fmtMs(g.ms)}</b> : <span className="dim">not measured</span>}</dd>
       </dl>
       <h4>Kernels</h4>
-      <Kernels key={g.id} record={record} ks={g.kernels} />
+      <Kernels key={g.id} record={record} ks={g.kernels} onJump={p.onJump} />
     </div>
   );
 }

@@ -7,12 +7,15 @@
 import type * as WG from '../../../../engine/index';
 import { fmtBytes, kernelMs } from '../format';
 import { addPlanTransfers, linkCpuKernels } from './plan_devices';
-import { addLineGroups, addScopeGroups } from './grouping';
+import { addBackwardGroups, addLineGroups, addScopeGroups } from './grouping';
 import { addTraceTransfers } from './trace_devices';
 import {
   EFFECT_OPS, kindOf, kindOfKernels, plural, sum, tensorLabel,
-  type GEdge, type GGroup, type GNode, type GraphModel, type NodeStatus, type Stage, type TensorInfo, type ViewChoice,
+  type GEdge, type GGroup, type GNode, type GradOf, type GraphModel, type NodeStatus, type Stage, type TensorInfo, type ViewChoice,
 } from './model';
+
+/** A backward node's subtitle: the forward op (graph node) it differentiates and that op's line. */
+export const gradSubtitle = (g: GradOf) => `∇ ${g.node ?? g.op}${g.line !== undefined ? ` · line ${g.line}` : ''}`;
 
 // ---- graph plans ----
 
@@ -74,7 +77,7 @@ export function fromGraph(record: WG.RunRecord, gi: number, stage: Stage): Graph
       op: n.op,
       kind,
       title: named ? n.name : n.op,
-      subtitle: named ? `${n.op}${shape}` : n.name !== n.op ? n.name : '',
+      subtitle: named ? `${n.op}${shape}` : n.grad ? gradSubtitle(n.grad) : n.name !== n.op ? n.name : '',
       inputs: n.inputs.map(nid),
       inputInfo: n.inputs.map((i) => {
         const src = present.get(i);
@@ -86,6 +89,7 @@ export function fromGraph(record: WG.RunRecord, gi: number, stage: Stage): Graph
       line: n.line,
       column: n.column,
       ...(n.scope ? { scope: n.scope } : {}),
+      ...(n.grad ? { grad: n.grad } : {}),
       sideEffect: n.sideEffect,
       kernels: [],
       planKernels: [],
@@ -249,13 +253,16 @@ export function fromTrace(record: WG.RunRecord): GraphModel {
       pending.push({ to: id, from, info: { shape: inp.shape, dtype: inp.dtype }, j: pending.length });
     }
     const ms = kernels.length ? sum(kernels.map((k) => kernelMs(record.profile.kernels[k]!))) : undefined;
+    // A backward op: the trace entry carries its source's grad (profiledCall spreads the source into it); its
+    // kernels' sources say it too.
+    const grad = (t as WG.TraceOp & { grad?: GradOf }).grad ?? kernels.map((k) => record.profile.kernels[k]!.sources[0]?.grad).find((g) => g !== undefined);
     nodes.push({
       id,
       name: t.op,
       op: t.op,
       kind,
       title: t.op,
-      subtitle: t.line !== undefined ? `line ${t.line}` : '',
+      subtitle: grad ? gradSubtitle(grad) : t.line !== undefined ? `line ${t.line}` : '',
       inputs,
       inputInfo: t.inputs.map((x) => ({ shape: x.shape, dtype: x.dtype })),
       outputs: t.outputs.map((o) => ({ shape: o.shape, dtype: o.dtype })),
@@ -264,6 +271,7 @@ export function fromTrace(record: WG.RunRecord): GraphModel {
       line: t.line,
       column: t.column,
       ...(t.scope ? { scope: t.scope } : {}),
+      ...(grad ? { grad } : {}),
       sideEffect: kind === 'effect',
       kernels,
       kernelKind: kindOfKernels(record, kernels),
@@ -302,6 +310,8 @@ export function fromTrace(record: WG.RunRecord): GraphModel {
 }
 
 function finish(m: GraphModel, record: WG.RunRecord): GraphModel {
+  // The backward pass first: its nodes are one group of their own (by forward line), beside scopes and lines.
+  addBackwardGroups(m, record);
   if (m.nodes.some((n) => n.scope)) addScopeGroups(m, record);
   else addLineGroups(m, record);
   m.groupById = new Map(m.groups.map((g) => [g.id, g]));

@@ -142,7 +142,8 @@ export function addScopeGroups(m: GraphModel, record: WG.RunRecord): void {
     }
     t.items.push(item);
   };
-  const kernels = m.groups.filter((g) => g.kind === 'kernel');
+  // Fused kernels already drawn in the backward group stay there.
+  const kernels = m.groups.filter((g) => g.kind === 'kernel' && !g.parent);
   for (const k of kernels) place(commonPrefix(k.members.map((id) => path.get(id) ?? [])), { kernel: k });
   for (const n of m.nodes) if (!n.group) place(path.get(n.id) ?? [], { node: n });
 
@@ -242,3 +243,73 @@ export function addScopeGroups(m: GraphModel, record: WG.RunRecord): void {
   if (loose.length > GROUP_ABOVE) addLineGroups(m, record, loose);
 }
 
+
+// ---- the backward pass ----
+
+/** Above this many backward nodes, the backward group is split by the forward line they differentiate. */
+const BACKWARD_SPLIT = 12;
+
+/**
+ * The nodes of a backward pass (those that carry `grad`: wg.gradients, a tape's or wg.grad's backward ops) are
+ * drawn in one group, "∇ backward", that folds like a name scope; a big one is split into one sub-group per
+ * forward line (the gradient of line 7's ops, of line 8's…). A fused kernel (after optimisation) whose members
+ * are all backward nodes is drawn inside it; a kernel that fuses forward and backward nodes stays outside.
+ */
+export function addBackwardGroups(m: GraphModel, record: WG.RunRecord): void {
+  const backward = m.nodes.filter((n) => n.grad);
+  if (backward.length === 0) return;
+  const kernelOf = (n: GNode) => (n.group ? m.groups.find((g) => g.id === n.group && g.kind === 'kernel') : undefined);
+  // Kernels of backward nodes only; nodes of a mixed kernel stay out of the backward group.
+  const kernels = m.groups.filter((g) => g.kind === 'kernel');
+  const pure = new Set(kernels.filter((g) => g.members.every((id) => m.byId.get(id)?.grad)).map((g) => g.id));
+  const inside = backward.filter((n) => !n.group || pure.has(n.group));
+  if (inside.length === 0) return;
+  const lineOf = (n: GNode) => n.grad!.line;
+  const top: GGroup = { id: 'bw', kind: 'backward', label: '∇ backward (gradients)', members: inside.map((n) => n.id), kernels: [] };
+  const groups: GGroup[] = [top];
+  const sub = new Map<number | undefined, GGroup>();
+  const lines = new Set(inside.map(lineOf));
+  if (inside.length > BACKWARD_SPLIT && lines.size > 1) {
+    const byLine = new Map<number | undefined, GNode[]>();
+    for (const n of inside) (byLine.get(lineOf(n)) ?? byLine.set(lineOf(n), []).get(lineOf(n))!).push(n);
+    for (const [line, ns] of [...byLine].sort((a, b) => (a[0] ?? Infinity) - (b[0] ?? Infinity))) {
+      if (ns.length < 2) continue;
+      const ops = [...new Set(ns.map((n) => n.grad!.op))];
+      const g: GGroup = {
+        id: `bw${line ?? 'x'}`,
+        kind: 'backward',
+        label: `∇ ${ops.slice(0, 3).join(', ')}${ops.length > 3 ? '…' : ''}${line !== undefined ? ` (line ${line})` : ''}`,
+        parent: top.id,
+        members: ns.map((n) => n.id),
+        kernels: [],
+        ...(line !== undefined ? { line, column: ns.find((n) => n.grad!.column !== undefined)?.grad!.column } : {}),
+      };
+      sub.set(line, g);
+      groups.push(g);
+    }
+  }
+  // Each backward node (or its pure kernel) is drawn in its line's sub-group, else directly in the top group.
+  for (const n of inside) {
+    const home = sub.get(lineOf(n)) ?? top;
+    const k = kernelOf(n);
+    if (!k) n.group = home.id;
+    else if (!k.parent) {
+      const homes = new Set(k.members.map((id) => sub.get(lineOf(m.byId.get(id)!)) ?? top));
+      k.parent = homes.size === 1 ? home.id : top.id;
+    }
+  }
+  // Members: the nodes drawn inside, at any depth (through their kernels).
+  const byId = new Map([...groups, ...kernels].map((g) => [g.id, g]));
+  for (const g of groups) g.members = [];
+  for (const n of inside) {
+    for (let g = n.group ? byId.get(n.group) : undefined; g; g = g.parent ? byId.get(g.parent) : undefined) if (g.kind === 'backward') g.members.push(n.id);
+  }
+  for (const g of groups) {
+    const ms = g.members.map((id) => m.byId.get(id)!);
+    g.kernels = [...new Set(ms.flatMap((n) => n.kernels))].sort((a, b) => a - b);
+    if (g.kernels.length) g.ms = sum(g.kernels.map((k) => kernelMs(record.profile.kernels[k]!)));
+    const devices = new Set(ms.map((n) => n.device).filter(Boolean));
+    if (devices.size === 1) g.device = [...devices][0];
+  }
+  m.groups.unshift(...groups);
+}

@@ -52,6 +52,8 @@ export interface GNode {
   group?: string;
   /** The wg.nameScope path it was made in (graph nodes and trace ops that carry one). */
   scope?: string;
+  /** A node of a backward pass: the forward op (its graph node, its line) whose gradient it computes. */
+  grad?: GradOf;
   /** Time of its kernels: gpuMs where measured, else cpuMs, summed over launches. */
   ms?: number;
   order: number;
@@ -64,7 +66,11 @@ export interface TransferInfo {
   bytes?: number;
 }
 
-export type GroupKind = 'kernel' | 'scope' | 'line' | 'chunk';
+/** The forward op a backward node or kernel differentiates (ProfileSource.grad, GraphRunNode.grad). */
+export type GradOf = NonNullable<WG.ProfileSource['grad']>;
+
+/** Groups: fused kernels, name scopes, source-line groups and their chunks, and the backward pass (by forward line). */
+export type GroupKind = 'kernel' | 'scope' | 'line' | 'chunk' | 'backward';
 
 export interface GGroup {
   id: string;
@@ -149,6 +155,9 @@ export function kindOfKernels(record: WG.RunRecord, ks: number[]): string | unde
   const kinds = ks.map((i) => record.profile.kernels[i]?.kind).filter((k): k is string => !!k);
   return kinds.find((k) => k !== 'transfer') ?? kinds[0];
 }
+
+/** "gradient of matMul %matMul_1 at line 7" (the node and the line when known). */
+export const gradText = (g: GradOf) => `gradient of ${g.op}${g.node ? ` %${g.node}` : ''}${g.line !== undefined ? ` at line ${g.line}` : ''}`;
 
 /** 'webgpu → cpu' (either side may be unknown). */
 export const directionText = (t: TransferInfo) => `${t.from ?? '?'} → ${t.to ?? '?'}`;

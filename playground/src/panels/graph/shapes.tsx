@@ -3,7 +3,7 @@
 import { memo } from 'react';
 import { fmtBytes } from '../format';
 import { fmtMs } from '../format';
-import { directionText, tensorLong, type GraphModel } from './model';
+import { directionText, gradText, tensorLong, type GraphModel } from './model';
 import { nodeStyle, type ColorBy, type Scale } from './colors';
 import type { Box, DrawnEdge, Unit } from './visible';
 
@@ -37,7 +37,7 @@ function unitTooltip(u: Unit, m: GraphModel): string {
   if (u.type === 'proxy') return `${u.title.slice(2)}: read here (click to go to it)`;
   if (u.type === 'group') {
     const g = u.group!;
-    return `${g.kind === 'scope' ? 'name scope ' : ''}${g.path ?? g.label}\n${g.members.length} ops${g.ms !== undefined ? ` · ${fmtMs(g.ms)}` : ''}${g.status ? ` · ${g.status}` : ''}${g.variant ? `\nvariant: ${g.variant}` : ''}\nclick: details · double-click: open`;
+    return `${g.kind === 'scope' ? 'name scope ' : g.kind === 'backward' ? 'backward pass: ' : ''}${g.path ?? g.label}\n${g.members.length} ops${g.ms !== undefined ? ` · ${fmtMs(g.ms)}` : ''}${g.status ? ` · ${g.status}` : ''}${g.variant ? `\nvariant: ${g.variant}` : ''}\nclick: details · double-click: open`;
   }
   const n = u.node!;
   const lines = [`${n.op}${n.name !== n.op ? ` (${n.name})` : ''}`];
@@ -46,6 +46,7 @@ function unitTooltip(u: Unit, m: GraphModel): string {
   if (n.ms !== undefined) lines.push(`time ${fmtMs(n.ms)}`);
   if (n.device) lines.push(`device ${n.device}`);
   if (n.status) lines.push(n.status);
+  if (n.grad) lines.push(gradText(n.grad));
   if (n.line !== undefined) lines.push(`line ${n.line}`);
   if (n.scope) lines.push(`scope ${n.scope}`);
   if (n.group && m.groupById.get(n.group)?.kind === 'kernel') lines.push(`fused kernel ${m.groupById.get(n.group)!.label}`);
@@ -65,6 +66,7 @@ export const NodeShape = memo(function NodeShape({ u, m, colorBy, scale, selecte
       data-id={u.id}
       data-type={u.type}
       data-op={u.node?.op ?? ''}
+      data-pass={u.node ? (u.node.grad ? 'backward' : 'forward') : u.group?.kind === 'backward' ? 'backward' : ''}
       data-kind={u.node?.kind ?? u.group?.kind ?? 'proxy'}
       data-kernel-kind={u.node?.kernelKind ?? u.group?.kernelKind ?? ''}
       data-device={u.node?.device ?? (u.node?.transfer ? directionText(u.node.transfer) : '')}

@@ -161,7 +161,9 @@ export const SCOPE_UNITS = 30;
 export function defaultCollapsed(m: GraphModel): Set<string> {
   if (m.nodes.length <= VISIBLE_LIMIT) return new Set();
   let collapsed = new Set(m.groups.map((g) => g.id));
-  let level = m.groups.filter((g) => g.kind === 'scope' && !g.parent);
+  // The backward pass's group opens like a name scope (into its per-forward-line groups).
+  const opens = (g: GGroup) => g.kind === 'scope' || g.kind === 'backward';
+  let level = m.groups.filter((g) => opens(g) && !g.parent);
   while (level.length > 0) {
     const next = new Set(collapsed);
     for (const g of level) next.delete(g.id);
@@ -173,7 +175,7 @@ export function defaultCollapsed(m: GraphModel): Set<string> {
     collapsed = next;
     const opened = new Set(level.map((g) => g.id));
     // Sub-scopes, and the parts a flat scope is split into.
-    level = m.groups.filter((g) => (g.kind === 'scope' || g.kind === 'chunk') && g.parent !== undefined && opened.has(g.parent));
+    level = m.groups.filter((g) => (opens(g) || g.kind === 'chunk') && g.parent !== undefined && opened.has(g.parent));
   }
   return collapsed;
 }
