@@ -556,7 +556,7 @@ function mlpGradProblem(batch: number, workload: keyof typeof MLP_GRAD_WIDTHS): 
   }
   // A batch with no hidden pre-activation within 3e-6 of its Σ|terms| of relu's kink (~50 float32 steps; the
   // libraries land within ~2): nearer, rounding could switch a unit's mask, which the check would call wrong.
-  // The first seed that qualifies (mlp-grad: the fifth, ~1 s here; mlp-grad-small: the first).
+  // The first seed that qualifies (mlp-grad: the fifth, 1–2 s of set-up here; mlp-grad-small: the first).
   for (let k = 0; ; k++) {
     inputs.x = host(uniform(batch * widths[0], 0, 1, seed + 1000 * k), [batch, widths[0]]);
     if (kinkMargin(inputs, widths, batch) > 3e-6) break;
