@@ -364,8 +364,9 @@ print('w (slope, intercept):', w);
 `;
 
 const tf1Gradients = `// TensorFlow 1: wg.gradients(ys, xs) inside g.build adds the backward pass to the graph as nodes of their
-// own (tf.gradients); a Session runs forward and backward together with the placeholders fed. A Session
-// always runs a graph, so the Eager/Graph toggle changes nothing here. Graph shows the backward nodes apart.
+// own (tf.gradients); a Session runs forward and backward together with the placeholders fed. The Eager/Graph
+// toggle only changes how it runs (node by node, or as one optimised plan), not the result. Graph shows the
+// backward nodes apart.
 const g = new wg.Graph();
 const fetches = g.build(() => {
   const x = g.placeholder('float32', [null, 3], 'x'); // a batch of rows of 3 features
