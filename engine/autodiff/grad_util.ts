@@ -10,7 +10,6 @@ export type GradRule = (dy: any, args: any[], out: any) => GradResult;
 
 export const o = OPS;
 export const T = (v: unknown): v is Tensor => v instanceof Tensor;
-export const isFloat = (t: unknown): t is Tensor => T(t) && t.dtype === 'float32';
 
 /** Sums `g` (the shape of a broadcast result) back to `shape`: the leading axes, then the size-1 axes. */
 export function unbroadcast(g: Tensor, shape: readonly number[]): Tensor {
@@ -22,8 +21,17 @@ export function unbroadcast(g: Tensor, shape: readonly number[]): Tensor {
   return o.reshape(summed, [...shape]);
 }
 
-/** The gradient for an elementwise operand: only for float tensors, summed back to its shape. */
-export const forArg = (arg: unknown, g: () => Tensor): Tensor | null => (T(arg) && arg.dtype === 'float32' ? unbroadcast(g(), arg.shape) : null);
+/**
+ * Set by the backward pass while a rule runs: which inputs it needs gradients for (those on a path to a source).
+ * Rules skip the others (eagerly they would be computed and thrown away: matMul's input gradient of an MLP's x).
+ */
+export const needed: { is?: (t: Tensor) => boolean } = {};
+
+/** Does the backward pass want a gradient for `arg`: a float tensor on the path to a source? */
+export const wants = (arg: unknown): arg is Tensor => T(arg) && arg.dtype === 'float32' && (needed.is === undefined || needed.is(arg));
+
+/** The gradient for an elementwise operand: only where wanted, summed back to its shape. */
+export const forArg = (arg: unknown, g: () => Tensor): Tensor | null => (wants(arg) ? unbroadcast(g(), arg.shape) : null);
 
 /** Reduced axes, normalised (null/undefined: all). */
 export function axesOf(axis: number | number[] | null | undefined, rank: number): number[] {

@@ -126,9 +126,9 @@ const CORE_RULES = {
   // ---- linear algebra ----
   matMul: (dy, [a, b, ta = false, tb = false]) => {
     // y = op(a)·op(b); da = dy·op(b)ᵀ (transposed back if a was), db likewise.
-    const da = !ta ? o.matMul(dy, b, false, !tb) : o.matMul(b, dy, tb, true);
-    const db = !tb ? o.matMul(a, dy, !ta, false) : o.matMul(dy, a, true, ta);
-    return [unbroadcast(da, a.shape), unbroadcast(db, b.shape)];
+    const da = () => (!ta ? o.matMul(dy, b, false, !tb) : o.matMul(b, dy, tb, true));
+    const db = () => (!tb ? o.matMul(a, dy, !ta, false) : o.matMul(dy, a, true, ta));
+    return [forArg(a, da), forArg(b, db)];
   },
 
   // ---- normalisation ----

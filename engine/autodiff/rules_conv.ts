@@ -8,7 +8,7 @@ import type { DifferentiableOp } from '../api/registry';
 import type { PoolGeometry } from '../api/pool';
 import type { Tensor } from '../core/tensor';
 import { type AxisGeometry, type Padding, type RoundingMode, spatialGeometry, spatialInts } from '../ops/conv_util';
-import { forArg, isFloat, mask, o, T, type GradRule } from './grad_util';
+import { forArg, mask, o, T, wants, type GradRule } from './grad_util';
 import { activationGrad, toOperand, type FusedLike } from './rules_nn';
 
 // ---- convolutions and pools, tap by tap --------------------------------------------------------------------
@@ -114,6 +114,8 @@ function conv2dGrads(
   dilations: unknown,
   rm: RoundingMode | undefined,
   depthwise: boolean,
+  wantX = wants(x),
+  wantF = wants(filter),
 ): [Tensor | null, Tensor | null] {
   const cf = dataFormat === 'NCHW';
   let x4 = x.rank === 3 ? o.expandDims(x, 0) : x;
@@ -127,8 +129,8 @@ function conv2dGrads(
   const g = geo2d(op, x4, [filter.shape[0], filter.shape[1]], strides, dilations, pads, rm);
   // dx of an undilated convolution is conv2dTranspose (one kernel, as TensorFlow's backprop-input); otherwise,
   // and for depthwise filters, the taps give it.
-  const direct = !depthwise && isFloat(x) && g.d[0] === 1 && g.d[1] === 1;
-  const { dx: tapped, df } = convGrads(dy4, x4, filter, g, depthwise, isFloat(x) && !direct, isFloat(filter));
+  const direct = !depthwise && wantX && g.d[0] === 1 && g.d[1] === 1;
+  const { dx: tapped, df } = convGrads(dy4, x4, filter, g, depthwise, wantX && !direct, wantF);
   const dx = direct ? o.conv2dTranspose(dy4, filter, [...x4.shape], g.s, pads, Array.isArray(pads) ? undefined : rm) : tapped;
   let dxOut: Tensor | null = null;
   if (dx) {
@@ -290,7 +292,7 @@ export const CONV_RULES = {
     const roundingMode = Array.isArray(pad) ? undefined : (rm ?? undefined);
     const [cols] = spatialGeometry('conv1d', [W], [kW], [stride], [dilation], pad, roundingMode);
     const g = geo(x4, [1, kW], [1, stride], [1, dilation], { out: 1, before: 0, after: 0 }, cols);
-    const { dx, df } = convGrads(o.reshape(dy3, [N, 1, cols.out, O]), x4, o.reshape(filter, [1, kW, C, O]), g, false, isFloat(x), isFloat(filter));
+    const { dx, df } = convGrads(o.reshape(dy3, [N, 1, cols.out, O]), x4, o.reshape(filter, [1, kW, C, O]), g, false, wants(x), wants(filter));
     let dxOut: Tensor | null = null;
     if (dx) {
       let d3 = o.reshape(dx, [N, W, C]);
@@ -302,9 +304,10 @@ export const CONV_RULES = {
   separableConv2d: (dy, [x, depthwiseFilter, pointwiseFilter, strides, pad, dilation, dataFormat]) => {
     // A depthwise convolution (recomputed) then a 1×1 convolution.
     const mid = o.depthwiseConv2d(x, depthwiseFilter, strides, pad, dataFormat, dilation);
-    const [dmid, dpw] = conv2dGrads('separableConv2d', dy, mid, pointwiseFilter, 1, 'valid', dataFormat, 1, undefined, false);
-    const [dx, ddw] = conv2dGrads('separableConv2d', dmid!, x, depthwiseFilter, strides, pad, dataFormat, dilation, undefined, true);
-    return [dx, ddw, isFloat(pointwiseFilter) ? dpw : null];
+    const below = wants(x) || wants(depthwiseFilter);
+    const [dmid, dpw] = conv2dGrads('separableConv2d', dy, mid, pointwiseFilter, 1, 'valid', dataFormat, 1, undefined, false, below);
+    const [dx, ddw] = below ? conv2dGrads('separableConv2d', dmid!, x, depthwiseFilter, strides, pad, dataFormat, dilation, undefined, true) : [null, null];
+    return [dx, ddw, dpw];
   },
   conv2dTranspose: (dy, [x, filter, outputShape, strides, pad, rm]) => {
     // y is conv2d's input gradient for an outputShape input: dx is that conv2d of dy, and the filter's gradient
@@ -312,8 +315,8 @@ export const CONV_RULES = {
     const x4 = x.rank === 3 ? o.expandDims(x, 0) : x;
     const dy4 = dy.rank === 3 ? o.expandDims(dy, 0) : dy;
     const g = geo2d('conv2dTranspose', dy4, [filter.shape[0], filter.shape[1]], strides, 1, pad, rm);
-    const { df } = convGrads(x4, dy4, filter, g, false, false, isFloat(filter));
-    const dx = isFloat(x) ? o.conv2d(dy, filter, strides, pad, 'NHWC', 1, rm) : null;
+    const { df } = convGrads(x4, dy4, filter, g, false, false, wants(filter));
+    const dx = wants(x) ? o.conv2d(dy, filter, strides, pad, 'NHWC', 1, rm) : null;
     return [dx, df ?? null, null];
   },
   conv3d: (dy, [x, filter, strides, pad, , dilations]) => {
@@ -323,15 +326,15 @@ export const CONV_RULES = {
     const [C, O] = filter.shape.slice(3);
     const P = g.N * g.axes.reduce((a, q) => a * q.out, 1);
     const dyFlat = o.reshape(dy5, [P, O]);
-    const xp = isFloat(filter) ? paddedNd(x5, g) : undefined;
+    const xp = wants(filter) ? paddedNd(x5, g) : undefined;
     const dxParts: Tensor[] = [];
     const dfParts: Tensor[] = [];
     for (const t of tapsNd(g)) {
       const w = o.reshape(o.slice(filter, [...t, 0, 0], [1, 1, 1, C, O]), [C, O]);
-      if (isFloat(x)) dxParts.push(untapNd(o.reshape(o.matMul(dyFlat, w, false, true), [g.N, ...g.axes.map((q) => q.out), C]), g, t));
+      if (wants(x)) dxParts.push(untapNd(o.reshape(o.matMul(dyFlat, w, false, true), [g.N, ...g.axes.map((q) => q.out), C]), g, t));
       if (xp) dfParts.push(o.matMul(o.reshape(tapNd(xp, g, t), [P, C]), dyFlat, true, false));
     }
-    const dx = isFloat(x) ? o.reshape(gatherNd(dxParts, g), [...x.shape]) : null;
+    const dx = wants(x) ? o.reshape(gatherNd(dxParts, g), [...x.shape]) : null;
     return [dx, xp ? o.reshape(o.stack(dfParts, 0), [...filter.shape]) : null];
   },
   maxPool3d: (dy, [x, k = 1, strides, pad, rm], out) => [forArg(x, () => pool3dGrad('max', dy, x, out, k, strides, pad, rm))],

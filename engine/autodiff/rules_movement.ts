@@ -4,7 +4,7 @@
 // strided slices ↔ zeros interleaved and padded, mirrored pads ↔ the mirrored borders added back.
 import type { DifferentiableOp } from '../api/registry';
 import type { Tensor } from '../core/tensor';
-import { isFloat, o, T, type GradRule } from './grad_util';
+import { o, T, wants, type GradRule } from './grad_util';
 
 const norm = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 
@@ -151,7 +151,7 @@ function einsumTerms(equation: string): { inputs: string[]; output: string } {
 export const MOVEMENT_RULES = {
   // topk → { values, indices }: each value's gradient goes back to where it was taken from (the indices get none).
   topk: ([dValues], [x], { indices }) => {
-    if (!isFloat(x)) return [null];
+    if (!wants(x)) return [null];
     const n = x.shape[x.rank - 1];
     return [o.sum(o.mul(o.oneHot(indices, n, 1, 0, 'float32'), o.expandDims(dValues, -1)), -2)];
   },

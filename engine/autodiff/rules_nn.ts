@@ -3,7 +3,7 @@
 // are in rules_conv.ts.
 import type { DifferentiableOp } from '../api/registry';
 import type { Tensor } from '../core/tensor';
-import { axesOf, expandReduced, forArg, isFloat, mask, o, T, unbroadcast, type GradRule } from './grad_util';
+import { axesOf, expandReduced, forArg, mask, o, T, unbroadcast, wants, type GradRule } from './grad_util';
 
 function toStat(g: Tensor, s: unknown): Tensor | null {
   if (!T(s) || s.dtype !== 'float32') return null;
@@ -102,8 +102,8 @@ export const NN_RULES = {
         const dxh = T(gamma) ? o.mul(dy, gamma) : dy;
         return o.mul(r, o.sub(o.sub(dxh, o.mean(dxh, -1, true)), o.mul(xh, o.mean(o.mul(dxh, xh), -1, true))));
       }),
-      isFloat(gamma) ? sumLead(o.mul(dy, xh)) : null,
-      isFloat(beta) ? sumLead(dy) : null,
+      wants(gamma) ? sumLead(o.mul(dy, xh)) : null,
+      wants(beta) ? sumLead(dy) : null,
       null,
     ];
   },
@@ -121,12 +121,10 @@ export const NN_RULES = {
     const ta = args.transposeA ?? false;
     const tb = args.transposeB ?? false;
     const { dz, dw } = activationGrad(dy, out, args, () => o.fusedMatMul({ a, b, transposeA: ta, transposeB: tb, bias: args.bias, activation: 'linear' }));
-    const da = !ta ? o.matMul(dz, b, false, !tb) : o.matMul(b, dz, tb, true);
-    const db = !tb ? o.matMul(a, dz, !ta, false) : o.matMul(dz, a, true, ta);
     return [
       {
-        a: isFloat(a) ? unbroadcast(da, a.shape) : null,
-        b: isFloat(b) ? unbroadcast(db, b.shape) : null,
+        a: forArg(a, () => (!ta ? o.matMul(dz, b, false, !tb) : o.matMul(b, dz, tb, true))),
+        b: forArg(b, () => (!tb ? o.matMul(a, dz, !ta, false) : o.matMul(dz, a, true, ta))),
         bias: toOperand(dz, args.bias, false),
         preluActivationWeights: dw ? toOperand(dw, args.preluActivationWeights, false) : null,
       },

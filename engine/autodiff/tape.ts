@@ -12,6 +12,7 @@ import { keep, tidy } from '../eager/scope';
 import { currentDevice, scopedDevice, withDevice } from '../eager/devices';
 import type { Graph } from '../graph/graph';
 import { gradientHook, tensorsIn } from '../graph/record';
+import { needed } from './grad_util';
 import { gradRule, type GradResult, type GradRule } from './rules';
 
 /** One recorded op call: its registry name, its arguments as given, and what it returned. */
@@ -247,7 +248,10 @@ export function reverse(
           ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, kept(x)]))
           : v;
   const grads = new Map<Tensor, Tensor>();
+  // A saved stand-in answers for its tensor when a rule asks whether a gradient is needed.
+  const standsFor = new Map<Tensor, Tensor>([...(saved ?? [])].map(([t, kept]) => [kept, t]));
   const outer = backwardOf.current;
+  const outerNeeded = needed.is;
   try {
     for (const [t, w] of seeds) {
       backwardOf.current = gradOf({ op: 'gradient' }, [t]);
@@ -272,6 +276,7 @@ export function reverse(
       const swap = saved !== undefined && saved.size > 0;
       const step = () => {
         let result: GradResult;
+        needed.is = swap ? (t) => tracked(standsFor.get(t) ?? t) : tracked;
         try {
           result = rule(dys as Tensor & Tensor[], swap ? (kept(e.args) as unknown[]) : e.args, (swap ? kept(e.out) : e.out) as Tensor & Tensor[]);
         } catch (err) {
@@ -291,6 +296,7 @@ export function reverse(
     }
   } finally {
     backwardOf.current = outer;
+    needed.is = outerNeeded;
   }
   // Each gradient is a tensor of its own: not the caller's dy, a source, or another source's gradient
   // (add's rule passes dy through), so disposing one never disposes another.

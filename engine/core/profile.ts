@@ -109,6 +109,8 @@ export interface TraceOp {
   column?: number;
   /** The wg.nameScope path the op was called in (absent outside every scope). */
   scope?: string;
+  /** Set on ops of a backward pass: the forward op they differentiate. */
+  grad?: GradOf;
   /** Tensors read and made (ids link one op's outputs to later ops' inputs: the trace is a graph). */
   inputs: { id: number; shape: number[]; dtype: string }[];
   outputs: { id: number; shape: number[]; dtype: string }[];

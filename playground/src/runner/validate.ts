@@ -45,6 +45,19 @@ const tensorType = (v: unknown, what: string) => {
 };
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as T;
 
+/** A backward op's forward op (ProfileSource.grad, GraphRunNode.grad, a trace op's grad), when it has one. */
+function gradOf(v: unknown, what: string): WG.ProfileSource['grad'] {
+  if (v === undefined) return undefined;
+  const g = obj(v, what);
+  return defined({
+    op: str(g.op, `${what}.op`, 200),
+    node: optStr(g.node, `${what}.node`, 500),
+    file: optStr(g.file, `${what}.file`, 2000),
+    line: optNum(g.line, `${what}.line`),
+    column: optNum(g.column, `${what}.column`),
+  });
+}
+
 function source(v: unknown, what: string): WG.ProfileSource {
   const s = obj(v, what);
   return defined({
@@ -53,6 +66,7 @@ function source(v: unknown, what: string): WG.ProfileSource {
     file: optStr(s.file, `${what}.file`, 2000),
     line: optNum(s.line, `${what}.line`),
     column: optNum(s.column, `${what}.column`),
+    grad: gradOf(s.grad, `${what}.grad`),
   });
 }
 
@@ -129,6 +143,7 @@ function graphRun(v: unknown, i: number): WG.GraphRun {
         line: optNum(n.line, 'node.line'),
         column: optNum(n.column, 'node.column'),
         scope: optStr(n.scope, 'node.scope', 2000),
+        grad: gradOf(n.grad, 'node.grad'),
       });
     }),
     before: runKernels(g.before, `${w}.before`),
@@ -166,6 +181,7 @@ export function validateRecord(v: unknown): RunRecord {
         line: optNum(t.line, 'trace.line'),
         column: optNum(t.column, 'trace.column'),
         scope: optStr(t.scope, 'trace.scope', 2000),
+        grad: gradOf(t.grad, 'trace.grad'),
         inputs: io(t.inputs, `trace[${i}].inputs`),
         outputs: io(t.outputs, `trace[${i}].outputs`),
         kernels: arr(t.kernels, `trace[${i}].kernels`).map((k) => num(k, 'trace.kernels[]')),

@@ -255,7 +255,7 @@ export function fromTrace(record: WG.RunRecord): GraphModel {
     const ms = kernels.length ? sum(kernels.map((k) => kernelMs(record.profile.kernels[k]!))) : undefined;
     // A backward op: the trace entry carries its source's grad (profiledCall spreads the source into it); its
     // kernels' sources say it too.
-    const grad = (t as WG.TraceOp & { grad?: GradOf }).grad ?? kernels.map((k) => record.profile.kernels[k]!.sources[0]?.grad).find((g) => g !== undefined);
+    const grad = t.grad ?? kernels.map((k) => record.profile.kernels[k]!.sources[0]?.grad).find((g) => g !== undefined);
     nodes.push({
       id,
       name: t.op,
