@@ -293,6 +293,32 @@ describe('the gradient API', () => {
     v.dispose();
   });
 
+  it('a wg.function that takes gradients is one plan: fusion spans forward and backward', async () => {
+    const r = (sh: number[], seed: number) => wg.randomNormal(sh, 0, 0.1, 'float32', seed);
+    const ps = [r([8, 8], 1), r([8], 2), r([8, 8], 3), r([8], 4), r([8, 4], 5), r([4], 6)];
+    const x = r([4, 8], 7);
+    const labels = wg.oneHot(wg.tensor([0, 1, 2, 3], undefined, 'int32'), 4, 1, 0, 'float32');
+    const loss = (w1: wg.Tensor, b1: wg.Tensor, w2: wg.Tensor, b2: wg.Tensor, w3: wg.Tensor, b3: wg.Tensor) => {
+      const h1 = wg.relu(wg.add(wg.matMul(x, w1), b1));
+      const h2 = wg.relu(wg.add(wg.matMul(h1, w2), b2));
+      return wg.mean(wg.neg(wg.sum(wg.mul(labels, wg.logSoftmax(wg.add(wg.matMul(h2, w3), b3))), -1)));
+    };
+    const step = wg.function((...p: wg.Tensor[]) => {
+      const { value, grads } = wg.valueAndGrads(loss)(p);
+      return [value, ...grads];
+    });
+    const out = (await step(...ps)) as wg.Tensor[];
+    const kernels = step.explain(...ps).kernels.map((k) => k.name);
+    // The forward keeps its bias + relu epilogues (relu's rule reads its result, so the pre-activation is not
+    // kept), and the backward multiplies by relu's mask inside the matmul that makes dh.
+    expect(kernels.filter((k) => k === 'matMul+add+relu')).toHaveLength(2);
+    expect(kernels.filter((k) => k === 'matMul+mul')).toHaveLength(2);
+    // 3 matmuls forward and 5 backward (no dx: x is not a source), the loss and softmax reductions, the masks and bias sums.
+    expect(kernels.length).toBeLessThanOrEqual(18);
+    for (const t of [...ps, x, labels, ...out]) t.dispose();
+    step.dispose();
+  });
+
   it('stopGradient: nothing flows back through it', async () => {
     const x = wg.tensor([1, 2, 3]);
     expect(await wg.grad((t) => wg.sum(wg.mul(t, wg.stopGradient(t))))(x).array()).toEqual([1, 2, 3]);
