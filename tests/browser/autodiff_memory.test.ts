@@ -11,24 +11,12 @@
 // then see its new value, so the descent differs from eager's (engine issue reported with issue 20).
 import { expect, test } from 'vitest';
 import * as wg from '../../engine/index';
+import { uniform } from '../helpers/seeded';
 
 const STEPS = 1000;
 const EVERY = 100;
 const LR = 0.05;
 
-/** Seeded floats in [lo, hi) (mulberry32). */
-function uniform(seed: number, n: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return out;
-}
 
 // A 2-layer MLP 8 → 16 → 4 on a batch of 16 (340 parameters), mean squared error against fixed targets.
 const SHAPES = { w1: [8, 16], b1: [16], w2: [16, 4], b2: [4] };

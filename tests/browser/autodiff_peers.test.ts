@@ -20,6 +20,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../../engine/index';
+import { uniform } from '../helpers/seeded';
 
 const np = jax.numpy;
 type JaxArray = jax.numpy.Array;
@@ -27,19 +28,6 @@ type JaxArray = jax.numpy.Array;
 const RTOL = 1e-4;
 const ATOL = 1e-5;
 
-/** A seeded generator of floats in [lo, hi) (mulberry32): the same inputs for every engine and every run. */
-function uniform(seed: number, n: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return out;
-}
 
 /** One-hot rows [n, classes], the class of row i drawn from the seed. */
 function oneHot(seed: number, n: number, classes: number): Float32Array {
