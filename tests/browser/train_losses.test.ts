@@ -319,6 +319,26 @@ describe('gradients w.r.t. predictions/logits against tf.grad', () => {
   });
 });
 
+test('stable forms: huge logits give finite losses (float64 plain JavaScript as the oracle)', async () => {
+  // Naive forms overflow here: log(sigmoid(-100)) and exp(1000) in float32.
+  const x = [-100, 100, 0.5, -30];
+  const z = [1, 0, 1, 0];
+  const sig = x.map((v, i) => Math.max(v, 0) - v * z[i] + Math.log1p(Math.exp(-Math.abs(v))));
+  const logits = [1000, 0, -1000, 5, 500, -500];
+  const lse = (r: number[]) => Math.max(...r) + Math.log(r.reduce((a, v) => a + Math.exp(v - Math.max(...r)), 0));
+  const soft = [lse(logits.slice(0, 3)) - logits[1], lse(logits.slice(3)) - logits[5]];
+  const [gotSig, gotSoft, gotSparse] = await wg.scope(async () =>
+    readWg([
+      losses.sigmoidCrossEntropy(wg.tensor(z, [4]), wg.tensor(x, [4]), null, 0, losses.Reduction.NONE),
+      losses.softmaxCrossEntropy(wg.tensor([0, 1, 0, 0, 0, 1], [2, 3]), wg.tensor(logits, [2, 3]), null, 0, losses.Reduction.NONE),
+      losses.sparseSoftmaxCrossEntropy(wg.tensor([1, 2], [2], 'int32'), wg.tensor(logits, [2, 3]), null, losses.Reduction.NONE),
+    ]),
+  );
+  expectClose(gotSig, { shape: [4], data: Float32Array.from(sig) }, 'sigmoidCrossEntropy of ±100');
+  expectClose(gotSoft, { shape: [2], data: Float32Array.from(soft) }, 'softmaxCrossEntropy of ±1000');
+  expectClose(gotSparse, { shape: [2], data: Float32Array.from(soft) }, 'sparseSoftmaxCrossEntropy of ±1000');
+});
+
 describe('bad input throws typed errors naming losses.<fn>', () => {
   const expectThrow = (f: () => unknown, type: typeof WgError, ...patterns: RegExp[]) => {
     let err: unknown;
