@@ -27,6 +27,8 @@ const DAWN_EXCLUDE: string[] = [
   // them, and on Dawn they cost over a minute (recording is slower in Node under vitest: its stack hooks).
   'tests/browser/autodiff_peers.test.ts',
   'tests/browser/autodiff_memory.test.ts',
+  // Optimizers and losses against TensorFlow.js: the same reasoning (Chromium runs them).
+  'tests/browser/train_*.test.ts',
 ];
 
 /** Headless Chromium with WebGPU (the browser, models and bench projects). */

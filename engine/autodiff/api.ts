@@ -183,11 +183,24 @@ export function valueAndGrads(f: (...xs: Tensor[]) => Tensor): (xs: Tensor[], dy
  * left out.
  */
 export function variableGrads(f: () => Tensor, varList?: Tensor[]): { value: Tensor; grads: Record<string, Tensor> } {
-  if (typeof f !== 'function') throw new GradientError('variableGrads: f must be a function returning a scalar tensor');
+  const { value, vars, grads: g } = variableGradients(f, varList, 'variableGrads');
+  const grads: Record<string, Tensor> = {};
+  vars.forEach((v, i) => {
+    if (g[i]) grads[v.variableName ?? `Variable_${v.id}`] = g[i]!;
+  });
+  return { value, grads };
+}
+
+/**
+ * variableGrads with the variables themselves (optimizers update them): f's scalar value, the variables
+ * differentiated (`varList`, or the trainable ones f read, in order) and one gradient each (null: unconnected).
+ */
+export function variableGradients(f: () => Tensor, varList: Tensor[] | undefined, api: string): { value: Tensor; vars: Tensor[]; grads: (Tensor | null)[] } {
+  if (typeof f !== 'function') throw new GradientError(`${api}: f must be a function returning a scalar tensor`);
   if (varList !== undefined) {
-    if (!Array.isArray(varList)) throw new GradientError('variableGrads: varList must be a list of variables');
+    if (!Array.isArray(varList)) throw new GradientError(`${api}: varList must be a list of variables`);
     varList.forEach((v, i) => {
-      if (!(v instanceof Tensor) || !v.variable) throw new GradientError(`variableGrads: varList[${i}] is not a variable (make it with wg.variable)`);
+      if (!(v instanceof Tensor) || !v.variable) throw new GradientError(`${api}: varList[${i}] is not a variable (make it with wg.variable)`);
     });
   }
   const run = () => {
@@ -195,24 +208,19 @@ export function variableGrads(f: () => Tensor, varList?: Tensor[]): { value: Ten
     try {
       for (const v of varList ?? []) tape.watch(v);
       const value = f();
-      if (!(value instanceof Tensor)) throw new GradientError(`variableGrads: f must return a Tensor, got ${value === null ? 'null' : typeof value}`);
-      if (value.rank !== 0) throw new ShapeError(`variableGrads: f must return a scalar, got shape [${value.shape}]`);
+      if (!(value instanceof Tensor)) throw new GradientError(`${api}: f must return a Tensor, got ${value === null ? 'null' : typeof value}`);
+      if (value.rank !== 0) throw new ShapeError(`${api}: f must return a scalar, got shape [${value.shape}]`);
       const vars = varList ?? [...tape.accessed];
-      const g = backward(tape, value, vars);
-      const grads: Record<string, Tensor> = {};
-      vars.forEach((v, i) => {
-        if (g[i]) grads[v.variableName ?? `Variable_${v.id}`] = g[i]!;
-      });
-      return { value, grads };
+      return { value, vars, grads: backward(tape, value, vars) };
     } finally {
       tape.dispose();
     }
   };
   if (taping()) return run();
-  let result: { value: Tensor; grads: Record<string, Tensor> } | undefined;
+  let result: { value: Tensor; vars: Tensor[]; grads: (Tensor | null)[] } | undefined;
   tidy(() => {
     result = run();
-    return [result.value, ...Object.values(result.grads)];
+    return [result.value, ...result.grads.filter((g): g is Tensor => g !== null)];
   });
   return result!;
 }

@@ -16,6 +16,8 @@ const ALLOWED: Record<string, string[]> = {
   api: ['core', 'ir', 'ops', 'shaders', 'backend', 'eager', 'graph'],
   // Gradients: tapes hook the recordable wrapper (graph) and rules are written with the public ops (api).
   autodiff: ['core', 'ir', 'ops', 'shaders', 'backend', 'eager', 'graph', 'api'],
+  // Training: optimizers take gradients (autodiff); losses and initializers are written with the public ops.
+  train: ['core', 'ir', 'ops', 'shaders', 'backend', 'eager', 'graph', 'api', 'autodiff'],
   // Model import (wgflow/tfjs, wgflow/onnx) is built as its own entry: it reaches the engine only through the
   // public module (engine/index.ts), so its bundle imports the core instead of carrying a second copy.
   io: [],
