@@ -4,7 +4,8 @@
 // broadcast (size-1 last axis, so MEAN divides by the broadcast factor), under EVERY reduction. TensorFlow's
 // sparseSoftmaxCrossEntropy is checked against tf.losses.softmaxCrossEntropy of tf.oneHot(labels). Gradients
 // w.r.t. predictions/logits (wg.grad eagerly, and once inside a wg.function and a withMode('graph') block) are
-// checked against tf.grad of the same TF.js loss. Bad input throws wgflow's typed errors naming the function.
+// checked against tf.grad of the same TF.js loss; a wg.Graph with [null, 5] placeholders (sizes counted at run
+// time), and huge logits against float64 plain JavaScript (the stable forms). Bad input throws wgflow's typed errors naming the function.
 //
 // Tolerance (float32 on both sides): |wgflow − TF.js| ≤ RTOL·|TF.js| + ATOL·max|TF.js| per element, RTOL = 1e-4,
 // ATOL = 1e-5 (the engines sum in different orders and use their own exp/log). Breaking one formula (e.g. the
@@ -337,6 +338,45 @@ test('stable forms: huge logits give finite losses (float64 plain JavaScript as 
   expectClose(gotSig, { shape: [4], data: Float32Array.from(sig) }, 'sigmoidCrossEntropy of ±100');
   expectClose(gotSoft, { shape: [2], data: Float32Array.from(soft) }, 'softmaxCrossEntropy of ±1000');
   expectClose(gotSparse, { shape: [2], data: Float32Array.from(soft) }, 'sparseSoftmaxCrossEntropy of ±1000');
+});
+
+test('a wg.Graph with a batch dimension known only at run time ([null, 5] placeholders)', async () => {
+  // The reductions then count elements at run time (no losses.size while building).
+  const rows = (a: Arr) => Array.from({ length: a.shape[0] }, (_, i) => Array.from(a.data.subarray(i * a.shape[1], (i + 1) * a.shape[1])));
+  const wRows = arr([4, 1], 31, 0.5, 1.5);
+  wRows.data[2] = 0;
+  const g = new wg.Graph();
+  const out = g.build(() => {
+    const l = g.placeholder('float32', [null, 5], 'labels');
+    const p = g.placeholder('float32', [null, 5], 'predictions');
+    const w = g.placeholder('float32', [null, 1], 'weights');
+    const ids = g.placeholder('int32', [null], 'ids');
+    const R = losses.Reduction;
+    return [
+      losses.meanSquaredError(l, p, null, R.SUM_BY_NONZERO_WEIGHTS),
+      losses.meanSquaredError(l, p, w, R.SUM_BY_NONZERO_WEIGHTS),
+      losses.meanSquaredError(l, p, w, R.MEAN),
+      losses.meanSquaredError(l, p, null, R.MEAN),
+      losses.sparseSoftmaxCrossEntropy(ids, p, wg.reshape(w, [-1]), R.MEAN),
+    ];
+  });
+  const sess = new wg.Session(g);
+  const got = (await sess.run(out, { labels: rows(Y), predictions: rows(X), weights: rows(wRows), ids: Array.from(hot.ids) })) as number[];
+  sess.close();
+  const want = await readTf(
+    tf.tidy(() => {
+      const [l, p, w] = [tfT(Y), tfT(X), tfT(wRows)];
+      const R = tf.Reduction;
+      return [
+        tf.losses.meanSquaredError(l, p, undefined, R.SUM_BY_NONZERO_WEIGHTS),
+        tf.losses.meanSquaredError(l, p, w, R.SUM_BY_NONZERO_WEIGHTS),
+        tf.losses.meanSquaredError(l, p, w, R.MEAN),
+        tf.losses.meanSquaredError(l, p, undefined, R.MEAN),
+        tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(hot.ids, 'int32'), 5), p, tf.reshape(w, [-1]), 0, R.MEAN),
+      ];
+    }),
+  );
+  want.forEach((wv, k) => expectClose({ shape: [], data: Float32Array.of(got[k]) }, wv, `graph output ${k}`));
 });
 
 describe('bad input throws typed errors naming losses.<fn>', () => {
