@@ -4,8 +4,9 @@
 // broadcast (size-1 last axis, so MEAN divides by the broadcast factor), under EVERY reduction. TensorFlow's
 // sparseSoftmaxCrossEntropy is checked against tf.losses.softmaxCrossEntropy of tf.oneHot(labels). Gradients
 // w.r.t. predictions/logits (wg.grad eagerly, and once inside a wg.function and a withMode('graph') block) are
-// checked against tf.grad of the same TF.js loss; a wg.Graph with [null, 5] placeholders (sizes counted at run
-// time), and huge logits against float64 plain JavaScript (the stable forms). Bad input throws wgflow's typed errors naming the function.
+// checked against tf.grad of the same TF.js loss; so is a wg.Graph with [null, 5] placeholders (sizes counted
+// at run time). Huge logits are checked against float64 plain JavaScript (the stable forms). Bad input throws
+// wgflow's typed errors naming the function.
 //
 // Tolerance (float32 on both sides): |wgflow − TF.js| ≤ RTOL·|TF.js| + ATOL·max|TF.js| per element, RTOL = 1e-4,
 // ATOL = 1e-5 (the engines sum in different orders and use their own exp/log). Breaking one formula (e.g. the
