@@ -33,8 +33,10 @@ export { tidy, scope, keep } from './eager/scope';
 // Gradients (engine/autodiff/): TensorFlow.js's functional forms and TensorFlow 2's tape.
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, customGrad, GradientTape, gradientTape, GradientError } from './autodiff/api';
 export { gradients, type GradientsOptions } from './autodiff/graph_gradients';
-// Training (engine/train/): optimizers.
+// Training (engine/train/): optimizers, losses (tf.losses, with tf.Reduction), initializers.
 export * as train from './train/optimizers';
+export * as losses from './train/losses';
+export { Reduction } from './train/losses';
 // Every op: its public function (and Tensor method), generated from the op registry (engine/api/registry.ts).
 export * from './api/ops.gen';
 import { image as imageOps } from './api/ops.gen';

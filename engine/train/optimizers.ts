@@ -83,18 +83,20 @@ export abstract class Optimizer {
   applyGradients(grads: NamedGradients, variables: Tensor[] = []): void {
     for (const v of variables) this.byName.set(v.variableName ?? `Variable_${v.id}`, v);
     const list = Array.isArray(grads) ? grads.map((g) => [g?.name, g?.tensor] as const) : Object.entries(grads ?? {});
+    // Every pair is checked before any variable changes: a bad one leaves them all as they were.
+    const what = `train.${this.name}.applyGradients`;
+    const pairs = list.map(([name, g]) => {
+      const v = typeof name === 'string' ? this.byName.get(name) : undefined;
+      if (!v) throw new OptimizerError(`${what}: no variable named ${JSON.stringify(name)} is known to this optimizer (pass it through minimize/computeGradients first, or in \`variables\`)`);
+      if (!(g instanceof Tensor)) throw new OptimizerError(`${what}: the gradient of ${name} must be a Tensor`);
+      if (g.shape.length !== v.shape.length || g.shape.some((d, i) => d !== v.shape[i])) {
+        throw new OptimizerError(`${what}: the gradient of ${name} has shape [${g.shape}], the variable [${v.shape}]`);
+      }
+      return [v, g] as const;
+    });
     const lr = this.rate();
     tidy(() => {
-      for (const [name, g] of list) {
-        const v = typeof name === 'string' ? this.byName.get(name) : undefined;
-        const what = `train.${this.name}.applyGradients`;
-        if (!v) throw new OptimizerError(`${what}: no variable named ${JSON.stringify(name)} is known to this optimizer (pass it through minimize/computeGradients first, or in \`variables\`)`);
-        if (!(g instanceof Tensor)) throw new OptimizerError(`${what}: the gradient of ${name} must be a Tensor`);
-        if (g.shape.length !== v.shape.length || g.shape.some((d, i) => d !== v.shape[i])) {
-          throw new OptimizerError(`${what}: the gradient of ${name} has shape [${g.shape}], the variable [${v.shape}]`);
-        }
-        this.update(v, g, lr, (slot, init = 0) => this.slot(v, slot, init));
-      }
+      for (const [v, g] of pairs) this.update(v, g, lr, (slot, init = 0) => this.slot(v, slot, init));
     });
     this.iterations++;
   }
