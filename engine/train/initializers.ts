@@ -1,5 +1,7 @@
 // wg.initializers: TensorFlow.js's weight initializers. Each factory returns an object whose
 // `apply(shape, dtype = 'float32')` gives a new tensor (tf.initializers.glorotUniform({ seed }).apply(shape)).
+// zeros, ones, constant, identity, randomUniform, randomNormal, truncatedNormal, varianceScaling and its presets
+// (glorot/he/lecun × normal/uniform; leCunNormal/leCunUniform as TF.js spells them), orthogonal.
 //
 // The random values are generated ON THE HOST, in float64 with our own seeded generator, and uploaded once with
 // wg.tensor: an initializer runs once per weight, so a kernel per distribution would buy nothing. A seeded
@@ -183,6 +185,28 @@ export function constant(args: { value: number }): Initializer {
   if (args === undefined || args === null) throw new InitializerError(`initializers.constant: expected { value }, got ${String(args)}`, { op: 'initializers.constant' });
   const value = num('constant', 'value', a.value, undefined, undefined, 'a finite number');
   return { apply: (shape, dtype = 'float32') => o.fill(checkShape('constant', shape), value, checkDType('constant', dtype, false)) };
+}
+
+/** `gain` times the identity matrix (TensorFlow.js's identity initializer): square 2-D shapes only. */
+export function identity(args: { gain?: number } = {}): Initializer {
+  const a = checkArgs('identity', args, ['gain']);
+  const gain = num('identity', 'gain', a.gain, 1);
+  return {
+    apply(shape, dtype = 'float32') {
+      const s = checkShape('identity', shape);
+      checkDType('identity', dtype, false);
+      if (s.length !== 2 || s[0] !== s[1]) {
+        throw new ShapeError(`initializers.identity.apply: shape must be a square matrix [n, n], got [${s.join(', ')}]`, {
+          op: 'initializers.identity',
+          shapes: [s],
+        });
+      }
+      const n = s[0];
+      const values = new Array<number>(n * n).fill(0);
+      for (let i = 0; i < n; i++) values[i * n + i] = gain;
+      return o.tensor(values, s, dtype);
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

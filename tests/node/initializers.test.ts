@@ -76,6 +76,17 @@ describe('wg.initializers: constants', () => {
     const c = init.constant({ value: -2.5 }).apply([3, 1]);
     expect(c.shape).toEqual([3, 1]);
     expect(Array.from(await values(c))).toEqual([-2.5, -2.5, -2.5]);
+    const eye = init.identity({ gain: 3 }).apply([3, 3]);
+    expect(Array.from(await values(eye))).toEqual([3, 0, 0, 0, 3, 0, 0, 0, 3]);
+    const eyeInt = init.identity().apply([2, 2], 'int32');
+    expect(eyeInt.dtype).toBe('int32');
+    expect(Array.from(await values(eyeInt))).toEqual([1, 0, 0, 1]);
+  });
+
+  it('work inside a wg.function trace: the traced initial value is the eager one', async () => {
+    const f = wg.function((x: wg.Tensor) => wg.add(x, init.glorotUniform({ seed: 11 }).apply([3, 4])));
+    const traced = await values(f(wg.zeros([3, 4])) as wg.Tensor);
+    expect(Array.from(traced)).toEqual(Array.from(await values(init.glorotUniform({ seed: 11 }).apply([3, 4]))));
   });
 });
 
@@ -285,6 +296,8 @@ describe('wg.initializers: bad arguments', () => {
     expect(() => init.glorotUniform().apply([4, 4], 'int32')).toThrow(wg.DTypeError);
     expect(() => init.ones().apply([4], 'float64' as wg.DType)).toThrow(/ones\.apply: unknown dtype 'float64'/);
     expect(() => init.orthogonal().apply([5])).toThrow(wg.ShapeError);
+    expect(() => init.identity().apply([2, 3])).toThrow(/identity\.apply: shape must be a square matrix \[n, n\], got \[2, 3\]/);
+    bad(() => init.identity({ gain: NaN }), /identity.*'gain'/);
     expect(() => init.orthogonal().apply([5])).toThrow(/orthogonal\.apply: shape must have rank 2 or more, got \[5\]/);
   });
 });
