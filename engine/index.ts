@@ -37,6 +37,8 @@ export { gradients, type GradientsOptions } from './autodiff/graph_gradients';
 export * as train from './train/optimizers';
 export * as losses from './train/losses';
 export { Reduction } from './train/losses';
+export * as initializers from './train/initializers';
+export { saveVariables, loadVariables, type SavedVariables } from './train/variables';
 // Every op: its public function (and Tensor method), generated from the op registry (engine/api/registry.ts).
 export * from './api/ops.gen';
 import { image as imageOps } from './api/ops.gen';

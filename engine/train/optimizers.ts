@@ -101,6 +101,21 @@ export abstract class Optimizer {
     this.iterations++;
   }
 
+  /**
+   * Makes the slots of `varList` now (zeros, or their start value), as the first update would: a fresh optimizer
+   * built this way can load saved slots (wg.loadVariables with getWeights()) and resume training exactly.
+   */
+  build(varList: Tensor[]): void {
+    if (!Array.isArray(varList)) throw new OptimizerError(`train.${this.name}.build: varList must be a list of variables`);
+    tidy(() => {
+      for (const v of varList) {
+        if (!(v instanceof Tensor) || !v.variable) throw new OptimizerError(`train.${this.name}.build: every entry must be a variable`);
+        this.byName.set(v.variableName ?? `Variable_${v.id}`, v);
+        for (const [slot, init] of this.slotSpec()) this.slot(v, slot, init);
+      }
+    });
+  }
+
   /** The optimizer's variables (slots), by name: saved and restored with the model's. */
   getWeights(): { name: string; tensor: Tensor }[] {
     return [...this.state.values()].flatMap((slots) => Object.values(slots).map((t) => ({ name: t.variableName!, tensor: t })));
@@ -112,6 +127,9 @@ export abstract class Optimizer {
     this.state.clear();
     this.byName.clear();
   }
+
+  /** The slots each variable gets: name and start value. */
+  protected abstract slotSpec(): [string, number][];
 
   /** One variable's update with gradient g; `slot` gives (creating on first use) its state variables. */
   protected abstract update(v: Tensor, g: Tensor, lr: number, slot: (name: string, init?: number) => Tensor): void;
@@ -131,6 +149,9 @@ class SGD extends Optimizer {
   constructor(lr: LearningRate) {
     super('sgd', lr);
   }
+  protected slotSpec(): [string, number][] {
+    return [];
+  }
   protected update(v: Tensor, g: Tensor, lr: number): void {
     v.assign(o.sub(v, o.mul(g, lr)));
   }
@@ -140,6 +161,9 @@ class Momentum extends Optimizer {
   constructor(lr: LearningRate, private readonly momentum: number, private readonly nesterov = false) {
     super('momentum', lr);
     positive('train.momentum: momentum', momentum, true);
+  }
+  protected slotSpec(): [string, number][] {
+    return [['momentum', 0]];
   }
   protected update(v: Tensor, g: Tensor, lr: number, slot: (n: string) => Tensor): void {
     const a = slot('momentum');
@@ -155,6 +179,9 @@ class Adam extends Optimizer {
     fraction('train.adam: beta1', beta1);
     fraction('train.adam: beta2', beta2);
     positive('train.adam: epsilon', epsilon, true);
+  }
+  protected slotSpec(): [string, number][] {
+    return [['m', 0], ['v', 0]];
   }
   protected update(v: Tensor, g: Tensor, lr: number, slot: (n: string) => Tensor): void {
     const t = this.iterations + 1;
@@ -176,6 +203,9 @@ class Adamax extends Optimizer {
     positive('train.adamax: epsilon', epsilon, true);
     positive('train.adamax: decay', decay, true);
   }
+  protected slotSpec(): [string, number][] {
+    return [['m', 0], ['u', 0]];
+  }
   protected update(v: Tensor, g: Tensor, lr: number, slot: (n: string) => Tensor): void {
     const t = this.iterations + 1;
     const m = slot('m');
@@ -193,6 +223,9 @@ class RMSProp extends Optimizer {
     fraction('train.rmsprop: decay', decay);
     positive('train.rmsprop: momentum', momentum, true);
     positive('train.rmsprop: epsilon', epsilon, true);
+  }
+  protected slotSpec(): [string, number][] {
+    return this.centered ? [['rms', 0], ['momentum', 0], ['mg', 0]] : [['rms', 0], ['momentum', 0]];
   }
   protected update(v: Tensor, g: Tensor, lr: number, slot: (n: string) => Tensor): void {
     const ms = slot('rms');
@@ -215,6 +248,9 @@ class Adagrad extends Optimizer {
     super('adagrad', lr);
     positive('train.adagrad: initialAccumulatorValue', initial, true);
   }
+  protected slotSpec(): [string, number][] {
+    return [['accumulator', this.initial]];
+  }
   protected update(v: Tensor, g: Tensor, lr: number, slot: (n: string, init?: number) => Tensor): void {
     const acc = slot('accumulator', this.initial);
     acc.assign(o.add(acc, o.square(g)));
@@ -227,6 +263,9 @@ class Adadelta extends Optimizer {
     super('adadelta', lr);
     fraction('train.adadelta: rho', rho);
     positive('train.adadelta: epsilon', epsilon, true);
+  }
+  protected slotSpec(): [string, number][] {
+    return [['accum_grad', 0], ['accum_var', 0]];
   }
   protected update(v: Tensor, g: Tensor, lr: number, slot: (n: string) => Tensor): void {
     const ag = slot('accum_grad');
