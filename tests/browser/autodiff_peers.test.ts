@@ -21,6 +21,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../../engine/index';
 import { uniform } from '../helpers/seeded';
+import { mismatches as compareWithin } from '../helpers/peer_compare';
 
 const np = jax.numpy;
 type JaxArray = jax.numpy.Array;
@@ -231,17 +232,8 @@ async function jaxGrads(c: Case, data: Float32Array[]): Promise<Float32Array[]> 
   return (await Promise.all(grads.map((g) => g.data()))) as Float32Array[];
 }
 
-/** The elements where `got` is not within the tolerance of `want` (empty when they agree). */
-function mismatches(got: Float32Array, want: Float32Array): string[] {
-  if (got.length !== want.length) return [`length ${got.length} vs ${want.length}`];
-  let scale = 0;
-  for (const v of want) scale = Math.max(scale, Math.abs(v));
-  const bad: string[] = [];
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i] - want[i]) <= RTOL * Math.abs(want[i]) + ATOL * scale)) bad.push(`[${i}] ${got[i]} vs ${want[i]}`);
-  }
-  return bad;
-}
+/** The elements where `got` is not within this file's tolerance of `want`. */
+const mismatches = (got: Float32Array, want: Float32Array) => compareWithin(got, want, RTOL, ATOL);
 
 /** The largest |a − b| relative to max|b| over a set of gradients (reported, not checked). */
 function worst(got: Float32Array[], want: Float32Array[]): number {

@@ -20,6 +20,7 @@ import * as wg from '../../engine/index';
 import * as losses from '../../engine/train/losses';
 import { DTypeError, ShapeError, WgError } from '../../engine/core/errors';
 import { uniform } from '../helpers/seeded';
+import { mismatches as compareWithin } from '../helpers/peer_compare';
 
 const RTOL = 1e-4;
 const ATOL = 1e-5;
@@ -163,17 +164,8 @@ function weightVariants(lossShape: number[]): { name: string; w: Arr | null }[] 
   ];
 }
 
-/** The elements where `got` is not within the tolerance of `want`. */
-function mismatches(got: Float32Array, want: Float32Array): string[] {
-  if (got.length !== want.length) return [`length ${got.length} vs ${want.length}`];
-  let scale = 0;
-  for (const v of want) scale = Math.max(scale, Math.abs(v));
-  const bad: string[] = [];
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i] - want[i]) <= RTOL * Math.abs(want[i]) + ATOL * scale)) bad.push(`[${i}] ${got[i]} vs ${want[i]}`);
-  }
-  return bad;
-}
+/** The elements where `got` is not within this file's tolerance of `want`. */
+const mismatches = (got: Float32Array, want: Float32Array) => compareWithin(got, want, RTOL, ATOL);
 
 function expectClose(got: { shape: number[]; data: Float32Array }, want: { shape: number[]; data: Float32Array }, label: string): void {
   expect(got.shape, `${label}: shape`).toEqual(want.shape);

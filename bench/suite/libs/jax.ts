@@ -6,7 +6,7 @@
 // together).
 import { defaultDevice, init, jit, lax, nn, numpy as np, valueAndGrad } from '@jax-js/jax';
 import type { HostTensor, Lib, Problem, Runnable, WarmWorkloadId } from '../types';
-import { joinOutputs } from '../workloads';
+import { joinOutputs } from '../workloads_grad';
 
 type Inputs = Record<string, np.Array>;
 /**

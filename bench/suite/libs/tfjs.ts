@@ -10,7 +10,7 @@ import '@tensorflow/tfjs-backend-webgpu'; // registers the 'webgpu' backend
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { HostTensor, Lib, Problem, Runnable, WarmWorkloadId } from '../types';
-import { joinOutputs, MLP_GRAD_PARAMS } from '../workloads';
+import { joinOutputs, MLP_GRAD_PARAMS } from '../workloads_grad';
 
 type Inputs = Record<string, tf.Tensor>;
 /** A workload body: one output, or several (mlp-grad: the loss and the gradients, in MLP_GRAD_OUTPUTS order). */

@@ -5,7 +5,7 @@
 import type * as engine from '../../../engine/index';
 import type { BenchOptions } from '../options';
 import type { HostTensor, Lib, Problem, Runnable, WarmWorkloadId } from '../types';
-import { joinOutputs, MLP_GRAD_PARAMS } from '../workloads';
+import { joinOutputs, MLP_GRAD_PARAMS } from '../workloads_grad';
 
 type Wg = typeof engine;
 type Device = 'webgpu' | 'cpu';
