@@ -72,8 +72,18 @@ export interface GraphNode {
   sideEffect: boolean;
   /** A node of a backward pass: the forward op (node, line) it differentiates. */
   grad?: GradOf;
+  /**
+   * Control dependencies: nodes that run whenever this one does, without passing it a value (a TensorFlow 1
+   * train op depends on its variables' updates this way).
+   */
+  control?: number[];
+  /**
+   * An effect that runs only when a fetch needs it (a TensorFlow 1 train op's updates), not on every run that
+   * can compute it: evaluating the loss does not train.
+   */
+  deferred?: boolean;
   /** capture: the eager storage the graph keeps a reference to (not serialisable without save()). */
-  capture?: { storage: Storage; shape: number[]; strides: number[]; offset: number };
+  capture?: { storage: Storage; shape: number[]; strides: number[]; offset: number; variable?: boolean };
 }
 
 const STRUCTURAL = new Set(['placeholder', 'variable', 'capture']);
@@ -95,7 +105,7 @@ export function copyNodes(from: Graph, to: Graph, keep: Set<number>, replace: (n
   for (const node of from.nodes) {
     if (!keep.has(node.id)) continue;
     const given = replace(node);
-    const id = given ?? to.addNode({ ...node, args: node.args.map((a) => remapRefs(a, map)), name: undefined, scope: node.scope }).id;
+    const id = given ?? to.addNode({ ...node, args: node.args.map((a) => remapRefs(a, map)), name: undefined, scope: node.scope, ...(node.control ? { control: node.control.map((m) => map.get(m)!).filter((m) => m !== undefined) } : {}) }).id;
     // A stand-in (a placeholder for a capture) is where the node was: it keeps the node's scope.
     if (given !== undefined && node.scope !== undefined && to.nodes[given] && to.nodes[given].scope === undefined) to.nodes[given].scope = node.scope;
     map.set(node.id, id);
@@ -108,6 +118,11 @@ export class Graph {
   constructor(readonly kind: 'graph' | 'lazy' = 'graph') {}
 
   readonly nodes: GraphNode[] = [];
+  /**
+   * Host callbacks of nodes, called after each run whose plan includes the node (an optimizer's step count
+   * follows the compiled updates this way). Not serialised: they belong to the objects that built the graph.
+   */
+  readonly runHooks = new Map<number, () => void>();
   /** Named outputs (the signature), from a record returned by build() or from output(). */
   readonly outputs = new Map<string, Tensor>();
   /** Graph tensors handed out, by node/output, so references resolve to the same object. */
@@ -201,7 +216,8 @@ export class Graph {
       structure: { $out: 0 },
       device: t.device,
       sideEffect: false,
-      capture: t.storage ? { storage: t.storage, shape: [...t.shape], strides: [...t.strides], offset: t.offset } : undefined,
+      // A captured eager variable stays a variable: the graph's assigns write its buffer in place (TF2).
+      capture: t.storage ? { storage: t.storage, shape: [...t.shape], strides: [...t.strides], offset: t.offset, ...(t.variable ? { variable: true } : {}) } : undefined,
     });
     node.source = t;
     return node;
@@ -310,6 +326,7 @@ export class Graph {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.runHooks.clear();
     for (const n of this.nodes) {
       const s = n.capture?.storage;
       if (s && --s.refs === 0) s.owner.release(s.handle);
@@ -360,7 +377,7 @@ export class GraphBuilder implements Builder {
     if (op === 'print') inferred = { outputs: [], structure: null };
     else {
       try {
-        const isVar = (n: number) => ['variable', 'assign', 'assignAdd'].includes(this.graph.nodes[n].op);
+        const isVar = (n: number) => ['variable', 'assign', 'assignAdd'].includes(this.graph.nodes[n].op) || Boolean(this.graph.nodes[n].capture?.variable);
         inferred = inferNode(entry, spec, (n, o) => ({ ...this.graph.nodes[n].outputs[o], variable: isVar(n), device: this.graph.nodes[n].device }));
       } catch (e) {
         if (e instanceof Error) e.message += ` (building graph node "${name}")`;

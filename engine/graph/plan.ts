@@ -35,6 +35,13 @@ export interface Plan {
   prints: { node: GraphNode; items: (string | number | boolean | SlotRead)[] }[];
   feeds: { node: number; slot: Slot }[];
   variables: { node: number; slot: Slot }[];
+  /** The graph's run hooks of the nodes this plan includes (called after each run). */
+  onRun: (() => void)[];
+}
+
+/** The run hooks of the nodes in `need`. */
+export function runHooksOf(g: Graph, need: Set<number>): (() => void)[] {
+  return [...g.runHooks].filter(([n]) => need.has(n)).map(([, h]) => h);
 }
 
 /** `roots` and every node they depend on. */
@@ -44,12 +51,13 @@ export function ancestors(g: Graph, roots: Iterable<number>): Set<number> {
     if (seen.has(n)) return;
     seen.add(n);
     for (const [m] of refsOf(g.nodes[n].args)) visit(m);
+    for (const m of g.nodes[n].control ?? []) visit(m);
   };
   for (const r of roots) visit(r);
   return seen;
 }
 
-/** Nodes needed for the fetches, plus every side effect (print, assign) whose inputs can be computed. */
+/** Nodes needed for the fetches, plus every side effect (print, assign) whose inputs can be computed, unless deferred. */
 export function neededNodes(g: Graph, fetches: [number, number][], fed: Set<number>): Set<number> {
   const need = ancestors(g, fetches.map(([n]) => n));
   // Side effects run whenever every placeholder they depend on is fed.
@@ -61,7 +69,7 @@ export function neededNodes(g: Graph, fetches: [number, number][], fed: Set<numb
     return refsOf(node.args).every(([m]) => deps(m, seen));
   };
   g.nodes.forEach((node) => {
-    if (node.sideEffect && !need.has(node.id) && deps(node.id)) ancestors(g, [node.id]).forEach((n) => need.add(n));
+    if (node.sideEffect && !node.deferred && !need.has(node.id) && deps(node.id)) ancestors(g, [node.id]).forEach((n) => need.add(n));
   });
   return need;
 }
@@ -174,7 +182,7 @@ export function buildPlan(
   const need = neededNodes(g, fetches, fed);
   const rec = newRecorder();
   const placement = placeGraph(g, need, (id) => variableShapes.get(id)?.device, enabled(options, 'placement'));
-  const plan: Plan = { rec, placement, devices: new Map(), fetches: [], prints: [], feeds: [], variables: [] };
+  const plan: Plan = { rec, placement, devices: new Map(), fetches: [], prints: [], feeds: [], variables: [], onRun: runHooksOf(g, need) };
   let softMoved = 0;
   const slotOf = (t: Tensor, kind: 'feed' | 'variable', node: GraphNode, list: Plan['feeds']) => {
     if (!t.storage) return;
@@ -205,7 +213,9 @@ export function buildPlan(
       const device = c.storage.owner.name;
       const slot = rec.slot(c.storage.bytes, 'external', device, { external: c.storage.handle });
       const base = new Tensor([c.storage.bytes / 4], node.outputs[0].dtype, { owner: rec.on(device, 'capture'), handle: slot, bytes: c.storage.bytes, refs: 0 }, device);
-      return view(base, c.shape, c.strides, c.offset);
+      const t = view(base, c.shape, c.strides, c.offset);
+      if (c.variable) t.variable = true;
+      return t;
     },
     print(node, args) {
       const items = args.map((a) => (a instanceof Tensor ? readOf(a) : typeof a === 'object' ? JSON.stringify(a) : (a as string | number | boolean)));

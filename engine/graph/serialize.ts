@@ -32,6 +32,9 @@ export interface GraphJSON {
     scope?: string;
     /** A backward-pass node: the forward op it differentiates (optional). */
     grad?: GradOf;
+    /** Control dependencies (earlier node ids) and the deferred flag of a TensorFlow 1 train op (optional). */
+    control?: number[];
+    deferred?: boolean;
   }[];
   outputs: Record<string, [number, number]>;
 }
@@ -67,6 +70,8 @@ export function graphToJSON(g: Graph, captured: Map<number, { data: ArrayLike<nu
       ...(n.location ? { location: { ...n.location } } : {}),
       ...(n.scope !== undefined ? { scope: n.scope } : {}),
       ...(n.grad ? { grad: { ...n.grad } } : {}),
+      ...(n.control ? { control: [...n.control] } : {}),
+      ...(n.deferred ? { deferred: true } : {}),
     };
   });
   const outputs = Object.fromEntries([...g.outputs].map(([k, t]) => [k, [t.graph!.node, t.graph!.output] as [number, number]]));
@@ -183,6 +188,10 @@ export function loadGraphJSON(input: unknown, options: LoadOptions, g: Graph, b:
     if (n.requested !== undefined && n.requested !== 'webgpu' && n.requested !== 'cpu') fail(`${at}: requested device must be 'webgpu' or 'cpu'`);
     if (n.scope !== undefined && (typeof n.scope !== 'string' || n.scope === '')) fail(`${at}: scope must be a non-empty string`);
     if (n.grad !== undefined && !isGradOf(n.grad)) fail(`${at}: grad must be { op: string, node?: string, file?: string, line?: number, column?: number }`);
+    if (n.control !== undefined && (!Array.isArray(n.control) || !n.control.every((m) => Number.isInteger(m) && m >= 0 && m < i))) {
+      fail(`${at}: control must be a list of earlier node ids`);
+    }
+    if (n.deferred !== undefined && typeof n.deferred !== 'boolean') fail(`${at}: deferred must be a boolean`);
   });
   if (!j.outputs || typeof j.outputs !== 'object') fail('"outputs" must be an object of name → [node, output]');
   for (const [k, r] of Object.entries(j.outputs!)) {
@@ -221,6 +230,8 @@ export function loadGraphJSON(input: unknown, options: LoadOptions, g: Graph, b:
       if (n.scope !== undefined) node.scope = n.scope;
       else delete node.scope;
       if (n.grad) node.grad = { ...n.grad };
+      if (n.control) node.control = [...n.control];
+      if (n.deferred) node.deferred = true;
     } catch (e) {
       if (e instanceof SerializationError) throw e;
       if (e instanceof WgError || e instanceof Error) fail(`node ${n.id} ("${n.name}", ${n.op}) does not load: ${e.message}`);

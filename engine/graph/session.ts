@@ -14,7 +14,7 @@ import type { Graph, GraphNode } from './graph';
 import { explainPlan, type PlanInfo } from './explain';
 import { describePlan, nodeSourcesOf, type GraphEntry } from './profile_graph';
 import { currentMode, type GraphOptions } from './mode';
-import { buildPlan, neededNodes, placeGraph, replayGraph, type ReplayEnv } from './plan';
+import { buildPlan, neededNodes, placeGraph, replayGraph, runHooksOf, type ReplayEnv } from './plan';
 import { type CompiledPlan, compilePlan, executePlan, releasePlan, withPlanSources } from './executor';
 import { currentDevice, moveTensor, withDevice, withSoftPlacement } from '../eager/devices';
 import { enqueuePrint, formatPlain, formatRead } from './print';
@@ -217,6 +217,7 @@ export class Session {
       const placement = placeGraph(this.graph, need, (id) => this.vars.get(id)?.storage.owner.name, false);
       const prints: Promise<unknown>[] = [];
       const get = unrecorded(() => withRandomState(this.randomState, () => replayGraph(this.graph, need, fed, placement, this.eagerEnv(feeds, prints))));
+      for (const hook of runHooksOf(this.graph, need)) hook();
       const values = await Promise.all(list.map(([n, k]) => get(n, k).data()));
       // The run's prints have been logged by the time run() resolves.
       await Promise.all(prints);
@@ -319,7 +320,9 @@ function uploadStorage(data: StorageArray): Storage | null {
 function captureTensor(node: GraphNode): Tensor {
   const c = node.capture;
   if (!c) return new Tensor(node.outputs[0].shape, node.outputs[0].dtype, null, node.device);
-  return new Tensor(c.shape, node.outputs[0].dtype, c.storage, node.device, c.strides, c.offset);
+  const t = new Tensor(c.shape, node.outputs[0].dtype, c.storage, node.device, c.strides, c.offset);
+  if (c.variable) t.variable = true;
+  return t;
 }
 
 /** Converts a feed value to storage data, checking dtype and shape against the placeholder. */

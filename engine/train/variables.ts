@@ -22,6 +22,13 @@ function named(vars: Tensor[] | Record<string, Tensor>, what: string): [string, 
   return list;
 }
 
+const loadHooks = new WeakMap<Tensor, (values: number[]) => void>();
+
+/** Calls `hook` with the values loaded into `v` by loadVariables (an optimizer's step count follows its variable). */
+export function onVariableLoad(v: Tensor, hook: (values: number[]) => void): void {
+  loadHooks.set(v, hook);
+}
+
 /** The variables' values by name (their variableName, or the record's keys), read back. */
 export async function saveVariables(vars: Tensor[] | Record<string, Tensor>): Promise<SavedVariables> {
   const out: SavedVariables = {};
@@ -45,6 +52,7 @@ export function loadVariables(saved: SavedVariables, vars: Tensor[] | Record<str
     const t = o.tensor(s.data.map((x) => round(Number(x))), [...s.shape], s.dtype);
     try {
       v.assign(t);
+      loadHooks.get(v)?.(s.data);
     } finally {
       t.dispose();
     }
