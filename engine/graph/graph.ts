@@ -252,7 +252,9 @@ export class Graph {
       const outs = n.outputs.map(shape).join(', ') || 'nothing';
       const loc = n.location ? `  @ ${formatLocation(n.location)}` : '';
       const args = n.op === 'placeholder' ? '' : n.args.map(fmt).join(', ');
-      return `%${n.name} = ${n.op}(${args}) -> ${outs}${n.sideEffect ? '  [effect]' : ''}${loc}`;
+      const effect = n.sideEffect ? (n.deferred ? '  [effect, when fetched]' : '  [effect]') : '';
+      const control = n.control?.length ? `  after ${n.control.map((m) => `%${this.nodes[m]?.name ?? m}`).join(', ')}` : '';
+      return `%${n.name} = ${n.op}(${args}) -> ${outs}${effect}${control}${loc}`;
     });
     const outs = [...this.outputs].map(([k, t]) => `${k} = %${this.nodes[t.graph!.node].name}`);
     return [`Graph (${this.nodes.length} nodes)`, ...lines, ...(outs.length ? [`outputs: ${outs.join(', ')}`] : [])].join('\n');
