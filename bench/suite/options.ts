@@ -5,7 +5,8 @@
 //   sizes       comma list overriding the sizes of every selected workload that has none of its own
 //               (the one size parameter of each workload: matmul n, chain/chain-sweep/copy/cold elements,
 //               sum/softmax n of n×n, mlp batch, dispatch ops, conv2d/depthwise/maxpool the height and width
-//               of their one image, cnn, mlp-grad and mlp-grad-small batch)
+//               of their one image, cnn, mlp-grad, mlp-grad-small, train-mlp and
+//               train-mlp-small batch)
 //   libs        comma list of libraries (default: all). Sizes given either way apply to every library; at
 //               the default sizes a library may sit some out (the CPU device skips matmul above 512³)
 //   repeats     timed runs per cell (default 10); fewer when a cell passes budget-ms (but at least min-repeats)
@@ -47,6 +48,9 @@ export const DEFAULT_SIZES: Record<WorkloadId, number[]> = {
   // Issue 20: the MLP's loss and gradients at batch 64 (784→256→256→10), and a small one at batch 16 (64→64→64→10).
   'mlp-grad': [64],
   'mlp-grad-small': [16],
+  // Issue 21: 50 Adam steps on the same two MLPs.
+  'train-mlp': [64],
+  'train-mlp-small': [16],
   cold: [1 << 20],
 };
 

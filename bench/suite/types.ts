@@ -9,10 +9,13 @@ import type { BenchOptions } from './options';
  * depthwise convolution, 2×2 max pooling, and a small CNN (conv-relu-pool ×2, dense, softmax); NHWC throughout.
  * `mlp-grad` and `mlp-grad-small` (issue 20) are the loss and all six parameter gradients of an MLP with softmax
  * cross-entropy: 784 → 256 → 256 → 10 (batch 64), and 64 → 64 → 64 → 10 (batch 16), where per-op overhead dominates.
+ * `train-mlp` and `train-mlp-small` (issue 21) train the same two MLPs: 50 Adam steps on one fixed batch, the final
+ * loss read back at the end (workloads_train.ts).
  */
 export const WORKLOADS = [
   'matmul', 'chain', 'chain-sweep', 'copy', 'sum-rows', 'sum-cols', 'softmax', 'mlp', 'dispatch',
-  'conv2d', 'depthwise', 'maxpool', 'cnn', 'mlp-grad', 'mlp-grad-small', 'cold',
+  'conv2d', 'depthwise', 'maxpool', 'cnn', 'mlp-grad', 'mlp-grad-small',
+  'train-mlp', 'train-mlp-small', 'cold',
 ] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
 /** Workloads timed by the warm runner (everything but cold start). */

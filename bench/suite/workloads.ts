@@ -5,6 +5,7 @@ import { MLP_WIDTHS, compare, host, softmaxReference, uniform } from './problem_
 
 export { MLP_WIDTHS };
 import { mlpGradProblem } from './workloads_grad';
+import { trainMlpProblem } from './workloads_train';
 
 /** The benchmark chain's scalars (DESIGN.md: tanh(relu(x*a + b) - x) * c + exp(-(x*x))). */
 export const CHAIN_SCALARS = { a: 1.5, b: 0.25, c: 2 };
@@ -378,6 +379,9 @@ export function makeProblem(workload: WorkloadId, size: number): Problem {
     case 'mlp-grad':
     case 'mlp-grad-small':
       return mlpGradProblem(size, workload);
+    case 'train-mlp':
+    case 'train-mlp-small':
+      return trainMlpProblem(size, workload);
     default:
       return workload satisfies never;
   }

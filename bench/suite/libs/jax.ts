@@ -7,6 +7,7 @@
 import { defaultDevice, init, jit, lax, nn, numpy as np, valueAndGrad } from '@jax-js/jax';
 import type { HostTensor, Lib, Problem, Runnable, WarmWorkloadId } from '../types';
 import { joinOutputs } from '../workloads_grad';
+import { isTrainWorkload, trainHyper, TRAIN_PARAMS, type TrainHyper } from '../workloads_train';
 
 type Inputs = Record<string, np.Array>;
 /**
@@ -27,6 +28,46 @@ const mlpGrad: Body = ({ x, labels, w1, b1, w2, b2, w3, b3 }) => {
   const [value, grads] = mlpValueAndGrads(w1, b1, w2, b2, w3, b3, x, labels);
   return [value, ...grads];
 };
+
+/** Adam's state in jax-js arrays: the first and second moments of each parameter, and β₁ᵗ, β₂ᵗ of the last step. */
+type AdamState = {
+  params: np.Array[];
+  m: np.Array[];
+  v: np.Array[];
+  /** [β₁ᵗ, β₂ᵗ] after t steps (1 before the first), scalars kept on the device as TF.js's Adam keeps them. */
+  powers: np.Array[];
+};
+
+/**
+ * One training step as a pure function (jit compiles it whole: forward, backward and the Adam update): the loss
+ * and gradients by valueAndGrad, then TF.js's Adam rule by hand, m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g²,
+ * w ← w − lr·(m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε). Consumes the state, x and labels; returns the step's loss
+ * (before the update) and the new state.
+ */
+function adamStep(hp: TrainHyper) {
+  return (state: AdamState, x: np.Array, labels: np.Array): [np.Array, AdamState] => {
+    const { params, m, v, powers } = state;
+    const [loss, grads] = mlpValueAndGrads(...(params.map((p) => p.ref) as Params), x, labels);
+    const p1 = powers[0].mul(hp.beta1);
+    const p2 = powers[1].mul(hp.beta2);
+    const c1 = np.subtract(1, p1.ref);
+    const c2 = np.subtract(1, p2.ref);
+    const next: AdamState = { params: [], m: [], v: [], powers: [p1, p2] };
+    params.forEach((w, i) => {
+      const g = grads[i];
+      const mi = m[i].mul(hp.beta1).add(g.ref.mul(1 - hp.beta1));
+      const vi = v[i].mul(hp.beta2).add(np.square(g).mul(1 - hp.beta2));
+      const update = mi.ref.div(c1.ref).div(np.sqrt(vi.ref.div(c2.ref)).add(hp.epsilon)).mul(hp.lr);
+      next.params.push(w.sub(update));
+      next.m.push(mi);
+      next.v.push(vi);
+    });
+    c1.dispose();
+    c2.dispose();
+    return [loss, next];
+  };
+}
+type Params = [np.Array, np.Array, np.Array, np.Array, np.Array, np.Array];
 
 const BODIES: Partial<Record<WarmWorkloadId, Body>> = {
   matmul: ({ a, b }) => np.matmul(a, b),
@@ -124,6 +165,7 @@ function jaxLib(mode: 'eager' | 'jit'): Lib {
     },
     live: () => [...prepared].reduce((s, a) => s + a.refCount, 0),
     async prepare(p: Problem): Promise<Runnable | undefined> {
+      if (isTrainWorkload(p.workload)) return prepareTrain(p, mode);
       const workload = p.workload === 'cold' ? 'chain' : p.workload;
       const body = BODIES[workload];
       if (!body && workload !== 'dispatch') return undefined;
@@ -158,6 +200,52 @@ function jaxLib(mode: 'eager' | 'jit'): Lib {
           }
         },
       };
+    },
+  };
+}
+
+/**
+ * train-mlp: the state (parameters, moments, β powers) as jax-js arrays, and the step function (adamStep) called
+ * `steps` times, jit-compiled in the jit column (compiled on the first, checked, run), as it is in the eager one.
+ * Each call consumes the state and returns the next; every loss but the last is disposed, the last read back.
+ */
+function prepareTrain(p: Problem, mode: 'eager' | 'jit'): Runnable {
+  const hp = trainHyper(p);
+  const upload = (t: HostTensor) => np.array(t.data).reshape(t.shape);
+  const x = upload(p.inputs.x);
+  const labels = upload(p.inputs.labels);
+  let state: AdamState = {
+    params: TRAIN_PARAMS.map((n) => upload(p.inputs[n])),
+    m: TRAIN_PARAMS.map((n) => np.zeros(p.inputs[n].shape)),
+    v: TRAIN_PARAMS.map((n) => np.zeros(p.inputs[n].shape)),
+    powers: [np.ones([]), np.ones([])],
+  };
+  // The leak check counts the references of the inputs and of the current state (each back to 1 after a run).
+  const held = () => [x, labels, ...state.params, ...state.m, ...state.v, ...state.powers];
+  for (const a of held()) prepared.add(a);
+  const step = adamStep(hp);
+  const jitted = mode === 'jit' ? jit(step) : undefined;
+  const f = jitted ?? step;
+  return {
+    async run() {
+      for (const a of held()) prepared.delete(a);
+      let loss: np.Array | undefined;
+      try {
+        for (let i = 0; i < hp.steps; i++) {
+          loss?.dispose();
+          [loss, state] = f(state, x.ref, labels.ref);
+        }
+      } finally {
+        for (const a of held()) prepared.add(a);
+      }
+      return loss!.data();
+    },
+    dispose() {
+      jitted?.dispose();
+      for (const a of held()) {
+        prepared.delete(a);
+        a.dispose();
+      }
     },
   };
 }

@@ -11,6 +11,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { HostTensor, Lib, Problem, Runnable, WarmWorkloadId } from '../types';
 import { joinOutputs, MLP_GRAD_PARAMS } from '../workloads_grad';
+import { isTrainWorkload, trainHyper, TRAIN_PARAMS } from '../workloads_train';
 
 type Inputs = Record<string, tf.Tensor>;
 /** A workload body: one output, or several (mlp-grad: the loss and the gradients, in MLP_GRAD_OUTPUTS order). */
@@ -59,6 +60,43 @@ const BODIES: Partial<Record<WarmWorkloadId, Body>> = {
 
 const upload = (t: HostTensor) => tf.tensor(t.data, t.shape, 'float32');
 
+/**
+ * train-mlp: the parameters as tf.Variables, `tf.train.adam` with the problem's hyperparameters, and each step
+ * `optimizer.minimize(() => loss, true)` (tf.losses.softmaxCrossEntropy, mean over the batch); every step's cost
+ * but the last is disposed at once, the last read back and disposed.
+ */
+function prepareTrain(p: Problem): Runnable {
+  const hp = trainHyper(p);
+  const x = upload(p.inputs.x);
+  const labels = upload(p.inputs.labels);
+  const vars = TRAIN_PARAMS.map((n) => tf.tidy(() => tf.variable(upload(p.inputs[n]), true)));
+  const [w1, b1, w2, b2, w3, b3] = vars;
+  const opt = tf.train.adam(hp.lr, hp.beta1, hp.beta2, hp.epsilon);
+  const loss = () => {
+    const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1));
+    const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2));
+    return tf.losses.softmaxCrossEntropy(labels, tf.add(tf.matMul(h2, w3), b3)) as tf.Scalar;
+  };
+  return {
+    async run() {
+      let last: tf.Scalar | null = null;
+      for (let i = 0; i < hp.steps; i++) {
+        last?.dispose();
+        last = opt.minimize(loss, true);
+      }
+      try {
+        return await last!.data();
+      } finally {
+        last!.dispose();
+      }
+    },
+    dispose() {
+      opt.dispose();
+      tf.dispose([x, labels, ...vars]);
+    },
+  };
+}
+
 export const libs: Lib[] = [
   {
     id: 'tfjs',
@@ -73,6 +111,7 @@ export const libs: Lib[] = [
     },
     live: () => tf.memory().numTensors,
     async prepare(p: Problem): Promise<Runnable | undefined> {
+      if (isTrainWorkload(p.workload)) return prepareTrain(p);
       const workload = p.workload === 'cold' ? 'chain' : p.workload;
       const names = Object.keys(p.inputs);
       const inputs: Inputs = Object.fromEntries(names.map((n) => [n, upload(p.inputs[n])]));

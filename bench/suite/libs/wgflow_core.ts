@@ -6,6 +6,7 @@ import type * as engine from '../../../engine/index';
 import type { BenchOptions } from '../options';
 import type { HostTensor, Lib, Problem, Runnable, WarmWorkloadId } from '../types';
 import { joinOutputs, MLP_GRAD_PARAMS } from '../workloads_grad';
+import { isTrainWorkload, trainHyper, TRAIN_PARAMS } from '../workloads_train';
 
 type Wg = typeof engine;
 type Device = 'webgpu' | 'cpu';
@@ -105,7 +106,51 @@ export function wgflowLibs(wg: Wg, device: Device = 'webgpu'): Lib[] {
     };
   }
 
+  /**
+   * train-mlp: the parameters as variables, `wg.train.adam` with the problem's hyperparameters, and one step as
+   * `opt.minimize(() => loss, true)` (wg.losses.softmaxCrossEntropy), the batch passed as arguments. Eagerly each
+   * step runs in a tidy; in graph mode the step is a wg.function (traced on the first, checked, run, before any
+   * timing), whose plan updates the variables and the slots in place. Only the last step's loss is read back.
+   */
+  async function prepareTrain(p: Problem, mode: 'eager' | 'graph'): Promise<Runnable> {
+    const hp = trainHyper(p);
+    const x = upload(p.inputs.x);
+    const labels = upload(p.inputs.labels);
+    const params = TRAIN_PARAMS.map((n) => wg.tidy(() => wg.variable(upload(p.inputs[n]))));
+    const [w1, b1, w2, b2, w3, b3] = params;
+    const opt = wg.train.adam(hp.lr, hp.beta1, hp.beta2, hp.epsilon);
+    const loss = (xb: engine.Tensor, yb: engine.Tensor) => {
+      const h1 = wg.relu(wg.matMul(xb, w1).add(b1));
+      const h2 = wg.relu(wg.matMul(h1, w2).add(b2));
+      return wg.losses.softmaxCrossEntropy(yb, wg.matMul(h2, w3).add(b3));
+    };
+    const unit = (xb: engine.Tensor, yb: engine.Tensor) => opt.minimize(() => loss(xb, yb), true)!;
+    const traced = mode === 'graph' ? wg.function(unit) : undefined;
+    const step = traced ?? unit;
+    return {
+      run: () =>
+        onDevice(async () => {
+          let last: engine.Tensor | undefined;
+          for (let i = 0; i < hp.steps; i++) {
+            last?.dispose();
+            last = wg.tidy(() => step(x, labels));
+          }
+          try {
+            return await last!.data();
+          } finally {
+            last!.dispose();
+          }
+        }),
+      dispose: () => {
+        traced?.dispose();
+        opt.dispose();
+        wg.dispose([x, labels, ...params]);
+      },
+    };
+  }
+
   async function prepare(p: Problem, mode: 'eager' | 'graph'): Promise<Runnable | undefined> {
+    if (isTrainWorkload(p.workload)) return prepareTrain(p, mode);
     const workload = p.workload === 'cold' || p.workload === 'chain-sweep' ? 'chain' : p.workload;
     const body = BODIES[workload];
     if (!body && workload !== 'dispatch') return undefined;
