@@ -135,7 +135,17 @@ function coreImport(core: string): Plugin {
 
 /** The importer's build: `node` gives the unminified Node module importing wgflow.node.js. */
 function tfjsBuild(outDir: string, node: boolean): InlineConfig {
-  const file = node ? 'wgflow-tfjs.node.js' : 'wgflow-tfjs.js';
+  return ioEntryBuild({ entry: TFJS_ENTRY, name: 'tfjs', what: 'TensorFlow.js graph models', outDir, node });
+}
+
+/**
+ * The build of an engine/io entry (wgflow/tfjs, wgflow/onnx) as dist/wgflow-<name>.js, or with `node` the
+ * unminified dist/wgflow-<name>.node.js; its import of engine/index.ts is the core module beside it. `external`:
+ * packages the Node module imports instead of bundling (dependencies of the package).
+ */
+function ioEntryBuild({ entry, name, what, outDir, node, external = [] }: { entry: string; name: string; what: string; outDir: string; node: boolean; external?: string[] }): InlineConfig {
+  const file = node ? `wgflow-${name}.node.js` : `wgflow-${name}.js`;
+  const packages = external.map((p) => new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/|$)`));
   return {
     configFile: false,
     root: ROOT,
@@ -149,13 +159,13 @@ function tfjsBuild(outDir: string, node: boolean): InlineConfig {
       target: node ? 'node20' : 'es2022',
       sourcemap: true,
       reportCompressedSize: false,
-      lib: { entry: TFJS_ENTRY, formats: ['es'], fileName: () => file },
+      lib: { entry, formats: ['es'], fileName: () => file },
       rolldownOptions: {
-        external: [/^node:/], // load.ts reads files in Node through a dynamic import of node:fs/promises
+        external: [/^node:/, ...(node ? packages : [])], // wgflow/tfjs's load.ts reads files in Node through a dynamic import of node:fs/promises
         output: {
           codeSplitting: false,
           minify: node ? false : { compress: { keepNames: KEEP_CLASS_NAMES }, mangle: { keepNames: KEEP_CLASS_NAMES }, codegen: true },
-          postBanner: `/*! wgflow ${version} | TensorFlow.js graph models${node ? ' (Node)' : ''} | MIT */`,
+          postBanner: `/*! wgflow ${version} | ${what}${node ? ' (Node)' : ''} | MIT */`,
         },
       },
     },
@@ -164,12 +174,17 @@ function tfjsBuild(outDir: string, node: boolean): InlineConfig {
 
 /** dist/tfjs/*.d.ts (TypeScript's declarations of engine/io/tfjs, the core import → wgflow.d.ts) and dist/wgflow-tfjs.d.ts. */
 function tfjsDeclarations(outDir: string): void {
+  ioDeclarations(outDir, TFJS_ENTRY, 'tfjs');
+}
+
+/** dist/<name>/*.d.ts (TypeScript's declarations of engine/io/<name>, the core import → wgflow.d.ts) and dist/wgflow-<name>.d.ts. */
+function ioDeclarations(outDir: string, entry: string, name: string): void {
   const config = ts.getParsedCommandLineOfConfigFile(TSCONFIG, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
-  if (!config) throw new Error('wgflow/tfjs declarations: cannot read tsconfig.json');
+  if (!config) throw new Error(`wgflow/${name} declarations: cannot read tsconfig.json`);
   const options: ts.CompilerOptions = { ...config.options, declaration: true, emitDeclarationOnly: true, noEmit: false, outDir: undefined, declarationDir: undefined, rootDir: undefined, sourceMap: false, declarationMap: false };
-  const program = ts.createProgram([TFJS_ENTRY], options);
-  const io = resolve(ROOT, 'engine/io/tfjs');
-  const into = resolve(outDir, 'tfjs');
+  const program = ts.createProgram([entry], options);
+  const io = resolve(ROOT, 'engine/io', name);
+  const into = resolve(outDir, name);
   rmSync(into, { recursive: true, force: true });
   const result = program.emit(undefined, (fileName, text) => {
     const source = resolve(ROOT, fileName.replace(/\.d\.ts$/, '.ts'));
@@ -180,8 +195,8 @@ function tfjsDeclarations(outDir: string): void {
     writeFileSync(target, text.replace(/(from\s+|import\()(['"])(\.\.\/)+index\2/g, (_m, head, q) => `${head}${q}${core}${q}`));
   }, undefined, true);
   const errors = result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
-  if (errors.length) throw new Error(`wgflow/tfjs declarations: ${ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n' })}`);
-  writeFileSync(resolve(outDir, 'wgflow-tfjs.d.ts'), `// wgflow ${version}: the declarations of wgflow-tfjs.js (engine/io/tfjs).\nexport * from './tfjs/index.js';\n`);
+  if (errors.length) throw new Error(`wgflow/${name} declarations: ${ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n' })}`);
+  writeFileSync(resolve(outDir, `wgflow-${name}.d.ts`), `// wgflow ${version}: the declarations of wgflow-${name}.js (engine/io/${name}).\nexport * from './${name}/index.js';\n`);
 }
 
 /** The dev server's wgflow-tfjs.js (unminified) and its map, in memory, as bundleInMemory does the core. */
@@ -203,6 +218,23 @@ export async function buildTfjs(outDir: string): Promise<void> {
   await build(tfjsBuild(outDir, false));
   await build(tfjsBuild(outDir, true));
   tfjsDeclarations(outDir);
+}
+
+// ---- wgflow/onnx ----
+// The ONNX exporter, packaged like wgflow/tfjs: dist/wgflow-onnx.js (browser, minified, protobufjs's minimal writer
+// bundled), dist/wgflow-onnx.node.js (importing protobufjs, a dependency of the package), dist/onnx/*.d.ts.
+
+const ONNX_ENTRY = resolve(ROOT, 'engine/io/onnx/index.ts');
+
+function onnxBuild(outDir: string, node: boolean): InlineConfig {
+  return ioEntryBuild({ entry: ONNX_ENTRY, name: 'onnx', what: 'ONNX export', outDir, node, external: ['protobufjs'] });
+}
+
+/** Builds wgflow/onnx (browser and Node modules, declarations) into `outDir`, beside the core. */
+export async function buildOnnx(outDir: string): Promise<void> {
+  await build(onnxBuild(outDir, false));
+  await build(onnxBuild(outDir, true));
+  ioDeclarations(outDir, ONNX_ENTRY, 'onnx');
 }
 
 // ---- serving ----
@@ -254,6 +286,7 @@ export function wgflowLibrary(): Plugin {
       // And the Node module beside it (vite.node.config.ts), and wgflow/tfjs: `vite build` gives every file `npm pack` ships.
       await build({ configFile: resolve(ROOT, 'vite.node.config.ts'), build: { outDir } });
       await buildTfjs(outDir);
+      await buildOnnx(outDir);
     },
     configureServer(server) {
       server.watcher.add(ENGINE_DIR);
@@ -307,5 +340,10 @@ function cached<T>(make: () => Promise<T>): { get(): Promise<T>; invalidate(): v
 }
 
 // `WGFLOW_BUILD=tfjs-node vite build -c vite.lib.config.ts`: only dist/wgflow-tfjs.node.js, the importer's Node module
-// (scripts/test.mjs builds it beside vite.node.config.ts's core module, for the command line's tests).
-export default defineConfig(process.env.WGFLOW_BUILD === 'tfjs-node' ? tfjsBuild(resolve(ROOT, 'dist'), true) : libraryConfig());
+// (scripts/test.mjs builds it beside vite.node.config.ts's core module, for the command line's tests);
+// `WGFLOW_BUILD=onnx-node`: only dist/wgflow-onnx.node.js, likewise.
+const ONLY: Record<string, () => InlineConfig> = {
+  'tfjs-node': () => tfjsBuild(resolve(ROOT, 'dist'), true),
+  'onnx-node': () => onnxBuild(resolve(ROOT, 'dist'), true),
+};
+export default defineConfig(ONLY[process.env.WGFLOW_BUILD ?? '']?.() ?? libraryConfig());
