@@ -225,12 +225,18 @@ export async function lossCurve(seed: number, mode: Mode, setup: Setup, steps: n
   return curve;
 }
 
-/** Fails with the first index where |got − want| > rtol·|want| (+ a tiny absolute floor). */
-export function sameCurve(got: number[], want: number[], rtol: number, label: string): void {
+/**
+ * Fails with the first index where |got − want| > rtol·|want| (+ a tiny absolute floor); else returns the largest
+ * relative difference seen (for the log).
+ */
+export function sameCurve(got: number[], want: number[], rtol: number, label: string): number {
   if (got.length !== want.length) throw new Error(`${label}: ${got.length} values, expected ${want.length}`);
+  let worst = 0;
   for (let i = 0; i < want.length; i++) {
     if (!(Math.abs(got[i] - want[i]) <= rtol * Math.abs(want[i]) + 1e-7)) {
       throw new Error(`${label}: step ${i + 1}: ${got[i]} vs ${want[i]} (rtol ${rtol})`);
     }
+    worst = Math.max(worst, Math.abs(got[i] - want[i]) / Math.abs(want[i]));
   }
+  return worst;
 }
