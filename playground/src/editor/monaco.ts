@@ -52,7 +52,7 @@ export function loadEngineTypes(url = new URL('wgflow.d.ts', document.baseURI).h
       ts.addExtraLib(
         [
           // The frame's globals. print: an overload of the DOM's window.print() (function declarations merge),
-          // so `print(x)` is wg.print; canvas: frame.js's canvas().
+          // so `print(x)` is wg.print; canvas and report: frame.js's canvas() and report().
           '/** Prints strings, numbers and tensors (NumPy style), in program order: wgflow\'s `wg.print`. */',
           'declare function print(...values: unknown[]): Promise<void>;',
           '/**',
@@ -68,6 +68,13 @@ export function loadEngineTypes(url = new URL('wgflow.d.ts', document.baseURI).h
           ' * each run. Load it with `loadGraphModel(openedModel)` from \'wgflow/tfjs\'. Reading it when no model is open throws.',
           ' */',
           "declare const openedModel: import('wgflow/tfjs').InMemoryModel & { readonly name: string };",
+          '/**',
+          ' * Reports one point of a training run to the page: the Output panel draws the loss and accuracy as they',
+          ' * come, shows the step, and keeps the step time (ms per step, measured by the snippet) of the last run in',
+          ' * each mode, with their ratio. Plain numbers only (read a loss with `(await loss.data())[0]`); at most',
+          ' * 20,000 points a run.',
+          ' */',
+          'declare function report(point: { step: number; loss?: number; accuracy?: number; stepMs?: number; tensors?: number }): void;',
         ].join('\n'),
         'file:///node_modules/@types/wgflow-playground/index.d.ts',
       );

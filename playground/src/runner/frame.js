@@ -12,6 +12,7 @@ const send = (m, transfer = []) => parent.postMessage(m, '*', transfer);
 /** Every message but the output lines: the lines printed before it go first (errors and images keep their place). */
 const post = (m, transfer = []) => {
   flushOutput();
+  flushReports();
   send(m, transfer);
 };
 const AsyncFunction = (async () => {}).constructor;
@@ -287,6 +288,48 @@ function emit(level, s) {
   flushTimer ??= setTimeout(flushOutput, FLUSH_MS);
 }
 
+// ---- report(): training progress for the page's live chart ----
+// `report({ step, loss, accuracy, stepMs, tensors })` (a global of the snippet) sends one point of a training
+// run to the parent, which draws the loss and accuracy as they come and keeps the step time of each mode
+// (panels/TrainChart.tsx). Points are batched like the output (sent every REPORT_MS, and before any other
+// message), only the known numeric fields are kept, and a run sends at most MAX_REPORTS points (later ones are
+// counted as dropped): a loop that reports without end stays bounded.
+const REPORT_FIELDS = ['step', 'loss', 'accuracy', 'stepMs', 'tensors'];
+const MAX_REPORTS = 20_000;
+const REPORT_MS = 100;
+let reports = [];
+let reportsSent = 0;
+let reportsDropped = 0;
+let reportTimer;
+
+function flushReports() {
+  if (reportTimer !== undefined) clearTimeout(reportTimer);
+  reportTimer = undefined;
+  if (reports.length === 0 && reportsDropped === 0) return;
+  send({ type: 'report', runId, points: reports, dropped: reportsDropped });
+  reports = [];
+  reportsDropped = 0;
+}
+
+function report(point) {
+  if (!point || typeof point !== 'object') throw new TypeError(`report({ step, loss, accuracy?, stepMs?, tensors? }): expected an object, got ${text(point)}`);
+  const out = {};
+  for (const k of REPORT_FIELDS) {
+    const v = point[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number') throw new TypeError(`report(): ${k} must be a number, got ${typeof v}`);
+    out[k] = v;
+  }
+  if (typeof out.step !== 'number' || !Number.isFinite(out.step)) throw new TypeError('report(): step must be a finite number (the training step the point belongs to)');
+  if (reportsSent >= MAX_REPORTS) {
+    reportsDropped++;
+  } else {
+    reports.push(out);
+    reportsSent++;
+  }
+  reportTimer ??= setTimeout(flushReports, REPORT_MS);
+}
+
 // ---- fetch through the parent: the site's sample models (models/…) ----
 let nextFetch = 1;
 const fetches = new Map();
@@ -409,6 +452,7 @@ addEventListener('message', async (event) => {
   });
 
   globalThis.canvas = (a, b, c) => makeCanvas(wg, a, b, c);
+  globalThis.report = report;
   if (typeof msg.base === 'string') installFetch(msg.base);
   installOpenedModel(msg.model && typeof msg.model === 'object' ? msg.model : undefined);
   const importModule = (name) => {
@@ -459,15 +503,20 @@ addEventListener('message', async (event) => {
     // comparison with the other mode's profile when the parent sent one.
     const chromeTrace = wg.toChromeTrace(record.profile);
     let comparison;
-    if (msg.compareWith && typeof msg.compareWith === 'object') {
+    if (msg.compareWith && (typeof msg.compareWith === 'object' || typeof msg.compareWith === 'string')) {
       try {
-        comparison = mode === 'graph' ? wg.compareProfiles(msg.compareWith, record.profile) : wg.compareProfiles(record.profile, msg.compareWith);
+        // As JSON text (like the record sent back below): one string crosses postMessage far faster than the
+        // ~100,000 small objects of a long run's profile (a training run's: 22 s → 1 s here).
+        const other = typeof msg.compareWith === 'string' ? JSON.parse(msg.compareWith) : msg.compareWith;
+        comparison = mode === 'graph' ? wg.compareProfiles(other, record.profile) : wg.compareProfiles(record.profile, other);
       } catch {
         comparison = undefined;
       }
     }
     const graphs = mode === 'graph' ? planSummary() : undefined;
-    post({ type: 'done', runId, ok: true, ms, mode, lineOffset: offset, record, chromeTrace, comparison, graphs, memory: { atEnd: memoryAtEnd, after: wg.memory(), budget: wg.config.memoryLimit() } });
+    // The record and the trace go as JSON text: the parent parses and validates them (runner/host.ts). A long
+    // run's record (a training loop: ~50,000 kernels and ops) took 22 s to cross as objects, 1 s as text.
+    post({ type: 'done', runId, ok: true, ms, mode, lineOffset: offset, record: JSON.stringify(record), chromeTrace: JSON.stringify(chromeTrace), comparison, graphs, memory: { atEnd: memoryAtEnd, after: wg.memory(), budget: wg.config.memoryLimit() } });
   } catch (err) {
     releaseGraphs(); // a failed run has no record to pair them with
     await wg.flushPrints().catch(() => {});

@@ -92,6 +92,40 @@ export interface RunHandlers {
   onImage?(slot: ImageSlot): void;
   /** A shown canvas's pixels (or why there are none), validated: sent once, when the snippet ended. */
   onImagePixels?(pixels: ImagePixels): void;
+  /** Training points the snippet reported (report()), validated; `dropped`: points past the frame's cap. */
+  onReport?(points: TrainPoint[], dropped: number): void;
+}
+
+/** One point of a training run, as a snippet reports it with `report({ step, loss, accuracy, stepMs, tensors })`. */
+export interface TrainPoint {
+  step: number;
+  loss?: number;
+  accuracy?: number;
+  /** Milliseconds per training step over the steps since the previous point (measured by the snippet). */
+  stepMs?: number;
+  /** Live tensors (wg.memory().tensors) when the point was taken. */
+  tensors?: number;
+}
+
+/** The most points one report batch may carry (frame.js sends them every 100 ms). */
+const MAX_REPORT_BATCH = 5000;
+const REPORT_KEYS = ['step', 'loss', 'accuracy', 'stepMs', 'tensors'] as const;
+
+/** A report batch's points, rebuilt field by field: finite numbers only (a point without a finite step is dropped). */
+export function validatePoints(v: unknown): TrainPoint[] {
+  if (!Array.isArray(v)) return [];
+  const out: TrainPoint[] = [];
+  for (const p of v.slice(0, MAX_REPORT_BATCH)) {
+    if (!p || typeof p !== 'object') continue;
+    const o = p as Record<string, unknown>;
+    const point: Partial<TrainPoint> = {};
+    for (const k of REPORT_KEYS) {
+      const x = num(o[k]);
+      if (x !== undefined) point[k] = x;
+    }
+    if (point.step !== undefined) out.push(point as TrainPoint);
+  }
+  return out;
 }
 
 /** A model opened in the parent (files, a URL, a sample), posted into the frame as the global `openedModel`. */
@@ -110,6 +144,8 @@ export const MODELS_DIR = 'models/';
 const MAX_FETCH_BYTES = 64 << 20;
 
 const MAX_TEXT = 100_000;
+/** The largest run record (JSON text) the parent parses: 100,000 kernels and ops with their sources fit. */
+const MAX_RECORD_CHARS = 512 << 20;
 /** A line of output: frame.js's LINE_CHARS, and the most lines one batch can carry (twice its TAIL_LINES). */
 const MAX_LINE = 256 * 1024;
 const MAX_BATCH = 2000;
@@ -249,7 +285,9 @@ export class Runner {
         const m = e.data as Record<string, unknown> | null;
         if (!m || typeof m !== 'object' || typeof m.type !== 'string') return;
         if (m.type === 'ready') {
-          frame.contentWindow!.postMessage({ type: 'run', runId, lib, tfjs, base: document.baseURI, model, code, mode, optimizations, compareWith, memoryBudget }, '*', [pulse.port2]);
+          // The other mode's profile goes as JSON text (a long run's crosses far faster so: see frame.js).
+          const other = compareWith === undefined ? undefined : JSON.stringify(compareWith);
+          frame.contentWindow!.postMessage({ type: 'run', runId, lib, tfjs, base: document.baseURI, model, code, mode, optimizations, compareWith: other, memoryBudget }, '*', [pulse.port2]);
           return;
         }
         if (m.runId !== runId) return;
@@ -301,6 +339,12 @@ export class Runner {
             h.onImagePixels?.(p);
             break;
           }
+          case 'report': {
+            const points = validatePoints(m.points);
+            const dropped = Math.max(0, Math.floor(num(m.dropped) ?? 0)) + (Array.isArray(m.points) ? m.points.length - points.length : 0);
+            if (points.length || dropped) h.onReport?.(points, dropped);
+            break;
+          }
           case 'backend':
             if (m.info && typeof m.info === 'object') h.onBackend?.(backendSummary(m.info as Record<string, unknown>));
             break;
@@ -322,14 +366,16 @@ export class Runner {
             let comparison: ProfileComparison | undefined;
             let kept: KeptPlans | undefined;
             try {
-              record = m.record === undefined ? undefined : validateRecord(m.record);
+              // JSON text from the frame (bounded like any string the frame sends), rebuilt field by field.
+              if (typeof m.record === 'string' && m.record.length > MAX_RECORD_CHARS) throw new Error(`it is larger than ${MAX_RECORD_CHARS >> 20} M characters`);
+              record = m.record === undefined ? undefined : validateRecord(typeof m.record === 'string' ? JSON.parse(m.record) : m.record);
               comparison = m.comparison === undefined ? undefined : validateComparison(m.comparison);
               kept = m.graphs === undefined ? undefined : validateKeptPlans(m.graphs);
             } catch (err) {
               h.onError({ name: 'RecordError', message: `the run record was malformed: ${(err as Error).message}`, stack: '', phase: 'run' });
             }
             // The Chrome trace is only ever downloaded as a file: kept as it came, if it is a plain object.
-            const chromeTrace = m.chromeTrace && typeof m.chromeTrace === 'object' && !Array.isArray(m.chromeTrace) ? m.chromeTrace : undefined;
+            const chromeTrace = parseTrace(m.chromeTrace);
             const mem = (m.memory ?? {}) as Record<string, unknown>;
             const saves = record && graphSaves(record.graphs, kept);
             const keep = m.ok === true && saves !== undefined && saves.some((s) => 'plan' in s);
@@ -486,4 +532,17 @@ function backendSummary(info: Record<string, unknown>): BackendSummary {
     features: Array.isArray(info.features) ? info.features.filter((f): f is string => typeof f === 'string').slice(0, 64) : [],
     reason: str(info.reason, 500),
   };
+}
+
+/** The Chrome trace as the frame sent it (JSON text), kept if it is a plain object. */
+function parseTrace(v: unknown): unknown {
+  let t = v;
+  if (typeof v === 'string') {
+    try {
+      t = JSON.parse(v);
+    } catch {
+      return undefined;
+    }
+  }
+  return t && typeof t === 'object' && !Array.isArray(t) ? t : undefined;
 }
