@@ -8,7 +8,7 @@ import { DEFAULT_EXAMPLE, EXAMPLES } from './examples';
 import { engineLine, mapEmitted, normalizeComparison, normalizeRecord } from './positions';
 import { OpenModelDialog } from './model/OpenModel';
 import { modelSnippet, type ModelChoice } from './model/snippet';
-import { Runner, type BackendSummary, type Mode, type OpenedModel, type RunError, type RunResult } from './runner/host';
+import { Runner, type BackendSummary, type Mode, type OpenedModel, type RunError, type RunResult, type TrainPoint } from './runner/host';
 import { budgetBytes } from './runner/budget';
 import { resolveImports } from './runner/imports';
 import { decodeShare, encodeShare, ShareError } from './share';
@@ -44,6 +44,10 @@ export interface RunView {
   rawProfile?: Profile;
   state: 'running' | 'done' | 'failed' | 'stopped';
   startedAt: number;
+  /** Training points the snippet reported (report()), in order: the Output panel's live chart. */
+  points: TrainPoint[];
+  /** Points the frame did not send (past its cap of 20,000 a run). */
+  droppedPoints: number;
 }
 
 const TABS = [
@@ -122,7 +126,7 @@ export function App() {
       store(STORE_CODE, code);
       store(STORE_MODE, m);
       const log = new OutputLog();
-      const view: RunView = { mode: m, code, lines: [], log, errors: [], state: 'running', startedAt: performance.now() };
+      const view: RunView = { mode: m, code, lines: [], log, errors: [], state: 'running', startedAt: performance.now(), points: [], droppedPoints: 0 };
       let timer: ReturnType<typeof setTimeout> | undefined;
       /** Shows the run's state now, or (soon: at most every PUBLISH_MS while output streams in). */
       const publish = (soon = false) => {
@@ -132,7 +136,7 @@ export function App() {
         }
         if (timer !== undefined) clearTimeout(timer);
         timer = undefined;
-        const copy = { ...view, lines: log.lines(), errors: [...view.errors] };
+        const copy = { ...view, lines: log.lines(), errors: [...view.errors], points: [...view.points] };
         setCurrent(copy);
         setRuns((r) => ({ ...r, [m]: copy }));
       };
@@ -175,6 +179,11 @@ export function App() {
             publish();
           },
           onBackend: setBackend,
+          onReport: (points, dropped) => {
+            view.points.push(...points);
+            view.droppedPoints += dropped;
+            publish(true);
+          },
           // An image takes its place among the lines when the snippet makes its canvas; its pixels come when the snippet ends.
           onImage: (slot) => {
             const image = { id: slot.id, label: slot.label };
@@ -423,7 +432,7 @@ export function App() {
               ))}
             </nav>
             <div className="panel-body">
-              {tab === 'output' && <OutputPanel run={current} onJump={panel.onJump} />}
+              {tab === 'output' && <OutputPanel run={current} runs={runs} onJump={panel.onJump} />}
               {tab === 'compare' && <ComparePanel eager={runs.eager} graph={runs.graph} />}
               {tab === 'graph' && <GraphPanel {...panel} />}
               {tab === 'timings' && <TimingsPanel {...panel} onCompare={() => void compare(true)} />}

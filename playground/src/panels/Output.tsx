@@ -5,6 +5,7 @@ import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { RunView } from '../App';
 import type { OutputLine, OutputLog, ShownImage } from '../runner/output_log';
 import { fmtBytes } from './format';
+import { TrainView } from './TrainChart';
 import './output.css';
 
 export type { OutputLine, ShownImage } from '../runner/output_log';
@@ -194,12 +195,13 @@ function download(log: OutputLog, mode: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function OutputPanel({ run, onJump }: { run: RunView | undefined; onJump(line: number, column: number): void }) {
+export function OutputPanel({ run, runs = {}, onJump }: { run: RunView | undefined; runs?: { eager?: RunView; graph?: RunView }; onJump(line: number, column: number): void }) {
   if (!run) return <p className="hint">Press Run (Ctrl+Enter) to run the snippet. Its output shows here.</p>;
   const save = () => download(run.log, run.mode);
   return (
     <div className="output-panel">
       <RunSummary run={run} />
+      {run.points.length > 0 && <TrainView run={run} runs={runs} />}
       {run.log.count > 0 && (
         <div className="output-tools">
           <span className="dim" data-testid="output-count">
