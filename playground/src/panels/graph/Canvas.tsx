@@ -355,6 +355,7 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
               data-testid="graph-group"
               data-group={g.group.id}
               data-kind={g.group.kind}
+              data-pass={g.group.kind === 'backward' ? 'backward' : (g.group.pass ?? '')}
               data-kernel-kind={g.group.kernelKind ?? ''}
               data-label={g.group.label}
               data-status={g.group.status ?? ''}

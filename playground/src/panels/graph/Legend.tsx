@@ -1,6 +1,6 @@
 // The legend in the drawing's corner: what the colours mean in the current colouring (op kinds, the heat
 // scale of kernel times, or devices), with copies between devices and fused kernels when the drawing has them.
-import { BACKWARD, DEVICE, PALETTE, heat, type ColorBy, type Scale } from './colors';
+import { BACKWARD, DEVICE, PALETTE, UPDATE, heat, type ColorBy, type Scale } from './colors';
 import { fmtMs } from '../format';
 import { devicesOf, type GraphModel } from './model';
 
@@ -9,6 +9,7 @@ export function Legend({ colorBy, scale, model }: { colorBy: ColorBy; scale: Sca
   const hasKernelGroup = model.groups.some((g) => g.kind === 'kernel');
   const hasTransfers = model.nodes.some((n) => n.kind === 'transfer');
   const hasBackward = model.nodes.some((n) => n.grad);
+  const hasUpdate = model.nodes.some((n) => n.update);
   let items: [string, string, string, string?][] = [];
   if (colorBy === 'kind') {
     const order = ['placeholder', 'variable', 'constant', 'capture', 'input', 'elementwise', 'reduce', 'matmul', 'conv', 'scan', 'transfer', 'other', 'effect'] as const;
@@ -43,6 +44,12 @@ export function Legend({ colorBy, scale, model }: { colorBy: ColorBy; scale: Sca
         <span className="gv-key" data-key="backward" title="Ops of a backward pass (wg.grad, a GradientTape, wg.gradients): each computes part of the gradient of a forward op. By kind their fill is this colour and their outline their kernel family; their group box is outlined in it in every colouring.">
           <i style={{ background: colorBy === 'kind' ? BACKWARD[0] : 'transparent', borderColor: BACKWARD[1] }} />
           backward (gradient)
+        </span>
+      )}
+      {hasUpdate && (
+        <span className="gv-key" data-key="update" title="Ops of an optimizer's update (made under its name scope: Adam, SGD, …): they change the variables and the optimizer's state. By kind their fill is this colour; their scope's box is outlined in it.">
+          <i style={{ background: colorBy === 'kind' ? UPDATE[0] : 'transparent', borderColor: UPDATE[1] }} />
+          update (optimizer)
         </span>
       )}
       {hasKernelGroup && (

@@ -7,7 +7,7 @@
 import type * as WG from '../../../../engine/index';
 import { fmtBytes, kernelMs } from '../format';
 import { addPlanTransfers, linkCpuKernels } from './plan_devices';
-import { addBackwardGroups, addLineGroups, addScopeGroups } from './grouping';
+import { addBackwardGroups, addLineGroups, addScopeGroups, markTrainingPasses, markUpdateScopes } from './grouping';
 import { addTraceTransfers } from './trace_devices';
 import {
   EFFECT_OPS, kindOf, kindOfKernels, plural, sum, tensorLabel,
@@ -310,9 +310,14 @@ export function fromTrace(record: WG.RunRecord): GraphModel {
 }
 
 function finish(m: GraphModel, record: WG.RunRecord): GraphModel {
+  // A training step: update nodes (an optimizer's scope) are marked, and forward ops go in a 'forward' group.
+  markTrainingPasses(m);
   // The backward pass first: its nodes are one group of their own (by forward line), beside scopes and lines.
   addBackwardGroups(m, record);
-  if (m.nodes.some((n) => n.scope)) addScopeGroups(m, record);
+  if (m.nodes.some((n) => n.scope)) {
+    addScopeGroups(m, record);
+    markUpdateScopes(m);
+  }
   else addLineGroups(m, record);
   m.groupById = new Map(m.groups.map((g) => [g.id, g]));
   return m;

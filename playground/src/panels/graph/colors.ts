@@ -47,6 +47,11 @@ export const PALETTE = {
 /** The backward pass: a backward node's fill (its stroke keeps its kernel family) and the backward group's box. */
 export const BACKWARD = ['#3a1930', '#f778ba'] as const;
 
+/** An optimizer's update (its name scope: Adam, SGD, …): an update node's fill and the scope's box. */
+export const UPDATE = ['#27300f', '#b5e550'] as const;
+/** A training step's forward group box. */
+export const FORWARD = ['#15263a', '#6cb6ff'] as const;
+
 export const DEVICE = { webgpu: ['#15263a', '#4fa3ff'], cpu: ['#2e2508', '#d29922'], transfer: PALETTE.transfer } as const;
 
 /** 0…1 → a dark blue → amber → red heat colour (fill) and a brighter stroke. */
@@ -84,6 +89,8 @@ export function nodeStyle(u: Unit, colorBy: ColorBy, scale: Scale): Look {
   let [fill, stroke]: readonly [string, string] = byKind(n);
   // By kind, a backward node (an op of a gradient) has the backward fill; its outline still says its kernel family.
   if (n.grad && n.kind === 'op') fill = BACKWARD[0];
+  // An optimizer's update op likewise has the update fill.
+  else if (n.update && n.kind === 'op') fill = UPDATE[0];
   let text = n.kind === 'constant' || n.kind === 'input' ? '#b1bac4' : TEXT;
   // Copies look the same in every mode (their times are on another clock than the kernels' heat scale).
   const own = n.kind === 'transfer';
@@ -119,7 +126,8 @@ export function nodeStyle(u: Unit, colorBy: ColorBy, scale: Scale): Look {
 const deviceColours = (g: GGroup): readonly [string, string] | undefined => (g.device ? DEVICE[g.device as keyof typeof DEVICE] : undefined);
 
 function groupUnitStyle(g: GGroup, colorBy: ColorBy, scale: Scale): Look {
-  let [fill, stroke]: [string, string] = g.kind === 'kernel' ? ['#172235', '#4fa3ff'] : g.kind === 'backward' ? [BACKWARD[0], BACKWARD[1]] : ['#1a1e25', '#59616e'];
+  let [fill, stroke]: [string, string] =
+    g.kind === 'kernel' ? ['#172235', '#4fa3ff'] : g.kind === 'backward' ? [BACKWARD[0], BACKWARD[1]] : g.pass === 'update' ? [UPDATE[0], UPDATE[1]] : g.pass === 'forward' ? [FORWARD[0], FORWARD[1]] : ['#1a1e25', '#59616e'];
   if (colorBy === 'time' && g.ms !== undefined) [fill, stroke] = heat(heatOf(g.ms, scale.max));
   const d = colorBy === 'device' ? deviceColours(g) : undefined;
   if (d) [fill, stroke] = d;
@@ -130,6 +138,9 @@ function groupUnitStyle(g: GGroup, colorBy: ColorBy, scale: Scale): Look {
 export function groupStyle(g: GGroup, colorBy: ColorBy, scale: Scale): { fill: string; stroke: string; dash?: string; text: string } {
   // The backward pass's box (and its per-line parts) stands out in every colouring.
   if (g.kind === 'backward') return { fill: g.parent ? 'rgba(247,120,186,0.035)' : 'rgba(247,120,186,0.05)', stroke: BACKWARD[1], dash: g.parent ? '4 4' : undefined, text: '#f9a8d4' };
+  // A training step's update (the optimizer's scope) and forward groups likewise.
+  if (g.pass === 'update') return { fill: 'rgba(181,229,80,0.04)', stroke: UPDATE[1], text: '#d4f28f' };
+  if (g.pass === 'forward') return { fill: 'rgba(108,182,255,0.035)', stroke: FORWARD[1], text: '#9ccbff' };
   if (g.kind !== 'kernel') return { fill: 'rgba(255,255,255,0.025)', stroke: '#3b424d', dash: '4 4', text: DIM };
   if (colorBy === 'time' && g.ms !== undefined) {
     const [, s] = heat(heatOf(g.ms, scale.max));

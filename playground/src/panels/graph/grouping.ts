@@ -244,6 +244,46 @@ export function addScopeGroups(m: GraphModel, record: WG.RunRecord): void {
 }
 
 
+// ---- a training step: forward, backward, update ----
+
+/** The name scopes wgflow's optimizers record their updates under (engine/train/optimizers.ts scopeName). */
+const OPTIMIZER_SCOPE = /^(SGD|Momentum|Adam|Adamax|RMSProp|Adagrad|Adadelta)(_\d+)?$/;
+/** The pseudo-scope of a training step's forward ops (a group like a name scope's, marked pass 'forward'). */
+export const FORWARD_SCOPE = 'forward';
+
+/**
+ * A training step (an optimizer's update ops, under its name scope, and backward ops, which carry `grad`):
+ * update nodes are marked with their optimizer's scope (colors.ts gives them their own fill), and the forward
+ * ops, those neither backward nor scoped, get the pseudo-scope 'forward', so that the step reads as three
+ * foldable groups: forward, ∇ backward (addBackwardGroups) and the optimizer's scope (markUpdateScopes).
+ */
+export function markTrainingPasses(m: GraphModel): void {
+  let updates = 0;
+  for (const n of m.nodes) {
+    const part = !n.grad && n.scope ? n.scope.split('/').find((p) => OPTIMIZER_SCOPE.test(p)) : undefined;
+    if (part) {
+      n.update = part;
+      updates++;
+    }
+  }
+  if (updates === 0 || !m.nodes.some((n) => n.grad)) return;
+  for (const n of m.nodes) if (n.kind === 'op' && !n.grad && !n.scope) n.scope = FORWARD_SCOPE;
+}
+
+/** Scope groups of an optimizer's update, and the forward pseudo-scope, say so (their colour and label). */
+export function markUpdateScopes(m: GraphModel): void {
+  for (const g of m.groups) {
+    if (g.kind !== 'scope' || !g.path) continue;
+    const last = g.path.split('/').pop()!;
+    if (OPTIMIZER_SCOPE.test(last)) {
+      g.pass = 'update';
+      g.label = `${g.label} · update`;
+    } else if (g.path === FORWARD_SCOPE) {
+      g.pass = 'forward';
+    }
+  }
+}
+
 // ---- the backward pass ----
 
 /** Above this many backward nodes, the backward group is split by the forward line they differentiate. */

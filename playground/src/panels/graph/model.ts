@@ -54,6 +54,8 @@ export interface GNode {
   scope?: string;
   /** A node of a backward pass: the forward op (its graph node, its line) whose gradient it computes. */
   grad?: GradOf;
+  /** A node of an optimizer's update (made under its name scope: 'Adam', 'SGD', …): that scope's name. */
+  update?: string;
   /** Time of its kernels: gpuMs where measured, else cpuMs, summed over launches. */
   ms?: number;
   order: number;
@@ -90,6 +92,8 @@ export interface GGroup {
   status?: NodeStatus;
   /** The device all its members ran on (fused kernels). */
   device?: string;
+  /** A training step's part it holds (grouping.ts addTrainingGroups): the forward pass, or the optimizer's update. */
+  pass?: 'forward' | 'update';
   ms?: number;
   line?: number;
   column?: number;

@@ -66,7 +66,7 @@ export const NodeShape = memo(function NodeShape({ u, m, colorBy, scale, selecte
       data-id={u.id}
       data-type={u.type}
       data-op={u.node?.op ?? ''}
-      data-pass={u.node ? (u.node.grad ? 'backward' : 'forward') : u.group?.kind === 'backward' ? 'backward' : ''}
+      data-pass={u.node ? (u.node.grad ? 'backward' : u.node.update ? 'update' : 'forward') : u.group?.kind === 'backward' ? 'backward' : (u.group?.pass ?? '')}
       data-kind={u.node?.kind ?? u.group?.kind ?? 'proxy'}
       data-kernel-kind={u.node?.kernelKind ?? u.group?.kernelKind ?? ''}
       data-device={u.node?.device ?? (u.node?.transfer ? directionText(u.node.transfer) : '')}
