@@ -144,6 +144,11 @@ function allowedAttrs(op: string, opset: number): Record<string, number> | undef
     case 'ConstantOfShape': return { value: TENSOR };
     case 'IsInf': return { detect_negative: INT, detect_positive: INT };
     case 'Gelu': return opset >= 20 ? { approximate: 3 } : undefined;
+    case 'Split': return opset >= 18 ? { axis: INT, num_outputs: INT } : { axis: INT };
+    case 'LayerNormalization': return opset >= 17 ? { axis: INT, epsilon: FLOAT, stash_type: INT } : undefined;
+    case 'CumSum': return { exclusive: INT, reverse: INT };
+    case 'Pad': return { mode: 3 };
+    case 'Tile': case 'Expand': return {};
     case 'Squeeze': case 'Unsqueeze': case 'Slice': case 'Clip': case 'Where': case 'MatMul': case 'Shape':
     case 'Add': case 'Sub': case 'Mul': case 'Div': case 'Pow': case 'Max': case 'Min': case 'Sum': case 'Neg': case 'Abs': case 'Sign':
     case 'Exp': case 'Log': case 'Sqrt': case 'Reciprocal': case 'Sin': case 'Cos': case 'Tan': case 'Asin': case 'Acos': case 'Atan':

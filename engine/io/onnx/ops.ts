@@ -335,6 +335,126 @@ const addN: ExportFn = (c) => {
   return ins.length === 1 ? c.op('Identity', ins) : c.op('Sum', ins);
 };
 
+// ---- more movement ----
+
+/** The sizes of a split along `axis`, from the node's outputs (known when the graph was built). */
+function splitSizes(c: NodeContext, axis: number): number[] {
+  const sizes = c.node.outputs.map((o) => o.shape[axis]);
+  if (sizes.some((d) => d < 0)) c.fail('a split along a dimension of unknown size');
+  return sizes;
+}
+
+/**
+ * Split: the sizes as an input from opset 13; from 18, `num_outputs` for equal parts (sizes still an input
+ * otherwise).
+ */
+function emitSplit(c: NodeContext, x: string, axis: number): string[] {
+  const sizes = splitSizes(c, axis);
+  const equal = sizes.every((d) => d === sizes[0]);
+  const n = sizes.length;
+  if (c.opset >= 18 && equal) return c.emit('Split', [x], { axis: { i: axis }, num_outputs: { i: n } }, n);
+  return c.emit('Split', [x, c.int64s(sizes)], { axis: { i: axis } }, n);
+}
+
+const split: ExportFn = (c) => {
+  const rank = c.info(0).shape.length;
+  return emitSplit(c, c.input(0), c.axis(Number(c.arg(2) ?? 0), rank));
+};
+
+const unstack: ExportFn = (c) => {
+  const rank = c.info(0).shape.length;
+  const axis = c.axis(Number(c.arg(1) ?? 0), rank);
+  const axes = c.int64s([axis]);
+  const n = c.info(0).shape[axis];
+  if (n < 0) c.fail('unstack along a dimension of unknown size');
+  if (n === 1) return [c.op('Squeeze', [c.input(0), axes])];
+  const parts = c.opset >= 18
+    ? c.emit('Split', [c.input(0)], { axis: { i: axis }, num_outputs: { i: n } }, n)
+    : c.emit('Split', [c.input(0), c.int64s(Array(n).fill(1))], { axis: { i: axis } }, n);
+  return parts.map((p) => c.op('Squeeze', [p, axes]));
+};
+
+const tile: ExportFn = (c) => c.op('Tile', [c.input(0), c.int64s(c.arg(1) as number[])]);
+
+const broadcastTo: ExportFn = (c) => c.op('Expand', [c.input(0), c.int64s(c.arg(1) as number[])]);
+
+/** pad(x, [[before, after], …], value): ONNX's pads are all befores, then all afters. */
+const pad: ExportFn = (c) => {
+  const p = c.arg(1) as [number, number][];
+  const pads = [...p.map((q) => q[0]), ...p.map((q) => q[1])];
+  const d = c.out.dtype;
+  return c.op('Pad', [c.input(0), c.int64s(pads), c.scalar(Number(c.arg(2) ?? 0), d)], { mode: { s: 'constant' } });
+};
+
+/** reverse along axes: a Slice from the end with step −1. */
+const reverse: ExportFn = (c) => {
+  const rank = c.info(0).shape.length;
+  const a = c.arg(1) as number | number[] | undefined;
+  const axes = a === undefined ? [...Array(rank).keys()] : (Array.isArray(a) ? a : [a]).map((x) => c.axis(x, rank));
+  if (axes.length === 0) return c.op('Identity', [c.input(0)]);
+  const INT64_MIN = -(1n << 63n);
+  return c.op('Slice', [c.input(0), c.int64s(axes.map(() => -1)), c.int64s(axes.map(() => INT64_MIN)), c.int64s(axes), c.int64s(axes.map(() => -1))]);
+};
+
+/** The optional tensor argument i (null/undefined: absent). */
+const optional = (c: NodeContext, i: number): string | undefined => (c.isTensor(i) ? c.input(i, 'float32') : undefined);
+
+/** (x − mean) · rsqrt(variance + ε) · scale + offset, as wgflow computes it. */
+const batchNorm: ExportFn = (c) => {
+  const x = c.input(0, 'float32');
+  const eps = Number(c.arg(5) ?? 0.001);
+  let y = c.op('Mul', [c.op('Sub', [x, c.input(1, 'float32')]), c.op('Reciprocal', [c.op('Sqrt', [c.op('Add', [c.input(2, 'float32'), c.scalar(eps, 'float32')])])])]);
+  const scale = optional(c, 4);
+  if (scale) y = c.op('Mul', [y, scale]);
+  const offset = optional(c, 3);
+  if (offset) y = c.op('Add', [y, offset]);
+  return y;
+};
+
+/** Layer normalisation over the last axis: LayerNormalization from opset 17, its decomposition below. */
+const layerNorm: ExportFn = (c) => {
+  const shape = c.info(0).shape;
+  const rank = shape.length;
+  const eps = Number(c.arg(3) ?? 1e-5);
+  const x = c.input(0, 'float32');
+  const gamma = optional(c, 1);
+  const beta = optional(c, 2);
+  if (c.opset >= 17) {
+    const last = shape[rank - 1];
+    if (!gamma && last < 0) c.fail('layerNorm without gamma over a last dimension of unknown size');
+    const scale = gamma ?? c.constant(Array(last).fill(1), 'float32');
+    return c.op('LayerNormalization', beta ? [x, scale, beta] : [x, scale], { axis: { i: -1 }, epsilon: { f: eps } });
+  }
+  const mean = (v: string) => c.op('ReduceMean', [v], { axes: { ints: [rank - 1] }, keepdims: { i: 1 } }); // opsets 13–16: axes attribute
+  const centered = c.op('Sub', [x, mean(x)]);
+  const variance = mean(c.op('Mul', [centered, centered]));
+  let y = c.op('Div', [centered, c.op('Sqrt', [c.op('Add', [variance, c.scalar(eps, 'float32')])])]);
+  if (gamma) y = c.op('Mul', [y, gamma]);
+  if (beta) y = c.op('Add', [y, beta]);
+  return y;
+};
+
+const cumsum: ExportFn = (c) => {
+  const rank = c.info(0).shape.length;
+  const axis = c.axis(Number(c.arg(1) ?? 0), rank);
+  return c.op('CumSum', [c.input(0), c.constant([axis], 'int32', [])], { exclusive: { i: c.arg(2) ? 1 : 0 }, reverse: { i: c.arg(3) ? 1 : 0 } });
+};
+
+/** dot of 1-D or 2-D operands: MatMul. */
+const dot: ExportFn = (c) => c.op('MatMul', [c.input(0, 'float32'), c.input(1, 'float32')]);
+
+const outerProduct: ExportFn = (c) => {
+  const a = c.op('Unsqueeze', [c.input(0, 'float32'), c.int64s([1])]);
+  const b = c.op('Unsqueeze', [c.input(1, 'float32'), c.int64s([0])]);
+  return c.op('Mul', [a, b]);
+};
+
+/** prelu: x < 0 ? alpha·x : x (a select, as wgflow: NaN stays NaN). */
+const prelu: ExportFn = (c) => {
+  const x = c.input(0, 'float32');
+  return c.op('Where', [c.op('Less', [x, c.scalar(0, 'float32')]), c.op('Mul', [x, c.input(1, 'float32')]), x]);
+};
+
 export const EXPORTERS = {
   // ---- creation: computed by wgflow, written as initializers ----
   constant: FOLD,
@@ -441,7 +561,7 @@ export const EXPORTERS = {
   all: boolReduce('ReduceMin'),
   argMax: argReduce('ArgMax'),
   argMin: argReduce('ArgMin'),
-  cumsum: NOT_YET,
+  cumsum,
   cumprod: NOT_YET,
   moments: NOT_YET,
 
@@ -455,14 +575,14 @@ export const EXPORTERS = {
   slice,
   gather,
   oneHot,
-  unstack: NOT_YET,
-  split: NOT_YET,
+  unstack,
+  split,
   stridedSlice: NOT_YET,
-  tile: NOT_YET,
-  broadcastTo: NOT_YET,
-  pad: NOT_YET,
+  tile,
+  broadcastTo,
+  pad,
   mirrorPad: NOT_YET,
-  reverse: NOT_YET,
+  reverse,
   gatherND: NOT_YET,
   scatterND: NOT_YET,
   tensorScatterUpdate: NOT_YET,
@@ -476,18 +596,18 @@ export const EXPORTERS = {
 
   // ---- linear algebra, normalisation ----
   matMul,
-  dot: NOT_YET,
-  outerProduct: NOT_YET,
+  dot,
+  outerProduct,
   fusedMatMul: NOT_YET,
   softmax: softmaxLike('Softmax'),
   logSoftmax: softmaxLike('LogSoftmax'),
-  layerNorm: NOT_YET,
-  batchNorm: NOT_YET,
-  batchNorm2d: NOT_YET,
-  batchNorm3d: NOT_YET,
-  batchNorm4d: NOT_YET,
+  layerNorm,
+  batchNorm,
+  batchNorm2d: batchNorm,
+  batchNorm3d: batchNorm,
+  batchNorm4d: batchNorm,
   localResponseNormalization: NOT_YET,
-  prelu: NOT_YET,
+  prelu,
 
   // ---- convolution, pooling, images ----
   conv1d: NOT_YET,
