@@ -161,6 +161,20 @@ function allowedAttrs(op: string, opset: number): Record<string, number> | undef
   }
 }
 
+/** How many inputs an operator takes at an opset, where that changed between opsets 13 and 21 (axes, splits). */
+function inputCounts(op: string, opset: number): [number, number] | undefined {
+  switch (op) {
+    case 'ReduceSum': return [1, 2];
+    case 'ReduceMean': case 'ReduceMax': case 'ReduceMin': case 'ReduceProd': case 'ReduceLogSumExp': return opset >= 18 ? [1, 2] : [1, 1];
+    case 'Split': return [1, 2];
+    case 'Squeeze': case 'Unsqueeze': return op === 'Unsqueeze' ? [2, 2] : [1, 2];
+    case 'Slice': return [3, 5];
+    case 'Clip': return [1, 3];
+    case 'LayerNormalization': return [2, 3];
+    default: return undefined;
+  }
+}
+
 /** TensorProto.DataType of wgflow's dtypes. */
 export const ELEM_TYPE: Record<string, number> = { float32: 1, int32: 6, uint32: 12, bool: 9, int64: 7 };
 
@@ -200,6 +214,9 @@ export function structuralProblems(m: DecodedModel, opset: number, expected: { n
       if (!(a.name in allowed)) problems.push(`node ${n.name} (${n.opType}): attribute ${a.name} is not valid at opset ${opset}`);
       else if (allowed[a.name] !== a.type) problems.push(`node ${n.name} (${n.opType}): attribute ${a.name} has type ${a.type}, expected ${allowed[a.name]}`);
     }
+    const counts = inputCounts(n.opType, opset);
+    if (counts && (n.inputs.length < counts[0] || n.inputs.length > counts[1])) problems.push(`node ${n.name} (${n.opType}): ${n.inputs.length} inputs, opset ${opset} takes ${counts[0]} to ${counts[1]}`);
+    if (n.opType === 'Split' && opset >= 18 && (n.inputs.length === 2) === n.attrs.some((a) => a.name === 'num_outputs')) problems.push(`node ${n.name} (Split): give exactly one of the split input and num_outputs`);
     for (const o of n.outputs) define(o, `node ${n.name}`);
   }
   const outs = g.outputs;
