@@ -102,6 +102,17 @@ const square: ExportFn = (c) => {
   return c.op('Mul', [x, x]);
 };
 
+/** A float-only ONNX op (Floor, Ceil, Round) that wgflow applies to integers as the identity. */
+const rounding = (opType: string): ExportFn => (c) => (isFloat(c.out.dtype) ? c.op(opType, [c.input(0)]) : c.op('Identity', [c.input(0)]));
+
+/** relu: ONNX Relu for floats; integers (which Relu takes only from opset 14, and ONNX Runtime not at all) as a select. */
+const relu: ExportFn = (c) => {
+  const d = c.out.dtype;
+  if (isFloat(d)) return c.op('Relu', [c.input(0)]);
+  const x = c.input(0, d);
+  return c.op('Where', [c.op('Less', [x, c.scalar(0, d)]), c.scalar(0, d), x]);
+};
+
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
 
@@ -332,7 +343,9 @@ const identity: ExportFn = (c) => c.op('Identity', [c.input(0)]);
 
 const addN: ExportFn = (c) => {
   const ins = listInputs(c, 0);
-  return ins.length === 1 ? c.op('Identity', ins) : c.op('Sum', ins);
+  if (ins.length === 1) return c.op('Identity', ins);
+  // Sum takes floats only: integers as a chain of Adds.
+  return isFloat(c.out.dtype) ? c.op('Sum', ins) : ins.slice(1).reduce((acc, x) => c.op('Add', [acc, x]), ins[0]);
 };
 
 // ---- more movement ----
@@ -501,10 +514,10 @@ export const EXPORTERS = {
   erf: floatUnary('Erf'),
   sigmoid: floatUnary('Sigmoid'),
   softplus: floatUnary('Softplus'),
-  floor: unary('Floor'),
-  ceil: unary('Ceil'),
-  round: unary('Round'), // half to even in both
-  relu: unary('Relu'),
+  floor: rounding('Floor'),
+  ceil: rounding('Ceil'),
+  round: rounding('Round'), // half to even in both
+  relu,
   relu6,
   elu: (c) => c.op('Elu', [c.input(0, 'float32')], { alpha: { f: 1 } }),
   selu: (c) => c.op('Selu', [c.input(0, 'float32')], { alpha: { f: SELU_ALPHA }, gamma: { f: SELU_SCALE } }),
