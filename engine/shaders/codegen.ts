@@ -10,7 +10,16 @@ export interface CodegenOptions {
   workgroupSize: number;
   /** Elements each invocation aims to compute (grid-stride). CPU-emulated adapters like more, real GPUs fewer. */
   elementsPerThread: number;
+  /**
+   * Inputs bound to the output's own buffer (a fused in-place update v ← f(v, …)): read through `out`, since
+   * WebGPU cannot bind one buffer both read-only and writable in a dispatch. Each such read is of the element
+   * the invocation writes (the fusion pass guarantees it), so reading before writing is safe.
+   */
+  inPlace?: readonly number[];
 }
+
+/** The WGSL array an input is read from: its own binding, or the output for an in-place input. */
+export const inputArray = (i: number, opts: CodegenOptions): string => (opts.inPlace?.includes(i) ? 'out' : `in${i}`);
 
 export const DEFAULT_CODEGEN: CodegenOptions = { workgroupSize: 64, elementsPerThread: 1 };
 
@@ -74,7 +83,7 @@ function elementwise(k: ElementwiseKernel, opts: CodegenOptions): ShaderModuleSp
     (n, at) => {
       switch (n.prim) {
         case 'input':
-          return fromStorage(`in${n.value}[idx${n.value}]`, n.dtype);
+          return fromStorage(`${inputArray(n.value, opts)}[idx${n.value}]`, n.dtype);
         case 'param':
           return paramRef(layout.params[n.value], n.dtype);
         case 'index':

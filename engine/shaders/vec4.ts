@@ -5,7 +5,7 @@
 import { DTYPE_INFO, type DType } from '../core/dtype';
 import { linearize, usesPrim, type Expr } from '../ir/expr';
 import type { ElementwiseKernel } from '../ir/kernel';
-import type { CodegenOptions, ShaderModuleSpec } from './codegen';
+import { inputArray, type CodegenOptions, type ShaderModuleSpec } from './codegen';
 import { HelperSet, gridStrideMain, paramRef } from './emit';
 import { uniformLayout, wordRef } from './layout';
 import { WG_ISNAN4 } from '../ir/prim_helpers';
@@ -60,7 +60,7 @@ export function generateVec4WGSL(k: ElementwiseKernel, opts: CodegenOptions): Sh
     switch (n.prim) {
       case 'input': {
         const inp = k.inputs[n.value];
-        const raw = `in${n.value}[idx${n.value}]`;
+        const raw = `${inputArray(n.value, opts)}[idx${n.value}]`;
         if (inp.layout === 'scalar') rhs = splat(n.dtype === 'bool' ? `${raw} != 0u` : raw, n.dtype);
         else rhs = n.dtype === 'bool' ? `(${raw} != vec4<u32>(0u))` : raw;
         break;

@@ -112,26 +112,24 @@ describe('each pass on its own', () => {
   });
   test('fusion', () => {
     expect(planOf(graphWithEffects(), { fusion: true }, { x: [4] })).toMatchInlineSnapshot(`
-      "Plan: 5 kernels
+      "Plan: 4 kernels
         #0 webgpu reduce mean  [moments]
         #1 webgpu reduce moments+mean  [moments, moments]
-        #2 webgpu elementwise add  [assignAdd]
-        #3 webgpu elementwise assign  [assignAdd]
-        #4 webgpu elementwise add+mul+sub+exp+mul+sub+exp+add+add+add  [add, mul_1, sub_1, exp_1, mul, sub, exp, add_1, add_2, add_3]
+        #2 webgpu elementwise add+assign  [assignAdd, assignAdd]
+        #3 webgpu elementwise add+mul+sub+exp+mul+sub+exp+add+add+add  [add, mul_1, sub_1, exp_1, mul, sub, exp, add_1, add_2, add_3]
       Passes:
-        fusion: 10 kernels inlined into 2 fused kernels"
+        fusion: 11 kernels inlined into 3 fused kernels"
     `);
   });
   test('arithmeticSimplification (after fusion)', () => {
     expect(planOf(graphWithEffects(), { fusion: true, arithmeticSimplification: true }, { x: [4] })).toMatchInlineSnapshot(`
-      "Plan: 5 kernels
+      "Plan: 4 kernels
         #0 webgpu reduce mean  [moments]
         #1 webgpu reduce moments+mean  [moments, moments]
-        #2 webgpu elementwise add  [assignAdd]
-        #3 webgpu elementwise assign  [assignAdd]
-        #4 webgpu elementwise add+mul+sub+exp+mul+sub+exp+add+add+add  [add, mul_1, sub_1, exp_1, mul, sub, exp, add_1, add_2, add_3]
+        #2 webgpu elementwise add+assign  [assignAdd, assignAdd]
+        #3 webgpu elementwise add+mul+sub+exp+mul+sub+exp+add+add+add  [add, mul_1, sub_1, exp_1, mul, sub, exp, add_1, add_2, add_3]
       Passes:
-        fusion: 10 kernels inlined into 2 fused kernels
+        fusion: 11 kernels inlined into 3 fused kernels
         arithmeticSimplification: 4 identities simplified"
     `);
   });

@@ -93,3 +93,39 @@ describe('a compiled training step on WebGPU', () => {
     wg.dispose([x, y, ...eager.vars, ...graph.vars]);
   });
 });
+
+describe('in-place updates fused into one kernel', () => {
+  test('v ← f(v, g) is one kernel reading and writing v; a read of other elements of v is not fused', async () => {
+    const init = wg.tensor([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]);
+    const v = wg.variable(init);
+    init.dispose();
+    const g = wg.tensor(Array.from({ length: 16 }, (_, i) => i / 4), [4, 4]);
+    const update = wg.function((grad: wg.Tensor) => {
+      v.assign(wg.sub(wg.mul(v, 0.5), wg.mul(grad, 2)));
+      return wg.sum(v);
+    });
+    const host = [...Array(16).keys()].map((i) => i + 1);
+    let want = host.slice();
+    for (let r = 0; r < 3; r++) {
+      want = want.map((x, i) => x * 0.5 - (i / 4) * 2);
+      const s = update(g);
+      expect((await s.data())[0]).toBeCloseTo(want.reduce((a, b) => a + b, 0), 4);
+      s.dispose();
+    }
+    Array.from(await v.data()).forEach((x, i) => expect(x).toBeCloseTo(want[i], 5));
+    const kernels = update.explain(g).kernels.map((k) => k.name);
+    expect(kernels.filter((n) => n.includes('assign'))).toEqual(['mul+mul+sub+assign']);
+    // A transpose reads other elements than it writes: fusing it in place would race, so it stays apart.
+    const flip = wg.function(() => {
+      v.assign(wg.add(wg.transpose(v), 1));
+      return wg.sum(v);
+    });
+    const before = Array.from(await v.data());
+    (await flip()).dispose();
+    const after = Array.from(await v.data());
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) expect(after[i * 4 + j]).toBeCloseTo(before[j * 4 + i] + 1, 5);
+    update.dispose();
+    flip.dispose();
+    wg.dispose([v, g]);
+  });
+});

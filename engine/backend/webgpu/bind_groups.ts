@@ -22,7 +22,14 @@ export class BindGroups {
   private nextId = 0;
   private cache = new Map<string, GPUBindGroup>();
 
+  private standInBuffer: GPUBuffer | undefined;
+
   constructor(private readonly device: GPUDevice) {}
+
+  /** A small storage buffer bound where a shader reads an in-place input through its output binding. */
+  private standIn(): GPUBuffer {
+    return (this.standInBuffer ??= this.device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE, label: 'wgflow in-place stand-in' }));
+  }
 
   /** A small number naming a buffer or layout (for cache keys). */
   private idOf(o: object): number {
@@ -34,7 +41,10 @@ export class BindGroups {
   /** A new bind group over these buffers; its uniform block (`uniformBytes` at a dynamic offset) is chosen per dispatch. */
   make(layout: GPUBindGroupLayout, uniform: GPUBuffer, uniformBytes: number, buffers: GPUBuffer[]): GPUBindGroup {
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform, offset: 0, size: uniformBytes } }];
-    buffers.forEach((buffer, k) => entries.push({ binding: k + 1, resource: { buffer } }));
+    const out = buffers[buffers.length - 1];
+    // An input that is the output's own buffer (an in-place update) is read through the output binding (the
+    // shader was generated so): its read-only binding gets a stand-in, as one buffer cannot be both in a dispatch.
+    buffers.forEach((buffer, k) => entries.push({ binding: k + 1, resource: { buffer: k < buffers.length - 1 && buffer === out ? this.standIn() : buffer } }));
     return this.device.createBindGroup({ layout, entries });
   }
 

@@ -48,7 +48,7 @@ export type GeneratorArgsMatch = Assert<{ [G in GeneratorName]: SameArgs<G> }[Ge
  * compile error, which points at the print to extend: a memo key can never ignore a generator input.
  */
 const PRINTED = {
-  codegen: ['workgroupSize', 'elementsPerThread'],
+  codegen: ['workgroupSize', 'elementsPerThread', 'inPlace'],
   reducePlan: ['strategy', 'workgroupSize', 'chunks', 'chunkSize'],
   matmulVariant: ['name', 'TM', 'VN', 'exact', 'WX', 'WY'],
   convVariant: ['TM', 'VN', 'vecX', 'vecF', 'inDilated', 'strip', 'WX', 'WY'],
@@ -67,7 +67,7 @@ export type GeneratorKeysCoverEveryField = [Unprinted] extends [never] ? true : 
 true satisfies GeneratorKeysCoverEveryField;
 
 // One template each: these run per dispatch.
-const CODEGEN = (o: CodegenOptions) => `${o.workgroupSize}x${o.elementsPerThread}`;
+const CODEGEN = (o: CodegenOptions) => `${o.workgroupSize}x${o.elementsPerThread}${o.inPlace ? `|in-place ${o.inPlace.join(',')}` : ''}`;
 const REDUCE_PLAN = (p: ReducePlan) => `${p.strategy}:${p.workgroupSize}:${p.chunks}:${p.chunkSize}`;
 const MATMUL_VARIANT = (v: MatmulVariant) => `${v.name}:${v.TM}:${v.VN}:${v.exact}:${v.WX}x${v.WY}`;
 const CONV_VARIANT = (v: ConvVariant) => `${v.TM}:${v.VN}:${v.vecX}:${v.vecF}:${v.inDilated}:${v.strip}:${v.WX}x${v.WY}`;
@@ -100,9 +100,13 @@ export class KernelLaunchers {
       size % 4 === 0 &&
       this.vectorizable(k) &&
       launch.inputs.every((v, i) => k.inputs[i].layout === 'scalar' || v.offset % 4 === 0);
+    // An in-place update (fused by the graph's fusion pass) reads some inputs through its output binding.
+    let inPlace: number[] | undefined;
+    for (let i = 0; i < launch.inputs.length; i++) if (launch.inputs[i].handle.buffer === launch.out.buffer) (inPlace ??= []).push(i);
+    const withInPlace = (o: CodegenOptions): CodegenOptions => (inPlace ? { ...o, inPlace } : o);
     const p = vec4
-      ? this.vec4Pipeline(k, size / 4 <= this.host.tuning.smallVec4Steps ? this.host.tuning.vec4SmallCodegen : this.host.tuning.vec4Codegen)
-      : this.host.pipelineFor('elementwise', k, { workgroupSize: this.host.tuning.workgroupSize, elementsPerThread: this.host.tuning.elementsPerThread });
+      ? this.vec4Pipeline(k, withInPlace(size / 4 <= this.host.tuning.smallVec4Steps ? this.host.tuning.vec4SmallCodegen : this.host.tuning.vec4Codegen))
+      : this.host.pipelineFor('elementwise', k, withInPlace({ workgroupSize: this.host.tuning.workgroupSize, elementsPerThread: this.host.tuning.elementsPerThread }));
     const ulayout = this.uniformLayouts.get(k) ?? this.uniformLayouts.set(k, uniformLayout(k)).get(k)!;
     this.host.encode(
       p,

@@ -220,6 +220,25 @@ function fuseEpilogue(P: Launch<Slot> & { kernel: EpilogueKernel }, C: Launch<Sl
   };
 }
 
+/**
+ * Whether every read P makes of the buffer C writes is of the element C writes at the same position: a whole,
+ * contiguous, unbroadcast read of an output written contiguously from 0, so the fused kernel can read and
+ * write it in place.
+ */
+function readsOwnElements(P: Launch<Slot>, C: Launch<Slot>): boolean {
+  // C writes element i at i: a contiguous output, or an assign's view of a whole contiguous variable.
+  const view = C.outView;
+  if ((view && (view.offset !== 0 || !isContiguous(C.outShape, view.strides))) || !shapesEqual(P.outShape, C.outShape)) return false;
+  const k = P.kernel as ElementwiseKernel;
+  return P.inputs.every((w, i) => {
+    if (w.handle !== C.out) return true;
+    const layout = k.inputs[i].layout;
+    const size = sizeOf(C.outShape);
+    const whole = w.offset === 0 && shapesEqual(w.shape, C.outShape) && w.dtype === (C.kernel as ElementwiseKernel).out;
+    return whole && (layout === 'contiguous' || (layout === 'scalar' && size === 1));
+  });
+}
+
 export function fusionPass(ctx: PassContext): PassReport {
   const launches = ctx.launches;
   const groups = new Map<Launch<Slot>, number>(); // fused launch → number of ops in it
@@ -259,8 +278,9 @@ export function fusionPass(ctx: PassContext): PassReport {
         const viaLoads = isElementwise(C) && C.kernel.inputs[k].layout === 'loaded';
         if (viaLoads ? shared || mm : !shapesEqual(P.outShape, readShape) || !readsAligned(v, readShape)) continue;
         if (C.inputs.filter((w) => w.handle === s).length !== 1) continue;
-        // A kernel may not read the buffer it writes (assign into a variable that P reads).
-        if (P.inputs.some((w) => w.handle === C.out)) continue;
+        // P reading the buffer C writes (an update v ← f(v, …) assigned into v): the fused kernel reads and writes
+        // that buffer in place, which is safe only where each invocation reads exactly the element it writes.
+        if (P.inputs.some((w) => w.handle === C.out) && (viaLoads || mm || reduce || !readsOwnElements(P, C))) continue;
         // Nothing between P and C may write a slot P reads (variables written by assign, concat parts…).
         const written = new Set(launches.slice(pi + 1, ci).flatMap((l) => (l ? [l.out] : [])));
         if (P.inputs.some((w) => written.has(w.handle))) continue;
