@@ -6,7 +6,7 @@ import { RandomState, withRandomState } from '../core/random';
 import { Tensor } from '../core/tensor';
 import { runtime } from '../eager/runtime';
 import { Graph, builderFor } from './graph';
-import { config, currentMode, type GraphOptions } from './mode';
+import { config, currentLazy, currentMode, type GraphOptions } from './mode';
 import { executeInto } from './executor';
 import { currentDevice, withDevice } from '../eager/devices';
 import { enqueuePrint, formatPlain, formatRead } from './print';
@@ -132,6 +132,17 @@ export function tfFunction<F extends (...args: any[]) => any>(body: F, options: 
   const call = (...args: Parameters<F>): ReturnType<F> => {
     // Eager: withMode('eager') or runFunctionsEagerly: the body runs op by op.
     if (config.functionsRunEagerly() || currentMode()?.mode === 'eager') return withRandomState(randomState, () => body(...args));
+    // Called in withMode('graph') code: the function is already a graph, so it runs as its own compiled plan
+    // (a training step: one plan, updates in place) after everything pending is computed (its inputs, and
+    // readers of variables it may assign, which must see the values from before the call).
+    const lazy = currentLazy();
+    if (lazy && activeBuilder() === lazy) {
+      lazy.flushSync([]);
+      return unrecordedTrace(() => {
+        const { t, sig } = traceFor(args);
+        return run(t, sig.tensors) as ReturnType<F>;
+      });
+    }
     // Called while another graph records (g.build, an outer trace, withMode('graph')): like TensorFlow, the
     // function is traced for this signature (once; traceCount and getGraph see it) and its body becomes part
     // of the enclosing graph, where the optimiser sees across the call.

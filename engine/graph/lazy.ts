@@ -131,12 +131,15 @@ export class LazyGraph implements Builder {
     return wanted;
   }
 
-  /** Pending tensors whose value depends on the eager tensor `t` (through its capture node). */
+  /**
+   * Pending tensors whose value depends on the eager tensor `t` (through its capture nodes: the current one, and
+   * those a compaction copied for tensors still pending from before the last flush).
+   */
   private readersOf(t: Tensor): Tensor[] {
-    const id = this.captures.get(t);
-    if (id === undefined) return [];
-    const reads = new Set([id]);
-    for (let n = id + 1; n < this.graph.nodes.length; n++) {
+    const reads = new Set<number>();
+    for (const n of this.graph.nodes) if (n.op === 'capture' && (n as GraphNode & { source?: Tensor }).source === t) reads.add(n.id);
+    if (reads.size === 0) return [];
+    for (let n = Math.min(...reads) + 1; n < this.graph.nodes.length; n++) {
       if (refsOf(this.graph.nodes[n].args).some(([m]) => reads.has(m))) reads.add(n);
     }
     return this.livePending().filter((p) => reads.has(p.graph!.node));

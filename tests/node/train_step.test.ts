@@ -158,6 +158,41 @@ describe('a compiled step (wg.function around minimize)', () => {
   });
 });
 
+describe("withMode('graph') (how the playground runs graph mode)", () => {
+  // Momentum, eagerly: the loss minimize returns is the one before the update. Lazily, the first assign (of the
+  // momentum slot) computes only the gradient; the loss stays pending and must be computed before w's assign.
+  async function curve(mode: 'eager' | 'graph', compiled: boolean): Promise<{ losses: number[]; traces: number }> {
+    const x = wg.tensor(X);
+    const y = wg.tensor(Y);
+    const m = makeModel(`${mode}${compiled}`);
+    const opt = wg.train.momentum(0.3, 0.9);
+    const step = wg.function(() => opt.minimize(() => m.loss(x, y), true));
+    const losses: number[] = [];
+    await wg.withMode(mode, async () => {
+      for (let i = 0; i < 6; i++) {
+        const before = wg.sum(m.w); // pending in graph mode: must read w from before this step
+        const l = compiled ? step() : opt.minimize(() => m.loss(x, y), true);
+        losses.push((await l.data())[0], (await before.data())[0]);
+      }
+    });
+    const traces = step.traceCount;
+    step.dispose();
+    opt.dispose();
+    m.dispose();
+    wg.dispose([x, y]);
+    return { losses, traces };
+  }
+
+  it('a stateful optimizer gives the eager curve, with minimize written out or as a wg.function (run as its compiled plan)', async () => {
+    const eager = await curve('eager', false);
+    const lazy = await curve('graph', false);
+    const compiled = await curve('graph', true);
+    closeTo(lazy.losses, eager.losses, 1e-5, 'withMode(graph), minimize written out');
+    closeTo(compiled.losses, eager.losses, 1e-5, 'withMode(graph), a wg.function step');
+    expect(compiled.traces).toBe(1);
+  });
+});
+
 describe('TensorFlow 1: minimize(loss) inside g.build gives a train op', () => {
   function build() {
     const g = new wg.Graph();
