@@ -31,7 +31,7 @@ test('every Learn example and both seed programs run in both modes with the same
   test.setTimeout(420_000);
   const problems = await open(page);
   await tab(page, 'Learn');
-  await expect(page.getByTestId('learn-table').locator('tbody tr')).toHaveCount(7);
+  await expect(page.getByTestId('learn-table').locator('tbody tr')).toHaveCount(8);
   await shot(page, 'learn');
   await page.getByTestId('learn-optimisation').getByRole('button', { name: /Read the snippet/ }).click();
   await page.getByTestId('learn-optimisation').scrollIntoViewIfNeeded();
