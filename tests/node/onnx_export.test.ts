@@ -120,6 +120,11 @@ const CASES: Case[] = [
   { name: 'layerNorm', inputs: [f(3, 5), f(5), f(5)], fn: (x, g, b) => wg.layerNorm(x, g, b, 1e-3) },
   { name: 'layerNorm without gamma/beta', inputs: [f(2, 4)], fn: (x) => wg.layerNorm(x) },
   { name: 'batchNorm', inputs: [f(2, 3), f(3), pos(3), f(3), f(3)], fn: (x, m, v, o, s) => wg.batchNorm(x, m, v, o, s) },
+  ...(['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu'] as const).map((activation): Case => ({
+    name: `fusedMatMul, bias, ${activation}`, inputs: [{ shape: [3, 4], range: [-3, 3] }, f(2, 4), f(2)],
+    fn: (a, b, bias) => wg.fused.matMul({ a, b, transposeB: true, bias, activation, leakyreluAlpha: 0.1 }),
+  })),
+  { name: 'fusedMatMul, prelu, transposeA', inputs: [f(4, 3), f(4, 2), pos(2)], fn: (a, b, w) => wg.fused.matMul({ a, b, transposeA: true, activation: 'prelu', preluActivationWeights: w }) },
   { name: 'softmax', inputs: [f(2, 5)], fn: (x) => wg.softmax(x) },
   { name: 'softmax axis 0', inputs: [f(3, 2)], fn: (x) => wg.softmax(x, 0) },
   { name: 'logSoftmax', inputs: [f(2, 5)], fn: (x) => wg.logSoftmax(x, -1) },

@@ -3,7 +3,7 @@
 // each operator's version history for the opset being written; `FOLD` ops (creation ops, no tensor inputs) are
 // computed by wgflow at export time and written as initializers; the rest are `notExportable('why')`.
 import type { DType, OpName } from '../../index';
-import { INT64_MAX, type NodeContext } from './context';
+import { INT64_MAX, decodeLiteral, type ArgSpec, type NodeContext } from './context';
 import type { AttrValue } from './proto';
 
 /** Writes a node's ONNX form; returns the ONNX value of each of its outputs. */
@@ -468,6 +468,58 @@ const prelu: ExportFn = (c) => {
   return c.op('Where', [c.op('Less', [x, c.scalar(0, 'float32')]), c.op('Mul', [x, c.input(1, 'float32')]), x]);
 };
 
+// ---- fused ops (TensorFlow.js's wg.fused.*): the standard ops they stand for ----
+
+/** A fused activation applied to the value `v` (float32), as the unfused ops are exported. */
+function activation(c: NodeContext, v: string, kind: string, alpha: number, weights: string | undefined): string {
+  const zero = () => c.scalar(0, 'float32');
+  switch (kind) {
+    case 'linear':
+      return v;
+    case 'relu':
+      return c.op('Relu', [v]);
+    case 'relu6': {
+      const lo = c.op('Where', [c.op('Less', [v, zero()]), zero(), v]);
+      return c.op('Where', [c.op('Greater', [lo, c.scalar(6, 'float32')]), c.scalar(6, 'float32'), lo]);
+    }
+    case 'elu':
+      return c.op('Elu', [v], { alpha: { f: 1 } });
+    case 'sigmoid':
+      return c.op('Sigmoid', [v]);
+    case 'leakyrelu':
+      return c.op('LeakyRelu', [v], { alpha: { f: alpha } });
+    case 'prelu':
+      if (!weights) return c.fail('a prelu activation without preluActivationWeights');
+      return c.op('Where', [c.op('Less', [v, zero()]), c.op('Mul', [v, weights]), v]);
+    default:
+      return c.fail(`unknown fused activation ${JSON.stringify(kind)}`);
+  }
+}
+
+/** fusedMatMul({ a, b, transposeA, transposeB, bias, activation, preluActivationWeights, leakyreluAlpha }). */
+const fusedMatMul: ExportFn = (c) => {
+  const o = c.node.args[0] as Record<string, ArgSpec>;
+  const lit = (k: string) => decodeLiteral(o[k]);
+  const tensor = (k: string): string | undefined => {
+    const s = o[k];
+    if (s === undefined || s === null || !(typeof s === 'object' && '$ref' in s)) return undefined;
+    const v = c.ref(s);
+    return c.info(s).dtype === 'float32' ? v : c.cast(v, 'float32');
+  };
+  const side = (k: 'a' | 'b', t: boolean) => {
+    const x = tensor(k)!;
+    if (!t) return x;
+    const rank = c.info(o[k]).shape.length;
+    const perm = [...Array(rank).keys()];
+    [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
+    return c.op('Transpose', [x], { perm: { ints: perm } });
+  };
+  let y = c.op('MatMul', [side('a', Boolean(lit('transposeA'))), side('b', Boolean(lit('transposeB')))]);
+  const bias = tensor('bias');
+  if (bias) y = c.op('Add', [y, bias]);
+  return activation(c, y, String(lit('activation') ?? 'linear'), Number(lit('leakyreluAlpha') ?? 0.2), tensor('preluActivationWeights'));
+};
+
 export const EXPORTERS = {
   // ---- creation: computed by wgflow, written as initializers ----
   constant: FOLD,
@@ -611,7 +663,7 @@ export const EXPORTERS = {
   matMul,
   dot,
   outerProduct,
-  fusedMatMul: NOT_YET,
+  fusedMatMul,
   softmax: softmaxLike('Softmax'),
   logSoftmax: softmaxLike('LogSoftmax'),
   layerNorm,
