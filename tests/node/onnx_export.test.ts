@@ -107,6 +107,7 @@ const CASES: Case[] = [
   { name: 'cumsum', inputs: [f(3, 4)], fn: (x) => wg.cumsum(x, 1) },
   { name: 'cumsum exclusive reverse', inputs: [f(3, 4)], fn: (x) => wg.cumsum(x, 0, true, true) },
   { name: 'zerosLike/onesLike', inputs: [f(2, 3)], fn: (x) => wg.add(wg.onesLike(x), wg.zerosLike(x)) },
+  { name: 'eye, linspace, fill, scalar, constant, zeros (folded); to (a device move)', inputs: [f(3, 3)], fn: (x) => wg.addN([wg.mul(wg.to(x, 'cpu'), wg.eye(3)), wg.add(wg.linspace(0, 1, 3), wg.fill([3, 3], 0.5)), wg.add(wg.mul(wg.scalar(2), wg.constant([1, 2, 3])), wg.zeros([3, 3]))]) },
   { name: 'constants (folded)', inputs: [f(2, 3)], fn: (x) => wg.add(wg.mul(x, wg.tensor([1, 2, 3])), wg.add(wg.ones([2, 3]), wg.range(0, 3))) },
 
   // linear algebra, normalisation
