@@ -5,6 +5,7 @@
 // the loss and its gradients with `valueAndGrad` (under `jit` in the jit column: forward and backward compiled
 // together).
 import { defaultDevice, init, jit, lax, nn, numpy as np, valueAndGrad } from '@jax-js/jax';
+import type { BenchOptions } from '../options';
 import type { HostTensor, Lib, Problem, Runnable, WarmWorkloadId } from '../types';
 import { joinOutputs } from '../workloads_grad';
 import { isTrainWorkload, trainHyper, TRAIN_PARAMS, type TrainHyper } from '../workloads_train';
@@ -164,6 +165,12 @@ function jaxLib(mode: 'eager' | 'jit'): Lib {
       defaultDevice('webgpu');
     },
     live: () => [...prepared].reduce((s, a) => s + a.refCount, 0),
+    // 50 un-jitted steps of the big MLP take ~45 s a run on SwiftShader (each op its own dispatch, the backward
+    // traced again every step): 3–4 minutes of the suite, near vitest's 10-minute limit for the row under load.
+    skip: (p: Problem, opts: BenchOptions) =>
+      mode === 'eager' && p.workload === 'train-mlp' && !opts.sizesGiven.includes('train-mlp')
+        ? 'jax-js eager takes ~45 s a run on train-mlp; it sits out the default size (--workloads train-mlp:64 runs it)'
+        : undefined,
     async prepare(p: Problem): Promise<Runnable | undefined> {
       if (isTrainWorkload(p.workload)) return prepareTrain(p, mode);
       const workload = p.workload === 'cold' ? 'chain' : p.workload;
