@@ -32,6 +32,7 @@ test.describe('dist/wgflow.js', () => {
     // browser module and its types, and the Node module (engine/node.ts: the same engine plus Dawn's loader).
     const topLevel = readdirSync(dist).filter((f) => /\.(m?js|map|d\.ts)$/.test(f));
     expect(topLevel.sort()).toEqual([
+      'wgflow-onnx.d.ts', 'wgflow-onnx.js', 'wgflow-onnx.js.map', 'wgflow-onnx.node.js', 'wgflow-onnx.node.js.map',
       'wgflow-tfjs.d.ts', 'wgflow-tfjs.js', 'wgflow-tfjs.js.map', 'wgflow-tfjs.node.js', 'wgflow-tfjs.node.js.map',
       'wgflow.d.ts', 'wgflow.js', 'wgflow.js.map', 'wgflow.node.js', 'wgflow.node.js.map',
     ]);
@@ -111,7 +112,9 @@ test.describe('npm pack', () => {
     const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: root, encoding: 'utf8' });
     const [packed] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
     expect(packed.files.map((f) => f.path).filter((p) => p !== 'README.md' && !/^LICEN[CS]E/.test(p)).sort()).toEqual([
-      'bin/format.mjs', 'bin/wgflow.mjs', ...readdirSync(join(dist, 'tfjs'), { recursive: true }).map(String).filter((f) => f.endsWith('.d.ts')).map((f) => `dist/tfjs/${f}`),
+      'bin/format.mjs', 'bin/wgflow.mjs',
+      ...['tfjs', 'onnx'].flatMap((d) => readdirSync(join(dist, d), { recursive: true }).map(String).filter((f) => f.endsWith('.d.ts')).map((f) => `dist/${d}/${f}`)),
+      'dist/wgflow-onnx.d.ts', 'dist/wgflow-onnx.js', 'dist/wgflow-onnx.js.map', 'dist/wgflow-onnx.node.js', 'dist/wgflow-onnx.node.js.map',
       'dist/wgflow-tfjs.d.ts', 'dist/wgflow-tfjs.js', 'dist/wgflow-tfjs.js.map', 'dist/wgflow-tfjs.node.js', 'dist/wgflow-tfjs.node.js.map',
       'dist/wgflow.d.ts', 'dist/wgflow.js', 'dist/wgflow.js.map', 'dist/wgflow.node.js', 'dist/wgflow.node.js.map', 'package.json',
     ].sort());
