@@ -91,20 +91,3 @@ test('Train: a live chart in both modes, step times and their ratio, Stop, Compa
   await checkGroups('eager');
   expect(problems).toEqual([]);
 });
-
-test('Learn: the training-step row runs in both modes with the same losses, falling', async ({ page }) => {
-  test.setTimeout(60_000);
-  const problems = await open(page);
-  const losses: Record<string, string[]> = {};
-  for (const mode of ['eager', 'graph'] as const) {
-    await tab(page, 'Learn');
-    await page.getByTestId(`learn-training-${mode}`).click();
-    expect(await finished(page), mode).toBe('done');
-    losses[mode] = (await page.getByTestId('output').locator('.line').allTextContents()).filter((l) => l.includes('loss'));
-  }
-  expect(losses.eager).toHaveLength(3);
-  expect(losses.graph).toEqual(losses.eager);
-  const values = losses.eager.map((l) => Number(/loss (\d+\.\d+)/.exec(l)![1]));
-  expect(values[2]!).toBeLessThan(values[0]!);
-  expect(problems).toEqual([]);
-});
