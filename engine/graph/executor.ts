@@ -236,7 +236,8 @@ function runSteps(c: CompiledPlan, rebind?: Map<unknown, unknown>): void {
         src: h(c.handles[l.inputs[0].handle.id]), dtype: l.inputs[0].dtype, offset: l.inputs[0].offset, count: l.outShape[0], into: h(c.handles[l.out.id]), nodes: l.nodes,
       })),
     );
-  });  // Host callbacks of the plan's nodes (an optimizer's step count).
+  });
+  // Host callbacks of the plan's nodes (an optimizer's step count).
   for (const hook of c.plan.onRun) hook();
 }
 

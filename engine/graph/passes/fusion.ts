@@ -230,10 +230,10 @@ function readsOwnElements(P: Launch<Slot>, C: Launch<Slot>): boolean {
   const view = C.outView;
   if ((view && (view.offset !== 0 || !isContiguous(C.outShape, view.strides))) || !shapesEqual(P.outShape, C.outShape)) return false;
   const k = P.kernel as ElementwiseKernel;
+  const size = sizeOf(C.outShape);
   return P.inputs.every((w, i) => {
     if (w.handle !== C.out) return true;
     const layout = k.inputs[i].layout;
-    const size = sizeOf(C.outShape);
     const whole = w.offset === 0 && shapesEqual(w.shape, C.outShape) && w.dtype === (C.kernel as ElementwiseKernel).out;
     return whole && (layout === 'contiguous' || (layout === 'scalar' && size === 1));
   });
