@@ -19,9 +19,11 @@ const read = (name: string) => readFileSync(join(dist, name), 'utf8');
  * The bundle's budget, gzipped: the engine is ~103 kB (wave 1 ~56 kB, the op registry ~72 kB, the vision ops of
  * issue 17 ~91 kB, issue 18's indexing, einsum, 3-D and selection ops ~103 kB, issue 26's memory limit ~108 kB,
  * issue 20's gradients ~120 kB: tapes and a rule for each of the 113 differentiable ops, core API as in
- * TensorFlow.js); React alone would add ~45 kB, Monaco megabytes. Model importers are their own entries, outside it.
+ * TensorFlow.js; issue 21's training ~130 kB: optimizers, losses, initializers, the compiled step and TF1 train op,
+ * in-place fused updates, core API as in TensorFlow.js); React alone would add ~45 kB, Monaco megabytes. Model
+ * importers and ONNX export are their own entries, outside it.
  */
-const GZIP_BUDGET = 130_000;
+const GZIP_BUDGET = 132_000;
 
 test.describe('dist/wgflow.js', () => {
   test('is one self-contained module: no imports of any kind, no chunk beside it, no Node-only code', () => {
